@@ -1,0 +1,42 @@
+package io.tandem.cli;
+
+import io.tandem.config.ConfigFile;
+import io.tandem.database.CallDatabase;
+import io.tandem.database.DatabaseConfig;
+import io.tandem.manager.ManagerConfig;
+import io.tandem.manager.RecorderManager;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tandem manager --config FILE}: the Recorder Manager against an external PostgreSQL. */
+@Command(name = "manager", mixinStandardHelpOptions = true,
+    description = {"Runs the Recorder Manager: HTTP API, replay, metrics, health of every recorder.",
+        "The config file holds key = value lines: manager.port, database.url, and optional manager.host,",
+        "database.user, database.password, health.interval, health.misses.",
+        "The call database schema is migrated at start."})
+final class ManagerCommand implements Callable<Integer> {
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "the manager's config file")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    ManagerConfig settings = ManagerConfig.from(ConfigFile.load(config));
+    CallDatabase database = CallDatabase.connect(new DatabaseConfig(settings.databaseUrl(), settings.databaseUser(),
+        settings.databasePassword(), 8));
+    database.migrate();
+    RecorderManager manager = new RecorderManager(settings, database);
+    manager.start();
+    System.out.println("Recorder Manager on http://" + settings.bindHost() + ":" + manager.port() + "/");
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      manager.stop();
+      database.close();
+      stopped.countDown();
+    }, "manager-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}

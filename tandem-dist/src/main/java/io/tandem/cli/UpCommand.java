@@ -1,0 +1,62 @@
+package io.tandem.cli;
+
+import io.tandem.simulator.CallSimulator;
+import io.tandem.simulator.PairDirectory;
+import io.tandem.simulator.SimulationPlan;
+import io.tandem.stack.Stack;
+import io.tandem.stack.StackLayout;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tandem up}: the whole stack on one machine, zero set-up. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+    description = {"Starts the whole stack on this machine: embedded PostgreSQL, the Recorder Manager with the RRC,",
+        "one pair (Main and Backup recorders as child processes) and a filesystem archive, all under --data.",
+        "Ctrl-C stops everything; starting again on the same directory resumes with every call intact."})
+final class UpCommand implements Callable<Integer> {
+  @Option(names = "--data", defaultValue = "tandem-data", paramLabel = "DIR",
+      description = "data directory (default ./${DEFAULT-VALUE})")
+  Path data;
+
+  @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT",
+      description = "Recorder Manager port (default ${DEFAULT-VALUE}); the stack also uses PORT+1 to PORT+5")
+  int port;
+
+  @Option(names = "--simulate", paramLabel = "CPS",
+      description = "feed the pair with simulated conversations at CPS calls per second (30 s each)")
+  Double simulate;
+
+  @Override
+  public Integer call() throws Exception {
+    Stack stack = new Stack(new StackLayout(data, port));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("Stopping Tandem...");
+      stack.stop();
+      stopped.countDown();
+    }, "stack-shutdown"));
+    stack.start();
+    stack.printUrls(System.out);
+    if (simulate != null) {
+      Thread.ofPlatform().daemon().name("simulator").start(() -> feed(stack, simulate));
+    }
+    stopped.await();
+    return 0;
+  }
+
+  private static void feed(Stack stack, double cps) {
+    try {
+      URI manager = URI.create(stack.layout().managerUrl());
+      SimulationPlan plan = new SimulationPlan(PairDirectory.sipAddresses(manager, null), Integer.MAX_VALUE, cps,
+          Duration.ofSeconds(30), "udp", 0);
+      new CallSimulator(plan).run();
+    } catch (Exception e) {
+      System.err.println("tandem up: the simulator stopped: " + Failures.describe(e));
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package io.tandem.stack;
+
+import io.tandem.call.Position;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A recorder run as a child process of the stack, with its output in its own log file. If it dies while
+ * the stack is up it is started again, as a service manager would. Thread-safe.
+ */
+final class ChildRecorder {
+  private static final Logger log = LoggerFactory.getLogger(ChildRecorder.class);
+
+  private final Position position;
+  private final Path config;
+  private final Path logFile;
+  private volatile Process process;
+  private volatile boolean stopping;
+
+  ChildRecorder(Position position, Path config, Path logFile) {
+    this.position = position;
+    this.config = config;
+    this.logFile = logFile;
+  }
+
+  synchronized void start() throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx512m",
+        "-cp", System.getProperty("java.class.path"), "io.tandem.cli.Tandem", "recorder",
+        "--config", config.toString(), "--exit-with-parent", Long.toString(ProcessHandle.current().pid())));
+    process = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+        .start();
+    log.info("{} recorder started as process {} (log: {})", position, process.pid(), logFile);
+    Process started = process;
+    started.onExit().thenAccept(this::exited);
+  }
+
+  private void exited(Process ended) {
+    if (stopping || ended != process) {
+      return;
+    }
+    log.warn("{} recorder (process {}) exited with status {}; starting it again in 2 s", position, ended.pid(),
+        ended.exitValue());
+    try {
+      TimeUnit.SECONDS.sleep(2); // Give a crash loop room to breathe and the ports time to free.
+      if (!stopping) {
+        start();
+      }
+    } catch (IOException | InterruptedException e) {
+      log.error("{} recorder could not be started again", position, e);
+    }
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** Asks the recorder to stop cleanly, and kills it if it has not within the timeout. */
+  void stop() {
+    stopping = true;
+    Process running = process;
+    if (running == null || !running.isAlive()) {
+      return;
+    }
+    running.destroy();
+    try {
+      if (!running.waitFor(15, TimeUnit.SECONDS)) {
+        log.warn("{} recorder did not stop within 15 s; killing it", position);
+        running.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      running.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

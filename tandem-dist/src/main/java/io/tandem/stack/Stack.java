@@ -1,0 +1,141 @@
+package io.tandem.stack;
+
+import io.tandem.call.Position;
+import io.tandem.database.CallDatabase;
+import io.tandem.database.DatabaseConfig;
+import io.tandem.database.EmbeddedDatabase;
+import io.tandem.manager.ManagerConfig;
+import io.tandem.manager.RecorderManager;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole stack on one machine with zero set-up: embedded PostgreSQL, the Recorder Manager, and one
+ * pair whose Main and Backup run as child processes, all under one data directory. Starting again on
+ * the same directory resumes with every call intact. Not thread-safe: start and stop from one thread.
+ */
+public final class Stack implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Stack.class);
+
+  private final StackLayout layout;
+  private final List<ChildRecorder> recorders = new ArrayList<>();
+  private FileChannel lockChannel;
+  private FileLock lock;
+  private EmbeddedDatabase postgres;
+  private CallDatabase database;
+  private RecorderManager manager;
+
+  public Stack(StackLayout layout) {
+    this.layout = layout;
+  }
+
+  public Stack start() throws Exception {
+    Files.createDirectories(layout.dataDir());
+    lockChannel = FileChannel.open(layout.dataDir().resolve("stack.lock"), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE);
+    lock = lockChannel.tryLock();
+    if (lock == null) {
+      throw new IllegalStateException("data directory " + layout.dataDir() + " is in use by another 'tandem up'");
+    }
+    postgres = EmbeddedDatabase.start(layout.postgresDir(), layout.postgresPort());
+    database = CallDatabase.connect(new DatabaseConfig(postgres.jdbcUrl(), "postgres", "", 8));
+    database.migrate();
+    if (database.rules().isEmpty()) {
+      Files.createDirectories(layout.archiveDir());
+      database.addRule("all calls", null, 0, layout.archiveDir());
+      log.info("archive rule 'all calls' created: every marked call is copied to {}", layout.archiveDir());
+    }
+    manager = new RecorderManager(new ManagerConfig("127.0.0.1", layout.port(), postgres.jdbcUrl(), "postgres", "",
+        Duration.ofSeconds(1), 3), database);
+    manager.start();
+    for (Position position : Position.values()) {
+      ChildRecorder child = new ChildRecorder(position, layout.writeRecorderConfig(position, postgres.jdbcUrl()),
+          layout.recorderDir(position).resolve("recorder.log"));
+      child.start();
+      recorders.add(child);
+    }
+    for (Position position : Position.values()) {
+      awaitHealthy("http://127.0.0.1:" + layout.adminPort(position) + "/health", position);
+    }
+    return this;
+  }
+
+  public void printUrls(PrintStream out) {
+    out.println("Tandem is up. Data directory: " + layout.dataDir());
+    out.println("  Recorder Manager   " + layout.managerUrl() + "/");
+    out.println("  API                " + layout.managerUrl() + "/api/pairs");
+    out.println("  Metrics            " + layout.managerUrl() + "/metrics");
+    for (Position position : Position.values()) {
+      out.printf("  %-6s recorder    serial %d, admin http://127.0.0.1:%d, SIP 127.0.0.1:%d (UDP and TCP), log %s%n",
+          position, layout.serial(position), layout.adminPort(position), layout.sipPort(position),
+          layout.recorderDir(position).resolve("recorder.log"));
+    }
+    out.println("  Call database      " + postgres.jdbcUrl() + " (user postgres)");
+    out.println("  Archive            " + layout.archiveDir());
+    out.println("Send calls with: ./tandem simulate --manager " + layout.managerUrl()
+        + " --conversations 10 --cps 2 --duration 10");
+    out.println("Press Ctrl-C to stop; the same data directory resumes.");
+  }
+
+  public StackLayout layout() {
+    return layout;
+  }
+
+  private void awaitHealthy(String url, Position position) throws InterruptedException {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(position + " recorder did not answer " + url + " within 60 s; see "
+        + layout.recorderDir(position).resolve("recorder.log"));
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  public void stop() {
+    recorders.forEach(ChildRecorder::stop);
+    if (manager != null) {
+      manager.stop();
+    }
+    if (database != null) {
+      database.close();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+    try {
+      if (lock != null) {
+        lock.release();
+        lockChannel.close();
+      }
+    } catch (IOException e) {
+      log.debug("releasing the stack lock failed", e);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.tandem.stack;
+
+import io.tandem.call.Position;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+/**
+ * Where everything of a one-machine stack lives under its data directory, and which ports it uses:
+ * the Recorder Manager on PORT, the Main's and the Backup's admin APIs on PORT+1 and PORT+2, their SIP on
+ * PORT+3 and PORT+4, the embedded PostgreSQL on PORT+5. Immutable.
+ */
+public record StackLayout(Path dataDir, int port) {
+  public static final int MAIN_SERIAL = 100_001;
+  public static final int BACKUP_SERIAL = 100_002;
+  public static final String PAIR = "pair-1";
+
+  public StackLayout {
+    dataDir = dataDir.toAbsolutePath().normalize();
+    if (port < 1024 || port > 65_530) {
+      throw new IllegalArgumentException("--port must be from 1024 to 65530 (the stack uses PORT to PORT+5), got "
+          + port);
+    }
+  }
+
+  public Path postgresDir() {
+    return dataDir.resolve("postgres");
+  }
+
+  public Path archiveDir() {
+    return dataDir.resolve("archive");
+  }
+
+  public Path recorderDir(Position position) {
+    return dataDir.resolve(position == Position.MAIN ? "main" : "backup");
+  }
+
+  public int serial(Position position) {
+    return position == Position.MAIN ? MAIN_SERIAL : BACKUP_SERIAL;
+  }
+
+  public int adminPort(Position position) {
+    return port + (position == Position.MAIN ? 1 : 2);
+  }
+
+  public int sipPort(Position position) {
+    return port + (position == Position.MAIN ? 3 : 4);
+  }
+
+  public int postgresPort() {
+    return port + 5;
+  }
+
+  public String managerUrl() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** Writes the recorder's config file afresh; the serial, pair and data directory never change. */
+  public Path writeRecorderConfig(Position position, String databaseUrl) throws IOException {
+    Path dir = recorderDir(position);
+    Files.createDirectories(dir);
+    Properties config = new Properties();
+    config.setProperty("recorder.serial", Integer.toString(serial(position)));
+    config.setProperty("recorder.pair", PAIR);
+    config.setProperty("recorder.position", position.name());
+    config.setProperty("recorder.dataDir", dir.toString());
+    config.setProperty("sip.port", Integer.toString(sipPort(position)));
+    config.setProperty("admin.port", Integer.toString(adminPort(position)));
+    config.setProperty("rtp.portMin", position == Position.MAIN ? "20000" : "30000");
+    config.setProperty("rtp.portMax", position == Position.MAIN ? "29999" : "39999");
+    config.setProperty("database.url", databaseUrl);
+    config.setProperty("database.user", "postgres");
+    Path file = dir.resolve("recorder.properties");
+    try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      config.store(writer, "written by 'tandem up' at every start");
+    }
+    return file;
+  }
+
+  static Properties read(Path file) throws IOException {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      properties.load(reader);
+    }
+    return properties;
+  }
+}

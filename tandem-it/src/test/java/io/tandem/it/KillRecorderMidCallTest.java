@@ -1,0 +1,87 @@
+package io.tandem.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tandem.simulator.CallSimulator;
+import io.tandem.simulator.SimulationPlan;
+import io.tandem.simulator.SimulationReport;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** kill -9 of a recorder mid-call: the call is kept truncated with its media, INUMs never go back. */
+class KillRecorderMidCallTest {
+  @TempDir
+  static Path root;
+
+  static PairFixture pair;
+
+  @BeforeAll
+  static void startPair() throws Exception {
+    pair = new PairFixture(root, 340001, 340002, 53000);
+  }
+
+  @AfterAll
+  static void stopPair() throws Exception {
+    if (pair != null) {
+      pair.close();
+    }
+  }
+
+  @Test
+  void aCallCutOffByKillMinus9IsTruncatedWithItsMediaAndNewCallsRecord() throws Exception {
+    CompletableFuture<SimulationReport> longCall = CompletableFuture.supplyAsync(() ->
+        new CallSimulator(new SimulationPlan(pair.sipAddresses(), 1, 1, Duration.ofSeconds(8), "udp", 0)).run());
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        PairFixture.getJson(pair.main.adminUrl() + "/health").get("activeCalls").asInt() == 1);
+    // Let some media reach the disk before the kill.
+    await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+    pair.main.kill9();
+    pair.main.start();
+
+    JsonNode calls = PairFixture.getJson(pair.main.adminUrl() + "/api/calls");
+    assertThat(calls).hasSize(1);
+    JsonNode cutOff = calls.get(0);
+    assertThat(cutOff.get("state").asText()).isEqualTo("TRUNCATED");
+    assertThat(cutOff.get("media").get("bytes").asLong()).as("media written before the kill")
+        .isGreaterThan(8000L * 2 * 2); // more than one second of stereo audio
+
+    SimulationReport interrupted = longCall.get();
+    assertThat(interrupted.callsPerRecorder().get(pair.backup.sipAddress())).isEqualTo(1);
+
+    SimulationReport after = new CallSimulator(new SimulationPlan(pair.sipAddresses(), 2, 4, Duration.ofSeconds(2),
+        "udp", 0)).run();
+    assertThat(after.failures()).isZero();
+    List<Long> inums = new ArrayList<>();
+    for (JsonNode call : PairFixture.getJson(pair.main.adminUrl() + "/api/calls")) {
+      inums.add(call.get("inum").asLong());
+    }
+    assertThat(inums).hasSize(3);
+    long truncatedInum = cutOff.get("inum").asLong();
+    assertThat(inums.stream().filter(i -> i != truncatedInum)).allMatch(i -> i > truncatedInum);
+
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        PairFixture.getJson(pair.managerUrl() + "/api/interactions").size() == 3);
+    JsonNode truncatedInteraction = findByInum(truncatedInum);
+    assertThat(truncatedInteraction.get("copies").get(0).get("complete").asBoolean()).isFalse();
+  }
+
+  private static JsonNode findByInum(long inum) throws Exception {
+    for (JsonNode interaction : PairFixture.getJson(pair.managerUrl() + "/api/interactions")) {
+      for (JsonNode copy : interaction.get("copies")) {
+        if (copy.get("inum").asLong() == inum) {
+          return interaction;
+        }
+      }
+    }
+    throw new AssertionError("no interaction holds INUM " + inum);
+  }
+}

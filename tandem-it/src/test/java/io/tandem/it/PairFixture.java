@@ -1,0 +1,107 @@
+package io.tandem.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tandem.call.Position;
+import io.tandem.database.CallDatabase;
+import io.tandem.database.DatabaseConfig;
+import io.tandem.database.EmbeddedDatabase;
+import io.tandem.json.Json;
+import io.tandem.manager.ManagerConfig;
+import io.tandem.manager.RecorderManager;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A real pair for integration tests: embedded PostgreSQL, the Recorder Manager, and a Main and a Backup
+ * recorder as separate OS processes started from the built distribution.
+ */
+final class PairFixture implements AutoCloseable {
+  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  final Path root;
+  final int postgresPort;
+  final Path archive;
+  EmbeddedDatabase postgres;
+  CallDatabase database;
+  RecorderManager manager;
+  final RecorderProcess main;
+  final RecorderProcess backup;
+
+  PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase) throws Exception {
+    this.root = root;
+    this.postgresPort = RecorderProcess.freePort();
+    this.archive = root.resolve("archive");
+    Files.createDirectories(archive);
+    startPostgres();
+    database = CallDatabase.connect(new DatabaseConfig(postgres.jdbcUrl(), "postgres", "", 4));
+    database.migrate();
+    if (database.rules().isEmpty()) {
+      database.addRule("all calls", null, 0, archive);
+    }
+    manager = new RecorderManager(new ManagerConfig("127.0.0.1", 0, postgres.jdbcUrl(), "postgres", "",
+        Duration.ofMillis(500), 3), database);
+    manager.start();
+    main = new RecorderProcess(mainSerial, "pair-" + mainSerial, Position.MAIN, root.resolve("main"),
+        postgres.jdbcUrl(), rtpBase);
+    backup = new RecorderProcess(backupSerial, "pair-" + mainSerial, Position.BACKUP, root.resolve("backup"),
+        postgres.jdbcUrl(), rtpBase + 4000);
+    main.start();
+    backup.start();
+  }
+
+  void startPostgres() throws IOException {
+    postgres = EmbeddedDatabase.start(root.resolve("postgres"), postgresPort);
+  }
+
+  void stopPostgres() {
+    postgres.close();
+  }
+
+  List<InetSocketAddress> sipAddresses() {
+    return List.of(new InetSocketAddress("127.0.0.1", main.sipPort), new InetSocketAddress("127.0.0.1", backup.sipPort));
+  }
+
+  String managerUrl() {
+    return "http://127.0.0.1:" + manager.port();
+  }
+
+  static JsonNode getJson(String url) throws IOException, InterruptedException {
+    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("GET " + url + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return Json.MAPPER.readTree(response.body());
+  }
+
+  static HttpResponse<byte[]> getBytes(String url, String range) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+    if (range != null) {
+      request.header("Range", range);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  @Override
+  public void close() throws Exception {
+    main.close();
+    backup.close();
+    if (manager != null) {
+      manager.stop();
+    }
+    if (database != null) {
+      database.close();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package io.tandem.it;
+
+import io.tandem.call.Position;
+import java.io.IOException;
+import java.io.Writer;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/** A real recorder process started from the built distribution, as an administrator would run it. */
+final class RecorderProcess implements AutoCloseable {
+  static final Path LIB = Path.of("..", "tandem-dist", "target", "lib").toAbsolutePath().normalize();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+  final int serial;
+  final Position position;
+  final Path dataDir;
+  final int sipPort;
+  final int adminPort;
+  private final Path config;
+  private Process process;
+
+  RecorderProcess(int serial, String pair, Position position, Path dataDir, String databaseUrl, int rtpBase)
+      throws IOException {
+    this.serial = serial;
+    this.position = position;
+    this.dataDir = dataDir;
+    this.sipPort = freePort();
+    this.adminPort = freePort();
+    Files.createDirectories(dataDir);
+    Properties properties = new Properties();
+    properties.setProperty("recorder.serial", Integer.toString(serial));
+    properties.setProperty("recorder.pair", pair);
+    properties.setProperty("recorder.position", position.name());
+    properties.setProperty("recorder.dataDir", dataDir.toString());
+    properties.setProperty("sip.port", Integer.toString(sipPort));
+    properties.setProperty("admin.port", Integer.toString(adminPort));
+    properties.setProperty("rtp.portMin", Integer.toString(rtpBase));
+    properties.setProperty("rtp.portMax", Integer.toString(rtpBase + 3999));
+    properties.setProperty("database.url", databaseUrl);
+    properties.setProperty("database.user", "postgres");
+    config = dataDir.resolve("recorder.properties");
+    try (Writer writer = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
+      properties.store(writer, null);
+    }
+  }
+
+  RecorderProcess start() throws IOException, InterruptedException {
+    process = launch(List.of("recorder", "--config", config.toString()), dataDir.resolve("recorder.log"));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("recorder " + serial + " exited with " + process.exitValue() + ": "
+            + Files.readString(dataDir.resolve("recorder.log")));
+      }
+      if (healthy()) {
+        return this;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("recorder " + serial + " did not become healthy");
+  }
+
+  /** Starts {@code tandem <args>} from the distribution with its output appended to {@code log}. */
+  static Process launch(List<String> args, Path log) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElseThrow());
+    command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx256m",
+        "-cp", LIB + "/*", "io.tandem.cli.Tandem"));
+    command.addAll(args);
+    return new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+  }
+
+  boolean healthy() {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create(adminUrl() + "/health")).timeout(Duration.ofSeconds(1))
+          .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  String adminUrl() {
+    return "http://127.0.0.1:" + adminPort;
+  }
+
+  String sipAddress() {
+    return "127.0.0.1:" + sipPort;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** kill -9: the process gets no chance to clean up. */
+  void kill9() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** A clean stop, as Ctrl-C or a service manager would ask for. */
+  void stop() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop();
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

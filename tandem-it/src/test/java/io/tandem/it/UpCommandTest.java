@@ -1,0 +1,73 @@
+package io.tandem.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tandem.json.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code tandem up} starts a working stack with zero set-up, stops cleanly, and resumes with its calls. */
+class UpCommandTest {
+  @TempDir
+  Path root;
+
+  @Test
+  void upRecordsSimulatedCallsAndResumesThemAfterAStop() throws Exception {
+    Path data = root.resolve("data");
+    int port = RecorderProcess.freePort();
+    String manager = "http://127.0.0.1:" + port;
+    Process up = startUp(data, port);
+    try {
+      Path out = root.resolve("simulate.log");
+      Process simulate = RecorderProcess.launch(List.of("simulate", "--manager", manager, "--conversations", "3",
+          "--cps", "3", "--duration", "2"), out);
+      assertThat(simulate.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      List<String> lines = Files.readAllLines(out);
+      JsonNode summary = Json.MAPPER.readTree(lines.get(lines.size() - 1));
+      assertThat(summary.get("conversationsSent").asInt()).isEqualTo(3);
+      assertThat(summary.get("failures").asInt()).isZero();
+      assertThat(simulate.exitValue()).isZero();
+      await().atMost(Duration.ofSeconds(30)).until(() ->
+          PairFixture.getJson(manager + "/api/interactions").size() == 3);
+    } finally {
+      stop(up);
+    }
+    assertThat(up.exitValue()).as("exit status after a clean stop").isIn(0, 130, 143);
+
+    Process again = startUp(data, port);
+    try {
+      assertThat(PairFixture.getJson(manager + "/api/interactions")).hasSize(3);
+      JsonNode pairs = PairFixture.getJson(manager + "/api/pairs");
+      assertThat(pairs).hasSize(1);
+      assertThat(pairs.get(0).get("recorders")).hasSize(2);
+    } finally {
+      stop(again);
+    }
+  }
+
+  private Process startUp(Path data, int port) throws Exception {
+    Process up = RecorderProcess.launch(List.of("up", "--data", data.toString(), "--port", Integer.toString(port)),
+        root.resolve("up.log"));
+    await().atMost(Duration.ofSeconds(90)).until(() -> {
+      if (!up.isAlive()) {
+        throw new AssertionError("tandem up exited: " + Files.readString(root.resolve("up.log")));
+      }
+      return Files.readString(root.resolve("up.log")).contains("Press Ctrl-C to stop");
+    });
+    return up;
+  }
+
+  private static void stop(Process up) throws InterruptedException {
+    up.destroy();
+    if (!up.waitFor(60, TimeUnit.SECONDS)) {
+      up.destroyForcibly().waitFor();
+    }
+  }
+}

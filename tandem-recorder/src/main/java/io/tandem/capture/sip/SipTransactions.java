@@ -1,0 +1,105 @@
+package io.tandem.capture.sip;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server side of SIP transactions, as far as a recording server needs them: a retransmitted request
+ * gets the response already sent (or a 100 Trying while the first copy is still being handled), and a
+ * 2xx to INVITE over UDP is retransmitted until its ACK arrives (RFC 3261 timers T1 = 500 ms doubling to
+ * T2 = 4 s, for at most 64 x T1). Thread-safe.
+ */
+final class SipTransactions {
+  private static final long T1_MILLIS = 500;
+  private static final long T2_MILLIS = 4000;
+  private static final long LIFETIME_MILLIS = 64 * T1_MILLIS;
+
+  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+  private final Map<String, ScheduledFuture<?>> awaitingAck = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService timers;
+
+  SipTransactions(ScheduledExecutorService timers) {
+    this.timers = timers;
+    timers.scheduleWithFixedDelay(this::expire, 5, 5, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Registers a request before it is handled.
+   *
+   * @return true when it is new and must be handled; false when it was a retransmission, already answered
+   */
+  boolean begin(SipMessage request, SipReply reply) {
+    String key = key(request);
+    Entry fresh = new Entry(System.currentTimeMillis());
+    Entry existing = entries.putIfAbsent(key, fresh);
+    if (existing == null) {
+      return true;
+    }
+    SipMessage last = existing.response;
+    if (last != null) {
+      reply.send(last);
+    } else if ("INVITE".equals(request.method())) {
+      reply.send(SipMessage.responseTo(request, 100, "Trying"));
+    }
+    return false;
+  }
+
+  /** Records the response a request got, so a retransmission can be answered with it. */
+  void answered(SipMessage request, SipMessage response, SipReply reply) {
+    Entry entry = entries.get(key(request));
+    if (entry != null) {
+      entry.response = response;
+    }
+    if ("INVITE".equals(request.method()) && response.statusCode() / 100 == 2 && !reply.reliable()) {
+      retransmitUntilAck(request.callId(), response, reply, T1_MILLIS, 0);
+    }
+  }
+
+  /** An ACK for a dialog stops the 2xx retransmissions of its INVITE. */
+  void acknowledged(SipMessage ack) {
+    ScheduledFuture<?> pending = awaitingAck.remove(ack.callId());
+    if (pending != null) {
+      pending.cancel(false);
+    }
+  }
+
+  private void retransmitUntilAck(String callId, SipMessage response, SipReply reply, long delay, long elapsed) {
+    if (elapsed + delay > LIFETIME_MILLIS) {
+      awaitingAck.remove(callId);
+      return;
+    }
+    ScheduledFuture<?> next = timers.schedule(() -> {
+      if (awaitingAck.containsKey(callId)) {
+        reply.send(response);
+        retransmitUntilAck(callId, response, reply, Math.min(delay * 2, T2_MILLIS), elapsed + delay);
+      }
+    }, delay, TimeUnit.MILLISECONDS);
+    awaitingAck.put(callId, next);
+  }
+
+  private void expire() {
+    long cutoff = System.currentTimeMillis() - LIFETIME_MILLIS;
+    entries.values().removeIf(entry -> entry.createdAt < cutoff && entry.response != null);
+  }
+
+  int size() {
+    return entries.size();
+  }
+
+  private static String key(SipMessage request) {
+    // The branch identifies a transaction (RFC 3261 17.2.3); CANCEL shares its INVITE's branch.
+    return request.topViaBranch() + '|' + request.cseq().number() + '|' + request.cseq().method();
+  }
+
+  private static final class Entry {
+    final long createdAt;
+    volatile SipMessage response;
+
+    Entry(long createdAt) {
+      this.createdAt = createdAt;
+    }
+  }
+}

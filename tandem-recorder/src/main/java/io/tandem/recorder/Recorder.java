@@ -1,0 +1,252 @@
+package io.tandem.recorder;
+
+import io.tandem.call.CallRecord;
+import io.tandem.call.CallRole;
+import io.tandem.call.MediaStats;
+import io.tandem.call.Role;
+import io.tandem.callbuffer.CallBuffer;
+import io.tandem.callbuffer.InumAllocator;
+import io.tandem.callbuffer.LocalStore;
+import io.tandem.capture.rtp.CaptureSettings;
+import io.tandem.capture.rtp.MediaCapture;
+import io.tandem.capture.rtp.RtpPortPool;
+import io.tandem.capture.sip.SipServer;
+import io.tandem.capture.siprec.RecordingSessions;
+import io.tandem.database.CallDatabase;
+import io.tandem.database.DatabaseConfig;
+import io.tandem.database.DatabaseErrors;
+import io.tandem.database.Fence;
+import io.tandem.database.RecorderAssignment;
+import io.tandem.database.RecorderRegistration;
+import io.tandem.media.WavFile;
+import io.tandem.workflow.Consolidator;
+import io.tandem.workflow.Workflow;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One recorder process: capture into the call buffer, the Workflow that consolidates while the recorder
+ * is primary, and the admin API. Starts without the call database (recording never waits for it) and
+ * registers with it in the background. {@link #stop()} is clean: calls in progress end truncated with
+ * their media, and the same data directory resumes.
+ */
+public final class Recorder implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Recorder.class);
+
+  private final RecorderConfig config;
+  private final Clock clock;
+  private final ScheduledExecutorService chores = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().name("recorder-chores").daemon().factory());
+  private FileChannel lockChannel;
+  private FileLock lock;
+  private LocalStore store;
+  private CallBuffer buffer;
+  private Workflow workflow;
+  private Standing standing;
+  private CallDatabase database;
+  private Consolidator consolidator;
+  private MediaCapture media;
+  private RecordingSessions sessions;
+  private SipServer sip;
+  private RecorderAdmin admin;
+  private RecorderMetrics metrics;
+  private volatile boolean registered;
+
+  public Recorder(RecorderConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
+  public synchronized Recorder start() throws IOException {
+    Path dataDir = config.dataDir();
+    Files.createDirectories(dataDir);
+    lockDataDir(dataDir);
+    store = LocalStore.open(dataDir.resolve("buffer.db"));
+    buffer = new CallBuffer(store, new InumAllocator(store, config.serial(), config.contingencySerial()), clock);
+    workflow = new Workflow(store, clock);
+    standing = Standing.load(dataDir.resolve("standing.properties"), config.position());
+    int truncated = buffer.recoverInterrupted(clock.instant(), this::repairMedia);
+    if (truncated > 0) {
+      log.warn("{} call(s) cut off by the last stop were kept as truncated", truncated);
+    }
+    database = CallDatabase.connect(new DatabaseConfig(config.databaseUrl(), config.databaseUser(),
+        config.databasePassword(), 4));
+    metrics = new RecorderMetrics(config.serial());
+    consolidator = new Consolidator(workflow, buffer, database, database, this::fence, DatabaseErrors::isRetryable,
+        dataDir, clock, fenced -> log.warn("marking refused: {}", fenced.getMessage()), metrics::marked);
+    consolidator.setActive(standing.role() == Role.PRIMARY);
+    consolidator.start();
+    media = new MediaCapture(config.sipHost(), new RtpPortPool(config.rtpPortMin(), config.rtpPortMax()), dataDir,
+        clock, new CaptureSettings(config.rtpThreads(), config.jitterDelay(), Duration.ofMillis(100)));
+    sessions = new RecordingSessions(buffer, media, () -> CallRole.of(standing.role()), this::callEnded,
+        config.sipHost(), clock);
+    sip = new SipServer(sessions);
+    sip.start(config.sipHost(), config.sipPort());
+    admin = new RecorderAdmin(this, metrics).start(config.adminHost(), config.adminPort());
+    metrics.bind(this);
+    chores.scheduleWithFixedDelay(this::registerQuietly, 0, 2, TimeUnit.SECONDS);
+    chores.scheduleWithFixedDelay(() -> sessions.endSilentCalls(config.mediaTimeout()), 1, 1, TimeUnit.SECONDS);
+    chores.scheduleWithFixedDelay(this::applyRetention, 1, 10, TimeUnit.MINUTES);
+    log.info("recorder {} ({} of pair {}) started as {} at epoch {}; SIP {}, admin {}", config.serial(),
+        config.position(), config.pair(), standing.role(), standing.epoch(), sipAddress(), adminUrl());
+    return this;
+  }
+
+  private void callEnded(CallRecord call) {
+    metrics.callEnded(call);
+    if (call.callRole() == CallRole.MASTER && standing.role() == Role.PRIMARY) {
+      metrics.submitted(call.inum());
+      workflow.submit(call.inum());
+      consolidator.wakeUp();
+    }
+  }
+
+  private MediaStats repairMedia(CallRecord call) {
+    Path wav = config.dataDir().resolve(call.mediaPath());
+    int channels = Math.max(1, call.streams().size());
+    try {
+      long bytes = Files.exists(wav) ? WavFile.repair(wav, channels) : 0;
+      return new MediaStats(0, 0, bytes, bytes * 1000 / (2L * channels * 8000));
+    } catch (IOException e) {
+      log.error("media of interrupted call {} cannot be repaired", call.inum(), e);
+      return MediaStats.NONE;
+    }
+  }
+
+  private Fence fence() {
+    return new Fence(config.serial(), standing.epoch());
+  }
+
+  private void registerQuietly() {
+    try {
+      RecorderAssignment assignment = database.register(new RecorderRegistration(config.serial(), config.pair(),
+          config.position(), adminUrl(), sipAddress()));
+      standing.update(assignment.role(), assignment.epoch());
+      consolidator.setActive(assignment.role() == Role.PRIMARY);
+      if (!registered) {
+        registered = true;
+        log.info("registered with the call database as {} at epoch {}", assignment.role(), assignment.epoch());
+      }
+    } catch (Exception e) {
+      if (registered || !DatabaseErrors.isRetryable(e)) {
+        log.warn("registration with the call database failed: {}", e.getMessage());
+      }
+      registered = false;
+    }
+  }
+
+  private void applyRetention() {
+    try {
+      int removed = buffer.applyRetention(config.retention(), config.capacityBytes(), config.dataDir());
+      if (removed > 0) {
+        log.info("retention removed {} call(s) from the call buffer", removed);
+      }
+    } catch (RuntimeException e) {
+      log.warn("retention pass failed; will try again", e);
+    }
+  }
+
+  private void lockDataDir(Path dataDir) throws IOException {
+    lockChannel = FileChannel.open(dataDir.resolve("recorder.lock"), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE);
+    lock = lockChannel.tryLock();
+    if (lock == null) {
+      lockChannel.close();
+      throw new IllegalStateException("data directory " + dataDir + " is in use by another recorder");
+    }
+  }
+
+  public String adminUrl() {
+    return "http://" + config.adminHost() + ":" + admin.port();
+  }
+
+  public String sipAddress() {
+    return config.sipHost() + ":" + sip.port();
+  }
+
+  public RecorderConfig config() {
+    return config;
+  }
+
+  public CallBuffer buffer() {
+    return buffer;
+  }
+
+  public Workflow workflow() {
+    return workflow;
+  }
+
+  public Standing standing() {
+    return standing;
+  }
+
+  public RecordingSessions sessions() {
+    return sessions;
+  }
+
+  public MediaCapture media() {
+    return media;
+  }
+
+  public SipServer sip() {
+    return sip;
+  }
+
+  public Consolidator consolidator() {
+    return consolidator;
+  }
+
+  public boolean registered() {
+    return registered;
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  public synchronized void stop() {
+    chores.shutdownNow();
+    if (sip != null) {
+      sip.stop();
+    }
+    if (sessions != null) {
+      sessions.truncateAll();
+    }
+    if (media != null) {
+      media.stop();
+    }
+    if (consolidator != null) {
+      consolidator.stop();
+    }
+    if (admin != null) {
+      admin.stop();
+    }
+    if (database != null) {
+      database.close();
+    }
+    if (store != null) {
+      store.close();
+    }
+    try {
+      if (lock != null) {
+        lock.release();
+        lockChannel.close();
+      }
+    } catch (IOException e) {
+      log.debug("releasing the data directory lock failed", e);
+    }
+    log.info("recorder {} stopped", config.serial());
+  }
+}

@@ -1,0 +1,166 @@
+package io.tandem.recorder;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import io.tandem.call.CallRecord;
+import io.tandem.call.Inum;
+import io.tandem.json.Json;
+import io.tandem.replay.ByteRange;
+import io.tandem.replay.RangeNotSatisfiableException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The recorder's own HTTP API, used by the Recorder Manager, the RRC and the WorkflowShell: health,
+ * status, the calls of the call buffer and their media (HTTP Range honoured exactly), metrics. A thin
+ * layer: it parses requests and asks the recorder. Thread-safe.
+ */
+final class RecorderAdmin {
+  private final Recorder recorder;
+  private final RecorderMetrics metrics;
+  private Javalin app;
+
+  RecorderAdmin(Recorder recorder, RecorderMetrics metrics) {
+    this.recorder = recorder;
+    this.metrics = metrics;
+  }
+
+  RecorderAdmin start(String host, int port) {
+    app = Javalin.create(cfg -> {
+      cfg.startup.showJavalinBanner = false;
+      cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+      cfg.routes.get("/health", this::health);
+      cfg.routes.get("/api/status", this::status);
+      cfg.routes.get("/api/calls", this::calls);
+      cfg.routes.get("/api/calls/{inum}", this::call);
+      cfg.routes.get("/api/calls/{inum}/media", this::media);
+      cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
+      cfg.routes.exception(BadRequest.class, (e, ctx) -> ctx.status(400).json(Map.of("error", e.getMessage())));
+      cfg.routes.error(404, ctx -> {
+        if (ctx.result() == null) {
+          ctx.json(Map.of("error", "no such route: " + ctx.method() + " " + ctx.path()));
+        }
+      });
+    }).start(host, port);
+    return this;
+  }
+
+  int port() {
+    return app.port();
+  }
+
+  void stop() {
+    if (app != null) {
+      app.stop();
+    }
+  }
+
+  private void health(Context ctx) {
+    Standing.Current standing = recorder.standing().current();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("serial", Integer.toString(recorder.config().serial()));
+    body.put("position", recorder.config().position());
+    body.put("role", standing.role());
+    body.put("epoch", standing.epoch());
+    body.put("capturing", true);
+    body.put("registered", recorder.registered());
+    body.put("activeCalls", recorder.sessions().active());
+    ctx.json(body);
+  }
+
+  private void status(Context ctx) {
+    Standing.Current standing = recorder.standing().current();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("serial", Integer.toString(recorder.config().serial()));
+    body.put("pair", recorder.config().pair());
+    body.put("position", recorder.config().position());
+    body.put("role", standing.role());
+    body.put("epoch", standing.epoch());
+    body.put("registered", recorder.registered());
+    body.put("timeZone", recorder.config().timeZone().getId());
+    body.put("sipAddress", recorder.sipAddress());
+    body.put("activeCalls", recorder.sessions().active());
+    body.put("buffer", recorder.buffer().stats());
+    body.put("workflow", recorder.workflow().counts());
+    ctx.json(body);
+  }
+
+  private void calls(Context ctx) {
+    Instant from = instant(ctx, "from", Instant.EPOCH);
+    Instant to = instant(ctx, "to", Instant.now().plusSeconds(86_400));
+    int limit = limit(ctx);
+    List<CallView> views = recorder.buffer().list(from, to, limit).stream().map(CallView::of).toList();
+    ctx.json(views);
+  }
+
+  private void call(Context ctx) {
+    Optional<CallRecord> call = recorder.buffer().find(inum(ctx));
+    if (call.isEmpty()) {
+      ctx.status(404).json(Map.of("error", "no call " + ctx.pathParam("inum") + " in this call buffer"));
+      return;
+    }
+    ctx.json(CallView.of(call.get()));
+  }
+
+  private void media(Context ctx) throws IOException {
+    Optional<CallRecord> call = recorder.buffer().find(inum(ctx));
+    Path wav = call.map(c -> recorder.config().dataDir().resolve(c.mediaPath())).orElse(null);
+    if (wav == null || !Files.isRegularFile(wav)) {
+      ctx.status(404).json(Map.of("error", "no media for call " + ctx.pathParam("inum") + " in this call buffer"));
+      return;
+    }
+    MediaResponse.serve(ctx, wav);
+  }
+
+  private static Inum inum(Context ctx) {
+    try {
+      return Inum.parse(ctx.pathParam("inum"));
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest(e.getMessage());
+    }
+  }
+
+  private static Instant instant(Context ctx, String name, Instant fallback) {
+    String value = ctx.queryParam(name);
+    if (value == null || value.isEmpty()) {
+      return fallback;
+    }
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new BadRequest("'" + name + "' must be an ISO-8601 UTC time such as 2026-11-26T14:30:00Z, got '" + value
+          + "'");
+    }
+  }
+
+  private static int limit(Context ctx) {
+    String value = ctx.queryParam("limit");
+    if (value == null || value.isEmpty()) {
+      return 1000;
+    }
+    try {
+      int limit = Integer.parseInt(value);
+      if (limit >= 1 && limit <= 100_000) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // falls through to the error below
+    }
+    throw new BadRequest("'limit' must be a whole number from 1 to 100000, got '" + value + "'");
+  }
+
+  /** A request the API cannot act on; answered 400 with the message. */
+  static final class BadRequest extends RuntimeException {
+    BadRequest(String message) {
+      super(message);
+    }
+  }
+}

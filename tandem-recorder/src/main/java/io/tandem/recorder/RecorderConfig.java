@@ -1,0 +1,107 @@
+package io.tandem.recorder;
+
+import io.tandem.call.Position;
+import io.tandem.call.Serial;
+import io.tandem.config.ConfigException;
+import io.tandem.config.ConfigFile;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Objects;
+
+/**
+ * Everything one recorder process needs, validated when built: a bad value fails with its key's name
+ * and is never clamped. Immutable.
+ *
+ * @param contingencySerial the serial INUMs move to when the sequence of {@code serial} runs out, or null
+ * @param mediaTimeout a call whose media has been silent this long is ended as if by its BYE
+ */
+public record RecorderConfig(
+    int serial,
+    Integer contingencySerial,
+    String pair,
+    Position position,
+    Path dataDir,
+    ZoneId timeZone,
+    String sipHost,
+    int sipPort,
+    String adminHost,
+    int adminPort,
+    int rtpPortMin,
+    int rtpPortMax,
+    int rtpThreads,
+    Duration jitterDelay,
+    Duration mediaTimeout,
+    Duration retention,
+    long capacityBytes,
+    String databaseUrl,
+    String databaseUser,
+    String databasePassword) {
+
+  public RecorderConfig {
+    Serial.check(serial);
+    if (contingencySerial != null) {
+      Serial.check(contingencySerial);
+      if (contingencySerial == serial) {
+        throw new ConfigException("'recorder.contingencySerial' must differ from 'recorder.serial' (" + serial + ")");
+      }
+    }
+    Objects.requireNonNull(pair, "pair");
+    if (!pair.matches("[A-Za-z0-9._-]{1,64}")) {
+      throw new ConfigException("'recorder.pair' must be 1 to 64 letters, digits, '.', '_' or '-', got '" + pair + "'");
+    }
+    Objects.requireNonNull(position, "position");
+    Objects.requireNonNull(dataDir, "dataDir");
+    if (rtpPortMin % 2 != 0 || rtpPortMax <= rtpPortMin) {
+      throw new ConfigException("'rtp.portMin' must be even and below 'rtp.portMax', got " + rtpPortMin + ".."
+          + rtpPortMax);
+    }
+    if (sipPort != 0 && sipPort >= rtpPortMin && sipPort <= rtpPortMax) {
+      throw new ConfigException("'sip.port' " + sipPort + " lies inside the RTP range " + rtpPortMin + ".." + rtpPortMax);
+    }
+    Objects.requireNonNull(databaseUrl, "databaseUrl");
+    if (!databaseUrl.startsWith("jdbc:postgresql:")) {
+      throw new ConfigException("'database.url' must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), got '"
+          + databaseUrl + "'");
+    }
+  }
+
+  public static RecorderConfig from(ConfigFile file) {
+    String contingency = file.string("recorder.contingencySerial", null);
+    RecorderConfig config = new RecorderConfig(
+        serial(file, "recorder.serial", file.string("recorder.serial")),
+        contingency == null ? null : serial(file, "recorder.contingencySerial", contingency),
+        file.string("recorder.pair"),
+        file.enumValue("recorder.position", Position.class),
+        file.path("recorder.dataDir"),
+        file.zone("recorder.timeZone", ZoneId.of("UTC")),
+        file.string("sip.host", "127.0.0.1"),
+        file.integer("sip.port", 1, 65535),
+        file.string("admin.host", "127.0.0.1"),
+        file.integer("admin.port", 0, 65535),
+        file.integer("rtp.portMin", 20000, 1024, 65534),
+        file.integer("rtp.portMax", 29999, 1025, 65535),
+        file.integer("rtp.threads", 1, 1, 64),
+        file.duration("rtp.jitterDelay", Duration.ofMillis(200)),
+        file.duration("media.timeout", Duration.ofSeconds(60)),
+        file.duration("buffer.retention", Duration.ofDays(30)),
+        file.longValue("buffer.capacityBytes", 100L << 30, 1L << 20, Long.MAX_VALUE),
+        file.string("database.url"),
+        file.string("database.user", "tandem"),
+        file.string("database.password", ""));
+    file.rejectUnknown();
+    return config;
+  }
+
+  private static int serial(ConfigFile file, String key, String value) {
+    try {
+      return Serial.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("'" + key + "' " + e.getMessage());
+    }
+  }
+
+  public String sipAddress() {
+    return sipHost + ":" + sipPort;
+  }
+}

@@ -1,0 +1,79 @@
+package io.tandem.recorder;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tandem.call.CallRecord;
+import io.tandem.call.Inum;
+import io.tandem.workflow.WorkflowState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The recorder's Prometheus metrics: calls, SIP, RTP, Workflow, and the time from a call's end to its
+ * marking. Thread-safe.
+ */
+final class RecorderMetrics {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Counter callsEnded;
+  private final Timer endToMarked;
+  private final Map<Inum, Instant> endedAt = new ConcurrentHashMap<>();
+
+  RecorderMetrics(int serial) {
+    registry.config().commonTags("serial", Integer.toString(serial));
+    callsEnded = Counter.builder("tandem_calls_ended").description("calls finished in the call buffer")
+        .register(registry);
+    endToMarked = Timer.builder("tandem_call_end_to_marked").description("from a call's end to its marking")
+        .publishPercentiles(0.5, 0.99).register(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+  }
+
+  void bind(Recorder recorder) {
+    Gauge.builder("tandem_calls_active", recorder.sessions(), s -> s.active()).register(registry);
+    FunctionCounter.builder("tandem_calls_started", recorder.sessions(), s -> s.startedCount()).register(registry);
+    FunctionCounter.builder("tandem_siprec_refused", recorder.sessions(), s -> s.refusedCount()).register(registry);
+    FunctionCounter.builder("tandem_sip_requests", recorder.sip(), s -> s.requestCount()).register(registry);
+    FunctionCounter.builder("tandem_sip_malformed", recorder.sip(), s -> s.malformedCount()).register(registry);
+    FunctionCounter.builder("tandem_rtp_packets", recorder.media(), m -> m.packetsReceived()).register(registry);
+    FunctionCounter.builder("tandem_rtp_ignored", recorder.media(), m -> m.packetsIgnored()).register(registry);
+    FunctionCounter.builder("tandem_rtp_lost", recorder.media(), m -> m.packetsLost()).register(registry);
+    for (WorkflowState state : WorkflowState.values()) {
+      Gauge.builder("tandem_workflow_entries", recorder.workflow(), w -> w.counts().getOrDefault(state, 0L))
+          .tag("state", state.name()).register(registry);
+    }
+    Gauge.builder("tandem_primary", recorder.standing(), s -> s.role() == io.tandem.call.Role.PRIMARY ? 1 : 0)
+        .register(registry);
+  }
+
+  void callEnded(CallRecord call) {
+    callsEnded.increment();
+  }
+
+  /** A call handed to the Workflow: its marking will be timed from now. */
+  void submitted(Inum inum) {
+    endedAt.put(inum, Instant.now());
+  }
+
+  void marked(List<Inum> inums) {
+    Instant now = Instant.now();
+    for (Inum inum : inums) {
+      Instant ended = endedAt.remove(inum);
+      if (ended != null) {
+        endToMarked.record(Duration.between(ended, now));
+      }
+    }
+  }
+
+  String scrape() {
+    return registry.scrape();
+  }
+}

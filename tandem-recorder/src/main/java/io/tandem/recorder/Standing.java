@@ -1,0 +1,79 @@
+package io.tandem.recorder;
+
+import io.tandem.call.Position;
+import io.tandem.call.Role;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A recorder's role and its pair's epoch as it last learned them from the call database, kept in a small
+ * file so that a recorder restarted while the database is down goes on in the role it had. Thread-safe;
+ * the file is replaced atomically.
+ */
+public final class Standing {
+  private static final Logger log = LoggerFactory.getLogger(Standing.class);
+
+  /** Role and epoch together, so that readers never see one without the other. */
+  public record Current(Role role, long epoch) {}
+
+  private final Path file;
+  private volatile Current current;
+
+  private Standing(Path file, Current current) {
+    this.file = file;
+    this.current = current;
+  }
+
+  /** Loads the stored standing, or starts from the position's natural role at epoch 1. */
+  public static Standing load(Path file, Position position) {
+    Current initial = new Current(position == Position.MAIN ? Role.PRIMARY : Role.SECONDARY, 1);
+    if (Files.isRegularFile(file)) {
+      Properties stored = new Properties();
+      try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        stored.load(reader);
+        initial = new Current(Role.valueOf(stored.getProperty("role")), Long.parseLong(stored.getProperty("epoch")));
+      } catch (IOException | RuntimeException e) {
+        log.warn("standing file {} is unreadable ({}); starting as {}", file, e.getMessage(), initial);
+      }
+    }
+    return new Standing(file, initial);
+  }
+
+  public Current current() {
+    return current;
+  }
+
+  public Role role() {
+    return current.role();
+  }
+
+  public long epoch() {
+    return current.epoch();
+  }
+
+  /** Adopts a new role and epoch and stores them before returning. */
+  public synchronized void update(Role role, long epoch) throws IOException {
+    Current next = new Current(role, epoch);
+    if (next.equals(current)) {
+      return;
+    }
+    Properties stored = new Properties();
+    stored.setProperty("role", role.name());
+    stored.setProperty("epoch", Long.toString(epoch));
+    Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+    try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
+      stored.store(writer, "role and epoch last learned from the call database");
+    }
+    Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    log.info("standing changes from {} to {}", current, next);
+    current = next;
+  }
+}
