@@ -1,0 +1,46 @@
+package io.tandem.capture.siprec;
+
+import io.tandem.capture.sip.MediaDescription;
+import io.tandem.capture.sip.SessionDescription;
+import io.tandem.media.G711;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the recorder's SDP answer to a SIPREC offer: every offered stream received, recvonly. Stateless. */
+public final class SiprecAnswer {
+  private SiprecAnswer() {}
+
+  /**
+   * One {@code m=audio} line per offered stream, in offer order, on the local port at the same index,
+   * with the stream's chosen codec, its label echoed and {@code a=recvonly}.
+   */
+  public static String sdp(String localAddress, long sessionId, List<OfferedStream> streams, List<Integer> localPorts) {
+    if (localAddress == null || localAddress.isBlank()) {
+      throw new IllegalArgumentException("localAddress must be non-empty");
+    }
+    if (streams.size() != localPorts.size()) {
+      throw new IllegalArgumentException("need one local port per stream: " + streams.size() + " streams, "
+          + localPorts.size() + " ports");
+    }
+    List<MediaDescription> media = new ArrayList<>();
+    for (int i = 0; i < streams.size(); i++) {
+      OfferedStream stream = streams.get(i);
+      int payloadType = stream.payloadType();
+      media.add(new MediaDescription("audio", localPorts.get(i), "RTP/AVP", List.of(payloadType),
+          Map.of(payloadType, encoding(payloadType)), stream.label(), "recvonly", localAddress));
+    }
+    String origin = "tandem " + sessionId + " " + sessionId + " IN " + (localAddress.contains(":") ? "IP6 " : "IP4 ")
+        + localAddress;
+    return new SessionDescription(origin, "Tandem recording", localAddress, media).toString();
+  }
+
+  /** The rtpmap encoding of a G.711 payload type: {@code PCMU/8000} or {@code PCMA/8000}. */
+  public static String encoding(int payloadType) {
+    return switch (payloadType) {
+      case G711.PCMU -> "PCMU/8000";
+      case G711.PCMA -> "PCMA/8000";
+      default -> throw new IllegalArgumentException("payload type " + payloadType + " is not G.711 (0 or 8)");
+    };
+  }
+}
