@@ -1,0 +1,158 @@
+package io.tandem.database;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.tandem.archive.ArchiveLedger;
+import io.tandem.archive.ArchiveRule;
+import io.tandem.call.CallRecord;
+import io.tandem.call.Inum;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The call database: interactions and their copies, pairs, recorders and epochs, archive state,
+ * events and audit, in PostgreSQL behind a connection pool. Connecting never fails because the
+ * database is down; each call then fails with an error that {@link DatabaseErrors} classes as
+ * retryable. Every write is committed before its method returns. Thread-safe.
+ */
+public final class CallDatabase implements CallMarker, ArchiveLedger, AutoCloseable {
+  private final HikariDataSource pool;
+  private final CallMarking marking;
+  private final RecorderRegistry registry;
+  private final InteractionQueries queries;
+  private final EventLog eventLog;
+  private final ArchiveStore archive;
+
+  private CallDatabase(HikariDataSource pool, Clock clock) {
+    this.pool = pool;
+    this.marking = new CallMarking(pool, clock);
+    this.registry = new RecorderRegistry(pool, clock);
+    this.queries = new InteractionQueries(pool);
+    this.eventLog = new EventLog(pool, clock);
+    this.archive = new ArchiveStore(pool, clock);
+  }
+
+  public static CallDatabase connect(DatabaseConfig config) {
+    return connect(config, Clock.systemUTC());
+  }
+
+  /** Builds the pool without opening a connection, so that this succeeds while the database is down. */
+  public static CallDatabase connect(DatabaseConfig config, Clock clock) {
+    Objects.requireNonNull(config, "config");
+    HikariConfig hikari = new HikariConfig();
+    hikari.setPoolName("call-database");
+    hikari.setJdbcUrl(config.jdbcUrl());
+    hikari.setUsername(config.user());
+    hikari.setPassword(config.password());
+    hikari.setMaximumPoolSize(config.poolSize());
+    hikari.setMinimumIdle(0);
+    // -1: start the pool even when the database cannot be reached now.
+    hikari.setInitializationFailTimeout(-1);
+    hikari.setConnectionTimeout(5_000);
+    hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+    return new CallDatabase(new HikariDataSource(hikari), Objects.requireNonNull(clock, "clock"));
+  }
+
+  /** Brings the schema to the newest migration on the class path; safe to run by several processes. */
+  public void migrate() {
+    Flyway.configure()
+        .dataSource(pool)
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+  }
+
+  @Override
+  public MarkResult mark(Fence fence, List<CallRecord> calls) throws SQLException, FencedException {
+    Objects.requireNonNull(fence, "fence");
+    Objects.requireNonNull(calls, "calls");
+    return marking.mark(fence, calls);
+  }
+
+  /**
+   * Records a recorder's start: creates its pair at epoch 1 on first sight and gives the recorder its
+   * role (a new Main starts primary, a new Backup secondary; a known recorder keeps its stored role).
+   *
+   * @throws IllegalArgumentException if another recorder holds the position, or the serial is in another pair
+   */
+  public RecorderAssignment register(RecorderRegistration registration) throws SQLException {
+    return registry.register(Objects.requireNonNull(registration, "registration"));
+  }
+
+  public List<PairView> pairs() throws SQLException {
+    return registry.pairs();
+  }
+
+  /** Interactions whose start is in {@code [from, to)}, oldest first, at most {@code limit}. */
+  public List<InteractionView> interactions(Instant from, Instant to, int limit) throws SQLException {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be >= 1, got " + limit);
+    }
+    return queries.inRange(from, to, limit);
+  }
+
+  /** The {@code limit} interactions that started last, newest first. */
+  public List<InteractionView> recentInteractions(int limit) throws SQLException {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be >= 1, got " + limit);
+    }
+    return queries.recent(limit);
+  }
+
+  /** One interaction with its copies and participants. */
+  public Optional<InteractionView> interaction(long id) throws SQLException {
+    return queries.one(id);
+  }
+
+  public Optional<MediaSource> bestCopySource(long interactionId) throws SQLException {
+    return queries.bestCopySource(interactionId);
+  }
+
+  public long interactionCount() throws SQLException {
+    return queries.count();
+  }
+
+  @Override
+  public List<ArchiveRule> rules() throws SQLException {
+    return archive.rules();
+  }
+
+  /** Adds an archive rule and returns it with its id; {@code recorderSerial} null means every recorder. */
+  public ArchiveRule addRule(String name, Integer recorderSerial, long minDurationMillis, Path target,
+      boolean enabled) throws SQLException {
+    return archive.addRule(name, recorderSerial, minDurationMillis, target, enabled);
+  }
+
+  @Override
+  public void recordArchived(Inum inum, String location, String sha256, long bytes) throws SQLException {
+    archive.recordArchived(inum, location, sha256, bytes);
+  }
+
+  /** Appends an event to the log and returns its id; {@code pairName} may be null. */
+  public long appendEvent(String type, String pairName, Map<String, Object> details) throws SQLException {
+    return eventLog.appendEvent(type, pairName, details);
+  }
+
+  /** Every event, oldest first. */
+  public List<EventView> events() throws SQLException {
+    return eventLog.events();
+  }
+
+  public void audit(String actor, String action, String detail, String result) throws SQLException {
+    eventLog.audit(actor, action, detail, result);
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

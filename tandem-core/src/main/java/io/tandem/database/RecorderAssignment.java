@@ -1,0 +1,7 @@
+package io.tandem.database;
+
+import io.tandem.call.Role;
+import java.time.Duration;
+
+/** What the call database answers a registering recorder: its role, its pair's epoch and rollback window. */
+public record RecorderAssignment(Role role, long epoch, Duration rollbackWindow) {}

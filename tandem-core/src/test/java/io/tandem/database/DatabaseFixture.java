@@ -1,0 +1,80 @@
+package io.tandem.database;
+
+import io.tandem.call.CallRecord;
+import io.tandem.call.CallRole;
+import io.tandem.call.CallState;
+import io.tandem.call.Inum;
+import io.tandem.call.MediaStats;
+import io.tandem.call.Participant;
+import io.tandem.call.Position;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+
+/** One embedded PostgreSQL with the migrated schema for a test class, and helpers to build calls. */
+final class DatabaseFixture implements AutoCloseable {
+  static final Instant T0 = Instant.parse("2026-11-26T14:30:00Z");
+
+  final EmbeddedDatabase server;
+  final CallDatabase database;
+
+  private DatabaseFixture(EmbeddedDatabase server) {
+    this.server = server;
+    this.database = CallDatabase.connect(server.config(8));
+    database.migrate();
+  }
+
+  static DatabaseFixture start() throws IOException {
+    Path directory = Files.createTempDirectory("call-database");
+    return new DatabaseFixture(EmbeddedDatabase.start(directory, 0));
+  }
+
+  void clear() throws SQLException {
+    execute("TRUNCATE pairs, recorders, interactions, copies, archive_rules, archived_copies, events, audit"
+        + " RESTART IDENTITY CASCADE");
+  }
+
+  void execute(String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), "postgres", "");
+        Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  long count(String table) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), "postgres", "");
+        Statement statement = connection.createStatement();
+        var rows = statement.executeQuery("SELECT count(*) FROM " + table)) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  /** Registers a Main (serial) and a Backup (serial + 1) in {@code pair}; returns the Main's fence. */
+  Fence registerPair(String pair, int mainSerial) throws SQLException {
+    RecorderAssignment main = database.register(new RecorderRegistration(mainSerial, pair, Position.MAIN,
+        "http://127.0.0.1:1", "127.0.0.1:5060"));
+    database.register(new RecorderRegistration(mainSerial + 1, pair, Position.BACKUP, "http://127.0.0.1:2",
+        "127.0.0.1:5062"));
+    return new Fence(mainSerial, main.epoch());
+  }
+
+  static CallRecord call(int serial, long sequence, String key, long durationMillis, CallState state) {
+    return new CallRecord(Inum.of(serial, sequence), key, T0, T0.plusMillis(durationMillis),
+        serial % 2 == 0 ? CallRole.MASTER : CallRole.SLAVE, state,
+        List.of(new Participant("p1", "sip:alice@example.com", "Alice")), List.of(),
+        new MediaStats(durationMillis / 20, 0, durationMillis * 8, durationMillis), "media/" + sequence + ".wav");
+  }
+
+  @Override
+  public void close() {
+    database.close();
+    server.close();
+  }
+}
