@@ -1,0 +1,91 @@
+package io.tandem.archive;
+
+import io.tandem.call.Inum;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+
+/**
+ * Copies call media into an archive folder as {@code <target>/yyyy/MM/dd/<inum>.wav} (UTC date of the
+ * call's start). A copy is written to a temporary file beside its target, synced, verified by SHA-256
+ * against the source, and only then renamed into place, so a crash never leaves a partial archived file.
+ * Idempotent: an existing copy with the source's checksum is kept, a differing one replaced. Stateless and
+ * thread-safe, provided no two threads copy the same INUM into the same target at once.
+ */
+public final class FilesystemArchive {
+  private static final DateTimeFormatter DAY_FOLDER = DateTimeFormatter.ofPattern("yyyy/MM/dd")
+      .withZone(ZoneOffset.UTC);
+  private static final int BUFFER = 64 * 1024;
+
+  public ArchivedCopy copy(Path source, Path targetRoot, Inum inum, Instant start) throws IOException {
+    if (!Files.isRegularFile(source)) {
+      throw new NoSuchFileException(source.toString(), null, "no media file to archive for call " + inum);
+    }
+    Path folder = targetRoot.resolve(DAY_FOLDER.format(start)).toAbsolutePath();
+    Path target = folder.resolve(inum + ".wav");
+    String sourceSum = sha256(source);
+    long bytes = Files.size(source);
+    if (Files.isRegularFile(target) && sha256(target).equals(sourceSum)) {
+      return new ArchivedCopy(target.toString(), sourceSum, bytes);
+    }
+    Files.createDirectories(folder);
+    // A fixed temporary name: a copy cut off by a crash is simply overwritten by the next attempt.
+    Path temporary = folder.resolve("." + inum + ".wav.part");
+    Files.copy(source, temporary, StandardCopyOption.REPLACE_EXISTING);
+    sync(temporary, StandardOpenOption.WRITE);
+    String copySum = sha256(temporary);
+    if (!copySum.equals(sourceSum)) {
+      Files.deleteIfExists(temporary);
+      throw new IOException("archived copy of call " + inum + " has SHA-256 " + copySum + " but its source "
+          + source + " has " + sourceSum);
+    }
+    Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    syncFolder(folder);
+    return new ArchivedCopy(target.toString(), sourceSum, bytes);
+  }
+
+  /** The lower-case hex SHA-256 of a file's content. */
+  public static String sha256(Path file) throws IOException {
+    MessageDigest digest = newDigest();
+    byte[] buffer = new byte[BUFFER];
+    try (InputStream in = Files.newInputStream(file)) {
+      for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+        digest.update(buffer, 0, read);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static void sync(Path path, StandardOpenOption mode) throws IOException {
+    try (FileChannel channel = FileChannel.open(path, mode)) {
+      channel.force(true);
+    }
+  }
+
+  private static void syncFolder(Path folder) {
+    try {
+      sync(folder, StandardOpenOption.READ);
+    } catch (IOException e) {
+      // Some file systems cannot sync a directory; the rename itself is still atomic there.
+    }
+  }
+
+  private static MessageDigest newDigest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime provides SHA-256", e);
+    }
+  }
+}

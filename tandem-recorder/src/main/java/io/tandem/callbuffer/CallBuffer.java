@@ -1,0 +1,264 @@
+package io.tandem.callbuffer;
+
+import io.tandem.call.CallRecord;
+import io.tandem.call.CallRole;
+import io.tandem.call.CallState;
+import io.tandem.call.Inum;
+import io.tandem.call.MediaStats;
+import io.tandem.call.Participant;
+import io.tandem.call.StreamInfo;
+import io.tandem.json.Json;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The recorder's call buffer index: every call it recorded, keyed by INUM, with its media under
+ * {@code calls/yyyy/MM/dd/<inum>.wav} of the data directory. Every change is committed durably before
+ * the method returns. Thread-safe.
+ */
+public final class CallBuffer {
+  /** Rows per chunk handed to a scan's consumer. */
+  public static final int SCAN_CHUNK = 10_000;
+  public static final int MAX_LIST = 100_000;
+  private static final Logger LOG = LoggerFactory.getLogger(CallBuffer.class);
+  private static final DateTimeFormatter MEDIA_FOLDER =
+      DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
+  private static final int IN_LIST = 500;
+
+  private final LocalStore store;
+  private final InumAllocator allocator;
+  private final Clock clock;
+
+  public CallBuffer(LocalStore store, InumAllocator allocator, Clock clock) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.allocator = Objects.requireNonNull(allocator, "allocator");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** Allocates the call's INUM and records it as RECORDING, both in one transaction. */
+  public CallRecord begin(String correlationKey, Instant start, CallRole role, List<Participant> participants,
+      List<StreamInfo> streams) {
+    Objects.requireNonNull(correlationKey, "correlationKey");
+    Objects.requireNonNull(start, "start");
+    Objects.requireNonNull(role, "role");
+    CallRows.nanos(start);
+    return store.transaction(c -> {
+      Inum inum = allocator.nextWithin(c);
+      CallRecord call = new CallRecord(inum, correlationKey, start, null, role, CallState.RECORDING,
+          participants, streams, MediaStats.NONE, mediaPath(inum, start));
+      try (PreparedStatement insert = c.prepareStatement(
+          "INSERT INTO calls (" + CallRows.COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        CallRows.insert(insert, call);
+        insert.executeUpdate();
+      }
+      return call;
+    });
+  }
+
+  /**
+   * Ends a RECORDING call durably. Finishing a call that has already ended changes nothing and returns it
+   * as it is (the first end wins).
+   */
+  public CallRecord finish(Inum inum, Instant end, CallState state, MediaStats stats) {
+    Objects.requireNonNull(end, "end");
+    Objects.requireNonNull(stats, "stats");
+    if (state == null || state == CallState.RECORDING) {
+      throw new IllegalArgumentException("a call finishes as COMPLETE or TRUNCATED, got " + state);
+    }
+    return store.transaction(c -> {
+      CallRecord call = require(c, inum);
+      if (call.state() != CallState.RECORDING) {
+        return call;
+      }
+      if (end.isBefore(call.start())) {
+        throw new IllegalArgumentException("call " + inum + " cannot end at " + end + ", before its start "
+            + call.start());
+      }
+      CallRecord finished = call.finish(end, state, stats);
+      writeEnd(c, finished);
+      return finished;
+    });
+  }
+
+  public CallRecord updateParticipants(Inum inum, List<Participant> participants, List<StreamInfo> streams) {
+    return store.transaction(c -> {
+      CallRecord call = require(c, inum);
+      CallRecord updated = new CallRecord(inum, call.correlationKey(), call.start(), call.end(), call.callRole(),
+          call.state(), participants, streams, call.stats(), call.mediaPath());
+      try (PreparedStatement update = c.prepareStatement(
+          "UPDATE calls SET participants = ?, streams = ? WHERE inum = ?")) {
+        update.setString(1, Json.write(updated.participants()));
+        update.setString(2, Json.write(updated.streams()));
+        update.setLong(3, inum.value());
+        update.executeUpdate();
+      }
+      return updated;
+    });
+  }
+
+  public Optional<CallRecord> find(Inum inum) {
+    return store.read(c -> find(c, inum));
+  }
+
+  /** The calls among the given INUMs that are in the buffer, ordered by INUM. */
+  public List<CallRecord> find(Collection<Inum> inums) {
+    List<Long> values = inums.stream().map(Inum::value).distinct().sorted().toList();
+    List<CallRecord> found = new ArrayList<>(values.size());
+    for (int from = 0; from < values.size(); from += IN_LIST) {
+      List<Long> part = values.subList(from, Math.min(values.size(), from + IN_LIST));
+      found.addAll(store.read(c -> query(c, "SELECT " + CallRows.COLUMNS + " FROM calls WHERE inum IN ("
+          + placeholders(part.size()) + ") ORDER BY inum", part.toArray())));
+    }
+    return found;
+  }
+
+  /** Calls whose start lies in {@code [from, to)}, oldest first, at most {@code limit}. */
+  public List<CallRecord> list(Instant from, Instant to, int limit) {
+    if (limit < 1 || limit > MAX_LIST) {
+      throw new IllegalArgumentException("limit must be 1.." + MAX_LIST + ", got " + limit);
+    }
+    return store.read(c -> query(c, "SELECT " + CallRows.COLUMNS + " FROM calls WHERE start_nanos >= ? "
+        + "AND start_nanos < ? ORDER BY start_nanos, inum LIMIT ?",
+        CallRows.boundNanos(from), CallRows.boundNanos(to), limit));
+  }
+
+  /** The latest call (by start) that carries the correlation key. */
+  public Optional<CallRecord> findByCorrelationKey(String correlationKey) {
+    return store.read(c -> query(c, "SELECT " + CallRows.COLUMNS + " FROM calls WHERE correlation_key = ? "
+        + "ORDER BY start_nanos DESC, inum DESC LIMIT 1", correlationKey)).stream().findFirst();
+  }
+
+  public List<CallRecord> recording() {
+    return store.read(c -> query(c, "SELECT " + CallRows.COLUMNS + " FROM calls WHERE state = 'RECORDING' "
+        + "ORDER BY inum"));
+  }
+
+  public BufferStats stats() {
+    return store.read(c -> {
+      try (PreparedStatement query = c.prepareStatement("SELECT count(*), coalesce(sum(media_bytes), 0), "
+          + "min(start_nanos), max(start_nanos) FROM calls"); ResultSet rs = query.executeQuery()) {
+        rs.next();
+        long calls = rs.getLong(1);
+        long bytes = rs.getLong(2);
+        return calls == 0 ? new BufferStats(0, 0, null, null)
+            : new BufferStats(calls, bytes, CallRows.instant(rs.getLong(3)), CallRows.instant(rs.getLong(4)));
+      }
+    });
+  }
+
+  /**
+   * Turns every call still RECORDING (its recorder died) into TRUNCATED with the statistics that
+   * {@code repairMedia} measures; it ends at its start plus its media's duration, or at {@code now} when
+   * the media could not be measured (the function returned null or threw). Returns how many it turned.
+   */
+  public int recoverInterrupted(Instant now, Function<CallRecord, MediaStats> repairMedia) {
+    int recovered = 0;
+    for (CallRecord call : recording()) {
+      MediaStats stats = measure(call, repairMedia);
+      Instant end = stats == null ? now : call.start().plusMillis(stats.durationMillis());
+      CallRecord truncated = call.finish(end, CallState.TRUNCATED, stats == null ? call.stats() : stats);
+      recovered += store.transaction(c -> writeEnd(c, truncated));
+    }
+    return recovered;
+  }
+
+  /**
+   * Feeds the INUMs of calls whose start lies in {@code [fromInclusive, toExclusive)} to {@code chunk},
+   * oldest first, {@link #SCAN_CHUNK} at a time, recorded as MASTER and/or SLAVE as asked. Pages by key on
+   * the start index, so memory stays bounded whatever the buffer holds. Returns the number of INUMs fed.
+   */
+  public long scan(Instant fromInclusive, Instant toExclusive, boolean includeMaster, boolean includeSlave,
+      Consumer<List<Inum>> chunk) {
+    return new BufferScan(store, SCAN_CHUNK).scan(CallRows.boundNanos(fromInclusive),
+        CallRows.boundNanos(toExclusive), includeMaster, includeSlave, chunk);
+  }
+
+  /** {@link #scan(Instant, Instant, boolean, boolean, Consumer)} collected into one list. */
+  public List<Inum> scan(Instant fromInclusive, Instant toExclusive, boolean includeMaster, boolean includeSlave) {
+    List<Inum> all = new ArrayList<>();
+    scan(fromInclusive, toExclusive, includeMaster, includeSlave, all::addAll);
+    return all;
+  }
+
+  /**
+   * Deletes the oldest finished calls (rows and media) that started more than {@code maxAge} ago, then
+   * more while the buffer's media bytes exceed {@code maxBytes}. Never deletes a RECORDING call nor one
+   * whose Workflow entry is PENDING or ARCHIVING. Returns how many calls it deleted.
+   */
+  public int applyRetention(Duration maxAge, long maxBytes, Path dataDir) {
+    return new BufferRetention(store, dataDir).apply(clock.instant().minus(maxAge), maxBytes);
+  }
+
+  static String mediaPath(Inum inum, Instant start) {
+    return "calls/" + MEDIA_FOLDER.format(start) + "/" + inum + ".wav";
+  }
+
+  private static MediaStats measure(CallRecord call, Function<CallRecord, MediaStats> repairMedia) {
+    try {
+      return repairMedia.apply(call);
+    } catch (RuntimeException e) {
+      LOG.warn("cannot measure the media of interrupted call {}: {}", call.inum(), e.toString());
+      return null;
+    }
+  }
+
+  private static int writeEnd(Connection c, CallRecord call) throws SQLException {
+    try (PreparedStatement update = c.prepareStatement("UPDATE calls SET end_nanos = ?, state = ?, "
+        + "packets_received = ?, packets_lost = ?, media_bytes = ?, duration_millis = ? "
+        + "WHERE inum = ? AND state = 'RECORDING'")) {
+      update.setLong(1, CallRows.nanos(call.end()));
+      update.setString(2, call.state().name());
+      update.setLong(3, call.stats().packetsReceived());
+      update.setLong(4, call.stats().packetsLost());
+      update.setLong(5, call.stats().bytes());
+      update.setLong(6, call.stats().durationMillis());
+      update.setLong(7, call.inum().value());
+      return update.executeUpdate();
+    }
+  }
+
+  private static CallRecord require(Connection c, Inum inum) throws SQLException {
+    Objects.requireNonNull(inum, "inum");
+    return find(c, inum).orElseThrow(() -> new IllegalArgumentException("no call " + inum + " in the call buffer"));
+  }
+
+  private static Optional<CallRecord> find(Connection c, Inum inum) throws SQLException {
+    return query(c, "SELECT " + CallRows.COLUMNS + " FROM calls WHERE inum = ?", inum.value()).stream().findFirst();
+  }
+
+  private static List<CallRecord> query(Connection c, String sql, Object... parameters) throws SQLException {
+    try (PreparedStatement query = c.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        query.setObject(i + 1, parameters[i]);
+      }
+      List<CallRecord> calls = new ArrayList<>();
+      try (ResultSet rs = query.executeQuery()) {
+        while (rs.next()) {
+          calls.add(CallRows.read(rs));
+        }
+      }
+      return calls;
+    }
+  }
+
+  static String placeholders(int count) {
+    return String.join(", ", java.util.Collections.nCopies(count, "?"));
+  }
+}

@@ -1,0 +1,49 @@
+package io.tandem.callbuffer;
+
+import java.util.List;
+
+/**
+ * The local store's schema as an ordered list of migrations; migration {@code n} (1-based) brings the
+ * store from {@code PRAGMA user_version = n - 1} to {@code n}. Append new migrations, never edit old ones.
+ */
+final class LocalStoreSchema {
+  static final List<List<String>> MIGRATIONS = List.of(
+      List.of(
+          """
+          CREATE TABLE inum_block (
+            serial INTEGER PRIMARY KEY,
+            reserved_through INTEGER NOT NULL)""",
+          """
+          CREATE TABLE calls (
+            inum INTEGER PRIMARY KEY,
+            correlation_key TEXT NOT NULL,
+            start_nanos INTEGER NOT NULL,
+            end_nanos INTEGER,
+            call_role TEXT NOT NULL,
+            state TEXT NOT NULL,
+            participants TEXT NOT NULL,
+            streams TEXT NOT NULL,
+            packets_received INTEGER NOT NULL,
+            packets_lost INTEGER NOT NULL,
+            media_bytes INTEGER NOT NULL,
+            duration_millis INTEGER NOT NULL,
+            media_path TEXT NOT NULL)""",
+          "CREATE INDEX calls_by_start ON calls (start_nanos, inum)",
+          "CREATE INDEX calls_by_correlation_key ON calls (correlation_key, start_nanos)",
+          "CREATE INDEX calls_recording ON calls (state) WHERE state = 'RECORDING'",
+          """
+          CREATE TABLE workflow (
+            inum INTEGER PRIMARY KEY,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            next_attempt_millis INTEGER NOT NULL,
+            updated_millis INTEGER NOT NULL)""",
+          "CREATE INDEX workflow_due ON workflow (state, next_attempt_millis, inum)"));
+
+  private LocalStoreSchema() {}
+
+  static int latestVersion() {
+    return MIGRATIONS.size();
+  }
+}

@@ -1,0 +1,105 @@
+package io.tandem.workflow;
+
+import io.tandem.archive.ArchiveLedger;
+import io.tandem.archive.ArchiveRule;
+import io.tandem.archive.ArchivedCopy;
+import io.tandem.archive.FilesystemArchive;
+import io.tandem.call.CallRecord;
+import io.tandem.call.Inum;
+import io.tandem.callbuffer.CallBuffer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the archive rules to one batch of due ARCHIVING entries: each matching rule gets the call's media
+ * copied and recorded in the ledger, then the entry is DONE. Copies and ledger records are idempotent, so an
+ * entry cut off by a crash is simply archived again. Runs on the consolidation thread only.
+ */
+final class ArchivingStep {
+  static final int BATCH = 100;
+  private static final Logger LOG = LoggerFactory.getLogger(ArchivingStep.class);
+
+  private final Workflow workflow;
+  private final CallBuffer buffer;
+  private final Path dataDir;
+  private final FilesystemArchive archive;
+  private final ArchiveLedger ledger;
+  private final RuleCache rules;
+  private final Predicate<Throwable> retryable;
+  private final ConsolidationCounters counters;
+
+  ArchivingStep(Workflow workflow, CallBuffer buffer, Path dataDir, FilesystemArchive archive, ArchiveLedger ledger,
+      RuleCache rules, Predicate<Throwable> retryable, ConsolidationCounters counters) {
+    this.workflow = workflow;
+    this.buffer = buffer;
+    this.dataDir = dataDir;
+    this.archive = archive;
+    this.ledger = ledger;
+    this.rules = rules;
+    this.retryable = retryable;
+    this.counters = counters;
+  }
+
+  /** Returns whether there was anything to do. */
+  boolean run() throws RetryLater {
+    List<Inum> due = workflow.due(WorkflowState.ARCHIVING, BATCH);
+    if (due.isEmpty()) {
+      return false;
+    }
+    List<ArchiveRule> inForce;
+    try {
+      inForce = rules.rules();
+    } catch (SQLException e) {
+      // Without the rules nothing can be decided; waiting is the safe side whatever the error.
+      throw new RetryLater(due, e);
+    }
+    Map<Inum, CallRecord> calls = buffer.find(due).stream()
+        .collect(Collectors.toMap(CallRecord::inum, Function.identity()));
+    for (int i = 0; i < due.size(); i++) {
+      CallRecord call = calls.get(due.get(i));
+      if (call == null) {
+        fail(due.get(i), "call is not in the call buffer");
+      } else {
+        archiveCall(call, inForce, due.subList(i, due.size()));
+      }
+    }
+    return true;
+  }
+
+  private void archiveCall(CallRecord call, List<ArchiveRule> inForce, List<Inum> unfinished) throws RetryLater {
+    for (ArchiveRule rule : inForce) {
+      if (!rule.matches(call)) {
+        continue;
+      }
+      try {
+        ArchivedCopy copy = archive.copy(dataDir.resolve(call.mediaPath()), rule.target(), call.inum(), call.start());
+        ledger.recordArchived(call.inum(), copy.location(), copy.sha256(), copy.bytes());
+        counters.addArchived();
+      } catch (IOException e) {
+        fail(call.inum(), "archive rule '" + rule.name() + "' could not copy the media: " + e.getMessage());
+        return;
+      } catch (SQLException e) {
+        if (retryable.test(e)) {
+          throw new RetryLater(unfinished, e);
+        }
+        fail(call.inum(), "archive rule '" + rule.name() + "' could not record the copy: " + e.getMessage());
+        return;
+      }
+    }
+    workflow.moveTo(List.of(call.inum()), WorkflowState.DONE);
+  }
+
+  private void fail(Inum inum, String reason) {
+    LOG.warn("call {} failed archiving: {}", inum, reason);
+    workflow.fail(inum, reason);
+    counters.addFailed();
+  }
+}

@@ -1,0 +1,17 @@
+package io.tandem.workflow;
+
+import io.tandem.call.Inum;
+import io.tandem.database.FencedException;
+import java.util.List;
+
+/**
+ * Told what the {@link Consolidator} did. Called on the consolidation thread, so implementations must be
+ * quick; an exception thrown here is logged and ignored.
+ */
+public interface ConsolidationListener {
+  /** Marking was refused under the current fence; marking stays stopped until the fence changes. */
+  default void onFenced(FencedException refusal) {}
+
+  /** The calls were marked into the call database (and moved to ARCHIVING). */
+  default void onMarked(List<Inum> inums) {}
+}

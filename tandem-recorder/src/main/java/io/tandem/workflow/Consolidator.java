@@ -1,0 +1,268 @@
+package io.tandem.workflow;
+
+import io.tandem.archive.ArchiveLedger;
+import io.tandem.archive.FilesystemArchive;
+import io.tandem.callbuffer.CallBuffer;
+import io.tandem.database.CallMarker;
+import io.tandem.database.Fence;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drains a recorder's Workflow on one background thread: marks due PENDING calls into the call database,
+ * then archives marked ones by the archive rules. Works only while active (the recorder is primary).
+ * Retryable errors back the step off (100 ms doubling to 30 s) and leave entries where they were; fatal
+ * errors fail only the entries concerned; the thread logs every error and carries on. Every state change
+ * follows its external effect, so a crash at any point is repaired by doing the step again. Thread-safe:
+ * {@link #wakeUp}, {@link #setActive} and {@link #counters} may be called from any thread.
+ */
+public final class Consolidator {
+  /** How long an idle thread waits before looking for postponed or retried entries that came due. */
+  static final long IDLE_WAIT_MILLIS = 1_000;
+  private static final Logger LOG = LoggerFactory.getLogger(Consolidator.class);
+
+  private final MarkingStep marking;
+  private final ArchivingStep archiving;
+  private final Workflow workflow;
+  private final Clock clock;
+  private final ConsolidationCounters counters = new ConsolidationCounters();
+  private final Backoff markingBackoff = new Backoff();
+  private final Backoff archivingBackoff = new Backoff();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition signal = lock.newCondition();
+  private boolean wakeRequested;
+  private volatile boolean active;
+  private volatile boolean running;
+  private Thread thread;
+
+  private Consolidator(Builder b) {
+    this.workflow = Objects.requireNonNull(b.workflow, "workflow");
+    this.clock = Objects.requireNonNull(b.clock, "clock");
+    Path dataDir = Objects.requireNonNull(b.dataDir, "dataDir");
+    CallBuffer buffer = Objects.requireNonNull(b.callBuffer, "callBuffer");
+    Predicate<Throwable> retryable = Objects.requireNonNull(b.retryable, "retryable");
+    this.marking = new MarkingStep(workflow, buffer, new MediaCheck(dataDir), Objects.requireNonNull(b.marker,
+        "marker"), Objects.requireNonNull(b.fences, "fences"), retryable, b.listener, counters, clock);
+    RuleCache rules = new RuleCache(Objects.requireNonNull(b.ledger, "ledger"), b.ruleCacheTtl, clock);
+    this.archiving = new ArchivingStep(workflow, buffer, dataDir, b.archive, b.ledger, rules, retryable, counters);
+    workflow.onSubmitted(this::wakeUp);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Starts the consolidation thread; it works once {@link #setActive} says so. */
+  public synchronized void start() {
+    if (thread != null) {
+      throw new IllegalStateException("the consolidator is already started");
+    }
+    running = true;
+    thread = Thread.ofPlatform().name("consolidator").daemon(true).start(this::runLoop);
+  }
+
+  /** Stops the thread after the step in progress and waits for it to end. */
+  public synchronized void stop() throws InterruptedException {
+    if (thread == null) {
+      return;
+    }
+    running = false;
+    wakeUp();
+    thread.join();
+    thread = null;
+  }
+
+  /** The recorder became primary (true) or secondary (false). Becoming active lifts a fencing stop. */
+  public void setActive(boolean primary) {
+    if (primary) {
+      marking.forgetRefusal();
+    }
+    active = primary;
+    wakeUp();
+  }
+
+  public boolean active() {
+    return active;
+  }
+
+  /** Asks the thread to look at the Workflow now; cheap, and safe to call from any thread. */
+  public void wakeUp() {
+    lock.lock();
+    try {
+      wakeRequested = true;
+      signal.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public ConsolidationCounters counters() {
+    return counters;
+  }
+
+  private void runLoop() {
+    while (running) {
+      boolean worked = false;
+      if (active) {
+        worked = runStep("marking", marking::run, markingBackoff);
+        worked |= runStep("archiving", archiving::run, archivingBackoff);
+      }
+      if (!worked) {
+        awaitWork();
+      }
+    }
+  }
+
+  private boolean runStep(String name, Step step, Backoff backoff) {
+    long now = clock.millis();
+    if (!backoff.ready(now)) {
+      return false;
+    }
+    try {
+      boolean worked = step.run();
+      backoff.succeeded();
+      return worked;
+    } catch (RetryLater e) {
+      long delay = backoff.failed(now);
+      counters.addRetry();
+      LOG.warn("{} will retry {} entries in {} ms: {}", name, e.inums().size(), delay, e.getMessage());
+      recordRetry(e, now + delay);
+    } catch (RuntimeException e) {
+      long delay = backoff.failed(now);
+      counters.addRetry();
+      LOG.error("{} failed, retrying in {} ms", name, delay, e);
+    }
+    return false;
+  }
+
+  private void recordRetry(RetryLater e, long nextAttemptMillis) {
+    try {
+      workflow.recordRetry(e.inums(), e.getMessage(), java.time.Instant.ofEpochMilli(nextAttemptMillis));
+    } catch (RuntimeException storeFailure) {
+      LOG.error("cannot record the retry of {} entries", e.inums().size(), storeFailure);
+    }
+  }
+
+  private void awaitWork() {
+    long now = clock.millis();
+    long wait = IDLE_WAIT_MILLIS;
+    for (Backoff backoff : new Backoff[] {markingBackoff, archivingBackoff}) {
+      long remaining = backoff.remaining(now);
+      if (remaining > 0) {
+        wait = Math.min(wait, remaining);
+      }
+    }
+    lock.lock();
+    try {
+      if (!wakeRequested && running) {
+        signal.await(wait, TimeUnit.MILLISECONDS);
+      }
+      wakeRequested = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @FunctionalInterface
+  private interface Step {
+    boolean run() throws RetryLater;
+  }
+
+  /** Collects what a {@link Consolidator} needs; every setter but the optional ones is required. */
+  public static final class Builder {
+    private Workflow workflow;
+    private CallBuffer callBuffer;
+    private Path dataDir;
+    private CallMarker marker;
+    private ArchiveLedger ledger;
+    private Supplier<Fence> fences;
+    private Predicate<Throwable> retryable;
+    private Clock clock = Clock.systemUTC();
+    private FilesystemArchive archive = new FilesystemArchive();
+    private ConsolidationListener listener = new ConsolidationListener() {};
+    private Duration ruleCacheTtl = Duration.ofSeconds(5);
+
+    private Builder() {}
+
+    public Builder workflow(Workflow value) {
+      this.workflow = value;
+      return this;
+    }
+
+    public Builder callBuffer(CallBuffer value) {
+      this.callBuffer = value;
+      return this;
+    }
+
+    /** The recorder's data directory, which the calls' media paths are relative to. */
+    public Builder dataDir(Path value) {
+      this.dataDir = value;
+      return this;
+    }
+
+    public Builder marker(CallMarker value) {
+      this.marker = value;
+      return this;
+    }
+
+    public Builder ledger(ArchiveLedger value) {
+      this.ledger = value;
+      return this;
+    }
+
+    /** The fence to mark under, asked before every batch; null while no epoch is known (nothing is marked). */
+    public Builder fences(Supplier<Fence> value) {
+      this.fences = value;
+      return this;
+    }
+
+    /** Tells retryable errors (leave entries, back off) from fatal ones (fail the entries concerned). */
+    public Builder retryable(Predicate<Throwable> value) {
+      this.retryable = value;
+      return this;
+    }
+
+    /** Optional; default the system clock in UTC. */
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /** Optional; default a plain {@link FilesystemArchive}. */
+    public Builder archive(FilesystemArchive value) {
+      this.archive = Objects.requireNonNull(value, "archive");
+      return this;
+    }
+
+    /** Optional; default none. */
+    public Builder listener(ConsolidationListener value) {
+      this.listener = Objects.requireNonNull(value, "listener");
+      return this;
+    }
+
+    /** Optional; how long archive rules are kept before being read again, default 5 s. */
+    public Builder ruleCacheTtl(Duration value) {
+      if (value.isNegative()) {
+        throw new IllegalArgumentException("ruleCacheTtl must be >= 0, got " + value);
+      }
+      this.ruleCacheTtl = value;
+      return this;
+    }
+
+    public Consolidator build() {
+      return new Consolidator(this);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.tandem.workflow;
+
+import io.tandem.call.CallRecord;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Checks a finished call's WAV file against its media statistics before it is marked: the file exists,
+ * has a RIFF/WAVE header, its data length (size minus the 44-byte header) equals the bytes the statistics
+ * count, and their duration agrees with 16-bit 8 kHz audio on the header's channels within 20 ms.
+ * Stateless and thread-safe.
+ */
+final class MediaCheck {
+  static final int HEADER_BYTES = 44;
+  static final long TOLERANCE_MILLIS = 20;
+  private static final int BYTES_PER_SAMPLE = 2;
+  private static final int SAMPLE_RATE = 8000;
+
+  private final Path dataDir;
+
+  MediaCheck(Path dataDir) {
+    this.dataDir = dataDir;
+  }
+
+  /** Why the call's media cannot be consolidated, or empty when it is sound. */
+  Optional<String> problem(CallRecord call) {
+    Path media = dataDir.resolve(call.mediaPath());
+    try {
+      if (!Files.isRegularFile(media)) {
+        return Optional.of("media file " + call.mediaPath() + " is missing");
+      }
+      long dataBytes = Files.size(media) - HEADER_BYTES;
+      if (dataBytes < 0) {
+        return Optional.of("media file " + call.mediaPath() + " is shorter than a WAV header");
+      }
+      int channels = channels(media);
+      if (channels < 1) {
+        return Optional.of("media file " + call.mediaPath() + " is not a WAV file with at least one channel");
+      }
+      return disagreement(call, dataBytes, channels);
+    } catch (IOException e) {
+      return Optional.of("media file " + call.mediaPath() + " is unreadable: " + e.getMessage());
+    }
+  }
+
+  private static Optional<String> disagreement(CallRecord call, long dataBytes, int channels) {
+    if (dataBytes != call.stats().bytes()) {
+      return Optional.of("media file has " + dataBytes + " data bytes but the statistics count "
+          + call.stats().bytes());
+    }
+    long playedMillis = dataBytes * 1000 / ((long) BYTES_PER_SAMPLE * channels * SAMPLE_RATE);
+    if (Math.abs(playedMillis - call.stats().durationMillis()) > TOLERANCE_MILLIS) {
+      return Optional.of("media plays for " + playedMillis + " ms on " + channels
+          + " channel(s) but the statistics say " + call.stats().durationMillis() + " ms");
+    }
+    return Optional.empty();
+  }
+
+  private static int channels(Path media) throws IOException {
+    byte[] header = new byte[HEADER_BYTES];
+    try (InputStream in = Files.newInputStream(media)) {
+      if (in.readNBytes(header, 0, HEADER_BYTES) < HEADER_BYTES) {
+        return 0;
+      }
+    }
+    boolean wave = "RIFF".equals(new String(header, 0, 4, StandardCharsets.US_ASCII))
+        && "WAVE".equals(new String(header, 8, 4, StandardCharsets.US_ASCII));
+    return wave ? ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getShort(22) : 0;
+  }
+}
