@@ -1,0 +1,155 @@
+package io.tandem.media;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The canonical 44-byte RIFF/WAVE header for 16-bit linear PCM at 8000 Hz, one channel per stream,
+ * and the operations on files that carry it: write, repair after a writer died, read, measure.
+ * Stateless and thread-safe; two threads must not repair or write the same file at once.
+ */
+public final class WavFile {
+  public static final int HEADER_BYTES = 44;
+  public static final int SAMPLE_RATE = 8000;
+  public static final int BYTES_PER_SAMPLE = 2;
+  /** The RIFF size field is 32 bits and counts 36 header bytes besides the data. */
+  public static final long MAX_DATA_BYTES = 0xFFFF_FFFFL - 36;
+
+  private static final int PCM_FORMAT = 1;
+
+  private WavFile() {}
+
+  /** Writes the header at position 0 of {@code ch} without moving the channel's position. */
+  public static void writeHeader(FileChannel ch, int channels, long dataBytes) throws IOException {
+    ByteBuffer header = header(channels, dataBytes);
+    long at = 0;
+    while (header.hasRemaining()) {
+      at += ch.write(header, at);
+    }
+  }
+
+  /** The header bytes for {@code channels} channels and {@code dataBytes} bytes of samples. */
+  public static ByteBuffer header(int channels, long dataBytes) {
+    if (channels < 1 || channels > 64) {
+      throw new IllegalArgumentException("channels must be 1 to 64, got " + channels);
+    }
+    if (dataBytes < 0 || dataBytes > MAX_DATA_BYTES) {
+      throw new IllegalArgumentException("dataBytes must be 0 to " + MAX_DATA_BYTES + ", got " + dataBytes);
+    }
+    int blockAlign = channels * BYTES_PER_SAMPLE;
+    ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    b.put(ascii("RIFF")).putInt((int) (36 + dataBytes)).put(ascii("WAVE"));
+    b.put(ascii("fmt ")).putInt(16).putShort((short) PCM_FORMAT).putShort((short) channels);
+    b.putInt(SAMPLE_RATE).putInt(SAMPLE_RATE * blockAlign).putShort((short) blockAlign).putShort((short) 16);
+    b.put(ascii("data")).putInt((int) dataBytes);
+    return b.flip();
+  }
+
+  /**
+   * Repairs a file whose writer stopped without finalising it: the sizes are recomputed from the
+   * file length and a trailing partial sample frame is cut off. A file shorter than a header becomes
+   * an empty valid WAV of {@code channels} channels; otherwise the channel count of its header wins.
+   * Idempotent.
+   *
+   * @return the data bytes of the repaired file
+   * @throws WavFormatException when a file at least a header long does not start with our header
+   */
+  public static long repair(Path wav, int channels) throws IOException {
+    if (channels < 1 || channels > 64) {
+      throw new IllegalArgumentException("channels must be 1 to 64, got " + channels);
+    }
+    return repairWith(wav, channels);
+  }
+
+  /**
+   * {@link #repair(Path, int)} for a file that holds at least a header, whose channel count is used.
+   *
+   * @throws WavFormatException when the file is shorter than a header
+   */
+  public static long repair(Path wav) throws IOException {
+    return repairWith(wav, 0);
+  }
+
+  private static long repairWith(Path wav, int channelsWhenEmpty) throws IOException {
+    try (FileChannel ch = FileChannel.open(wav, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      if (ch.size() < HEADER_BYTES) {
+        if (channelsWhenEmpty == 0) {
+          throw new WavFormatException(wav + ": expected at least a 44-byte header, found " + ch.size()
+              + " bytes; give the channel count to rewrite it as an empty WAV");
+        }
+        int channels = channelsWhenEmpty;
+        ch.truncate(0);
+        writeHeader(ch, channels, 0);
+        ch.force(true);
+        return 0;
+      }
+      WavHeader header = WavHeader.read(ch, wav);
+      if (header.dataOffset() != HEADER_BYTES) {
+        throw new WavFormatException(wav + ": expected the data chunk at byte 44, found it at " + header.dataOffset());
+      }
+      int blockAlign = header.blockAlign();
+      long dataBytes = Math.min(ch.size() - HEADER_BYTES, MAX_DATA_BYTES);
+      dataBytes -= dataBytes % blockAlign;
+      if (ch.size() != HEADER_BYTES + dataBytes) {
+        ch.truncate(HEADER_BYTES + dataBytes);
+      }
+      writeHeader(ch, header.channels(), dataBytes);
+      ch.force(true);
+      return dataBytes;
+    }
+  }
+
+  /** Reads every sample of a 16-bit PCM WAV, one array per channel. */
+  public static WavAudio read(Path wav) throws IOException {
+    try (FileChannel ch = FileChannel.open(wav, StandardOpenOption.READ)) {
+      WavHeader header = WavHeader.read(ch, wav);
+      long available = Math.max(0, ch.size() - header.dataOffset());
+      long dataBytes = Math.min(header.dataBytes(), available);
+      int frames = Math.toIntExact(dataBytes / header.blockAlign());
+      ByteBuffer data = ByteBuffer.allocate(frames * header.blockAlign()).order(ByteOrder.LITTLE_ENDIAN);
+      long at = header.dataOffset();
+      while (data.hasRemaining() && ch.read(data, at + data.position()) >= 0) {
+        // read until the buffer is full or the file ends
+      }
+      data.flip();
+      short[][] samples = new short[header.channels()][frames];
+      for (int f = 0; f < frames; f++) {
+        for (int c = 0; c < header.channels(); c++) {
+          samples[c][f] = data.getShort();
+        }
+      }
+      return new WavAudio(header.channels(), header.sampleRate(), samples);
+    }
+  }
+
+  /** The data bytes the header declares, capped by what the file really holds. */
+  public static long dataBytes(Path wav) throws IOException {
+    try (FileChannel ch = FileChannel.open(wav, StandardOpenOption.READ)) {
+      WavHeader header = WavHeader.read(ch, wav);
+      return Math.min(header.dataBytes(), Math.max(0, ch.size() - header.dataOffset()));
+    }
+  }
+
+  /** How long the file plays, from its header and length. */
+  public static long durationMillis(Path wav) throws IOException {
+    try (FileChannel ch = FileChannel.open(wav, StandardOpenOption.READ)) {
+      WavHeader header = WavHeader.read(ch, wav);
+      long dataBytes = Math.min(header.dataBytes(), Math.max(0, ch.size() - header.dataOffset()));
+      return durationMillis(dataBytes, header.channels(), header.sampleRate());
+    }
+  }
+
+  /** How long {@code dataBytes} of 16-bit PCM play for. */
+  public static long durationMillis(long dataBytes, int channels, int sampleRate) {
+    long frames = dataBytes / ((long) channels * BYTES_PER_SAMPLE);
+    return frames * 1000 / sampleRate;
+  }
+
+  static byte[] ascii(String tag) {
+    return tag.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+}
