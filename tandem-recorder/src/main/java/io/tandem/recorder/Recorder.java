@@ -2,6 +2,8 @@ package io.tandem.recorder;
 
 import io.tandem.call.CallRecord;
 import io.tandem.call.CallRole;
+import io.tandem.call.CallState;
+import io.tandem.call.Inum;
 import io.tandem.call.MediaStats;
 import io.tandem.call.Role;
 import io.tandem.callbuffer.CallBuffer;
@@ -16,9 +18,11 @@ import io.tandem.database.CallDatabase;
 import io.tandem.database.DatabaseConfig;
 import io.tandem.database.DatabaseErrors;
 import io.tandem.database.Fence;
+import io.tandem.database.FencedException;
 import io.tandem.database.RecorderAssignment;
 import io.tandem.database.RecorderRegistration;
 import io.tandem.media.WavFile;
+import io.tandem.workflow.ConsolidationListener;
 import io.tandem.workflow.Consolidator;
 import io.tandem.workflow.Workflow;
 import java.io.IOException;
@@ -29,6 +33,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -76,20 +82,29 @@ public final class Recorder implements AutoCloseable {
     buffer = new CallBuffer(store, new InumAllocator(store, config.serial(), config.contingencySerial()), clock);
     workflow = new Workflow(store, clock);
     standing = Standing.load(dataDir.resolve("standing.properties"), config.position());
-    int truncated = buffer.recoverInterrupted(clock.instant(), this::repairMedia);
-    if (truncated > 0) {
-      log.warn("{} call(s) cut off by the last stop were kept as truncated", truncated);
-    }
+    recoverInterruptedCalls();
     database = CallDatabase.connect(new DatabaseConfig(config.databaseUrl(), config.databaseUser(),
         config.databasePassword(), 4));
     metrics = new RecorderMetrics(config.serial());
-    consolidator = new Consolidator(workflow, buffer, database, database, this::fence, DatabaseErrors::isRetryable,
-        dataDir, clock, fenced -> log.warn("marking refused: {}", fenced.getMessage()), metrics::marked);
+    consolidator = Consolidator.builder().workflow(workflow).callBuffer(buffer).dataDir(dataDir).marker(database)
+        .ledger(database).fences(this::fence).retryable(DatabaseErrors::isRetryable).clock(clock)
+        .listener(new ConsolidationListener() {
+          @Override
+          public void onFenced(FencedException refusal) {
+            log.warn("marking refused: {}", refusal.getMessage());
+          }
+
+          @Override
+          public void onMarked(List<Inum> inums) {
+            metrics.marked(inums);
+          }
+        })
+        .build();
     consolidator.setActive(standing.role() == Role.PRIMARY);
     consolidator.start();
     media = new MediaCapture(config.sipHost(), new RtpPortPool(config.rtpPortMin(), config.rtpPortMax()), dataDir,
         clock, new CaptureSettings(config.rtpThreads(), config.jitterDelay(), Duration.ofMillis(100)));
-    sessions = new RecordingSessions(buffer, media, () -> CallRole.of(standing.role()), this::callEnded,
+    sessions = new RecordingSessions(buffer, media, () -> CallRole.of(standing.role()), this::endCall,
         config.sipHost(), clock);
     sip = new SipServer(sessions);
     sip.start(config.sipHost(), config.sipPort());
@@ -103,13 +118,40 @@ public final class Recorder implements AutoCloseable {
     return this;
   }
 
-  private void callEnded(CallRecord call) {
-    metrics.callEnded(call);
-    if (call.callRole() == CallRole.MASTER && standing.role() == Role.PRIMARY) {
-      metrics.submitted(call.inum());
-      workflow.submit(call.inum());
-      consolidator.wakeUp();
+  /**
+   * Ends a call and, on the primary, submits it to the Workflow in the same local transaction, so that
+   * no kill -9 can leave a finished call of the primary outside its Workflow.
+   */
+  private CallRecord endCall(Inum inum, Instant end, CallState state, MediaStats stats) {
+    CallRecord call = store.transaction(c -> {
+      CallRecord finished = buffer.finish(inum, end, state, stats);
+      if (submits(finished)) {
+        workflow.submit(inum);
+      }
+      return finished;
+    });
+    metrics.callEnded(call, submits(call));
+    return call;
+  }
+
+  /** Only the primary submits; a call that began on a secondary which became primary since is submitted too. */
+  private boolean submits(CallRecord call) {
+    return standing.role() == Role.PRIMARY;
+  }
+
+  /** Calls still RECORDING were cut off by the last stop: keep their media, truncate them, submit them. */
+  private void recoverInterruptedCalls() {
+    List<CallRecord> interrupted = buffer.recording();
+    if (interrupted.isEmpty()) {
+      return;
     }
+    store.transaction(c -> {
+      buffer.recoverInterrupted(clock.instant(), this::repairMedia);
+      workflow.submitAll(interrupted.stream().filter(this::submits).map(CallRecord::inum).toList());
+      return null;
+    });
+    log.warn("{} call(s) cut off by the last stop were kept as truncated: {}", interrupted.size(),
+        interrupted.stream().map(call -> call.inum().toString()).toList());
   }
 
   private MediaStats repairMedia(CallRecord call) {
@@ -228,7 +270,11 @@ public final class Recorder implements AutoCloseable {
       media.stop();
     }
     if (consolidator != null) {
-      consolidator.stop();
+      try {
+        consolidator.stop();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (admin != null) {
       admin.stop();

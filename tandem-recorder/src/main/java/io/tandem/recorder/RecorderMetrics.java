@@ -54,13 +54,12 @@ final class RecorderMetrics {
         .register(registry);
   }
 
-  void callEnded(CallRecord call) {
+  /** A call ended; one handed to the Workflow has its marking timed from now. */
+  void callEnded(CallRecord call, boolean submitted) {
     callsEnded.increment();
-  }
-
-  /** A call handed to the Workflow: its marking will be timed from now. */
-  void submitted(Inum inum) {
-    endedAt.put(inum, Instant.now());
+    if (submitted) {
+      endedAt.put(call.inum(), Instant.now());
+    }
   }
 
   void marked(List<Inum> inums) {

@@ -184,7 +184,7 @@ public final class SipServer implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("SIP {} {} failed", request.method(), request.callId(), e);
       if (!"ACK".equals(request.method())) {
-        reply.send(SipMessage.responseTo(request, 500, "Server Internal Error"));
+        reply.send(SipMessage.responseTo(request, 500, "Server Internal Error").build());
       }
     }
   }

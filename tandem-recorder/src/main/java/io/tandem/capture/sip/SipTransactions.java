@@ -42,7 +42,7 @@ final class SipTransactions {
     if (last != null) {
       reply.send(last);
     } else if ("INVITE".equals(request.method())) {
-      reply.send(SipMessage.responseTo(request, 100, "Trying"));
+      reply.send(SipMessage.responseTo(request, 100, "Trying").build());
     }
     return false;
   }
@@ -53,7 +53,7 @@ final class SipTransactions {
     if (entry != null) {
       entry.response = response;
     }
-    if ("INVITE".equals(request.method()) && response.statusCode() / 100 == 2 && !reply.reliable()) {
+    if ("INVITE".equals(request.method()) && response.status() / 100 == 2 && !reply.reliable()) {
       retransmitUntilAck(request.callId(), response, reply, T1_MILLIS, 0);
     }
   }

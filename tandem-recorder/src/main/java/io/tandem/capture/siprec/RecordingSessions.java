@@ -3,6 +3,7 @@ package io.tandem.capture.siprec;
 import io.tandem.call.CallRecord;
 import io.tandem.call.CallRole;
 import io.tandem.call.CallState;
+import io.tandem.call.Inum;
 import io.tandem.call.MediaStats;
 import io.tandem.call.StreamInfo;
 import io.tandem.callbuffer.CallBuffer;
@@ -19,11 +20,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,10 +36,16 @@ public final class RecordingSessions implements SipHandler {
   private static final Logger log = LoggerFactory.getLogger(RecordingSessions.class);
   private static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS";
 
+  /** Ends a call durably, with whatever must happen in the same transaction (its Workflow entry). */
+  @FunctionalInterface
+  public interface CallEnd {
+    CallRecord finish(Inum inum, Instant end, CallState state, MediaStats stats);
+  }
+
   private final CallBuffer buffer;
   private final MediaCapture media;
   private final Supplier<CallRole> callRole;
-  private final Consumer<CallRecord> onCallEnded;
+  private final CallEnd callEnd;
   private final String mediaAddress;
   private final Clock clock;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -48,12 +53,12 @@ public final class RecordingSessions implements SipHandler {
   private final AtomicLong ended = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
 
-  public RecordingSessions(CallBuffer buffer, MediaCapture media, Supplier<CallRole> callRole,
-      Consumer<CallRecord> onCallEnded, String mediaAddress, Clock clock) {
+  public RecordingSessions(CallBuffer buffer, MediaCapture media, Supplier<CallRole> callRole, CallEnd callEnd,
+      String mediaAddress, Clock clock) {
     this.buffer = buffer;
     this.media = media;
     this.callRole = callRole;
-    this.onCallEnded = onCallEnded;
+    this.callEnd = callEnd;
     this.mediaAddress = mediaAddress;
     this.clock = clock;
   }
@@ -64,9 +69,9 @@ public final class RecordingSessions implements SipHandler {
       case "INVITE" -> invite(request, reply);
       case "ACK" -> { }
       case "BYE" -> bye(request, reply);
-      case "CANCEL", "OPTIONS" -> reply.send(Responses.to(request, 200, "OK")
+      case "CANCEL", "OPTIONS" -> reply.send(SipMessage.responseTo(request, 200, "OK")
           .header("Allow", ALLOW).header("Supported", "siprec").build());
-      default -> reply.send(Responses.to(request, 405, "Method Not Allowed").header("Allow", ALLOW).build());
+      default -> reply.send(SipMessage.responseTo(request, 405, "Method Not Allowed").header("Allow", ALLOW).build());
     }
   }
 
@@ -78,7 +83,7 @@ public final class RecordingSessions implements SipHandler {
       return;
     }
     if (request.toTag() != null) {
-      reply.send(Responses.to(request, 481, "Call/Transaction Does Not Exist").build());
+      reply.send(SipMessage.responseTo(request, 481, "Call/Transaction Does Not Exist").build());
       return;
     }
     SiprecOffer offer;
@@ -87,7 +92,7 @@ public final class RecordingSessions implements SipHandler {
     } catch (SiprecException e) {
       refused.incrementAndGet();
       log.info("SIPREC INVITE {} refused: {} {}", request.callId(), e.status(), e.reason());
-      reply.send(Responses.to(request, e.status(), e.reason()).build());
+      reply.send(SipMessage.responseTo(request, e.status(), e.reason()).build());
       return;
     }
     Session session;
@@ -95,7 +100,7 @@ public final class RecordingSessions implements SipHandler {
       session = open(request, offer);
     } catch (RuntimeException e) {
       log.error("cannot start recording {}", request.callId(), e);
-      reply.send(Responses.to(request, 503, "Service Unavailable - cannot start recording").build());
+      reply.send(SipMessage.responseTo(request, 503, "Service Unavailable - cannot start recording").build());
       return;
     }
     sessions.put(request.callId(), session);
@@ -107,7 +112,7 @@ public final class RecordingSessions implements SipHandler {
     List<StreamInfo> streams = new ArrayList<>();
     List<StreamSpec> specs = new ArrayList<>();
     for (int channel = 0; channel < offer.streams().size(); channel++) {
-      SiprecOffer.OfferedStream stream = offer.streams().get(channel);
+      OfferedStream stream = offer.streams().get(channel);
       streams.add(new StreamInfo(stream.label(), channel, stream.participantId(), codecName(stream.payloadType())));
       specs.add(new StreamSpec(channel, stream.payloadType()));
     }
@@ -128,11 +133,11 @@ public final class RecordingSessions implements SipHandler {
   private void bye(SipMessage request, SipReply reply) {
     Session session = sessions.remove(request.callId());
     if (session == null) {
-      reply.send(Responses.to(request, 481, "Call/Transaction Does Not Exist").build());
+      reply.send(SipMessage.responseTo(request, 481, "Call/Transaction Does Not Exist").build());
       return;
     }
     finish(session, CallState.COMPLETE);
-    reply.send(Responses.to(request, 200, "OK").build());
+    reply.send(SipMessage.responseTo(request, 200, "OK").build());
   }
 
   /** Ends every call whose media has been silent for {@code timeout}, as its BYE would. */
@@ -173,9 +178,8 @@ public final class RecordingSessions implements SipHandler {
       stats = media.progress(session.media);
       state = CallState.TRUNCATED;
     }
-    CallRecord done = buffer.finish(session.call.inum(), clock.instant(), state, stats);
+    callEnd.finish(session.call.inum(), clock.instant(), state, stats);
     ended.incrementAndGet();
-    onCallEnded.accept(done);
   }
 
   public int active() {
@@ -217,12 +221,12 @@ public final class RecordingSessions implements SipHandler {
     }
 
     SipMessage answer(SipMessage request) {
-      return Responses.to(request, 200, "OK")
-          .toTag(toTag)
+      return SipMessage.responseTo(request, 200, "OK")
           .header("Contact", "<" + request.requestUri() + ">")
           .header("Require", "siprec")
           .body("application/sdp", sdp)
-          .build();
+          .build()
+          .withToTag(toTag);
     }
   }
 }
