@@ -1,0 +1,124 @@
+package io.tandem.capture.rtp;
+
+import io.tandem.call.MediaStats;
+import io.tandem.media.WavFile;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One call's media on its capture thread: the streams' timelines, the WAV file and how much of the
+ * timeline is written. All fields but {@link #progress} are confined to the capture thread; the
+ * file is handed to the finisher only after the capture thread is done with it.
+ */
+final class CallRecording {
+  private static final int FRAMES_PER_MILLI = WavFile.SAMPLE_RATE / 1000;
+  private static final int FRAMES_PER_PACKET = 160;
+
+  final Path wav;
+  final FileChannel file;
+  final int channels;
+  final long openMillis;
+  final CompletableFuture<MediaStats> closed = new CompletableFuture<>();
+  StreamTimeline[] streams;
+
+  private final PcmBlockWriter writer;
+  private long writtenFrames;
+  private long packetsReceived;
+  private boolean stopped;
+  private IOException failure;
+  private volatile MediaStats progress = MediaStats.NONE;
+
+  CallRecording(Path wav, FileChannel file, int channels, long openMillis, PcmBlockWriter writer) {
+    this.wav = wav;
+    this.file = file;
+    this.channels = channels;
+    this.openMillis = openMillis;
+    this.writer = writer;
+  }
+
+  /** @return false when the call had been stopped already */
+  boolean markStopped() {
+    boolean first = !stopped;
+    stopped = true;
+    return first;
+  }
+
+  long writtenFrames() {
+    return writtenFrames;
+  }
+
+  void countReceived() {
+    packetsReceived++;
+  }
+
+  /** The timeline frame of an arrival at {@code nowMillis}, in whole 20 ms packets. */
+  long arrivalPosition(long nowMillis) {
+    long frames = Math.max(0, nowMillis - openMillis) * FRAMES_PER_MILLI;
+    return (frames + FRAMES_PER_PACKET / 2) / FRAMES_PER_PACKET * FRAMES_PER_PACKET;
+  }
+
+  /** Writes out early frames when a stream runs so far ahead that its ring would wrap. */
+  void makeRoomUpTo(long position) {
+    long target = position - streams[0].ring.length;
+    if (target > writtenFrames) {
+      writeUpTo(target);
+    }
+  }
+
+  /** Writes what is older than the jitter delay, but never past the longest stream's end. */
+  void flushDue(long nowMillis, long jitterMillis) {
+    long due = Math.max(0, nowMillis - jitterMillis - openMillis) * FRAMES_PER_MILLI;
+    long target = Math.min(due, endPosition());
+    if (target > writtenFrames) {
+      writeUpTo(target);
+    }
+    progress = stats();
+  }
+
+  /** Writes every sample received; the WAV then lasts as long as the longest stream. */
+  void flushAll() {
+    writeUpTo(endPosition());
+    progress = stats();
+  }
+
+  MediaStats progress() {
+    return progress;
+  }
+
+  IOException failure() {
+    return failure;
+  }
+
+  long packetsLost() {
+    long lost = 0;
+    for (StreamTimeline stream : streams) {
+      lost += stream.packetsLost();
+    }
+    return lost;
+  }
+
+  MediaStats stats() {
+    long bytes = writtenFrames * channels * WavFile.BYTES_PER_SAMPLE;
+    return new MediaStats(packetsReceived, packetsLost(), bytes, writtenFrames * 1000 / WavFile.SAMPLE_RATE);
+  }
+
+  private long endPosition() {
+    long end = 0;
+    for (StreamTimeline stream : streams) {
+      end = Math.max(end, stream.endPosition());
+    }
+    return end;
+  }
+
+  private void writeUpTo(long target) {
+    try {
+      writer.write(streams, channels, writtenFrames, target, failure == null ? file : null, WavFile.HEADER_BYTES);
+    } catch (IOException e) {
+      // The disk refused; keep consuming the rings so capture of other calls goes on.
+      failure = e;
+    }
+    writtenFrames = target;
+  }
+}

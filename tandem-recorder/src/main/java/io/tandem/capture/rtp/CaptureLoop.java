@@ -1,0 +1,224 @@
+package io.tandem.capture.rtp;
+
+import io.tandem.media.G711;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One capture thread: a selector over the RTP sockets of its calls, which receives, places and
+ * periodically writes their media. Every call's state is confined to this thread; other threads
+ * hand it work through {@link #execute}, so the packet path takes no lock and allocates nothing.
+ */
+final class CaptureLoop implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(CaptureLoop.class);
+  /** Bounds one socket's turn so a flooded stream cannot starve the others. */
+  private static final int MAX_DATAGRAMS_PER_TURN = 64;
+
+  final AtomicLong packetsReceived = new AtomicLong();
+  final AtomicLong packetsIgnored = new AtomicLong();
+  final AtomicLong packetsMalformed = new AtomicLong();
+  final AtomicLong packetsLost = new AtomicLong();
+
+  private final Selector selector;
+  private final InstantSource clock;
+  private final long jitterMillis;
+  private final long flushMillis;
+  private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+  private final List<CallRecording> calls = new ArrayList<>();
+  private final RtpPacket packet = new RtpPacket();
+  private final ByteBuffer datagram = ByteBuffer.allocate(2048);
+  private final PcmBlockWriter writer = new PcmBlockWriter();
+  private final Consumer<SelectionKey> onReadable = this::receiveAll;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  CaptureLoop(String name, InstantSource clock, CaptureSettings settings) {
+    try {
+      this.selector = Selector.open();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open a selector for RTP capture", e);
+    }
+    this.clock = clock;
+    this.jitterMillis = settings.jitterDelay().toMillis();
+    this.flushMillis = settings.flushInterval().toMillis();
+    this.thread = new Thread(this, name);
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  PcmBlockWriter writer() {
+    return writer;
+  }
+
+  /** Runs {@code command} on this loop's thread, soon. */
+  void execute(Runnable command) {
+    commands.add(command);
+    selector.wakeup();
+  }
+
+  boolean inLoop() {
+    return Thread.currentThread() == thread;
+  }
+
+  int openCalls() {
+    return calls.size();
+  }
+
+  @Override
+  public void run() {
+    long nextFlush = clock.millis() + flushMillis;
+    while (running) {
+      try {
+        long wait = Math.max(1, nextFlush - clock.millis());
+        selector.select(onReadable, wait);
+        runCommands();
+        long now = clock.millis();
+        if (now >= nextFlush) {
+          flushDue(now);
+          nextFlush = now + flushMillis;
+        }
+      } catch (IOException | RuntimeException e) {
+        // One bad turn must not end capture for every call of this thread.
+        log.error("RTP capture loop {} failed a turn; carrying on", thread.getName(), e);
+      }
+    }
+    closeSelector();
+  }
+
+  /** Starts receiving a call's streams; runs on this thread. */
+  void register(CallRecording call) throws IOException {
+    for (StreamTimeline stream : call.streams) {
+      stream.socket.register(selector, SelectionKey.OP_READ, stream);
+    }
+    calls.add(call);
+  }
+
+  /**
+   * Stops a call: takes what its sockets still hold, closes them, and writes every sample received.
+   * Runs on this thread.
+   */
+  void stopReceiving(CallRecording call, RtpPortPool ports) {
+    if (!call.markStopped()) {
+      return;
+    }
+    for (StreamTimeline stream : call.streams) {
+      SelectionKey key = stream.socket.keyFor(selector);
+      if (key != null) {
+        receive(stream, Integer.MAX_VALUE);
+        key.cancel();
+      }
+    }
+    try {
+      // Deregisters the cancelled keys so that closing the sockets frees their ports at once.
+      selector.selectNow(onReadable);
+    } catch (IOException e) {
+      log.warn("RTP capture loop {} could not deregister closed streams", thread.getName(), e);
+    }
+    for (StreamTimeline stream : call.streams) {
+      closeQuietly(stream.socket);
+      ports.release(stream.port);
+    }
+    call.flushAll();
+    packetsLost.addAndGet(call.packetsLost());
+    calls.remove(call);
+  }
+
+  void shutDown() {
+    running = false;
+    selector.wakeup();
+  }
+
+  void join() throws InterruptedException {
+    thread.join();
+  }
+
+  List<CallRecording> calls() {
+    return List.copyOf(calls);
+  }
+
+  private void receiveAll(SelectionKey key) {
+    receive((StreamTimeline) key.attachment(), MAX_DATAGRAMS_PER_TURN);
+  }
+
+  private void receive(StreamTimeline stream, int maxDatagrams) {
+    DatagramChannel socket = stream.socket;
+    long arrival = -1;
+    try {
+      for (int i = 0; i < maxDatagrams; i++) {
+        datagram.clear();
+        if (socket.receive(datagram) == null) {
+          return;
+        }
+        if (arrival < 0) {
+          arrival = stream.call.arrivalPosition(clock.millis());
+        }
+        accept(stream, datagram.position(), arrival);
+      }
+    } catch (IOException e) {
+      packetsMalformed.lazySet(packetsMalformed.get() + 1);
+    }
+  }
+
+  private void accept(StreamTimeline stream, int length, long arrival) {
+    if (!packet.parse(datagram.array(), 0, length)) {
+      packetsMalformed.lazySet(packetsMalformed.get() + 1);
+      return;
+    }
+    if (!G711.supports(packet.payloadType())) {
+      packetsIgnored.lazySet(packetsIgnored.get() + 1);
+      return;
+    }
+    packetsReceived.lazySet(packetsReceived.get() + 1);
+    stream.call.countReceived();
+    stream.place(packet, arrival);
+  }
+
+  private void runCommands() {
+    Runnable command;
+    while ((command = commands.poll()) != null) {
+      try {
+        command.run();
+      } catch (RuntimeException e) {
+        log.error("RTP capture loop {} failed a command", thread.getName(), e);
+      }
+    }
+  }
+
+  private void flushDue(long now) {
+    for (int i = 0; i < calls.size(); i++) {
+      calls.get(i).flushDue(now, jitterMillis);
+    }
+  }
+
+  private void closeSelector() {
+    try {
+      selector.close();
+    } catch (IOException | ClosedSelectorException e) {
+      log.warn("RTP capture loop {} could not close its selector", thread.getName(), e);
+    }
+  }
+
+  private static void closeQuietly(DatagramChannel socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      log.warn("could not close RTP socket", e);
+    }
+  }
+}

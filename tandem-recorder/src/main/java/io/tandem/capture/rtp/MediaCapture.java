@@ -1,0 +1,292 @@
+package io.tandem.capture.rtp;
+
+import io.tandem.call.MediaStats;
+import io.tandem.media.WavFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The recorder's RTP engine: receives each call's G.711 streams on UDP ports from a pool, from any
+ * source address, and writes them as one WAV per call, one channel per stream, lined up in time.
+ * Audio older than the jitter delay is written every flush interval, so a killed process leaves the
+ * media so far on disk (its header repaired by {@link WavFile#repair}). A closed call's WAV is
+ * finalised and fsynced before its future completes. Thread-safe: calls are spread over capture
+ * threads that own all per-call state.
+ */
+public final class MediaCapture implements AutoCloseable {
+  private static final int BIND_ATTEMPTS = 8;
+
+  private final String bindAddress;
+  private final RtpPortPool ports;
+  private final Path dataDir;
+  private final InstantSource clock;
+  private final CaptureSettings settings;
+  private final CaptureLoop[] loops;
+  private final ExecutorService finisher;
+  private final AtomicInteger nextLoop = new AtomicInteger();
+  private volatile boolean stopped;
+
+  public MediaCapture(String bindAddress, RtpPortPool ports, Path dataDir, InstantSource clock,
+      CaptureSettings settings) {
+    this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+    this.ports = Objects.requireNonNull(ports, "ports");
+    this.dataDir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath().normalize();
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.loops = new CaptureLoop[settings.threads()];
+    for (int i = 0; i < loops.length; i++) {
+      loops[i] = new CaptureLoop("rtp-capture-" + i, clock, settings);
+    }
+    this.finisher = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "rtp-finisher");
+      t.setDaemon(true);
+      return t;
+    });
+    for (CaptureLoop loop : loops) {
+      loop.start();
+    }
+  }
+
+  /**
+   * Starts capturing a call: binds one UDP socket per stream and creates the WAV (with its parent
+   * folders and a valid header) at {@code relativeWavPath} under the data directory.
+   *
+   * @throws IllegalArgumentException when the path leaves the data directory, the streams are empty
+   *     or two share a channel
+   * @throws UncheckedIOException when the file exists already or cannot be made, or no port binds
+   */
+  public CallMedia open(String relativeWavPath, List<StreamSpec> streams) {
+    if (stopped) {
+      throw new IllegalStateException("media capture is stopped; cannot open " + relativeWavPath);
+    }
+    Path wav = resolveInDataDir(relativeWavPath);
+    int channels = channelCount(streams);
+    FileChannel file = createWav(wav, channels);
+    List<DatagramChannel> sockets = new ArrayList<>();
+    List<Integer> bound = new ArrayList<>();
+    try {
+      for (int i = 0; i < streams.size(); i++) {
+        bindStream(sockets, bound);
+      }
+    } catch (IOException | RuntimeException e) {
+      abandon(sockets, bound, file, wav);
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException("cannot bind RTP sockets on " + bindAddress + " for " + relativeWavPath, io);
+      }
+      throw (RuntimeException) e;
+    }
+    CaptureLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
+    CallRecording recording = new CallRecording(wav, file, channels, clock.millis(), loop.writer());
+    StreamTimeline[] timelines = new StreamTimeline[streams.size()];
+    for (int i = 0; i < timelines.length; i++) {
+      timelines[i] = new StreamTimeline(recording, streams.get(i).channel(), bound.get(i), sockets.get(i),
+          settings.ringFrames());
+    }
+    recording.streams = timelines;
+    loop.execute(() -> registerOrFail(loop, recording));
+    return new CallMedia(bound, wav, channels, recording, loop);
+  }
+
+  /**
+   * Stops receiving the call, writes every sample received, finalises and fsyncs the WAV and frees
+   * its ports. Closing twice returns the same future.
+   *
+   * @return completes with the final statistics once the file is durable, or with the I/O error
+   */
+  public CompletableFuture<MediaStats> close(CallMedia media) {
+    CallRecording recording = media.recording;
+    if (media.closing.compareAndSet(false, true)) {
+      media.loop.execute(() -> {
+        media.loop.stopReceiving(recording, ports);
+        finisher.execute(() -> finish(recording));
+      });
+    }
+    return recording.closed;
+  }
+
+  /** The statistics as of the last periodic write (every flush interval). */
+  public MediaStats progress(CallMedia media) {
+    return media.recording.progress();
+  }
+
+  public CaptureCounters counters() {
+    long received = 0;
+    long ignored = 0;
+    long malformed = 0;
+    long lost = 0;
+    for (CaptureLoop loop : loops) {
+      received += loop.packetsReceived.get();
+      ignored += loop.packetsIgnored.get();
+      malformed += loop.packetsMalformed.get();
+      lost += loop.packetsLost.get();
+    }
+    return new CaptureCounters(received, ignored, malformed, lost, openCallCount());
+  }
+
+  /** Closes every open call (finalising its WAV), then the capture threads. Idempotent. */
+  public void stop() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    CountDownLatch drained = new CountDownLatch(loops.length);
+    for (CaptureLoop loop : loops) {
+      loop.execute(() -> {
+        for (CallRecording call : loop.calls()) {
+          loop.stopReceiving(call, ports);
+          finisher.execute(() -> finish(call));
+        }
+        loop.shutDown();
+        drained.countDown();
+      });
+    }
+    try {
+      drained.await(30, TimeUnit.SECONDS);
+      for (CaptureLoop loop : loops) {
+        loop.join();
+      }
+      finisher.shutdown();
+      finisher.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private int openCallCount() {
+    int open = 0;
+    for (CaptureLoop loop : loops) {
+      open += loop.openCalls();
+    }
+    return open;
+  }
+
+  private void registerOrFail(CaptureLoop loop, CallRecording recording) {
+    try {
+      loop.register(recording);
+    } catch (IOException | RuntimeException e) {
+      loop.stopReceiving(recording, ports);
+      recording.closed.completeExceptionally(e);
+    }
+  }
+
+  private void finish(CallRecording recording) {
+    MediaStats stats = recording.stats();
+    try (FileChannel file = recording.file) {
+      if (recording.failure() != null) {
+        throw recording.failure();
+      }
+      WavFile.writeHeader(file, recording.channels, stats.bytes());
+      file.force(true);
+      recording.closed.complete(stats);
+    } catch (IOException | RuntimeException e) {
+      recording.closed.completeExceptionally(e);
+    }
+  }
+
+  private void bindStream(List<DatagramChannel> sockets, List<Integer> bound) throws IOException {
+    BindException last = null;
+    for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
+      int port = ports.allocate();
+      DatagramChannel socket = DatagramChannel.open();
+      try {
+        socket.bind(new InetSocketAddress(bindAddress, port));
+        socket.configureBlocking(false);
+        sockets.add(socket);
+        bound.add(port);
+        return;
+      } catch (BindException e) {
+        // Another process took the port between the pool's probe and this bind; try the next one.
+        socket.close();
+        ports.release(port);
+        last = e;
+      } catch (IOException | RuntimeException e) {
+        socket.close();
+        ports.release(port);
+        throw e;
+      }
+    }
+    throw last;
+  }
+
+  private void abandon(List<DatagramChannel> sockets, List<Integer> bound, FileChannel file, Path wav) {
+    for (DatagramChannel socket : sockets) {
+      try {
+        socket.close();
+      } catch (IOException ignored) {
+        // Closing a socket that never received anything cannot lose media.
+      }
+    }
+    bound.forEach(ports::release);
+    try {
+      file.close();
+      Files.deleteIfExists(wav);
+    } catch (IOException ignored) {
+      // An empty WAV left behind holds no media; the call failed to open and is reported by the throw.
+    }
+  }
+
+  private Path resolveInDataDir(String relativeWavPath) {
+    Objects.requireNonNull(relativeWavPath, "relativeWavPath");
+    Path relative = Path.of(relativeWavPath);
+    Path wav = dataDir.resolve(relative).normalize();
+    if (relative.isAbsolute() || !wav.startsWith(dataDir) || wav.equals(dataDir)) {
+      throw new IllegalArgumentException("expected a WAV path inside the data directory, got " + relativeWavPath);
+    }
+    return wav;
+  }
+
+  private static int channelCount(List<StreamSpec> streams) {
+    if (streams == null || streams.isEmpty()) {
+      throw new IllegalArgumentException("expected at least one stream");
+    }
+    Set<Integer> channels = new HashSet<>();
+    int highest = 0;
+    for (StreamSpec stream : streams) {
+      if (!channels.add(stream.channel())) {
+        throw new IllegalArgumentException("expected one stream per channel, channel " + stream.channel() + " twice");
+      }
+      highest = Math.max(highest, stream.channel());
+    }
+    return highest + 1;
+  }
+
+  private static FileChannel createWav(Path wav, int channels) {
+    try {
+      Files.createDirectories(wav.getParent());
+      FileChannel file = FileChannel.open(wav, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      try {
+        WavFile.writeHeader(file, channels, 0);
+      } catch (IOException e) {
+        file.close();
+        throw e;
+      }
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create media file " + wav, e);
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package io.tandem.capture.rtp;
+
+import io.tandem.media.G711;
+import java.nio.channels.DatagramChannel;
+
+/**
+ * Places one stream's packets on its call's timeline: by RTP timestamp from an anchor taken at the
+ * arrival of the stream's first packet, into a ring of decoded samples that the call writes out.
+ * Tracks sequence numbers to drop duplicates and count losses. Confined to its capture thread.
+ */
+final class StreamTimeline {
+  /** A timestamp moving more than 10 s at once is a new source, not the same clock. */
+  private static final int MAX_TIMESTAMP_JUMP = 10 * 8000;
+  /** A sequence number moving this far (a minute of 20 ms packets) restarts the loss count. */
+  private static final int MAX_SEQUENCE_JUMP = 3000;
+  private static final int SEQUENCE_WINDOW = 64;
+
+  final int channel;
+  final int port;
+  final DatagramChannel socket;
+  final CallRecording call;
+  final short[] ring;
+  final int mask;
+
+  private boolean anchored;
+  private long ssrc;
+  private long anchorPosition;
+  private long anchorTimestamp;
+  private long highestTimestamp;
+  private long highestSequence;
+  private long lowestSequence;
+  private long seenWindow;
+  private long acceptedInSegment;
+  private long lostInEarlierSegments;
+  private long endPosition;
+
+  StreamTimeline(CallRecording call, int channel, int port, DatagramChannel socket, int ringFrames) {
+    this.call = call;
+    this.channel = channel;
+    this.port = port;
+    this.socket = socket;
+    this.ring = new short[ringFrames];
+    this.mask = ringFrames - 1;
+  }
+
+  /**
+   * Puts a parsed G.711 packet in its place.
+   *
+   * @param arrivalPosition the call timeline frame at which the packet arrived, whole 20 ms frames
+   * @return false when the packet was a duplicate or came too late to be written
+   */
+  boolean place(RtpPacket packet, long arrivalPosition) {
+    long timestamp = packet.timestamp();
+    if (!anchored || packet.ssrc() != ssrc
+        || Math.abs((int) (timestamp - (highestTimestamp & 0xFFFF_FFFFL))) > MAX_TIMESTAMP_JUMP) {
+      anchor(packet, arrivalPosition);
+    }
+    long extendedTimestamp = highestTimestamp + (int) (timestamp - (highestTimestamp & 0xFFFF_FFFFL));
+    long sequence = highestSequence + (short) (packet.sequence() - (int) (highestSequence & 0xFFFF));
+    if (Math.abs(sequence - highestSequence) > MAX_SEQUENCE_JUMP) {
+      restartSequence(packet.sequence());
+      sequence = highestSequence;
+    }
+    long behind = highestSequence - sequence;
+    if (behind >= SEQUENCE_WINDOW || (behind >= 0 && (seenWindow & (1L << behind)) != 0)) {
+      return false;
+    }
+    long position = anchorPosition + (extendedTimestamp - anchorTimestamp);
+    int length = packet.payloadLength();
+    if (position + length <= call.writtenFrames()) {
+      return false;
+    }
+    markSeen(sequence, behind);
+    if (extendedTimestamp > highestTimestamp) {
+      highestTimestamp = extendedTimestamp;
+    }
+    call.makeRoomUpTo(position + length);
+    decodeInto(packet, position, length);
+    endPosition = Math.max(endPosition, position + length);
+    return true;
+  }
+
+  /** Sequence numbers expected but never placed, over every SSRC this stream had. */
+  long packetsLost() {
+    if (acceptedInSegment == 0) {
+      return lostInEarlierSegments;
+    }
+    return lostInEarlierSegments + Math.max(0, highestSequence - lowestSequence + 1 - acceptedInSegment);
+  }
+
+  /** The timeline frame after the last sample placed. */
+  long endPosition() {
+    return endPosition;
+  }
+
+  private void anchor(RtpPacket packet, long arrivalPosition) {
+    anchored = true;
+    ssrc = packet.ssrc();
+    anchorPosition = Math.max(arrivalPosition, Math.max(endPosition, call.writtenFrames()));
+    anchorTimestamp = packet.timestamp();
+    highestTimestamp = anchorTimestamp;
+    restartSequence(packet.sequence());
+  }
+
+  private void restartSequence(int sequence) {
+    lostInEarlierSegments = packetsLost();
+    acceptedInSegment = 0;
+    highestSequence = sequence;
+    lowestSequence = sequence;
+    seenWindow = 0;
+  }
+
+  private void markSeen(long sequence, long behind) {
+    if (behind < 0) {
+      long shift = -behind;
+      seenWindow = shift >= SEQUENCE_WINDOW ? 1 : (seenWindow << shift) | 1;
+      highestSequence = sequence;
+    } else {
+      seenWindow |= 1L << behind;
+    }
+    if (sequence < lowestSequence) {
+      lowestSequence = sequence;
+    }
+    acceptedInSegment++;
+  }
+
+  private void decodeInto(RtpPacket packet, long position, int length) {
+    short[] table = G711.decodeTable(packet.payloadType());
+    byte[] payload = packet.buffer();
+    int offset = packet.payloadOffset();
+    int skip = (int) Math.max(0, call.writtenFrames() - position);
+    for (int i = skip; i < length; i++) {
+      ring[(int) (position + i) & mask] = table[payload[offset + i] & 0xFF];
+    }
+  }
+}

@@ -1,0 +1,265 @@
+package io.tandem.capture.rtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.tandem.call.MediaStats;
+import io.tandem.media.G711;
+import io.tandem.media.ToneAnalysis;
+import io.tandem.media.WavAudio;
+import io.tandem.media.WavFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MediaCaptureTest {
+  private static final double[] TONES = {440, 1000};
+
+  @TempDir Path dataDir;
+  private RtpPortPool pool;
+  private MediaCapture capture;
+
+  @BeforeEach
+  void startCapture() {
+    int base = 20000 + 2 * ThreadLocalRandom.current().nextInt(15000);
+    pool = new RtpPortPool(base, base + 200);
+    capture = new MediaCapture("127.0.0.1", pool, dataDir, Clock.systemUTC(),
+        new CaptureSettings(1, Duration.ofMillis(200), Duration.ofMillis(50)));
+  }
+
+  @AfterEach
+  void stopCapture() {
+    capture.stop();
+  }
+
+  @Test
+  void twoStreamsWithDifferentTonesLandInTheirOwnChannelsForTheTimeSent() throws Exception {
+    CallMedia call = capture.open("2026/11/26/call-a.wav",
+        List.of(new StreamSpec(0, G711.PCMU), new StreamSpec(1, G711.PCMA)));
+    try (RtpTestSource caller = new RtpTestSource(G711.PCMU, 100, 5000, 0x1111);
+        RtpTestSource callee = new RtpTestSource(G711.PCMA, 7, 90000, 0x2222)) {
+      RtpTestSource.paced(200, i -> {
+        caller.send(caller.next(RtpTestSource.tone(440, i)), call.ports().get(0));
+        callee.send(callee.next(RtpTestSource.tone(1000, i)), call.ports().get(1));
+      });
+    }
+    MediaStats stats = capture.close(call).get(10, TimeUnit.SECONDS);
+
+    WavAudio audio = WavFile.read(call.wavPath());
+    assertThat(audio.channels()).isEqualTo(2);
+    assertThat(ToneAnalysis.dominantFrequency(audio.channel(0), 8000, TONES)).isEqualTo(440);
+    assertThat(ToneAnalysis.dominantFrequency(audio.channel(1), 8000, TONES)).isEqualTo(1000);
+    assertThat(stats.durationMillis()).isBetween(3960L, 4040L);
+    assertThat(stats.packetsReceived()).isEqualTo(400);
+    assertThat(stats.packetsLost()).isZero();
+    assertThat(stats.bytes()).isEqualTo(WavFile.dataBytes(call.wavPath()));
+  }
+
+  @Test
+  void reorderedAndDuplicatedPacketsAreWrittenInSequenceOrder() throws Exception {
+    CallMedia call = capture.open("reorder.wav", List.of(new StreamSpec(0, G711.PCMU)));
+    int[] order = {0, 2, 1, 3, 3, 4, 6, 5, 7, 8, 8, 9, 11, 10, 12, 13, 14, 15, 16, 17, 19, 18};
+    try (RtpTestSource source = new RtpTestSource(G711.PCMU, 65530, 4294967000L, 0x3333)) {
+      byte[][] packets = new byte[20][];
+      for (int i = 0; i < packets.length; i++) {
+        packets[i] = source.next(RtpTestSource.level(1000 + 500 * i));
+      }
+      RtpTestSource.paced(order.length, i -> source.send(packets[order[i]], call.ports().get(0)));
+    }
+    MediaStats stats = capture.close(call).get(10, TimeUnit.SECONDS);
+
+    short[] samples = WavFile.read(call.wavPath()).channel(0);
+    int start = firstNonZero(samples);
+    for (int i = 0; i < 20; i++) {
+      short expected = RtpTestSource.decodedLevel(G711.PCMU, 1000 + 500 * i);
+      assertThat(samples[start + 160 * i]).as("packet %d", i).isEqualTo(expected);
+      assertThat(samples[start + 160 * i + 159]).as("packet %d end", i).isEqualTo(expected);
+    }
+    assertThat(samples.length - start).isEqualTo(20 * 160);
+    assertThat(stats.packetsLost()).isZero();
+  }
+
+  @Test
+  void lostPacketBecomesSilenceAndIsCounted() throws Exception {
+    CallMedia call = capture.open("lost.wav", List.of(new StreamSpec(0, G711.PCMA)));
+    try (RtpTestSource source = new RtpTestSource(G711.PCMA, 1, 0, 0x4444)) {
+      RtpTestSource.paced(30, i -> {
+        byte[] packet = source.next(RtpTestSource.level(3000));
+        if (i != 12) {
+          source.send(packet, call.ports().get(0));
+        }
+      });
+    }
+    MediaStats stats = capture.close(call).get(10, TimeUnit.SECONDS);
+
+    short[] samples = WavFile.read(call.wavPath()).channel(0);
+    int start = firstNonZero(samples);
+    assertThat(samples.length - start).isEqualTo(30 * 160);
+    assertThat(slice(samples, start + 12 * 160, 160)).containsOnly((short) 0);
+    assertThat(samples[start + 11 * 160 + 159]).isNotZero();
+    assertThat(samples[start + 13 * 160]).isNotZero();
+    assertThat(stats.packetsLost()).isEqualTo(1);
+    assertThat(stats.packetsReceived()).isEqualTo(29);
+  }
+
+  @Test
+  void packetsFromSourcePortsNeverOfferedAreRecorded() throws Exception {
+    CallMedia call = capture.open("sources.wav", List.of(new StreamSpec(0, G711.PCMU)));
+    try (RtpTestSource first = new RtpTestSource(G711.PCMU, 10, 800, 0x5555);
+        RtpTestSource second = new RtpTestSource(G711.PCMU, 0, 0, 0)) {
+      assertThat(call.ports()).doesNotContain(first.localPort(), second.localPort());
+      RtpTestSource.paced(40, i -> {
+        byte[] packet = first.next(RtpTestSource.tone(1000, i));
+        (i < 20 ? first : second).send(packet, call.ports().get(0));
+      });
+    }
+    MediaStats stats = capture.close(call).get(10, TimeUnit.SECONDS);
+
+    assertThat(stats.packetsReceived()).isEqualTo(40);
+    assertThat(stats.packetsLost()).isZero();
+    assertThat(ToneAnalysis.dominantFrequency(WavFile.read(call.wavPath()).channel(0), 8000, TONES))
+        .isEqualTo(1000);
+  }
+
+  @Test
+  void garbageDatagramsAreIgnoredWithoutHarm() throws Exception {
+    CallMedia call = capture.open("garbage.wav", List.of(new StreamSpec(0, G711.PCMU)));
+    try (RtpTestSource source = new RtpTestSource(G711.PCMU, 500, 160_000, 0x6666);
+        RtpTestSource dtmf = new RtpTestSource(101, 1, 0, 0x6666)) {
+      RtpTestSource.paced(30, i -> {
+        int port = call.ports().get(0);
+        source.send(source.next(RtpTestSource.tone(440, i)), port);
+        source.send(new byte[] {1, 2, 3}, port);
+        byte[] noise = new byte[172];
+        ThreadLocalRandom.current().nextBytes(noise);
+        noise[0] = 0x3F;
+        source.send(noise, port);
+        dtmf.send(dtmf.next(new short[4]), port);
+      });
+    }
+    MediaStats stats = capture.close(call).get(10, TimeUnit.SECONDS);
+
+    CaptureCounters counters = capture.counters();
+    assertThat(counters.packetsMalformed()).isEqualTo(60);
+    assertThat(counters.packetsIgnored()).isEqualTo(30);
+    assertThat(stats.packetsReceived()).isEqualTo(30);
+    assertThat(stats.packetsLost()).isZero();
+    assertThat(ToneAnalysis.dominantFrequency(WavFile.read(call.wavPath()).channel(0), 8000, TONES))
+        .isEqualTo(440);
+  }
+
+  @Test
+  void ssrcChangeContinuesTheStreamWithoutGapOrLoss() throws Exception {
+    CallMedia call = capture.open("ssrc.wav", List.of(new StreamSpec(0, G711.PCMU)));
+    try (RtpTestSource before = new RtpTestSource(G711.PCMU, 100, 1000, 0xAAAA);
+        RtpTestSource after = new RtpTestSource(G711.PCMU, 40000, 3_000_000_000L, 0xBBBB)) {
+      RtpTestSource.paced(50, i -> {
+        RtpTestSource source = i < 25 ? before : after;
+        source.send(source.next(RtpTestSource.level(2000)), call.ports().get(0));
+      });
+    }
+    MediaStats stats = capture.close(call).get(10, TimeUnit.SECONDS);
+
+    short[] samples = WavFile.read(call.wavPath()).channel(0);
+    int start = firstNonZero(samples);
+    assertThat(slice(samples, start, samples.length - start)).doesNotContain((short) 0);
+    assertThat(samples.length - start).isBetween(49 * 160, 51 * 160);
+    assertThat(stats.packetsReceived()).isEqualTo(50);
+    assertThat(stats.packetsLost()).isZero();
+  }
+
+  @Test
+  void closeReportsStatsFreesPortsAndIsIdempotent() throws Exception {
+    CallMedia call = capture.open("close.wav", List.of(new StreamSpec(0, G711.PCMU), new StreamSpec(1, G711.PCMU)));
+    assertThat(pool.allocatedCount()).isEqualTo(2);
+    try (RtpTestSource source = new RtpTestSource(G711.PCMU, 0, 0, 1)) {
+      RtpTestSource.paced(25, i -> source.send(source.next(RtpTestSource.tone(440, i)), call.ports().get(1)));
+    }
+    MediaStats stats = capture.close(call).get(10, TimeUnit.SECONDS);
+
+    assertThat(capture.close(call)).isCompletedWithValue(stats);
+    assertThat(pool.allocatedCount()).isZero();
+    assertThat(stats.bytes()).isEqualTo(Files.size(call.wavPath()) - 44);
+    assertThat(stats.durationMillis()).isEqualTo(WavFile.durationMillis(call.wavPath()));
+    assertThat(stats.durationMillis()).isBetween(500L, 560L);
+    assertThat(capture.counters().openCalls()).isZero();
+  }
+
+  @Test
+  void wavOfAbandonedWriterIsRepairedToTheMediaWrittenSoFar() throws Exception {
+    CallMedia call = capture.open("abandoned.wav", List.of(new StreamSpec(0, G711.PCMU), new StreamSpec(1, G711.PCMU)));
+    try (RtpTestSource source = new RtpTestSource(G711.PCMU, 0, 0, 9)) {
+      RtpTestSource.paced(50, i -> source.send(source.next(RtpTestSource.tone(1000, i)), call.ports().get(0)));
+      await().atMost(Duration.ofSeconds(5)).until(() -> capture.progress(call).durationMillis() >= 800);
+    }
+    Path copy = dataDir.resolve("left-behind.wav");
+    Files.copy(call.wavPath(), copy);
+    assertThat(WavFile.dataBytes(copy)).isZero();
+
+    long dataBytes = WavFile.repair(copy, 2);
+
+    assertThat(dataBytes).isGreaterThanOrEqualTo(800 * 8 * 4);
+    WavAudio audio = WavFile.read(copy);
+    assertThat(audio.channels()).isEqualTo(2);
+    assertThat(ToneAnalysis.dominantFrequency(audio.channel(0), 8000, TONES)).isEqualTo(1000);
+    capture.close(call).get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void stopFinalisesCallsStillOpen() throws Exception {
+    CallMedia call = capture.open("open-at-stop.wav", List.of(new StreamSpec(0, G711.PCMU)));
+    try (RtpTestSource source = new RtpTestSource(G711.PCMU, 0, 0, 9)) {
+      RtpTestSource.paced(10, i -> source.send(source.next(RtpTestSource.tone(440, i)), call.ports().get(0)));
+    }
+    capture.stop();
+
+    assertThat(capture.close(call)).isCompleted();
+    assertThat(WavFile.durationMillis(call.wavPath())).isEqualTo(capture.close(call).get().durationMillis());
+    assertThat(WavFile.read(call.wavPath()).frames()).isGreaterThanOrEqualTo(9 * 160);
+  }
+
+  @Test
+  void openRejectsPathOutsideDataDirectoryAndSharedChannels() {
+    assertThatThrownBy(() -> capture.open("../escape.wav", List.of(new StreamSpec(0, 0))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inside the data directory");
+    assertThatThrownBy(() -> capture.open("x.wav", List.of(new StreamSpec(0, 0), new StreamSpec(0, 8))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("channel 0 twice");
+    assertThatThrownBy(() -> new StreamSpec(0, 101))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("G.711");
+    assertThat(pool.allocatedCount()).isZero();
+  }
+
+  @Test
+  void wavIsValidFromTheMomentTheCallOpens() throws Exception {
+    CallMedia call = capture.open("deep/folders/new.wav", List.of(new StreamSpec(0, 0), new StreamSpec(1, 0)));
+
+    WavAudio audio = WavFile.read(call.wavPath());
+    assertThat(audio.channels()).isEqualTo(2);
+    assertThat(audio.frames()).isZero();
+    assertThatThrownBy(() -> capture.open("deep/folders/new.wav", List.of(new StreamSpec(0, 0))))
+        .hasMessageContaining("cannot create media file");
+    capture.close(call).get(10, TimeUnit.SECONDS);
+  }
+
+  private static int firstNonZero(short[] samples) {
+    for (int i = 0; i < samples.length; i++) {
+      if (samples[i] != 0) {
+        return i;
+      }
+    }
+    throw new AssertionError("the recording is silent");
+  }
+
+  private static short[] slice(short[] samples, int from, int length) {
+    return java.util.Arrays.copyOfRange(samples, from, from + length);
+  }
+}

@@ -1,0 +1,79 @@
+package io.tandem.capture.rtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class RtpPortPoolTest {
+  private final int base = 30001 + 2 * ThreadLocalRandom.current().nextInt(10000);
+
+  @Test
+  void handsOutOnlyEvenPortsInsideTheRange() {
+    RtpPortPool pool = new RtpPortPool(base, base + 9);
+    List<Integer> ports = new ArrayList<>();
+    for (int i = 0; i < pool.capacity(); i++) {
+      ports.add(pool.allocate());
+    }
+    assertThat(ports).hasSize(5).doesNotHaveDuplicates()
+        .allSatisfy(p -> assertThat(p).isEven().isBetween(base, base + 9));
+  }
+
+  @Test
+  void exhaustedPoolSaysHowManyAreAllocated() {
+    RtpPortPool pool = new RtpPortPool(base, base + 3);
+    pool.allocate();
+    pool.allocate();
+    assertThatThrownBy(pool::allocate).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no free RTP port").hasMessageContaining("2 allocated");
+  }
+
+  @Test
+  void portBoundByAnotherSocketIsSkipped() throws Exception {
+    RtpPortPool pool = new RtpPortPool(base, base + 3);
+    int busy = base + 1;
+    try (DatagramChannel other = DatagramChannel.open()) {
+      other.bind(new InetSocketAddress(busy));
+      assertThat(pool.allocate()).isEqualTo(base + 3);
+      assertThatThrownBy(pool::allocate).hasMessageContaining("1 held by other processes");
+    }
+  }
+
+  @Test
+  void releasedPortIsReusedLast() {
+    RtpPortPool pool = new RtpPortPool(base, base + 5);
+    int first = pool.allocate();
+    pool.release(first);
+    assertThat(pool.allocate()).isNotEqualTo(first);
+    assertThat(pool.allocatedCount()).isEqualTo(1);
+  }
+
+  @Test
+  void releasingPortNotAllocatedIsRejected() {
+    RtpPortPool pool = new RtpPortPool(base, base + 5);
+    assertThatThrownBy(() -> pool.release(base + 1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not allocated");
+  }
+
+  @Test
+  void invalidRangeIsRejectedWithItsBounds() {
+    assertThatThrownBy(() -> new RtpPortPool(5000, 4000)).hasMessageContaining("[5000, 4000]");
+    assertThatThrownBy(() -> new RtpPortPool(5001, 5001)).hasMessageContaining("no even port");
+  }
+
+  @Test
+  void concurrentAllocationsNeverShareAPort() {
+    RtpPortPool pool = new RtpPortPool(base, base + 199);
+    Set<Integer> seen = ConcurrentHashMap.newKeySet();
+    IntStream.range(0, 100).parallel().forEach(i -> assertThat(seen.add(pool.allocate())).isTrue());
+    assertThat(seen).hasSize(100);
+  }
+}
