@@ -1,0 +1,175 @@
+package io.tandem.simulator;
+
+import io.tandem.capture.sip.MediaDescription;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A SIPREC client that behaves like an SBC: starts conversations at the plan's rate and forks each to every
+ * recorder with the same session id, streaming two tones per call in real time. {@link #run()} blocks
+ * until every conversation has ended; one simulator runs one plan at a time.
+ */
+public final class CallSimulator {
+  private final SimulationPlan plan;
+  private final Clock clock;
+
+  public CallSimulator(SimulationPlan plan) {
+    this(plan, Clock.systemUTC());
+  }
+
+  public CallSimulator(SimulationPlan plan, Clock clock) {
+    this.plan = plan;
+    this.clock = clock;
+  }
+
+  /**
+   * Runs the plan. Calls that fail on a recorder are counted, never thrown.
+   *
+   * @throws UncheckedIOException when the local SIP or RTP socket cannot be opened
+   */
+  public SimulationReport run() {
+    Map<String, AtomicInteger> completed = new LinkedHashMap<>();
+    plan.recorders().forEach(recorder -> completed.put(RecorderLeg.hostPort(recorder), new AtomicInteger()));
+    AtomicInteger failures = new AtomicInteger();
+    List<ConversationSent> sent = new ArrayList<>();
+    ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon().name("simulator-sip-timers").factory());
+    try (RtpPacer pacer = new RtpPacer();
+        SipClientTransport transport = SipClientTransport.open(plan.transport(), timers);
+        ExecutorService conversations = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<?>> running = new ArrayList<>();
+      long startNanos = System.nanoTime();
+      for (int index = 0; index < plan.conversations(); index++) {
+        waitUntil(startNanos + (long) (index * 1e9 / plan.callsPerSecond()));
+        ConversationSent conversation = new ConversationSent(index, newSessionId(), clock.instant(),
+            Tones.frequency(index, 0), Tones.frequency(index, 1));
+        sent.add(conversation);
+        running.add(conversations.submit(() -> {
+          if (!completes(conversation, transport, pacer, completed)) {
+            failures.incrementAndGet();
+          }
+        }));
+      }
+      for (Future<?> conversation : running) {
+        conversation.get();
+      }
+      Map<String, Integer> perRecorder = new LinkedHashMap<>();
+      completed.forEach((recorder, count) -> perRecorder.put(recorder, count.get()));
+      return new SimulationReport(sent.size(), perRecorder, failures.get(), pacer.packetsSent(), sent);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the simulator's SIP or RTP socket: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("simulation interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("a conversation failed unexpectedly: " + e.getCause(), e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot close the simulator's sockets: " + e.getMessage(), e);
+    } finally {
+      timers.shutdownNow();
+    }
+  }
+
+  private boolean completes(ConversationSent conversation, SipClientTransport transport, RtpPacer pacer,
+      Map<String, AtomicInteger> completed) {
+    try {
+      return converse(conversation, transport, pacer, completed);
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** One conversation forked to every recorder; true when it completed on all of them. */
+  private boolean converse(ConversationSent conversation, SipClientTransport transport, RtpPacer pacer,
+      Map<String, AtomicInteger> completed) throws IOException {
+    ConversationOffer offer = ConversationOffer.of(conversation.index(), conversation.sessionId(),
+        plan.payloadType(), pacer.localPort());
+    List<RecorderLeg> legs = plan.recorders().stream().map(recorder -> new RecorderLeg(transport, recorder)).toList();
+    List<CompletableFuture<Boolean>> invites = legs.stream().map(leg -> leg.invite(offer.contentType(), offer.body()))
+        .toList();
+    List<RecorderLeg> established = new ArrayList<>();
+    List<CompletableFuture<Void>> media = new ArrayList<>();
+    for (int i = 0; i < legs.size(); i++) {
+      if (invites.get(i).join()) {
+        established.add(legs.get(i));
+        media.addAll(startMedia(legs.get(i), conversation, pacer));
+      }
+    }
+    boolean mediaSent = CompletableFuture.allOf(media.toArray(CompletableFuture[]::new)).handle((v, e) -> e == null)
+        .join();
+    List<CompletableFuture<Boolean>> byes = established.stream().map(RecorderLeg::bye).toList();
+    int done = 0;
+    for (int i = 0; i < established.size(); i++) {
+      if (byes.get(i).join()) {
+        completed.get(RecorderLeg.hostPort(established.get(i).recorder())).incrementAndGet();
+        done++;
+      }
+    }
+    return mediaSent && done == legs.size();
+  }
+
+  private List<CompletableFuture<Void>> startMedia(RecorderLeg leg, ConversationSent conversation, RtpPacer pacer)
+      throws UnknownHostException {
+    List<CompletableFuture<Void>> streams = new ArrayList<>();
+    List<MediaDescription> answered = leg.answer().media();
+    for (int stream = 0; stream < ConversationOffer.LABELS.size(); stream++) {
+      MediaDescription media = answeredStream(answered, stream);
+      if (media == null || media.port() == 0 || media.connectionAddress() == null) {
+        streams.add(CompletableFuture.failedFuture(new IOException("the recorder declined stream " + (stream + 1))));
+        continue;
+      }
+      InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(media.connectionAddress()),
+          media.port());
+      double frequency = stream == 0 ? conversation.frequency1() : conversation.frequency2();
+      streams.add(pacer.start(target, plan.payloadType(), ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL,
+          frequency, plan.packetsPerStream()));
+    }
+    return streams;
+  }
+
+  /** The answer's m-line with the stream's label, else the one at the stream's position. */
+  private static MediaDescription answeredStream(List<MediaDescription> answered, int stream) {
+    String label = ConversationOffer.LABELS.get(stream);
+    for (MediaDescription media : answered) {
+      if (label.equals(media.label())) {
+        return media;
+      }
+    }
+    return stream < answered.size() ? answered.get(stream) : null;
+  }
+
+  private static String newSessionId() {
+    UUID uuid = UUID.randomUUID();
+    ByteBuffer bytes = ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
+        .putLong(uuid.getLeastSignificantBits());
+    return Base64.getEncoder().encodeToString(bytes.array());
+  }
+
+  private static void waitUntil(long nanoTime) throws InterruptedException {
+    for (long wait = nanoTime - System.nanoTime(); wait > 0; wait = nanoTime - System.nanoTime()) {
+      LockSupport.parkNanos(wait);
+      if (Thread.interrupted()) {
+        throw new InterruptedException("interrupted while pacing conversation starts");
+      }
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package io.tandem.simulator;
+
+import io.tandem.call.Participant;
+import io.tandem.capture.siprec.RecordingMetadata;
+import io.tandem.capture.siprec.SiprecAnswer;
+import io.tandem.capture.sip.BodyPart;
+import io.tandem.capture.sip.MediaDescription;
+import io.tandem.capture.sip.Multipart;
+import io.tandem.capture.sip.SessionDescription;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SIPREC body of one conversation, identical for every recorder it is forked to: an SDP with two
+ * sendonly audio streams labelled "1" and "2", and RFC 7865 metadata naming the caller (sending stream 1)
+ * and the callee (sending stream 2) under the conversation's session id. Immutable.
+ */
+record ConversationOffer(String sessionId, String contentType, byte[] body) {
+  static final List<String> LABELS = List.of("1", "2");
+  private static final String BOUNDARY = "tandem-siprec-boundary";
+
+  static ConversationOffer of(int index, String sessionId, int payloadType, int rtpPort) {
+    String address = "127.0.0.1";
+    List<MediaDescription> media = LABELS.stream().map(label -> new MediaDescription("audio", rtpPort, "RTP/AVP",
+        List.of(payloadType), Map.of(payloadType, SiprecAnswer.encoding(payloadType)), label, "sendonly", address))
+        .toList();
+    String sdp = new SessionDescription("simulator " + (index + 1) + " 1 IN IP4 " + address, "SIPREC", address, media)
+        .toString();
+    Participant caller = new Participant(sessionId + "-caller", "sip:+1555" + String.format("%07d", index)
+        + "@caller.invalid", "Caller " + index);
+    Participant callee = new Participant(sessionId + "-callee", "sip:agent" + (index % 100) + "@callee.invalid",
+        "Agent " + (index % 100));
+    Map<String, String> senders = new LinkedHashMap<>();
+    senders.put(LABELS.get(0), caller.id());
+    senders.put(LABELS.get(1), callee.id());
+    byte[] metadata = new RecordingMetadata(sessionId, List.of(caller, callee), senders).toXml();
+    byte[] body = Multipart.build(BOUNDARY, List.of(
+        new BodyPart("application/sdp", sdp.getBytes(StandardCharsets.UTF_8)),
+        new BodyPart(RecordingMetadata.CONTENT_TYPE, Map.of("Content-Disposition", "recording-session"), metadata)));
+    return new ConversationOffer(sessionId, "multipart/mixed;boundary=" + BOUNDARY, body);
+  }
+}

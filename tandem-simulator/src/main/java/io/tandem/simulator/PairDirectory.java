@@ -1,0 +1,100 @@
+package io.tandem.simulator;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tandem.json.Json;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Asks a Recorder Manager for the SIP addresses of a pair's recorders ({@code GET /api/pairs}).
+ * Stateless and thread-safe; every failure is an {@link IllegalStateException} or
+ * {@link IllegalArgumentException} whose message says what went wrong.
+ */
+public final class PairDirectory {
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  private PairDirectory() {}
+
+  /** The SIP addresses of the named pair's recorders, or of the first pair when {@code pairName} is null. */
+  public static List<InetSocketAddress> sipAddresses(URI manager, String pairName) {
+    return select(fetchPairs(manager), pairName, manager);
+  }
+
+  private static JsonNode fetchPairs(URI manager) {
+    URI pairsUri = manager.resolve(manager.getPath().endsWith("/") ? "api/pairs" : manager.getPath() + "/api/pairs");
+    HttpRequest request = HttpRequest.newBuilder(pairsUri).timeout(TIMEOUT).GET().build();
+    HttpResponse<String> response;
+    try (HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build()) {
+      response = client.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot reach the Recorder Manager at " + manager + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while asking " + pairsUri + " for pairs", e);
+    }
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("the Recorder Manager answered " + response.statusCode() + " to GET "
+          + pairsUri + ", expected 200");
+    }
+    try {
+      JsonNode pairs = Json.MAPPER.readTree(response.body());
+      if (pairs == null || !pairs.isArray()) {
+        throw new IllegalStateException("expected a JSON list of pairs from " + pairsUri);
+      }
+      return pairs;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("expected a JSON list of pairs from " + pairsUri + ": "
+          + e.getOriginalMessage(), e);
+    }
+  }
+
+  static List<InetSocketAddress> select(JsonNode pairs, String pairName, URI manager) {
+    List<String> names = new ArrayList<>();
+    for (JsonNode pair : pairs) {
+      String name = pair.path("name").asText();
+      names.add(name);
+      if (pairName == null || pairName.equals(name)) {
+        return addresses(pair, name);
+      }
+    }
+    if (pairName == null) {
+      throw new IllegalStateException("the Recorder Manager at " + manager + " has no pairs");
+    }
+    throw new IllegalArgumentException("the Recorder Manager at " + manager + " has no pair named '" + pairName
+        + "'; its pairs are " + names);
+  }
+
+  private static List<InetSocketAddress> addresses(JsonNode pair, String name) {
+    List<InetSocketAddress> addresses = new ArrayList<>();
+    for (JsonNode recorder : pair.path("recorders")) {
+      addresses.add(parseSipAddress(recorder.path("sipAddress").asText(), name));
+    }
+    if (addresses.isEmpty()) {
+      throw new IllegalStateException("pair '" + name + "' has no recorders");
+    }
+    return addresses;
+  }
+
+  static InetSocketAddress parseSipAddress(String text, String pairName) {
+    int colon = text.lastIndexOf(':');
+    String host = colon > 0 ? text.substring(0, colon) : "";
+    String port = colon > 0 ? text.substring(colon + 1) : "";
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    if (host.isEmpty() || !port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1
+        || Integer.parseInt(port) > 65535) {
+      throw new IllegalStateException("expected sipAddress 'host:port' for a recorder of pair '" + pairName
+          + "', got '" + text + "'");
+    }
+    return new InetSocketAddress(host, Integer.parseInt(port));
+  }
+}

@@ -1,0 +1,45 @@
+package io.tandem.simulator;
+
+import io.tandem.media.G711;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the call simulator does: fork each of {@code conversations} to every recorder of a pair, starting
+ * {@code callsPerSecond} conversations a second, each lasting {@code callDuration}, over {@code transport}
+ * ("udp" or "tcp") with G.711 payload type 0 or 8. Immutable; validated when built, errors name the field.
+ */
+public record SimulationPlan(List<InetSocketAddress> recorders, int conversations, double callsPerSecond,
+    Duration callDuration, String transport, int payloadType) {
+
+  private static final Set<String> TRANSPORTS = Set.of("udp", "tcp");
+
+  public SimulationPlan {
+    if (recorders == null || recorders.isEmpty()) {
+      throw new IllegalArgumentException("recorders must name at least one SIP address");
+    }
+    recorders = List.copyOf(recorders);
+    if (conversations < 1) {
+      throw new IllegalArgumentException("conversations must be >= 1, got " + conversations);
+    }
+    if (!(callsPerSecond > 0) || Double.isInfinite(callsPerSecond)) {
+      throw new IllegalArgumentException("callsPerSecond must be a positive number, got " + callsPerSecond);
+    }
+    if (callDuration == null || callDuration.toMillis() < 20) {
+      throw new IllegalArgumentException("callDuration must be at least 20 ms (one packet), got " + callDuration);
+    }
+    if (transport == null || !TRANSPORTS.contains(transport)) {
+      throw new IllegalArgumentException("transport must be udp or tcp, got " + transport);
+    }
+    if (!G711.supports(payloadType)) {
+      throw new IllegalArgumentException("payloadType must be 0 (PCMU) or 8 (PCMA), got " + payloadType);
+    }
+  }
+
+  /** The number of 20 ms packets each stream of a call carries. */
+  public int packetsPerStream() {
+    return (int) Math.max(1, callDuration.toMillis() / Tones.PACKET_MILLIS);
+  }
+}
