@@ -39,7 +39,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
         .setCleanDataDirectory(false)
         .setRegisterShutdownHook(true)
         .setPGStartupWait(Duration.ofSeconds(30))
-        .setServerConfig("listen_addresses", "127.0.0.1");
+        .setServerConfig("listen_addresses", "127.0.0.1")
+        // The library's defaults suit throwaway test servers; a call database must keep what it acknowledged.
+        .setServerConfig("synchronous_commit", "on")
+        .setServerConfig("fsync", "on");
     if (port > 0) {
       builder.setPort(port);
     }

@@ -2,6 +2,7 @@ package io.tandem.recorder;
 
 import io.javalin.http.Context;
 import io.tandem.replay.ByteRange;
+import io.tandem.replay.FileSlice;
 import io.tandem.replay.RangeNotSatisfiableException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,11 +26,11 @@ final class MediaResponse {
     }
     if (range.isEmpty()) {
       ctx.header("Content-Length", Long.toString(length));
-      ByteRange.copy(wav, 0, length - 1, ctx.outputStream());
+      FileSlice.copy(wav, 0, length - 1, ctx.outputStream());
       return;
     }
     ByteRange r = range.get();
     ctx.status(206).header("Content-Range", r.contentRange()).header("Content-Length", Long.toString(r.length()));
-    ByteRange.copy(wav, r.first(), r.last(), ctx.outputStream());
+    FileSlice.copy(wav, r, ctx.outputStream());
   }
 }

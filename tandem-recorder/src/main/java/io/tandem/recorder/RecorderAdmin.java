@@ -6,8 +6,6 @@ import io.javalin.json.JavalinJackson;
 import io.tandem.call.CallRecord;
 import io.tandem.call.Inum;
 import io.tandem.json.Json;
-import io.tandem.replay.ByteRange;
-import io.tandem.replay.RangeNotSatisfiableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

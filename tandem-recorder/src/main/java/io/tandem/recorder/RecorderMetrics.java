@@ -43,9 +43,13 @@ final class RecorderMetrics {
     FunctionCounter.builder("tandem_siprec_refused", recorder.sessions(), s -> s.refusedCount()).register(registry);
     FunctionCounter.builder("tandem_sip_requests", recorder.sip(), s -> s.requestCount()).register(registry);
     FunctionCounter.builder("tandem_sip_malformed", recorder.sip(), s -> s.malformedCount()).register(registry);
-    FunctionCounter.builder("tandem_rtp_packets", recorder.media(), m -> m.packetsReceived()).register(registry);
-    FunctionCounter.builder("tandem_rtp_ignored", recorder.media(), m -> m.packetsIgnored()).register(registry);
-    FunctionCounter.builder("tandem_rtp_lost", recorder.media(), m -> m.packetsLost()).register(registry);
+    FunctionCounter.builder("tandem_rtp_packets", recorder.media(), m -> m.counters().packetsReceived())
+        .register(registry);
+    FunctionCounter.builder("tandem_rtp_ignored", recorder.media(), m -> m.counters().packetsIgnored())
+        .register(registry);
+    FunctionCounter.builder("tandem_rtp_malformed", recorder.media(), m -> m.counters().packetsMalformed())
+        .register(registry);
+    FunctionCounter.builder("tandem_rtp_lost", recorder.media(), m -> m.counters().packetsLost()).register(registry);
     for (WorkflowState state : WorkflowState.values()) {
       Gauge.builder("tandem_workflow_entries", recorder.workflow(), w -> w.counts().getOrDefault(state, 0L))
           .tag("state", state.name()).register(registry);

@@ -1,0 +1,110 @@
+package io.tandem.bench;
+
+import io.tandem.call.CallRecord;
+import io.tandem.call.CallRole;
+import io.tandem.call.CallState;
+import io.tandem.call.Inum;
+import io.tandem.call.MediaStats;
+import io.tandem.call.Participant;
+import io.tandem.call.Position;
+import io.tandem.call.StreamInfo;
+import io.tandem.database.CallDatabase;
+import io.tandem.database.EmbeddedDatabase;
+import io.tandem.database.Fence;
+import io.tandem.database.RecorderAssignment;
+import io.tandem.database.RecorderRegistration;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.postgresql.PGConnection;
+
+/**
+ * Calls marked per second by the call database's batch marking, against a raw COPY of the same number
+ * of rows into a table shaped like {@code copies}, both measured in one run on one embedded PostgreSQL.
+ *
+ * <p>Run: {@code bench/run marking [CALLS] [BATCH] [ROUNDS]} (defaults 100000, 1000, 3). Prints each round
+ * and the medians.
+ */
+public final class MarkingBench {
+  private static final int SERIAL = 900_001;
+
+  public static void main(String[] args) throws Exception {
+    int calls = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    int batch = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    Path dir = Files.createTempDirectory("tandem-marking-bench");
+    try (EmbeddedDatabase postgres = EmbeddedDatabase.start(dir.resolve("pg"), 0);
+        CallDatabase database = CallDatabase.connect(postgres.config(4))) {
+      database.migrate();
+      RecorderAssignment assignment = database.register(new RecorderRegistration(SERIAL, "bench", Position.MAIN,
+          "http://127.0.0.1:1", "127.0.0.1:2"));
+      Fence fence = new Fence(SERIAL, assignment.epoch());
+      double[] copyRates = new double[rounds];
+      double[] markRates = new double[rounds];
+      long sequence = 1;
+      for (int round = 0; round < rounds; round++) {
+        copyRates[round] = rawCopy(postgres.jdbcUrl(), calls, round);
+        List<CallRecord> records = new ArrayList<>(calls);
+        for (int i = 0; i < calls; i++) {
+          records.add(call(Inum.of(SERIAL, sequence++), "bench-" + round + "-" + i));
+        }
+        long start = System.nanoTime();
+        for (int from = 0; from < calls; from += batch) {
+          database.mark(fence, records.subList(from, Math.min(calls, from + batch)));
+        }
+        markRates[round] = calls / ((System.nanoTime() - start) / 1e9);
+        System.out.printf("round %d: raw COPY %.0f rows/s, marking %.0f calls/s (batch %d)%n", round + 1,
+            copyRates[round], markRates[round], batch);
+      }
+      double copy = median(copyRates);
+      double mark = median(markRates);
+      System.out.printf("median: raw COPY %.0f rows/s, marking %.0f calls/s, ratio %.2f (goal >= 0.33)%n", copy, mark,
+          mark / copy);
+    }
+  }
+
+  private static double rawCopy(String url, int rows, int round) throws Exception {
+    try (Connection connection = DriverManager.getConnection(url, "postgres", "")) {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("CREATE TABLE IF NOT EXISTS copy_baseline (inum bigint primary key, interaction_id bigint,"
+            + " serial integer, call_role text, complete boolean, duration_ms bigint, media_bytes bigint,"
+            + " packets_received bigint, packets_lost bigint, start_time timestamptz, end_time timestamptz)");
+        statement.execute("TRUNCATE copy_baseline");
+      }
+      StringBuilder csv = new StringBuilder(rows * 120);
+      Instant start = Instant.parse("2026-11-26T10:00:00Z");
+      for (int i = 0; i < rows; i++) {
+        csv.append((long) round * rows + i + 1).append(',').append(i + 1).append(',').append(SERIAL)
+            .append(",MASTER,true,5000,80000,500,0,").append(start.plusSeconds(i)).append(',')
+            .append(start.plusSeconds(i + 5)).append('\n');
+      }
+      long begin = System.nanoTime();
+      ((PGConnection) connection).getCopyAPI().copyIn("COPY copy_baseline FROM STDIN WITH (FORMAT csv)",
+          new StringReader(csv.toString()));
+      return rows / ((System.nanoTime() - begin) / 1e9);
+    }
+  }
+
+  private static CallRecord call(Inum inum, String key) {
+    Instant start = Instant.parse("2026-11-26T10:00:00Z").plusMillis(inum.sequence());
+    return new CallRecord(inum, key, start, start.plusSeconds(5), CallRole.MASTER, CallState.COMPLETE,
+        List.of(new Participant("p1", "sip:alice@example.com", "Alice"),
+            new Participant("p2", "sip:bob@example.com", "Bob")),
+        List.of(new StreamInfo("1", 0, "p1", "PCMU"), new StreamInfo("2", 1, "p2", "PCMU")),
+        new MediaStats(500, 0, 160_000, 5_000), "calls/" + inum + ".wav");
+  }
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int middle = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  }
+}
