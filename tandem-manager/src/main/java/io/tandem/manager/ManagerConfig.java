@@ -1,0 +1,71 @@
+package io.tandem.manager;
+
+import io.tandem.config.ConfigException;
+import io.tandem.config.ConfigFile;
+import io.tandem.database.DatabaseConfig;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a Recorder Manager runs: where it listens, where the call database is, and how recorders'
+ * health is polled. Immutable; validated when built.
+ *
+ * @param httpPort 0 picks a free port
+ * @param healthInterval how often each recorder's health is polled, and how long one poll may take
+ * @param healthMisses consecutive missed polls after which a recorder counts as unhealthy
+ */
+public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, String databaseUser,
+    String databasePassword, Duration healthInterval, int healthMisses) {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 8080;
+  public static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofSeconds(1);
+  public static final int DEFAULT_HEALTH_MISSES = 3;
+  private static final int POOL_SIZE = 8;
+
+  public ManagerConfig {
+    Objects.requireNonNull(bindHost, "bindHost");
+    if (httpPort < 0 || httpPort > 65_535) {
+      throw new ConfigException("httpPort must be 0..65535, got " + httpPort);
+    }
+    Objects.requireNonNull(databaseUrl, "databaseUrl");
+    Objects.requireNonNull(databaseUser, "databaseUser");
+    databasePassword = databasePassword == null ? "" : databasePassword;
+    Objects.requireNonNull(healthInterval, "healthInterval");
+    if (healthInterval.toMillis() < 10) {
+      throw new ConfigException("healthInterval must be at least 10ms, got " + healthInterval);
+    }
+    if (healthMisses < 1) {
+      throw new ConfigException("healthMisses must be >= 1, got " + healthMisses);
+    }
+  }
+
+  /** Reads {@code manager.*}, {@code database.*} and {@code health.*}; refuses any other key. */
+  public static ManagerConfig from(ConfigFile file) {
+    ManagerConfig config = new ManagerConfig(
+        file.string("manager.host", DEFAULT_HOST),
+        file.integer("manager.port", DEFAULT_PORT, 0, 65_535),
+        file.string("database.url"),
+        file.string("database.user", "postgres"),
+        file.string("database.password", ""),
+        file.duration("health.interval", DEFAULT_HEALTH_INTERVAL),
+        file.integer("health.misses", DEFAULT_HEALTH_MISSES, 1, 1000));
+    file.rejectUnknown();
+    return config;
+  }
+
+  public DatabaseConfig databaseConfig() {
+    try {
+      return new DatabaseConfig(databaseUrl, databaseUser, databasePassword, POOL_SIZE);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("database.url: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ManagerConfig[bindHost=" + bindHost + ", httpPort=" + httpPort + ", databaseUrl=" + databaseUrl
+        + ", databaseUser=" + databaseUser + ", healthInterval=" + healthInterval + ", healthMisses=" + healthMisses
+        + "]";
+  }
+}

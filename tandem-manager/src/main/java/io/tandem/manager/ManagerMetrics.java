@@ -1,0 +1,60 @@
+package io.tandem.manager;
+
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tandem.database.CallDatabase;
+import io.tandem.redundancy.HealthProbe;
+import io.javalin.router.Endpoint;
+import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Recorder Manager's Prometheus metrics: HTTP requests by route and status, interactions in the
+ * call database (counted at each scrape), and healthy recorders. Thread-safe.
+ */
+final class ManagerMetrics {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  ManagerMetrics(CallDatabase database, HealthProbe probe) {
+    Gauge.builder("tandem.interactions", database, ManagerMetrics::interactionsOrNaN)
+        .description("interactions in the call database")
+        .register(registry);
+    Gauge.builder("tandem.recorders.healthy", probe, HealthProbe::healthyCount)
+        .description("recorders whose health checks answer")
+        .register(registry);
+  }
+
+  void recordRequest(Context ctx, float millis) {
+    Timer.builder("http.server.requests")
+        .tag("method", ctx.method().name())
+        .tag("route", route(ctx))
+        .tag("status", Integer.toString(ctx.statusCode()))
+        .register(registry)
+        .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
+  }
+
+  String scrape() {
+    return registry.scrape();
+  }
+
+  // The route pattern, not the path, so that ids do not make a series each.
+  private static String route(Context ctx) {
+    try {
+      Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
+      return endpoint == null ? "unmatched" : endpoint.path;
+    } catch (RuntimeException e) {
+      return "unmatched";
+    }
+  }
+
+  private static double interactionsOrNaN(CallDatabase database) {
+    try {
+      return database.interactionCount();
+    } catch (SQLException e) {
+      return Double.NaN;
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package io.tandem.manager;
+
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.Context;
+import io.tandem.database.CallDatabase;
+import io.tandem.database.DatabaseErrors;
+import io.tandem.database.InteractionView;
+import io.tandem.database.MediaSource;
+import io.tandem.database.PairView;
+import io.tandem.redundancy.HealthProbe;
+import io.tandem.replay.MediaReplay;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Recorder Manager: the admin console and REST API over the call database, with replay and
+ * metrics, and the health probe of every registered recorder. Thread-safe; start once, stop once.
+ */
+public final class RecorderManager implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RecorderManager.class);
+  private static final int CONSOLE_INTERACTIONS = 50;
+
+  private final ManagerConfig config;
+  private final CallDatabase database;
+  private final HealthProbe probe;
+  private final ManagerMetrics metrics;
+  private final MediaReplay replay = new MediaReplay();
+  private final Javalin app;
+
+  public RecorderManager(ManagerConfig config, CallDatabase database) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.database = Objects.requireNonNull(database, "database");
+    this.probe = new HealthProbe(database::pairs, config.healthInterval(), config.healthMisses());
+    this.metrics = new ManagerMetrics(database, probe);
+    this.app = Javalin.create(cfg -> {
+      cfg.startup.showJavalinBanner = false;
+      // Replay must send exactly the bytes asked for.
+      cfg.http.compressionStrategy = CompressionStrategy.NONE;
+      cfg.requestLogger.http(metrics::recordRequest);
+      cfg.routes.get("/health", ctx -> JsonAnswers.json(ctx, 200, Map.of("status", "ready")));
+      cfg.routes.get("/", this::console);
+      cfg.routes.get("/api/pairs", ctx -> JsonAnswers.json(ctx, 200, pairStatuses()));
+      cfg.routes.get("/api/interactions", this::interactions);
+      cfg.routes.get("/api/interactions/{id}", this::interaction);
+      cfg.routes.get("/api/interactions/{id}/media", this::media);
+      cfg.routes.get("/api/events", ctx -> JsonAnswers.json(ctx, 200, database.events()));
+      cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+          .result(metrics.scrape()));
+      cfg.routes.exception(BadRequestException.class, (e, ctx) -> JsonAnswers.error(ctx, 400, e.getMessage()));
+      cfg.routes.exception(Exception.class, this::failed);
+      cfg.routes.error(404, ctx -> {
+        if (!JsonAnswers.answered(ctx)) {
+          JsonAnswers.error(ctx, 404, "no route " + ctx.method() + " " + ctx.path());
+        }
+      });
+    });
+  }
+
+  public void start() {
+    app.start(config.bindHost(), config.httpPort());
+    probe.start();
+    LOG.info("Recorder Manager listening on http://{}:{}", config.bindHost(), port());
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  public void stop() {
+    probe.close();
+    app.stop();
+    replay.close();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private List<PairStatus> pairStatuses() throws java.sql.SQLException {
+    return database.pairs().stream().map((PairView pair) -> PairStatus.of(pair, probe)).toList();
+  }
+
+  private void interactions(Context ctx) throws Exception {
+    Instant from = RequestParameters.instant(ctx, "from", Instant.EPOCH);
+    Instant to = RequestParameters.instant(ctx, "to", Instant.now().plus(Duration.ofDays(1)));
+    int limit = RequestParameters.limit(ctx);
+    JsonAnswers.json(ctx, 200, database.interactions(from, to, limit));
+  }
+
+  private void interaction(Context ctx) throws Exception {
+    long id = RequestParameters.id(ctx);
+    Optional<InteractionView> interaction = database.interaction(id);
+    if (interaction.isPresent()) {
+      JsonAnswers.json(ctx, 200, interaction.get());
+    } else {
+      JsonAnswers.error(ctx, 404, "no interaction " + id);
+    }
+  }
+
+  private void media(Context ctx) throws Exception {
+    long id = RequestParameters.id(ctx);
+    Optional<MediaSource> source = database.bestCopySource(id);
+    if (source.isEmpty()) {
+      JsonAnswers.error(ctx, 404, "no interaction " + id + " with a marked copy");
+      return;
+    }
+    replay.serve(ctx, source.get());
+  }
+
+  private void console(Context ctx) throws Exception {
+    String page = ConsolePage.render(pairStatuses(), database.recentInteractions(CONSOLE_INTERACTIONS));
+    ctx.contentType("text/html; charset=utf-8").result(page);
+  }
+
+  private void failed(Exception e, Context ctx) {
+    if (DatabaseErrors.isRetryable(e)) {
+      LOG.warn("call database unavailable for {} {}: {}", ctx.method(), ctx.path(), e.toString());
+      JsonAnswers.error(ctx, 503, "the call database is unavailable, try again: " + e.getMessage());
+    } else {
+      LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
+      JsonAnswers.error(ctx, 500, "internal error: " + e.getMessage());
+    }
+  }
+}

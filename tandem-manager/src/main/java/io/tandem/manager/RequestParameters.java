@@ -1,0 +1,55 @@
+package io.tandem.manager;
+
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/** Parses the query and path parameters of the API; each failure names the parameter and the expected form. */
+final class RequestParameters {
+  static final int MAX_LIMIT = 100_000;
+  static final int DEFAULT_LIMIT = 1000;
+
+  private RequestParameters() {}
+
+  static Instant instant(Context ctx, String name, Instant fallback) {
+    String value = ctx.queryParam(name);
+    if (value == null || value.isEmpty()) {
+      return fallback;
+    }
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new BadRequestException("'" + name + "' must be an ISO-8601 instant such as 2026-11-26T14:30:00Z, got '"
+          + value + "'");
+    }
+  }
+
+  static int limit(Context ctx) {
+    String value = ctx.queryParam("limit");
+    if (value == null || value.isEmpty()) {
+      return DEFAULT_LIMIT;
+    }
+    try {
+      int limit = Integer.parseInt(value);
+      if (limit >= 1 && limit <= MAX_LIMIT) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // Falls through to the one error below.
+    }
+    throw new BadRequestException("'limit' must be a whole number from 1 to " + MAX_LIMIT + ", got '" + value + "'");
+  }
+
+  static long id(Context ctx) {
+    String value = ctx.pathParam("id");
+    try {
+      long id = Long.parseLong(value);
+      if (id >= 1) {
+        return id;
+      }
+    } catch (NumberFormatException e) {
+      // Falls through to the one error below.
+    }
+    throw new BadRequestException("interaction id must be a positive whole number, got '" + value + "'");
+  }
+}
