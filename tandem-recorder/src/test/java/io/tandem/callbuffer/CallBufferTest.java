@@ -1,0 +1,164 @@
+package io.tandem.callbuffer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tandem.call.CallRecord;
+import io.tandem.call.CallRole;
+import io.tandem.call.CallState;
+import io.tandem.call.Inum;
+import io.tandem.call.MediaStats;
+import io.tandem.call.Participant;
+import io.tandem.call.StreamInfo;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CallBufferTest {
+  private static final Instant START = Instant.parse("2026-11-26T23:59:58.123456789Z");
+  private static final List<Participant> PARTIES = List.of(new Participant("p1", "sip:alice@example.com", "Alice"));
+  private static final List<StreamInfo> STREAMS = List.of(new StreamInfo("1", 0, "p1", "PCMA"));
+
+  @TempDir
+  Path dataDir;
+  private LocalStore store;
+  private CallBuffer buffer;
+
+  @BeforeEach
+  void openBuffer() {
+    store = LocalStore.open(dataDir.resolve("buffer.db"));
+    buffer = bufferOn(store);
+  }
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+  }
+
+  @Test
+  void beginRecordsCallAsRecordingWithDatedMediaPath() {
+    CallRecord call = buffer.begin("session-1", START, CallRole.MASTER, PARTIES, STREAMS);
+
+    assertThat(call.state()).isEqualTo(CallState.RECORDING);
+    assertThat(call.inum().serial()).isEqualTo(123456);
+    assertThat(call.mediaPath()).isEqualTo("calls/2026/11/26/" + call.inum() + ".wav");
+    assertThat(buffer.find(call.inum())).contains(call);
+    assertThat(buffer.recording()).containsExactly(call);
+  }
+
+  @Test
+  void finishedCallSurvivesUncleanReopen() {
+    CallRecord call = buffer.begin("session-1", START, CallRole.SLAVE, PARTIES, STREAMS);
+    CallRecord finished = buffer.finish(call.inum(), START.plusSeconds(5), CallState.COMPLETE,
+        new MediaStats(250, 1, 80_000, 5_000));
+
+    try (LocalStore reopened = LocalStore.open(dataDir.resolve("buffer.db"))) {
+      assertThat(bufferOn(reopened).find(call.inum())).contains(finished);
+    }
+  }
+
+  @Test
+  void secondFinishKeepsTheFirstEnd() {
+    CallRecord call = buffer.begin("session-1", START, CallRole.MASTER, PARTIES, STREAMS);
+    CallRecord first = buffer.finish(call.inum(), START.plusSeconds(5), CallState.COMPLETE, MediaStats.NONE);
+
+    CallRecord again = buffer.finish(call.inum(), START.plusSeconds(9), CallState.TRUNCATED, MediaStats.NONE);
+
+    assertThat(again).isEqualTo(first);
+    assertThat(buffer.find(call.inum())).contains(first);
+  }
+
+  @Test
+  void badFinishNamesWhatWasExpected() {
+    CallRecord call = buffer.begin("session-1", START, CallRole.MASTER, PARTIES, STREAMS);
+
+    assertThatThrownBy(() -> buffer.finish(call.inum(), START.minusSeconds(1), CallState.COMPLETE, MediaStats.NONE))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("before its start");
+    assertThatThrownBy(() -> buffer.finish(call.inum(), START, CallState.RECORDING, MediaStats.NONE))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("COMPLETE or TRUNCATED");
+    assertThatThrownBy(() -> buffer.finish(Inum.of(123456, 999), START, CallState.COMPLETE, MediaStats.NONE))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no call");
+    assertThat(buffer.find(call.inum()).orElseThrow().state()).isEqualTo(CallState.RECORDING);
+  }
+
+  @Test
+  void updateParticipantsReplacesThemAndKeepsTheRest() {
+    CallRecord call = buffer.begin("session-1", START, CallRole.MASTER, List.of(), List.of());
+
+    buffer.updateParticipants(call.inum(), PARTIES, STREAMS);
+
+    CallRecord stored = buffer.find(call.inum()).orElseThrow();
+    assertThat(stored.participants()).isEqualTo(PARTIES);
+    assertThat(stored.streams()).isEqualTo(STREAMS);
+    assertThat(stored.start()).isEqualTo(START);
+  }
+
+  @Test
+  void findByCorrelationKeyReturnsTheLatestCall() {
+    buffer.begin("session-1", START, CallRole.MASTER, PARTIES, STREAMS);
+    CallRecord later = buffer.begin("session-1", START.plusSeconds(60), CallRole.MASTER, PARTIES, STREAMS);
+    buffer.begin("session-2", START.plusSeconds(120), CallRole.MASTER, PARTIES, STREAMS);
+
+    assertThat(buffer.findByCorrelationKey("session-1")).contains(later);
+    assertThat(buffer.findByCorrelationKey("unknown")).isEmpty();
+  }
+
+  @Test
+  void batchFindAndListReturnOnlyWhatMatches() {
+    CallRecord first = buffer.begin("a", START, CallRole.MASTER, PARTIES, STREAMS);
+    CallRecord second = buffer.begin("b", START.plusSeconds(10), CallRole.MASTER, PARTIES, STREAMS);
+    buffer.begin("c", START.plusSeconds(20), CallRole.MASTER, PARTIES, STREAMS);
+
+    assertThat(buffer.find(List.of(second.inum(), first.inum(), Inum.of(123456, 999_999))))
+        .containsExactly(first, second);
+    assertThat(buffer.list(START, START.plusSeconds(20), 10)).containsExactly(first, second);
+    assertThat(buffer.list(START, Instant.MAX, 1)).containsExactly(first);
+    assertThatThrownBy(() -> buffer.list(START, START, 0)).hasMessageContaining("limit must be");
+  }
+
+  @Test
+  void statsCountCallsBytesAndStarts() {
+    assertThat(buffer.stats()).isEqualTo(new BufferStats(0, 0, null, null));
+    CallRecord call = buffer.begin("a", START, CallRole.MASTER, PARTIES, STREAMS);
+    buffer.finish(call.inum(), START.plusSeconds(1), CallState.COMPLETE, new MediaStats(50, 0, 16_000, 1_000));
+    buffer.begin("b", START.plusSeconds(30), CallRole.MASTER, PARTIES, STREAMS);
+
+    assertThat(buffer.stats()).isEqualTo(new BufferStats(2, 16_000, START, START.plusSeconds(30)));
+  }
+
+  @Test
+  void recoverInterruptedTruncatesRecordingCallsWithRepairedMedia() {
+    CallRecord measured = buffer.begin("a", START, CallRole.MASTER, PARTIES, STREAMS);
+    CallRecord unmeasurable = buffer.begin("b", START, CallRole.MASTER, PARTIES, STREAMS);
+    CallRecord done = buffer.begin("c", START, CallRole.MASTER, PARTIES, STREAMS);
+    buffer.finish(done.inum(), START.plusSeconds(3), CallState.COMPLETE, MediaStats.NONE);
+    Instant now = START.plusSeconds(3600);
+
+    int recovered = buffer.recoverInterrupted(now, call -> {
+      if (call.inum().equals(unmeasurable.inum())) {
+        throw new IllegalStateException("no media file");
+      }
+      return new MediaStats(100, 0, 32_000, 2_000);
+    });
+
+    assertThat(recovered).isEqualTo(2);
+    CallRecord truncated = buffer.find(measured.inum()).orElseThrow();
+    assertThat(truncated.state()).isEqualTo(CallState.TRUNCATED);
+    assertThat(truncated.end()).isEqualTo(START.plusMillis(2_000));
+    assertThat(truncated.stats().bytes()).isEqualTo(32_000);
+    assertThat(buffer.find(unmeasurable.inum()).orElseThrow().end()).isEqualTo(now);
+    assertThat(buffer.find(done.inum()).orElseThrow().state()).isEqualTo(CallState.COMPLETE);
+    assertThat(buffer.recording()).isEmpty();
+  }
+
+  static CallBuffer bufferOn(LocalStore store) {
+    return new CallBuffer(store, new InumAllocator(store, 123456, null),
+        Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC));
+  }
+}

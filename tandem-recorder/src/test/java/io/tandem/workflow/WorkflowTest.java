@@ -1,0 +1,113 @@
+package io.tandem.workflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tandem.call.Inum;
+import io.tandem.callbuffer.LocalStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WorkflowTest {
+  private static final Instant NOW = Instant.parse("2026-12-01T00:00:00Z");
+  private static final Inum A = Inum.of(123456, 1);
+  private static final Inum B = Inum.of(123456, 2);
+  private static final Inum C = Inum.of(123456, 3);
+
+  @TempDir
+  Path dataDir;
+  private LocalStore store;
+  private Workflow workflow;
+
+  @BeforeEach
+  void openWorkflow() {
+    store = LocalStore.open(dataDir.resolve("buffer.db"));
+    workflow = new Workflow(store, Clock.fixed(NOW, ZoneOffset.UTC));
+  }
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+  }
+
+  @Test
+  void submitIsIdempotent() {
+    assertThat(workflow.submit(A)).isTrue();
+    workflow.moveTo(List.of(A), WorkflowState.DONE);
+
+    assertThat(workflow.submit(A)).isFalse();
+    assertThat(workflow.submitAll(List.of(A, B, C))).isEqualTo(2);
+    assertThat(workflow.state(A)).contains(WorkflowState.DONE);
+    assertThat(workflow.counts()).containsEntry(WorkflowState.PENDING, 2L).containsEntry(WorkflowState.DONE, 1L)
+        .containsEntry(WorkflowState.FAILED, 0L);
+  }
+
+  @Test
+  void entriesSurviveUncleanReopen() {
+    workflow.submitAll(List.of(A, B));
+    try (LocalStore reopened = LocalStore.open(dataDir.resolve("buffer.db"))) {
+      assertThat(new Workflow(reopened, Clock.systemUTC()).presentAmong(List.of(A, B, C))).containsOnly(A, B);
+    }
+  }
+
+  @Test
+  void dueLeavesOutEntriesWaitingForALaterAttempt() {
+    workflow.submitAll(List.of(A, B, C));
+    workflow.recordRetry(List.of(B), "database down", NOW.plusSeconds(1));
+
+    assertThat(workflow.due(WorkflowState.PENDING, 10)).containsExactly(A, C);
+    assertThat(workflow.due(WorkflowState.PENDING, 1)).containsExactly(A);
+    WorkflowEntry retried = workflow.entry(B).orElseThrow();
+    assertThat(retried.attempts()).isEqualTo(1);
+    assertThat(retried.lastError()).isEqualTo("database down");
+    assertThat(retried.state()).isEqualTo(WorkflowState.PENDING);
+  }
+
+  @Test
+  void awaitingEntriesWaitUntilReprocessed() {
+    AtomicInteger wakeUps = new AtomicInteger();
+    workflow.onSubmitted(wakeUps::incrementAndGet);
+    workflow.submitAll(List.of(A, B), WorkflowState.AWAITING_REPROCESS);
+    assertThat(workflow.due(WorkflowState.PENDING, 10)).isEmpty();
+    assertThat(wakeUps).hasValue(0);
+
+    assertThat(workflow.reprocess(List.of(A, C))).isEqualTo(1);
+
+    assertThat(workflow.due(WorkflowState.PENDING, 10)).containsExactly(A);
+    assertThat(workflow.state(B)).contains(WorkflowState.AWAITING_REPROCESS);
+    assertThat(wakeUps).hasValue(1);
+  }
+
+  @Test
+  void reprocessLeavesEntriesInProgressAlone() {
+    workflow.submitAll(List.of(A, B));
+    workflow.moveTo(List.of(A), WorkflowState.ARCHIVING);
+    workflow.fail(B, "media missing");
+
+    assertThat(workflow.reprocess(List.of(A, B))).isEqualTo(1);
+    assertThat(workflow.state(A)).contains(WorkflowState.ARCHIVING);
+    assertThat(workflow.entry(B).orElseThrow().lastError()).isNull();
+  }
+
+  @Test
+  void clearEmptiesTheWorkflow() {
+    workflow.submitAll(List.of(A, B));
+
+    assertThat(workflow.clear()).isEqualTo(2);
+    assertThat(workflow.contains(A)).isFalse();
+  }
+
+  @Test
+  void entriesCannotBeAddedAsDone() {
+    assertThatThrownBy(() -> workflow.submitAll(List.of(A), WorkflowState.DONE))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PENDING or AWAITING_REPROCESS");
+  }
+}
