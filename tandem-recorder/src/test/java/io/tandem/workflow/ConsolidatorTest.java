@@ -1,0 +1,210 @@
+package io.tandem.workflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tandem.archive.ArchiveRule;
+import io.tandem.archive.FilesystemArchive;
+import io.tandem.call.CallRecord;
+import io.tandem.call.CallRole;
+import io.tandem.call.CallState;
+import io.tandem.call.Inum;
+import io.tandem.call.MediaStats;
+import io.tandem.callbuffer.CallBuffer;
+import io.tandem.callbuffer.InumAllocator;
+import io.tandem.callbuffer.LocalStore;
+import io.tandem.database.Fence;
+import io.tandem.database.FencedException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLTransientException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConsolidatorTest {
+  private static final Instant START = Instant.parse("2026-11-26T10:00:00Z");
+
+  @TempDir
+  Path dataDir;
+  private LocalStore store;
+  private CallBuffer buffer;
+  private Workflow workflow;
+  private final FakeCallDatabase database = new FakeCallDatabase();
+  private final AtomicReference<Fence> fence = new AtomicReference<>(new Fence(123456, 1));
+  private final List<FencedException> refusals = new CopyOnWriteArrayList<>();
+  private final List<Inum> markedReported = new CopyOnWriteArrayList<>();
+  private Consolidator consolidator;
+
+  @BeforeEach
+  void startConsolidator() {
+    store = LocalStore.open(dataDir.resolve("buffer.db"));
+    buffer = new CallBuffer(store, new InumAllocator(store, 123456, null), Clock.systemUTC());
+    workflow = new Workflow(store, Clock.systemUTC());
+    consolidator = Consolidator.builder().workflow(workflow).callBuffer(buffer).dataDir(dataDir)
+        .marker(database).ledger(database).fences(fence::get).retryable(e -> e instanceof SQLTransientException)
+        .ruleCacheTtl(Duration.ZERO).listener(new ConsolidationListener() {
+          @Override
+          public void onFenced(FencedException refusal) {
+            refusals.add(refusal);
+          }
+
+          @Override
+          public void onMarked(List<Inum> inums) {
+            markedReported.addAll(inums);
+          }
+        }).build();
+    consolidator.start();
+    consolidator.setActive(true);
+  }
+
+  @AfterEach
+  void stopConsolidator() throws InterruptedException {
+    consolidator.stop();
+    store.close();
+  }
+
+  @Test
+  void consolidationMarksAndArchivesWithMatchingChecksum() throws IOException {
+    Path archiveRoot = dataDir.resolve("archive");
+    database.rules.add(new ArchiveRule(1, "everything", null, 0, archiveRoot, true));
+    CallRecord call = finishedCall(16_000);
+
+    workflow.submit(call.inum());
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> workflow.state(call.inum()).orElseThrow() == WorkflowState.DONE);
+    Path copy = archiveRoot.resolve("2026/11/26/" + call.inum() + ".wav");
+    String sourceSum = FilesystemArchive.sha256(dataDir.resolve(call.mediaPath()));
+    assertThat(FilesystemArchive.sha256(copy)).isEqualTo(sourceSum);
+    assertThat(database.archivedSums).containsEntry(call.inum(), sourceSum);
+    assertThat(database.marks).containsEntry(call.inum(), 1);
+    assertThat(markedReported).containsExactly(call.inum());
+    assertThat(consolidator.counters().marked()).isEqualTo(1);
+    assertThat(consolidator.counters().archived()).isEqualTo(1);
+  }
+
+  @Test
+  void retryableOutageBacksOffThenMarksEveryCallOnce() throws IOException {
+    database.outagesLeft = 3;
+    List<Inum> inums = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      inums.add(finishedCall(1_600 * (i + 1)).inum());
+    }
+
+    workflow.submitAll(inums);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> workflow.counts().get(WorkflowState.DONE) == 5);
+    assertThat(database.marks).hasSize(5).allSatisfy((inum, times) -> assertThat(times).isEqualTo(1));
+    assertThat(consolidator.counters().retries()).isGreaterThanOrEqualTo(3);
+    assertThat(consolidator.counters().failed()).isZero();
+  }
+
+  @Test
+  void fatalErrorFailsOnlyTheCallConcerned() throws IOException {
+    CallRecord good = finishedCall(3_200);
+    CallRecord bad = finishedCall(3_200);
+    CallRecord missingMedia = finishedCall(3_200);
+    Files.delete(dataDir.resolve(missingMedia.mediaPath()));
+    database.poisoned = bad.inum();
+
+    workflow.submitAll(List.of(good.inum(), bad.inum(), missingMedia.inum()));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> workflow.counts().get(WorkflowState.FAILED) == 2
+        && workflow.state(good.inum()).orElseThrow() == WorkflowState.DONE);
+    assertThat(workflow.entry(bad.inum()).orElseThrow().lastError()).contains("value out of range");
+    assertThat(workflow.entry(missingMedia.inum()).orElseThrow().lastError()).contains("missing");
+    assertThat(database.marks).containsOnlyKeys(good.inum());
+  }
+
+  @Test
+  void mediaDisagreeingWithItsStatisticsIsFailed() throws IOException {
+    CallRecord call = buffer.begin("short", START, CallRole.MASTER, List.of(), List.of());
+    writeWav(dataDir.resolve(call.mediaPath()), 1_000);
+    buffer.finish(call.inum(), START.plusSeconds(1), CallState.COMPLETE, new MediaStats(50, 0, 16_000, 1_000));
+
+    workflow.submit(call.inum());
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> workflow.state(call.inum()).orElseThrow() == WorkflowState.FAILED);
+    assertThat(workflow.entry(call.inum()).orElseThrow().lastError()).contains("1000 data bytes", "16000");
+  }
+
+  @Test
+  void fencedRefusalStopsMarkingUntilTheFenceChanges() throws IOException {
+    database.epoch = 2;
+    CallRecord call = finishedCall(1_600);
+
+    workflow.submit(call.inum());
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !refusals.isEmpty());
+    assertThat(refusals.getFirst().currentEpoch()).isEqualTo(2);
+    assertThat(workflow.state(call.inum())).contains(WorkflowState.PENDING);
+    assertThat(database.marks).isEmpty();
+
+    fence.set(new Fence(123456, 2));
+    consolidator.wakeUp();
+    await().atMost(Duration.ofSeconds(10)).until(() -> workflow.state(call.inum()).orElseThrow() == WorkflowState.DONE);
+    assertThat(refusals).hasSize(1);
+  }
+
+  @Test
+  void recordingCallWaitsUntilFinished() throws IOException {
+    CallRecord call = buffer.begin("live", START, CallRole.MASTER, List.of(), List.of());
+    workflow.submit(call.inum());
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> workflow.entry(call.inum()).orElseThrow().nextAttempt().isAfter(Instant.now()));
+    assertThat(database.marks).isEmpty();
+
+    writeWav(dataDir.resolve(call.mediaPath()), 1_600);
+    buffer.finish(call.inum(), START.plusMillis(100), CallState.COMPLETE, new MediaStats(5, 0, 1_600, 100));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> workflow.state(call.inum()).orElseThrow() == WorkflowState.DONE);
+    assertThat(database.marks).containsEntry(call.inum(), 1);
+  }
+
+  @Test
+  void inactiveConsolidatorMarksNothingUntilActivated() throws IOException {
+    consolidator.setActive(false);
+    CallRecord call = finishedCall(1_600);
+
+    workflow.submit(call.inum());
+
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(database.marks::isEmpty);
+    consolidator.setActive(true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> workflow.state(call.inum()).orElseThrow() == WorkflowState.DONE);
+    assertThat(database.marks).containsOnlyKeys(call.inum());
+  }
+
+  private CallRecord finishedCall(int bytes) throws IOException {
+    CallRecord call = buffer.begin("session-" + System.nanoTime(), START, CallRole.MASTER, List.of(), List.of());
+    writeWav(dataDir.resolve(call.mediaPath()), bytes);
+    return buffer.finish(call.inum(), START.plusMillis(bytes / 16), CallState.COMPLETE,
+        new MediaStats(bytes / 160, 0, bytes, bytes / 16));
+  }
+
+  private static void writeWav(Path file, int dataBytes) throws IOException {
+    ByteBuffer header = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
+    header.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + dataBytes)
+        .put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
+        .putInt(8000).putInt(16_000).putShort((short) 2).putShort((short) 16)
+        .put("data".getBytes(StandardCharsets.US_ASCII)).putInt(dataBytes);
+    byte[] content = new byte[44 + dataBytes];
+    System.arraycopy(header.array(), 0, content, 0, 44);
+    for (int i = 44; i < content.length; i++) {
+      content[i] = (byte) (i * 31);
+    }
+    Files.createDirectories(file.getParent());
+    Files.write(file, content);
+  }
+}
