@@ -55,7 +55,7 @@ public final class Stack implements AutoCloseable {
     database.migrate();
     if (database.rules().isEmpty()) {
       Files.createDirectories(layout.archiveDir());
-      database.addRule("all calls", null, 0, layout.archiveDir());
+      database.addRule("all calls", null, 0, layout.archiveDir(), true);
       log.info("archive rule 'all calls' created: every marked call is copied to {}", layout.archiveDir());
     }
     manager = new RecorderManager(new ManagerConfig("127.0.0.1", layout.port(), postgres.jdbcUrl(), "postgres", "",

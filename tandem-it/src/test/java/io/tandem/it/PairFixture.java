@@ -44,7 +44,7 @@ final class PairFixture implements AutoCloseable {
     database = CallDatabase.connect(new DatabaseConfig(postgres.jdbcUrl(), "postgres", "", 4));
     database.migrate();
     if (database.rules().isEmpty()) {
-      database.addRule("all calls", null, 0, archive);
+      database.addRule("all calls", null, 0, archive, true);
     }
     manager = new RecorderManager(new ManagerConfig("127.0.0.1", 0, postgres.jdbcUrl(), "postgres", "",
         Duration.ofMillis(500), 3), database);
