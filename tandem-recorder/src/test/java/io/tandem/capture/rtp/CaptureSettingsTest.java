@@ -1,0 +1,34 @@
+package io.tandem.capture.rtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class CaptureSettingsTest {
+  @Test
+  void defaultsAreOneThreadTwoHundredMillisJitterAndHundredMillisFlush() {
+    CaptureSettings settings = CaptureSettings.defaults();
+    assertThat(settings.threads()).isEqualTo(1);
+    assertThat(settings.jitterDelay()).isEqualTo(Duration.ofMillis(200));
+    assertThat(settings.flushInterval()).isEqualTo(Duration.ofMillis(100));
+  }
+
+  @Test
+  void ringHoldsJitterTwoFlushesAndAPacketAsAPowerOfTwo() {
+    int frames = CaptureSettings.defaults().ringFrames();
+    assertThat(Integer.bitCount(frames)).isEqualTo(1);
+    assertThat(frames).isGreaterThanOrEqualTo((200 + 2 * 100) * 8 + 2048);
+  }
+
+  @Test
+  void badValuesFailWithTheirFieldName() {
+    assertThatThrownBy(() -> new CaptureSettings(0, Duration.ofMillis(200), Duration.ofMillis(100)))
+        .hasMessageContaining("threads");
+    assertThatThrownBy(() -> new CaptureSettings(1, Duration.ofMillis(-1), Duration.ofMillis(100)))
+        .hasMessageContaining("jitterDelay");
+    assertThatThrownBy(() -> new CaptureSettings(1, Duration.ofMillis(200), Duration.ZERO))
+        .hasMessageContaining("flushInterval");
+  }
+}
