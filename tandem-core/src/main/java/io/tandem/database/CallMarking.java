@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +29,9 @@ final class CallMarking {
       WHERE r.serial = ? FOR SHARE OF p""";
 
   private static final String UPSERT_INTERACTIONS = """
-      INSERT INTO interactions (correlation_key, start_time, end_time, participants)
-      SELECT t.k, t.s::timestamptz, t.e::timestamptz, t.p::jsonb
-      FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS t(k, s, e, p)
+      INSERT INTO interactions (correlation_key, start_time, end_time, participants, best_inum)
+      SELECT t.k, t.s::timestamptz, t.e::timestamptz, t.p::jsonb, t.b
+      FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[]) AS t(k, s, e, p, b)
       ON CONFLICT (correlation_key) DO UPDATE SET
         start_time = LEAST(interactions.start_time, EXCLUDED.start_time),
         end_time = GREATEST(interactions.end_time, EXCLUDED.end_time),
@@ -63,6 +64,11 @@ final class CallMarking {
             ORDER BY interaction_id, complete DESC, duration_ms DESC, inum ASC) b
       WHERE i.id = b.interaction_id AND i.best_inum IS DISTINCT FROM b.inum""";
 
+  private static final Comparator<CallRecord> BEST_FIRST = Comparator
+      .comparing((CallRecord call) -> !call.complete())
+      .thenComparing(call -> -call.stats().durationMillis())
+      .thenComparing(CallRecord::inum);
+
   private final DataSource dataSource;
   private final Clock clock;
 
@@ -83,7 +89,10 @@ final class CallMarking {
       checkFence(connection, fence);
       InteractionIds interactions = upsertInteractions(connection, byInum.values());
       int marked = upsertCopies(connection, fence, byInum.values(), interactions.idByKey());
-      updateBestCopies(connection, interactions.idByKey().values());
+      // A new interaction's copies are all in this batch, so its best copy was set when it was created.
+      if (!interactions.existing().isEmpty()) {
+        updateBestCopies(connection, interactions.existing());
+      }
       return new MarkResult(marked, calls.size() - marked, interactions.created());
     });
   }
@@ -104,14 +113,19 @@ final class CallMarking {
     }
   }
 
-  private record InteractionIds(Map<String, Long> idByKey, int created) {}
+  private record InteractionIds(Map<String, Long> idByKey, List<Long> existing, int created) {}
 
   private static InteractionIds upsertInteractions(Connection connection, Iterable<CallRecord> calls)
       throws SQLException {
     // One row per key, sorted so that concurrent batches lock interactions in the same order.
+    // Each row holds the earliest start, the latest end and the best copy among the batch's calls.
     Map<String, CallRecord[]> span = new TreeMap<>();
     for (CallRecord call : calls) {
-      CallRecord[] firstAndLast = span.computeIfAbsent(call.correlationKey(), k -> new CallRecord[] {call, call});
+      CallRecord[] firstAndLast = span.computeIfAbsent(call.correlationKey(),
+          k -> new CallRecord[] {call, call, call});
+      if (BEST_FIRST.compare(call, firstAndLast[2]) < 0) {
+        firstAndLast[2] = call;
+      }
       if (call.start().isBefore(firstAndLast[0].start())) {
         firstAndLast[0] = call;
       }
@@ -124,29 +138,37 @@ final class CallMarking {
     String[] starts = new String[size];
     String[] ends = new String[size];
     String[] participants = new String[size];
+    Long[] best = new Long[size];
     int i = 0;
     for (Map.Entry<String, CallRecord[]> entry : span.entrySet()) {
       keys[i] = entry.getKey();
       starts[i] = entry.getValue()[0].start().toString();
       ends[i] = entry.getValue()[1].end() == null ? null : entry.getValue()[1].end().toString();
       participants[i] = Json.write(entry.getValue()[0].participants());
+      best[i] = entry.getValue()[2].inum().value();
       i++;
     }
     Map<String, Long> idByKey = new HashMap<>(size * 2);
+    List<Long> existing = new ArrayList<>();
     int created = 0;
     try (PreparedStatement statement = connection.prepareStatement(UPSERT_INTERACTIONS)) {
       statement.setArray(1, connection.createArrayOf("text", keys));
       statement.setArray(2, connection.createArrayOf("text", starts));
       statement.setArray(3, connection.createArrayOf("text", ends));
       statement.setArray(4, connection.createArrayOf("text", participants));
+      statement.setArray(5, connection.createArrayOf("bigint", best));
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           idByKey.put(rows.getString(2), rows.getLong(1));
-          created += rows.getBoolean(3) ? 1 : 0;
+          if (rows.getBoolean(3)) {
+            created++;
+          } else {
+            existing.add(rows.getLong(1));
+          }
         }
       }
     }
-    return new InteractionIds(idByKey, created);
+    return new InteractionIds(idByKey, existing, created);
   }
 
   private int upsertCopies(Connection connection, Fence fence, Iterable<CallRecord> calls,

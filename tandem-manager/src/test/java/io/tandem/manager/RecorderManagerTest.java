@@ -1,0 +1,282 @@
+package io.tandem.manager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tandem.call.CallRecord;
+import io.tandem.call.CallRole;
+import io.tandem.call.CallState;
+import io.tandem.call.Inum;
+import io.tandem.call.MediaStats;
+import io.tandem.call.Participant;
+import io.tandem.call.Position;
+import io.tandem.database.CallDatabase;
+import io.tandem.database.EmbeddedDatabase;
+import io.tandem.database.Fence;
+import io.tandem.database.RecorderRegistration;
+import io.tandem.json.Json;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class RecorderManagerTest {
+  private static final Instant T0 = Instant.parse("2026-11-26T14:30:00Z");
+  private static final HttpClient CLIENT = HttpClient.newHttpClient();
+  private static final byte[] ARCHIVED = randomBytes(1, 50_000);
+  private static final byte[] ON_RECORDER = randomBytes(2, 40_000);
+
+  private static EmbeddedDatabase server;
+  private static CallDatabase database;
+  private static FakeRecorder recorder;
+  private static RecorderManager manager;
+  private static Path archiveDirectory;
+  private static long archivedId;
+  private static long onRecorderId;
+  private static long unreachableId;
+
+  @BeforeAll
+  static void startManager() throws Exception {
+    server = EmbeddedDatabase.start(Files.createTempDirectory("manager-database"), 0);
+    database = CallDatabase.connect(server.config(4));
+    database.migrate();
+    recorder = new FakeRecorder(ON_RECORDER);
+    database.register(new RecorderRegistration(500_000, "pair-m", Position.MAIN, recorder.adminUrl(),
+        "127.0.0.1:15060"));
+    database.register(new RecorderRegistration(500_001, "pair-m", Position.BACKUP, "http://127.0.0.1:" + closedPort(),
+        "127.0.0.1:15062"));
+    database.mark(new Fence(500_000, 1), List.of(call(500_000, 1, "conv-archived", 0),
+        call(500_000, 2, "conv-on-recorder", 10)));
+    database.mark(new Fence(500_001, 1), List.of(call(500_001, 1, "conv-unreachable", 20)));
+    archiveDirectory = Files.createTempDirectory("manager-archive");
+    Path archived = Files.write(archiveDirectory.resolve("500000000000001.wav"), ARCHIVED);
+    database.recordArchived(Inum.of(500_000, 1), archived.toString(), "00", ARCHIVED.length);
+    database.appendEvent("RECORDER_UP", "pair-m", Map.of("serial", "500000"));
+    archivedId = idOf("conv-archived");
+    onRecorderId = idOf("conv-on-recorder");
+    unreachableId = idOf("conv-unreachable");
+    manager = new RecorderManager(new ManagerConfig("127.0.0.1", 0, server.jdbcUrl(), "postgres", "",
+        Duration.ofMillis(100), 3), database);
+    manager.start();
+  }
+
+  @AfterAll
+  static void stopManager() {
+    manager.stop();
+    recorder.close();
+    database.close();
+    server.close();
+  }
+
+  @Test
+  void healthAnswers200WhenReady() throws Exception {
+    assertThat(get("/health", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void pairsListRecordersWithTheDocumentedFields() throws Exception {
+    JsonNode pairs = json(get("/api/pairs", null), 200);
+
+    JsonNode pair = pairs.get(0);
+    assertThat(pair.get("name").asText()).isEqualTo("pair-m");
+    assertThat(pair.get("epoch").asLong()).isEqualTo(1);
+    assertThat(pair.get("rollbackWindowSeconds").asLong()).isEqualTo(900);
+    JsonNode main = pair.get("recorders").get(0);
+    assertThat(fieldNames(main)).containsExactly("serial", "position", "role", "healthy", "adminUrl", "sipAddress");
+    assertThat(main.get("serial").asText()).isEqualTo("500000");
+    assertThat(main.get("role").asText()).isEqualTo("PRIMARY");
+    assertThat(pair.get("recorders").get(1).get("healthy").asBoolean()).isFalse();
+  }
+
+  @Test
+  void recorderTurnsUnhealthyAfterTheMissesAndHealthyWhenItAnswersAgain() {
+    await().atMost(Duration.ofSeconds(10)).until(() -> mainHealthy());
+    recorder.healthy.set(false);
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> !mainHealthy());
+    } finally {
+      recorder.healthy.set(true);
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> mainHealthy());
+  }
+
+  @Test
+  void interactionsHaveTheDocumentedShape() throws Exception {
+    JsonNode list = json(get("/api/interactions", null), 200);
+
+    assertThat(list).hasSize(3);
+    JsonNode first = list.get(0);
+    assertThat(fieldNames(first)).containsExactly("id", "correlationKey", "start", "end", "bestInum", "copies");
+    assertThat(first.get("correlationKey").asText()).isEqualTo("conv-archived");
+    assertThat(first.get("start").asText()).isEqualTo("2026-11-26T14:30:00Z");
+    assertThat(first.get("bestInum").asText()).isEqualTo("500000000000001");
+    assertThat(fieldNames(first.get("copies").get(0)))
+        .containsExactly("inum", "serial", "callRole", "complete", "marked");
+  }
+
+  @Test
+  void interactionsAreFilteredByRangeAndLimit() throws Exception {
+    JsonNode list = json(get("/api/interactions?from=2026-11-26T14:30:05Z&to=2026-11-26T14:30:20Z", null), 200);
+    assertThat(list).extracting(node -> node.get("correlationKey").asText()).containsExactly("conv-on-recorder");
+
+    assertThat(json(get("/api/interactions?limit=2", null), 200)).hasSize(2);
+  }
+
+  @Test
+  void malformedParametersAre400NamingTheParameter() throws Exception {
+    assertThat(json(get("/api/interactions?from=yesterday", null), 400).get("error").asText())
+        .contains("'from'", "ISO-8601");
+    assertThat(json(get("/api/interactions?to=2026-13-01", null), 400).get("error").asText()).contains("'to'");
+    assertThat(json(get("/api/interactions?limit=0", null), 400).get("error").asText()).contains("'limit'");
+    assertThat(json(get("/api/interactions?limit=100001", null), 400).get("error").asText()).contains("'limit'");
+    assertThat(json(get("/api/interactions/abc", null), 400).get("error").asText()).contains("id");
+  }
+
+  @Test
+  void oneInteractionCarriesItsParticipants() throws Exception {
+    JsonNode interaction = json(get("/api/interactions/" + archivedId, null), 200);
+
+    assertThat(interaction.get("participants").get(0).get("aor").asText()).isEqualTo("sip:alice@example.com");
+  }
+
+  @Test
+  void unknownInteractionAndUnknownRouteAre404Json() throws Exception {
+    assertThat(json(get("/api/interactions/999999", null), 404).get("error").asText()).contains("999999");
+    assertThat(json(get("/api/nothing-here", null), 404).get("error").asText()).contains("/api/nothing-here");
+  }
+
+  @Test
+  void archivedMediaIsServedWhole() throws Exception {
+    HttpResponse<byte[]> answer = get("/api/interactions/" + archivedId + "/media", null);
+
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("audio/wav"));
+    assertThat(answer.headers().firstValue("Accept-Ranges")).contains("bytes");
+    assertThat(answer.body()).isEqualTo(ARCHIVED);
+  }
+
+  @Test
+  void archivedMediaRangeReturnsExactlyTheAskedBytes() throws Exception {
+    HttpResponse<byte[]> answer = get("/api/interactions/" + archivedId + "/media", "bytes=1000-1999");
+
+    assertThat(answer.statusCode()).isEqualTo(206);
+    assertThat(answer.headers().firstValue("Content-Range")).contains("bytes 1000-1999/50000");
+    assertThat(answer.headers().firstValue("Content-Length")).contains("1000");
+    assertThat(answer.body()).isEqualTo(Arrays.copyOfRange(ARCHIVED, 1000, 2000));
+  }
+
+  @Test
+  void archivedMediaRangePastTheEndIs416() throws Exception {
+    HttpResponse<byte[]> answer = get("/api/interactions/" + archivedId + "/media", "bytes=50000-");
+
+    assertThat(answer.statusCode()).isEqualTo(416);
+    assertThat(answer.headers().firstValue("Content-Range")).contains("bytes */50000");
+  }
+
+  @Test
+  void mediaNotArchivedIsRelayedFromTheRecorderWithTheRange() throws Exception {
+    HttpResponse<byte[]> answer = get("/api/interactions/" + onRecorderId + "/media", "bytes=-100");
+
+    assertThat(answer.statusCode()).isEqualTo(206);
+    assertThat(recorder.lastMediaPath).isEqualTo("/api/calls/500000000000002/media");
+    assertThat(recorder.lastRangeAsked).isEqualTo("bytes=-100");
+    assertThat(answer.headers().firstValue("Content-Range")).contains("bytes 39900-39999/40000");
+    assertThat(answer.body()).isEqualTo(Arrays.copyOfRange(ON_RECORDER, 39_900, 40_000));
+  }
+
+  @Test
+  void unreachableRecorderIs502() throws Exception {
+    assertThat(json(get("/api/interactions/" + unreachableId + "/media", null), 502).get("error").asText())
+        .contains("cannot be reached");
+  }
+
+  @Test
+  void eventsAreListedOldestFirst() throws Exception {
+    JsonNode events = json(get("/api/events", null), 200);
+
+    assertThat(events.get(0).get("type").asText()).isEqualTo("RECORDER_UP");
+    assertThat(events.get(0).get("pair").asText()).isEqualTo("pair-m");
+    assertThat(events.get(0).get("details").get("serial").asText()).isEqualTo("500000");
+  }
+
+  @Test
+  void metricsAreInPrometheusText() throws Exception {
+    get("/health", null);
+
+    String text = new String(get("/metrics", null).body());
+
+    assertThat(text).contains("tandem_interactions 3.0", "tandem_recorders_healthy", "http_server_requests_seconds_count");
+  }
+
+  @Test
+  void consolePageListsPairsAndLinksMedia() throws Exception {
+    HttpResponse<byte[]> answer = get("/", null);
+    String page = new String(answer.body());
+
+    assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
+    assertThat(page).contains("pair-m", "PRIMARY", "SECONDARY", "/api/interactions/" + archivedId + "/media");
+  }
+
+  private static boolean mainHealthy() throws Exception {
+    return json(get("/api/pairs", null), 200).get(0).get("recorders").get(0).get("healthy").asBoolean();
+  }
+
+  private static HttpResponse<byte[]> get(String path, String range) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + manager.port() + path));
+    if (range != null) {
+      request.header("Range", range);
+    }
+    return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static JsonNode json(HttpResponse<byte[]> answer, int expectedStatus) throws Exception {
+    assertThat(answer.statusCode()).as(new String(answer.body())).isEqualTo(expectedStatus);
+    assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(
+        v -> assertThat(v).startsWith("application/json"));
+    return Json.MAPPER.readTree(answer.body());
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new java.util.ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  private static long idOf(String key) throws Exception {
+    return database.recentInteractions(10).stream().filter(i -> i.correlationKey().equals(key)).findFirst()
+        .orElseThrow().id();
+  }
+
+  private static CallRecord call(int serial, long sequence, String key, long offsetSeconds) {
+    Instant start = T0.plusSeconds(offsetSeconds);
+    return new CallRecord(Inum.of(serial, sequence), key, start, start.plusSeconds(5),
+        serial == 500_000 ? CallRole.MASTER : CallRole.SLAVE, CallState.COMPLETE,
+        List.of(new Participant("p1", "sip:alice@example.com", "Alice")), List.of(),
+        new MediaStats(250, 0, 40_000, 5000), "media/" + sequence + ".wav");
+  }
+
+  private static byte[] randomBytes(long seed, int length) {
+    byte[] bytes = new byte[length];
+    new Random(seed).nextBytes(bytes);
+    return bytes;
+  }
+
+  private static int closedPort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
