@@ -70,8 +70,9 @@ public record StackLayout(Path dataDir, int port) {
     config.setProperty("recorder.dataDir", dir.toString());
     config.setProperty("sip.port", Integer.toString(sipPort(position)));
     config.setProperty("admin.port", Integer.toString(adminPort(position)));
-    config.setProperty("rtp.portMin", position == Position.MAIN ? "20000" : "30000");
-    config.setProperty("rtp.portMax", position == Position.MAIN ? "29999" : "39999");
+    // Below the kernel's ephemeral range (32768 and up), so that no outgoing socket takes an RTP port.
+    config.setProperty("rtp.portMin", position == Position.MAIN ? "20000" : "26000");
+    config.setProperty("rtp.portMax", position == Position.MAIN ? "25999" : "31999");
     config.setProperty("database.url", databaseUrl);
     config.setProperty("database.user", "postgres");
     Path file = dir.resolve("recorder.properties");

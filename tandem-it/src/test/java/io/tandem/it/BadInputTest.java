@@ -25,7 +25,7 @@ class BadInputTest {
 
   @BeforeAll
   static void startPair() throws Exception {
-    pair = new PairFixture(root, 320001, 320002, 49000);
+    pair = new PairFixture(root, 320001, 320002, 14000);
   }
 
   @AfterAll

@@ -26,7 +26,7 @@ class DatabaseOutageTest {
 
   @BeforeAll
   static void startPair() throws Exception {
-    pair = new PairFixture(root, 350001, 350002, 57000);
+    pair = new PairFixture(root, 350001, 350002, 22000);
   }
 
   @AfterAll

@@ -26,7 +26,7 @@ class KillRecorderMidCallTest {
 
   @BeforeAll
   static void startPair() throws Exception {
-    pair = new PairFixture(root, 340001, 340002, 53000);
+    pair = new PairFixture(root, 340001, 340002, 18000);
   }
 
   @AfterAll

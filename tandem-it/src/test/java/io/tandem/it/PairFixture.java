@@ -52,7 +52,7 @@ final class PairFixture implements AutoCloseable {
     main = new RecorderProcess(mainSerial, "pair-" + mainSerial, Position.MAIN, root.resolve("main"),
         postgres.jdbcUrl(), rtpBase);
     backup = new RecorderProcess(backupSerial, "pair-" + mainSerial, Position.BACKUP, root.resolve("backup"),
-        postgres.jdbcUrl(), rtpBase + 4000);
+        postgres.jdbcUrl(), rtpBase + 2000);
     main.start();
     backup.start();
   }

@@ -46,7 +46,7 @@ final class RecorderProcess implements AutoCloseable {
     properties.setProperty("sip.port", Integer.toString(sipPort));
     properties.setProperty("admin.port", Integer.toString(adminPort));
     properties.setProperty("rtp.portMin", Integer.toString(rtpBase));
-    properties.setProperty("rtp.portMax", Integer.toString(rtpBase + 3999));
+    properties.setProperty("rtp.portMax", Integer.toString(rtpBase + 1999));
     properties.setProperty("database.url", databaseUrl);
     properties.setProperty("database.user", "postgres");
     config = dataDir.resolve("recorder.properties");

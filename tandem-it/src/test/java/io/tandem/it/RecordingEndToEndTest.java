@@ -46,7 +46,7 @@ class RecordingEndToEndTest {
 
   @BeforeAll
   static void recordConversations() throws Exception {
-    pair = new PairFixture(root, 310001, 310002, 41000);
+    pair = new PairFixture(root, 310001, 310002, 10000);
     report = new CallSimulator(new SimulationPlan(pair.sipAddresses(), CONVERSATIONS, 6, CALL, "udp", 0)).run();
     await().atMost(Duration.ofSeconds(30)).until(() ->
         PairFixture.getJson(pair.managerUrl() + "/api/interactions?limit=1000").size() >= CONVERSATIONS);

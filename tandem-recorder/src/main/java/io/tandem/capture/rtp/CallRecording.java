@@ -19,7 +19,8 @@ final class CallRecording {
   final Path wav;
   final FileChannel file;
   final int channels;
-  final long openMillis;
+  /** When the first packet of any stream arrived: the call's media starts there. -1 until then. */
+  private long originMillis = -1;
   final CompletableFuture<MediaStats> closed = new CompletableFuture<>();
   StreamTimeline[] streams;
 
@@ -30,11 +31,10 @@ final class CallRecording {
   private IOException failure;
   private volatile MediaStats progress = MediaStats.NONE;
 
-  CallRecording(Path wav, FileChannel file, int channels, long openMillis, PcmBlockWriter writer) {
+  CallRecording(Path wav, FileChannel file, int channels, PcmBlockWriter writer) {
     this.wav = wav;
     this.file = file;
     this.channels = channels;
-    this.openMillis = openMillis;
     this.writer = writer;
   }
 
@@ -53,9 +53,15 @@ final class CallRecording {
     packetsReceived++;
   }
 
-  /** The timeline frame of an arrival at {@code nowMillis}, in whole 20 ms packets. */
+  /**
+   * The timeline frame of an arrival at {@code nowMillis}, in whole 20 ms packets. The first arrival of the
+   * call is frame 0, so the signalling time before the media starts is not recorded as silence.
+   */
   long arrivalPosition(long nowMillis) {
-    long frames = Math.max(0, nowMillis - openMillis) * FRAMES_PER_MILLI;
+    if (originMillis < 0) {
+      originMillis = nowMillis;
+    }
+    long frames = Math.max(0, nowMillis - originMillis) * FRAMES_PER_MILLI;
     return (frames + FRAMES_PER_PACKET / 2) / FRAMES_PER_PACKET * FRAMES_PER_PACKET;
   }
 
@@ -69,7 +75,10 @@ final class CallRecording {
 
   /** Writes what is older than the jitter delay, but never past the longest stream's end. */
   void flushDue(long nowMillis, long jitterMillis) {
-    long due = Math.max(0, nowMillis - jitterMillis - openMillis) * FRAMES_PER_MILLI;
+    if (originMillis < 0) {
+      return;
+    }
+    long due = Math.max(0, nowMillis - jitterMillis - originMillis) * FRAMES_PER_MILLI;
     long target = Math.min(due, endPosition());
     if (target > writtenFrames) {
       writeUpTo(target);
