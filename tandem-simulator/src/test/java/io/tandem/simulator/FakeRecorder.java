@@ -36,6 +36,7 @@ final class FakeRecorder implements AutoCloseable {
   final List<String> sessionIds = new CopyOnWriteArrayList<>();
   final List<ReceivedStream> streams = new CopyOnWriteArrayList<>();
   final Map<String, Boolean> byes = new ConcurrentHashMap<>();
+  private final Map<String, byte[]> answers = new ConcurrentHashMap<>();
   private final int refuseStatus;
   private final DatagramSocket sip;
   private final ServerSocket tcp;
@@ -110,10 +111,24 @@ final class FakeRecorder implements AutoCloseable {
     void send(byte[] bytes) throws IOException;
   }
 
-  private void handle(SipMessage request, SocketAddressReply reply) throws IOException {
+  /** A retransmitted request gets the answer its first copy got, as a server transaction would give it. */
+  private synchronized void handle(SipMessage request, SocketAddressReply reply) throws IOException {
     if (!request.isRequest() || request.method().equals("ACK")) {
       return;
     }
+    String transaction = request.callId() + " " + request.cseq();
+    byte[] earlier = answers.get(transaction);
+    if (earlier != null) {
+      reply.send(earlier);
+      return;
+    }
+    answer(request, bytes -> {
+      answers.put(transaction, bytes);
+      reply.send(bytes);
+    });
+  }
+
+  private void answer(SipMessage request, SocketAddressReply reply) throws IOException {
     if (request.method().equals("BYE")) {
       byes.put(request.callId(), true);
       reply.send(SipMessage.responseTo(request, 200, "OK").build().toBytes());
