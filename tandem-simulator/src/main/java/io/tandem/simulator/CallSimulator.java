@@ -82,8 +82,6 @@ public final class CallSimulator {
       throw new IllegalStateException("simulation interrupted", e);
     } catch (java.util.concurrent.ExecutionException e) {
       throw new IllegalStateException("a conversation failed unexpectedly: " + e.getCause(), e.getCause());
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot close the simulator's sockets: " + e.getMessage(), e);
     } finally {
       timers.shutdownNow();
     }

@@ -96,10 +96,10 @@ final class RtpPacer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException, InterruptedException {
+  public void close() throws IOException {
     running = false;
     LockSupport.unpark(thread);
-    thread.join();
+    SipClientTransport.awaitEnd(thread);
     channel.close();
     active.forEach(stream -> stream.done.completeExceptionally(new IOException("RTP pacer closed")));
   }

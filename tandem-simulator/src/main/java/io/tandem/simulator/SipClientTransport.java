@@ -73,6 +73,19 @@ abstract class SipClientTransport implements AutoCloseable {
     }
   }
 
+  /** Closes the sockets and waits for the reader threads to end. */
+  @Override
+  public abstract void close() throws IOException;
+
+  /** Waits for a reader thread that was told to stop by closing its socket. */
+  static void awaitEnd(Thread thread) {
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** A response that no transaction waits for, such as a retransmitted 200 to an INVITE. */
   protected void unmatchedResponse(SipMessage response, InetSocketAddress from) {}
 

@@ -59,10 +59,10 @@ final class TcpSipClient extends SipClientTransport {
   }
 
   @Override
-  public void close() throws IOException, InterruptedException {
+  public void close() throws IOException {
     for (Connection connection : connections.values()) {
       connection.socket.close();
-      connection.reader.join();
+      awaitEnd(connection.reader);
     }
   }
 

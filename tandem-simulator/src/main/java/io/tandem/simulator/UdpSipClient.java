@@ -107,8 +107,8 @@ final class UdpSipClient extends SipClientTransport {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     socket.close();
-    receiver.join();
+    awaitEnd(receiver);
   }
 }

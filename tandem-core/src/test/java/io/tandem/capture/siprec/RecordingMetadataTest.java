@@ -1,0 +1,137 @@
+package io.tandem.capture.siprec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tandem.call.Participant;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RecordingMetadataTest {
+  static final String RFC7865 = """
+      <?xml version="1.0" encoding="UTF-8"?>
+      <recording xmlns='urn:ietf:params:xml:ns:recording:1'>
+        <datamode>complete</datamode>
+        <group group_id="7+OTCyoxTmqmqyA/1weDAg==">
+          <associate-time>2026-11-26T14:30:00Z</associate-time>
+        </group>
+        <session session_id="hVpd7YQgRW2nD22h7q60JQ==">
+          <sipSessionID>ab30317f1a784dc48ff824d0d3715d86;remote=47755a9de7794ba387653f2099600ef2</sipSessionID>
+          <group-ref>7+OTCyoxTmqmqyA/1weDAg==</group-ref>
+        </session>
+        <participant participant_id="srfBElmCRp2QB23b7Mpk0w==">
+          <nameID aor="sip:alice@example.com">
+            <name xml:lang="en">Alice</name>
+          </nameID>
+        </participant>
+        <participant participant_id="zSfPoSvdSDCmU3A3TRDxAw==">
+          <nameID aor="sip:bob@example.net">
+            <name xml:lang="en">Bob</name>
+          </nameID>
+        </participant>
+        <stream stream_id="UAAMm5GRQKSCMVvLyl4rFw==" session_id="hVpd7YQgRW2nD22h7q60JQ==">
+          <label>96</label>
+        </stream>
+        <stream stream_id="i1Pz3to5hGk8fuXl+PbwCw==" session_id="hVpd7YQgRW2nD22h7q60JQ==">
+          <label>97</label>
+        </stream>
+        <participantstreamassoc participant_id="srfBElmCRp2QB23b7Mpk0w==">
+          <send>i1Pz3to5hGk8fuXl+PbwCw==</send>
+          <recv>UAAMm5GRQKSCMVvLyl4rFw==</recv>
+        </participantstreamassoc>
+        <participantstreamassoc participant_id="zSfPoSvdSDCmU3A3TRDxAw==">
+          <send>UAAMm5GRQKSCMVvLyl4rFw==</send>
+          <recv>i1Pz3to5hGk8fuXl+PbwCw==</recv>
+        </participantstreamassoc>
+      </recording>
+      """;
+
+  static final String DRAFT = """
+      <?xml version="1.0" encoding="UTF-8"?>
+      <rs:recording xmlns:rs="urn:ietf:params:xml:ns:recording">
+        <rs:dataMode>complete</rs:dataMode>
+        <rs:session id="0000FFFF-draft-session">
+          <rs:start-time>2026-11-26T14:30:00Z</rs:start-time>
+        </rs:session>
+        <rs:participant id="p-caller" session="0000FFFF-draft-session">
+          <rs:nameID aor="sip:+15550100@carrier.example"><rs:name>Caller</rs:name></rs:nameID>
+          <rs:send>s-1</rs:send>
+        </rs:participant>
+        <rs:participant id="p-agent" session="0000FFFF-draft-session">
+          <rs:nameID aor="sip:agent7@contact.example"/>
+          <rs:send>s-2</rs:send>
+        </rs:participant>
+        <rs:stream id="s-1" session="0000FFFF-draft-session"><rs:label>1</rs:label></rs:stream>
+        <rs:stream id="s-2" session="0000FFFF-draft-session"><rs:label>2</rs:label></rs:stream>
+      </rs:recording>
+      """;
+
+  @Test
+  void rfc7865MetadataGivesSessionParticipantsAndSendersByLabel() throws Exception {
+    RecordingMetadata metadata = RecordingMetadata.parse(RFC7865.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(metadata.sessionId()).isEqualTo("hVpd7YQgRW2nD22h7q60JQ==");
+    assertThat(metadata.participants()).containsExactly(
+        new Participant("srfBElmCRp2QB23b7Mpk0w==", "sip:alice@example.com", "Alice"),
+        new Participant("zSfPoSvdSDCmU3A3TRDxAw==", "sip:bob@example.net", "Bob"));
+    assertThat(metadata.senders()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "97", "srfBElmCRp2QB23b7Mpk0w==", "96", "zSfPoSvdSDCmU3A3TRDxAw=="));
+  }
+
+  @Test
+  void draftMetadataWithPrefixedNamespaceAndSendInParticipantIsRead() throws Exception {
+    RecordingMetadata metadata = RecordingMetadata.parse(DRAFT.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(metadata.sessionId()).isEqualTo("0000FFFF-draft-session");
+    assertThat(metadata.participants()).containsExactly(
+        new Participant("p-caller", "sip:+15550100@carrier.example", "Caller"),
+        new Participant("p-agent", "sip:agent7@contact.example", ""));
+    assertThat(metadata.senders()).containsExactly(Map.entry("1", "p-caller"), Map.entry("2", "p-agent"));
+  }
+
+  @Test
+  void metadataWithoutNamespaceIsRead() throws Exception {
+    String plain = "<recording><session session_id='s&amp;1'/></recording>";
+
+    assertThat(RecordingMetadata.parse(plain.getBytes(StandardCharsets.UTF_8)).sessionId()).isEqualTo("s&1");
+  }
+
+  @Test
+  void builtXmlParsesBackToTheSameMetadata() throws Exception {
+    RecordingMetadata metadata = new RecordingMetadata("sess<&>\"1", List.of(
+        new Participant("a", "sip:a@x", "A & Co"), new Participant("b", "sip:b@y", "")),
+        Map.of("1", "a", "2", "b"));
+
+    byte[] xml = metadata.toXml();
+
+    assertThat(new String(xml, StandardCharsets.UTF_8)).contains("urn:ietf:params:xml:ns:recording:1");
+    RecordingMetadata reparsed = RecordingMetadata.parse(xml);
+    assertThat(reparsed.sessionId()).isEqualTo(metadata.sessionId());
+    assertThat(reparsed.participants()).isEqualTo(metadata.participants());
+    assertThat(reparsed.senders()).isEqualTo(metadata.senders());
+  }
+
+  @Test
+  void doctypeAndExternalEntitiesAreRefused() {
+    String xxe = "<?xml version='1.0'?><!DOCTYPE r [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>"
+        + "<recording><session session_id='&x;'/></recording>";
+
+    assertThatThrownBy(() -> RecordingMetadata.parse(xxe.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(MetadataException.class).hasMessageContaining("DOCTYPE");
+  }
+
+  @Test
+  void malformedOrIncompleteMetadataIsRefusedWithAReason() {
+    assertThatThrownBy(() -> RecordingMetadata.parse("<recording><session".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(MetadataException.class).hasMessageContaining("well-formed");
+    assertThatThrownBy(() -> RecordingMetadata.parse("<recording/>".getBytes(StandardCharsets.UTF_8)))
+        .hasMessageContaining("session_id");
+    assertThatThrownBy(() -> RecordingMetadata.parse("<other/>".getBytes(StandardCharsets.UTF_8)))
+        .hasMessageContaining("<recording>");
+    assertThatThrownBy(() -> RecordingMetadata.parse(new byte[RecordingMetadata.MAX_BYTES + 1]))
+        .hasMessageContaining("at most");
+    assertThatThrownBy(() -> RecordingMetadata.parse(new byte[0])).hasMessageContaining("empty");
+  }
+}

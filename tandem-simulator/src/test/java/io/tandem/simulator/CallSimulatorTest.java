@@ -1,0 +1,103 @@
+package io.tandem.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tandem.media.G711;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CallSimulatorTest {
+  @Test
+  void udpConversationsAreForkedToBothRecordersWithTheSameSessionIdsAndTones() throws Exception {
+    try (FakeRecorder main = new FakeRecorder(0); FakeRecorder backup = new FakeRecorder(0)) {
+      SimulationPlan plan = new SimulationPlan(List.of(main.address(), backup.address()), 2, 20, Duration.ofSeconds(1),
+          "udp", G711.PCMU);
+
+      SimulationReport report = new CallSimulator(plan).run();
+
+      assertThat(report.conversationsSent()).isEqualTo(2);
+      assertThat(report.failures()).isZero();
+      assertThat(report.callsPerRecorder()).containsExactly(Map.entry(main.hostPort(), 2), Map.entry(backup.hostPort(), 2));
+      assertThat(report.packetsSent()).isEqualTo(2 * 2 * 2 * 50);
+      List<String> sent = report.conversations().stream().map(ConversationSent::sessionId).toList();
+      assertThat(sent).doesNotHaveDuplicates();
+      assertThat(main.sessionIds).containsExactlyInAnyOrderElementsOf(sent);
+      assertThat(backup.sessionIds).containsExactlyInAnyOrderElementsOf(sent);
+      assertThat(main.byes).hasSize(2);
+      assertEveryStreamCarriesItsTone(main, report);
+      assertEveryStreamCarriesItsTone(backup, report);
+    }
+  }
+
+  @Test
+  void tcpConversationCompletesOnBothRecorders() throws Exception {
+    try (FakeRecorder main = new FakeRecorder(0); FakeRecorder backup = new FakeRecorder(0)) {
+      SimulationPlan plan = new SimulationPlan(List.of(main.address(), backup.address()), 1, 5, Duration.ofSeconds(1),
+          "tcp", G711.PCMA);
+
+      SimulationReport report = new CallSimulator(plan).run();
+
+      assertThat(report.failures()).isZero();
+      assertThat(report.callsPerRecorder().values()).containsExactly(1, 1);
+      assertThat(main.sessionIds).isEqualTo(backup.sessionIds).hasSize(1);
+      assertEveryStreamCarriesItsTone(main, report);
+      assertEveryStreamCarriesItsTone(backup, report);
+    }
+  }
+
+  @Test
+  void recorderThatRefusesCountsAsAFailureWhileTheOtherStillRecords() throws Exception {
+    try (FakeRecorder main = new FakeRecorder(0); FakeRecorder refusing = new FakeRecorder(503)) {
+      SimulationPlan plan = new SimulationPlan(List.of(main.address(), refusing.address()), 1, 5,
+          Duration.ofMillis(200), "udp", G711.PCMU);
+
+      SimulationReport report = new CallSimulator(plan).run();
+
+      assertThat(report.failures()).isEqualTo(1);
+      assertThat(report.callsPerRecorder()).containsEntry(main.hostPort(), 1).containsEntry(refusing.hostPort(), 0);
+      assertThat(report.summaryJson()).isEqualTo("{\"conversationsSent\":1,\"callsPerRecorder\":{\"" + main.hostPort()
+          + "\":1,\"" + refusing.hostPort() + "\":0},\"failures\":1,\"packetsSent\":20}");
+    }
+  }
+
+  private static void assertEveryStreamCarriesItsTone(FakeRecorder recorder, SimulationReport report) {
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(recorder.streams)
+        .allSatisfy(stream -> assertThat(stream.sequences()).hasSize(50)));
+    for (FakeRecorder.ReceivedStream stream : recorder.streams) {
+      ConversationSent conversation = report.conversations().stream()
+          .filter(c -> c.sessionId().equals(stream.sessionId())).findFirst().orElseThrow();
+      double expected = stream.label().equals("1") ? conversation.frequency1() : conversation.frequency2();
+      assertThat(dominantFrequency(stream.audio().toByteArray(), stream.payloadType())).isEqualTo(expected);
+      List<Integer> sequences = stream.sequences();
+      for (int i = 1; i < sequences.size(); i++) {
+        assertThat(sequences.get(i)).isEqualTo((sequences.get(i - 1) + 1) & 0xFFFF);
+      }
+    }
+  }
+
+  /** The strongest of the simulator's candidate tones (300..3200 Hz) in the decoded audio, by Goertzel. */
+  private static double dominantFrequency(byte[] encoded, int payloadType) {
+    short[] table = G711.decodeTable(payloadType);
+    double best = 0;
+    double bestPower = -1;
+    for (int hz = 300; hz <= 3200; hz += 100) {
+      double coefficient = 2 * Math.cos(2 * Math.PI * hz / 8000.0);
+      double previous = 0;
+      double beforePrevious = 0;
+      for (byte code : encoded) {
+        double current = table[code & 0xFF] + coefficient * previous - beforePrevious;
+        beforePrevious = previous;
+        previous = current;
+      }
+      double power = previous * previous + beforePrevious * beforePrevious - coefficient * previous * beforePrevious;
+      if (power > bestPower) {
+        bestPower = power;
+        best = hz;
+      }
+    }
+    return best;
+  }
+}
