@@ -53,13 +53,14 @@ class UpCommandTest {
   }
 
   private Process startUp(Path data, int port) throws Exception {
+    Path log = Files.createTempFile(root, "up", ".log");
     Process up = RecorderProcess.launch(List.of("up", "--data", data.toString(), "--port", Integer.toString(port)),
-        root.resolve("up.log"));
+        log);
     await().atMost(Duration.ofSeconds(90)).until(() -> {
       if (!up.isAlive()) {
-        throw new AssertionError("tandem up exited: " + Files.readString(root.resolve("up.log")));
+        throw new AssertionError("tandem up exited: " + Files.readString(log));
       }
-      return Files.readString(root.resolve("up.log")).contains("Press Ctrl-C to stop");
+      return Files.readString(log).contains("Press Ctrl-C to stop");
     });
     return up;
   }

@@ -131,6 +131,9 @@ public final class Recorder implements AutoCloseable {
       return finished;
     });
     metrics.callEnded(call, submits(call));
+    log.info("call {} ended {}: {} ms of media, {} packets, {} lost{}", inum, call.state(),
+        call.stats().durationMillis(), call.stats().packetsReceived(), call.stats().packetsLost(),
+        submits(call) ? "; submitted to the Workflow" : "");
     return call;
   }
 
