@@ -69,8 +69,8 @@ public record RecorderConfig(
   public static RecorderConfig from(ConfigFile file) {
     String contingency = file.string("recorder.contingencySerial", null);
     RecorderConfig config = new RecorderConfig(
-        serial(file, "recorder.serial", file.string("recorder.serial")),
-        contingency == null ? null : serial(file, "recorder.contingencySerial", contingency),
+        serial("recorder.serial", file.string("recorder.serial")),
+        contingency == null ? null : serial("recorder.contingencySerial", contingency),
         file.string("recorder.pair"),
         file.enumValue("recorder.position", Position.class),
         file.path("recorder.dataDir"),
@@ -93,7 +93,7 @@ public record RecorderConfig(
     return config;
   }
 
-  private static int serial(ConfigFile file, String key, String value) {
+  private static int serial(String key, String value) {
     try {
       return Serial.parse(value);
     } catch (IllegalArgumentException e) {

@@ -1,0 +1,82 @@
+package io.tandem.recorder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tandem.call.Position;
+import io.tandem.config.ConfigException;
+import io.tandem.config.ConfigFile;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class RecorderConfigTest {
+  @Test
+  void aMinimalFileGetsTheDocumentedDefaults() {
+    RecorderConfig config = RecorderConfig.from(ConfigFile.of(minimal()));
+    assertThat(config.serial()).isEqualTo(100_001);
+    assertThat(config.position()).isEqualTo(Position.MAIN);
+    assertThat(config.timeZone()).isEqualTo(ZoneId.of("UTC"));
+    assertThat(config.rtpPortMin()).isEqualTo(20_000);
+    assertThat(config.rtpPortMax()).isEqualTo(29_999);
+    assertThat(config.jitterDelay()).isEqualTo(Duration.ofMillis(200));
+    assertThat(config.mediaTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.retention()).isEqualTo(Duration.ofDays(30));
+    assertThat(config.contingencySerial()).isNull();
+    assertThat(config.sipAddress()).isEqualTo("127.0.0.1:5060");
+  }
+
+  @Test
+  void aSerialThatIsNotSixDigitsIsNamed() {
+    Properties file = minimal();
+    file.setProperty("recorder.serial", "12345");
+    assertThatThrownBy(() -> RecorderConfig.from(ConfigFile.of(file))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'recorder.serial'").hasMessageContaining("six digits");
+  }
+
+  @Test
+  void anUnknownKeyIsRefusedByName() {
+    Properties file = minimal();
+    file.setProperty("sip.prot", "5070");
+    assertThatThrownBy(() -> RecorderConfig.from(ConfigFile.of(file))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown key 'sip.prot'");
+  }
+
+  @Test
+  void aSipPortInsideTheRtpRangeIsRefused() {
+    Properties file = minimal();
+    file.setProperty("sip.port", "20010");
+    assertThatThrownBy(() -> RecorderConfig.from(ConfigFile.of(file))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'sip.port' 20010 lies inside the RTP range");
+  }
+
+  @Test
+  void badValuesNameTheirKeyAndWhatWasExpected() {
+    assertRefused("recorder.position", "PRIMARY", "one of [MAIN, BACKUP]");
+    assertRefused("media.timeout", "60", "a duration such as 250ms, 30s, 15m, 2h or 7d");
+    assertRefused("recorder.timeZone", "Mars/Olympus", "a time zone");
+    assertRefused("database.url", "postgres://x", "a PostgreSQL JDBC URL");
+    assertRefused("rtp.portMin", "20001", "'rtp.portMin' must be even");
+    assertRefused("recorder.contingencySerial", "100001", "must differ from 'recorder.serial'");
+  }
+
+  private static void assertRefused(String key, String value, String expected) {
+    Properties file = minimal();
+    file.setProperty(key, value);
+    assertThatThrownBy(() -> RecorderConfig.from(ConfigFile.of(file))).as(key).isInstanceOf(ConfigException.class)
+        .hasMessageContaining(expected);
+  }
+
+  private static Properties minimal() {
+    Properties file = new Properties();
+    file.setProperty("recorder.serial", "100001");
+    file.setProperty("recorder.pair", "pair-1");
+    file.setProperty("recorder.position", "MAIN");
+    file.setProperty("recorder.dataDir", "/var/lib/tandem/main");
+    file.setProperty("sip.port", "5060");
+    file.setProperty("admin.port", "8081");
+    file.setProperty("database.url", "jdbc:postgresql://localhost:5432/tandem");
+    return file;
+  }
+}
