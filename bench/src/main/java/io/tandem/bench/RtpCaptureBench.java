@@ -7,9 +7,12 @@ import io.tandem.capture.rtp.RtpPortPool;
 import io.tandem.capture.rtp.StreamSpec;
 import io.tandem.media.G711;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,14 +21,23 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * Measures the CPU cost of RTP capture on loopback: (a) a bare UDP receive loop on one
- * DatagramChannel, and (b) {@link MediaCapture} receiving the same packet count for K concurrent
- * two-stream calls and writing their WAV files. Reports CPU nanoseconds per packet of the receiving
- * threads (the sender is not counted) as medians over several repetitions, after one warm-up.
+ * Measures the CPU cost of RTP capture on loopback, as CPU nanoseconds per packet of the receiving
+ * threads only (the sender is not counted), medians over several repetitions after one warm-up:
+ *
+ * <ol>
+ *   <li>raw blocking receive: one thread, one blocking DatagramChannel, every packet to one port;
+ *   <li>raw selector receive: one thread, a selector over as many sockets as the calls have streams,
+ *       each selected socket read until empty, packets discarded: the floor for any selector engine;
+ *   <li>{@link MediaCapture} with K concurrent two-stream calls: receive, place, periodic WAV writes,
+ *       while the calls are open; then, separately, closing the calls (final write, WAV header, fsync),
+ *       a per-call cost that the bench's short calls (packets / 2K per stream) amortise over far fewer
+ *       packets than real calls do.
+ * </ol>
  *
  * <p>Run after a package build of the reactor:
  *
@@ -84,24 +96,39 @@ public final class RtpCaptureBench {
     System.out.printf("RTP capture on loopback: %d packets per repetition, %d two-stream calls, %d repetitions%n",
         packets, calls, repetitions);
     measureBaseline();
+    measureSelectorBaseline();
     measureCapture();
     double[] baseline = new double[repetitions];
+    double[] selecting = new double[repetitions];
     double[] capture = new double[repetitions];
+    double[] closing = new double[repetitions];
     for (int r = 0; r < repetitions; r++) {
       baseline[r] = measureBaseline();
-      capture[r] = measureCapture();
-      System.out.printf("  repetition %d: raw receive %.0f ns/packet, capture and write %.0f ns/packet%n",
-          r + 1, baseline[r], capture[r]);
+      selecting[r] = measureSelectorBaseline();
+      double[] media = measureCapture();
+      capture[r] = media[0];
+      closing[r] = media[1];
+      System.out.printf("  repetition %d: raw blocking %.0f, raw selector %.0f, capture while open %.0f,"
+          + " with close %.0f ns/packet%n", r + 1, baseline[r], selecting[r], capture[r], capture[r] + closing[r]);
     }
     double base = median(baseline);
+    double select = median(selecting);
     double media = median(capture);
-    System.out.printf("raw UDP receive:          %8.0f ns CPU per packet (median)%n", base);
-    System.out.printf("MediaCapture receive+WAV: %8.0f ns CPU per packet (median)%n", media);
-    System.out.printf("ratio capture/raw:        %8.2f%n", media / base);
+    double close = median(closing);
+    long perStream = packets / (2L * calls);
+    System.out.printf("raw UDP receive, blocking, 1 socket:       %8.0f ns CPU per packet (median)%n", base);
+    System.out.printf("raw UDP receive, selector, %5d sockets:   %8.0f ns CPU per packet (median)%n", 2 * calls,
+        select);
+    System.out.printf("MediaCapture receive+place+periodic WAV:   %8.0f ns CPU per packet (median, calls open)%n",
+        media);
+    System.out.printf("MediaCapture closing calls (write, fsync): %8.0f ns CPU per packet (median; %.0f us per call,"
+        + " amortised over %d packets per stream)%n", close, close * packets / calls / 1000, perStream);
+    System.out.printf("ratio capture/raw blocking:                %8.2f%n", media / base);
+    System.out.printf("ratio capture/raw selector:                %8.2f%n", media / select);
     System.out.printf("two-stream calls per core at 50 packets/s per stream: %.0f%n", 1e9 / (media * 100));
   }
 
-  /** CPU ns per packet of a thread doing nothing but receive on one blocking DatagramChannel. */
+  /** CPU ns per packet of a thread doing nothing but receive on one blocking DatagramChannel, one port for all. */
   private double measureBaseline() throws Exception {
     AtomicLong received = new AtomicLong();
     try (DatagramChannel socket = DatagramChannel.open(); LoopbackRtpSender sender = new LoopbackRtpSender()) {
@@ -133,29 +160,90 @@ public final class RtpCaptureBench {
     cpu[0] = ThreadCpu.ofThread(Thread.currentThread().threadId()) - start;
   }
 
-  /** CPU ns per packet of the capture and finisher threads, from the first packet to the last WAV closed. */
-  private double measureCapture() throws Exception {
+  /**
+   * CPU ns per packet of one thread with a selector over 2K non-blocking sockets that reads each
+   * selected socket until empty and discards what it reads.
+   */
+  private double measureSelectorBaseline() throws Exception {
+    AtomicLong received = new AtomicLong();
+    List<DatagramChannel> sockets = new ArrayList<>();
+    List<Integer> ports = new ArrayList<>();
+    try (Selector selector = Selector.open(); LoopbackRtpSender sender = new LoopbackRtpSender()) {
+      for (int i = 0; i < 2 * calls; i++) {
+        DatagramChannel socket = DatagramChannel.open();
+        sockets.add(socket);
+        socket.bind(new InetSocketAddress("127.0.0.1", 0));
+        socket.configureBlocking(false);
+        socket.register(selector, SelectionKey.OP_READ);
+        ports.add(socket.socket().getLocalPort());
+      }
+      AtomicBoolean running = new AtomicBoolean(true);
+      long[] cpu = new long[1];
+      Thread receiver = new Thread(() -> selectUntilStopped(selector, running, received, cpu), "bench-raw-select");
+      receiver.start();
+      sender.send(ports, packets, received::get);
+      awaitQuiet(received);
+      running.set(false);
+      selector.wakeup();
+      receiver.join();
+      return (double) cpu[0] / Math.max(1, received.get());
+    } finally {
+      for (DatagramChannel socket : sockets) {
+        socket.close();
+      }
+    }
+  }
+
+  private static void selectUntilStopped(Selector selector, AtomicBoolean running, AtomicLong received, long[] cpu) {
+    ByteBuffer buffer = ByteBuffer.allocate(2048);
+    long start = ThreadCpu.ofThread(Thread.currentThread().threadId());
+    try {
+      while (running.get()) {
+        selector.select(key -> {
+          try {
+            DatagramChannel socket = (DatagramChannel) key.channel();
+            while (socket.receive(buffer.clear()) != null) {
+              received.lazySet(received.get() + 1);
+            }
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }, 100);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    cpu[0] = ThreadCpu.ofThread(Thread.currentThread().threadId()) - start;
+  }
+
+  /**
+   * CPU ns per packet of the capture and finisher threads: {@code [0]} from the first packet to the
+   * last received, {@code [1]} for closing every call and finalising its WAV.
+   */
+  private double[] measureCapture() throws Exception {
     Path dataDir = Files.createTempDirectory("rtp-capture-bench");
     int base = 20000 + 2 * (int) (Math.random() * 10000);
     RtpPortPool pool = new RtpPortPool(base, base + 4 * calls + 200);
     MediaCapture capture = new MediaCapture("127.0.0.1", pool, dataDir, Clock.systemUTC(), CaptureSettings.defaults());
     try (LoopbackRtpSender sender = new LoopbackRtpSender()) {
-      List<CallMedia> open = new ArrayList<>();
+      List<CallMedia> opened = new ArrayList<>();
       List<Integer> ports = new ArrayList<>();
       for (int c = 0; c < calls; c++) {
         CallMedia call = capture.open("bench/call-" + c + ".wav",
             List.of(new StreamSpec(0, G711.PCMU), new StreamSpec(1, G711.PCMU)));
-        open.add(call);
+        opened.add(call);
         ports.addAll(call.ports());
       }
       long before = ThreadCpu.ofThreadsNamed("rtp-");
       sender.send(ports, packets, () -> capture.counters().packetsReceived());
       awaitQuiet(() -> capture.counters().packetsReceived());
-      for (CallMedia call : open) {
+      long received = Math.max(1, capture.counters().packetsReceived());
+      long open = ThreadCpu.ofThreadsNamed("rtp-");
+      for (CallMedia call : opened) {
         capture.close(call).get(30, TimeUnit.SECONDS);
       }
-      long cpu = ThreadCpu.ofThreadsNamed("rtp-") - before;
-      return (double) cpu / Math.max(1, capture.counters().packetsReceived());
+      long closed = ThreadCpu.ofThreadsNamed("rtp-");
+      return new double[] {(double) (open - before) / received, (double) (closed - open) / received};
     } finally {
       capture.stop();
       deleteTree(dataDir);

@@ -24,9 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 final class CaptureLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(CaptureLoop.class);
-  /** Bounds one socket's turn so a flooded stream cannot starve the others. */
-  private static final int MAX_DATAGRAMS_PER_TURN = 64;
-
   final AtomicLong packetsReceived = new AtomicLong();
   final AtomicLong packetsIgnored = new AtomicLong();
   final AtomicLong packetsMalformed = new AtomicLong();
@@ -44,6 +41,9 @@ final class CaptureLoop implements Runnable {
   private final Consumer<SelectionKey> onReadable = this::receiveAll;
   private final Thread thread;
   private volatile boolean running = true;
+  private long round;
+  /** The clock as first read in this select round, or -1: one read serves every packet of the round. */
+  private long roundMillis = -1;
 
   CaptureLoop(String name, InstantSource clock, CaptureSettings settings) {
     try {
@@ -82,13 +82,15 @@ final class CaptureLoop implements Runnable {
 
   @Override
   public void run() {
-    long nextFlush = clock.millis() + flushMillis;
+    long now = clock.millis();
+    long nextFlush = now + flushMillis;
     while (running) {
       try {
-        long wait = Math.max(1, nextFlush - clock.millis());
-        selector.select(onReadable, wait);
+        round++;
+        roundMillis = -1;
+        selector.select(onReadable, Math.max(1, nextFlush - now));
         runCommands();
-        long now = clock.millis();
+        now = clock.millis();
         if (now >= nextFlush) {
           flushDue(now);
           nextFlush = now + flushMillis;
@@ -120,7 +122,7 @@ final class CaptureLoop implements Runnable {
     for (StreamTimeline stream : call.streams) {
       SelectionKey key = stream.socket.keyFor(selector);
       if (key != null) {
-        receive(stream, Integer.MAX_VALUE);
+        drain(stream);
         key.cancel();
       }
     }
@@ -153,26 +155,44 @@ final class CaptureLoop implements Runnable {
   }
 
   private void receiveAll(SelectionKey key) {
-    receive((StreamTimeline) key.attachment(), MAX_DATAGRAMS_PER_TURN);
+    StreamTimeline stream = (StreamTimeline) key.attachment();
+    ReceiveBudget budget = stream.budget;
+    int limit = budget.limit();
+    int received = receive(stream, limit);
+    // A socket left with packets stays selected, so the next round takes the rest.
+    budget.turnEnded(round, received < limit);
   }
 
-  private void receive(StreamTimeline stream, int maxDatagrams) {
+  private void drain(StreamTimeline stream) {
+    while (receive(stream, ReceiveBudget.MAX) == ReceiveBudget.MAX) {
+      // The socket may hold more.
+    }
+  }
+
+  /** @return how many datagrams were taken before the socket was empty or {@code maxDatagrams} reached */
+  private int receive(StreamTimeline stream, int maxDatagrams) {
     DatagramChannel socket = stream.socket;
-    long arrival = -1;
+    int received = 0;
     try {
-      for (int i = 0; i < maxDatagrams; i++) {
+      while (received < maxDatagrams) {
         datagram.clear();
         if (socket.receive(datagram) == null) {
-          return;
+          return received;
         }
-        if (arrival < 0) {
-          arrival = stream.call.arrivalPosition(clock.millis());
-        }
-        accept(stream, datagram.position(), arrival);
+        received++;
+        accept(stream, datagram.position(), stream.call.arrivalPosition(roundMillis()));
       }
     } catch (IOException e) {
       packetsMalformed.lazySet(packetsMalformed.get() + 1);
     }
+    return received;
+  }
+
+  private long roundMillis() {
+    if (roundMillis < 0) {
+      roundMillis = clock.millis();
+    }
+    return roundMillis;
   }
 
   private void accept(StreamTimeline stream, int length, long arrival) {

@@ -21,6 +21,7 @@ final class StreamTimeline {
   final CallRecording call;
   final short[] ring;
   final int mask;
+  final ReceiveBudget budget = new ReceiveBudget();
 
   private boolean anchored;
   private long ssrc;
