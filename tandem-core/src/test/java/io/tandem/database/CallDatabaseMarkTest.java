@@ -156,6 +156,25 @@ class CallDatabaseMarkTest {
   }
 
   @Test
+  void correlationKeyWithTabsNewlinesAndBackslashesIsStoredUnchanged() throws Exception {
+    String key = "sess\\ion\t1\nline\r\\N";
+
+    MarkResult result = database.mark(main, List.of(call(100_000, 1, key, 1000, CallState.COMPLETE)));
+
+    assertThat(result).isEqualTo(new MarkResult(1, 0, 1));
+    assertThat(onlyInteraction().correlationKey()).isEqualTo(key);
+  }
+
+  @Test
+  void batchWithManyCopiesOfOneConversationKeepsItsBestCopy() throws Exception {
+    MarkResult result = database.mark(main, List.of(call(100_000, 1, "conv-1", 3000, CallState.TRUNCATED),
+        call(100_000, 2, "conv-1", 1000, CallState.COMPLETE), call(100_000, 3, "conv-1", 2000, CallState.COMPLETE)));
+
+    assertThat(result).isEqualTo(new MarkResult(3, 0, 1));
+    assertThat(onlyInteraction().bestInum()).isEqualTo("100000000000003");
+  }
+
+  @Test
   void largeBatchIsMarkedInOneCall() throws Exception {
     List<CallRecord> batch = new ArrayList<>();
     for (int i = 1; i <= 5000; i++) {
