@@ -10,8 +10,9 @@ import java.util.Locale;
  * The StartTime and EndTime notation of Rebuild: {@code YYYYMMDDhhmmss} with an optional {@code .}
  * and one to four fraction digits, a local time in the recorder's zone. Stateless.
  */
-final class CommandTime {
-  static final String FORMAT = "YYYYMMDDhhmmss[.ffff]";
+public final class CommandTime {
+  /** The notation as help and error messages show it. */
+  public static final String FORMAT = "YYYYMMDDhhmmss[.ffff]";
   /** The finest step the notation can say: 1/10000 s. */
   static final int NANOS_PER_STEP = 100_000;
 
@@ -65,8 +66,11 @@ final class CommandTime {
     return LocalDateTime.of(year, month, day, hour, minute, second, steps * NANOS_PER_STEP);
   }
 
-  /** The canonical text of {@code time}: four fraction digits when the fraction is not zero, none otherwise. */
-  static String format(LocalDateTime time) {
+  /**
+   * The canonical text of {@code time} (years 0000 to 9999): four fraction digits when the fraction is
+   * not zero, none otherwise; anything finer than 1/10000 s is cut off.
+   */
+  public static String format(LocalDateTime time) {
     String whole = String.format(Locale.ROOT, "%04d%02d%02d%02d%02d%02d", time.getYear(), time.getMonthValue(),
         time.getDayOfMonth(), time.getHour(), time.getMinute(), time.getSecond());
     int steps = time.getNano() / NANOS_PER_STEP;

@@ -17,9 +17,6 @@ import java.util.Optional;
 public record RebuildCommand(RebuildMode mode, boolean includeMasterCalls, boolean includeSlaveCalls,
     Optional<LocalDateTime> start, Optional<LocalDateTime> end) {
 
-  /** The notation of StartTime and EndTime, as help and error messages show it. */
-  public static final String TIME_FORMAT = CommandTime.FORMAT;
-
   public RebuildCommand {
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(start, "start");
