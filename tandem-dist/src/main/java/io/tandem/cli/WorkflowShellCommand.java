@@ -22,9 +22,10 @@ import picocli.CommandLine.Option;
 
 /** {@code tandem shell}: WorkflowShell against one recorder's admin API, on a terminal, from a pipe, or one command. */
 @Command(name = "shell", aliases = "workflowshell", mixinStandardHelpOptions = true,
-    description = {"WorkflowShell: runs help, status and Rebuild (Full|Fix) on one recorder (type 'help rebuild').",
-        "On a terminal it prompts, with line editing and history; from a pipe it runs every line and exits",
-        "non-zero if any failed; with -c it runs one command, waits for a rebuild to finish, and exits 0 only on success."})
+    description = {"WorkflowShell: help, status and Rebuild (Full|Fix) on one recorder; type 'help rebuild'.",
+        "On a terminal it prompts, with line editing and history.",
+        "From a pipe it runs every line, and exits non-zero if any failed.",
+        "With -c it runs one command, waits for a rebuild to end, and exits 0 only on success."})
 final class WorkflowShellCommand implements Callable<Integer> {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration POLL_EVERY = Duration.ofMillis(200);

@@ -11,8 +11,9 @@ import java.time.Instant;
 public record JobView(String id, String kind, String command, String state, Instant startedAt,
     Instant finishedAt, Progress progress, String summary, String error) {
 
-  public boolean running() {
-    return "RUNNING".equals(state);
+  /** Whether the job has ended, DONE or FAILED; a state this shell does not know counts as still going. */
+  public boolean ended() {
+    return done() || "FAILED".equals(state);
   }
 
   public boolean done() {

@@ -22,10 +22,16 @@ final class RebuildRun {
   boolean run(String command, String actor, PrintWriter out, PrintWriter err) {
     JobView job;
     try {
-      job = follow(recorder.startRebuild(command, actor));
+      job = recorder.startRebuild(command, actor);
+    } catch (RecorderException e) {
+      err.println(e.getMessage());
+      return false;
+    }
+    try {
+      job = follow(job);
     } catch (RecorderException | InterruptedException e) {
       progress.end();
-      err.println(e.getMessage());
+      err.println("lost track of rebuild job " + job.id() + ", which may still be running: " + e.getMessage());
       return false;
     }
     progress.end();
@@ -41,7 +47,7 @@ final class RebuildRun {
 
   private JobView follow(JobView started) throws InterruptedException {
     JobView job = started;
-    while (job.running()) {
+    while (!job.ended()) {
       if (job.progress() != null) {
         progress.show(job.progress());
       }

@@ -6,6 +6,7 @@ import io.tandem.json.Json;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -45,7 +46,7 @@ public final class RecorderClient {
   }
 
   public JobView job(String id) {
-    return read(send("GET", "/api/jobs/" + id, null), JobView.class);
+    return read(send("GET", "/api/jobs/" + URLEncoder.encode(id, StandardCharsets.UTF_8), null), JobView.class);
   }
 
   private String send(String method, String path, String body) {
