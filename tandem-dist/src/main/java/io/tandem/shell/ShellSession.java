@@ -41,9 +41,7 @@ public final class ShellSession {
   public Outcome run(String line) {
     try {
       return run(line, ShellParser.parse(line));
-    } catch (ShellSyntaxException e) {
-      return failed(e.getMessage());
-    } catch (RecorderException e) {
+    } catch (ShellSyntaxException | RecorderException e) {
       return failed(e.getMessage());
     } finally {
       out.flush();
