@@ -14,7 +14,7 @@ for i in $(seq 0 "$rounds"); do
   up=$!
   until curl -sf "http://127.0.0.1:$port/health" >/dev/null; do kill -0 $up || { cat "$data/up-$i.out"; exit 1; }; sleep 0.05; done
   t=$(echo "$(date +%s.%N) - $start" | bc)
-  until grep -q "Press Ctrl-C" "$data/up-$i.out"; do sleep 0.05; done
+  until grep -q "Press Ctrl-C" "$data/up-$i.out"; do kill -0 $up || { cat "$data/up-$i.out"; exit 1; }; sleep 0.05; done
   ready=$(echo "$(date +%s.%N) - $start" | bc)
   kill $up; wait $up || true
   if [ "$i" -eq 0 ]; then echo "first start (creates everything): health ${t}s, recorders ready ${ready}s"

@@ -2,7 +2,6 @@ package io.tandem.stack;
 
 import io.tandem.call.Position;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +17,7 @@ public record StackLayout(Path dataDir, int port) {
   public static final int MAIN_SERIAL = 100_001;
   public static final int BACKUP_SERIAL = 100_002;
   public static final String PAIR = "pair-1";
+  private static final int RTP_PORTS_PER_RECORDER = 6_000;
 
   public StackLayout {
     dataDir = dataDir.toAbsolutePath().normalize();
@@ -25,6 +25,16 @@ public record StackLayout(Path dataDir, int port) {
       throw new IllegalArgumentException("--port must be from 1024 to 65530 (the stack uses PORT to PORT+5), got "
           + port);
     }
+  }
+
+  /**
+   * The first RTP port of the Main; the Backup's range follows it. Both stay below the kernel's ephemeral
+   * range (32768 and up), so that no outgoing socket takes an RTP port, and clear of PORT to PORT+5.
+   */
+  int rtpBase() {
+    int preferred = 20_000;
+    boolean overlaps = port + 5 >= preferred && port < preferred + 2 * RTP_PORTS_PER_RECORDER;
+    return overlaps ? 2_000 : preferred;
   }
 
   public Path postgresDir() {
@@ -70,9 +80,9 @@ public record StackLayout(Path dataDir, int port) {
     config.setProperty("recorder.dataDir", dir.toString());
     config.setProperty("sip.port", Integer.toString(sipPort(position)));
     config.setProperty("admin.port", Integer.toString(adminPort(position)));
-    // Below the kernel's ephemeral range (32768 and up), so that no outgoing socket takes an RTP port.
-    config.setProperty("rtp.portMin", position == Position.MAIN ? "20000" : "26000");
-    config.setProperty("rtp.portMax", position == Position.MAIN ? "25999" : "31999");
+    int rtpMin = rtpBase() + (position == Position.MAIN ? 0 : RTP_PORTS_PER_RECORDER);
+    config.setProperty("rtp.portMin", Integer.toString(rtpMin));
+    config.setProperty("rtp.portMax", Integer.toString(rtpMin + RTP_PORTS_PER_RECORDER - 1));
     config.setProperty("database.url", databaseUrl);
     config.setProperty("database.user", "postgres");
     Path file = dir.resolve("recorder.properties");
@@ -82,11 +92,4 @@ public record StackLayout(Path dataDir, int port) {
     return file;
   }
 
-  static Properties read(Path file) throws IOException {
-    Properties properties = new Properties();
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      properties.load(reader);
-    }
-    return properties;
-  }
 }
