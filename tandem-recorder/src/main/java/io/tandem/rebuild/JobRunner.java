@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,10 +54,14 @@ public final class JobRunner implements AutoCloseable {
           + " is already running: " + running.id + " " + running.command);
     }
     Job job = new Job(UUID.randomUUID().toString(), kind, label, command, actor, clock.instant());
+    try {
+      thread.execute(() -> run(job, work));
+    } catch (RejectedExecutionException e) {
+      throw new IllegalStateException("the recorder is stopping; no new job starts", e);
+    }
     keep(job);
     running = job;
     LOG.info("job {} started by {}: {}", job.id, actor, command);
-    thread.execute(() -> run(job, work));
     return job.view();
   }
 
