@@ -1,6 +1,5 @@
 package io.tandem.callbuffer;
 
-import io.tandem.call.CallRole;
 import io.tandem.call.Inum;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,9 +13,9 @@ import java.util.function.Consumer;
  * never while the consumer runs, so recording goes on during a scan (unless the caller holds a transaction).
  */
 final class BufferScan {
-  private static final String FIRST_PAGE = "SELECT inum, start_nanos, call_role FROM calls "
+  private static final String FIRST_PAGE = "SELECT inum, start_nanos, call_role = 'MASTER' FROM calls "
       + "WHERE start_nanos >= ? AND start_nanos < ? ORDER BY start_nanos, inum LIMIT ?";
-  private static final String NEXT_PAGE = "SELECT inum, start_nanos, call_role FROM calls "
+  private static final String NEXT_PAGE = "SELECT inum, start_nanos, call_role = 'MASTER' FROM calls "
       + "WHERE (start_nanos, inum) > (?, ?) AND start_nanos < ? ORDER BY start_nanos, inum LIMIT ?";
 
   private final LocalStore store;
@@ -64,15 +63,13 @@ final class BufferScan {
 
   private static Cursor read(PreparedStatement query, boolean includeMaster, boolean includeSlave,
       List<Inum> matched) throws java.sql.SQLException {
-    String master = CallRole.MASTER.name();
     Cursor cursor = new Cursor();
     try (ResultSet rs = query.executeQuery()) {
       while (rs.next()) {
         cursor.rows++;
         cursor.inum = rs.getLong(1);
         cursor.start = rs.getLong(2);
-        boolean isMaster = master.equals(rs.getString(3));
-        if (isMaster ? includeMaster : includeSlave) {
+        if (rs.getInt(3) == 1 ? includeMaster : includeSlave) {
           matched.add(new Inum(cursor.inum));
         }
       }

@@ -6,6 +6,7 @@ import io.tandem.callbuffer.LocalStore;
 import io.tandem.workflow.Workflow;
 import io.tandem.workflow.WorkflowState;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -13,8 +14,8 @@ import java.util.concurrent.CancellationException;
 
 /**
  * Rebuilds a recorder's Workflow from its call buffer. Fix adds every matching INUM missing from the
- * Workflow as PENDING and promoted, so it is consolidated even on a secondary, one committed chunk at a
- * time; entries already there are left alone, and a rerun after a crash adds what is still missing. Full
+ * Workflow as PENDING and promoted, so it is consolidated even on a secondary, committing a chunk of
+ * additions at a time; entries already there are left alone, and a rerun after a crash adds what is still missing. Full
  * clears the Workflow and adds every matching INUM as AWAITING_REPROCESS in one local transaction, so a
  * crash leaves the Workflow as it was before or as after. Both are idempotent. Not thread-safe: one
  * rebuild at a time (the {@link JobRunner} sees to it).
@@ -43,16 +44,33 @@ public final class Rebuild {
   }
 
   private void fix(RebuildScope scope, Instant from, Instant to, JobProgress progress) {
+    List<Inum> missing = new ArrayList<>();
     buffer.scanPages(from, to, scope.includeMasterCalls(), scope.includeSlaveCalls(), page -> {
       stopIfInterrupted();
       List<Inum> matched = page.matched();
       Set<Inum> present = workflow.presentAmong(matched);
-      List<Inum> missing = present.isEmpty() ? matched
-          : matched.stream().filter(inum -> !present.contains(inum)).toList();
-      int added = missing.isEmpty() ? 0 : workflow.submitAll(missing, WorkflowState.PENDING, true);
-      // An entry that appeared since presentAmong (the primary submitted it) counts as already present.
-      progress.page(page.scanned(), matched.size(), added, matched.size() - added);
+      for (Inum inum : matched) {
+        if (!present.contains(inum)) {
+          missing.add(inum);
+        }
+      }
+      progress.page(page.scanned(), matched.size(), 0, present.size());
+      // Adds are committed a chunk at a time, not a page at a time: one sync per chunk added.
+      if (missing.size() >= CallBuffer.SCAN_CHUNK) {
+        add(missing, progress);
+      }
     });
+    add(missing, progress);
+  }
+
+  private void add(List<Inum> missing, JobProgress progress) {
+    if (missing.isEmpty()) {
+      return;
+    }
+    int added = workflow.submitAll(missing, WorkflowState.PENDING, true);
+    // An entry that appeared since presentAmong (the primary submitted it) counts as already present.
+    progress.page(0, 0, added, missing.size() - added);
+    missing.clear();
   }
 
   private void full(RebuildScope scope, Instant from, Instant to, JobProgress progress) {

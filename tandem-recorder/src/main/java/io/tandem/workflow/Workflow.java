@@ -79,7 +79,10 @@ public final class Workflow {
           insert.setLong(3, now);
           insert.setLong(4, now);
           insert.setInt(5, promoted ? 1 : 0);
-          count += insert.executeUpdate();
+          insert.addBatch();
+        }
+        for (int changed : insert.executeBatch()) {
+          count += changed;
         }
       }
       return count;
