@@ -20,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Recorder Manager: the admin console and REST API over the call database, with replay and
- * metrics, and the health probe of every registered recorder. Thread-safe; start once, stop once.
+ * The Recorder Manager: the admin console and REST API over the call database, with replay, metrics,
+ * reprocess of call date ranges (forwarded to the recorder concerned), and the health probe of every
+ * registered recorder. Thread-safe; start once, stop once.
  */
 public final class RecorderManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RecorderManager.class);
@@ -32,6 +33,7 @@ public final class RecorderManager implements AutoCloseable {
   private final HealthProbe probe;
   private final ManagerMetrics metrics;
   private final MediaReplay replay = new MediaReplay();
+  private final ReprocessJobs reprocessJobs;
   private final Javalin app;
 
   public RecorderManager(ManagerConfig config, CallDatabase database) {
@@ -39,6 +41,7 @@ public final class RecorderManager implements AutoCloseable {
     this.database = Objects.requireNonNull(database, "database");
     this.probe = new HealthProbe(database::pairs, config.healthInterval(), config.healthMisses());
     this.metrics = new ManagerMetrics(database, probe);
+    this.reprocessJobs = new ReprocessJobs(database::pairs);
     this.app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
       // Replay must send exactly the bytes asked for.
@@ -50,10 +53,14 @@ public final class RecorderManager implements AutoCloseable {
       cfg.routes.get("/api/interactions", this::interactions);
       cfg.routes.get("/api/interactions/{id}", this::interaction);
       cfg.routes.get("/api/interactions/{id}/media", this::media);
+      cfg.routes.post("/api/reprocess", this::reprocess);
+      cfg.routes.get("/api/jobs/{id}", this::job);
       cfg.routes.get("/api/events", ctx -> JsonAnswers.json(ctx, 200, database.events()));
       cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
           .result(metrics.scrape()));
       cfg.routes.exception(BadRequestException.class, (e, ctx) -> JsonAnswers.error(ctx, 400, e.getMessage()));
+      cfg.routes.exception(ReprocessRefusedException.class,
+          (e, ctx) -> JsonAnswers.error(ctx, e.status(), e.getMessage()));
       cfg.routes.exception(Exception.class, this::failed);
       cfg.routes.error(404, ctx -> {
         if (!JsonAnswers.answered(ctx)) {
@@ -113,6 +120,22 @@ public final class RecorderManager implements AutoCloseable {
       return;
     }
     replay.serve(ctx, source.get());
+  }
+
+  private void reprocess(Context ctx) throws Exception {
+    ReprocessRequest request = ReprocessRequest.parse(ctx.body());
+    String id = reprocessJobs.start(request.serial(), request.from(), request.to(), "manager@" + ctx.ip());
+    JsonAnswers.json(ctx, 202, Map.of("id", id));
+  }
+
+  private void job(Context ctx) throws Exception {
+    String id = ctx.pathParam("id");
+    Optional<ReprocessJobView> job = reprocessJobs.job(id);
+    if (job.isPresent()) {
+      JsonAnswers.json(ctx, 200, job.get());
+    } else {
+      JsonAnswers.error(ctx, 404, "no job " + id + " on this Recorder Manager");
+    }
   }
 
   private void console(Context ctx) throws Exception {

@@ -7,15 +7,25 @@ import io.tandem.replay.RangeNotSatisfiableException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** A recorder's admin API reduced to health and media, standing in for a recorder process in tests. */
+/** A recorder's admin API reduced to health, media and jobs, standing in for a recorder process in tests. */
 final class FakeRecorder implements AutoCloseable {
   final AtomicBoolean healthy = new AtomicBoolean(true);
   volatile String lastRangeAsked;
   volatile String lastMediaPath;
+  volatile String lastReprocessBody;
+  /** The status the next reprocess request gets: 202 starts a job, 409 says one is running. */
+  volatile int reprocessStatus = 202;
+  /** Jobs by id, as the recorder would show them. */
+  final Map<String, String> jobs = new ConcurrentHashMap<>();
+  private final AtomicInteger jobCount = new AtomicInteger();
   private final HttpServer server;
   private final byte[] media;
 
@@ -24,6 +34,8 @@ final class FakeRecorder implements AutoCloseable {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/health", this::health);
     server.createContext("/api/calls/", this::media);
+    server.createContext("/api/reprocess", this::reprocess);
+    server.createContext("/api/jobs/", this::job);
     server.start();
   }
 
@@ -52,6 +64,34 @@ final class FakeRecorder implements AutoCloseable {
     byte[] body = range.map(r -> Arrays.copyOfRange(media, (int) r.first(), (int) r.last() + 1)).orElse(media);
     range.ifPresent(r -> exchange.getResponseHeaders().set("Content-Range", r.contentRange()));
     exchange.sendResponseHeaders(range.isPresent() ? 206 : 200, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  private void reprocess(HttpExchange exchange) throws IOException {
+    lastReprocessBody = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    if (reprocessStatus != 202) {
+      answer(exchange, reprocessStatus, "{\"error\":\"a rebuild is already running: job-0 Rebuild Full true true\"}");
+      return;
+    }
+    String id = "job-" + jobCount.incrementAndGet();
+    jobs.put(id, "{\"id\":\"" + id + "\",\"kind\":\"REPROCESS\",\"state\":\"RUNNING\",\"progress\":"
+        + "{\"scanned\":0,\"total\":10,\"matched\":0,\"added\":0,\"alreadyPresent\":0},\"summary\":null,"
+        + "\"error\":null}");
+    answer(exchange, 202, jobs.get(id));
+  }
+
+  private void job(HttpExchange exchange) throws IOException {
+    String id = exchange.getRequestURI().getPath().substring("/api/jobs/".length());
+    String job = jobs.get(id);
+    answer(exchange, job == null ? 404 : 200, job == null ? "{\"error\":\"no job " + id + "\"}" : job);
+  }
+
+  private static void answer(HttpExchange exchange, int status, String json) throws IOException {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
     }

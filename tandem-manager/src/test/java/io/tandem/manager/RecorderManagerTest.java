@@ -230,6 +230,28 @@ class RecorderManagerTest {
     assertThat(page).contains("pair-m", "PRIMARY", "SECONDARY", "/api/interactions/" + archivedId + "/media");
   }
 
+  @Test
+  void reprocessIsAJobReadThroughFromTheRecorder() throws Exception {
+    JsonNode started = json(post("/api/reprocess", "{\"serial\":\"500000\",\"from\":\"2026-11-26T00:00:00Z\","
+        + "\"to\":\"2026-11-27T00:00:00Z\"}"), 202);
+
+    JsonNode job = json(get("/api/jobs/" + started.get("id").asText(), null), 200);
+    assertThat(job.get("state").asText()).isEqualTo("RUNNING");
+    assertThat(job.get("progress").get("total").asLong()).isEqualTo(10);
+    assertThat(fieldNames(job)).contains("id", "state", "progress", "summary");
+  }
+
+  @Test
+  void reprocessRequestsAreCheckedAndRefusalsPassedOn() throws Exception {
+    assertThat(json(post("/api/reprocess", "{\"serial\":\"500000\",\"from\":\"2026-11-26T00:00:00Z\"}"), 400)
+        .get("error").asText()).isEqualTo("'to' is required");
+    assertThat(json(post("/api/reprocess", "{\"serial\":\"777777\",\"from\":\"2026-11-26T00:00:00Z\","
+        + "\"to\":\"2026-11-27T00:00:00Z\"}"), 404).get("error").asText()).contains("777777");
+    assertThat(json(post("/api/reprocess", "{\"serial\":\"500001\",\"from\":\"2026-11-26T00:00:00Z\","
+        + "\"to\":\"2026-11-27T00:00:00Z\"}"), 502).get("error").asText()).contains("unreachable");
+    json(get("/api/jobs/unknown", null), 404);
+  }
+
   private static boolean mainHealthy() throws Exception {
     return json(get("/api/pairs", null), 200).get(0).get("recorders").get(0).get("healthy").asBoolean();
   }
@@ -240,6 +262,12 @@ class RecorderManagerTest {
       request.header("Range", range);
     }
     return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static HttpResponse<byte[]> post(String path, String body) throws Exception {
+    return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + manager.port() + path))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private static JsonNode json(HttpResponse<byte[]> answer, int expectedStatus) throws Exception {

@@ -1,6 +1,5 @@
 package io.tandem.callbuffer;
 
-import io.tandem.call.CallRole;
 import io.tandem.call.Inum;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,82 +8,78 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Walks the calls of a start-time range in pages keyed by (start, INUM) on the start index. The store's
- * lock is held for one page at a time, never while the consumer runs, so recording goes on during a scan.
+ * Walks the calls of a start-time range in pages keyed by (start, INUM) on the start index, which also holds
+ * the call role, so a page is read from the index alone. The store's lock is held for one page at a time,
+ * never while the consumer runs, so recording goes on during a scan (unless the caller holds a transaction).
  */
 final class BufferScan {
-  private final LocalStore store;
-  private final int chunkSize;
+  private static final String FIRST_PAGE = "SELECT inum, start_nanos, call_role = 'MASTER' FROM calls "
+      + "WHERE start_nanos >= ? AND start_nanos < ? ORDER BY start_nanos, inum LIMIT ?";
+  private static final String NEXT_PAGE = "SELECT inum, start_nanos, call_role = 'MASTER' FROM calls "
+      + "WHERE (start_nanos, inum) > (?, ?) AND start_nanos < ? ORDER BY start_nanos, inum LIMIT ?";
 
-  BufferScan(LocalStore store, int chunkSize) {
-    if (chunkSize < 1) {
-      throw new IllegalArgumentException("chunkSize must be >= 1, got " + chunkSize);
+  private final LocalStore store;
+  private final int pageSize;
+
+  BufferScan(LocalStore store, int pageSize) {
+    if (pageSize < 1) {
+      throw new IllegalArgumentException("pageSize must be >= 1, got " + pageSize);
     }
     this.store = store;
-    this.chunkSize = chunkSize;
+    this.pageSize = pageSize;
   }
 
-  long scan(long fromNanos, long toNanos, boolean includeMaster, boolean includeSlave,
-      Consumer<List<Inum>> chunk) {
-    if (!includeMaster && !includeSlave) {
-      return 0;
-    }
-    String roleFilter = includeMaster && includeSlave ? "" : " AND call_role = '"
-        + (includeMaster ? CallRole.MASTER : CallRole.SLAVE).name() + "'";
-    long afterStart = Long.MIN_VALUE;
-    long afterInum = Long.MIN_VALUE;
-    boolean first = true;
-    long fed = 0;
+  /** Feeds every page, even one without a match, and returns the number of INUMs matched. */
+  long scan(long fromNanos, long toNanos, boolean includeMaster, boolean includeSlave, Consumer<ScanPage> pages) {
+    long matched = 0;
+    Cursor cursor = null;
     while (true) {
-      Page page = page(first, fromNanos, toNanos, afterStart, afterInum, roleFilter);
-      if (page.inums.isEmpty()) {
-        return fed;
-      }
-      chunk.accept(List.copyOf(page.inums));
-      fed += page.inums.size();
-      if (page.inums.size() < chunkSize) {
-        return fed;
-      }
-      first = false;
-      afterStart = page.lastStart;
-      afterInum = page.inums.getLast().value();
-    }
-  }
-
-  private Page page(boolean first, long fromNanos, long toNanos, long afterStart, long afterInum,
-      String roleFilter) {
-    String position = first ? "start_nanos >= ?" : "(start_nanos, inum) > (?, ?)";
-    String sql = "SELECT inum, start_nanos FROM calls WHERE " + position + " AND start_nanos < ?" + roleFilter
-        + " ORDER BY start_nanos, inum LIMIT ?";
-    return store.read(c -> {
-      try (PreparedStatement query = c.prepareStatement(sql)) {
-        int index = 1;
-        if (first) {
-          query.setLong(index++, fromNanos);
-        } else {
-          query.setLong(index++, afterStart);
-          query.setLong(index++, afterInum);
-        }
-        query.setLong(index++, toNanos);
-        query.setInt(index, chunkSize);
-        Page page = new Page(new ArrayList<>(chunkSize));
-        try (ResultSet rs = query.executeQuery()) {
-          while (rs.next()) {
-            page.inums.add(new Inum(rs.getLong(1)));
-            page.lastStart = rs.getLong(2);
+      Cursor after = cursor;
+      List<Inum> inums = new ArrayList<>();
+      cursor = store.read(c -> {
+        try (PreparedStatement query = c.prepareStatement(after == null ? FIRST_PAGE : NEXT_PAGE)) {
+          int index = 1;
+          if (after == null) {
+            query.setLong(index++, fromNanos);
+          } else {
+            query.setLong(index++, after.start);
+            query.setLong(index++, after.inum);
           }
+          query.setLong(index++, toNanos);
+          query.setInt(index, pageSize);
+          return read(query, includeMaster, includeSlave, inums);
         }
-        return page;
+      });
+      if (cursor.rows == 0) {
+        return matched;
       }
-    });
+      pages.accept(new ScanPage(cursor.rows, inums));
+      matched += inums.size();
+      if (cursor.rows < pageSize) {
+        return matched;
+      }
+    }
   }
 
-  private static final class Page {
-    final List<Inum> inums;
-    long lastStart;
-
-    Page(List<Inum> inums) {
-      this.inums = inums;
+  private static Cursor read(PreparedStatement query, boolean includeMaster, boolean includeSlave,
+      List<Inum> matched) throws java.sql.SQLException {
+    Cursor cursor = new Cursor();
+    try (ResultSet rs = query.executeQuery()) {
+      while (rs.next()) {
+        cursor.rows++;
+        cursor.inum = rs.getLong(1);
+        cursor.start = rs.getLong(2);
+        if (rs.getInt(3) == 1 ? includeMaster : includeSlave) {
+          matched.add(new Inum(cursor.inum));
+        }
+      }
     }
+    return cursor;
+  }
+
+  private static final class Cursor {
+    int rows;
+    long start;
+    long inum;
   }
 }

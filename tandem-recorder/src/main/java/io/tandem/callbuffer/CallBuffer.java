@@ -180,14 +180,42 @@ public final class CallBuffer {
   }
 
   /**
-   * Feeds the INUMs of calls whose start lies in {@code [fromInclusive, toExclusive)} to {@code chunk},
-   * oldest first, {@link #SCAN_CHUNK} at a time, recorded as MASTER and/or SLAVE as asked. Pages by key on
-   * the start index, so memory stays bounded whatever the buffer holds. Returns the number of INUMs fed.
+   * Feeds the INUMs of calls whose start lies in {@code [fromInclusive, toExclusive)}, oldest first, at most
+   * {@link #SCAN_CHUNK} at a time, recorded as MASTER and/or SLAVE as asked. Pages by key on the start index,
+   * so memory stays bounded whatever the buffer holds. Returns the number of INUMs fed.
    */
   public long scan(Instant fromInclusive, Instant toExclusive, boolean includeMaster, boolean includeSlave,
       Consumer<List<Inum>> chunk) {
+    return scanPages(fromInclusive, toExclusive, includeMaster, includeSlave, page -> {
+      if (!page.matched().isEmpty()) {
+        chunk.accept(page.matched());
+      }
+    });
+  }
+
+  /**
+   * Like {@link #scan(Instant, Instant, boolean, boolean, Consumer)}, but feeds every page of
+   * {@link #SCAN_CHUNK} calls of the range with how many calls it looked at, including pages where no call
+   * had a role asked for. Inside a {@link LocalStore#transaction} the scan sees that transaction's changes.
+   */
+  public long scanPages(Instant fromInclusive, Instant toExclusive, boolean includeMaster, boolean includeSlave,
+      Consumer<ScanPage> pages) {
     return new BufferScan(store, SCAN_CHUNK).scan(CallRows.boundNanos(fromInclusive),
-        CallRows.boundNanos(toExclusive), includeMaster, includeSlave, chunk);
+        CallRows.boundNanos(toExclusive), includeMaster, includeSlave, pages);
+  }
+
+  /** How many calls start in {@code [fromInclusive, toExclusive)}; counted on the start index. */
+  public long count(Instant fromInclusive, Instant toExclusive) {
+    return store.read(c -> {
+      try (PreparedStatement query = c.prepareStatement(
+          "SELECT count(*) FROM calls WHERE start_nanos >= ? AND start_nanos < ?")) {
+        query.setLong(1, CallRows.boundNanos(fromInclusive));
+        query.setLong(2, CallRows.boundNanos(toExclusive));
+        try (ResultSet rs = query.executeQuery()) {
+          return rs.next() ? rs.getLong(1) : 0L;
+        }
+      }
+    });
   }
 
   /** {@link #scan(Instant, Instant, boolean, boolean, Consumer)} collected into one list. */

@@ -39,7 +39,14 @@ final class LocalStoreSchema {
             last_error TEXT,
             next_attempt_millis INTEGER NOT NULL,
             updated_millis INTEGER NOT NULL)""",
-          "CREATE INDEX workflow_due ON workflow (state, next_attempt_millis, inum)"));
+          "CREATE INDEX workflow_due ON workflow (state, next_attempt_millis, inum)"),
+      List.of(
+          // Promoted entries are consolidated even while the recorder is secondary.
+          "ALTER TABLE workflow ADD COLUMN promoted INTEGER NOT NULL DEFAULT 0",
+          "CREATE INDEX workflow_promoted_due ON workflow (state, next_attempt_millis, inum) WHERE promoted = 1",
+          // The call role in the start index lets a rebuild walk a time range without reading the rows.
+          "DROP INDEX calls_by_start",
+          "CREATE INDEX calls_by_start ON calls (start_nanos, inum, call_role)"));
 
   private LocalStoreSchema() {}
 

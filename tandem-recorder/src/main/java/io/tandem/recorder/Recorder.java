@@ -22,6 +22,8 @@ import io.tandem.database.FencedException;
 import io.tandem.database.RecorderAssignment;
 import io.tandem.database.RecorderRegistration;
 import io.tandem.media.WavFile;
+import io.tandem.rebuild.AuditTrail;
+import io.tandem.rebuild.RebuildJobs;
 import io.tandem.workflow.ConsolidationListener;
 import io.tandem.workflow.Consolidator;
 import io.tandem.workflow.Workflow;
@@ -62,6 +64,8 @@ public final class Recorder implements AutoCloseable {
   private Standing standing;
   private CallDatabase database;
   private Consolidator consolidator;
+  private AuditTrail audit;
+  private RebuildJobs rebuilds;
   private MediaCapture media;
   private RecordingSessions sessions;
   private SipServer sip;
@@ -102,6 +106,8 @@ public final class Recorder implements AutoCloseable {
         .build();
     consolidator.setActive(standing.role() == Role.PRIMARY);
     consolidator.start();
+    audit = new AuditTrail(database::audit, DatabaseErrors::isRetryable, Duration.ofSeconds(1));
+    rebuilds = new RebuildJobs(store, buffer, workflow, audit, clock, config.timeZone());
     media = new MediaCapture(config.sipHost(), new RtpPortPool(config.rtpPortMin(), config.rtpPortMax()), dataDir,
         clock, new CaptureSettings(config.rtpThreads(), config.jitterDelay(), Duration.ofMillis(100)));
     sessions = new RecordingSessions(buffer, media, () -> CallRole.of(standing.role()), this::endCall,
@@ -252,6 +258,11 @@ public final class Recorder implements AutoCloseable {
     return consolidator;
   }
 
+  /** The rebuild and reprocess jobs of this recorder. */
+  public RebuildJobs rebuilds() {
+    return rebuilds;
+  }
+
   public boolean registered() {
     return registered;
   }
@@ -272,6 +283,9 @@ public final class Recorder implements AutoCloseable {
     if (media != null) {
       media.stop();
     }
+    if (rebuilds != null) {
+      rebuilds.close();
+    }
     if (consolidator != null) {
       try {
         consolidator.stop();
@@ -281,6 +295,9 @@ public final class Recorder implements AutoCloseable {
     }
     if (admin != null) {
       admin.stop();
+    }
+    if (audit != null) {
+      audit.close();
     }
     if (database != null) {
       database.close();

@@ -6,6 +6,8 @@ import io.javalin.json.JavalinJackson;
 import io.tandem.call.CallRecord;
 import io.tandem.call.Inum;
 import io.tandem.json.Json;
+import io.tandem.rebuild.JobConflictException;
+import io.tandem.rebuild.JobView;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +20,8 @@ import java.util.Optional;
 
 /**
  * The recorder's own HTTP API, used by the Recorder Manager, the RRC and the WorkflowShell: health,
- * status, the calls of the call buffer and their media (HTTP Range honoured exactly), metrics. A thin
- * layer: it parses requests and asks the recorder. Thread-safe.
+ * status, the calls of the call buffer and their media (HTTP Range honoured exactly), rebuild and reprocess
+ * jobs, metrics. A thin layer: it parses requests and asks the recorder. Thread-safe.
  */
 final class RecorderAdmin {
   private final Recorder recorder;
@@ -40,8 +42,14 @@ final class RecorderAdmin {
       cfg.routes.get("/api/calls", this::calls);
       cfg.routes.get("/api/calls/{inum}", this::call);
       cfg.routes.get("/api/calls/{inum}/media", this::media);
+      cfg.routes.post("/api/rebuild", this::rebuild);
+      cfg.routes.post("/api/reprocess", this::reprocess);
+      cfg.routes.get("/api/jobs", ctx -> ctx.json(recorder.rebuilds().recent()));
+      cfg.routes.get("/api/jobs/{id}", this::job);
       cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
       cfg.routes.exception(BadRequest.class, (e, ctx) -> ctx.status(400).json(Map.of("error", e.getMessage())));
+      cfg.routes.exception(JobConflictException.class,
+          (e, ctx) -> ctx.status(409).json(Map.of("error", e.getMessage())));
       cfg.routes.error(404, ctx -> {
         if (ctx.result() == null) {
           ctx.json(Map.of("error", "no such route: " + ctx.method() + " " + ctx.path()));
@@ -116,6 +124,31 @@ final class RecorderAdmin {
       return;
     }
     MediaResponse.serve(ctx, wav);
+  }
+
+  private void rebuild(Context ctx) {
+    JobRequests.Rebuild request = JobRequests.rebuild(ctx.body());
+    ctx.status(202).json(recorder.rebuilds().rebuild(request.scope(), request.command(), actor(ctx, request.actor())));
+  }
+
+  private void reprocess(Context ctx) {
+    JobRequests.Reprocess request = JobRequests.reprocess(ctx.body());
+    ctx.status(202).json(recorder.rebuilds().reprocess(request.from(), request.to(), actor(ctx, request.actor())));
+  }
+
+  private void job(Context ctx) {
+    Optional<JobView> job = recorder.rebuilds().job(ctx.pathParam("id"));
+    if (job.isEmpty()) {
+      ctx.status(404).json(Map.of("error", "no job " + ctx.pathParam("id") + " on this recorder (it keeps the last "
+          + "50 since it started)"));
+      return;
+    }
+    ctx.json(job.get());
+  }
+
+  /** Who asked: the actor the request names, or the address it came from. */
+  private static String actor(Context ctx, String named) {
+    return named == null || named.isBlank() ? "api@" + ctx.ip() : named;
   }
 
   private static Inum inum(Context ctx) {

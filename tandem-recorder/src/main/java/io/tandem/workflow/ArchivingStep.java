@@ -48,9 +48,9 @@ final class ArchivingStep {
     this.counters = counters;
   }
 
-  /** Returns whether there was anything to do. */
-  boolean run() throws RetryLater {
-    List<Inum> due = workflow.due(WorkflowState.ARCHIVING, BATCH);
+  /** Archives promoted entries only when {@code promotedOnly}; returns whether there was anything to do. */
+  boolean run(boolean promotedOnly) throws RetryLater {
+    List<Inum> due = workflow.due(WorkflowState.ARCHIVING, BATCH, promotedOnly);
     if (due.isEmpty()) {
       return false;
     }

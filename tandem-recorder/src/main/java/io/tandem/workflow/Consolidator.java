@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drains a recorder's Workflow on one background thread: marks due PENDING calls into the call database,
- * then archives marked ones by the archive rules. Works only while active (the recorder is primary).
+ * then archives marked ones by the archive rules. While active (the recorder is primary) it consolidates
+ * every entry; while inactive (secondary) only promoted ones, which a rebuild, reprocess or promotion added.
  * Retryable errors back the step off (100 ms doubling to 30 s) and leave entries where they were; fatal
  * errors fail only the entries concerned; the thread logs every error and carries on. Every state change
  * follows its external effect, so a crash at any point is repaired by doing the step again. Thread-safe:
@@ -61,7 +62,7 @@ public final class Consolidator {
     return new Builder();
   }
 
-  /** Starts the consolidation thread; it works once {@link #setActive} says so. */
+  /** Starts the consolidation thread, inactive until {@link #setActive} says otherwise. */
   public synchronized void start() {
     if (thread != null) {
       throw new IllegalStateException("the consolidator is already started");
@@ -81,7 +82,10 @@ public final class Consolidator {
     thread = null;
   }
 
-  /** The recorder became primary (true) or secondary (false). Becoming active lifts a fencing stop. */
+  /**
+   * The recorder became primary (true: consolidate everything) or secondary (false: promoted entries only).
+   * Becoming active lifts a fencing stop.
+   */
   public void setActive(boolean primary) {
     if (primary) {
       marking.forgetRefusal();
@@ -111,11 +115,9 @@ public final class Consolidator {
 
   private void runLoop() {
     while (running) {
-      boolean worked = false;
-      if (active) {
-        worked = runStep("marking", marking::run, markingBackoff);
-        worked |= runStep("archiving", archiving::run, archivingBackoff);
-      }
+      boolean promotedOnly = !active;
+      boolean worked = runStep("marking", () -> marking.run(promotedOnly), markingBackoff);
+      worked |= runStep("archiving", () -> archiving.run(promotedOnly), archivingBackoff);
       if (!worked) {
         awaitWork();
       }

@@ -61,14 +61,14 @@ final class MarkingStep {
     refusedFence = null;
   }
 
-  /** Returns whether there was anything to do. */
-  boolean run() throws RetryLater {
+  /** Consolidates promoted entries only when {@code promotedOnly}; returns whether there was anything to do. */
+  boolean run(boolean promotedOnly) throws RetryLater {
     Fence fence = fences.get();
     // No epoch learned yet, or the epoch was refused: marking waits for a new fence.
     if (fence == null || fence.equals(refusedFence)) {
       return false;
     }
-    List<Inum> due = workflow.due(WorkflowState.PENDING, BATCH);
+    List<Inum> due = workflow.due(WorkflowState.PENDING, BATCH, promotedOnly);
     if (due.isEmpty()) {
       return false;
     }

@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
@@ -23,10 +22,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The recorder's durable queue of INUMs submitted for consolidation, one entry per INUM with its state.
  * Every change is committed before the method returns; submitting is idempotent. Thread-safe. Listeners
- * added with {@link #onSubmitted} run after entries become PENDING.
+ * added with {@link #onSubmitted} run after entries become PENDING. An entry is <em>promoted</em> when a
+ * rebuild, a reprocess or a promotion put it there: it is consolidated even while the recorder is secondary.
  */
 public final class Workflow {
-  private static final int IN_LIST = 500;
+  /** Selects the INUMs of a JSON array bound as the one parameter, so a whole chunk takes one statement. */
+  private static final String JSON_INUMS = "(SELECT value FROM json_each(?))";
 
   private final LocalStore store;
   private final Clock clock;
@@ -56,6 +57,14 @@ public final class Workflow {
    * transaction; returns how many were added.
    */
   public int submitAll(Collection<Inum> inums, WorkflowState initialState) {
+    return submitAll(inums, initialState, false);
+  }
+
+  /**
+   * Adds every INUM not yet in the Workflow in the given state, PENDING or AWAITING_REPROCESS, promoted or
+   * not, in one transaction; entries already there are left as they are. Returns how many were added.
+   */
+  public int submitAll(Collection<Inum> inums, WorkflowState initialState, boolean promoted) {
     if (initialState != WorkflowState.PENDING && initialState != WorkflowState.AWAITING_REPROCESS) {
       throw new IllegalArgumentException("entries are added as PENDING or AWAITING_REPROCESS, got " + initialState);
     }
@@ -63,13 +72,17 @@ public final class Workflow {
     int added = store.transaction(c -> {
       int count = 0;
       try (PreparedStatement insert = c.prepareStatement("INSERT INTO workflow (inum, state, next_attempt_millis, "
-          + "updated_millis) VALUES (?, ?, ?, ?) ON CONFLICT (inum) DO NOTHING")) {
+          + "updated_millis, promoted) VALUES (?, ?, ?, ?, ?) ON CONFLICT (inum) DO NOTHING")) {
         for (Inum inum : inums) {
           insert.setLong(1, inum.value());
           insert.setString(2, initialState.name());
           insert.setLong(3, now);
           insert.setLong(4, now);
-          count += insert.executeUpdate();
+          insert.setInt(5, promoted ? 1 : 0);
+          insert.addBatch();
+        }
+        for (int changed : insert.executeBatch()) {
+          count += changed;
         }
       }
       return count;
@@ -82,13 +95,18 @@ public final class Workflow {
 
   /**
    * Moves entries that are DONE, FAILED or AWAITING_REPROCESS back to PENDING so that they are consolidated
-   * again; entries being consolidated are left alone. Returns how many moved.
+   * again; entries being consolidated stay where they are. Every entry named is promoted. One transaction;
+   * returns how many moved.
    */
   public int reprocess(Collection<Inum> inums) {
     long now = clock.millis();
-    int moved = update(inums, "UPDATE workflow SET state = 'PENDING', attempts = 0, last_error = NULL, "
-        + "next_attempt_millis = " + now + ", updated_millis = " + now
-        + " WHERE state IN ('DONE', 'FAILED', 'AWAITING_REPROCESS') AND inum IN ");
+    int moved = store.transaction(c -> {
+      int count = update(c, inums, "UPDATE workflow SET state = 'PENDING', promoted = 1, attempts = 0, "
+          + "last_error = NULL, next_attempt_millis = " + now + ", updated_millis = " + now
+          + " WHERE state IN ('DONE', 'FAILED', 'AWAITING_REPROCESS') AND inum IN ");
+      update(c, inums, "UPDATE workflow SET promoted = 1 WHERE promoted = 0 AND inum IN ");
+      return count;
+    });
     if (moved > 0) {
       submitListeners.forEach(Runnable::run);
     }
@@ -142,12 +160,18 @@ public final class Workflow {
 
   /** Entries in the state whose next attempt time has come, the longest waiting first. */
   public List<Inum> due(WorkflowState state, int limit) {
+    return due(state, limit, false);
+  }
+
+  /** Like {@link #due(WorkflowState, int)}, only promoted entries when {@code promotedOnly}. */
+  public List<Inum> due(WorkflowState state, int limit, boolean promotedOnly) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be >= 1, got " + limit);
     }
     long now = clock.millis();
     return store.read(c -> {
       try (PreparedStatement query = c.prepareStatement("SELECT inum FROM workflow WHERE state = ? "
+          + (promotedOnly ? "AND promoted = 1 " : "")
           + "AND next_attempt_millis <= ? ORDER BY next_attempt_millis, inum LIMIT ?")) {
         query.setString(1, state.name());
         query.setLong(2, now);
@@ -186,12 +210,13 @@ public final class Workflow {
   public Optional<WorkflowEntry> entry(Inum inum) {
     return store.read(c -> {
       try (PreparedStatement query = c.prepareStatement("SELECT state, attempts, last_error, next_attempt_millis, "
-          + "updated_millis FROM workflow WHERE inum = ?")) {
+          + "updated_millis, promoted FROM workflow WHERE inum = ?")) {
         query.setLong(1, inum.value());
         try (ResultSet rs = query.executeQuery()) {
           return rs.next()
               ? Optional.of(new WorkflowEntry(inum, WorkflowState.valueOf(rs.getString(1)), rs.getInt(2),
-                  rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)), Instant.ofEpochMilli(rs.getLong(5))))
+                  rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)), Instant.ofEpochMilli(rs.getLong(5)),
+                  rs.getInt(6) == 1))
               : Optional.empty();
         }
       }
@@ -202,24 +227,24 @@ public final class Workflow {
     return entry(inum).isPresent();
   }
 
-  /** The INUMs among those given that have an entry, in any state. */
+  /** The INUMs among those given that have an entry, in any state; one statement whatever their number. */
   public Set<Inum> presentAmong(Collection<Inum> inums) {
-    Set<Inum> present = new HashSet<>();
-    for (List<Long> part : parts(inums)) {
-      store.read(c -> {
-        try (PreparedStatement query = c.prepareStatement("SELECT inum FROM workflow WHERE inum IN ("
-            + placeholders(part.size()) + ")")) {
-          bind(query, part);
-          try (ResultSet rs = query.executeQuery()) {
-            while (rs.next()) {
-              present.add(new Inum(rs.getLong(1)));
-            }
+    if (inums.isEmpty()) {
+      return Set.of();
+    }
+    String array = jsonArray(inums);
+    return store.read(c -> {
+      Set<Inum> present = new HashSet<>();
+      try (PreparedStatement query = c.prepareStatement("SELECT inum FROM workflow WHERE inum IN " + JSON_INUMS)) {
+        query.setString(1, array);
+        try (ResultSet rs = query.executeQuery()) {
+          while (rs.next()) {
+            present.add(new Inum(rs.getLong(1)));
           }
         }
-        return null;
-      });
-    }
-    return present;
+      }
+      return present;
+    });
   }
 
   /** Removes every entry (a Rebuild Full starts from an empty Workflow); returns how many there were. */
@@ -232,39 +257,27 @@ public final class Workflow {
   }
 
   private int update(Collection<Inum> inums, String sqlEndingInIn) {
-    List<List<Long>> parts = parts(inums);
-    return store.transaction(c -> {
-      int count = 0;
-      for (List<Long> part : parts) {
-        count += updatePart(c, sqlEndingInIn + "(" + placeholders(part.size()) + ")", part);
-      }
-      return count;
-    });
+    return inums.isEmpty() ? 0 : store.transaction(c -> update(c, inums, sqlEndingInIn));
   }
 
-  private static int updatePart(Connection c, String sql, List<Long> part) throws SQLException {
-    try (PreparedStatement update = c.prepareStatement(sql)) {
-      bind(update, part);
+  private static int update(Connection c, Collection<Inum> inums, String sqlEndingInIn) throws SQLException {
+    if (inums.isEmpty()) {
+      return 0;
+    }
+    try (PreparedStatement update = c.prepareStatement(sqlEndingInIn + JSON_INUMS)) {
+      update.setString(1, jsonArray(inums));
       return update.executeUpdate();
     }
   }
 
-  private static void bind(PreparedStatement statement, List<Long> values) throws SQLException {
-    for (int i = 0; i < values.size(); i++) {
-      statement.setLong(i + 1, values.get(i));
+  private static String jsonArray(Collection<Inum> inums) {
+    StringBuilder array = new StringBuilder(inums.size() * 16 + 2).append('[');
+    for (Inum inum : inums) {
+      if (array.length() > 1) {
+        array.append(',');
+      }
+      array.append(inum.value());
     }
-  }
-
-  private static List<List<Long>> parts(Collection<Inum> inums) {
-    List<Long> values = inums.stream().map(Inum::value).distinct().toList();
-    List<List<Long>> parts = new ArrayList<>();
-    for (int from = 0; from < values.size(); from += IN_LIST) {
-      parts.add(values.subList(from, Math.min(values.size(), from + IN_LIST)));
-    }
-    return parts;
-  }
-
-  private static String placeholders(int count) {
-    return String.join(", ", Collections.nCopies(count, "?"));
+    return array.append(']').toString();
   }
 }

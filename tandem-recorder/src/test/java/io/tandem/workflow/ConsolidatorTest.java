@@ -186,6 +186,33 @@ class ConsolidatorTest {
     assertThat(database.marks).containsOnlyKeys(call.inum());
   }
 
+  @Test
+  void inactiveConsolidatorConsolidatesPromotedEntriesOnly() throws IOException {
+    consolidator.setActive(false);
+    CallRecord ordinary = finishedCall(1_600);
+    CallRecord promoted = finishedCall(1_600);
+
+    workflow.submit(ordinary.inum());
+    workflow.submitAll(List.of(promoted.inum()), WorkflowState.PENDING, true);
+
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> workflow.state(promoted.inum()).orElseThrow() == WorkflowState.DONE);
+    assertThat(database.marks).containsOnlyKeys(promoted.inum());
+    assertThat(workflow.state(ordinary.inum())).contains(WorkflowState.PENDING);
+  }
+
+  @Test
+  void reprocessedEntryIsConsolidatedWhileInactive() throws IOException {
+    consolidator.setActive(false);
+    CallRecord call = finishedCall(1_600);
+    workflow.submitAll(List.of(call.inum()), WorkflowState.AWAITING_REPROCESS);
+
+    workflow.reprocess(List.of(call.inum()));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> workflow.state(call.inum()).orElseThrow() == WorkflowState.DONE);
+    assertThat(database.marks).containsEntry(call.inum(), 1);
+  }
+
   private CallRecord finishedCall(int bytes) throws IOException {
     CallRecord call = buffer.begin("session-" + System.nanoTime(), START, CallRole.MASTER, List.of(), List.of());
     writeWav(dataDir.resolve(call.mediaPath()), bytes);

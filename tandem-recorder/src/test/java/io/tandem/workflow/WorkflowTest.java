@@ -98,6 +98,27 @@ class WorkflowTest {
   }
 
   @Test
+  void entriesArePromotedOnlyWhenAskedOrReprocessed() {
+    workflow.submitAll(List.of(A), WorkflowState.PENDING, true);
+    workflow.submitAll(List.of(B, C), WorkflowState.PENDING);
+    workflow.moveTo(List.of(C), WorkflowState.DONE);
+
+    assertThat(workflow.due(WorkflowState.PENDING, 10, true)).containsExactly(A);
+    assertThat(workflow.due(WorkflowState.PENDING, 10, false)).containsExactly(A, B);
+    assertThat(workflow.reprocess(List.of(B, C))).isEqualTo(1);
+    assertThat(workflow.due(WorkflowState.PENDING, 10, true)).containsExactly(A, B, C);
+    assertThat(workflow.entry(C).orElseThrow().promoted()).isTrue();
+  }
+
+  @Test
+  void presentAmongAnswersForThousandsOfInumsAtOnce() {
+    List<Inum> many = java.util.stream.LongStream.rangeClosed(1, 20_000).mapToObj(n -> Inum.of(123456, n)).toList();
+    workflow.submitAll(many.subList(0, 15_000));
+
+    assertThat(workflow.presentAmong(many)).hasSize(15_000).contains(many.getFirst()).doesNotContain(many.getLast());
+  }
+
+  @Test
   void clearEmptiesTheWorkflow() {
     workflow.submitAll(List.of(A, B));
 

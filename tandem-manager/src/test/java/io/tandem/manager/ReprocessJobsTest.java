@@ -1,0 +1,107 @@
+package io.tandem.manager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tandem.call.Position;
+import io.tandem.call.Role;
+import io.tandem.database.PairView;
+import io.tandem.database.RecorderView;
+import io.tandem.json.Json;
+import java.net.ServerSocket;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ReprocessJobsTest {
+  private static final Instant FROM = Instant.parse("2026-11-26T00:00:00Z");
+  private static final Instant TO = Instant.parse("2026-11-27T00:00:00Z");
+
+  private final FakeRecorder recorder = newRecorder();
+  private final String closedUrl = "http://127.0.0.1:" + closedPort();
+  private final ReprocessJobs jobs = new ReprocessJobs(() -> List.of(new PairView("pair-j", 1, 900, List.of(
+      new RecorderView("100001", Position.MAIN, Role.PRIMARY, recorder.adminUrl(), "127.0.0.1:5060"),
+      new RecorderView("100002", Position.BACKUP, Role.SECONDARY, closedUrl, "127.0.0.1:5062")))));
+
+  @AfterEach
+  void stopRecorder() {
+    recorder.close();
+  }
+
+  @Test
+  void reprocessIsForwardedAndItsJobReadThroughFromTheRecorder() throws Exception {
+    String id = jobs.start("100001", FROM, TO, "ann@desk");
+
+    assertThat(Json.MAPPER.readTree(recorder.lastReprocessBody)).isEqualTo(Json.MAPPER.readTree(
+        "{\"from\":\"2026-11-26T00:00:00Z\",\"to\":\"2026-11-27T00:00:00Z\",\"actor\":\"ann@desk\"}"));
+    assertThat(jobs.job(id).orElseThrow().state()).isEqualTo("RUNNING");
+
+    recorder.jobs.put("job-1", "{\"id\":\"job-1\",\"state\":\"DONE\",\"progress\":{\"scanned\":10,\"total\":10,"
+        + "\"matched\":7,\"added\":0,\"alreadyPresent\":0},\"summary\":\"Reprocess done: scanned 10, reprocessed 7, "
+        + "in 0.1 s\",\"error\":null}");
+    ReprocessJobView done = jobs.job(id).orElseThrow();
+    assertThat(done.state()).isEqualTo("DONE");
+    assertThat(done.serial()).isEqualTo("100001");
+    assertThat(done.summary()).isEqualTo("Reprocess done: scanned 10, reprocessed 7, in 0.1 s");
+    assertThat(done.progress().get("matched").asLong()).isEqualTo(7);
+  }
+
+  @Test
+  void endedJobStaysKnownAfterItsRecorderForgetsIt() throws Exception {
+    String id = jobs.start("100001", FROM, TO, "ann@desk");
+    recorder.jobs.put("job-1", "{\"id\":\"job-1\",\"state\":\"DONE\",\"progress\":{},\"summary\":\"done\"}");
+    jobs.job(id);
+
+    recorder.jobs.clear();
+
+    assertThat(jobs.job(id).orElseThrow().summary()).isEqualTo("done");
+  }
+
+  @Test
+  void runningJobForgottenByItsRecorderIsFailed() throws Exception {
+    String id = jobs.start("100001", FROM, TO, "ann@desk");
+    recorder.jobs.clear();
+
+    ReprocessJobView lost = jobs.job(id).orElseThrow();
+
+    assertThat(lost.state()).isEqualTo("FAILED");
+    assertThat(lost.error()).contains("no longer knows job job-1", "again is safe");
+  }
+
+  @Test
+  void refusalsCarryTheirStatus() {
+    assertStatus(() -> jobs.start("999999", FROM, TO, "ann"), 404, "no recorder with serial 999999");
+    assertStatus(() -> jobs.start("100002", FROM, TO, "ann"), 502, "recorder 100002 at " + closedUrl
+        + " is unreachable");
+    recorder.reprocessStatus = 409;
+    assertStatus(() -> jobs.start("100001", FROM, TO, "ann"), 409, "a rebuild is already running: job-0");
+  }
+
+  @Test
+  void unknownManagerJobIsEmpty() throws Exception {
+    assertThat(jobs.job("nope")).isEmpty();
+  }
+
+  private static void assertStatus(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, int status,
+      String message) {
+    assertThatThrownBy(call).isInstanceOf(ReprocessRefusedException.class).hasMessageContaining(message)
+        .satisfies(e -> assertThat(((ReprocessRefusedException) e).status()).isEqualTo(status));
+  }
+
+  private static FakeRecorder newRecorder() {
+    try {
+      return new FakeRecorder(new byte[0]);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static int closedPort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

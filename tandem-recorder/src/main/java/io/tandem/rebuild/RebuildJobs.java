@@ -1,0 +1,75 @@
+package io.tandem.rebuild;
+
+import io.tandem.callbuffer.CallBuffer;
+import io.tandem.callbuffer.LocalStore;
+import io.tandem.workflow.Workflow;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A recorder's rebuild and reprocess jobs: starts each on the {@link JobRunner} (one job at a time, audited)
+ * and reports on them. The entry point of the admin API and the WorkflowShell. Thread-safe.
+ */
+public final class RebuildJobs implements AutoCloseable {
+  private final Rebuild rebuild;
+  private final Reprocess reprocess;
+  private final JobRunner runner;
+  private final Clock clock;
+  private final ZoneId zone;
+
+  /** {@code zone} is the recorder's time zone, in which a rebuild's command is written when none is given. */
+  public RebuildJobs(LocalStore store, CallBuffer buffer, Workflow workflow, AuditTrail audit, Clock clock,
+      ZoneId zone) {
+    this.rebuild = new Rebuild(store, buffer, workflow);
+    this.reprocess = new Reprocess(buffer, workflow);
+    this.runner = new JobRunner(audit, clock);
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.zone = Objects.requireNonNull(zone, "zone");
+  }
+
+  /**
+   * Starts a Rebuild; {@code command} is the text as typed (the scope's own command when null or blank),
+   * {@code actor} who asked. Throws {@link JobConflictException} while another job runs.
+   */
+  public JobView rebuild(RebuildScope scope, String command, String actor) {
+    Objects.requireNonNull(scope, "scope");
+    String text = command == null || command.isBlank() ? scope.command(zone) : command.strip();
+    Instant now = clock.instant();
+    return runner.start(JobKind.REBUILD, scope.label(), text, actor(actor),
+        progress -> rebuild.run(scope, now, progress));
+  }
+
+  /** Starts a reprocess of {@code [from, to)}. Throws {@link JobConflictException} while another job runs. */
+  public JobView reprocess(Instant from, Instant to, String actor) {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    if (!from.isBefore(to)) {
+      throw new IllegalArgumentException("the start time " + from + " must be before the end time " + to);
+    }
+    return runner.start(JobKind.REPROCESS, "Reprocess", "Reprocess " + from + " " + to, actor(actor),
+        progress -> reprocess.run(from, to, progress));
+  }
+
+  public Optional<JobView> job(String id) {
+    return runner.job(id);
+  }
+
+  /** The last jobs, newest first. */
+  public List<JobView> recent() {
+    return runner.recent();
+  }
+
+  /** Stops a running job (it fails; see {@link JobRunner#close}). */
+  @Override
+  public void close() {
+    runner.close();
+  }
+
+  private static String actor(String actor) {
+    return actor == null || actor.isBlank() ? "unknown" : actor.strip();
+  }
+}

@@ -1,0 +1,116 @@
+package io.tandem.recorder;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tandem.json.Json;
+import io.tandem.rebuild.RebuildScope;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Parses the JSON bodies of the admin API's job requests into values. Every failure is a
+ * {@link RecorderAdmin.BadRequest} whose message names the field and what was expected; unknown fields are
+ * refused. Stateless.
+ */
+final class JobRequests {
+  private static final List<String> REBUILD_FIELDS =
+      List.of("mode", "includeMasterCalls", "includeSlaveCalls", "from", "to", "command", "actor");
+  private static final List<String> REPROCESS_FIELDS = List.of("from", "to", "actor");
+
+  /** A rebuild as asked: its scope, the command as typed (or null), and who asked (or null). */
+  record Rebuild(RebuildScope scope, String command, String actor) {}
+
+  /** A reprocess of {@code [from, to)} as asked, and who asked (or null). */
+  record Reprocess(Instant from, Instant to, String actor) {}
+
+  private JobRequests() {}
+
+  static Rebuild rebuild(String body) {
+    JsonNode json = object(body, REBUILD_FIELDS);
+    boolean full = switch (text(json, "mode", true).toUpperCase(java.util.Locale.ROOT)) {
+      case "FULL" -> true;
+      case "FIX" -> false;
+      default -> throw new RecorderAdmin.BadRequest("'mode' must be \"FIX\" or \"FULL\", got " + json.get("mode"));
+    };
+    Instant from = instant(json, "from", false);
+    Instant to = instant(json, "to", false);
+    checkOrder(from, to);
+    RebuildScope scope = new RebuildScope(full, flag(json, "includeMasterCalls"), flag(json, "includeSlaveCalls"),
+        from, to);
+    return new Rebuild(scope, text(json, "command", false), text(json, "actor", false));
+  }
+
+  static Reprocess reprocess(String body) {
+    JsonNode json = object(body, REPROCESS_FIELDS);
+    Instant from = instant(json, "from", true);
+    Instant to = instant(json, "to", true);
+    checkOrder(from, to);
+    return new Reprocess(from, to, text(json, "actor", false));
+  }
+
+  private static JsonNode object(String body, List<String> fields) {
+    JsonNode json;
+    try {
+      json = body == null || body.isBlank() ? null : Json.MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new RecorderAdmin.BadRequest("the body must be a JSON object with the fields " + fields
+          + ": " + e.getOriginalMessage());
+    }
+    if (json == null || !json.isObject()) {
+      throw new RecorderAdmin.BadRequest("the body must be a JSON object with the fields " + fields);
+    }
+    for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!fields.contains(name)) {
+        throw new RecorderAdmin.BadRequest("unknown field '" + name + "'; expected only " + fields);
+      }
+    }
+    return json;
+  }
+
+  private static boolean flag(JsonNode json, String field) {
+    JsonNode value = json.get(field);
+    if (value == null || value.isNull()) {
+      return true;
+    }
+    if (!value.isBoolean()) {
+      throw new RecorderAdmin.BadRequest("'" + field + "' must be true or false, got " + value);
+    }
+    return value.booleanValue();
+  }
+
+  private static String text(JsonNode json, String field, boolean required) {
+    JsonNode value = json.get(field);
+    if (value == null || value.isNull()) {
+      if (required) {
+        throw new RecorderAdmin.BadRequest("'" + field + "' is required");
+      }
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw new RecorderAdmin.BadRequest("'" + field + "' must be a string, got " + value);
+    }
+    return value.textValue();
+  }
+
+  private static Instant instant(JsonNode json, String field, boolean required) {
+    String value = text(json, field, required);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new RecorderAdmin.BadRequest("'" + field + "' must be an ISO-8601 UTC time such as 2026-11-26T14:30:00Z"
+          + (required ? "" : " or null") + ", got '" + value + "'");
+    }
+  }
+
+  private static void checkOrder(Instant from, Instant to) {
+    if (from != null && to != null && !from.isBefore(to)) {
+      throw new RecorderAdmin.BadRequest("'from' (" + from + ") must be before 'to' (" + to + ")");
+    }
+  }
+}

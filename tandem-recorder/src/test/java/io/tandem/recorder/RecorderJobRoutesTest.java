@@ -1,0 +1,98 @@
+package io.tandem.recorder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tandem.call.CallRole;
+import io.tandem.call.CallState;
+import io.tandem.call.MediaStats;
+import io.tandem.call.Position;
+import io.tandem.json.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The admin API's job routes on a real recorder whose call database is out of reach. */
+class RecorderJobRoutesTest {
+  private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+  private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+  @TempDir
+  Path dataDir;
+  private Recorder recorder;
+
+  @BeforeEach
+  void startRecorder() throws Exception {
+    recorder = new Recorder(new RecorderConfig(654321, null, "pair-r", Position.BACKUP, dataDir, ZoneId.of("UTC"),
+        "127.0.0.1", 0, "127.0.0.1", 0, 40_000, 40_100, 1, Duration.ofMillis(50), Duration.ofSeconds(60),
+        Duration.ofDays(30), Long.MAX_VALUE, "jdbc:postgresql://127.0.0.1:1/tandem", "tandem", ""),
+        Clock.systemUTC()).start();
+  }
+
+  @AfterEach
+  void stopRecorder() {
+    recorder.stop();
+  }
+
+  @Test
+  void rebuildFixRunsAsAJobThatEndsWithItsSummary() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      var call = recorder.buffer().begin("conversation-" + i, T0.plusSeconds(i), CallRole.SLAVE, List.of(), List.of());
+      recorder.buffer().finish(call.inum(), T0.plusSeconds(i + 1), CallState.COMPLETE, MediaStats.NONE);
+    }
+
+    HttpResponse<String> started = post("/api/rebuild", "{\"mode\":\"FIX\",\"command\":\"Rebuild Fix true true\","
+        + "\"actor\":\"ann@desk\"}");
+
+    assertThat(started.statusCode()).isEqualTo(202);
+    String id = Json.MAPPER.readTree(started.body()).get("id").asText();
+    await().atMost(Duration.ofSeconds(10)).until(() -> "DONE".equals(get("/api/jobs/" + id).get("state").asText()));
+    JsonNode job = get("/api/jobs/" + id);
+    assertThat(job.get("kind").asText()).isEqualTo("REBUILD");
+    assertThat(job.get("command").asText()).isEqualTo("Rebuild Fix true true");
+    assertThat(job.get("summary").asText()).startsWith("Rebuild Fix done: scanned 3, matched 3, added 3, "
+        + "already present 0, in ");
+    assertThat(job.get("progress").get("total").asLong()).isEqualTo(3);
+    // Promoted, so even this secondary consolidates them (and fails them: the test wrote no media).
+    assertThat(recorder.workflow().counts().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(3);
+    assertThat(get("/api/jobs").get(0).get("id").asText()).isEqualTo(id);
+  }
+
+  @Test
+  void badRequestsAndUnknownJobsAreAnsweredWithJsonErrors() throws Exception {
+    HttpResponse<String> bad = post("/api/reprocess", "{\"from\":\"2026-11-26T00:00:00Z\"}");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(Json.MAPPER.readTree(bad.body()).get("error").asText()).isEqualTo("'to' is required");
+
+    HttpResponse<String> unknown = CLIENT.send(HttpRequest.newBuilder(uri("/api/jobs/nope")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(Json.MAPPER.readTree(unknown.body()).get("error").asText()).startsWith("no job nope");
+  }
+
+  private HttpResponse<String> post(String path, String body) throws Exception {
+    return CLIENT.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private JsonNode get(String path) throws Exception {
+    return Json.MAPPER.readTree(CLIENT.send(HttpRequest.newBuilder(uri(path)).build(),
+        HttpResponse.BodyHandlers.ofString()).body());
+  }
+
+  private URI uri(String path) {
+    return URI.create(recorder.adminUrl() + path);
+  }
+}
