@@ -94,7 +94,7 @@ final class ArchivingStep {
         return;
       }
     }
-    workflow.moveTo(List.of(call.inum()), WorkflowState.DONE);
+    workflow.advance(List.of(call.inum()), WorkflowState.ARCHIVING, WorkflowState.DONE);
   }
 
   private void fail(Inum inum, String reason) {

@@ -140,7 +140,7 @@ final class MarkingStep {
 
   private void marked(List<CallRecord> calls) {
     List<Inum> inums = inums(calls);
-    workflow.moveTo(inums, WorkflowState.ARCHIVING);
+    workflow.advance(inums, WorkflowState.PENDING, WorkflowState.ARCHIVING);
     counters.addMarked(inums.size());
     try {
       listener.onMarked(inums);

@@ -120,6 +120,18 @@ public final class Workflow {
         + "next_attempt_millis = " + now + ", updated_millis = " + now + " WHERE inum IN ");
   }
 
+  /**
+   * Moves the entries that are still in state {@code from} to state {@code to}; an entry that something
+   * else moved meanwhile (a Rebuild Full that cleared and re-added it) is left as it is now. Returns how
+   * many moved.
+   */
+  public int advance(Collection<Inum> inums, WorkflowState from, WorkflowState to) {
+    long now = clock.millis();
+    return update(inums, "UPDATE workflow SET state = '" + to.name() + "', attempts = 0, last_error = NULL, "
+        + "next_attempt_millis = " + now + ", updated_millis = " + now + " WHERE state = '" + from.name()
+        + "' AND inum IN ");
+  }
+
   /** Marks an entry FAILED with the reason; it stays so until reprocessed. */
   public void fail(Inum inum, String reason) {
     long now = clock.millis();

@@ -87,6 +87,16 @@ class WorkflowTest {
   }
 
   @Test
+  void aMarkingThatFinishesAfterARebuildFullLeavesTheEntryAwaitingReprocess() {
+    workflow.submitAll(List.of(A));
+    workflow.clear();
+    workflow.submitAll(List.of(A), WorkflowState.AWAITING_REPROCESS);
+
+    assertThat(workflow.advance(List.of(A), WorkflowState.PENDING, WorkflowState.ARCHIVING)).isZero();
+    assertThat(workflow.state(A)).contains(WorkflowState.AWAITING_REPROCESS);
+  }
+
+  @Test
   void reprocessLeavesEntriesInProgressAlone() {
     workflow.submitAll(List.of(A, B));
     workflow.moveTo(List.of(A), WorkflowState.ARCHIVING);
