@@ -4,7 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tandem.json.Json;
 import io.tandem.rebuild.RebuildScope;
+import io.tandem.shell.RebuildCommand;
+import io.tandem.shell.RebuildMode;
+import io.tandem.shell.ShellCommand;
+import io.tandem.shell.ShellParser;
+import io.tandem.shell.ShellSyntaxException;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.List;
@@ -15,11 +21,10 @@ import java.util.List;
  * refused. Stateless.
  */
 final class JobRequests {
-  private static final List<String> REBUILD_FIELDS =
-      List.of("mode", "includeMasterCalls", "includeSlaveCalls", "from", "to", "command", "actor");
+  private static final List<String> REBUILD_FIELDS = List.of("command", "actor");
   private static final List<String> REPROCESS_FIELDS = List.of("from", "to", "actor");
 
-  /** A rebuild as asked: its scope, the command as typed (or null), and who asked (or null). */
+  /** A rebuild as asked: its scope, the canonical command text, and who asked (or null). */
   record Rebuild(RebuildScope scope, String command, String actor) {}
 
   /** A reprocess of {@code [from, to)} as asked, and who asked (or null). */
@@ -27,19 +32,27 @@ final class JobRequests {
 
   private JobRequests() {}
 
-  static Rebuild rebuild(String body) {
+  /**
+   * A rebuild as the WorkflowShell types it, {@code {"command": "Rebuild Fix true true", "actor": "..."}},
+   * parsed by the shell's own grammar; times in the command are in the recorder's {@code zone}.
+   */
+  static Rebuild rebuild(String body, ZoneId zone) {
     JsonNode json = object(body, REBUILD_FIELDS);
-    boolean full = switch (text(json, "mode", true).toUpperCase(java.util.Locale.ROOT)) {
-      case "FULL" -> true;
-      case "FIX" -> false;
-      default -> throw new RecorderAdmin.BadRequest("'mode' must be \"FIX\" or \"FULL\", got " + json.get("mode"));
-    };
-    Instant from = instant(json, "from", false);
-    Instant to = instant(json, "to", false);
-    checkOrder(from, to);
-    RebuildScope scope = new RebuildScope(full, flag(json, "includeMasterCalls"), flag(json, "includeSlaveCalls"),
-        from, to);
-    return new Rebuild(scope, text(json, "command", false), text(json, "actor", false));
+    String text = text(json, "command", true);
+    ShellCommand parsed;
+    try {
+      parsed = ShellParser.parse(text);
+    } catch (ShellSyntaxException e) {
+      throw new RecorderAdmin.BadRequest(e.getMessage());
+    }
+    if (!(parsed instanceof ShellCommand.Rebuild rebuild)) {
+      throw new RecorderAdmin.BadRequest("'command' must be a Rebuild command such as 'Rebuild Fix true true', got '"
+          + text + "'");
+    }
+    RebuildCommand command = rebuild.command();
+    RebuildScope scope = new RebuildScope(command.mode() == RebuildMode.FULL, command.includeMasterCalls(),
+        command.includeSlaveCalls(), command.startInstant(zone).orElse(null), command.endInstant(zone).orElse(null));
+    return new Rebuild(scope, command.toString(), text(json, "actor", false));
   }
 
   static Reprocess reprocess(String body) {
@@ -68,17 +81,6 @@ final class JobRequests {
       }
     }
     return json;
-  }
-
-  private static boolean flag(JsonNode json, String field) {
-    JsonNode value = json.get(field);
-    if (value == null || value.isNull()) {
-      return true;
-    }
-    if (!value.isBoolean()) {
-      throw new RecorderAdmin.BadRequest("'" + field + "' must be true or false, got " + value);
-    }
-    return value.booleanValue();
   }
 
   private static String text(JsonNode json, String field, boolean required) {

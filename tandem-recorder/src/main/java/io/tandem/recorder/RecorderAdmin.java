@@ -127,7 +127,7 @@ final class RecorderAdmin {
   }
 
   private void rebuild(Context ctx) {
-    JobRequests.Rebuild request = JobRequests.rebuild(ctx.body());
+    JobRequests.Rebuild request = JobRequests.rebuild(ctx.body(), recorder.config().timeZone());
     ctx.status(202).json(recorder.rebuilds().rebuild(request.scope(), request.command(), actor(ctx, request.actor())));
   }
 

@@ -10,36 +10,34 @@ import org.junit.jupiter.api.Test;
 
 class JobRequestsTest {
   @Test
-  void rebuildBodyBecomesAScope() {
+  void aRebuildCommandIsReadInTheRecordersTimeZone() {
     JobRequests.Rebuild request = JobRequests.rebuild("""
-        {"mode":"FIX","includeMasterCalls":false,"includeSlaveCalls":true,"from":"2026-11-26T14:30:00Z",
-         "to":null,"command":"rebuild fix false true 20261126143000","actor":"ann@desk"}""");
+        {"command":"rebuild fix false true 20261126143000","actor":"ann@desk"}""", ZoneId.of("Europe/Paris"));
 
     assertThat(request.scope()).isEqualTo(new RebuildScope(false, false, true,
-        Instant.parse("2026-11-26T14:30:00Z"), null));
-    assertThat(request.command()).isEqualTo("rebuild fix false true 20261126143000");
+        Instant.parse("2026-11-26T13:30:00Z"), null));
+    assertThat(request.command()).isEqualTo("Rebuild Fix false true 20261126143000");
     assertThat(request.actor()).isEqualTo("ann@desk");
   }
 
   @Test
-  void rebuildFlagsDefaultToTrueAndModeIsCaseInsensitive() {
-    JobRequests.Rebuild request = JobRequests.rebuild("{\"mode\":\"full\"}");
+  void aRebuildWithoutArgumentsTakesEveryCallOfEitherRole() {
+    JobRequests.Rebuild request = JobRequests.rebuild("{\"command\":\"REBUILD FULL\"}", ZoneId.of("UTC"));
 
     assertThat(request.scope()).isEqualTo(new RebuildScope(true, true, true, null, null));
-    assertThat(request.scope().command(ZoneId.of("UTC"))).isEqualTo("Rebuild Full true true");
+    assertThat(request.command()).isEqualTo("Rebuild Full true true");
   }
 
   @Test
-  void malformedRebuildBodiesNameTheField() {
-    assertBad("{\"mode\":\"FIXED\"}", "'mode' must be \"FIX\" or \"FULL\", got \"FIXED\"");
-    assertBad("{}", "'mode' is required");
-    assertBad("{\"mode\":\"FIX\",\"includeSlaveCalls\":\"yes\"}", "'includeSlaveCalls' must be true or false");
-    assertBad("{\"mode\":\"FIX\",\"from\":\"yesterday\"}", "'from' must be an ISO-8601 UTC time");
-    assertBad("{\"mode\":\"FIX\",\"force\":true}", "unknown field 'force'");
+  void malformedRebuildBodiesSayWhatWasExpected() {
+    assertBad("{\"command\":\"Rebuild Fixed\"}", "expected Full or Fix after Rebuild");
+    assertBad("{}", "'command' is required");
+    assertBad("{\"command\":\"status\"}", "'command' must be a Rebuild command");
+    assertBad("{\"command\":\"Rebuild Fix true yes\"}", "IncSlaveCalls");
+    assertBad("{\"command\":\"Rebuild Fix\",\"force\":true}", "unknown field 'force'");
     assertBad("[1]", "the body must be a JSON object");
-    assertBad("{\"mode\":", "the body must be a JSON object");
-    assertBad("{\"mode\":\"FIX\",\"from\":\"2026-11-27T00:00:00Z\",\"to\":\"2026-11-26T00:00:00Z\"}",
-        "'from' (2026-11-27T00:00:00Z) must be before 'to' (2026-11-26T00:00:00Z)");
+    assertBad("{\"command\":", "the body must be a JSON object");
+    assertBad("{\"command\":\"Rebuild Fix true true 20261127000000 20261126000000\"}", "EndTime");
   }
 
   @Test
@@ -56,7 +54,7 @@ class JobRequestsTest {
   }
 
   private static void assertBad(String body, String message) {
-    assertThatThrownBy(() -> JobRequests.rebuild(body)).isInstanceOf(RecorderAdmin.BadRequest.class)
+    assertThatThrownBy(() -> JobRequests.rebuild(body, ZoneId.of("UTC"))).isInstanceOf(RecorderAdmin.BadRequest.class)
         .hasMessageContaining(message);
   }
 }

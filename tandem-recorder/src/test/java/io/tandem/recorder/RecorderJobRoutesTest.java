@@ -53,7 +53,7 @@ class RecorderJobRoutesTest {
       recorder.buffer().finish(call.inum(), T0.plusSeconds(i + 1), CallState.COMPLETE, MediaStats.NONE);
     }
 
-    HttpResponse<String> started = post("/api/rebuild", "{\"mode\":\"FIX\",\"command\":\"Rebuild Fix true true\","
+    HttpResponse<String> started = post("/api/rebuild", "{\"command\":\"Rebuild Fix true true\","
         + "\"actor\":\"ann@desk\"}");
 
     assertThat(started.statusCode()).isEqualTo(202);
