@@ -26,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * rebuild, a reprocess or a promotion put it there: it is consolidated even while the recorder is secondary.
  */
 public final class Workflow {
+  private static final String IN_CONSOLIDATION = "state IN ('PENDING', 'ARCHIVING')";
   /** Selects the INUMs of a JSON array bound as the one parameter, so a whole chunk takes one statement. */
   private static final String JSON_INUMS = "(SELECT value FROM json_each(?))";
 
@@ -132,12 +133,16 @@ public final class Workflow {
         + "' AND inum IN ");
   }
 
-  /** Marks an entry FAILED with the reason; it stays so until reprocessed. */
+  /**
+   * Marks an entry FAILED with the reason; it stays so until reprocessed. Like the other steps of
+   * consolidation it touches only an entry still being consolidated (PENDING or ARCHIVING): one that a
+   * Rebuild Full re-added meanwhile is left awaiting its reprocess.
+   */
   public void fail(Inum inum, String reason) {
     long now = clock.millis();
     store.transaction(c -> {
       try (PreparedStatement update = c.prepareStatement("UPDATE workflow SET state = 'FAILED', "
-          + "attempts = attempts + 1, last_error = ?, updated_millis = ? WHERE inum = ?")) {
+          + "attempts = attempts + 1, last_error = ?, updated_millis = ? WHERE inum = ? AND " + IN_CONSOLIDATION)) {
         update.setString(1, reason);
         update.setLong(2, now);
         update.setLong(3, inum.value());
@@ -151,7 +156,7 @@ public final class Workflow {
     return store.transaction(c -> {
       int count = 0;
       try (PreparedStatement update = c.prepareStatement("UPDATE workflow SET attempts = attempts + 1, "
-          + "last_error = ?, next_attempt_millis = ?, updated_millis = ? WHERE inum = ?")) {
+          + "last_error = ?, next_attempt_millis = ?, updated_millis = ? WHERE inum = ? AND " + IN_CONSOLIDATION)) {
         for (Inum inum : inums) {
           update.setString(1, error);
           update.setLong(2, nextAttempt.toEpochMilli());
@@ -167,7 +172,7 @@ public final class Workflow {
   /** Makes entries due again only at the given time, without counting an attempt. */
   public int postpone(Collection<Inum> inums, Instant nextAttempt) {
     return update(inums, "UPDATE workflow SET next_attempt_millis = " + nextAttempt.toEpochMilli()
-        + " WHERE inum IN ");
+        + " WHERE " + IN_CONSOLIDATION + " AND inum IN ");
   }
 
   /** Entries in the state whose next attempt time has come, the longest waiting first. */

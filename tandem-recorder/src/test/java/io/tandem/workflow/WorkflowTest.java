@@ -93,7 +93,11 @@ class WorkflowTest {
     workflow.submitAll(List.of(A), WorkflowState.AWAITING_REPROCESS);
 
     assertThat(workflow.advance(List.of(A), WorkflowState.PENDING, WorkflowState.ARCHIVING)).isZero();
-    assertThat(workflow.state(A)).contains(WorkflowState.AWAITING_REPROCESS);
+    workflow.fail(A, "media missing");
+    assertThat(workflow.recordRetry(List.of(A), "database down", Instant.EPOCH)).isZero();
+    assertThat(workflow.postpone(List.of(A), Instant.EPOCH)).isZero();
+    assertThat(workflow.entry(A).orElseThrow().state()).isEqualTo(WorkflowState.AWAITING_REPROCESS);
+    assertThat(workflow.entry(A).orElseThrow().lastError()).isNull();
   }
 
   @Test
