@@ -1,6 +1,7 @@
 package io.tandem.stack;
 
 import io.tandem.call.Position;
+import io.tandem.config.DirectoryLock;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.DatabaseConfig;
 import io.tandem.database.EmbeddedDatabase;
@@ -12,10 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +30,7 @@ public final class Stack implements AutoCloseable {
 
   private final StackLayout layout;
   private final List<ChildRecorder> recorders = new ArrayList<>();
-  private FileChannel lockChannel;
-  private FileLock lock;
+  private DirectoryLock lock;
   private EmbeddedDatabase postgres;
   private CallDatabase database;
   private RecorderManager manager;
@@ -43,13 +40,7 @@ public final class Stack implements AutoCloseable {
   }
 
   public Stack start() throws Exception {
-    Files.createDirectories(layout.dataDir());
-    lockChannel = FileChannel.open(layout.dataDir().resolve("stack.lock"), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
-    lock = lockChannel.tryLock();
-    if (lock == null) {
-      throw new IllegalStateException("data directory " + layout.dataDir() + " is in use by another 'tandem up'");
-    }
+    lock = DirectoryLock.claim(layout.dataDir(), "stack.lock", "'tandem up'");
     postgres = EmbeddedDatabase.start(layout.postgresDir(), layout.postgresPort());
     database = CallDatabase.connect(new DatabaseConfig(postgres.jdbcUrl(), "postgres", "", 8));
     database.migrate();
@@ -131,8 +122,7 @@ public final class Stack implements AutoCloseable {
     }
     try {
       if (lock != null) {
-        lock.release();
-        lockChannel.close();
+        lock.close();
       }
     } catch (IOException e) {
       log.debug("releasing the stack lock failed", e);

@@ -14,6 +14,7 @@ import io.tandem.capture.rtp.MediaCapture;
 import io.tandem.capture.rtp.RtpPortPool;
 import io.tandem.capture.sip.SipServer;
 import io.tandem.capture.siprec.RecordingSessions;
+import io.tandem.config.DirectoryLock;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.DatabaseConfig;
 import io.tandem.database.DatabaseErrors;
@@ -28,11 +29,8 @@ import io.tandem.workflow.ConsolidationListener;
 import io.tandem.workflow.Consolidator;
 import io.tandem.workflow.Workflow;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,8 +54,7 @@ public final class Recorder implements AutoCloseable {
   private final Clock clock;
   private final ScheduledExecutorService chores = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("recorder-chores").daemon().factory());
-  private FileChannel lockChannel;
-  private FileLock lock;
+  private DirectoryLock lock;
   private LocalStore store;
   private CallBuffer buffer;
   private Workflow workflow;
@@ -81,7 +78,7 @@ public final class Recorder implements AutoCloseable {
   public synchronized Recorder start() throws IOException {
     Path dataDir = config.dataDir();
     Files.createDirectories(dataDir);
-    lockDataDir(dataDir);
+    lock = DirectoryLock.claim(dataDir, "recorder.lock", "recorder");
     store = LocalStore.open(dataDir.resolve("buffer.db"));
     buffer = new CallBuffer(store, new InumAllocator(store, config.serial(), config.contingencySerial()), clock);
     workflow = new Workflow(store, clock);
@@ -208,16 +205,6 @@ public final class Recorder implements AutoCloseable {
     }
   }
 
-  private void lockDataDir(Path dataDir) throws IOException {
-    lockChannel = FileChannel.open(dataDir.resolve("recorder.lock"), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
-    lock = lockChannel.tryLock();
-    if (lock == null) {
-      lockChannel.close();
-      throw new IllegalStateException("data directory " + dataDir + " is in use by another recorder");
-    }
-  }
-
   public String adminUrl() {
     return "http://" + config.adminHost() + ":" + admin.port();
   }
@@ -307,8 +294,7 @@ public final class Recorder implements AutoCloseable {
     }
     try {
       if (lock != null) {
-        lock.release();
-        lockChannel.close();
+        lock.close();
       }
     } catch (IOException e) {
       log.debug("releasing the data directory lock failed", e);

@@ -62,7 +62,12 @@ final class RecorderMetrics {
   void callEnded(CallRecord call, boolean submitted) {
     callsEnded.increment();
     if (submitted) {
-      endedAt.put(call.inum(), Instant.now());
+      Instant now = Instant.now();
+      if (endedAt.size() > 10_000) {
+        // Calls that will never be marked here (failed, or fenced) must not be timed forever.
+        endedAt.values().removeIf(ended -> ended.isBefore(now.minus(Duration.ofHours(1))));
+      }
+      endedAt.put(call.inum(), now);
     }
   }
 
