@@ -73,7 +73,7 @@ public final class MarkingBench {
     }
   }
 
-  private static double rawCopy(String url, int rows, int round) throws Exception {
+  static double rawCopy(String url, int rows, int round) throws Exception {
     try (Connection connection = DriverManager.getConnection(url, "postgres", "")) {
       try (Statement statement = connection.createStatement()) {
         statement.execute("CREATE TABLE IF NOT EXISTS copy_baseline (LIKE copies INCLUDING DEFAULTS INCLUDING INDEXES)");
