@@ -10,6 +10,7 @@ import io.tandem.callbuffer.CallBuffer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * entry cut off by a crash is simply archived again. Runs on the consolidation thread only.
  */
 final class ArchivingStep {
-  static final int BATCH = 100;
+  static final int BATCH = 1000;
   /**
    * Archiving yields to marking after this long, so that a call ending while a batch of copies is being
    * made and synced is marked within the end-to-marked goal (100 ms at p99), not after the whole batch.
@@ -69,18 +70,26 @@ final class ArchivingStep {
     Map<Inum, CallRecord> calls = buffer.find(due).stream()
         .collect(Collectors.toMap(CallRecord::inum, Function.identity()));
     long sliceEnd = System.nanoTime() + SLICE_NANOS;
-    for (int i = 0; i < due.size() && (i == 0 || System.nanoTime() < sliceEnd); i++) {
-      CallRecord call = calls.get(due.get(i));
-      if (call == null) {
-        fail(due.get(i), "call is not in the call buffer");
-      } else {
-        archiveCall(call, inForce, due.subList(i, due.size()));
+    List<Inum> archived = new ArrayList<>();
+    try {
+      for (int i = 0; i < due.size() && (i == 0 || System.nanoTime() < sliceEnd); i++) {
+        CallRecord call = calls.get(due.get(i));
+        if (call == null) {
+          fail(due.get(i), "call is not in the call buffer");
+        } else if (archiveCall(call, inForce, due.subList(i, due.size()))) {
+          archived.add(call.inum());
+        }
       }
+    } finally {
+      // One commit for the whole slice; its copies are made and recorded already, so a crash before it
+      // only archives them again, idempotently.
+      workflow.advance(archived, WorkflowState.ARCHIVING, WorkflowState.DONE);
     }
     return true;
   }
 
-  private void archiveCall(CallRecord call, List<ArchiveRule> inForce, List<Inum> unfinished) throws RetryLater {
+  /** Makes the call's copies; false when it failed instead. */
+  private boolean archiveCall(CallRecord call, List<ArchiveRule> inForce, List<Inum> unfinished) throws RetryLater {
     for (ArchiveRule rule : inForce) {
       if (!rule.matches(call)) {
         continue;
@@ -91,16 +100,16 @@ final class ArchivingStep {
         counters.addArchived();
       } catch (IOException e) {
         fail(call.inum(), "archive rule '" + rule.name() + "' could not copy the media: " + e.getMessage());
-        return;
+        return false;
       } catch (SQLException e) {
         if (retryable.test(e)) {
           throw new RetryLater(unfinished, e);
         }
         fail(call.inum(), "archive rule '" + rule.name() + "' could not record the copy: " + e.getMessage());
-        return;
+        return false;
       }
     }
-    workflow.advance(List.of(call.inum()), WorkflowState.ARCHIVING, WorkflowState.DONE);
+    return true;
   }
 
   private void fail(Inum inum, String reason) {

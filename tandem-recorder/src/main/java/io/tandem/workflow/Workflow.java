@@ -26,7 +26,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * rebuild, a reprocess or a promotion put it there: it is consolidated even while the recorder is secondary.
  */
 public final class Workflow {
-  private static final String IN_CONSOLIDATION = "state IN ('PENDING', 'ARCHIVING')";
+  // The unary + keeps SQLite on the primary key for updates by INUM: without statistics its planner would
+  // otherwise walk the state index through every entry in that state.
+  private static final String IN_CONSOLIDATION = "+state IN ('PENDING', 'ARCHIVING')";
   /** Selects the INUMs of a JSON array bound as the one parameter, so a whole chunk takes one statement. */
   private static final String JSON_INUMS = "(SELECT value FROM json_each(?))";
 
@@ -104,8 +106,8 @@ public final class Workflow {
     int moved = store.transaction(c -> {
       int count = update(c, inums, "UPDATE workflow SET state = 'PENDING', promoted = 1, attempts = 0, "
           + "last_error = NULL, next_attempt_millis = " + now + ", updated_millis = " + now
-          + " WHERE state IN ('DONE', 'FAILED', 'AWAITING_REPROCESS') AND inum IN ");
-      update(c, inums, "UPDATE workflow SET promoted = 1 WHERE promoted = 0 AND inum IN ");
+          + " WHERE +state IN ('DONE', 'FAILED', 'AWAITING_REPROCESS') AND inum IN ");
+      update(c, inums, "UPDATE workflow SET promoted = 1 WHERE +promoted = 0 AND inum IN ");
       return count;
     });
     if (moved > 0) {
@@ -129,7 +131,7 @@ public final class Workflow {
   public int advance(Collection<Inum> inums, WorkflowState from, WorkflowState to) {
     long now = clock.millis();
     return update(inums, "UPDATE workflow SET state = '" + to.name() + "', attempts = 0, last_error = NULL, "
-        + "next_attempt_millis = " + now + ", updated_millis = " + now + " WHERE state = '" + from.name()
+        + "next_attempt_millis = " + now + ", updated_millis = " + now + " WHERE +state = '" + from.name()
         + "' AND inum IN ");
   }
 
