@@ -26,11 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ArchivingStep {
   static final int BATCH = 1000;
-  /**
-   * Archiving yields to marking after this long, so that a call ending while a batch of copies is being
-   * made and synced is marked within the end-to-marked goal (100 ms at p99), not after the whole batch.
-   */
-  private static final long SLICE_NANOS = 40_000_000;
+  /** A run commits its DONE entries at least this often, so that progress is seen and kept while copying. */
+  private static final long SLICE_NANOS = 250_000_000;
   private static final Logger LOG = LoggerFactory.getLogger(ArchivingStep.class);
 
   private final Workflow workflow;

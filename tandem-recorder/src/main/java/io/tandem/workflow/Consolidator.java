@@ -9,17 +9,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drains a recorder's Workflow on one background thread: marks due PENDING calls into the call database,
- * then archives marked ones by the archive rules. While active (the recorder is primary) it consolidates
+ * Drains a recorder's Workflow on two background threads: one marks due PENDING calls into the call
+ * database, the other archives marked ones by the archive rules, so that archive copies never delay marking. While active (the recorder is primary) it consolidates
  * every entry; while inactive (secondary) only promoted ones, which a rebuild, reprocess or promotion added.
  * Retryable errors back the step off (100 ms doubling to 30 s) and leave entries where they were; fatal
  * errors fail only the entries concerned; the thread logs every error and carries on. Every state change
@@ -32,29 +29,29 @@ public final class Consolidator {
   private static final Logger LOG = LoggerFactory.getLogger(Consolidator.class);
 
   private final MarkingStep marking;
-  private final ArchivingStep archiving;
   private final Workflow workflow;
-  private final Clock clock;
   private final ConsolidationCounters counters = new ConsolidationCounters();
-  private final Backoff markingBackoff = new Backoff();
-  private final Backoff archivingBackoff = new Backoff();
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition signal = lock.newCondition();
-  private boolean wakeRequested;
+  private final StepThread markingThread;
+  private final StepThread archivingThread;
   private volatile boolean active;
-  private volatile boolean running;
-  private Thread thread;
+  private boolean started;
 
   private Consolidator(Builder b) {
     this.workflow = Objects.requireNonNull(b.workflow, "workflow");
-    this.clock = Objects.requireNonNull(b.clock, "clock");
+    Clock clock = Objects.requireNonNull(b.clock, "clock");
     Path dataDir = Objects.requireNonNull(b.dataDir, "dataDir");
     CallBuffer buffer = Objects.requireNonNull(b.callBuffer, "callBuffer");
     Predicate<Throwable> retryable = Objects.requireNonNull(b.retryable, "retryable");
     this.marking = new MarkingStep(workflow, buffer, new MediaCheck(dataDir), Objects.requireNonNull(b.marker,
         "marker"), Objects.requireNonNull(b.fences, "fences"), retryable, b.listener, counters, clock);
     RuleCache rules = new RuleCache(Objects.requireNonNull(b.ledger, "ledger"), b.ruleCacheTtl, clock);
-    this.archiving = new ArchivingStep(workflow, buffer, dataDir, b.archive, b.ledger, rules, retryable, counters);
+    ArchivingStep archiving = new ArchivingStep(workflow, buffer, dataDir, b.archive, b.ledger, rules, retryable,
+        counters);
+    this.archivingThread = new StepThread("consolidator-archiving", archiving::run, () -> !active,
+        this::recordRetry, () -> { }, counters, clock);
+    // Every marked batch is archiving's work: wake it rather than let it find out at its next idle look.
+    this.markingThread = new StepThread("consolidator-marking", marking::run, () -> !active, this::recordRetry,
+        archivingThread::wakeUp, counters, clock);
     workflow.onSubmitted(this::wakeUp);
   }
 
@@ -62,24 +59,24 @@ public final class Consolidator {
     return new Builder();
   }
 
-  /** Starts the consolidation thread, inactive until {@link #setActive} says otherwise. */
+  /** Starts the consolidation threads, inactive until {@link #setActive} says otherwise. */
   public synchronized void start() {
-    if (thread != null) {
+    if (started) {
       throw new IllegalStateException("the consolidator is already started");
     }
-    running = true;
-    thread = Thread.ofPlatform().name("consolidator").daemon(true).start(this::runLoop);
+    started = true;
+    markingThread.start();
+    archivingThread.start();
   }
 
-  /** Stops the thread after the step in progress and waits for it to end. */
+  /** Stops the threads after the steps in progress and waits for them to end. */
   public synchronized void stop() throws InterruptedException {
-    if (thread == null) {
+    if (!started) {
       return;
     }
-    running = false;
-    wakeUp();
-    thread.join();
-    thread = null;
+    markingThread.stop();
+    archivingThread.stop();
+    started = false;
   }
 
   /**
@@ -98,52 +95,14 @@ public final class Consolidator {
     return active;
   }
 
-  /** Asks the thread to look at the Workflow now; cheap, and safe to call from any thread. */
+  /** Asks both steps to look at the Workflow now; cheap, and safe to call from any thread. */
   public void wakeUp() {
-    lock.lock();
-    try {
-      wakeRequested = true;
-      signal.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    markingThread.wakeUp();
+    archivingThread.wakeUp();
   }
 
   public ConsolidationCounters counters() {
     return counters;
-  }
-
-  private void runLoop() {
-    while (running) {
-      boolean promotedOnly = !active;
-      boolean worked = runStep("marking", () -> marking.run(promotedOnly), markingBackoff);
-      worked |= runStep("archiving", () -> archiving.run(promotedOnly), archivingBackoff);
-      if (!worked) {
-        awaitWork();
-      }
-    }
-  }
-
-  private boolean runStep(String name, Step step, Backoff backoff) {
-    long now = clock.millis();
-    if (!backoff.ready(now)) {
-      return false;
-    }
-    try {
-      boolean worked = step.run();
-      backoff.succeeded();
-      return worked;
-    } catch (RetryLater e) {
-      long delay = backoff.failed(now);
-      counters.addRetry();
-      LOG.warn("{} will retry {} entries in {} ms: {}", name, e.inums().size(), delay, e.getMessage());
-      recordRetry(e, now + delay);
-    } catch (RuntimeException e) {
-      long delay = backoff.failed(now);
-      counters.addRetry();
-      LOG.error("{} failed, retrying in {} ms", name, delay, e);
-    }
-    return false;
   }
 
   private void recordRetry(RetryLater e, long nextAttemptMillis) {
@@ -152,34 +111,6 @@ public final class Consolidator {
     } catch (RuntimeException storeFailure) {
       LOG.error("cannot record the retry of {} entries", e.inums().size(), storeFailure);
     }
-  }
-
-  private void awaitWork() {
-    long now = clock.millis();
-    long wait = IDLE_WAIT_MILLIS;
-    for (Backoff backoff : new Backoff[] {markingBackoff, archivingBackoff}) {
-      long remaining = backoff.remaining(now);
-      if (remaining > 0) {
-        wait = Math.min(wait, remaining);
-      }
-    }
-    lock.lock();
-    try {
-      if (!wakeRequested && running) {
-        signal.await(wait, TimeUnit.MILLISECONDS);
-      }
-      wakeRequested = false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      running = false;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  @FunctionalInterface
-  private interface Step {
-    boolean run() throws RetryLater;
   }
 
   /** Collects what a {@link Consolidator} needs; every setter but the optional ones is required. */
