@@ -84,7 +84,9 @@ public final class Consolidator {
 
   /**
    * The recorder became primary (true: consolidate everything) or secondary (false: promoted entries only).
-   * Becoming active lifts a fencing stop.
+   * Becoming active lifts a fencing stop. A recorder that is demoted calls this before it adopts its new
+   * epoch, and one that is promoted after: marking reads the fence before this flag, so no batch of
+   * non-promoted entries is ever marked under an epoch in which the recorder is secondary.
    */
   public void setActive(boolean primary) {
     if (primary) {
@@ -116,7 +118,7 @@ public final class Consolidator {
   private void runLoop() {
     while (running) {
       boolean promotedOnly = !active;
-      boolean worked = runStep("marking", () -> marking.run(promotedOnly), markingBackoff);
+      boolean worked = runStep("marking", () -> marking.run(() -> !active), markingBackoff);
       worked |= runStep("archiving", () -> archiving.run(promotedOnly), archivingBackoff);
       if (!worked) {
         awaitWork();
