@@ -44,7 +44,7 @@ final class Failovers {
   private static final String TALLY = """
       SELECT count(*), count(*) FILTER (WHERE EXISTS (
                SELECT 1 FROM copies o WHERE o.interaction_id = c.interaction_id AND o.serial <> c.serial))
-      FROM copies c WHERE c.serial = ? AND c.start_time >= ? AND c.start_time < ?""";
+      FROM copies c WHERE c.serial = ? AND c.start_time >= ? AND c.end_time < ?""";
 
   private final DataSource dataSource;
   private final Clock clock;

@@ -74,7 +74,8 @@ class FailoverStateTest {
         .orElseThrow();
     Fence backup = new Fence(200_001, failover.epoch());
     database.mark(backup, List.of(call(200_001, 1, "both", 1000, CallState.COMPLETE),
-        call(200_001, 2, "only-backup", 1000, CallState.COMPLETE)));
+        call(200_001, 2, "only-backup", 1000, CallState.COMPLETE),
+        call(200_001, 3, "in-progress-at-detection", 120_000, CallState.COMPLETE)));
 
     PromotionTally tally = database.promotionTally(failover);
     assertThat(tally).isEqualTo(new PromotionTally(1, 1));

@@ -3,9 +3,10 @@ package io.tandem.redundancy;
 import io.tandem.database.PairView;
 import io.tandem.database.RecorderView;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +44,7 @@ public final class HealthProbe implements AutoCloseable {
   private final RecorderDirectory directory;
   private final Duration interval;
   private final int misses;
-  private final HttpClient client;
+  private final ExecutorService polls = Executors.newVirtualThreadPerTaskExecutor();
   private final Map<String, Integer> missesBySerial = new ConcurrentHashMap<>();
   private final Set<String> incapable = ConcurrentHashMap.newKeySet();
   private volatile Runnable afterPoll = () -> { };
@@ -56,7 +58,6 @@ public final class HealthProbe implements AutoCloseable {
     this.directory = directory;
     this.interval = interval;
     this.misses = misses;
-    this.client = HttpClient.newBuilder().connectTimeout(interval).build();
   }
 
   /** Runs {@code listener} on the polling thread after every round of polls; set it before {@link #start}. */
@@ -110,25 +111,36 @@ public final class HealthProbe implements AutoCloseable {
 
   /** What one poll found: no answer (null), or whether the recorder says it can capture. */
   private CompletableFuture<Boolean> poll(RecorderView recorder) {
-    HttpRequest request;
+    // One blocking request per recorder on a virtual thread of its own: a recorder that died or froze
+    // cannot stall the polls of the others, as it can on a shared asynchronous client.
+    return CompletableFuture.supplyAsync(() -> ask(recorder), polls)
+        .completeOnTimeout(null, interval.toMillis() * 2, TimeUnit.MILLISECONDS);
+  }
+
+  private Boolean ask(RecorderView recorder) {
+    HttpURLConnection connection = null;
     try {
-      request = HttpRequest.newBuilder(URI.create(recorder.adminUrl() + "/health")).timeout(interval).GET().build();
-    } catch (IllegalArgumentException e) {
-      return CompletableFuture.completedFuture(null);
+      connection = (HttpURLConnection) URI.create(recorder.adminUrl() + "/health").toURL().openConnection();
+      connection.setConnectTimeout((int) interval.toMillis());
+      connection.setReadTimeout((int) interval.toMillis());
+      int status = connection.getResponseCode();
+      if (status == 503) {
+        return false;
+      }
+      if (status / 100 != 2) {
+        return null;
+      }
+      try (InputStream body = connection.getInputStream()) {
+        return !CANNOT_CAPTURE.matcher(new String(body.readAllBytes(), StandardCharsets.UTF_8)).find();
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      LOG.debug("health poll of recorder {} at {} failed: {}", recorder.serial(), recorder.adminUrl(), e.toString());
+      return null;
+    } finally {
+      if (connection != null) {
+        connection.disconnect();
+      }
     }
-    return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-        .handle((response, failure) -> {
-          if (failure != null) {
-            return null;
-          }
-          if (response.statusCode() == 503) {
-            return false;
-          }
-          if (response.statusCode() / 100 != 2) {
-            return null;
-          }
-          return !CANNOT_CAPTURE.matcher(response.body()).find();
-        });
   }
 
   private void record(String serial, Boolean capturing) {
@@ -147,6 +159,6 @@ public final class HealthProbe implements AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
-    client.close();
+    polls.shutdownNow();
   }
 }

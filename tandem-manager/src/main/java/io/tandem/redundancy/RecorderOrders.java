@@ -28,7 +28,7 @@ final class RecorderOrders implements AutoCloseable {
 
   RecorderOrders(Duration timeout) {
     this.timeout = timeout;
-    this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
   }
 
   Answer role(String adminUrl, String role, long epoch) throws IOException, InterruptedException {
