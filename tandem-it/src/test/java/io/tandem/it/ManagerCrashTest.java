@@ -38,7 +38,7 @@ class ManagerCrashTest {
 
   @BeforeAll
   static void startPairOnAFilledBackup() throws Exception {
-    fillBuffer(root.resolve("backup"));
+    fillBuffer(root.resolve("backup"), BACKUP, CALLS, Duration.ofMinutes(4));
     pair = new PairFixture(root, 395_001, BACKUP, 26_000, true);
   }
 
@@ -79,17 +79,18 @@ class ManagerCrashTest {
   }
 
   /** Calls the Backup recorded as secondary in the last minutes, with their (silent) media, never marked. */
-  private static void fillBuffer(Path dataDir) throws Exception {
+  static void fillBuffer(Path dataDir, int serial, int calls, Duration spread) throws Exception {
     Files.createDirectories(dataDir.resolve("calls"));
     ByteBuffer header = WavFile.header(1, 0);
-    long first = Instant.now().minus(Duration.ofMinutes(5)).getEpochSecond() * 1_000_000_000L;
+    long first = Instant.now().minus(spread).minusSeconds(30).getEpochSecond() * 1_000_000_000L;
+    long step = spread.toNanos() / calls;
     try (LocalStore store = LocalStore.open(dataDir.resolve("buffer.db"))) {
       store.transaction(c -> {
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO calls (inum, correlation_key, start_nanos,"
             + " end_nanos, call_role, state, participants, streams, packets_received, packets_lost, media_bytes,"
             + " duration_millis, media_path) VALUES (?, ?, ?, ?, 'SLAVE', 'COMPLETE', '[]', '[]', 0, 0, 0, 0, ?)")) {
-          for (int i = 0; i < CALLS; i++) {
-            Inum inum = Inum.of(BACKUP, 500_000_000L + i);
+          for (int i = 0; i < calls; i++) {
+            Inum inum = Inum.of(serial, 500_000_000L + i);
             String media = "calls/" + inum + ".wav";
             try (FileChannel file = FileChannel.open(dataDir.resolve(media), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE)) {
@@ -97,8 +98,8 @@ class ManagerCrashTest {
             }
             insert.setLong(1, inum.value());
             insert.setString(2, "earlier-" + i);
-            insert.setLong(3, first + i * 10_000_000L);
-            insert.setLong(4, first + i * 10_000_000L + 1_000_000_000L);
+            insert.setLong(3, first + i * step);
+            insert.setLong(4, first + i * step + 1_000_000_000L);
             insert.setString(5, media);
             insert.addBatch();
           }

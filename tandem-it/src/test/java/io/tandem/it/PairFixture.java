@@ -42,6 +42,12 @@ final class PairFixture implements AutoCloseable {
 
   /** With {@code managerAsProcess} the Recorder Manager runs as an OS process of its own, to be killed -9. */
   PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase, boolean managerAsProcess) throws Exception {
+    this(root, mainSerial, backupSerial, rtpBase, managerAsProcess, "500ms");
+  }
+
+  /** {@code healthInterval} is the managed process's health interval, as its config file writes it. */
+  PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase, boolean managerAsProcess,
+      String healthInterval) throws Exception {
     this.root = root;
     this.postgresPort = RecorderProcess.freePort();
     this.archive = root.resolve("archive");
@@ -53,7 +59,7 @@ final class PairFixture implements AutoCloseable {
       database.addRule("all calls", null, 0, archive, true);
     }
     if (managerAsProcess) {
-      managerProcess = new ManagerProcess(root.resolve("manager"), postgres.jdbcUrl(), "500ms", 3).start();
+      managerProcess = new ManagerProcess(root.resolve("manager"), postgres.jdbcUrl(), healthInterval, 3).start();
     } else {
       manager = new RecorderManager(new ManagerConfig("127.0.0.1", 0, postgres.jdbcUrl(), "postgres", "",
           Duration.ofMillis(500), 3), database);
