@@ -29,6 +29,7 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
   private final InteractionQueries queries;
   private final EventLog eventLog;
   private final ArchiveStore archive;
+  private final Failovers failovers;
 
   private CallDatabase(HikariDataSource pool, Clock clock) {
     this.pool = pool;
@@ -37,6 +38,7 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
     this.queries = new InteractionQueries(pool);
     this.eventLog = new EventLog(pool, clock);
     this.archive = new ArchiveStore(pool, clock);
+    this.failovers = new Failovers(pool, clock);
   }
 
   public static CallDatabase connect(DatabaseConfig config) {
@@ -88,6 +90,59 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
 
   public List<PairView> pairs() throws SQLException {
     return registry.pairs();
+  }
+
+  /**
+   * Sets a pair's rollback window, failback policy ({@code never}, {@code manual}) and gap policy
+   * ({@code report}, {@code promote}); a null argument leaves that setting as it is. False when there is no
+   * such pair.
+   *
+   * @throws SQLException with SQLState 23514 when a value is outside what the schema allows
+   */
+  public boolean updatePairPolicy(String pair, Integer rollbackWindowSeconds, String failbackPolicy,
+      String gapPolicy) throws SQLException {
+    return registry.updatePolicy(Objects.requireNonNull(pair, "pair"), rollbackWindowSeconds, failbackPolicy,
+        gapPolicy);
+  }
+
+  /**
+   * Fails a pair over from its primary {@code fromSerial} to {@code toSerial}: raises the epoch, swaps the
+   * roles and opens a failover in PROMOTING, all in one transaction; a failover still open in the pair is
+   * superseded and its range carried on. Empty, changing nothing, when {@code fromSerial} is no longer the
+   * primary or {@code toSerial} not the secondary of the pair. {@code kind} is FAILOVER or FAILBACK.
+   */
+  public Optional<FailoverView> beginFailover(String pair, String kind, int fromSerial, int toSerial,
+      Instant detectedAt) throws SQLException {
+    return failovers.begin(Objects.requireNonNull(pair, "pair"), Objects.requireNonNull(kind, "kind"), fromSerial,
+        toSerial, Objects.requireNonNull(detectedAt, "detectedAt"));
+  }
+
+  /** Failovers still PROMOTING, oldest first. */
+  public List<FailoverView> openFailovers() throws SQLException {
+    return failovers.open();
+  }
+
+  /** Every failover, oldest first. */
+  public List<FailoverView> failovers() throws SQLException {
+    return failovers.all();
+  }
+
+  /** The figures of a failover's promotion as the call database shows them now. */
+  public PromotionTally promotionTally(FailoverView failover) throws SQLException {
+    return failovers.tally(Objects.requireNonNull(failover, "failover"));
+  }
+
+  /**
+   * Closes an open failover with its figures and appends its event in the same transaction; empty when it
+   * was no longer open (closed already), so the event is appended exactly once.
+   */
+  public Optional<FailoverView> finishFailover(long id, PromotionTally tally) throws SQLException {
+    return failovers.finish(id, Objects.requireNonNull(tally, "tally"));
+  }
+
+  /** The correlation keys among those given that have an interaction; one statement whatever their number. */
+  public java.util.Set<String> presentCorrelationKeys(java.util.Collection<String> keys) throws SQLException {
+    return queries.presentKeys(Objects.requireNonNull(keys, "keys"));
   }
 
   /** Interactions whose start is in {@code [from, to)}, oldest first, at most {@code limit}. */

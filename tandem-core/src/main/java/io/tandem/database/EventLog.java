@@ -35,8 +35,15 @@ final class EventLog {
   long appendEvent(String type, String pairName, Map<String, Object> details) throws SQLException {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(details, "details");
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement insert = connection.prepareStatement(APPEND_EVENT)) {
+    try (Connection connection = dataSource.getConnection()) {
+      return append(connection, clock, type, pairName, details);
+    }
+  }
+
+  /** Appends an event on the caller's connection, so that it commits or rolls back with the caller's work. */
+  static long append(Connection connection, Clock clock, String type, String pairName, Map<String, Object> details)
+      throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(APPEND_EVENT)) {
       insert.setString(1, type);
       insert.setTimestamp(2, Timestamp.from(clock.instant()));
       insert.setString(3, pairName);

@@ -85,6 +85,24 @@ final class InteractionQueries {
     }
   }
 
+  java.util.Set<String> presentKeys(java.util.Collection<String> keys) throws SQLException {
+    java.util.Set<String> present = new java.util.HashSet<>();
+    if (keys.isEmpty()) {
+      return present;
+    }
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement query = connection.prepareStatement(
+            "SELECT correlation_key FROM interactions WHERE correlation_key = ANY(?::text[])")) {
+      query.setArray(1, connection.createArrayOf("text", keys.toArray(String[]::new)));
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          present.add(rows.getString(1));
+        }
+      }
+    }
+    return present;
+  }
+
   long count() throws SQLException {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM interactions");

@@ -2,8 +2,12 @@ package io.tandem.database;
 
 import java.util.List;
 
-/** A pair as the Recorder Manager shows it: its epoch, rollback window and recorders (Main first). */
-public record PairView(String name, long epoch, long rollbackWindowSeconds, List<RecorderView> recorders) {
+/**
+ * A pair as stored: its epoch, rollback window, failback policy ({@code never} or {@code manual}), gap
+ * policy ({@code report} or {@code promote}) and recorders (Main first). Immutable.
+ */
+public record PairView(String name, long epoch, long rollbackWindowSeconds, String failbackPolicy, String gapPolicy,
+    List<RecorderView> recorders) {
   public PairView {
     recorders = List.copyOf(recorders);
   }

@@ -23,7 +23,7 @@ import javax.sql.DataSource;
 final class RecorderRegistry {
   private static final String CREATE_PAIR = "INSERT INTO pairs (name) VALUES (?) ON CONFLICT (name) DO NOTHING";
   private static final String LOCK_PAIR =
-      "SELECT epoch, rollback_window_seconds FROM pairs WHERE name = ? FOR UPDATE";
+      "SELECT epoch, rollback_window_seconds, gap_policy FROM pairs WHERE name = ? FOR UPDATE";
   private static final String FIND_RECORDER = "SELECT pair, position, role FROM recorders WHERE serial = ?";
   private static final String FIND_HOLDER = "SELECT serial FROM recorders WHERE pair = ? AND position = ?";
   private static final String INSERT_RECORDER = """
@@ -32,7 +32,7 @@ final class RecorderRegistry {
   private static final String UPDATE_RECORDER =
       "UPDATE recorders SET admin_url = ?, sip_address = ?, last_seen_at = ? WHERE serial = ?";
   private static final String LIST_PAIRS = """
-      SELECT p.name, p.epoch, p.rollback_window_seconds, r.serial, r.position, r.role, r.admin_url, r.sip_address
+      SELECT p.name, p.epoch, p.rollback_window_seconds, p.failback_policy, p.gap_policy, r.serial, r.position, r.role, r.admin_url, r.sip_address
       FROM pairs p LEFT JOIN recorders r ON r.pair = p.name
       ORDER BY p.name, r.position DESC""";
 
@@ -52,12 +52,14 @@ final class RecorderRegistry {
       }
       long epoch;
       Duration window;
+      boolean promoteGaps;
       try (PreparedStatement lock = connection.prepareStatement(LOCK_PAIR)) {
         lock.setString(1, registration.pair());
         try (ResultSet rows = lock.executeQuery()) {
           rows.next();
           epoch = rows.getLong(1);
           window = Duration.ofSeconds(rows.getLong(2));
+          promoteGaps = "promote".equals(rows.getString(3));
         }
       }
       Role role = knownRole(connection, registration);
@@ -69,7 +71,7 @@ final class RecorderRegistry {
       } else {
         updateRecorder(connection, registration, now);
       }
-      return new RecorderAssignment(role, epoch, window);
+      return new RecorderAssignment(role, epoch, window, promoteGaps);
     });
   }
 
@@ -136,6 +138,23 @@ final class RecorderRegistry {
     }
   }
 
+  private static final String UPDATE_POLICY = """
+      UPDATE pairs SET rollback_window_seconds = COALESCE(?, rollback_window_seconds),
+        failback_policy = COALESCE(?, failback_policy), gap_policy = COALESCE(?, gap_policy)
+      WHERE name = ?""";
+
+  boolean updatePolicy(String pair, Integer rollbackWindowSeconds, String failbackPolicy, String gapPolicy)
+      throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement update = connection.prepareStatement(UPDATE_POLICY)) {
+      update.setObject(1, rollbackWindowSeconds);
+      update.setString(2, failbackPolicy);
+      update.setString(3, gapPolicy);
+      update.setString(4, pair);
+      return update.executeUpdate() == 1;
+    }
+  }
+
   List<PairView> pairs() throws SQLException {
     Map<String, PairView> pairs = new LinkedHashMap<>();
     Map<String, List<RecorderView>> recorders = new LinkedHashMap<>();
@@ -145,17 +164,19 @@ final class RecorderRegistry {
       while (rows.next()) {
         String name = rows.getString(1);
         List<RecorderView> members = recorders.computeIfAbsent(name, k -> new ArrayList<>());
-        pairs.putIfAbsent(name, new PairView(name, rows.getLong(2), rows.getLong(3), List.of()));
-        int serial = rows.getInt(4);
+        pairs.putIfAbsent(name, new PairView(name, rows.getLong(2), rows.getLong(3), rows.getString(4),
+            rows.getString(5), List.of()));
+        int serial = rows.getInt(6);
         if (!rows.wasNull()) {
-          members.add(new RecorderView(Serial.format(serial), Position.valueOf(rows.getString(5)),
-              Role.valueOf(rows.getString(6)), rows.getString(7), rows.getString(8)));
+          members.add(new RecorderView(Serial.format(serial), Position.valueOf(rows.getString(7)),
+              Role.valueOf(rows.getString(8)), rows.getString(9), rows.getString(10)));
         }
       }
     }
     List<PairView> result = new ArrayList<>(pairs.size());
     for (PairView pair : pairs.values()) {
-      result.add(new PairView(pair.name(), pair.epoch(), pair.rollbackWindowSeconds(), recorders.get(pair.name())));
+      result.add(new PairView(pair.name(), pair.epoch(), pair.rollbackWindowSeconds(), pair.failbackPolicy(),
+          pair.gapPolicy(), recorders.get(pair.name())));
     }
     return result;
   }

@@ -36,7 +36,7 @@ final class DatabaseFixture implements AutoCloseable {
   }
 
   void clear() throws SQLException {
-    execute("TRUNCATE pairs, recorders, interactions, copies, archive_rules, archived_copies, events, audit"
+    execute("TRUNCATE pairs, recorders, interactions, copies, archive_rules, archived_copies, events, audit, failovers"
         + " RESTART IDENTITY CASCADE");
   }
 

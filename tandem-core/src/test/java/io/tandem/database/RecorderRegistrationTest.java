@@ -35,7 +35,7 @@ class RecorderRegistrationTest {
   void newMainStartsPrimaryInANewPairAtEpochOne() throws Exception {
     RecorderAssignment assignment = database.register(main(200_000, "pair-b"));
 
-    assertThat(assignment).isEqualTo(new RecorderAssignment(Role.PRIMARY, 1, Duration.ofMinutes(15)));
+    assertThat(assignment).isEqualTo(new RecorderAssignment(Role.PRIMARY, 1, Duration.ofMinutes(15), true));
   }
 
   @Test

@@ -32,10 +32,22 @@ final class PairFixture implements AutoCloseable {
   EmbeddedDatabase postgres;
   CallDatabase database;
   RecorderManager manager;
+  ManagerProcess managerProcess;
   final RecorderProcess main;
   final RecorderProcess backup;
 
   PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase) throws Exception {
+    this(root, mainSerial, backupSerial, rtpBase, false);
+  }
+
+  /** With {@code managerAsProcess} the Recorder Manager runs as an OS process of its own, to be killed -9. */
+  PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase, boolean managerAsProcess) throws Exception {
+    this(root, mainSerial, backupSerial, rtpBase, managerAsProcess, "500ms");
+  }
+
+  /** {@code healthInterval} is the managed process's health interval, as its config file writes it. */
+  PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase, boolean managerAsProcess,
+      String healthInterval) throws Exception {
     this.root = root;
     this.postgresPort = RecorderProcess.freePort();
     this.archive = root.resolve("archive");
@@ -46,9 +58,13 @@ final class PairFixture implements AutoCloseable {
     if (database.rules().isEmpty()) {
       database.addRule("all calls", null, 0, archive, true);
     }
-    manager = new RecorderManager(new ManagerConfig("127.0.0.1", 0, postgres.jdbcUrl(), "postgres", "",
-        Duration.ofMillis(500), 3), database);
-    manager.start();
+    if (managerAsProcess) {
+      managerProcess = new ManagerProcess(root.resolve("manager"), postgres.jdbcUrl(), healthInterval, 3).start();
+    } else {
+      manager = new RecorderManager(new ManagerConfig("127.0.0.1", 0, postgres.jdbcUrl(), "postgres", "",
+          Duration.ofMillis(500), 3), database);
+      manager.start();
+    }
     main = new RecorderProcess(mainSerial, "pair-" + mainSerial, Position.MAIN, root.resolve("main"),
         postgres.jdbcUrl(), rtpBase);
     backup = new RecorderProcess(backupSerial, "pair-" + mainSerial, Position.BACKUP, root.resolve("backup"),
@@ -70,7 +86,28 @@ final class PairFixture implements AutoCloseable {
   }
 
   String managerUrl() {
-    return "http://127.0.0.1:" + manager.port();
+    return managerProcess != null ? managerProcess.url() : "http://127.0.0.1:" + manager.port();
+  }
+
+  /** The recorder that is primary now, as the call database says. */
+  RecorderProcess primary() throws Exception {
+    for (var pair : database.pairs()) {
+      for (var recorder : pair.recorders()) {
+        if (recorder.role() == io.tandem.call.Role.PRIMARY) {
+          return recorder.serial().equals(Integer.toString(main.serial)) ? main : backup;
+        }
+      }
+    }
+    throw new IllegalStateException("the pair has no primary");
+  }
+
+  RecorderProcess other(RecorderProcess recorder) {
+    return recorder == main ? backup : main;
+  }
+
+  /** Every event the Recorder Manager serves, oldest first. */
+  JsonNode events() throws IOException, InterruptedException {
+    return getJson(managerUrl() + "/api/events");
   }
 
   static JsonNode getJson(String url) throws IOException, InterruptedException {
@@ -96,6 +133,9 @@ final class PairFixture implements AutoCloseable {
     backup.close();
     if (manager != null) {
       manager.stop();
+    }
+    if (managerProcess != null) {
+      managerProcess.close();
     }
     if (database != null) {
       database.close();

@@ -112,6 +112,23 @@ final class RecorderProcess implements AutoCloseable {
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
+  /** SIGSTOP: the process is frozen as a long pause or a partition would freeze it. */
+  void pause() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** SIGCONT: the frozen process goes on where it stopped, with what it knew then. */
+  void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+    if (exit != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " exited with " + exit);
+    }
+  }
+
   /** A clean stop, as Ctrl-C or a service manager would ask for. */
   void stop() throws InterruptedException {
     if (process != null && process.isAlive()) {

@@ -2,16 +2,24 @@ package io.tandem.manager;
 
 import io.tandem.database.PairView;
 import io.tandem.redundancy.HealthProbe;
+import io.tandem.redundancy.PairAlarms;
 import java.util.List;
 
-/** A pair as {@code GET /api/pairs} shows it: epoch, rollback window and the health of each recorder. */
-public record PairStatus(String name, long epoch, long rollbackWindowSeconds, List<RecorderStatus> recorders) {
+/**
+ * A pair as {@code GET /api/pairs} shows it: epoch, rollback window, policies, whether it is healthy (no
+ * alarm), its alarms (BACKUP_DOWN, PRIMARY_DOWN, BOTH_DOWN) and the health of each recorder.
+ */
+public record PairStatus(String name, long epoch, long rollbackWindowSeconds, String failbackPolicy, String gapPolicy,
+    boolean healthy, List<String> alarms, List<RecorderStatus> recorders) {
   public PairStatus {
+    alarms = List.copyOf(alarms);
     recorders = List.copyOf(recorders);
   }
 
   static PairStatus of(PairView pair, HealthProbe probe) {
-    return new PairStatus(pair.name(), pair.epoch(), pair.rollbackWindowSeconds(), pair.recorders().stream()
+    List<String> alarms = PairAlarms.of(pair, probe);
+    return new PairStatus(pair.name(), pair.epoch(), pair.rollbackWindowSeconds(), pair.failbackPolicy(),
+        pair.gapPolicy(), alarms.isEmpty(), alarms, pair.recorders().stream()
         .map(recorder -> RecorderStatus.of(recorder, probe.healthy(recorder.serial())))
         .toList());
   }

@@ -8,8 +8,11 @@ import io.tandem.database.DatabaseErrors;
 import io.tandem.database.InteractionView;
 import io.tandem.database.MediaSource;
 import io.tandem.database.PairView;
+import io.tandem.redundancy.FailbackRefusedException;
 import io.tandem.redundancy.HealthProbe;
+import io.tandem.redundancy.RedundancyController;
 import io.tandem.replay.MediaReplay;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Recorder Manager: the admin console and REST API over the call database, with replay, metrics,
- * reprocess of call date ranges (forwarded to the recorder concerned), and the health probe of every
- * registered recorder. Thread-safe; start once, stop once.
+ * reprocess of call date ranges (forwarded to the recorder concerned), the health probe of every
+ * registered recorder and the Recorder Redundancy Controller that acts on it. Thread-safe; start once, stop once.
  */
 public final class RecorderManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RecorderManager.class);
@@ -31,6 +34,7 @@ public final class RecorderManager implements AutoCloseable {
   private final ManagerConfig config;
   private final CallDatabase database;
   private final HealthProbe probe;
+  private final RedundancyController redundancy;
   private final ManagerMetrics metrics;
   private final MediaReplay replay = new MediaReplay();
   private final ReprocessJobs reprocessJobs;
@@ -40,6 +44,8 @@ public final class RecorderManager implements AutoCloseable {
     this.config = Objects.requireNonNull(config, "config");
     this.database = Objects.requireNonNull(database, "database");
     this.probe = new HealthProbe(database::pairs, config.healthInterval(), config.healthMisses());
+    this.redundancy = new RedundancyController(database, probe, config.healthInterval(), Clock.systemUTC());
+    probe.afterEachPoll(redundancy::tick);
     this.metrics = new ManagerMetrics(database, probe);
     this.reprocessJobs = new ReprocessJobs(database::pairs);
     this.app = Javalin.create(cfg -> {
@@ -50,6 +56,7 @@ public final class RecorderManager implements AutoCloseable {
       cfg.routes.get("/health", ctx -> JsonAnswers.json(ctx, 200, Map.of("status", "ready")));
       cfg.routes.get("/", this::console);
       cfg.routes.get("/api/pairs", ctx -> JsonAnswers.json(ctx, 200, pairStatuses()));
+      cfg.routes.post("/api/pairs/{name}/failback", this::failback);
       cfg.routes.get("/api/interactions", this::interactions);
       cfg.routes.get("/api/interactions/{id}", this::interaction);
       cfg.routes.get("/api/interactions/{id}/media", this::media);
@@ -59,6 +66,8 @@ public final class RecorderManager implements AutoCloseable {
       cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
           .result(metrics.scrape()));
       cfg.routes.exception(BadRequestException.class, (e, ctx) -> JsonAnswers.error(ctx, 400, e.getMessage()));
+      cfg.routes.exception(FailbackRefusedException.class,
+          (e, ctx) -> JsonAnswers.error(ctx, e.status(), e.getMessage()));
       cfg.routes.exception(ReprocessRefusedException.class,
           (e, ctx) -> JsonAnswers.error(ctx, e.status(), e.getMessage()));
       cfg.routes.exception(Exception.class, this::failed);
@@ -82,6 +91,7 @@ public final class RecorderManager implements AutoCloseable {
 
   public void stop() {
     probe.close();
+    redundancy.close();
     app.stop();
     replay.close();
   }
@@ -93,6 +103,10 @@ public final class RecorderManager implements AutoCloseable {
 
   private List<PairStatus> pairStatuses() throws java.sql.SQLException {
     return database.pairs().stream().map((PairView pair) -> PairStatus.of(pair, probe)).toList();
+  }
+
+  private void failback(Context ctx) throws Exception {
+    JsonAnswers.json(ctx, 202, redundancy.failback(ctx.pathParam("name")));
   }
 
   private void interactions(Context ctx) throws Exception {

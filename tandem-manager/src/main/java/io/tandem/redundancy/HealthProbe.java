@@ -3,27 +3,33 @@ package io.tandem.redundancy;
 import io.tandem.database.PairView;
 import io.tandem.database.RecorderView;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Polls {@code GET {adminUrl}/health} of every registered recorder each interval. A recorder is
  * healthy once it has answered 2xx and until it misses {@code misses} consecutive polls (no answer
- * within the interval, or an answer other than 2xx). Polling runs on one thread of its own; reading
- * the state is thread-safe.
+ * within the interval, or an answer other than 2xx). It is failed once it has missed {@code misses}
+ * polls in a row (whether or not it ever answered), or as soon as it reports that it cannot capture (503,
+ * or {@code "capturing": false}). After each round of polls the listener, if any, runs on the polling
+ * thread. Polling runs on one thread of its own; reading the state is thread-safe.
  */
 public final class HealthProbe implements AutoCloseable {
   /** Where the recorders to poll come from; the call database's {@code pairs()} fits. */
@@ -33,12 +39,15 @@ public final class HealthProbe implements AutoCloseable {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(HealthProbe.class);
+  private static final Pattern CANNOT_CAPTURE = Pattern.compile("\"capturing\"\\s*:\\s*false");
 
   private final RecorderDirectory directory;
   private final Duration interval;
   private final int misses;
-  private final HttpClient client;
+  private final ExecutorService polls = Executors.newVirtualThreadPerTaskExecutor();
   private final Map<String, Integer> missesBySerial = new ConcurrentHashMap<>();
+  private final Set<String> incapable = ConcurrentHashMap.newKeySet();
+  private volatile Runnable afterPoll = () -> { };
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
     Thread thread = new Thread(runnable, "health-probe");
     thread.setDaemon(true);
@@ -49,7 +58,11 @@ public final class HealthProbe implements AutoCloseable {
     this.directory = directory;
     this.interval = interval;
     this.misses = misses;
-    this.client = HttpClient.newBuilder().connectTimeout(interval).build();
+  }
+
+  /** Runs {@code listener} on the polling thread after every round of polls; set it before {@link #start}. */
+  public void afterEachPoll(Runnable listener) {
+    this.afterPoll = listener;
   }
 
   public void start() {
@@ -59,11 +72,17 @@ public final class HealthProbe implements AutoCloseable {
   /** True when the recorder answered and has not missed {@code misses} polls in a row since. */
   public boolean healthy(String serial) {
     Integer missed = missesBySerial.get(serial);
-    return missed != null && missed < misses;
+    return missed != null && missed < misses && !incapable.contains(serial);
+  }
+
+  /** True when the recorder missed {@code misses} polls in a row or reported that it cannot capture. */
+  public boolean failed(String serial) {
+    Integer missed = missesBySerial.get(serial);
+    return missed != null && missed >= misses || incapable.contains(serial);
   }
 
   public long healthyCount() {
-    return missesBySerial.values().stream().filter(missed -> missed < misses).count();
+    return missesBySerial.keySet().stream().filter(this::healthy).count();
   }
 
   private void pollQuietly() {
@@ -71,6 +90,12 @@ public final class HealthProbe implements AutoCloseable {
       pollOnce();
     } catch (SQLException | RuntimeException e) {
       LOG.warn("health poll failed, trying again in {}: {}", interval, e.toString());
+      return;
+    }
+    try {
+      afterPoll.run();
+    } catch (RuntimeException e) {
+      LOG.warn("the health listener failed, carrying on: {}", e.toString());
     }
   }
 
@@ -78,35 +103,62 @@ public final class HealthProbe implements AutoCloseable {
     List<CompletableFuture<Void>> polls = new ArrayList<>();
     for (PairView pair : directory.pairs()) {
       for (RecorderView recorder : pair.recorders()) {
-        polls.add(poll(recorder).thenAccept(answered -> record(recorder.serial(), answered)));
+        polls.add(poll(recorder).thenAccept(capturing -> record(recorder.serial(), capturing)));
       }
     }
     CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new)).join();
   }
 
+  /** What one poll found: no answer (null), or whether the recorder says it can capture. */
   private CompletableFuture<Boolean> poll(RecorderView recorder) {
-    HttpRequest request;
-    try {
-      request = HttpRequest.newBuilder(URI.create(recorder.adminUrl() + "/health")).timeout(interval).GET().build();
-    } catch (IllegalArgumentException e) {
-      return CompletableFuture.completedFuture(false);
-    }
-    return client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-        .handle((response, failure) -> failure == null && response.statusCode() / 100 == 2);
+    // One blocking request per recorder on a virtual thread of its own: a recorder that died or froze
+    // cannot stall the polls of the others, as it can on a shared asynchronous client.
+    return CompletableFuture.supplyAsync(() -> ask(recorder), polls)
+        .completeOnTimeout(null, interval.toMillis() * 2, TimeUnit.MILLISECONDS);
   }
 
-  private void record(String serial, boolean answered) {
-    if (answered) {
-      missesBySerial.put(serial, 0);
+  private Boolean ask(RecorderView recorder) {
+    HttpURLConnection connection = null;
+    try {
+      connection = (HttpURLConnection) URI.create(recorder.adminUrl() + "/health").toURL().openConnection();
+      connection.setConnectTimeout((int) interval.toMillis());
+      connection.setReadTimeout((int) interval.toMillis());
+      int status = connection.getResponseCode();
+      if (status == 503) {
+        return false;
+      }
+      if (status / 100 != 2) {
+        return null;
+      }
+      try (InputStream body = connection.getInputStream()) {
+        return !CANNOT_CAPTURE.matcher(new String(body.readAllBytes(), StandardCharsets.UTF_8)).find();
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      LOG.debug("health poll of recorder {} at {} failed: {}", recorder.serial(), recorder.adminUrl(), e.toString());
+      return null;
+    } finally {
+      if (connection != null) {
+        connection.disconnect();
+      }
+    }
+  }
+
+  private void record(String serial, Boolean capturing) {
+    if (capturing == null) {
+      missesBySerial.merge(serial, 1, (missed, one) -> Math.min(missed + 1, misses));
+      return;
+    }
+    missesBySerial.put(serial, 0);
+    if (capturing) {
+      incapable.remove(serial);
     } else {
-      // A recorder that never answered stays unknown, which counts as unhealthy.
-      missesBySerial.computeIfPresent(serial, (key, missed) -> Math.min(missed + 1, misses));
+      incapable.add(serial);
     }
   }
 
   @Override
   public void close() {
     timer.shutdownNow();
-    client.close();
+    polls.shutdownNow();
   }
 }

@@ -1,7 +1,11 @@
 package io.tandem.rebuild;
 
-/** What a recorder job does: a Rebuild (Fix or Full) of the Workflow, or a reprocess of a call date range. */
+/**
+ * What a recorder job does: a Rebuild (Fix or Full) of the Workflow, a reprocess of a call date range, or the
+ * promotion of the rollback window that the RRC orders at failover.
+ */
 public enum JobKind {
   REBUILD,
-  REPROCESS
+  REPROCESS,
+  PROMOTION
 }

@@ -9,6 +9,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * A recorder's rebuild and reprocess jobs: starts each on the {@link JobRunner} (one job at a time, audited)
@@ -17,6 +18,7 @@ import java.util.Optional;
 public final class RebuildJobs implements AutoCloseable {
   private final Rebuild rebuild;
   private final Reprocess reprocess;
+  private final Promotion promotion;
   private final JobRunner runner;
   private final Clock clock;
   private final ZoneId zone;
@@ -26,6 +28,7 @@ public final class RebuildJobs implements AutoCloseable {
       ZoneId zone) {
     this.rebuild = new Rebuild(store, buffer, workflow);
     this.reprocess = new Reprocess(buffer, workflow);
+    this.promotion = new Promotion(rebuild, buffer, workflow);
     this.runner = new JobRunner(audit, clock);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.zone = Objects.requireNonNull(zone, "zone");
@@ -52,6 +55,23 @@ public final class RebuildJobs implements AutoCloseable {
     }
     return runner.start(JobKind.REPROCESS, "Reprocess", "Reprocess " + from + " " + to, actor(actor),
         progress -> reprocess.run(from, to, progress));
+  }
+
+  /**
+   * Starts the promotion of {@code [from, to)} that the RRC orders at failover: a Fix of every call of the
+   * range, ending when the finished ones are consolidated. {@code current} is asked while the job waits,
+   * and the job fails once it answers false (the epoch it was ordered at is gone). Throws
+   * {@link JobConflictException} while another job runs.
+   */
+  public JobView promote(Instant from, Instant to, BooleanSupplier current, String actor) {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    Objects.requireNonNull(current, "current");
+    if (!from.isBefore(to)) {
+      throw new IllegalArgumentException("the start time " + from + " must be before the end time " + to);
+    }
+    return runner.start(JobKind.PROMOTION, "Promotion", "Promote " + from + " " + to, actor(actor),
+        progress -> promotion.run(from, to, current, progress));
   }
 
   public Optional<JobView> job(String id) {

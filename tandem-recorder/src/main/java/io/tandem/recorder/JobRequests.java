@@ -2,6 +2,7 @@ package io.tandem.recorder;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tandem.call.Role;
 import io.tandem.json.Json;
 import io.tandem.rebuild.RebuildScope;
 import io.tandem.shell.RebuildCommand;
@@ -23,6 +24,8 @@ import java.util.List;
 final class JobRequests {
   private static final List<String> REBUILD_FIELDS = List.of("command", "actor");
   private static final List<String> REPROCESS_FIELDS = List.of("from", "to", "actor");
+  private static final List<String> ROLE_FIELDS = List.of("role", "epoch");
+  private static final List<String> PROMOTE_FIELDS = List.of("epoch", "from", "to", "actor");
 
   /** A rebuild as asked: its scope, the canonical command text, and who asked (or null). */
   record Rebuild(RebuildScope scope, String command, String actor) {}
@@ -30,7 +33,40 @@ final class JobRequests {
   /** A reprocess of {@code [from, to)} as asked, and who asked (or null). */
   record Reprocess(Instant from, Instant to, String actor) {}
 
+  /** A role and epoch the RRC hands the recorder. */
+  record RoleOrder(Role role, long epoch) {}
+
+  /** A promotion of {@code [from, to)} ordered at {@code epoch}; a null {@code to} means now. */
+  record Promote(long epoch, Instant from, Instant to, String actor) {}
+
   private JobRequests() {}
+
+  static RoleOrder role(String body) {
+    JsonNode json = object(body, ROLE_FIELDS);
+    String role = text(json, "role", true);
+    try {
+      return new RoleOrder(Role.valueOf(role), epoch(json));
+    } catch (IllegalArgumentException e) {
+      throw new RecorderAdmin.BadRequest("'role' must be PRIMARY or SECONDARY, got '" + role + "'");
+    }
+  }
+
+  static Promote promote(String body) {
+    JsonNode json = object(body, PROMOTE_FIELDS);
+    long epoch = epoch(json);
+    Instant from = instant(json, "from", true);
+    Instant to = instant(json, "to", false);
+    checkOrder(from, to);
+    return new Promote(epoch, from, to, text(json, "actor", false));
+  }
+
+  private static long epoch(JsonNode json) {
+    JsonNode epoch = json.get("epoch");
+    if (epoch == null || !epoch.canConvertToLong() || !epoch.isIntegralNumber() || epoch.asLong() < 1) {
+      throw new RecorderAdmin.BadRequest("'epoch' must be a whole number >= 1, got " + epoch);
+    }
+    return epoch.asLong();
+  }
 
   /**
    * A rebuild as the WorkflowShell types it, {@code {"command": "Rebuild Fix true true", "actor": "..."}},

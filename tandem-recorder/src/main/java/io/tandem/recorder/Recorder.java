@@ -24,6 +24,8 @@ import io.tandem.database.RecorderAssignment;
 import io.tandem.database.RecorderRegistration;
 import io.tandem.media.WavFile;
 import io.tandem.rebuild.AuditTrail;
+import io.tandem.rebuild.JobConflictException;
+import io.tandem.rebuild.JobView;
 import io.tandem.rebuild.RebuildJobs;
 import io.tandem.workflow.ConsolidationListener;
 import io.tandem.workflow.Consolidator;
@@ -50,6 +52,9 @@ import org.slf4j.LoggerFactory;
 public final class Recorder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Recorder.class);
 
+  /** Below this much free room in the data directory a recorder reports that it cannot capture. */
+  static final long MIN_FREE_BYTES = 64L * 1024 * 1024;
+
   private final RecorderConfig config;
   private final Clock clock;
   private final ScheduledExecutorService chores = Executors.newSingleThreadScheduledExecutor(
@@ -69,6 +74,7 @@ public final class Recorder implements AutoCloseable {
   private RecorderAdmin admin;
   private RecorderMetrics metrics;
   private volatile boolean registered;
+  private volatile boolean promoteGaps = true;
 
   public Recorder(RecorderConfig config, Clock clock) {
     this.config = config;
@@ -180,8 +186,8 @@ public final class Recorder implements AutoCloseable {
     try {
       RecorderAssignment assignment = database.register(new RecorderRegistration(config.serial(), config.pair(),
           config.position(), adminUrl(), sipAddress()));
-      standing.update(assignment.role(), assignment.epoch());
-      consolidator.setActive(assignment.role() == Role.PRIMARY);
+      adopt(assignment.role(), assignment.epoch());
+      promoteGaps = assignment.promoteGaps();
       if (!registered) {
         registered = true;
         log.info("registered with the call database as {} at epoch {}", assignment.role(), assignment.epoch());
@@ -191,6 +197,55 @@ public final class Recorder implements AutoCloseable {
         log.warn("registration with the call database failed: {}", e.getMessage());
       }
       registered = false;
+    }
+  }
+
+  /**
+   * Adopts a role and epoch learned from the call database or handed by the RRC; false, changing nothing,
+   * when the epoch is older than the one held. A demoted recorder stops consolidating non-promoted entries
+   * before it learns the new epoch, a promoted one starts after, so nothing is ever marked as primary
+   * under an epoch in which this recorder is secondary.
+   */
+  public synchronized boolean adopt(Role role, long epoch) throws IOException {
+    if (epoch < standing.epoch()) {
+      return false;
+    }
+    if (role != Role.PRIMARY) {
+      consolidator.setActive(false);
+    }
+    boolean adopted = standing.update(role, epoch);
+    if (adopted && role == Role.PRIMARY) {
+      consolidator.setActive(true);
+    }
+    return adopted;
+  }
+
+  /**
+   * Starts the promotion of {@code [from, to)} ({@code to} null: now) that the RRC orders at failover.
+   *
+   * @throws JobConflictException when this recorder is not the primary of {@code epoch}, or another job runs
+   */
+  public JobView promote(long epoch, Instant from, Instant to, String actor) {
+    Standing.Current ordered = new Standing.Current(Role.PRIMARY, epoch);
+    if (!standing.current().equals(ordered)) {
+      throw new JobConflictException("a promotion ordered at epoch " + epoch + " needs this recorder to be its "
+          + "primary, but it is " + standing.role() + " at epoch " + standing.epoch());
+    }
+    Instant end = to == null ? clock.instant() : to;
+    return rebuilds.promote(from, end, () -> standing.current().equals(ordered), actor);
+  }
+
+  /** Whether the pair's gap policy, as last learned, promotes a missing call of this secondary. */
+  public boolean promoteGaps() {
+    return promoteGaps;
+  }
+
+  /** False when the recorder cannot capture: its data directory has too little room left. */
+  public boolean capturing() {
+    try {
+      return Files.getFileStore(config.dataDir()).getUsableSpace() >= MIN_FREE_BYTES;
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -44,6 +44,8 @@ final class RecorderAdmin {
       cfg.routes.get("/api/calls/{inum}/media", this::media);
       cfg.routes.post("/api/rebuild", this::rebuild);
       cfg.routes.post("/api/reprocess", this::reprocess);
+      cfg.routes.post("/api/role", this::role);
+      cfg.routes.post("/api/promote", this::promote);
       cfg.routes.get("/api/jobs", ctx -> ctx.json(recorder.rebuilds().recent()));
       cfg.routes.get("/api/jobs/{id}", this::job);
       cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
@@ -76,10 +78,12 @@ final class RecorderAdmin {
     body.put("position", recorder.config().position());
     body.put("role", standing.role());
     body.put("epoch", standing.epoch());
-    body.put("capturing", true);
+    boolean capturing = recorder.capturing();
+    body.put("capturing", capturing);
     body.put("registered", recorder.registered());
     body.put("activeCalls", recorder.sessions().active());
-    ctx.json(body);
+    // A recorder that cannot capture must be seen as failed by the RRC.
+    ctx.status(capturing ? 200 : 503).json(body);
   }
 
   private void status(Context ctx) {
@@ -134,6 +138,26 @@ final class RecorderAdmin {
   private void reprocess(Context ctx) {
     JobRequests.Reprocess request = JobRequests.reprocess(ctx.body());
     ctx.status(202).json(recorder.rebuilds().reprocess(request.from(), request.to(), actor(ctx, request.actor())));
+  }
+
+  /** The RRC hands a role and epoch; an epoch older than the recorder's is refused with 409. */
+  private void role(Context ctx) throws IOException {
+    JobRequests.RoleOrder order = JobRequests.role(ctx.body());
+    if (!recorder.adopt(order.role(), order.epoch())) {
+      Standing.Current now = recorder.standing().current();
+      ctx.status(409).json(Map.of("error", "epoch " + order.epoch() + " is older than this recorder's epoch "
+          + now.epoch(), "role", now.role(), "epoch", now.epoch()));
+      return;
+    }
+    Standing.Current now = recorder.standing().current();
+    ctx.json(Map.of("role", now.role(), "epoch", now.epoch()));
+  }
+
+  /** The RRC orders the promotion of the rollback window; only the primary of that very epoch runs it. */
+  private void promote(Context ctx) {
+    JobRequests.Promote request = JobRequests.promote(ctx.body());
+    ctx.status(202).json(recorder.promote(request.epoch(), request.from(), request.to(), actor(ctx,
+        request.actor())));
   }
 
   private void job(Context ctx) {

@@ -59,11 +59,18 @@ public final class Standing {
     return current.epoch();
   }
 
-  /** Adopts a new role and epoch and stores them before returning. */
-  public synchronized void update(Role role, long epoch) throws IOException {
+  /**
+   * Adopts a role and epoch and stores them before returning; true when they are now the standing. An epoch
+   * lower than the current one is refused (false, nothing changes): a stale answer never rolls a role back.
+   */
+  public synchronized boolean update(Role role, long epoch) throws IOException {
     Current next = new Current(role, epoch);
     if (next.equals(current)) {
-      return;
+      return true;
+    }
+    if (epoch < current.epoch()) {
+      log.warn("standing {} not adopted: the recorder is already at {}", next, current);
+      return false;
     }
     Properties stored = new Properties();
     stored.setProperty("role", role.name());
@@ -75,5 +82,6 @@ public final class Standing {
     Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     log.info("standing changes from {} to {}", current, next);
     current = next;
+    return true;
   }
 }

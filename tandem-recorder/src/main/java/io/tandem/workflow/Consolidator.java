@@ -50,8 +50,9 @@ public final class Consolidator {
     this.archivingThread = new StepThread("consolidator-archiving", archiving::run, () -> !active,
         this::recordRetry, () -> { }, counters, clock);
     // Every marked batch is archiving's work: wake it rather than let it find out at its next idle look.
-    this.markingThread = new StepThread("consolidator-marking", marking::run, () -> !active, this::recordRetry,
-        archivingThread::wakeUp, counters, clock);
+    // Marking reads the role itself, after the fence, so that a demotion is never missed between the two.
+    this.markingThread = new StepThread("consolidator-marking", promotedOnly -> marking.run(() -> !active),
+        () -> !active, this::recordRetry, archivingThread::wakeUp, counters, clock);
     workflow.onSubmitted(this::wakeUp);
   }
 
@@ -81,7 +82,9 @@ public final class Consolidator {
 
   /**
    * The recorder became primary (true: consolidate everything) or secondary (false: promoted entries only).
-   * Becoming active lifts a fencing stop.
+   * Becoming active lifts a fencing stop. A recorder that is demoted calls this before it adopts its new
+   * epoch, and one that is promoted after: marking reads the fence before this flag, so no batch of
+   * non-promoted entries is ever marked under an epoch in which the recorder is secondary.
    */
   public void setActive(boolean primary) {
     if (primary) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -61,14 +62,17 @@ final class MarkingStep {
     refusedFence = null;
   }
 
-  /** Consolidates promoted entries only when {@code promotedOnly}; returns whether there was anything to do. */
-  boolean run(boolean promotedOnly) throws RetryLater {
+  /**
+   * Consolidates promoted entries only when {@code promotedOnly} says so; returns whether there was anything
+   * to do. The fence is read before the flag, so a demotion (flag first, epoch second) is never missed.
+   */
+  boolean run(BooleanSupplier promotedOnly) throws RetryLater {
     Fence fence = fences.get();
     // No epoch learned yet, or the epoch was refused: marking waits for a new fence.
     if (fence == null || fence.equals(refusedFence)) {
       return false;
     }
-    List<Inum> due = workflow.due(WorkflowState.PENDING, BATCH, promotedOnly);
+    List<Inum> due = workflow.due(WorkflowState.PENDING, BATCH, promotedOnly.getAsBoolean());
     if (due.isEmpty()) {
       return false;
     }

@@ -266,6 +266,28 @@ public final class Workflow {
     });
   }
 
+  /** The INUMs among those given whose entry is in {@code state}; one statement whatever their number. */
+  public Set<Inum> inStateAmong(Collection<Inum> inums, WorkflowState state) {
+    if (inums.isEmpty()) {
+      return Set.of();
+    }
+    String array = jsonArray(inums);
+    return store.read(c -> {
+      Set<Inum> found = new HashSet<>();
+      try (PreparedStatement query = c.prepareStatement("SELECT inum FROM workflow WHERE state = ? AND inum IN "
+          + JSON_INUMS)) {
+        query.setString(1, state.name());
+        query.setString(2, array);
+        try (ResultSet rs = query.executeQuery()) {
+          while (rs.next()) {
+            found.add(new Inum(rs.getLong(1)));
+          }
+        }
+      }
+      return found;
+    });
+  }
+
   /** Removes every entry (a Rebuild Full starts from an empty Workflow); returns how many there were. */
   public int clear() {
     return store.transaction(c -> {

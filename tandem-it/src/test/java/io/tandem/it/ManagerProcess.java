@@ -1,0 +1,85 @@
+package io.tandem.it;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/** A real Recorder Manager process (with its RRC) started from the built distribution, so it can be killed -9. */
+final class ManagerProcess implements AutoCloseable {
+  final int port;
+  private final Path directory;
+  private final Path config;
+  private Process process;
+
+  ManagerProcess(Path directory, String databaseUrl, String healthInterval, int healthMisses) throws IOException {
+    this.directory = directory;
+    this.port = RecorderProcess.freePort();
+    Files.createDirectories(directory);
+    Properties properties = new Properties();
+    properties.setProperty("manager.port", Integer.toString(port));
+    properties.setProperty("database.url", databaseUrl);
+    properties.setProperty("database.user", "postgres");
+    properties.setProperty("health.interval", healthInterval);
+    properties.setProperty("health.misses", Integer.toString(healthMisses));
+    config = directory.resolve("manager.properties");
+    try (Writer writer = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
+      properties.store(writer, null);
+    }
+  }
+
+  ManagerProcess start() throws IOException, InterruptedException {
+    process = RecorderProcess.launch(List.of("manager", "--config", config.toString()), directory.resolve("manager.log"));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the manager exited with " + process.exitValue() + ": "
+            + Files.readString(directory.resolve("manager.log")));
+      }
+      if (ready()) {
+        return this;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("the manager did not become ready");
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  private boolean ready() {
+    try {
+      return PairFixture.HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/health")).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** kill -9: the process gets no chance to clean up. */
+  void kill9() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package io.tandem.redundancy;
+
+import io.tandem.database.CallDatabase;
+import io.tandem.database.FailoverView;
+import io.tandem.database.PairView;
+import io.tandem.database.PromotionTally;
+import io.tandem.database.RecorderView;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives one open failover to its end: hands the new primary its role and epoch, orders the promotion of
+ * the window, follows the job, then closes the failover with the figures the call database shows (which
+ * appends its event, once). Every step is idempotent, so a failure anywhere is repaired by starting over
+ * after a delay, by this driver or by the driver of a Recorder Manager started since. Ends when the
+ * failover is no longer open, or when interrupted. Runs on a thread of its own.
+ */
+final class FailoverDriver implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(FailoverDriver.class);
+  /** How often a running promotion job is looked at. */
+  private static final Duration JOB_POLL = Duration.ofMillis(50);
+
+  private final CallDatabase database;
+  private final RecorderOrders orders;
+  private final FailoverView failover;
+  private final Duration retryDelay;
+  private final Runnable onEnd;
+
+  FailoverDriver(CallDatabase database, RecorderOrders orders, FailoverView failover, Duration retryDelay,
+      Runnable onEnd) {
+    this.database = database;
+    this.orders = orders;
+    this.failover = failover;
+    this.retryDelay = retryDelay;
+    this.onEnd = onEnd;
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (!attemptQuietly()) {
+        Thread.sleep(retryDelay);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      onEnd.run();
+    }
+  }
+
+  private boolean attemptQuietly() throws InterruptedException {
+    try {
+      return attempt();
+    } catch (IOException | SQLException | RuntimeException e) {
+      LOG.warn("failover {} of pair {} to recorder {}: {}; trying again in {}", failover.id(), failover.pair(),
+          failover.toSerial(), e.toString(), retryDelay);
+      return false;
+    }
+  }
+
+  /** True when the failover is no longer open: closed here, or elsewhere, or superseded. */
+  private boolean attempt() throws IOException, SQLException, InterruptedException {
+    if (!stillOpen()) {
+      return true;
+    }
+    String adminUrl = adminUrl(failover.toSerial());
+    RecorderOrders.Answer role = orders.role(adminUrl, "PRIMARY", failover.epoch());
+    if (role.status() != 200) {
+      throw new IOException("the role order at epoch " + failover.epoch() + " was answered " + role.status() + ": "
+          + role.body());
+    }
+    RecorderOrders.Answer started = orders.promote(adminUrl, failover.epoch(), failover.windowFrom());
+    if (started.status() != 202) {
+      throw new IOException("the promotion order was answered " + started.status() + ": " + started.body());
+    }
+    String job = started.body().path("id").asText();
+    if (!awaitJob(adminUrl, job)) {
+      return false;
+    }
+    PromotionTally tally = database.promotionTally(failover);
+    database.finishFailover(failover.id(), tally).ifPresent(done -> LOG.info("{} of pair {} from {} to {} at epoch"
+        + " {} done in {} ms: promoted {}, already present {}", done.kind(), done.pair(), done.fromSerial(),
+        done.toSerial(), done.epoch(), done.durationMillis(), done.promoted(), done.alreadyPresent()));
+    return true;
+  }
+
+  /** Follows the job to its end: true when DONE, false when it failed or its recorder forgot it. */
+  private boolean awaitJob(String adminUrl, String job) throws IOException, InterruptedException {
+    while (true) {
+      RecorderOrders.Answer answer = orders.job(adminUrl, job);
+      if (answer.status() == 404) {
+        LOG.warn("recorder {} no longer knows promotion job {} (it restarted); ordering it again",
+            failover.toSerial(), job);
+        return false;
+      }
+      String state = answer.body().path("state").asText();
+      if ("DONE".equals(state)) {
+        return true;
+      }
+      if ("FAILED".equals(state)) {
+        LOG.warn("promotion job {} on recorder {} failed: {}", job, failover.toSerial(),
+            answer.body().path("error").asText());
+        return false;
+      }
+      Thread.sleep(JOB_POLL);
+    }
+  }
+
+  private boolean stillOpen() throws SQLException {
+    return database.openFailovers().stream().anyMatch(open -> open.id() == failover.id());
+  }
+
+  private String adminUrl(String serial) throws SQLException, IOException {
+    for (PairView pair : database.pairs()) {
+      for (RecorderView recorder : pair.recorders()) {
+        if (recorder.serial().equals(serial)) {
+          return recorder.adminUrl();
+        }
+      }
+    }
+    throw new IOException("recorder " + serial + " is not registered");
+  }
+}
