@@ -46,7 +46,14 @@ final class LocalStoreSchema {
           "CREATE INDEX workflow_promoted_due ON workflow (state, next_attempt_millis, inum) WHERE promoted = 1",
           // The call role in the start index lets a rebuild walk a time range without reading the rows.
           "DROP INDEX calls_by_start",
-          "CREATE INDEX calls_by_start ON calls (start_nanos, inum, call_role)"));
+          "CREATE INDEX calls_by_start ON calls (start_nanos, inum, call_role)"),
+      List.of(
+          // One row: the (start, INUM) of the last call the gap audit has checked.
+          """
+          CREATE TABLE gap_audit (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            start_nanos INTEGER NOT NULL,
+            inum INTEGER NOT NULL)"""));
 
   private LocalStoreSchema() {}
 

@@ -6,6 +6,7 @@ import io.tandem.call.CallState;
 import io.tandem.call.Inum;
 import io.tandem.call.MediaStats;
 import io.tandem.call.Role;
+import io.tandem.callbuffer.AuditCursor;
 import io.tandem.callbuffer.CallBuffer;
 import io.tandem.callbuffer.InumAllocator;
 import io.tandem.callbuffer.LocalStore;
@@ -22,6 +23,7 @@ import io.tandem.database.Fence;
 import io.tandem.database.FencedException;
 import io.tandem.database.RecorderAssignment;
 import io.tandem.database.RecorderRegistration;
+import io.tandem.gapaudit.GapAudit;
 import io.tandem.media.WavFile;
 import io.tandem.rebuild.AuditTrail;
 import io.tandem.rebuild.JobConflictException;
@@ -36,7 +38,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +63,9 @@ public final class Recorder implements AutoCloseable {
   private final Clock clock;
   private final ScheduledExecutorService chores = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("recorder-chores").daemon().factory());
+  // Its own thread, so that a long audit never holds up registration or the ending of silent calls.
+  private final ScheduledExecutorService gapChores = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().name("recorder-gap-audit").daemon().factory());
   private DirectoryLock lock;
   private LocalStore store;
   private CallBuffer buffer;
@@ -73,6 +80,7 @@ public final class Recorder implements AutoCloseable {
   private SipServer sip;
   private RecorderAdmin admin;
   private RecorderMetrics metrics;
+  private GapAudit gapAudit;
   private volatile boolean registered;
   private volatile boolean promoteGaps = true;
 
@@ -109,6 +117,8 @@ public final class Recorder implements AutoCloseable {
         .build();
     consolidator.setActive(standing.role() == Role.PRIMARY);
     consolidator.start();
+    gapAudit = new GapAudit(new AuditCursor(store), workflow, database::presentCorrelationKeys, this::reportGap, clock,
+        config.gapGrace());
     audit = new AuditTrail(database::audit, DatabaseErrors::isRetryable, Duration.ofSeconds(1));
     rebuilds = new RebuildJobs(store, buffer, workflow, audit, clock, config.timeZone());
     media = new MediaCapture(config.sipHost(), new RtpPortPool(config.rtpPortMin(), config.rtpPortMax()), dataDir,
@@ -122,6 +132,9 @@ public final class Recorder implements AutoCloseable {
     chores.scheduleWithFixedDelay(this::registerQuietly, 0, 2, TimeUnit.SECONDS);
     chores.scheduleWithFixedDelay(() -> sessions.endSilentCalls(config.mediaTimeout()), 1, 1, TimeUnit.SECONDS);
     chores.scheduleWithFixedDelay(this::applyRetention, 1, 10, TimeUnit.MINUTES);
+    // Every 10 s, or as often as the grace period when it is shorter; a pass with nothing due costs no query.
+    long auditMillis = Math.min(10_000, config.gapGrace().toMillis());
+    gapChores.scheduleWithFixedDelay(this::auditGaps, auditMillis, auditMillis, TimeUnit.MILLISECONDS);
     log.info("recorder {} ({} of pair {}) started as {} at epoch {}; SIP {}, admin {}", config.serial(),
         config.position(), config.pair(), standing.role(), standing.epoch(), sipAddress(), adminUrl());
     return this;
@@ -240,6 +253,37 @@ public final class Recorder implements AutoCloseable {
     return promoteGaps;
   }
 
+  /** One pass of the gap audit, only while this recorder is a registered secondary; a failure postpones it. */
+  private void auditGaps() {
+    if (!registered || standing.role() != Role.SECONDARY) {
+      return;
+    }
+    try {
+      int gaps = gapAudit.run(promoteGaps);
+      if (gaps > 0) {
+        log.warn("gap audit: {} call(s) recorded here were missing from the call database; {}", gaps,
+            promoteGaps ? "promoted" : "reported only, as the pair's gap policy says");
+      }
+    } catch (Exception e) {
+      log.warn("gap audit postponed: {}", e.getMessage());
+    }
+  }
+
+  private void reportGap(CallRecord call, boolean promoted) throws Exception {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("serial", Integer.toString(config.serial()));
+    details.put("inum", call.inum().toString());
+    details.put("correlationKey", call.correlationKey());
+    details.put("start", call.start().toString());
+    details.put("action", promoted ? "promoted" : "reported");
+    database.appendEvent("GAP", config.pair(), details);
+  }
+
+  /** The gap audit of this recorder; its count of gaps is the metric {@code tandem_gap_calls_total}. */
+  public GapAudit gapAudit() {
+    return gapAudit;
+  }
+
   /** False when the recorder cannot capture: its data directory has too little room left. */
   public boolean capturing() {
     try {
@@ -316,6 +360,7 @@ public final class Recorder implements AutoCloseable {
 
   public synchronized void stop() {
     chores.shutdownNow();
+    gapChores.shutdownNow();
     if (sip != null) {
       sip.stop();
     }

@@ -15,6 +15,8 @@ import java.util.Objects;
  *
  * @param contingencySerial the serial INUMs move to when the sequence of {@code serial} runs out, or null
  * @param mediaTimeout a call whose media has been silent this long is ended as if by its BYE
+ * @param gapGrace how long after its end a call of the secondary must be in the call database before the gap
+ *     audit counts it missing
  */
 public record RecorderConfig(
     int serial,
@@ -34,6 +36,7 @@ public record RecorderConfig(
     Duration mediaTimeout,
     Duration retention,
     long capacityBytes,
+    Duration gapGrace,
     String databaseUrl,
     String databaseUser,
     String databasePassword) {
@@ -58,6 +61,10 @@ public record RecorderConfig(
     }
     if (sipPort != 0 && sipPort >= rtpPortMin && sipPort <= rtpPortMax) {
       throw new ConfigException("'sip.port' " + sipPort + " lies inside the RTP range " + rtpPortMin + ".." + rtpPortMax);
+    }
+    Objects.requireNonNull(gapGrace, "gapGrace");
+    if (gapGrace.isNegative() || gapGrace.isZero()) {
+      throw new ConfigException("'gap.grace' must be a positive duration such as 60s, got " + gapGrace);
     }
     Objects.requireNonNull(databaseUrl, "databaseUrl");
     if (!databaseUrl.startsWith("jdbc:postgresql:")) {
@@ -86,6 +93,7 @@ public record RecorderConfig(
         file.duration("media.timeout", Duration.ofSeconds(60)),
         file.duration("buffer.retention", Duration.ofDays(30)),
         file.longValue("buffer.capacityBytes", 100L << 30, 1L << 20, Long.MAX_VALUE),
+        file.duration("gap.grace", Duration.ofSeconds(60)),
         file.string("database.url"),
         file.string("database.user", "tandem"),
         file.string("database.password", ""));

@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tandem.call.CallRecord;
 import io.tandem.call.Inum;
+import io.tandem.gapaudit.GapAudit;
 import io.tandem.workflow.WorkflowState;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +55,9 @@ final class RecorderMetrics {
       Gauge.builder("tandem_workflow_entries", recorder.workflow(), w -> w.counts().getOrDefault(state, 0L))
           .tag("state", state.name()).register(registry);
     }
+    FunctionCounter.builder("tandem_gap_calls", recorder.gapAudit(), GapAudit::gapsFound)
+        .description("calls of this secondary found missing from the call database by the gap audit")
+        .register(registry);
     Gauge.builder("tandem_primary", recorder.standing(), s -> s.role() == io.tandem.call.Role.PRIMARY ? 1 : 0)
         .register(registry);
   }

@@ -23,6 +23,7 @@ class RecorderConfigTest {
     assertThat(config.jitterDelay()).isEqualTo(Duration.ofMillis(200));
     assertThat(config.mediaTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(config.retention()).isEqualTo(Duration.ofDays(30));
+    assertThat(config.gapGrace()).isEqualTo(Duration.ofSeconds(60));
     assertThat(config.contingencySerial()).isNull();
     assertThat(config.sipAddress()).isEqualTo("127.0.0.1:5060");
   }
@@ -56,6 +57,8 @@ class RecorderConfigTest {
     assertRefused("recorder.position", "PRIMARY", "one of [MAIN, BACKUP]");
     assertRefused("media.timeout", "60", "a duration such as 250ms, 30s, 15m, 2h or 7d");
     assertRefused("recorder.timeZone", "Mars/Olympus", "a time zone");
+    assertRefused("gap.grace", "0s", "'gap.grace' must be a positive duration");
+    assertRefused("gap.grace", "soon", "a duration such as");
     assertRefused("database.url", "postgres://x", "a PostgreSQL JDBC URL");
     assertRefused("rtp.portMin", "20001", "'rtp.portMin' must be even");
     assertRefused("recorder.contingencySerial", "100001", "must differ from 'recorder.serial'");

@@ -1,0 +1,120 @@
+package io.tandem.gapaudit;
+
+import io.tandem.call.CallRecord;
+import io.tandem.call.CallRole;
+import io.tandem.call.CallState;
+import io.tandem.call.Inum;
+import io.tandem.callbuffer.AuditCursor;
+import io.tandem.workflow.Workflow;
+import io.tandem.workflow.WorkflowState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The secondary's gap audit: every call it recorded as SLAVE that ended more than the grace period ago is
+ * checked once against the call database by its correlation key; a missing one is reported and, when the
+ * pair's policy says so, submitted to the Workflow as promoted so that it gets marked. Calls are audited in
+ * start order behind a durable {@link AuditCursor}; a call still recording, or ended within the grace period,
+ * holds back the calls that started after it, so none is skipped. A failed lookup or report leaves the cursor
+ * where it was: the batch is audited again on the next pass, and a gap may then be reported twice, never
+ * missed. Not thread-safe: one pass at a time.
+ */
+public final class GapAudit {
+  /** Calls per batch: one lookup of present keys each. */
+  public static final int BATCH = 1000;
+
+  /** Which correlation keys have an interaction in the call database. */
+  @FunctionalInterface
+  public interface KeyLookup {
+    Set<String> present(Collection<String> keys) throws Exception;
+  }
+
+  /** Where a gap is reported (the call database's event log); a failure postpones the batch. */
+  @FunctionalInterface
+  public interface GapReport {
+    void report(CallRecord call, boolean promoted) throws Exception;
+  }
+
+  private final AuditCursor cursor;
+  private final Workflow workflow;
+  private final KeyLookup keys;
+  private final GapReport report;
+  private final Clock clock;
+  private final Duration grace;
+  private final AtomicLong gaps = new AtomicLong();
+
+  public GapAudit(AuditCursor cursor, Workflow workflow, KeyLookup keys, GapReport report, Clock clock,
+      Duration grace) {
+    this.cursor = Objects.requireNonNull(cursor, "cursor");
+    this.workflow = Objects.requireNonNull(workflow, "workflow");
+    this.keys = Objects.requireNonNull(keys, "keys");
+    this.report = Objects.requireNonNull(report, "report");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.grace = Objects.requireNonNull(grace, "grace");
+  }
+
+  /**
+   * Audits every call that is due, batch by batch; returns the gaps found in this pass.
+   *
+   * @param promote whether a missing call is promoted (policy {@code promote}) or only reported
+   * @throws Exception from the lookup or the report; the batch that failed stays due
+   */
+  public int run(boolean promote) throws Exception {
+    Instant cutoff = clock.instant().minus(grace);
+    int found = 0;
+    while (true) {
+      List<CallRecord> page = cursor.next(cutoff, BATCH);
+      List<CallRecord> due = duePrefix(page, cutoff);
+      if (due.isEmpty()) {
+        return found;
+      }
+      found += audit(due, promote);
+      if (due.size() < BATCH) {
+        return found;
+      }
+    }
+  }
+
+  /** Gaps found since this audit was made. */
+  public long gapsFound() {
+    return gaps.get();
+  }
+
+  private int audit(List<CallRecord> due, boolean promote) throws Exception {
+    List<CallRecord> recordedAsSecondary = due.stream().filter(call -> call.callRole() == CallRole.SLAVE).toList();
+    Set<String> present = recordedAsSecondary.isEmpty() ? Set.of()
+        : keys.present(recordedAsSecondary.stream().map(CallRecord::correlationKey).distinct().toList());
+    List<CallRecord> missing = recordedAsSecondary.stream()
+        .filter(call -> !present.contains(call.correlationKey())).toList();
+    for (CallRecord call : missing) {
+      report.report(call, promote);
+    }
+    List<Inum> promoted = promote ? missing.stream().map(CallRecord::inum).toList() : List.of();
+    cursor.advance(due.getLast(), () -> {
+      if (!promoted.isEmpty()) {
+        workflow.submitAll(promoted, WorkflowState.PENDING, true);
+      }
+    });
+    gaps.addAndGet(missing.size());
+    return missing.size();
+  }
+
+  /** The leading calls of the page that are finished and ended at or before the cutoff. */
+  private static List<CallRecord> duePrefix(List<CallRecord> page, Instant cutoff) {
+    int due = 0;
+    while (due < page.size() && isDue(page.get(due), cutoff)) {
+      due++;
+    }
+    return page.subList(0, due);
+  }
+
+  private static boolean isDue(CallRecord call, Instant cutoff) {
+    return call.state() != CallState.RECORDING && call.end() != null && !call.end().isAfter(cutoff);
+  }
+}

@@ -1,0 +1,225 @@
+package io.tandem.gapaudit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tandem.call.CallRecord;
+import io.tandem.call.CallRole;
+import io.tandem.call.CallState;
+import io.tandem.call.Inum;
+import io.tandem.call.MediaStats;
+import io.tandem.callbuffer.AuditCursor;
+import io.tandem.callbuffer.CallBuffer;
+import io.tandem.callbuffer.InumAllocator;
+import io.tandem.callbuffer.LocalStore;
+import io.tandem.workflow.Workflow;
+import io.tandem.workflow.WorkflowState;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GapAuditTest {
+  private static final Instant T0 = Instant.parse("2026-11-26T14:30:00Z");
+  private static final Duration GRACE = Duration.ofSeconds(60);
+
+  @TempDir
+  Path dataDir;
+  private final SettableClock clock = new SettableClock(T0);
+  private final Set<String> database = new HashSet<>();
+  private final List<Integer> lookups = new ArrayList<>();
+  private final List<String> reports = new ArrayList<>();
+  private boolean databaseDown;
+  private LocalStore store;
+  private CallBuffer buffer;
+  private Workflow workflow;
+
+  @BeforeEach
+  void openStore() {
+    store = LocalStore.open(dataDir.resolve("buffer.db"));
+    buffer = new CallBuffer(store, new InumAllocator(store, 100_002, null), clock);
+    workflow = new Workflow(store, clock);
+  }
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+  }
+
+  @Test
+  void missingCallIsReportedAndPromotedUnderPromotePolicy() throws Exception {
+    CallRecord present = call("conv-1", CallRole.SLAVE, 0, 10);
+    CallRecord missing = call("conv-2", CallRole.SLAVE, 5, 10);
+    database.add("conv-1");
+    clock.set(T0.plusSeconds(100));
+
+    GapAudit audit = audit();
+    assertThat(audit.run(true)).isEqualTo(1);
+
+    assertThat(reports).containsExactly(missing.inum() + " promoted");
+    assertThat(workflow.entry(missing.inum())).hasValueSatisfying(entry -> {
+      assertThat(entry.state()).isEqualTo(WorkflowState.PENDING);
+      assertThat(entry.promoted()).isTrue();
+    });
+    assertThat(workflow.contains(present.inum())).isFalse();
+    assertThat(audit.gapsFound()).isEqualTo(1);
+  }
+
+  @Test
+  void underReportPolicyAMissingCallIsReportedButNotSubmitted() throws Exception {
+    CallRecord missing = call("conv-1", CallRole.SLAVE, 0, 10);
+    clock.set(T0.plusSeconds(100));
+
+    assertThat(audit().run(false)).isEqualTo(1);
+
+    assertThat(reports).containsExactly(missing.inum() + " reported");
+    assertThat(workflow.contains(missing.inum())).isFalse();
+  }
+
+  @Test
+  void callsRecordedAsPrimaryAreNotLookedUp() throws Exception {
+    call("conv-1", CallRole.MASTER, 0, 10);
+    clock.set(T0.plusSeconds(100));
+
+    assertThat(audit().run(true)).isZero();
+
+    assertThat(lookups).isEmpty();
+    assertThat(reports).isEmpty();
+  }
+
+  @Test
+  void aCallIsAuditedOnlyOnceTheGracePeriodAfterItsEndHasPassed() throws Exception {
+    CallRecord missing = call("conv-1", CallRole.SLAVE, 0, 10);
+    GapAudit audit = audit();
+    clock.set(T0.plusSeconds(69));
+    assertThat(audit.run(true)).isZero();
+    assertThat(lookups).isEmpty();
+
+    clock.set(T0.plusSeconds(70));
+    assertThat(audit.run(true)).isEqualTo(1);
+    assertThat(reports).containsExactly(missing.inum() + " promoted");
+  }
+
+  @Test
+  void aCallStillRecordingHoldsBackTheCallsThatStartedAfterItUntilItIsDue() throws Exception {
+    CallRecord longCall = buffer.begin("conv-long", T0, CallRole.SLAVE, List.of(), List.of());
+    CallRecord later = call("conv-later", CallRole.SLAVE, 5, 10);
+    clock.set(T0.plusSeconds(300));
+    GapAudit audit = audit();
+    assertThat(audit.run(true)).isZero();
+
+    buffer.finish(longCall.inum(), T0.plusSeconds(400), CallState.COMPLETE, MediaStats.NONE);
+    clock.set(T0.plusSeconds(460));
+    assertThat(audit.run(true)).isEqualTo(2);
+    assertThat(reports).containsExactly(longCall.inum() + " promoted", later.inum() + " promoted");
+  }
+
+  @Test
+  void aDatabaseThatIsDownPostponesTheAuditWithoutSkippingAnyCall() throws Exception {
+    CallRecord missing = call("conv-1", CallRole.SLAVE, 0, 10);
+    clock.set(T0.plusSeconds(100));
+    GapAudit audit = audit();
+    databaseDown = true;
+    assertThatThrownBy(() -> audit.run(true)).isInstanceOf(SQLException.class);
+    assertThat(workflow.contains(missing.inum())).isFalse();
+
+    databaseDown = false;
+    assertThat(audit.run(true)).isEqualTo(1);
+    assertThat(reports).containsExactly(missing.inum() + " promoted");
+  }
+
+  @Test
+  void aRestartedAuditGoesOnFromItsDurableCursor() throws Exception {
+    CallRecord first = call("conv-1", CallRole.SLAVE, 0, 10);
+    clock.set(T0.plusSeconds(100));
+    assertThat(audit().run(false)).isEqualTo(1);
+    CallRecord second = call("conv-2", CallRole.SLAVE, 50, 10);
+    clock.set(T0.plusSeconds(200));
+
+    store.close();
+    openStore();
+    assertThat(audit().run(false)).isEqualTo(1);
+
+    assertThat(reports).containsExactly(first.inum() + " reported", second.inum() + " reported");
+  }
+
+  @Test
+  void keysAreLookedUpInBatchesOfAtMostOneThousand() throws Exception {
+    List<Inum> inums = store.transaction(c -> {
+      List<Inum> all = new ArrayList<>();
+      for (int i = 0; i < 2500; i++) {
+        all.add(call("conv-" + i, CallRole.SLAVE, i, 1).inum());
+      }
+      return all;
+    });
+    for (int i = 0; i < 2000; i++) {
+      database.add("conv-" + i);
+    }
+    clock.set(T0.plusSeconds(5000));
+
+    assertThat(audit().run(true)).isEqualTo(500);
+
+    assertThat(lookups).containsExactly(1000, 1000, 500);
+    assertThat(workflow.presentAmong(inums)).containsExactlyInAnyOrderElementsOf(inums.subList(2000, 2500));
+  }
+
+  private GapAudit audit() {
+    return new GapAudit(new AuditCursor(store), workflow, this::present,
+        (call, promoted) -> reports.add(call.inum() + (promoted ? " promoted" : " reported")), clock, GRACE);
+  }
+
+  private Set<String> present(Collection<String> keys) throws SQLException {
+    if (databaseDown) {
+      throw new SQLException("connection refused", "08001");
+    }
+    lookups.add(keys.size());
+    Set<String> found = new HashSet<>(keys);
+    found.retainAll(database);
+    return found;
+  }
+
+  private CallRecord call(String key, CallRole role, long startSecond, long seconds) {
+    CallRecord call = buffer.begin(key, T0.plusSeconds(startSecond), role, List.of(), List.of());
+    return buffer.finish(call.inum(), call.start().plusSeconds(seconds), CallState.COMPLETE, MediaStats.NONE);
+  }
+
+  /** A clock the test moves by hand. */
+  private static final class SettableClock extends Clock {
+    private volatile Instant now;
+
+    SettableClock(Instant now) {
+      this.now = now;
+    }
+
+    void set(Instant instant) {
+      now = instant;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}
