@@ -57,6 +57,7 @@ public final class RecorderManager implements AutoCloseable {
       cfg.routes.get("/", this::console);
       cfg.routes.get("/api/pairs", ctx -> JsonAnswers.json(ctx, 200, pairStatuses()));
       cfg.routes.post("/api/pairs/{name}/failback", this::failback);
+      cfg.routes.put("/api/pairs/{name}/policy", this::updatePolicy);
       cfg.routes.get("/api/interactions", this::interactions);
       cfg.routes.get("/api/interactions/{id}", this::interaction);
       cfg.routes.get("/api/interactions/{id}/media", this::media);
@@ -107,6 +108,22 @@ public final class RecorderManager implements AutoCloseable {
 
   private void failback(Context ctx) throws Exception {
     JsonAnswers.json(ctx, 202, redundancy.failback(ctx.pathParam("name")));
+  }
+
+  private void updatePolicy(Context ctx) throws Exception {
+    String name = ctx.pathParam("name");
+    PolicyRequest request = PolicyRequest.parse(ctx.body());
+    if (!database.updatePairPolicy(name, request.rollbackWindowSeconds(), request.failbackPolicy(),
+        request.gapPolicy())) {
+      JsonAnswers.error(ctx, 404, "no pair " + name);
+      return;
+    }
+    Optional<PairStatus> updated = pairStatuses().stream().filter(pair -> pair.name().equals(name)).findFirst();
+    if (updated.isPresent()) {
+      JsonAnswers.json(ctx, 200, updated.get());
+    } else {
+      JsonAnswers.error(ctx, 404, "no pair " + name);
+    }
   }
 
   private void interactions(Context ctx) throws Exception {

@@ -252,6 +252,37 @@ class RecorderManagerTest {
     json(get("/api/jobs/unknown", null), 404);
   }
 
+  @Test
+  void policyChangesOnlyTheGivenFieldsAndAnswersThePair() throws Exception {
+    try {
+      JsonNode pair = json(put("/api/pairs/pair-m/policy",
+          "{\"gapPolicy\":\"report\",\"rollbackWindowSeconds\":600}"), 200);
+      assertThat(pair.get("name").asText()).isEqualTo("pair-m");
+      assertThat(pair.get("gapPolicy").asText()).isEqualTo("report");
+      assertThat(pair.get("rollbackWindowSeconds").asLong()).isEqualTo(600);
+      assertThat(pair.get("failbackPolicy").asText()).isEqualTo("never");
+      assertThat(database.pairs().getFirst().gapPolicy()).isEqualTo("report");
+    } finally {
+      json(put("/api/pairs/pair-m/policy", "{\"gapPolicy\":\"promote\",\"rollbackWindowSeconds\":900}"), 200);
+    }
+  }
+
+  @Test
+  void badPolicyRequestsAre400NamingTheFieldAndUnknownPairsAre404() throws Exception {
+    assertThat(json(put("/api/pairs/pair-m/policy", "{\"gapPolicy\":\"ignore\"}"), 400).get("error").asText())
+        .isEqualTo("'gapPolicy' must be one of [report, promote], got \"ignore\"");
+    assertThat(json(put("/api/pairs/pair-m/policy", "{\"failbackPolicy\":\"auto\"}"), 400).get("error").asText())
+        .startsWith("'failbackPolicy' must be one of [never, manual]");
+    assertThat(json(put("/api/pairs/pair-m/policy", "{\"rollbackWindowSeconds\":-1}"), 400).get("error")
+        .asText()).startsWith("'rollbackWindowSeconds' must be a whole number of seconds");
+    assertThat(json(put("/api/pairs/pair-m/policy", "{\"gap\":\"report\"}"), 400).get("error").asText())
+        .startsWith("unknown field 'gap'");
+    json(put("/api/pairs/pair-m/policy", "{}"), 400);
+    assertThat(json(put("/api/pairs/no-such-pair/policy", "{\"gapPolicy\":\"report\"}"), 404).get("error")
+        .asText()).isEqualTo("no pair no-such-pair");
+    assertThat(database.pairs().getFirst().gapPolicy()).isEqualTo("promote");
+  }
+
   private static boolean mainHealthy() throws Exception {
     return json(get("/api/pairs", null), 200).get(0).get("recorders").get(0).get("healthy").asBoolean();
   }
@@ -267,6 +298,12 @@ class RecorderManagerTest {
   private static HttpResponse<byte[]> post(String path, String body) throws Exception {
     return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + manager.port() + path))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static HttpResponse<byte[]> put(String path, String body) throws Exception {
+    return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + manager.port() + path))
+        .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
