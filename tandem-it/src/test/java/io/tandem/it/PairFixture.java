@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A real pair for integration tests: embedded PostgreSQL, the Recorder Manager, and a Main and a Backup
@@ -48,6 +49,12 @@ final class PairFixture implements AutoCloseable {
   /** {@code healthInterval} is the managed process's health interval, as its config file writes it. */
   PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase, boolean managerAsProcess,
       String healthInterval) throws Exception {
+    this(root, mainSerial, backupSerial, rtpBase, managerAsProcess, healthInterval, Map.of());
+  }
+
+  /** {@code recorderSettings} are added to both recorders' config files, such as {@code gap.grace}. */
+  PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase, boolean managerAsProcess,
+      String healthInterval, Map<String, String> recorderSettings) throws Exception {
     this.root = root;
     this.postgresPort = RecorderProcess.freePort();
     this.archive = root.resolve("archive");
@@ -66,9 +73,9 @@ final class PairFixture implements AutoCloseable {
       manager.start();
     }
     main = new RecorderProcess(mainSerial, "pair-" + mainSerial, Position.MAIN, root.resolve("main"),
-        postgres.jdbcUrl(), rtpBase);
+        postgres.jdbcUrl(), rtpBase, recorderSettings);
     backup = new RecorderProcess(backupSerial, "pair-" + mainSerial, Position.BACKUP, root.resolve("backup"),
-        postgres.jdbcUrl(), rtpBase + 2000);
+        postgres.jdbcUrl(), rtpBase + 2000, recorderSettings);
     main.start();
     backup.start();
   }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -32,6 +33,12 @@ final class RecorderProcess implements AutoCloseable {
 
   RecorderProcess(int serial, String pair, Position position, Path dataDir, String databaseUrl, int rtpBase)
       throws IOException {
+    this(serial, pair, position, dataDir, databaseUrl, rtpBase, Map.of());
+  }
+
+  /** {@code settings} are further keys of the recorder's config file, written as given. */
+  RecorderProcess(int serial, String pair, Position position, Path dataDir, String databaseUrl, int rtpBase,
+      Map<String, String> settings) throws IOException {
     this.serial = serial;
     this.position = position;
     this.dataDir = dataDir;
@@ -49,6 +56,7 @@ final class RecorderProcess implements AutoCloseable {
     properties.setProperty("rtp.portMax", Integer.toString(rtpBase + 1999));
     properties.setProperty("database.url", databaseUrl);
     properties.setProperty("database.user", "postgres");
+    settings.forEach(properties::setProperty);
     config = dataDir.resolve("recorder.properties");
     try (Writer writer = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
       properties.store(writer, null);

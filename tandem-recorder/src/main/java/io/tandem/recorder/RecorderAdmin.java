@@ -95,6 +95,8 @@ final class RecorderAdmin {
     body.put("role", standing.role());
     body.put("epoch", standing.epoch());
     body.put("registered", recorder.registered());
+    // The pair's gap policy as this recorder last learned it from the call database.
+    body.put("gapPolicy", recorder.promoteGaps() ? "promote" : "report");
     body.put("timeZone", recorder.config().timeZone().getId());
     body.put("sipAddress", recorder.sipAddress());
     body.put("activeCalls", recorder.sessions().active());

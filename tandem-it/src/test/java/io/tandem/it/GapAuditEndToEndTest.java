@@ -1,0 +1,166 @@
+package io.tandem.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tandem.simulator.CallSimulator;
+import io.tandem.simulator.ConversationSent;
+import io.tandem.simulator.SimulationPlan;
+import io.tandem.simulator.SimulationReport;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The secondary's gap audit with real processes: conversations both recorders got leave no gap; one only the
+ * Backup got (the Main never heard of it) is reported as a GAP event and promoted under the default policy,
+ * and only reported once the policy is {@code report}. The steps build on each other, in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GapAuditEndToEndTest {
+  private static final int MAIN = 397_001;
+  private static final int BACKUP = 397_002;
+  private static final String PAIR = "pair-" + MAIN;
+
+  @TempDir
+  static Path root;
+
+  static PairFixture pair;
+  static final List<ConversationSent> sent = new ArrayList<>();
+
+  @BeforeAll
+  static void startPair() throws Exception {
+    pair = new PairFixture(root, MAIN, BACKUP, 44_000, false, "500ms", Map.of("gap.grace", "2s"));
+  }
+
+  @AfterAll
+  static void stopPair() throws Exception {
+    if (pair != null) {
+      pair.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void conversationsBothRecordersGotAreMarkedByTheMainOnly() throws Exception {
+    sent.addAll(simulate(pair.sipAddresses(), 3).conversations());
+    ConversationTally.awaitEveryConversationOnce(pair, sent);
+    for (JsonNode interaction : interactions()) {
+      assertThat(serials(interaction)).containsExactly(Integer.toString(MAIN));
+    }
+  }
+
+  @Test
+  @Order(2)
+  void aConversationOnlyTheBackupGotIsReportedAndPromotedWithTheBackupsCopy() throws Exception {
+    ConversationSent missed = simulate(List.of(backupAddress()), 1).conversations().getFirst();
+    sent.add(missed);
+
+    JsonNode gap = awaitGaps(1).getFirst();
+    assertThat(gap.get("details").get("correlationKey").asText()).isEqualTo(missed.sessionId());
+    assertThat(gap.get("details").get("serial").asText()).isEqualTo(Integer.toString(BACKUP));
+    assertThat(gap.get("details").get("action").asText()).isEqualTo("promoted");
+    ConversationTally tally = ConversationTally.awaitEveryConversationOnce(pair, sent);
+    assertThat(tally.duplicated()).isZero();
+    JsonNode interaction = interaction(missed.sessionId());
+    assertThat(serials(interaction)).containsExactly(Integer.toString(BACKUP));
+    assertThat(interaction.get("copies").get(0).get("marked").asBoolean()).isTrue();
+    assertThat(gap.get("details").get("inum").asText()).isEqualTo(interaction.get("bestInum").asText());
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        backupMetrics().contains("tandem_gap_calls_total{serial=\"" + BACKUP + "\"} 1.0"));
+  }
+
+  @Test
+  @Order(3)
+  void underTheReportPolicyTheNextGapIsReportedButNotMarked() throws Exception {
+    HttpResponse<String> answer = put(pair.managerUrl() + "/api/pairs/" + PAIR + "/policy",
+        "{\"gapPolicy\":\"report\"}");
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        "report".equals(PairFixture.getJson(pair.backup.adminUrl() + "/api/status").get("gapPolicy").asText()));
+
+    ConversationSent missed = simulate(List.of(backupAddress()), 1).conversations().getFirst();
+
+    JsonNode gap = awaitGaps(2).get(1);
+    assertThat(gap.get("details").get("correlationKey").asText()).isEqualTo(missed.sessionId());
+    assertThat(gap.get("details").get("action").asText()).isEqualTo("reported");
+    // The count moves once the audit has committed, promotion included, so what follows is its final word.
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        backupMetrics().contains("tandem_gap_calls_total{serial=\"" + BACKUP + "\"} 2.0"));
+    JsonNode call = PairFixture.getJson(pair.backup.adminUrl() + "/api/calls/" + gap.get("details").get("inum")
+        .asText());
+    assertThat(call.get("correlationKey").asText()).isEqualTo(missed.sessionId());
+    long workflowEntries = 0;
+    for (JsonNode count : PairFixture.getJson(pair.backup.adminUrl() + "/api/status").get("workflow")) {
+      workflowEntries += count.asLong();
+    }
+    assertThat(workflowEntries).as("only the call promoted before").isEqualTo(1);
+    assertThat(interactions()).noneMatch(i -> i.get("correlationKey").asText().equals(missed.sessionId()));
+  }
+
+  private static SimulationReport simulate(List<InetSocketAddress> recorders, int conversations) {
+    SimulationReport report = new CallSimulator(new SimulationPlan(recorders, conversations, 4,
+        Duration.ofSeconds(1), "udp", 0)).run();
+    assertThat(report.failures()).isZero();
+    return report;
+  }
+
+  private static InetSocketAddress backupAddress() {
+    return new InetSocketAddress("127.0.0.1", pair.backup.sipPort);
+  }
+
+  private static List<JsonNode> awaitGaps(int count) {
+    return await().atMost(Duration.ofSeconds(30)).until(() -> {
+      List<JsonNode> gaps = new ArrayList<>();
+      for (JsonNode event : pair.events()) {
+        if ("GAP".equals(event.get("type").asText())) {
+          gaps.add(event);
+        }
+      }
+      return gaps;
+    }, gaps -> gaps.size() >= count);
+  }
+
+  private static JsonNode interactions() throws Exception {
+    return PairFixture.getJson(pair.managerUrl() + "/api/interactions?limit=100000");
+  }
+
+  private static JsonNode interaction(String correlationKey) throws Exception {
+    for (JsonNode interaction : interactions()) {
+      if (interaction.get("correlationKey").asText().equals(correlationKey)) {
+        return interaction;
+      }
+    }
+    throw new AssertionError("no interaction for " + correlationKey);
+  }
+
+  private static List<String> serials(JsonNode interaction) {
+    List<String> serials = new ArrayList<>();
+    interaction.get("copies").forEach(copy -> serials.add(copy.get("serial").asText()));
+    return serials;
+  }
+
+  private static String backupMetrics() throws Exception {
+    return PairFixture.HTTP.send(HttpRequest.newBuilder(URI.create(pair.backup.adminUrl() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private static HttpResponse<String> put(String url, String body) throws Exception {
+    return PairFixture.HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
