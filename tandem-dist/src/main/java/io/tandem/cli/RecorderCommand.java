@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
     description = {"Runs one recorder: SIPREC capture, call buffer, Workflow and admin API.",
         "The config file holds key = value lines: recorder.serial, recorder.pair, recorder.position (MAIN or BACKUP),",
         "recorder.dataDir, sip.port, admin.port, database.url, and optional rtp.portMin/portMax, recorder.timeZone,",
-        "buffer.retention, media.timeout, database.user/password, recorder.contingencySerial."})
+        "buffer.retention, media.timeout, gap.grace, database.user/password, recorder.contingencySerial."})
 final class RecorderCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "the recorder's config file")
   Path config;
