@@ -44,7 +44,7 @@ class GapAuditEndToEndTest {
 
   @BeforeAll
   static void startPair() throws Exception {
-    pair = new PairFixture(root, MAIN, BACKUP, 44_000, false, "500ms", Map.of("gap.grace", "2s"));
+    pair = new PairFixture(root, MAIN, BACKUP, 28_000, false, "500ms", Map.of("gap.grace", "2s"));
   }
 
   @AfterAll

@@ -17,7 +17,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** kill -9 of a recorder mid-call: the call is kept truncated with its media, INUMs never go back. */
+/**
+ * kill -9 of the Main mid-call: its call is kept truncated with its media, its INUMs never go back, and
+ * the conversation is still in the call database once, through the Backup's complete copy (the RRC fails
+ * the pair over and promotes the Backup's calls).
+ */
 class KillRecorderMidCallTest {
   @TempDir
   static Path root;
@@ -70,18 +74,22 @@ class KillRecorderMidCallTest {
 
     await().atMost(Duration.ofSeconds(30)).until(() ->
         PairFixture.getJson(pair.managerUrl() + "/api/interactions").size() == 3);
-    JsonNode truncatedInteraction = findByInum(truncatedInum);
-    assertThat(truncatedInteraction.get("copies").get(0).get("complete").asBoolean()).isFalse();
-  }
-
-  private static JsonNode findByInum(long inum) throws Exception {
-    for (JsonNode interaction : PairFixture.getJson(pair.managerUrl() + "/api/interactions")) {
-      for (JsonNode copy : interaction.get("copies")) {
-        if (copy.get("inum").asLong() == inum) {
-          return interaction;
-        }
+    JsonNode cutOffInteraction = findByKey(cutOff.get("correlationKey").asText());
+    String best = cutOffInteraction.get("bestInum").asText();
+    assertThat(best).as("the Backup's complete copy is the best one").startsWith("340002");
+    for (JsonNode copy : cutOffInteraction.get("copies")) {
+      if (copy.get("inum").asText().equals(best)) {
+        assertThat(copy.get("complete").asBoolean()).isTrue();
       }
     }
-    throw new AssertionError("no interaction holds INUM " + inum);
+  }
+
+  private static JsonNode findByKey(String correlationKey) throws Exception {
+    for (JsonNode interaction : PairFixture.getJson(pair.managerUrl() + "/api/interactions")) {
+      if (interaction.get("correlationKey").asText().equals(correlationKey)) {
+        return interaction;
+      }
+    }
+    throw new AssertionError("no interaction for conversation " + correlationKey);
   }
 }

@@ -46,7 +46,10 @@ final class PairFixture implements AutoCloseable {
     this(root, mainSerial, backupSerial, rtpBase, managerAsProcess, "500ms");
   }
 
-  /** {@code healthInterval} is the managed process's health interval, as its config file writes it. */
+  /**
+   * {@code healthInterval} is the Recorder Manager's health interval, as a config file writes it; a long one
+   * keeps the RRC from failing the pair over within a test that stops the Main on purpose.
+   */
   PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase, boolean managerAsProcess,
       String healthInterval) throws Exception {
     this(root, mainSerial, backupSerial, rtpBase, managerAsProcess, healthInterval, Map.of());
@@ -69,7 +72,7 @@ final class PairFixture implements AutoCloseable {
       managerProcess = new ManagerProcess(root.resolve("manager"), postgres.jdbcUrl(), healthInterval, 3).start();
     } else {
       manager = new RecorderManager(new ManagerConfig("127.0.0.1", 0, postgres.jdbcUrl(), "postgres", "",
-          Duration.ofMillis(500), 3), database);
+          duration(healthInterval), 3), database);
       manager.start();
     }
     main = new RecorderProcess(mainSerial, "pair-" + mainSerial, Position.MAIN, root.resolve("main"),
@@ -78,6 +81,12 @@ final class PairFixture implements AutoCloseable {
         postgres.jdbcUrl(), rtpBase + 2000, recorderSettings);
     main.start();
     backup.start();
+  }
+
+  private static Duration duration(String text) {
+    java.util.Properties properties = new java.util.Properties();
+    properties.setProperty("health.interval", text);
+    return io.tandem.config.ConfigFile.of(properties).duration("health.interval", Duration.ofMillis(500));
   }
 
   void startPostgres() throws IOException {
