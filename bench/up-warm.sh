@@ -5,7 +5,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rounds="${1:-5}"
-data="$(mktemp -d)"; port=$((20000 + RANDOM % 20000))
+data="$(mktemp -d)"; port=$((33000 + RANDOM % 20000))
 trap 'rm -rf "$data"' EXIT
 times=()
 for i in $(seq 0 "$rounds"); do

@@ -32,8 +32,12 @@ final class RecorderMetrics {
     registry.config().commonTags("serial", Integer.toString(serial));
     callsEnded = Counter.builder("tandem_calls_ended").description("calls finished in the call buffer")
         .register(registry);
+    // Buckets as well as percentiles: a scrape before and after a load gives that load's own distribution.
     endToMarked = Timer.builder("tandem_call_end_to_marked").description("from a call's end to its marking")
-        .publishPercentiles(0.5, 0.99).register(registry);
+        .publishPercentiles(0.5, 0.99)
+        .serviceLevelObjectives(millis(5), millis(10), millis(20), millis(50), millis(100), millis(150), millis(200),
+            millis(500), millis(1000), millis(2000), millis(5000))
+        .register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
   }
@@ -83,6 +87,10 @@ final class RecorderMetrics {
         endToMarked.record(Duration.between(ended, now));
       }
     }
+  }
+
+  private static Duration millis(long millis) {
+    return Duration.ofMillis(millis);
   }
 
   String scrape() {
