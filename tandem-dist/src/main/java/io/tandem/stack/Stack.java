@@ -110,10 +110,11 @@ public final class Stack implements AutoCloseable {
   }
 
   public void stop() {
-    recorders.forEach(ChildRecorder::stop);
+    // The Manager first: its RRC must not take recorders being stopped on purpose for failures.
     if (manager != null) {
       manager.stop();
     }
+    recorders.forEach(ChildRecorder::stop);
     if (database != null) {
       database.close();
     }
