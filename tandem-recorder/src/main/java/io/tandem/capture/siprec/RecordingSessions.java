@@ -223,7 +223,8 @@ public final class RecordingSessions implements SipHandler {
 
     SipMessage answer(SipMessage request) {
       return SipMessage.responseTo(request, 200, "OK")
-          .header("Contact", "<" + request.requestUri() + ">")
+          // RFC 7866 6.1.1: the SRS marks its Contact with the +sip.srs feature tag.
+          .header("Contact", "<" + request.requestUri() + ">;+sip.srs")
           .header("Require", "siprec")
           .body("application/sdp", sdp)
           .build()

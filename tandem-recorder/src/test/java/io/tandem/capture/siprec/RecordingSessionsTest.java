@@ -113,6 +113,12 @@ class RecordingSessionsTest {
   }
 
   @Test
+  void theAnswerMarksItsContactAsARecordingServer() throws Exception {
+    String response = exchange(SiprecInvites.invite(sip.port(), "contact-1", "session-contact"));
+    assertThat(response).startsWith("SIP/2.0 200").containsPattern("\r\nContact: <sip:[^>]+>;\\+sip\\.srs\r\n");
+  }
+
+  @Test
   void aByeForAnUnknownDialogIsAnswered481() throws Exception {
     String bye = SiprecInvites.invite(sip.port(), "unknown-1", "s").replace("INVITE sip:", "BYE sip:")
         .replace(" INVITE\r\n", " BYE\r\n");
