@@ -70,7 +70,8 @@ public final class RecordingSessions implements SipHandler {
       case "INVITE" -> invite(request, reply);
       case "ACK" -> { }
       case "BYE" -> bye(request, reply);
-      case "CANCEL", "OPTIONS" -> reply.send(SipMessage.responseTo(request, 200, "OK")
+      case "CANCEL" -> cancel(request, reply);
+      case "OPTIONS" -> reply.send(SipMessage.responseTo(request, 200, "OK")
           .header("Allow", ALLOW).header("Supported", "siprec").build());
       default -> reply.send(SipMessage.responseTo(request, 405, "Method Not Allowed").header("Allow", ALLOW).build());
     }
@@ -129,6 +130,16 @@ public final class RecordingSessions implements SipHandler {
     log.info("recording {} as {} ({} streams, session {})", request.callId(), call.inum(), streams.size(),
         offer.sessionId());
     return new Session(request.callId(), call, handle, "t" + call.inum(), sdp.getBytes(StandardCharsets.US_ASCII), clock.instant());
+  }
+
+  /**
+   * An INVITE is answered at once, so a CANCEL always comes too late to stop it: it is answered 200 and the
+   * dialog goes on until its BYE. The 200 carries the dialog's To tag (RFC 3261 9.2).
+   */
+  private void cancel(SipMessage request, SipReply reply) {
+    SipMessage response = SipMessage.responseTo(request, 200, "OK").build();
+    Session session = sessions.get(request.callId());
+    reply.send(session == null ? response : response.withToTag(session.toTag));
   }
 
   private void bye(SipMessage request, SipReply reply) {
@@ -223,7 +234,8 @@ public final class RecordingSessions implements SipHandler {
 
     SipMessage answer(SipMessage request) {
       return SipMessage.responseTo(request, 200, "OK")
-          .header("Contact", "<" + request.requestUri() + ">")
+          // RFC 7866 6.1.1: the SRS marks its Contact with the +sip.srs feature tag.
+          .header("Contact", "<" + request.requestUri() + ">;+sip.srs")
           .header("Require", "siprec")
           .body("application/sdp", sdp)
           .build()

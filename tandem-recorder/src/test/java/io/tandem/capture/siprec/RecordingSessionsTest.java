@@ -113,6 +113,27 @@ class RecordingSessionsTest {
   }
 
   @Test
+  void theAnswerMarksItsContactAsARecordingServer() throws Exception {
+    String response = exchange(SiprecInvites.invite(sip.port(), "contact-1", "session-contact"));
+    assertThat(response).startsWith("SIP/2.0 200").containsPattern("\r\nContact: <sip:[^>]+>;\\+sip\\.srs\r\n");
+  }
+
+  @Test
+  void aCancelOfAnAnsweredInviteIsAnswered200WithTheDialogsTagAndLeavesTheCallRecording() throws Exception {
+    String invite = SiprecInvites.invite(sip.port(), "cancel-1", "session-cancel");
+    String answer = exchange(invite);
+    String cancel = invite.replace("INVITE sip:", "CANCEL sip:").replace(" INVITE\r\n", " CANCEL\r\n");
+    String response = exchange(cancel.substring(0, cancel.indexOf("Content-Type")) + "Content-Length: 0\r\n\r\n");
+    assertThat(response).startsWith("SIP/2.0 200").contains("CSeq: 1 CANCEL");
+    assertThat(toHeader(response)).isEqualTo(toHeader(answer)).contains(";tag=");
+    assertThat(sessions.active()).isEqualTo(1);
+  }
+
+  private static String toHeader(String message) {
+    return message.lines().filter(line -> line.startsWith("To:")).findFirst().orElseThrow();
+  }
+
+  @Test
   void aByeForAnUnknownDialogIsAnswered481() throws Exception {
     String bye = SiprecInvites.invite(sip.port(), "unknown-1", "s").replace("INVITE sip:", "BYE sip:")
         .replace(" INVITE\r\n", " BYE\r\n");
