@@ -93,7 +93,11 @@ class RecordingEndToEndTest {
     }
     JsonNode status = PairFixture.getJson(pair.backup.adminUrl() + "/api/status");
     assertThat(status.get("role").asText()).isEqualTo("SECONDARY");
-    assertThat(status.get("workflow").toString()).doesNotContain("\"PENDING\":1");
+    long entries = 0;
+    for (JsonNode count : status.get("workflow")) {
+      entries += count.asLong();
+    }
+    assertThat(entries).as("a secondary submits nothing to its Workflow: %s", status.get("workflow")).isZero();
     interactionsByKey.values().forEach(i -> i.get("copies").forEach(c ->
         assertThat(c.get("serial").asText()).isNotEqualTo("310002")));
   }
