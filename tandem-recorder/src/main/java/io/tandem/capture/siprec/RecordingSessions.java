@@ -80,7 +80,17 @@ public final class RecordingSessions implements SipHandler {
   private void invite(SipMessage request, SipReply reply) {
     Session existing = sessions.get(request.callId());
     if (existing != null) {
-      // A re-INVITE or a second copy of the dialog's INVITE: the session goes on as it was answered.
+      // A re-INVITE or a second copy of the dialog's INVITE: the session goes on as it was answered,
+      // with what a re-INVITE's metadata changed stored with the call.
+      if (request.toTag() != null) {
+        try {
+          MetadataUpdate.of(request).ifPresent(update -> existing.update(buffer, update));
+        } catch (SiprecException e) {
+          log.info("metadata update of {} refused: {}", existing.call.inum(), e.reason());
+          reply.send(SipMessage.responseTo(request, e.status(), e.reason()).build());
+          return;
+        }
+      }
       reply.send(existing.answer(request));
       return;
     }
@@ -220,6 +230,8 @@ public final class RecordingSessions implements SipHandler {
     final CallMedia media;
     final String toTag;
     final byte[] sdp;
+    private List<io.tandem.call.Participant> participants;
+    private List<StreamInfo> streams;
     volatile long lastPackets = -1;
     volatile Instant lastProgress;
 
@@ -230,6 +242,16 @@ public final class RecordingSessions implements SipHandler {
       this.toTag = toTag;
       this.sdp = sdp;
       this.lastProgress = openedAt;
+      this.participants = call.participants();
+      this.streams = call.streams();
+    }
+
+    /** Merges a metadata update into the call's participants and streams, durably. */
+    synchronized void update(CallBuffer buffer, RecordingMetadata update) {
+      participants = MetadataUpdate.participants(participants, update);
+      streams = MetadataUpdate.streams(streams, update);
+      buffer.updateParticipants(call.inum(), participants, streams);
+      log.info("metadata of {} updated: {} participants", call.inum(), participants.size());
     }
 
     SipMessage answer(SipMessage request) {

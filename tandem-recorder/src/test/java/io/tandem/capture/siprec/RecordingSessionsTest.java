@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.tandem.call.CallRecord;
 import io.tandem.call.CallRole;
 import io.tandem.call.CallState;
+import io.tandem.call.Participant;
 import io.tandem.callbuffer.CallBuffer;
 import io.tandem.callbuffer.InumAllocator;
 import io.tandem.callbuffer.LocalStore;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -131,6 +133,33 @@ class RecordingSessionsTest {
 
   private static String toHeader(String message) {
     return message.lines().filter(line -> line.startsWith("To:")).findFirst().orElseThrow();
+  }
+
+  @Test
+  void aReinviteWithMetadataAddsItsParticipantAndChangesTheStreamsSender() throws Exception {
+    String answer = exchange(SiprecInvites.invite(sip.port(), "re-1", "session-re"));
+    String toTag = answer.replaceAll("(?s).*\\r\\nTo: [^\\r]*;tag=([^;\\r]+).*", "$1");
+    byte[] joined = new RecordingMetadata("session-re", List.of(
+        new Participant("p2", "sip:carol@example.com", "Carol")), Map.of("1", "p2")).toXml();
+
+    assertThat(exchange(SiprecInvites.reinvite(sip.port(), "re-1", toTag, joined))).startsWith("SIP/2.0 200");
+
+    CallRecord call = buffer.findByCorrelationKey("session-re").orElseThrow();
+    assertThat(call.participants()).extracting(Participant::aor)
+        .containsExactly("sip:alice@example.com", "sip:carol@example.com");
+    assertThat(call.streams()).singleElement().satisfies(s -> assertThat(s.participantId()).isEqualTo("p2"));
+  }
+
+  @Test
+  void aReinviteWithUnreadableMetadataIsAnswered400AndTheCallGoesOn() throws Exception {
+    String answer = exchange(SiprecInvites.invite(sip.port(), "re-2", "session-bad"));
+    String toTag = answer.replaceAll("(?s).*\\r\\nTo: [^\\r]*;tag=([^;\\r]+).*", "$1");
+    byte[] broken = "<recording xmlns='urn:ietf:params:xml:ns:recording:1'><session>".getBytes(
+        java.nio.charset.StandardCharsets.UTF_8);
+
+    assertThat(exchange(SiprecInvites.reinvite(sip.port(), "re-2", toTag, broken))).startsWith("SIP/2.0 400");
+    assertThat(sessions.active()).isEqualTo(1);
+    assertThat(buffer.findByCorrelationKey("session-bad").orElseThrow().participants()).hasSize(1);
   }
 
   @Test
