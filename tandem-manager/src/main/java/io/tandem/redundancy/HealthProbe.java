@@ -46,6 +46,8 @@ public final class HealthProbe implements AutoCloseable {
   private final int misses;
   private final ExecutorService polls = Executors.newVirtualThreadPerTaskExecutor();
   private final Map<String, Integer> missesBySerial = new ConcurrentHashMap<>();
+  /** Recorders that answered at least once: one that never did is not healthy, whatever its misses. */
+  private final java.util.Set<String> answered = ConcurrentHashMap.newKeySet();
   private final Set<String> incapable = ConcurrentHashMap.newKeySet();
   private volatile Runnable afterPoll = () -> { };
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -72,7 +74,7 @@ public final class HealthProbe implements AutoCloseable {
   /** True when the recorder answered and has not missed {@code misses} polls in a row since. */
   public boolean healthy(String serial) {
     Integer missed = missesBySerial.get(serial);
-    return missed != null && missed < misses && !incapable.contains(serial);
+    return answered.contains(serial) && missed != null && missed < misses && !incapable.contains(serial);
   }
 
   /** True when the recorder missed {@code misses} polls in a row or reported that it cannot capture. */
@@ -149,6 +151,7 @@ public final class HealthProbe implements AutoCloseable {
       return;
     }
     missesBySerial.put(serial, 0);
+    answered.add(serial);
     if (capturing) {
       incapable.remove(serial);
     } else {
