@@ -18,7 +18,7 @@ final class SipTransactions {
   private static final long LIFETIME_MILLIS = 64 * T1_MILLIS;
 
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-  private final Map<String, ScheduledFuture<?>> awaitingAck = new ConcurrentHashMap<>();
+  private final Map<String, Retransmission> awaitingAck = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timers;
 
   SipTransactions(ScheduledExecutorService timers) {
@@ -54,30 +54,25 @@ final class SipTransactions {
       entry.response = response;
     }
     if ("INVITE".equals(request.method()) && response.status() / 100 == 2 && !reply.reliable()) {
-      retransmitUntilAck(request.callId(), response, reply, T1_MILLIS, 0);
+      retransmitUntilAck(request.callId(), response, reply);
     }
   }
 
   /** An ACK for a dialog stops the 2xx retransmissions of its INVITE. */
   void acknowledged(SipMessage ack) {
-    ScheduledFuture<?> pending = awaitingAck.remove(ack.callId());
+    Retransmission pending = awaitingAck.remove(ack.callId());
     if (pending != null) {
-      pending.cancel(false);
+      pending.acknowledge();
     }
   }
 
-  private void retransmitUntilAck(String callId, SipMessage response, SipReply reply, long delay, long elapsed) {
-    if (elapsed + delay > LIFETIME_MILLIS) {
-      awaitingAck.remove(callId);
-      return;
+  private void retransmitUntilAck(String callId, SipMessage response, SipReply reply) {
+    Retransmission retransmission = new Retransmission(callId, response, reply);
+    Retransmission previous = awaitingAck.put(callId, retransmission);
+    if (previous != null) {
+      previous.acknowledge();
     }
-    ScheduledFuture<?> next = timers.schedule(() -> {
-      if (awaitingAck.containsKey(callId)) {
-        reply.send(response);
-        retransmitUntilAck(callId, response, reply, Math.min(delay * 2, T2_MILLIS), elapsed + delay);
-      }
-    }, delay, TimeUnit.MILLISECONDS);
-    awaitingAck.put(callId, next);
+    retransmission.schedule(T1_MILLIS, 0);
   }
 
   private void expire() {
@@ -100,6 +95,42 @@ final class SipTransactions {
 
     Entry(long createdAt) {
       this.createdAt = createdAt;
+    }
+  }
+
+  /** The 2xx of one INVITE, sent again until its ACK; once acknowledged it never schedules again. */
+  private final class Retransmission {
+    private final String callId;
+    private final SipMessage response;
+    private final SipReply reply;
+    private volatile boolean acknowledged;
+    private volatile ScheduledFuture<?> next;
+
+    Retransmission(String callId, SipMessage response, SipReply reply) {
+      this.callId = callId;
+      this.response = response;
+      this.reply = reply;
+    }
+
+    void schedule(long delay, long elapsed) {
+      if (acknowledged || elapsed + delay > LIFETIME_MILLIS) {
+        awaitingAck.remove(callId, this);
+        return;
+      }
+      next = timers.schedule(() -> {
+        if (!acknowledged) {
+          reply.send(response);
+          schedule(Math.min(delay * 2, T2_MILLIS), elapsed + delay);
+        }
+      }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    void acknowledge() {
+      acknowledged = true;
+      ScheduledFuture<?> pending = next;
+      if (pending != null) {
+        pending.cancel(false);
+      }
     }
   }
 }
