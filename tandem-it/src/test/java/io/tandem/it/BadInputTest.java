@@ -51,6 +51,14 @@ class BadInputTest {
   }
 
   @Test
+  void anInviteFromNoRecordingClientIsRefusedWith488() throws Exception {
+    String noSrcTag = request("INVITE", "no-src-tag", "CSeq: 1 INVITE\r\nRequire: siprec\r\n", "application/sdp", sdp())
+        .replace(";+sip.src", "");
+    assertThat(exchange(noSrcTag)).startsWith("SIP/2.0 488").contains("+sip.src");
+    assertCallBufferEmptyAndHealthy();
+  }
+
+  @Test
   void malformedMetadataIsRefusedWith400() throws Exception {
     String boundary = "b0undary";
     String body = "--" + boundary + "\r\nContent-Type: application/sdp\r\n\r\n" + sdp() + "\r\n--" + boundary
@@ -108,7 +116,7 @@ class BadInputTest {
         + "To: <sip:srs@127.0.0.1>\r\n"
         + "Call-ID: " + callId + "\r\n"
         + "Max-Forwards: 70\r\n"
-        + "Contact: <sip:src@127.0.0.1:5999>\r\n"
+        + "Contact: <sip:src@127.0.0.1:5999>;+sip.src\r\n"
         + extraHeaders
         + (contentType.isEmpty() ? "" : "Content-Type: " + contentType + "\r\n")
         + "Content-Length: " + length + "\r\n\r\n" + body;

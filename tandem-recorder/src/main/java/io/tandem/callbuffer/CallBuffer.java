@@ -97,6 +97,20 @@ public final class CallBuffer {
     });
   }
 
+  /**
+   * Removes a call still RECORDING whose INVITE was cancelled before it was answered: nothing of it was
+   * ever acknowledged. Its INUM is not reused. Returns whether a call was removed.
+   */
+  public boolean discard(Inum inum) {
+    Objects.requireNonNull(inum, "inum");
+    return store.transaction(c -> {
+      try (PreparedStatement delete = c.prepareStatement("DELETE FROM calls WHERE inum = ? AND state = 'RECORDING'")) {
+        delete.setLong(1, inum.value());
+        return delete.executeUpdate() == 1;
+      }
+    });
+  }
+
   public CallRecord updateParticipants(Inum inum, List<Participant> participants, List<StreamInfo> streams) {
     return store.transaction(c -> {
       CallRecord call = require(c, inum);

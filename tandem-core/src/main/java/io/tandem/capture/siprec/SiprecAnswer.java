@@ -30,7 +30,15 @@ public final class SiprecAnswer {
       media.add(new MediaDescription("audio", localPorts.get(i), "RTP/AVP", List.of(payloadType),
           Map.of(payloadType, encoding(payloadType)), stream.label(), "recvonly", localAddress));
     }
-    String origin = "tandem " + sessionId + " " + sessionId + " IN " + (localAddress.contains(":") ? "IP6 " : "IP4 ")
+    return sdp(localAddress, sessionId, sessionId, media);
+  }
+
+  /**
+   * An answer of the given media sections; {@code version} is the {@code o=} line's session version,
+   * which a later answer in the same session raises when its content changes (RFC 3264 8).
+   */
+  public static String sdp(String localAddress, long sessionId, long version, List<MediaDescription> media) {
+    String origin = "tandem " + sessionId + " " + version + " IN " + (localAddress.contains(":") ? "IP6 " : "IP4 ")
         + localAddress;
     return new SessionDescription(origin, "Tandem recording", localAddress, media).toString();
   }

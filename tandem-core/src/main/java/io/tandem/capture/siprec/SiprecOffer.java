@@ -24,6 +24,7 @@ import java.util.Objects;
 public record SiprecOffer(String callId, String sessionId, List<Participant> participants,
     List<OfferedStream> streams) {
   public static final String OPTION_TAG = "siprec";
+  public static final String SRC_FEATURE_TAG = "+sip.src";
   private static final String CODECS = "PCMU (0) or PCMA (8)";
 
   public SiprecOffer {
@@ -38,6 +39,7 @@ public record SiprecOffer(String callId, String sessionId, List<Participant> par
       throw new SiprecException(400, "Bad Request (expected an INVITE)");
     }
     requireSiprec(invite);
+    requireRecordingClient(invite);
     List<BodyPart> parts = bodyParts(invite);
     SessionDescription sdp = sdp(part(parts, "application/sdp"));
     RecordingMetadata metadata = metadata(parts);
@@ -62,6 +64,35 @@ public record SiprecOffer(String callId, String sessionId, List<Participant> par
       }
     }
     throw new SiprecException(421, "Extension Required (expected Require: siprec)");
+  }
+
+  /**
+   * RFC 7866 6.1.1: a session is a recording session only when the INVITE's Contact carries the
+   * {@code +sip.src} feature tag as well as {@code Require: siprec}. Checked on the initial INVITE only.
+   */
+  private static void requireRecordingClient(SipMessage invite) throws SiprecException {
+    for (String contact : invite.headers(SipHeaders.CONTACT)) {
+      if (hasFeatureTag(contact, SRC_FEATURE_TAG)) {
+        return;
+      }
+    }
+    throw new SiprecException(488, "Not Acceptable Here (expected a Contact with the +sip.src feature tag of a "
+        + "recording client)");
+  }
+
+  /** Whether a Contact header value carries {@code tag} among the parameters after its address. */
+  static boolean hasFeatureTag(String contact, String tag) {
+    int close = contact.lastIndexOf('>');
+    String parameters = close >= 0 ? contact.substring(close + 1)
+        : contact.indexOf(';') >= 0 ? contact.substring(contact.indexOf(';')) : "";
+    for (String parameter : parameters.split(";")) {
+      int equals = parameter.indexOf('=');
+      String name = (equals >= 0 ? parameter.substring(0, equals) : parameter).strip();
+      if (name.equalsIgnoreCase(tag)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static List<BodyPart> bodyParts(SipMessage invite) throws SiprecException {

@@ -134,4 +134,44 @@ class RecordingMetadataTest {
         .hasMessageContaining("at most");
     assertThatThrownBy(() -> RecordingMetadata.parse(new byte[0])).hasMessageContaining("empty");
   }
+
+  @Test
+  void joinAndLeaveTimesComeFromSessionAssociationsOrTheDraftsParticipant() throws Exception {
+    String rfc = RFC7865.replace("  <participantstreamassoc participant_id=\"srfBElmCRp2QB23b7Mpk0w==\">", """
+          <participantsessionassoc participant_id="srfBElmCRp2QB23b7Mpk0w==" session_id="hVpd7YQgRW2nD22h7q60JQ==">
+            <associate-time>2026-11-26T14:30:00Z</associate-time>
+            <disassociate-time>2026-11-26T14:41:07.5+01:00</disassociate-time>
+          </participantsessionassoc>
+          <participantstreamassoc participant_id="srfBElmCRp2QB23b7Mpk0w==">""");
+    String draft = DRAFT.replace("<rs:send>s-2</rs:send>",
+        "<rs:send>s-2</rs:send><rs:associate-time>2026-11-26T14:31:00Z</rs:associate-time>");
+
+    RecordingMetadata metadata = RecordingMetadata.parse(rfc.getBytes(StandardCharsets.UTF_8));
+    RecordingMetadata old = RecordingMetadata.parse(draft.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(metadata.participants().get(0).joined()).isEqualTo(java.time.Instant.parse("2026-11-26T14:30:00Z"));
+    assertThat(metadata.participants().get(0).left()).isEqualTo(java.time.Instant.parse("2026-11-26T13:41:07.5Z"));
+    assertThat(metadata.participants().get(1).joined()).isNull();
+    assertThat(old.participants().get(1).joined()).isEqualTo(java.time.Instant.parse("2026-11-26T14:31:00Z"));
+    assertThat(RecordingMetadata.parse(metadata.toXml()).participants()).isEqualTo(metadata.participants());
+  }
+
+  @Test
+  void aPartialUpdateNeedNotRepeatTheSessionButANewSessionMust() throws Exception {
+    byte[] partial = """
+        <recording xmlns="urn:ietf:params:xml:ns:recording:1"><datamode>partial</datamode>
+          <participant participant_id="p9"><nameID aor="sip:dave@example.com"/></participant>
+        </recording>""".getBytes(StandardCharsets.UTF_8);
+    byte[] badTime = RFC7865.replace("<datamode>complete</datamode>", """
+        <participantsessionassoc participant_id="x"><associate-time>yesterday</associate-time></participantsessionassoc>""")
+        .getBytes(StandardCharsets.UTF_8);
+
+    assertThat(RecordingMetadata.parseUpdate(partial).sessionId()).isEmpty();
+    assertThat(RecordingMetadata.parseUpdate(partial).participants()).extracting(Participant::aor)
+        .containsExactly("sip:dave@example.com");
+    assertThatThrownBy(() -> RecordingMetadata.parse(partial)).isInstanceOf(MetadataException.class)
+        .hasMessageContaining("session_id");
+    assertThatThrownBy(() -> RecordingMetadata.parse(badTime)).isInstanceOf(MetadataException.class)
+        .hasMessageContaining("xs:dateTime").hasMessageContaining("yesterday");
+  }
 }

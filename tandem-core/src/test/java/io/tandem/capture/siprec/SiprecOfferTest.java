@@ -94,7 +94,7 @@ class SiprecOfferTest {
   void singlePartSdpGets415() throws Exception {
     SipMessage plain = SipParser.parse(SipMessage.request("INVITE", "sip:r@h").header("Via", "SIP/2.0/UDP h;branch=z9hG4bK1")
         .header("From", "<sip:a@h>;tag=1").header("To", "<sip:r@h>").header("Call-ID", "c").header("CSeq", "1 INVITE")
-        .header("Require", "siprec").body("application/sdp", SDP.getBytes(StandardCharsets.UTF_8)).build().toBytes());
+        .header("Contact", "<sip:a@h>;+sip.src").header("Require", "siprec").body("application/sdp", SDP.getBytes(StandardCharsets.UTF_8)).build().toBytes());
 
     assertRefused(() -> SiprecOffer.from(plain), 415, "multipart/mixed");
   }
@@ -129,6 +129,39 @@ class SiprecOfferTest {
     assertRefused(() -> SiprecOffer.from(noLabel), 488, "a=label");
     assertRefused(() -> SiprecOffer.from(recvonly), 488, "sendonly");
     assertRefused(() -> SiprecOffer.from(noAudio), 488, "m=audio");
+  }
+
+  @Test
+  void initialInviteWithoutTheSrcFeatureTagGets488() throws Exception {
+    SipMessage plainContact = withContact(realistic(), "<sip:sbc@192.0.2.10>");
+    SipMessage tagInsideTheUri = withContact(realistic(), "<sip:sbc@192.0.2.10;+sip.src>");
+
+    assertRefused(() -> SiprecOffer.from(plainContact), 488, "+sip.src");
+    assertRefused(() -> SiprecOffer.from(tagInsideTheUri), 488, "+sip.src");
+    assertThat(SiprecOffer.from(withContact(realistic(), "\"SBC\" <sip:sbc@192.0.2.10>;expires=60;+SIP.SRC")).streams())
+        .hasSize(2);
+    assertThat(SiprecOffer.from(withContact(realistic(), "sip:sbc@192.0.2.10;+sip.src")).streams()).hasSize(2);
+  }
+
+  @Test
+  void extraBodyPartsAreIgnoredAndTheShortMetadataTypeIsAccepted() throws Exception {
+    byte[] gtd = "IAM,\r\nPRN,isup*,,NT100,\r\nUSI,rate,c,s,c,1\r\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] body = Multipart.build("b", List.of(
+        new BodyPart("application/gtd", gtd),
+        new BodyPart("application/sdp", SDP.getBytes(StandardCharsets.UTF_8)),
+        new BodyPart("application/rs-metadata", RecordingMetadataTest.RFC7865.getBytes(StandardCharsets.UTF_8))));
+
+    SiprecOffer offer = SiprecOffer.from(rebuildBody(realistic(), "multipart/mixed;boundary=b", body));
+
+    assertThat(offer.sessionId()).isEqualTo("hVpd7YQgRW2nD22h7q60JQ==");
+    assertThat(offer.streams()).extracting(OfferedStream::label).containsExactly("96", "97");
+  }
+
+  private static SipMessage withContact(SipMessage invite, String contact) throws Exception {
+    SipMessage.Builder builder = SipMessage.request(invite.method(), invite.requestUri());
+    invite.headers().stream().filter(h -> !h.name().equals("Content-Type"))
+        .forEach(h -> builder.header(h.name(), h.name().equals("Contact") ? contact : h.value()));
+    return SipParser.parse(builder.body(invite.header("Content-Type"), invite.body()).build().toBytes());
   }
 
   private static SipMessage rebuildBody(SipMessage invite, String contentType, byte[] body) throws Exception {

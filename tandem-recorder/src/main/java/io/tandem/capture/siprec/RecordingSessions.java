@@ -5,15 +5,16 @@ import io.tandem.call.CallRole;
 import io.tandem.call.CallState;
 import io.tandem.call.Inum;
 import io.tandem.call.MediaStats;
+import io.tandem.call.Participant;
 import io.tandem.call.StreamInfo;
 import io.tandem.callbuffer.CallBuffer;
 import io.tandem.capture.rtp.CallMedia;
 import io.tandem.capture.rtp.MediaCapture;
 import io.tandem.capture.rtp.StreamSpec;
+import io.tandem.capture.sip.SessionDescription;
 import io.tandem.capture.sip.SipHandler;
 import io.tandem.capture.sip.SipMessage;
 import io.tandem.capture.sip.SipReply;
-import io.tandem.media.G711;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,7 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RecordingSessions implements SipHandler {
   private static final Logger log = LoggerFactory.getLogger(RecordingSessions.class);
-  private static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS";
+  private static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE";
 
   /** Ends a call durably, with whatever must happen in the same transaction (its Workflow entry). */
   @FunctionalInterface
@@ -50,9 +52,11 @@ public final class RecordingSessions implements SipHandler {
   private final String mediaAddress;
   private final Clock clock;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+  private final Map<String, PendingInvite> unanswered = new ConcurrentHashMap<>();
   private final AtomicLong started = new AtomicLong();
   private final AtomicLong ended = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
+  private final AtomicLong cancelled = new AtomicLong();
 
   public RecordingSessions(CallBuffer buffer, MediaCapture media, Supplier<CallRole> callRole, CallEnd callEnd,
       String mediaAddress, Clock clock) {
@@ -68,6 +72,7 @@ public final class RecordingSessions implements SipHandler {
   public void handle(SipMessage request, SipReply reply) {
     switch (request.method()) {
       case "INVITE" -> invite(request, reply);
+      case "UPDATE" -> update(request, reply);
       case "ACK" -> { }
       case "BYE" -> bye(request, reply);
       case "CANCEL" -> cancel(request, reply);
@@ -80,18 +85,8 @@ public final class RecordingSessions implements SipHandler {
   private void invite(SipMessage request, SipReply reply) {
     Session existing = sessions.get(request.callId());
     if (existing != null) {
-      // A re-INVITE or a second copy of the dialog's INVITE: the session goes on as it was answered,
-      // with what a re-INVITE's metadata changed stored with the call.
-      if (request.toTag() != null) {
-        try {
-          MetadataUpdate.of(request).ifPresent(update -> existing.update(buffer, update));
-        } catch (SiprecException e) {
-          log.info("metadata update of {} refused: {}", existing.call.inum(), e.reason());
-          reply.send(SipMessage.responseTo(request, e.status(), e.reason()).build());
-          return;
-        }
-      }
-      reply.send(existing.answer(request));
+      // A re-INVITE changes the session; a second copy of the dialog's INVITE gets the answer it had.
+      reply.send(request.toTag() != null ? existing.change(request, this) : existing.answer(request));
       return;
     }
     if (request.toTag() != null) {
@@ -107,17 +102,55 @@ public final class RecordingSessions implements SipHandler {
       reply.send(SipMessage.responseTo(request, e.status(), e.reason()).build());
       return;
     }
+    PendingInvite pending = new PendingInvite(request);
+    if (unanswered.putIfAbsent(request.callId(), pending) != null) {
+      reply.send(SipMessage.responseTo(request, 491, "Request Pending - an INVITE of this Call-ID is being answered")
+          .build());
+      return;
+    }
     Session session;
     try {
       session = open(request, offer);
     } catch (RuntimeException e) {
+      unanswered.remove(request.callId(), pending);
       log.error("cannot start recording {}", request.callId(), e);
       reply.send(SipMessage.responseTo(request, 503, "Service Unavailable - cannot start recording").build());
       return;
     }
-    sessions.put(request.callId(), session);
+    if (!pending.answer(() -> sessions.put(request.callId(), session))) {
+      unanswered.remove(request.callId(), pending);
+      discard(session);
+      reply.send(SipMessage.responseTo(request, 487, "Request Terminated").build().withToTag(session.toTag));
+      return;
+    }
+    unanswered.remove(request.callId(), pending);
     started.incrementAndGet();
     reply.send(session.answer(request));
+  }
+
+  /** An UPDATE (RFC 3311) changes a session as a re-INVITE does; it needs no ACK. */
+  private void update(SipMessage request, SipReply reply) {
+    Session existing = sessions.get(request.callId());
+    if (existing == null || request.toTag() == null) {
+      reply.send(SipMessage.responseTo(request, 481, "Call/Transaction Does Not Exist").build());
+      return;
+    }
+    reply.send(existing.change(request, this));
+  }
+
+  /** A recording whose INVITE was cancelled before it was answered: nothing of it was acknowledged. */
+  private void discard(Session session) {
+    try {
+      media.close(session.media).get();
+      java.nio.file.Files.deleteIfExists(session.media.wavPath());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | java.io.IOException e) {
+      log.warn("media of cancelled call {} could not be removed: {}", session.call.inum(), e.toString());
+    }
+    buffer.discard(session.call.inum());
+    cancelled.incrementAndGet();
+    log.info("INVITE {} cancelled before its answer; {} discarded", session.callId, session.call.inum());
   }
 
   private Session open(SipMessage request, SiprecOffer offer) {
@@ -136,20 +169,30 @@ public final class RecordingSessions implements SipHandler {
       buffer.finish(call.inum(), clock.instant(), CallState.TRUNCATED, MediaStats.NONE);
       throw e;
     }
-    String sdp = SiprecAnswer.sdp(mediaAddress, call.inum().value(), offer.streams(), handle.ports());
+    SessionStreams answer = new SessionStreams(mediaAddress, call.inum().value(), offer.streams(), streams,
+        handle.ports());
     log.info("recording {} as {} ({} streams, session {})", request.callId(), call.inum(), streams.size(),
         offer.sessionId());
-    return new Session(request.callId(), call, handle, "t" + call.inum(), sdp.getBytes(StandardCharsets.US_ASCII), clock.instant());
+    return new Session(request.callId(), call, handle, "t" + call.inum(), answer, clock.instant());
   }
 
   /**
-   * An INVITE is answered at once, so a CANCEL always comes too late to stop it: it is answered 200 and the
-   * dialog goes on until its BYE. The 200 carries the dialog's To tag (RFC 3261 9.2).
+   * A CANCEL that comes while its INVITE is still being answered stops it: the INVITE gets 487 and its
+   * recording is discarded. Once the INVITE is answered the CANCEL is answered 200 and changes nothing
+   * (RFC 3261 9.2); the dialog goes on until its BYE. A CANCEL of no INVITE known here gets 481.
    */
   private void cancel(SipMessage request, SipReply reply) {
-    SipMessage response = SipMessage.responseTo(request, 200, "OK").build();
+    PendingInvite pending = unanswered.get(request.callId());
+    if (pending != null && pending.sameTransaction(request) && pending.cancel()) {
+      reply.send(SipMessage.responseTo(request, 200, "OK").build());
+      return;
+    }
     Session session = sessions.get(request.callId());
-    reply.send(session == null ? response : response.withToTag(session.toTag));
+    if (session == null) {
+      reply.send(SipMessage.responseTo(request, 481, "Call/Transaction Does Not Exist").build());
+      return;
+    }
+    reply.send(SipMessage.responseTo(request, 200, "OK").build().withToTag(session.toTag));
   }
 
   private void bye(SipMessage request, SipReply reply) {
@@ -208,6 +251,11 @@ public final class RecordingSessions implements SipHandler {
     return sessions.size();
   }
 
+  /** INVITEs being answered right now. */
+  public int answering() {
+    return unanswered.size();
+  }
+
   public long startedCount() {
     return started.get();
   }
@@ -220,8 +268,47 @@ public final class RecordingSessions implements SipHandler {
     return refused.get();
   }
 
+  /** INVITEs cancelled before their answer. */
+  public long cancelledCount() {
+    return cancelled.get();
+  }
+
   private static String codecName(int payloadType) {
-    return payloadType == G711.PCMA ? "PCMA" : "PCMU";
+    return SessionStreams.codecName(payloadType);
+  }
+
+  /** An INVITE being answered, until its session is published or a CANCEL stops it. */
+  private static final class PendingInvite {
+    private final String branch;
+    private boolean cancelled;
+    private boolean answered;
+
+    PendingInvite(SipMessage invite) {
+      this.branch = invite.topViaBranch();
+    }
+
+    boolean sameTransaction(SipMessage cancel) {
+      return branch == null || branch.equals(cancel.topViaBranch());
+    }
+
+    /** Publishes the session unless a CANCEL came first; false when it did. */
+    synchronized boolean answer(Runnable publish) {
+      if (cancelled) {
+        return false;
+      }
+      publish.run();
+      answered = true;
+      return true;
+    }
+
+    /** Cancels the INVITE unless it was already answered; false when it was. */
+    synchronized boolean cancel() {
+      if (answered) {
+        return false;
+      }
+      cancelled = true;
+      return true;
+    }
   }
 
   private static final class Session {
@@ -229,37 +316,72 @@ public final class RecordingSessions implements SipHandler {
     final CallRecord call;
     final CallMedia media;
     final String toTag;
-    final byte[] sdp;
-    private List<io.tandem.call.Participant> participants;
-    private List<StreamInfo> streams;
+    private final SessionStreams streams;
+    private List<Participant> participants;
     volatile long lastPackets = -1;
     volatile Instant lastProgress;
 
-    Session(String callId, CallRecord call, CallMedia media, String toTag, byte[] sdp, Instant openedAt) {
+    Session(String callId, CallRecord call, CallMedia media, String toTag, SessionStreams streams, Instant openedAt) {
       this.callId = callId;
       this.call = call;
       this.media = media;
       this.toTag = toTag;
-      this.sdp = sdp;
+      this.streams = streams;
       this.lastProgress = openedAt;
       this.participants = call.participants();
-      this.streams = call.streams();
     }
 
-    /** Merges a metadata update into the call's participants and streams, durably. */
-    synchronized void update(CallBuffer buffer, RecordingMetadata update) {
-      participants = MetadataUpdate.participants(participants, update);
-      streams = MetadataUpdate.streams(streams, update);
-      buffer.updateParticipants(call.inum(), participants, streams);
-      log.info("metadata of {} updated: {} participants", call.inum(), participants.size());
+    /**
+     * Applies a re-INVITE or UPDATE: its metadata merged into the call and its SDP offer answered, stored
+     * durably before the answer. A request that cannot be taken gets its 4xx and changes nothing.
+     */
+    synchronized SipMessage change(SipMessage request, RecordingSessions owner) {
+      Optional<RecordingMetadata> update;
+      Optional<SessionDescription> offer;
+      try {
+        update = MetadataUpdate.of(request);
+        offer = MetadataUpdate.sdp(request);
+      } catch (SiprecException e) {
+        log.info("{} of {} refused: {}", request.method(), call.inum(), e.reason());
+        return SipMessage.responseTo(request, e.status(), e.reason()).build();
+      }
+      List<Participant> merged = update.map(u -> MetadataUpdate.participants(participants, u, owner.clock.instant()))
+          .orElse(participants);
+      List<StreamInfo> before = streams.streams();
+      SessionStreams.Change change = null;
+      if (offer.isPresent()) {
+        try {
+          change = streams.reoffer(offer.get(), update.map(RecordingMetadata::senders).orElse(Map.of()));
+        } catch (SiprecException e) {
+          log.info("{} offer of {} refused: {}", request.method(), call.inum(), e.reason());
+          return SipMessage.responseTo(request, e.status(), e.reason()).build();
+        }
+      }
+      List<StreamInfo> after = update.map(u -> MetadataUpdate.streams(streams.streams(), u)).orElse(streams.streams());
+      if (!merged.equals(participants) || !after.equals(before)) {
+        owner.buffer.updateParticipants(call.inum(), merged, after);
+        participants = merged;
+        streams.streams(after);
+        log.info("metadata of {} updated: {} participants, streams {}", call.inum(), merged.size(), after);
+      }
+      if (change != null && !change.notes().isEmpty()) {
+        log.info("{} of {}: {}", request.method(), call.inum(), String.join(", ", change.notes()));
+      }
+      SipMessage.Builder response = SipMessage.responseTo(request, 200, "OK")
+          .header("Contact", "<" + request.requestUri() + ">;+sip.srs")
+          .header("Require", "siprec");
+      if (offer.isPresent() || request.method().equals("INVITE")) {
+        response.body("application/sdp", streams.answer().getBytes(StandardCharsets.US_ASCII));
+      }
+      return response.build().withToTag(toTag);
     }
 
-    SipMessage answer(SipMessage request) {
+    synchronized SipMessage answer(SipMessage request) {
       return SipMessage.responseTo(request, 200, "OK")
           // RFC 7866 6.1.1: the SRS marks its Contact with the +sip.srs feature tag.
           .header("Contact", "<" + request.requestUri() + ">;+sip.srs")
           .header("Require", "siprec")
-          .body("application/sdp", sdp)
+          .body("application/sdp", streams.answer().getBytes(StandardCharsets.US_ASCII))
           .build()
           .withToTag(toTag);
     }

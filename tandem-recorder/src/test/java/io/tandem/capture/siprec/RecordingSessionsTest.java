@@ -1,18 +1,23 @@
 package io.tandem.capture.siprec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.tandem.call.CallRecord;
 import io.tandem.call.CallRole;
 import io.tandem.call.CallState;
 import io.tandem.call.Participant;
+import io.tandem.call.StreamInfo;
 import io.tandem.callbuffer.CallBuffer;
 import io.tandem.callbuffer.InumAllocator;
 import io.tandem.callbuffer.LocalStore;
 import io.tandem.capture.rtp.CaptureSettings;
 import io.tandem.capture.rtp.MediaCapture;
 import io.tandem.capture.rtp.RtpPortPool;
+import io.tandem.capture.sip.MediaDescription;
+import io.tandem.capture.sip.Sdp;
+import io.tandem.capture.sip.SessionDescription;
 import io.tandem.capture.sip.SipServer;
 import io.tandem.media.ToneAnalysis;
 import io.tandem.media.WavAudio;
@@ -160,6 +165,151 @@ class RecordingSessionsTest {
     assertThat(exchange(SiprecInvites.reinvite(sip.port(), "re-2", toTag, broken))).startsWith("SIP/2.0 400");
     assertThat(sessions.active()).isEqualTo(1);
     assertThat(buffer.findByCorrelationKey("session-bad").orElseThrow().participants()).hasSize(1);
+  }
+
+  @Test
+  void aReinviteOnHoldIsAnsweredInactiveOnTheSamePortAndResumesRecvonly() throws Exception {
+    String answer = exchange(SiprecInvites.invite(sip.port(), "hold-1", "session-hold", 2));
+    String toTag = toTag(answer);
+    SessionDescription first = sdpOf(answer);
+    String held = SiprecInvites.sdp(2, "sendonly").replaceFirst("a=label:2\r\na=sendonly", "a=label:2\r\na=inactive");
+
+    SessionDescription onHold = sdpOf(exchange(SiprecInvites.inDialog("INVITE", sip.port(), "hold-1", toTag, 2, held,
+        null)));
+    SessionDescription resumed = sdpOf(exchange(SiprecInvites.inDialog("INVITE", sip.port(), "hold-1", toTag, 3,
+        SiprecInvites.sdp(2, "sendonly"), null)));
+
+    assertThat(onHold.media()).extracting(MediaDescription::direction).containsExactly("recvonly", "inactive");
+    assertThat(onHold.media()).extracting(MediaDescription::port)
+        .containsExactlyElementsOf(first.media().stream().map(MediaDescription::port).toList());
+    assertThat(resumed.media()).extracting(MediaDescription::direction).containsExactly("recvonly", "recvonly");
+    assertThat(List.of(first.origin(), onHold.origin(), resumed.origin())).extracting(o -> o.split(" ")[2])
+        .containsExactly(first.origin().split(" ")[1], Long.parseLong(first.origin().split(" ")[1]) + 1 + "",
+            Long.parseLong(first.origin().split(" ")[1]) + 2 + "");
+    assertThat(sessions.active()).isEqualTo(1);
+  }
+
+  @Test
+  void aRemovedStreamFreesItsChannelForAnAddedOneAndAStreamWithNoChannelIsDeclined() throws Exception {
+    String answer = exchange(SiprecInvites.invite(sip.port(), "swap-1", "session-swap", 2));
+    String toTag = toTag(answer);
+    int secondPort = sdpOf(answer).media().get(1).port();
+    String swapped = SiprecInvites.sdp(3, "sendonly").replaceFirst("m=audio 6004", "m=audio 0");
+    String fourth = SiprecInvites.sdp(4, "sendonly").replaceFirst("m=audio 6004", "m=audio 0");
+
+    SessionDescription afterSwap = sdpOf(exchange(SiprecInvites.inDialog("INVITE", sip.port(), "swap-1", toTag, 2,
+        swapped, null)));
+    SessionDescription afterFourth = sdpOf(exchange(SiprecInvites.inDialog("UPDATE", sip.port(), "swap-1", toTag, 3,
+        fourth, null)));
+
+    assertThat(afterSwap.media()).extracting(MediaDescription::label).containsExactly("1", "2", "3");
+    assertThat(afterSwap.media().get(1).port()).isZero();
+    assertThat(afterSwap.media().get(2).port()).isEqualTo(secondPort);
+    assertThat(afterFourth.media().get(3).port()).isZero();
+    assertThat(buffer.findByCorrelationKey("session-swap").orElseThrow().streams())
+        .extracting(StreamInfo::label, StreamInfo::channel).containsExactly(tuple("1", 0), tuple("3", 1));
+  }
+
+  @Test
+  void aReofferWithoutG711IsRefused488AndTheSessionKeepsItsAnswer() throws Exception {
+    String answer = exchange(SiprecInvites.invite(sip.port(), "codec-1", "session-codec", 1));
+    String g729 = SiprecInvites.sdp(1, "sendonly").replace("RTP/AVP 0", "RTP/AVP 18");
+
+    String refused = exchange(SiprecInvites.inDialog("INVITE", sip.port(), "codec-1", toTag(answer), 2, g729, null));
+    String again = exchange(SiprecInvites.inDialog("UPDATE", sip.port(), "codec-1", toTag(answer), 3,
+        SiprecInvites.sdp(1, "sendonly"), null));
+
+    assertThat(refused).startsWith("SIP/2.0 488").contains("PCMU (0) or PCMA (8)");
+    assertThat(sdpOf(again).origin()).isEqualTo(sdpOf(answer).origin());
+    assertThat(sessions.active()).isEqualTo(1);
+  }
+
+  @Test
+  void anUpdateWithPartialMetadataRecordsWhoJoinedAndWhoLeftAndKeepsEveryone() throws Exception {
+    String answer = exchange(SiprecInvites.invite(sip.port(), "upd-1", "session-upd", 2));
+    java.time.Instant left = java.time.Instant.parse("2026-11-27T10:15:30Z");
+    String partial = """
+        <recording xmlns="urn:ietf:params:xml:ns:recording:1">
+          <datamode>partial</datamode>
+          <participant participant_id="p3"><nameID aor="sip:carol@example.com"><name>Carol</name></nameID></participant>
+          <participantsessionassoc participant_id="p2" session_id="session-upd">
+            <associate-time>2026-11-27T10:00:00Z</associate-time>
+            <disassociate-time>2026-11-27T10:15:30Z</disassociate-time>
+          </participantsessionassoc>
+        </recording>""";
+    java.time.Instant before = java.time.Instant.now();
+
+    String response = exchange(SiprecInvites.inDialog("UPDATE", sip.port(), "upd-1", toTag(answer), 2, null,
+        partial.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+    assertThat(response).startsWith("SIP/2.0 200").doesNotContain("application/sdp");
+    CallRecord call = buffer.findByCorrelationKey("session-upd").orElseThrow();
+    assertThat(call.participants()).extracting(Participant::id).containsExactly("p1", "p2", "p3");
+    assertThat(call.participants().get(1).left()).isEqualTo(left);
+    assertThat(call.participants().get(2).joined()).isBetween(before, java.time.Instant.now());
+    assertThat(call.participants().get(0).joined()).isNull();
+  }
+
+  @Test
+  void aCancelWhileTheInviteIsBeingAnsweredStopsItWith487AndNothingIsKept() throws Exception {
+    String invite = SiprecInvites.invite(sip.port(), "early-1", "session-early");
+    String cancel = invite.replace("INVITE sip:", "CANCEL sip:").replace(" INVITE\r\n", " CANCEL\r\n");
+    cancel = cancel.substring(0, cancel.indexOf("Content-Type")) + "Content-Length: 0\r\n\r\n";
+    java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    // Holding the local store keeps the INVITE inside its answer, as a slow disk would.
+    Thread holder = Thread.ofVirtual().start(() -> store.transaction(c -> {
+      held.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return null;
+    }));
+    held.await();
+    try (var src = new java.net.DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      src.setSoTimeout(5000);
+      byte[] bytes = invite.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      src.send(new java.net.DatagramPacket(bytes, bytes.length, new InetSocketAddress("127.0.0.1", sip.port())));
+      await().atMost(Duration.ofSeconds(5)).until(() -> sessions.answering() == 1);
+
+      String cancelled = exchange(cancel);
+      release.countDown();
+      holder.join();
+      byte[] buffered = new byte[65_535];
+      var packet = new java.net.DatagramPacket(buffered, buffered.length);
+      src.receive(packet);
+      String inviteResponse = new String(buffered, 0, packet.getLength(), java.nio.charset.StandardCharsets.UTF_8);
+
+      assertThat(cancelled).startsWith("SIP/2.0 200").contains("CSeq: 1 CANCEL");
+      assertThat(inviteResponse).startsWith("SIP/2.0 487").contains("CSeq: 1 INVITE");
+    }
+    assertThat(buffer.findByCorrelationKey("session-early")).isEmpty();
+    assertThat(sessions.active()).isZero();
+    assertThat(sessions.cancelledCount()).isEqualTo(1);
+    try (var files = java.nio.file.Files.walk(dataDir)) {
+      assertThat(files.filter(f -> f.toString().endsWith(".wav"))).isEmpty();
+    }
+  }
+
+  @Test
+  void aCancelOrUpdateOfNoKnownDialogIsAnswered481() throws Exception {
+    String cancel = SiprecInvites.invite(sip.port(), "nobody-1", "s").replace("INVITE sip:", "CANCEL sip:")
+        .replace(" INVITE\r\n", " CANCEL\r\n");
+    assertThat(exchange(cancel.substring(0, cancel.indexOf("Content-Type")) + "Content-Length: 0\r\n\r\n"))
+        .startsWith("SIP/2.0 481");
+    assertThat(exchange(SiprecInvites.inDialog("UPDATE", sip.port(), "nobody-2", "t1", 2,
+        SiprecInvites.sdp(1, "sendonly"), null))).startsWith("SIP/2.0 481");
+  }
+
+  private static String toTag(String response) {
+    return response.replaceAll("(?s).*\r\nTo: [^\r]*;tag=([^;\r]+).*", "$1");
+  }
+
+  private static SessionDescription sdpOf(String response) throws Exception {
+    assertThat(response).startsWith("SIP/2.0 200");
+    return Sdp.parse(response.substring(response.indexOf("\r\n\r\n") + 4));
   }
 
   @Test
