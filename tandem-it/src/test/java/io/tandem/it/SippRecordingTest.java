@@ -82,6 +82,34 @@ class SippRecordingTest {
   }
 
   @Test
+  void aHoldAndAParticipantChangeInTheSessionLandInTheStoredMetadataAndTheCallGoesOn() throws Exception {
+    Sipp.assumeCanPlayCaptures();
+    String bobLeft = "2026-11-27T09:30:00Z";
+    Sipp.Result result = sipp.call("changes", SippScenarios.changingRecording("sipp-changes", "two-streams.pcap",
+        PLAY_MILLIS, bobLeft), pair.main.sipAddress(), false);
+    assertThat(result.succeeded()).as("%s", result).isTrue();
+
+    JsonNode call = await().atMost(Duration.ofSeconds(10)).until(() -> call("sipp-changes"), Optional::isPresent)
+        .orElseThrow();
+    assertThat(call.get("state").asText()).isEqualTo("COMPLETE");
+    List<String> participants = new ArrayList<>();
+    call.get("participants").forEach(p -> participants.add(p.get("aor").asText()
+        + (p.has("joined") ? " joined" : "") + (p.has("left") ? " left " + p.get("left").asText() : "")));
+    assertThat(participants).containsExactly("sip:alice@example.com", "sip:bob@example.com left " + bobLeft,
+        "sip:carol@example.com joined");
+    assertTones(call, "sipp-changes", 2);
+  }
+
+  @Test
+  void draftMetadataUnderTheShortTypeBesideAnIsupPartIsRecorded() throws Exception {
+    Sipp.assumeCanPlayCaptures();
+    Sipp.Result result = sipp.call("draft", SippScenarios.draftRecording("sipp-draft", "two-streams.pcap",
+        PLAY_MILLIS), pair.main.sipAddress(), false);
+    assertThat(result.succeeded()).as("%s", result).isTrue();
+    assertRecorded("sipp-draft", 2);
+  }
+
+  @Test
   void optionsIsAnswered200() throws Exception {
     Sipp.Result result = sipp.call("options", SippScenarios.options(), pair.main.sipAddress(), false);
     assertThat(result.succeeded()).as("%s", result).isTrue();
@@ -122,6 +150,11 @@ class SippRecordingTest {
       assertThat(call.get("streams").get(i).get("label").asText()).isEqualTo(Integer.toString(i + 1));
       assertThat(call.get("streams").get(i).get("participantId").asText()).isEqualTo(sender.id());
     }
+    assertTones(call, sessionId, streams);
+  }
+
+  /** The call's WAV, from the recorder's media route, has one channel a stream, each with its own tone. */
+  private static void assertTones(JsonNode call, String sessionId, int streams) throws Exception {
     byte[] wav = PairFixture.getBytes(pair.main.adminUrl() + "/api/calls/" + call.get("inum").asText() + "/media",
         null).body();
     WavAudio audio = WavFile.read(Files.write(root.resolve(sessionId + ".wav"), wav));
