@@ -46,6 +46,10 @@ final class RecorderMetrics {
     Gauge.builder("tandem_calls_active", recorder.sessions(), s -> s.active()).register(registry);
     FunctionCounter.builder("tandem_calls_started", recorder.sessions(), s -> s.startedCount()).register(registry);
     FunctionCounter.builder("tandem_siprec_refused", recorder.sessions(), s -> s.refusedCount()).register(registry);
+    FunctionCounter.builder("tandem_siprec_cancelled", recorder.sessions(), s -> s.cancelledCount())
+        .description("INVITEs cancelled before their answer; their recordings were discarded").register(registry);
+    FunctionCounter.builder("tandem_siprec_session_changes", recorder.sessions(), s -> s.changedCount())
+        .description("re-INVITEs and UPDATEs taken into a recording session").register(registry);
     FunctionCounter.builder("tandem_sip_requests", recorder.sip(), s -> s.requestCount()).register(registry);
     FunctionCounter.builder("tandem_sip_malformed", recorder.sip(), s -> s.malformedCount()).register(registry);
     FunctionCounter.builder("tandem_rtp_packets", recorder.media(), m -> m.counters().packetsReceived())

@@ -57,6 +57,7 @@ public final class RecordingSessions implements SipHandler {
   private final AtomicLong ended = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong cancelled = new AtomicLong();
+  private final AtomicLong changed = new AtomicLong();
 
   public RecordingSessions(CallBuffer buffer, MediaCapture media, Supplier<CallRole> callRole, CallEnd callEnd,
       String mediaAddress, Clock clock) {
@@ -268,6 +269,11 @@ public final class RecordingSessions implements SipHandler {
     return refused.get();
   }
 
+  /** Re-INVITEs and UPDATEs taken into a session. */
+  public long changedCount() {
+    return changed.get();
+  }
+
   /** INVITEs cancelled before their answer. */
   public long cancelledCount() {
     return cancelled.get();
@@ -364,6 +370,7 @@ public final class RecordingSessions implements SipHandler {
         streams.streams(after);
         log.info("metadata of {} updated: {} participants, streams {}", call.inum(), merged.size(), after);
       }
+      owner.changed.incrementAndGet();
       if (change != null && !change.notes().isEmpty()) {
         log.info("{} of {}: {}", request.method(), call.inum(), String.join(", ", change.notes()));
       }

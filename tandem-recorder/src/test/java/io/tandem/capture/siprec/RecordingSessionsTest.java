@@ -187,6 +187,7 @@ class RecordingSessionsTest {
         .containsExactly(first.origin().split(" ")[1], Long.parseLong(first.origin().split(" ")[1]) + 1 + "",
             Long.parseLong(first.origin().split(" ")[1]) + 2 + "");
     assertThat(sessions.active()).isEqualTo(1);
+    assertThat(sessions.changedCount()).isEqualTo(2);
   }
 
   @Test
