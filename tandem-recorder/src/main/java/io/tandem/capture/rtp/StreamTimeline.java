@@ -5,7 +5,9 @@ import java.nio.channels.DatagramChannel;
 
 /**
  * Places one stream's packets on its call's timeline: by RTP timestamp from an anchor taken at the
- * arrival of the stream's first packet, into a ring of decoded samples that the call writes out.
+ * arrival of the stream's first packet, into a ring of decoded samples that the call writes out. The
+ * anchor is taken again at a new SSRC, a timestamp jump, or an in-order packet that would land in the
+ * call's past (a hold resumed with timestamps carrying on), so no audio is dropped as late.
  * Tracks sequence numbers to drop duplicates and count losses. Confined to its capture thread.
  */
 final class StreamTimeline {
@@ -14,6 +16,8 @@ final class StreamTimeline {
   /** A sequence number moving this far (a minute of 20 ms packets) restarts the loss count. */
   private static final int MAX_SEQUENCE_JUMP = 3000;
   private static final int SEQUENCE_WINDOW = 64;
+  /** A packet newer than any before it that lands this far behind its arrival (1 s) restarts the anchor. */
+  private static final int MAX_LAG = 8000;
 
   final int channel;
   final int port;
@@ -68,6 +72,15 @@ final class StreamTimeline {
     }
     long position = anchorPosition + (extendedTimestamp - anchorTimestamp);
     int length = packet.payloadLength();
+    if (behind < 0 && (position + length <= call.writtenFrames() || arrivalPosition - position > MAX_LAG)) {
+      // Newer than anything the stream sent, yet in the call's past: the sender's clock stood still while
+      // the call went on (a hold resumed with timestamps carrying on) or fell behind. It goes where it arrived.
+      anchor(packet, arrivalPosition);
+      extendedTimestamp = highestTimestamp;
+      sequence = highestSequence;
+      behind = 0;
+      position = anchorPosition;
+    }
     if (position + length <= call.writtenFrames()) {
       return false;
     }
