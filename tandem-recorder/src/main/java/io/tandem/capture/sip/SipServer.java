@@ -167,8 +167,7 @@ public final class SipServer implements AutoCloseable {
     handle(message, new SipReply() {
       @Override
       public void send(SipMessage response) {
-        transactions.answered(message, response, reply);
-        reply.send(response);
+        transactions.answer(message, response, reply);
       }
 
       @Override

@@ -38,20 +38,31 @@ final class SipTransactions {
     if (existing == null) {
       return true;
     }
-    SipMessage last = existing.response;
-    if (last != null) {
-      reply.send(last);
-    } else if ("INVITE".equals(request.method())) {
-      reply.send(SipMessage.responseTo(request, 100, "Trying").build());
+    // Under the entry's lock, so a 100 for a retransmission can never leave after the final response.
+    synchronized (existing) {
+      SipMessage last = existing.response;
+      if (last != null) {
+        reply.send(last);
+      } else if ("INVITE".equals(request.method())) {
+        reply.send(SipMessage.responseTo(request, 100, "Trying").build());
+      }
     }
     return false;
   }
 
-  /** Records the response a request got, so a retransmission can be answered with it. */
-  void answered(SipMessage request, SipMessage response, SipReply reply) {
+  /**
+   * Records the response a request got, so a retransmission can be answered with it, and sends it: both
+   * under the entry's lock, so no 100 for a retransmission can follow it.
+   */
+  void answer(SipMessage request, SipMessage response, SipReply reply) {
     Entry entry = entries.get(key(request));
     if (entry != null) {
-      entry.response = response;
+      synchronized (entry) {
+        entry.response = response;
+        reply.send(response);
+      }
+    } else {
+      reply.send(response);
     }
     if ("INVITE".equals(request.method()) && response.status() / 100 == 2 && !reply.reliable()) {
       retransmitUntilAck(request.callId(), response, reply);
