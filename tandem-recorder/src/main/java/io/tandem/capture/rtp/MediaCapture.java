@@ -84,8 +84,10 @@ public final class MediaCapture implements AutoCloseable {
     List<DatagramChannel> sockets = new ArrayList<>();
     List<Integer> bound = new ArrayList<>();
     try {
-      for (int i = 0; i < streams.size(); i++) {
-        bindStream(sockets, bound);
+      if (!bindRun(streams.size(), sockets, bound)) {
+        for (int i = 0; i < streams.size(); i++) {
+          bindStream(sockets, bound);
+        }
       }
     } catch (IOException | RuntimeException e) {
       abandon(sockets, bound, file, wav);
@@ -205,6 +207,38 @@ public final class MediaCapture implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       recording.closed.completeExceptionally(e);
     }
+  }
+
+  /**
+   * Binds the streams to a consecutive run of ports when the pool has one; false (with nothing bound)
+   * when it has none or another process took one of them meanwhile.
+   */
+  private boolean bindRun(int count, List<DatagramChannel> sockets, List<Integer> bound) throws IOException {
+    List<Integer> run = ports.allocateRun(count);
+    if (run.isEmpty()) {
+      return false;
+    }
+    List<DatagramChannel> opened = new ArrayList<>();
+    try {
+      for (int port : run) {
+        DatagramChannel socket = DatagramChannel.open();
+        opened.add(socket);
+        socket.bind(new InetSocketAddress(bindAddress, port));
+        socket.configureBlocking(false);
+      }
+    } catch (IOException | RuntimeException e) {
+      for (DatagramChannel socket : opened) {
+        socket.close();
+      }
+      run.forEach(ports::release);
+      if (e instanceof BindException) {
+        return false;
+      }
+      throw e;
+    }
+    sockets.addAll(opened);
+    bound.addAll(run);
+    return true;
   }
 
   private void bindStream(List<DatagramChannel> sockets, List<Integer> bound) throws IOException {

@@ -76,4 +76,29 @@ class RtpPortPoolTest {
     IntStream.range(0, 100).parallel().forEach(i -> assertThat(seen.add(pool.allocate())).isTrue());
     assertThat(seen).hasSize(100);
   }
+
+  @Test
+  void aCallsStreamsGetAConsecutiveRunSkippingABusyPortAndNoneWhenFragmented() throws Exception {
+    int first = base + 1;
+    RtpPortPool pool = new RtpPortPool(first, first + 13);
+    try (DatagramChannel other = DatagramChannel.open()) {
+      other.bind(new InetSocketAddress(first + 2));
+      assertThat(pool.allocateRun(2)).containsExactly(first + 4, first + 6);
+    }
+    assertThat(pool.allocateRun(3)).containsExactly(first + 8, first + 10, first + 12);
+    assertThat(pool.allocateRun(2)).containsExactly(first, first + 2);
+    assertThat(pool.allocateRun(1)).isEmpty();
+    pool.release(first);
+    pool.release(first + 8);
+    assertThat(pool.allocateRun(2)).as("free ports %d and %d are not a run", first, first + 8).isEmpty();
+    assertThat(pool.allocatedCount()).isEqualTo(5);
+  }
+
+  @Test
+  void concurrentRunsNeverInterleave() {
+    RtpPortPool pool = new RtpPortPool(base, base + 1999);
+    List<List<Integer>> runs = IntStream.range(0, 400).parallel().mapToObj(i -> pool.allocateRun(2)).toList();
+    assertThat(runs).allSatisfy(run -> assertThat(run.get(1) - run.get(0)).isEqualTo(2));
+    assertThat(runs.stream().flatMap(List::stream)).doesNotHaveDuplicates().hasSize(800);
+  }
 }
