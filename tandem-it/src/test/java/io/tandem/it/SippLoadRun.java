@@ -92,7 +92,8 @@ record SippLoadRun(Sipp.LoadResult main, Sipp.LoadResult backup, int peakActiveC
         sippCpuSeconds, mainCpuSeconds, backupCpuSeconds);
   }
 
-  private static double cpuSeconds(long pid) {
+  /** CPU time a live process has used, in seconds; 0 once it has ended. */
+  static double cpuSeconds(long pid) {
     return ProcessHandle.of(pid).flatMap(handle -> handle.info().totalCpuDuration())
         .map(cpu -> cpu.toNanos() / 1e9).orElse(0.0);
   }
