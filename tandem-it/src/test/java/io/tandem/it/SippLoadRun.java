@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One sipp load run against a pair: two sipp processes, one a recorder, play the same calls of a
+ * One sipp load run against a pair: two sipp processes, one for each recorder, play the same calls of a
  * two-stream capture at once, as an SBC forks them; then what each recorder recorded, how many calls it
  * held at once, and the CPU that sipp and each recorder spent. Not thread-safe.
  *

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Load from a SIP client the recorder's code has never seen: two sipp processes, one a recorder, send the
+ * Load from a SIP client the recorder's code has never seen: two sipp processes, one for each recorder, send the
  * same few hundred concurrent two-stream SIPREC calls with RTP played from a capture, as an SBC forks its
  * calls to a pair. No call may fail and at most one sent packet in 10,000 may be missing from the WAVs.
  */
