@@ -41,7 +41,7 @@ class SippLoadTest {
     Sipp.assumeInstalled();
     Sipp.assumeCanPlayCaptures();
     // 800 even ports a recorder, room for 400 two-stream calls; both ranges sit below the ephemeral ports.
-    pair = new PairFixture(root, 380_001, 380_002, 1100, 1600);
+    pair = new PairFixture(root, 385_001, 385_002, 1100, 1600);
   }
 
   @AfterAll
