@@ -58,6 +58,16 @@ final class PairFixture implements AutoCloseable {
   /** {@code recorderSettings} are added to both recorders' config files, such as {@code gap.grace}. */
   PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase, boolean managerAsProcess,
       String healthInterval, Map<String, String> recorderSettings) throws Exception {
+    this(root, mainSerial, backupSerial, rtpBase, 2000, managerAsProcess, healthInterval, recorderSettings);
+  }
+
+  /** Each recorder gets {@code rtpPorts} RTP ports: the Main's from {@code rtpBase}, the Backup's right above. */
+  PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase, int rtpPorts) throws Exception {
+    this(root, mainSerial, backupSerial, rtpBase, rtpPorts, false, "500ms", Map.of());
+  }
+
+  private PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase, int rtpPorts,
+      boolean managerAsProcess, String healthInterval, Map<String, String> recorderSettings) throws Exception {
     this.root = root;
     this.postgresPort = RecorderProcess.freePort();
     this.archive = root.resolve("archive");
@@ -76,11 +86,18 @@ final class PairFixture implements AutoCloseable {
       manager.start();
     }
     main = new RecorderProcess(mainSerial, "pair-" + mainSerial, Position.MAIN, root.resolve("main"),
-        postgres.jdbcUrl(), rtpBase, recorderSettings);
+        postgres.jdbcUrl(), rtpBase, rtpRange(recorderSettings, rtpBase, rtpPorts));
     backup = new RecorderProcess(backupSerial, "pair-" + mainSerial, Position.BACKUP, root.resolve("backup"),
-        postgres.jdbcUrl(), rtpBase + 2000, recorderSettings);
+        postgres.jdbcUrl(), rtpBase + rtpPorts, rtpRange(recorderSettings, rtpBase + rtpPorts, rtpPorts));
     main.start();
     backup.start();
+  }
+
+  private static Map<String, String> rtpRange(Map<String, String> settings, int first, int ports) {
+    Map<String, String> withRange = new java.util.HashMap<>(settings);
+    withRange.put("rtp.portMin", Integer.toString(first));
+    withRange.put("rtp.portMax", Integer.toString(first + ports - 1));
+    return withRange;
   }
 
   private static Duration duration(String text) {

@@ -37,6 +37,19 @@ final class RtpPcap {
     return Files.write(file, out.toByteArray());
   }
 
+  /** The packets a classic little-endian capture holds, counted record by record as sipp will play them. */
+  static int packetCount(Path file) throws IOException {
+    ByteBuffer capture = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+    if (capture.remaining() < 24 || capture.getInt(0) != 0xa1b2c3d4) {
+      throw new IOException(file + " is not a little-endian libpcap capture");
+    }
+    int packets = 0;
+    for (int at = 24; at + 16 <= capture.limit(); at += 16 + capture.getInt(at + 8)) {
+      packets++;
+    }
+    return packets;
+  }
+
   private static byte[] fileHeader() {
     return ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN)
         .putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0)

@@ -78,6 +78,63 @@ final class Sipp {
     return new Result(process.exitValue(), read(errors) + read(output), read(messages));
   }
 
+  /**
+   * What a load run of sipp left: its exit status, its own count of calls created, succeeded and failed, its
+   * errors, and the lines the scenario's log actions wrote.
+   */
+  record LoadResult(int exitCode, long created, long successful, long failed, String errors, List<String> log) {
+    @Override
+    public String toString() {
+      return "sipp exited " + exitCode + ": " + created + " calls created, " + successful + " succeeded, " + failed
+          + " failed\n--- errors ---\n" + errors;
+    }
+  }
+
+  /**
+   * Starts {@code calls} calls of {@code scenario} over UDP, {@code rate} new calls a second and at most
+   * {@code concurrent} at once, and returns without waiting; {@link #awaitLoad} reads the outcome.
+   */
+  Process startLoad(String name, String scenario, String recorderAddress, int calls, int concurrent, int rate)
+      throws IOException {
+    Path xml = Files.writeString(dir.resolve(name + ".xml"), scenario);
+    List<String> command = List.of("sipp", "-sf", xml.toString(), "-m", Integer.toString(calls),
+        "-l", Integer.toString(concurrent), "-r", Integer.toString(rate), "-nostdin",
+        "-i", "127.0.0.1", "-p", Integer.toString(RecorderProcess.freePort()),
+        "-mp", Integer.toString(RecorderProcess.freePort() & ~1),
+        "-timeout", LIMIT.toSeconds() * 4 + "s", "-timeout_error",
+        "-trace_err", "-error_file", dir.resolve(name + "-errors.log").toString(),
+        "-trace_logs", "-log_file", dir.resolve(name + "-log.log").toString(),
+        "-trace_stat", "-stf", dir.resolve(name + "-stats.csv").toString(), "-fd", "1", recorderAddress);
+    return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(dir.resolve(name + "-output.log").toFile()).start();
+  }
+
+  /** Waits for a load run started as {@code name} and reads sipp's final counts from its statistics file. */
+  LoadResult awaitLoad(String name, Process process) throws IOException, InterruptedException {
+    if (!process.waitFor(LIMIT.toSeconds() * 4 + 10, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    }
+    String errors = read(dir.resolve(name + "-errors.log")) + read(dir.resolve(name + "-output.log"));
+    int exit = process.isAlive() ? -1 : process.exitValue();
+    List<String> lines = Files.exists(dir.resolve(name + "-stats.csv"))
+        ? Files.readAllLines(dir.resolve(name + "-stats.csv"), StandardCharsets.ISO_8859_1) : List.of();
+    if (lines.size() < 2) {
+      return new LoadResult(exit, 0, 0, 0, "sipp wrote no statistics\n" + errors, List.of());
+    }
+    List<String> columns = List.of(lines.get(0).split(";"));
+    String[] last = lines.get(lines.size() - 1).split(";");
+    return new LoadResult(exit, count(columns, last, "TotalCallCreated"), count(columns, last, "SuccessfulCall(C)"),
+        count(columns, last, "FailedCall(C)"), errors, read(dir.resolve(name + "-log.log")).lines().toList());
+  }
+
+  private static long count(List<String> columns, String[] values, String column) {
+    int index = columns.indexOf(column);
+    if (index < 0 || index >= values.length) {
+      throw new IllegalStateException("sipp's statistics have no column " + column);
+    }
+    return Long.parseLong(values[index].strip());
+  }
+
   private static String read(Path file) throws IOException {
     return Files.exists(file) ? Files.readString(file, StandardCharsets.ISO_8859_1) : "";
   }
