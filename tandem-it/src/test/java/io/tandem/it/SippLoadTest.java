@@ -24,8 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SippLoadTest {
   private static final double[] TONES = {700, 1300};
-  /** 8 s calls: a few hundred at once at a call rate the recorders' durable call set-up keeps up with. */
-  private static final int PACKETS_PER_STREAM = 400;
+  /**
+   * 12 s calls: a few hundred at once at a call rate the recorders' durable call set-up keeps up with,
+   * even on a loaded machine.
+   */
+  private static final int PACKETS_PER_STREAM = 600;
   private static final int CALLS = 300;
   private static final int CONCURRENT = 250;
   private static final int CALLS_PER_SECOND = 30;

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -34,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class MediaCapture implements AutoCloseable {
   private static final int BIND_ATTEMPTS = 8;
+  private static final int RECEIVE_BUFFER_BYTES = 1 << 20;
 
   private final String bindAddress;
   private final RtpPortPool ports;
@@ -224,7 +226,7 @@ public final class MediaCapture implements AutoCloseable {
         DatagramChannel socket = DatagramChannel.open();
         opened.add(socket);
         socket.bind(new InetSocketAddress(bindAddress, port));
-        socket.configureBlocking(false);
+        configure(socket);
       }
     } catch (IOException | RuntimeException e) {
       for (DatagramChannel socket : opened) {
@@ -241,6 +243,16 @@ public final class MediaCapture implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Non-blocking, with a receive buffer that rides out a capture thread kept off its core for seconds on
+   * a loaded machine (the system default holds about a hundred datagrams); the kernel caps it at its
+   * maximum, and it costs memory only while datagrams wait in it.
+   */
+  private static void configure(DatagramChannel socket) throws IOException {
+    socket.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER_BYTES);
+    socket.configureBlocking(false);
+  }
+
   private void bindStream(List<DatagramChannel> sockets, List<Integer> bound) throws IOException {
     BindException last = null;
     for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
@@ -248,7 +260,7 @@ public final class MediaCapture implements AutoCloseable {
       DatagramChannel socket = DatagramChannel.open();
       try {
         socket.bind(new InetSocketAddress(bindAddress, port));
-        socket.configureBlocking(false);
+        configure(socket);
         sockets.add(socket);
         bound.add(port);
         return;
