@@ -12,15 +12,19 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One capture thread: a selector over the RTP sockets of its calls, which receives, places and
- * periodically writes their media. Every call's state is confined to this thread; other threads
- * hand it work through {@link #execute}, so the packet path takes no lock and allocates nothing.
+ * periodically writes their media. Rounds of receiving are at least the receive interval apart, so
+ * that at real rates each select finds many streams with a datagram waiting instead of waking for
+ * every packet; commands and flushes are not held back by it. Every call's state is confined to this
+ * thread; other threads hand it work through {@link #execute}, so the packet path takes no lock.
  */
 final class CaptureLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(CaptureLoop.class);
@@ -33,6 +37,7 @@ final class CaptureLoop implements Runnable {
   private final InstantSource clock;
   private final long jitterMillis;
   private final long flushMillis;
+  private final long receiveIntervalNanos;
   private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
   private final List<CallRecording> calls = new ArrayList<>();
   private final RtpPacket packet = new RtpPacket();
@@ -54,6 +59,7 @@ final class CaptureLoop implements Runnable {
     this.clock = clock;
     this.jitterMillis = settings.jitterDelay().toMillis();
     this.flushMillis = settings.flushInterval().toMillis();
+    this.receiveIntervalNanos = settings.receiveInterval().toNanos();
     this.thread = new Thread(this, name);
     this.thread.setDaemon(true);
   }
@@ -70,6 +76,7 @@ final class CaptureLoop implements Runnable {
   void execute(Runnable command) {
     commands.add(command);
     selector.wakeup();
+    LockSupport.unpark(thread);
   }
 
   boolean inLoop() {
@@ -89,18 +96,33 @@ final class CaptureLoop implements Runnable {
         round++;
         roundMillis = -1;
         selector.select(onReadable, Math.max(1, nextFlush - now));
+        long selected = System.nanoTime();
         runCommands();
         now = clock.millis();
         if (now >= nextFlush) {
           flushDue(now);
           nextFlush = now + flushMillis;
         }
+        letDatagramsGather(selected, nextFlush - now);
+        now = clock.millis();
       } catch (IOException | RuntimeException e) {
         // One bad turn must not end capture for every call of this thread.
         log.error("RTP capture loop {} failed a turn; carrying on", thread.getName(), e);
       }
     }
     closeSelector();
+  }
+
+  /**
+   * Waits until the receive interval since the last select has passed, unless a command is waiting
+   * ({@link #execute} unparks this thread) or a flush falls due first.
+   */
+  private void letDatagramsGather(long selectedNanos, long untilFlushMillis) {
+    long rest = Math.min(selectedNanos + receiveIntervalNanos - System.nanoTime(),
+        TimeUnit.MILLISECONDS.toNanos(untilFlushMillis));
+    if (rest > 0 && running && commands.isEmpty()) {
+      LockSupport.parkNanos(this, rest);
+    }
   }
 
   /** Starts receiving a call's streams; runs on this thread. */
@@ -144,6 +166,7 @@ final class CaptureLoop implements Runnable {
   void shutDown() {
     running = false;
     selector.wakeup();
+    LockSupport.unpark(thread);
   }
 
   void join() throws InterruptedException {
