@@ -8,6 +8,7 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,12 @@ import org.slf4j.LoggerFactory;
  */
 final class CaptureLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(CaptureLoop.class);
+  /**
+   * A polled datagram may wait in its socket for about a packet time and a tick (30 ms for 20 ms
+   * packets, 70 ms for 60 ms ones); shorter jitter delays would write its place first, so they select
+   * every datagram.
+   */
+  static final Duration MIN_JITTER_FOR_POLLING = Duration.ofMillis(100);
   final AtomicLong packetsReceived = new AtomicLong();
   final AtomicLong packetsIgnored = new AtomicLong();
   final AtomicLong packetsMalformed = new AtomicLong();
@@ -71,7 +78,7 @@ final class CaptureLoop implements Runnable {
     this.jitterMillis = settings.jitterDelay().toMillis();
     this.flushMillis = settings.flushInterval().toMillis();
     this.receiveIntervalNanos = settings.receiveInterval().toNanos();
-    this.polling = receiveIntervalNanos > 0;
+    this.polling = receiveIntervalNanos > 0 && settings.jitterDelay().compareTo(MIN_JITTER_FOR_POLLING) >= 0;
     this.thread = new Thread(this, name);
     this.thread.setDaemon(true);
   }

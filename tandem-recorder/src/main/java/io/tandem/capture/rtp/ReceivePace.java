@@ -57,7 +57,8 @@ final class ReceivePace {
     }
     misses = 0;
     pollsSinceDrain = drained ? 0 : pollsSinceDrain + 1;
-    drainNext = drained && !emptied;
+    // A drain that found a backlog, or stopped before the end of one, drains again next time.
+    drainNext = drained && (!emptied || received > 1);
     return true;
   }
 

@@ -278,6 +278,31 @@ class MediaCaptureTest {
   }
 
   @Test
+  void shortJitterDelaySelectsEveryDatagramAndLosesNothing() throws Exception {
+    MediaCapture quick = new MediaCapture("127.0.0.1", pool, dataDir, Clock.systemUTC(),
+        new CaptureSettings(1, Duration.ofMillis(40), Duration.ofMillis(20)));
+    try {
+      CallMedia call = quick.open("quick.wav", List.of(new StreamSpec(0, G711.PCMU), new StreamSpec(1, G711.PCMU)));
+      try (RtpTestSource a = new RtpTestSource(G711.PCMU, 0, 0, 0xA1); RtpTestSource b = new RtpTestSource(G711.PCMU, 9, 0, 0xB2)) {
+        RtpTestSource.paced(50, i -> {
+          a.send(a.next(RtpTestSource.tone(440, i)), call.ports().get(0));
+          b.send(b.next(RtpTestSource.tone(1000, i)), call.ports().get(1));
+        });
+      }
+      MediaStats stats = quick.close(call).get(10, TimeUnit.SECONDS);
+
+      assertThat(stats.packetsReceived()).isEqualTo(100);
+      assertThat(stats.packetsLost()).isZero();
+      WavAudio audio = WavFile.read(call.wavPath());
+      assertThat(ToneAnalysis.dominantFrequency(audio.channel(0), 8000, TONES)).isEqualTo(440);
+      assertThat(ToneAnalysis.dominantFrequency(audio.channel(1), 8000, TONES)).isEqualTo(1000);
+      assertThat(stats.durationMillis()).isBetween(960L, 1040L);
+    } finally {
+      quick.stop();
+    }
+  }
+
+  @Test
   void closeReportsStatsFreesPortsAndIsIdempotent() throws Exception {
     CallMedia call = capture.open("close.wav", List.of(new StreamSpec(0, G711.PCMU), new StreamSpec(1, G711.PCMU)));
     assertThat(pool.allocatedCount()).isEqualTo(2);

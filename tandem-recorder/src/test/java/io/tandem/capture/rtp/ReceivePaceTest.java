@@ -38,7 +38,19 @@ class ReceivePaceTest {
     pace.dueTick = 10;
     assertThat(pace.limit(10, 4)).isEqualTo(ReceiveBudget.MAX);
 
+    assertThat(pace.pollEnded(1, true, true)).isTrue();
+    assertThat(pace.limit(10, 4)).isEqualTo(1);
+  }
+
+  @Test
+  void drainThatFoundABacklogDrainsAgainNextPoll() {
+    ReceivePace pace = new ReceivePace();
+    pace.startPolling(false);
+    pace.dueTick = 10;
+
     assertThat(pace.pollEnded(3, true, true)).isTrue();
+    assertThat(pace.limit(10, 4)).isEqualTo(ReceiveBudget.MAX);
+    assertThat(pace.pollEnded(1, true, true)).isTrue();
     assertThat(pace.limit(10, 4)).isEqualTo(1);
   }
 
