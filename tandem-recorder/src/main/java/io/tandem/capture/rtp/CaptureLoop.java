@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
 final class CaptureLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(CaptureLoop.class);
   /**
-   * A polled datagram may wait in its socket for about a packet time and a tick (30 ms for 20 ms
-   * packets, 70 ms for 60 ms ones); shorter jitter delays would write its place first, so they select
-   * every datagram.
+   * A polled datagram may wait in its socket for about a packet time and a tick (25 ms for 20 ms
+   * packets, 65 ms for 60 ms ones, the longest polled); shorter jitter delays would write its place
+   * first, so they select every datagram.
    */
   static final Duration MIN_JITTER_FOR_POLLING = Duration.ofMillis(100);
   final AtomicLong packetsReceived = new AtomicLong();
@@ -47,7 +47,7 @@ final class CaptureLoop implements Runnable {
   private final long jitterMillis;
   private final long flushMillis;
   private final long receiveIntervalNanos;
-  /** Whether streams at their pace are polled by tick rather than selected; off with no receive interval. */
+  /** Whether streams at their pace are polled by tick rather than selected; see {@link #MIN_JITTER_FOR_POLLING}. */
   private final boolean polling;
   private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
   private final List<CallRecording> calls = new ArrayList<>();
@@ -145,7 +145,7 @@ final class CaptureLoop implements Runnable {
    * stream polled every few ticks is polled at the tick it is due.
    */
   private void letDatagramsGather(long untilFlushMillis) {
-    if (!polling) {
+    if (receiveIntervalNanos == 0) {
       return;
     }
     long sinceOrigin = System.nanoTime() - tickOrigin;
@@ -223,7 +223,7 @@ final class CaptureLoop implements Runnable {
     int received = receive(stream, limit);
     // A socket left with packets stays selected, so the next round takes the rest.
     budget.turnEnded(round, received < limit);
-    if (polling && received > 0 && !stream.call.isStopped()) {
+    if (polling && received > 0 && stream.pace.pollable() && !stream.call.isStopped()) {
       stream.pace.startPolling(received < limit);
       key.interestOps(0);
       wheel.schedule(stream, roundTick() + stream.pace.ticksToNext(receiveIntervalNanos));
@@ -241,7 +241,7 @@ final class CaptureLoop implements Runnable {
     long ticksToNext = pace.ticksToNext(receiveIntervalNanos);
     int limit = pace.limit(tick, ticksToNext);
     int received = receive(stream, limit);
-    if (!pace.pollEnded(received, limit == ReceiveBudget.MAX, received < limit)) {
+    if (!pace.pollEnded(received, limit == ReceiveBudget.MAX, received < limit) || !pace.pollable()) {
       pace.key.interestOps(SelectionKey.OP_READ);
     } else if (pace.retryNextTick()) {
       wheel.schedule(stream, tick + 1);

@@ -13,10 +13,11 @@ final class ReceivePace {
   static final int MAX_MISSES = 2;
   /** Every this many polls, one reads until the socket is empty, so a sender running fast builds no backlog. */
   static final int DRAIN_EVERY = 16;
+  /** 60 ms: longer packets would wait in their socket longer than the shortest jitter delay that polls. */
+  static final int MAX_POLLED_SAMPLES = 480;
   private static final long NANOS_PER_SAMPLE = 125_000;
 
   SelectionKey key;
-  boolean polled;
   long dueTick;
   private int misses;
   private int pollsSinceDrain;
@@ -25,7 +26,6 @@ final class ReceivePace {
 
   /** Starts polling; {@code emptied} tells whether the socket was read until empty. */
   void startPolling(boolean emptied) {
-    polled = true;
     misses = 0;
     pollsSinceDrain = 0;
     drainNext = !emptied;
@@ -52,8 +52,7 @@ final class ReceivePace {
   boolean pollEnded(int received, boolean drained, boolean emptied) {
     if (received == 0) {
       misses++;
-      polled = misses < MAX_MISSES;
-      return polled;
+      return misses < MAX_MISSES;
     }
     misses = 0;
     pollsSinceDrain = drained ? 0 : pollsSinceDrain + 1;
@@ -67,6 +66,11 @@ final class ReceivePace {
     if (samples > 0) {
       packetSamples = samples;
     }
+  }
+
+  /** Whether the stream's packets are short enough to be polled. */
+  boolean pollable() {
+    return packetSamples <= MAX_POLLED_SAMPLES;
   }
 
   /** Ticks from one datagram to the next, rounded up, at least one. */

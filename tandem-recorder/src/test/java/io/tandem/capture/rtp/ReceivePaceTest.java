@@ -80,6 +80,15 @@ class ReceivePaceTest {
     assertThat(pace.retryNextTick()).isFalse();
     assertThat(pace.pollEnded(0, false, true)).isTrue();
     assertThat(pace.pollEnded(0, false, true)).isFalse();
-    assertThat(pace.polled).isFalse();
+  }
+
+  @Test
+  void packetsLongerThanSixtyMillisecondsAreNotPolled() {
+    ReceivePace pace = new ReceivePace();
+    assertThat(pace.pollable()).isTrue();
+    pace.packetSamples(480);
+    assertThat(pace.pollable()).isTrue();
+    pace.packetSamples(481);
+    assertThat(pace.pollable()).isFalse();
   }
 }
