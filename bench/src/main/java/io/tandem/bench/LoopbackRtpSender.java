@@ -12,13 +12,14 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
- * Sends 20 ms PCMU packets round-robin to a set of loopback ports, one RTP stream per port, as fast
- * as the receiver keeps up: it never runs more than a window ahead of what was received, so the
- * socket buffers do not overflow. Not thread-safe; one sender per run.
+ * Sends 20 ms PCMU packets to a set of loopback ports, one RTP stream per port, either as fast as
+ * the receiver keeps up ({@link #send}) or at the pace of real streams ({@link #sendPaced}). Not
+ * thread-safe; one sender per run.
  */
 final class LoopbackRtpSender implements AutoCloseable {
   private static final int WINDOW = 4096;
   private static final int CHECK_EVERY = 64;
+  private static final long PTIME_NANOS = 20_000_000L;
 
   private final DatagramChannel socket;
   private final byte[] payload = new byte[160];
@@ -33,21 +34,58 @@ final class LoopbackRtpSender implements AutoCloseable {
     }
   }
 
-  /** Sends {@code count} packets spread over {@code ports}, pacing on {@code received}. */
-  void send(List<Integer> ports, long count, LongSupplier received) throws IOException {
-    InetSocketAddress[] targets = ports.stream().map(p -> new InetSocketAddress("127.0.0.1", p))
-        .toArray(InetSocketAddress[]::new);
+  /**
+   * Sends {@code count} packets round-robin over {@code ports} as fast as the receiver keeps up: it
+   * never runs more than a window ahead of {@code received}, so the socket buffers do not overflow.
+   *
+   * @return the packets sent
+   */
+  long send(List<Integer> ports, long count, LongSupplier received) throws IOException {
+    InetSocketAddress[] targets = targets(ports);
     for (long i = 0; i < count; i++) {
       if (i % CHECK_EVERY == 0) {
         waitForReceiver(i, received);
       }
-      int stream = (int) (i % targets.length);
-      long index = i / targets.length;
-      RtpPacket.write(packet, G711.PCMU, false, (int) (index & 0xFFFF), (index * 160) & 0xFFFF_FFFFL, stream + 1,
-          payload, 0, payload.length);
-      out.clear();
-      socket.send(out, targets[stream]);
+      sendPacket(targets, i);
     }
+    return count;
+  }
+
+  /**
+   * Sends every stream at 50 packets per second for {@code seconds}, as real calls do: the streams'
+   * 20 ms slots are spread evenly over each 20 ms, so the ports together receive a steady
+   * {@code 50 * ports} packets per second. Packets whose slot passed while the sender slept go out
+   * at once, in slot order.
+   *
+   * @return the packets sent
+   */
+  long sendPaced(List<Integer> ports, double seconds) throws IOException {
+    InetSocketAddress[] targets = targets(ports);
+    long count = (long) (seconds * 50 * targets.length);
+    double slotNanos = (double) PTIME_NANOS / targets.length;
+    long start = System.nanoTime();
+    for (long i = 0; i < count; i++) {
+      long due = start + (long) (i * slotNanos);
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      sendPacket(targets, i);
+    }
+    return count;
+  }
+
+  private void sendPacket(InetSocketAddress[] targets, long i) throws IOException {
+    int stream = (int) (i % targets.length);
+    long index = i / targets.length;
+    RtpPacket.write(packet, G711.PCMU, false, (int) (index & 0xFFFF), (index * 160) & 0xFFFF_FFFFL, stream + 1,
+        payload, 0, payload.length);
+    out.clear();
+    socket.send(out, targets[stream]);
+  }
+
+  private static InetSocketAddress[] targets(List<Integer> ports) {
+    return ports.stream().map(p -> new InetSocketAddress("127.0.0.1", p)).toArray(InetSocketAddress[]::new);
   }
 
   /** Waits while the receiver lags a window behind; a receiver stuck for a second has dropped packets. */

@@ -18,43 +18,58 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
  * Measures the CPU cost of RTP capture on loopback, as CPU nanoseconds per packet of the receiving
- * threads only (the sender is not counted), medians over several repetitions after one warm-up:
+ * threads only (the sender is not counted), medians over several repetitions after one warm-up. Each
+ * repetition measures, under the same load:
  *
  * <ol>
  *   <li>raw blocking receive: one thread, one blocking DatagramChannel, every packet to one port;
  *   <li>raw selector receive: one thread, a selector over as many sockets as the calls have streams,
- *       each selected socket read until empty, packets discarded: the floor for any selector engine;
+ *       each selected socket read until empty, packets discarded;
  *   <li>{@link MediaCapture} with K concurrent two-stream calls: receive, place, periodic WAV writes,
  *       while the calls are open; then, separately, closing the calls (final write, WAV header, fsync),
- *       a per-call cost that the bench's short calls (packets / 2K per stream) amortise over far fewer
- *       packets than real calls do.
+ *       a per-call cost that the bench's short calls amortise over far fewer packets than real calls do.
  * </ol>
+ *
+ * <p>Two loads: {@code paced} (the default) sends every stream at 50 packets per second with the
+ * streams' 20 ms slots spread evenly, as real calls arrive (K calls: 100 K packets per second in all),
+ * for S seconds; {@code burst} sends N packets round-robin as fast as the receiver keeps up. The raw
+ * blocking receive gets the same aggregate rate on its one port.
  *
  * <p>Run after a package build of the reactor:
  *
  * <pre>
  * java -cp 'tandem-dist/target/lib/*:bench/target/classes' io.tandem.bench.RtpCaptureBench \
- *     [--packets N] [--calls K] [--repetitions R]
+ *     [--load paced|burst] [--calls K] [--seconds S] [--packets N] [--repetitions R]
  * </pre>
  *
- * Defaults: 100000 packets, 500 calls, 5 repetitions; a run takes well under a minute.
+ * Defaults: paced, 500 calls, 5 seconds per measurement (250,000 packets), 5 repetitions; about two
+ * minutes. Burst defaults to 100000 packets.
  */
 public final class RtpCaptureBench {
+  private static final String USAGE =
+      "usage: RtpCaptureBench [--load paced|burst] [--calls K] [--seconds S] [--packets N] [--repetitions R]";
+
+  private final boolean paced;
   private final long packets;
+  private final int seconds;
   private final int calls;
   private final int repetitions;
 
-  private RtpCaptureBench(long packets, int calls, int repetitions) {
+  private RtpCaptureBench(boolean paced, long packets, int seconds, int calls, int repetitions) {
+    this.paced = paced;
     this.packets = packets;
+    this.seconds = seconds;
     this.calls = calls;
     this.repetitions = repetitions;
   }
@@ -65,7 +80,7 @@ public final class RtpCaptureBench {
       bench = parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
-      System.err.println("usage: RtpCaptureBench [--packets N] [--calls K] [--repetitions R]");
+      System.err.println(USAGE);
       System.exit(2);
       return;
     }
@@ -74,27 +89,44 @@ public final class RtpCaptureBench {
   }
 
   static RtpCaptureBench parse(String[] args) {
+    boolean paced = true;
     long packets = 100_000;
+    int seconds = 5;
     int calls = 500;
     int repetitions = 5;
     for (int i = 0; i < args.length; i += 2) {
       if (i + 1 >= args.length) {
-        throw new IllegalArgumentException("expected a number after " + args[i]);
+        throw new IllegalArgumentException("expected a value after " + args[i]);
+      }
+      if (args[i].equals("--load")) {
+        paced = switch (args[i + 1]) {
+          case "paced" -> true;
+          case "burst" -> false;
+          default -> throw new IllegalArgumentException("expected paced or burst after --load, got " + args[i + 1]);
+        };
+        continue;
       }
       long value = positive(args[i], args[i + 1]);
       switch (args[i]) {
         case "--packets" -> packets = value;
+        case "--seconds" -> seconds = Math.toIntExact(value);
         case "--calls" -> calls = Math.toIntExact(value);
         case "--repetitions" -> repetitions = Math.toIntExact(value);
-        default -> throw new IllegalArgumentException("expected --packets, --calls or --repetitions, got " + args[i]);
+        default -> throw new IllegalArgumentException(
+            "expected --load, --packets, --seconds, --calls or --repetitions, got " + args[i]);
       }
     }
-    return new RtpCaptureBench(packets, calls, repetitions);
+    return new RtpCaptureBench(paced, packets, seconds, calls, repetitions);
   }
 
   private void run() throws Exception {
-    System.out.printf("RTP capture on loopback: %d packets per repetition, %d two-stream calls, %d repetitions%n",
-        packets, calls, repetitions);
+    if (paced) {
+      System.out.printf("RTP capture on loopback, paced: %d two-stream calls at 50 packets/s per stream"
+          + " (%d packets/s), %d s per measurement, %d repetitions%n", calls, 100 * calls, seconds, repetitions);
+    } else {
+      System.out.printf("RTP capture on loopback, burst: %d packets per repetition, %d two-stream calls,"
+          + " %d repetitions%n", packets, calls, repetitions);
+    }
     measureBaseline();
     measureSelectorBaseline();
     measureCapture();
@@ -102,30 +134,47 @@ public final class RtpCaptureBench {
     double[] selecting = new double[repetitions];
     double[] capture = new double[repetitions];
     double[] closing = new double[repetitions];
+    double[] allocated = new double[repetitions];
+    double[] lost = new double[repetitions];
     for (int r = 0; r < repetitions; r++) {
       baseline[r] = measureBaseline();
       selecting[r] = measureSelectorBaseline();
       double[] media = measureCapture();
       capture[r] = media[0];
       closing[r] = media[1];
+      allocated[r] = media[2];
+      lost[r] = media[3];
       System.out.printf("  repetition %d: raw blocking %.0f, raw selector %.0f, capture while open %.0f,"
-          + " with close %.0f ns/packet%n", r + 1, baseline[r], selecting[r], capture[r], capture[r] + closing[r]);
+          + " with close %.0f ns/packet; capture allocated %.1f B/packet, missed %.0f packets%n", r + 1, baseline[r],
+          selecting[r], capture[r], capture[r] + closing[r], allocated[r], lost[r]);
     }
     double base = median(baseline);
     double select = median(selecting);
     double media = median(capture);
     double close = median(closing);
-    long perStream = packets / (2L * calls);
+    long perStream = sentPerMeasurement() / (2L * calls);
     System.out.printf("raw UDP receive, blocking, 1 socket:       %8.0f ns CPU per packet (median)%n", base);
     System.out.printf("raw UDP receive, selector, %5d sockets:   %8.0f ns CPU per packet (median)%n", 2 * calls,
         select);
     System.out.printf("MediaCapture receive+place+periodic WAV:   %8.0f ns CPU per packet (median, calls open)%n",
         media);
     System.out.printf("MediaCapture closing calls (write, fsync): %8.0f ns CPU per packet (median; %.0f us per call,"
-        + " amortised over %d packets per stream)%n", close, close * packets / calls / 1000, perStream);
+        + " amortised over %d packets per stream)%n", close, close * sentPerMeasurement() / calls / 1000, perStream);
+    System.out.printf("MediaCapture heap allocation:              %8.1f bytes per packet (median, calls open)%n",
+        median(allocated));
+    System.out.printf("MediaCapture packets sent but not received: %7.0f (median)%n", median(lost));
     System.out.printf("ratio capture/raw blocking:                %8.2f%n", media / base);
     System.out.printf("ratio capture/raw selector:                %8.2f%n", media / select);
     System.out.printf("two-stream calls per core at 50 packets/s per stream: %.0f%n", 1e9 / (media * 100));
+  }
+
+  private long sentPerMeasurement() {
+    return paced ? 100L * calls * seconds : packets;
+  }
+
+  /** Sends this run's load to {@code ports}; {@code received} paces the burst load. */
+  private long sendLoad(LoopbackRtpSender sender, List<Integer> ports, LongSupplier received) throws IOException {
+    return paced ? sender.sendPaced(ports, seconds) : sender.send(ports, packets, received);
   }
 
   /** CPU ns per packet of a thread doing nothing but receive on one blocking DatagramChannel, one port for all. */
@@ -137,7 +186,7 @@ public final class RtpCaptureBench {
       long[] cpu = new long[1];
       Thread receiver = new Thread(() -> receiveUntilClosed(socket, received, cpu), "bench-raw-receive");
       receiver.start();
-      sender.send(List.of(port), packets, received::get);
+      sendLoad(sender, Collections.nCopies(2 * calls, port), received::get);
       awaitQuiet(received);
       socket.close();
       receiver.join();
@@ -181,7 +230,7 @@ public final class RtpCaptureBench {
       long[] cpu = new long[1];
       Thread receiver = new Thread(() -> selectUntilStopped(selector, running, received, cpu), "bench-raw-select");
       receiver.start();
-      sender.send(ports, packets, received::get);
+      sendLoad(sender, ports, received::get);
       awaitQuiet(received);
       running.set(false);
       selector.wakeup();
@@ -217,8 +266,9 @@ public final class RtpCaptureBench {
   }
 
   /**
-   * CPU ns per packet of the capture and finisher threads: {@code [0]} from the first packet to the
-   * last received, {@code [1]} for closing every call and finalising its WAV.
+   * Per packet received, of the capture and finisher threads: {@code [0]} CPU ns from the first packet
+   * to the last received, {@code [1]} CPU ns for closing every call and finalising its WAV, {@code [2]}
+   * heap bytes allocated while the calls were open; {@code [3]} the packets sent but not received.
    */
   private double[] measureCapture() throws Exception {
     Path dataDir = Files.createTempDirectory("rtp-capture-bench");
@@ -235,15 +285,18 @@ public final class RtpCaptureBench {
         ports.addAll(call.ports());
       }
       long before = ThreadCpu.ofThreadsNamed("rtp-");
-      sender.send(ports, packets, () -> capture.counters().packetsReceived());
+      long allocatedBefore = ThreadCpu.allocatedByThreadsNamed("rtp-");
+      long sent = sendLoad(sender, ports, () -> capture.counters().packetsReceived());
       awaitQuiet(() -> capture.counters().packetsReceived());
       long received = Math.max(1, capture.counters().packetsReceived());
       long open = ThreadCpu.ofThreadsNamed("rtp-");
+      long allocated = ThreadCpu.allocatedByThreadsNamed("rtp-") - allocatedBefore;
       for (CallMedia call : opened) {
         capture.close(call).get(30, TimeUnit.SECONDS);
       }
       long closed = ThreadCpu.ofThreadsNamed("rtp-");
-      return new double[] {(double) (open - before) / received, (double) (closed - open) / received};
+      return new double[] {(double) (open - before) / received, (double) (closed - open) / received,
+          (double) allocated / received, sent - capture.counters().packetsReceived()};
     } finally {
       capture.stop();
       deleteTree(dataDir);
@@ -255,7 +308,7 @@ public final class RtpCaptureBench {
   }
 
   /** Returns once the counter has not moved for 100 ms: every packet still in flight has landed. */
-  private static void awaitQuiet(java.util.function.LongSupplier counter) throws InterruptedException {
+  private static void awaitQuiet(LongSupplier counter) throws InterruptedException {
     long last = -1;
     while (counter.getAsLong() != last) {
       last = counter.getAsLong();

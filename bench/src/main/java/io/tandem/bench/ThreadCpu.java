@@ -4,7 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 
-/** CPU time of live threads, by thread id or by name prefix, in nanoseconds. Thread-safe. */
+/** CPU time and heap allocation of live threads, by thread id or by name prefix. Thread-safe. */
 final class ThreadCpu {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -21,12 +21,26 @@ final class ThreadCpu {
     return Math.max(0, THREADS.getThreadCpuTime(threadId));
   }
 
-  /** The summed CPU time of every live thread whose name starts with {@code prefix}. */
+  /** The summed CPU time of every live thread whose name starts with {@code prefix}, in nanoseconds. */
   static long ofThreadsNamed(String prefix) {
     long total = 0;
     for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
       if (info != null && info.getThreadName().startsWith(prefix)) {
         total += ofThread(info.getThreadId());
+      }
+    }
+    return total;
+  }
+
+  /** The bytes of heap allocated so far by every live thread whose name starts with {@code prefix}; -1 if unknown. */
+  static long allocatedByThreadsNamed(String prefix) {
+    if (!(THREADS instanceof com.sun.management.ThreadMXBean counting) || !counting.isThreadAllocatedMemorySupported()) {
+      return -1;
+    }
+    long total = 0;
+    for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+      if (info != null && info.getThreadName().startsWith(prefix)) {
+        total += Math.max(0, counting.getThreadAllocatedBytes(info.getThreadId()));
       }
     }
     return total;

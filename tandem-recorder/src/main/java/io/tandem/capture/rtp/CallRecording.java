@@ -45,6 +45,10 @@ final class CallRecording {
     return first;
   }
 
+  boolean isStopped() {
+    return stopped;
+  }
+
   long writtenFrames() {
     return writtenFrames;
   }

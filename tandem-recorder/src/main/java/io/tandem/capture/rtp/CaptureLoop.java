@@ -8,22 +8,35 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One capture thread: a selector over the RTP sockets of its calls, which receives, places and
- * periodically writes their media. Every call's state is confined to this thread; other threads
- * hand it work through {@link #execute}, so the packet path takes no lock and allocates nothing.
+ * One capture thread: receives the RTP sockets of its calls, places and periodically writes their
+ * media. Rounds of receiving run once per tick of the receive interval, so that at real rates each
+ * round finds many datagrams waiting instead of waking for every packet; commands and flushes are
+ * not held back by it. A socket is watched by a selector until a datagram comes; then, while its
+ * stream keeps its pace, it is read at the tick its next datagram is due, without selecting it (see
+ * {@link ReceivePace}). Every call's state is confined to this thread; other threads hand it work
+ * through {@link #execute}, so the packet path takes no lock.
  */
 final class CaptureLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(CaptureLoop.class);
+  /**
+   * A polled datagram may wait in its socket for about a packet time and a tick (25 ms for 20 ms
+   * packets, 65 ms for 60 ms ones, the longest polled); shorter jitter delays would write its place
+   * first, so they select every datagram.
+   */
+  static final Duration MIN_JITTER_FOR_POLLING = Duration.ofMillis(100);
   final AtomicLong packetsReceived = new AtomicLong();
   final AtomicLong packetsIgnored = new AtomicLong();
   final AtomicLong packetsMalformed = new AtomicLong();
@@ -33,17 +46,27 @@ final class CaptureLoop implements Runnable {
   private final InstantSource clock;
   private final long jitterMillis;
   private final long flushMillis;
+  private final long receiveIntervalNanos;
+  /** Whether streams at their pace are polled by tick rather than selected; see {@link #MIN_JITTER_FOR_POLLING}. */
+  private final boolean polling;
   private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
   private final List<CallRecording> calls = new ArrayList<>();
   private final RtpPacket packet = new RtpPacket();
-  private final ByteBuffer datagram = ByteBuffer.allocate(2048);
+  /** Direct, so a receive lands in it without a temporary native buffer; copied once for parsing. */
+  private final ByteBuffer datagram = ByteBuffer.allocateDirect(2048);
+  private final byte[] datagramBytes = new byte[2048];
   private final PcmBlockWriter writer = new PcmBlockWriter();
   private final Consumer<SelectionKey> onReadable = this::receiveAll;
+  private final Consumer<StreamTimeline> onDue = this::poll;
+  private final PollWheel wheel = new PollWheel();
   private final Thread thread;
   private volatile boolean running = true;
   private long round;
   /** The clock as first read in this select round, or -1: one read serves every packet of the round. */
   private long roundMillis = -1;
+  /** The receive interval's tick of this select round, counted from {@link #tickOrigin}, or -1. */
+  private long roundTick = -1;
+  private final long tickOrigin = System.nanoTime();
 
   CaptureLoop(String name, InstantSource clock, CaptureSettings settings) {
     try {
@@ -54,6 +77,8 @@ final class CaptureLoop implements Runnable {
     this.clock = clock;
     this.jitterMillis = settings.jitterDelay().toMillis();
     this.flushMillis = settings.flushInterval().toMillis();
+    this.receiveIntervalNanos = settings.receiveInterval().toNanos();
+    this.polling = receiveIntervalNanos > 0 && settings.jitterDelay().compareTo(MIN_JITTER_FOR_POLLING) >= 0;
     this.thread = new Thread(this, name);
     this.thread.setDaemon(true);
   }
@@ -70,6 +95,7 @@ final class CaptureLoop implements Runnable {
   void execute(Runnable command) {
     commands.add(command);
     selector.wakeup();
+    LockSupport.unpark(thread);
   }
 
   boolean inLoop() {
@@ -88,13 +114,23 @@ final class CaptureLoop implements Runnable {
       try {
         round++;
         roundMillis = -1;
-        selector.select(onReadable, Math.max(1, nextFlush - now));
+        roundTick = -1;
+        if (wheel.size() > 0) {
+          selector.selectNow(onReadable);
+        } else {
+          selector.select(onReadable, Math.max(1, nextFlush - now));
+        }
+        if (polling) {
+          wheel.takeDue(roundTick(), onDue);
+        }
         runCommands();
         now = clock.millis();
         if (now >= nextFlush) {
           flushDue(now);
           nextFlush = now + flushMillis;
         }
+        letDatagramsGather(nextFlush - now);
+        now = clock.millis();
       } catch (IOException | RuntimeException e) {
         // One bad turn must not end capture for every call of this thread.
         log.error("RTP capture loop {} failed a turn; carrying on", thread.getName(), e);
@@ -103,10 +139,35 @@ final class CaptureLoop implements Runnable {
     closeSelector();
   }
 
+  /**
+   * Waits for the next tick of the receive interval, unless a command is waiting ({@link #execute}
+   * unparks this thread) or a flush falls due first. Rounds start just after a tick begins, so a
+   * stream polled every few ticks is polled at the tick it is due.
+   */
+  private void letDatagramsGather(long untilFlushMillis) {
+    if (receiveIntervalNanos == 0) {
+      return;
+    }
+    long sinceOrigin = System.nanoTime() - tickOrigin;
+    long rest = Math.min(receiveIntervalNanos - sinceOrigin % receiveIntervalNanos,
+        TimeUnit.MILLISECONDS.toNanos(untilFlushMillis));
+    if (rest > 0 && running && commands.isEmpty()) {
+      LockSupport.parkNanos(this, rest);
+    }
+  }
+
+  /** The receive interval's tick of this round, read once per round. */
+  private long roundTick() {
+    if (roundTick < 0) {
+      roundTick = (System.nanoTime() - tickOrigin) / receiveIntervalNanos;
+    }
+    return roundTick;
+  }
+
   /** Starts receiving a call's streams; runs on this thread. */
   void register(CallRecording call) throws IOException {
     for (StreamTimeline stream : call.streams) {
-      stream.socket.register(selector, SelectionKey.OP_READ, stream);
+      stream.pace.key = stream.socket.register(selector, SelectionKey.OP_READ, stream);
     }
     calls.add(call);
   }
@@ -144,6 +205,7 @@ final class CaptureLoop implements Runnable {
   void shutDown() {
     running = false;
     selector.wakeup();
+    LockSupport.unpark(thread);
   }
 
   void join() throws InterruptedException {
@@ -161,6 +223,31 @@ final class CaptureLoop implements Runnable {
     int received = receive(stream, limit);
     // A socket left with packets stays selected, so the next round takes the rest.
     budget.turnEnded(round, received < limit);
+    if (polling && received > 0 && stream.pace.pollable() && !stream.call.isStopped()) {
+      stream.pace.startPolling(received < limit);
+      key.interestOps(0);
+      wheel.schedule(stream, roundTick() + stream.pace.ticksToNext(receiveIntervalNanos));
+    }
+  }
+
+  /** Reads a polled stream at the tick its datagram was due, or later when the round is late. */
+  private void poll(StreamTimeline stream) {
+    if (stream.call.isStopped()) {
+      // Its socket is closed; the call took what it held when it stopped.
+      return;
+    }
+    ReceivePace pace = stream.pace;
+    long tick = roundTick();
+    long ticksToNext = pace.ticksToNext(receiveIntervalNanos);
+    int limit = pace.limit(tick, ticksToNext);
+    int received = receive(stream, limit);
+    if (!pace.pollEnded(received, limit == ReceiveBudget.MAX, received < limit) || !pace.pollable()) {
+      pace.key.interestOps(SelectionKey.OP_READ);
+    } else if (pace.retryNextTick()) {
+      wheel.schedule(stream, tick + 1);
+    } else {
+      wheel.schedule(stream, tick + ticksToNext);
+    }
   }
 
   private void drain(StreamTimeline stream) {
@@ -180,7 +267,9 @@ final class CaptureLoop implements Runnable {
           return received;
         }
         received++;
-        accept(stream, datagram.position(), stream.call.arrivalPosition(roundMillis()));
+        int length = datagram.position();
+        datagram.get(0, datagramBytes, 0, length);
+        accept(stream, length, stream.call.arrivalPosition(roundMillis()));
       }
     } catch (IOException e) {
       packetsMalformed.lazySet(packetsMalformed.get() + 1);
@@ -196,7 +285,7 @@ final class CaptureLoop implements Runnable {
   }
 
   private void accept(StreamTimeline stream, int length, long arrival) {
-    if (!packet.parse(datagram.array(), 0, length)) {
+    if (!packet.parse(datagramBytes, 0, length)) {
       packetsMalformed.lazySet(packetsMalformed.get() + 1);
       return;
     }
@@ -205,6 +294,7 @@ final class CaptureLoop implements Runnable {
       return;
     }
     packetsReceived.lazySet(packetsReceived.get() + 1);
+    stream.pace.packetSamples(packet.payloadLength());
     stream.call.countReceived();
     stream.place(packet, arrival);
   }

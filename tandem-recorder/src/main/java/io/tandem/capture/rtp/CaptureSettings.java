@@ -5,18 +5,25 @@ import java.util.Objects;
 
 /**
  * How media capture runs: selector threads (calls are spread over them), how long packets may be
- * late or out of order before their place in the WAV is written (jitterDelay), and how often the
- * received audio is written to disk (flushInterval). Immutable; validated when built.
+ * late or out of order before their place in the WAV is written (jitterDelay), how often the
+ * received audio is written to disk (flushInterval), and how long a capture thread lets datagrams
+ * gather in its sockets between two receive rounds (receiveInterval), so that one round takes many
+ * streams' packets for one wake-up. With a jitter delay of 100 ms or more, a stream at its pace is
+ * read once per packet time rather than selected for every datagram. Immutable; validated when built.
  */
-public record CaptureSettings(int threads, Duration jitterDelay, Duration flushInterval) {
+public record CaptureSettings(int threads, Duration jitterDelay, Duration flushInterval, Duration receiveInterval) {
   public static final int DEFAULT_THREADS = 1;
   public static final Duration DEFAULT_JITTER_DELAY = Duration.ofMillis(200);
   public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(100);
+  /** A quarter of a 20 ms packet: a socket holds at most one or two datagrams between rounds. */
+  public static final Duration DEFAULT_RECEIVE_INTERVAL = Duration.ofMillis(5);
   private static final Duration MAX_DELAY = Duration.ofSeconds(10);
+  private static final Duration MAX_RECEIVE_INTERVAL = Duration.ofMillis(20);
 
   public CaptureSettings {
     Objects.requireNonNull(jitterDelay, "jitterDelay");
     Objects.requireNonNull(flushInterval, "flushInterval");
+    Objects.requireNonNull(receiveInterval, "receiveInterval");
     if (threads < 1 || threads > 64) {
       throw new IllegalArgumentException("threads must be 1 to 64, got " + threads);
     }
@@ -26,15 +33,36 @@ public record CaptureSettings(int threads, Duration jitterDelay, Duration flushI
     if (flushInterval.toMillis() < 1 || flushInterval.compareTo(MAX_DELAY) > 0) {
       throw new IllegalArgumentException("flushInterval must be 1 ms to 10 s, got " + flushInterval);
     }
+    if (receiveInterval.isNegative() || receiveInterval.compareTo(MAX_RECEIVE_INTERVAL) > 0) {
+      throw new IllegalArgumentException("receiveInterval must be 0 to 20 ms, got " + receiveInterval);
+    }
+    // A packet read later than its slot's jitter delay would find its place already written.
+    if (receiveInterval.compareTo(jitterDelay) > 0) {
+      throw new IllegalArgumentException("receiveInterval must not exceed jitterDelay (" + jitterDelay + "), got "
+          + receiveInterval);
+    }
+  }
+
+  /** The default receive interval, shortened to the jitter delay when that is shorter. */
+  public CaptureSettings(int threads, Duration jitterDelay, Duration flushInterval) {
+    this(threads, jitterDelay, flushInterval, shorterOf(DEFAULT_RECEIVE_INTERVAL, jitterDelay));
   }
 
   public static CaptureSettings defaults() {
-    return new CaptureSettings(DEFAULT_THREADS, DEFAULT_JITTER_DELAY, DEFAULT_FLUSH_INTERVAL);
+    return new CaptureSettings(DEFAULT_THREADS, DEFAULT_JITTER_DELAY, DEFAULT_FLUSH_INTERVAL,
+        DEFAULT_RECEIVE_INTERVAL);
   }
 
-  /** Samples a stream must be able to hold ahead of what is written: jitter, two flushes and a packet. */
+  /**
+   * Samples a stream must be able to hold ahead of what is written: jitter, two flushes, a receive
+   * interval and a packet.
+   */
   int ringFrames() {
-    long needed = (jitterDelay.toMillis() + 2 * flushInterval.toMillis()) * 8 + 2048;
+    long needed = (jitterDelay.toMillis() + 2 * flushInterval.toMillis() + receiveInterval.toMillis()) * 8 + 2048;
     return Integer.highestOneBit((int) needed - 1) << 1;
+  }
+
+  private static Duration shorterOf(Duration a, Duration b) {
+    return b == null || a.compareTo(b) <= 0 ? a : b;
   }
 }

@@ -26,6 +26,7 @@ final class StreamTimeline {
   final short[] ring;
   final int mask;
   final ReceiveBudget budget = new ReceiveBudget();
+  final ReceivePace pace = new ReceivePace();
 
   private boolean anchored;
   private long ssrc;

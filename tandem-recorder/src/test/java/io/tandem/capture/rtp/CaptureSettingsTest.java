@@ -13,6 +13,16 @@ class CaptureSettingsTest {
     assertThat(settings.threads()).isEqualTo(1);
     assertThat(settings.jitterDelay()).isEqualTo(Duration.ofMillis(200));
     assertThat(settings.flushInterval()).isEqualTo(Duration.ofMillis(100));
+    assertThat(settings.receiveInterval()).isEqualTo(Duration.ofMillis(5));
+  }
+
+  @Test
+  void receiveIntervalNeverExceedsTheJitterDelay() {
+    assertThat(new CaptureSettings(1, Duration.ofMillis(2), Duration.ofMillis(100)).receiveInterval())
+        .isEqualTo(Duration.ofMillis(2));
+    assertThat(new CaptureSettings(1, Duration.ZERO, Duration.ofMillis(100)).receiveInterval()).isZero();
+    assertThatThrownBy(() -> new CaptureSettings(1, Duration.ofMillis(3), Duration.ofMillis(100), Duration.ofMillis(4)))
+        .hasMessageContaining("receiveInterval must not exceed jitterDelay");
   }
 
   @Test
@@ -30,5 +40,9 @@ class CaptureSettingsTest {
         .hasMessageContaining("jitterDelay");
     assertThatThrownBy(() -> new CaptureSettings(1, Duration.ofMillis(200), Duration.ZERO))
         .hasMessageContaining("flushInterval");
+    assertThatThrownBy(() -> new CaptureSettings(1, Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofMillis(21)))
+        .hasMessageContaining("receiveInterval");
+    assertThatThrownBy(() -> new CaptureSettings(1, Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofMillis(-1)))
+        .hasMessageContaining("receiveInterval");
   }
 }

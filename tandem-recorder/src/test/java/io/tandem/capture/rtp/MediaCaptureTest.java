@@ -178,6 +178,131 @@ class MediaCaptureTest {
   }
 
   @Test
+  void streamThatPausesAndResumesKeepsEveryPacketWithTheGapAsSilence() throws Exception {
+    CallMedia call = capture.open("pause.wav", List.of(new StreamSpec(0, G711.PCMU)));
+    try (RtpTestSource source = new RtpTestSource(G711.PCMU, 7, 1000, 0xC0C0)) {
+      RtpTestSource.paced(75, i -> {
+        byte[] packet = source.next(RtpTestSource.level(2500));
+        if (i < 25 || i >= 50) {
+          source.send(packet, call.ports().get(0));
+        } else {
+          // Silence suppression: the timestamp moves on, the sequence number does not.
+          source.sequence--;
+        }
+      });
+      // Received while the call is open, not only taken from the socket when it closes.
+      await().atMost(Duration.ofSeconds(5)).until(() -> capture.progress(call).durationMillis() >= 75 * 20);
+    }
+    MediaStats stats = capture.close(call).get(10, TimeUnit.SECONDS);
+
+    short[] samples = WavFile.read(call.wavPath()).channel(0);
+    int start = firstNonZero(samples);
+    assertThat(samples.length - start).isEqualTo(75 * 160);
+    assertThat(slice(samples, start + 25 * 160, 25 * 160)).containsOnly((short) 0);
+    assertThat(slice(samples, start + 50 * 160, 25 * 160)).doesNotContain((short) 0);
+    assertThat(stats.packetsReceived()).isEqualTo(50);
+    assertThat(stats.packetsLost()).isZero();
+  }
+
+  @Test
+  void burstOfPacketsOnAStreamAtItsPaceIsTakenWhole() throws Exception {
+    CallMedia call = capture.open("burst.wav", List.of(new StreamSpec(0, G711.PCMA)));
+    try (RtpTestSource source = new RtpTestSource(G711.PCMA, 300, 0, 0xB0B0)) {
+      RtpTestSource.paced(40, i -> {
+        // A network queue letting go: 30 packets at once in the middle of the stream.
+        int packets = i == 20 ? 31 : 1;
+        for (int p = 0; p < packets; p++) {
+          source.send(source.next(RtpTestSource.level(1500)), call.ports().get(0));
+        }
+      });
+      await().atMost(Duration.ofSeconds(5)).until(() -> capture.progress(call).durationMillis() >= 70 * 20);
+    }
+    MediaStats stats = capture.close(call).get(10, TimeUnit.SECONDS);
+
+    short[] samples = WavFile.read(call.wavPath()).channel(0);
+    int start = firstNonZero(samples);
+    assertThat(slice(samples, start, samples.length - start)).doesNotContain((short) 0);
+    assertThat(samples.length - start).isEqualTo(70 * 160);
+    assertThat(stats.packetsReceived()).isEqualTo(70);
+    assertThat(stats.packetsLost()).isZero();
+  }
+
+  @Test
+  void thirtyMillisecondPacketsAreRecordedForTheirWholeLength() throws Exception {
+    CallMedia call = capture.open("ptime30.wav", List.of(new StreamSpec(0, G711.PCMU)));
+    try (RtpTestSource source = new RtpTestSource(G711.PCMU, 1, 0, 0x3030)) {
+      RtpTestSource.paced(40, 30, i -> source.send(source.next(RtpTestSource.level(2000, 240)), call.ports().get(0)));
+    }
+    MediaStats stats = capture.close(call).get(10, TimeUnit.SECONDS);
+
+    short[] samples = WavFile.read(call.wavPath()).channel(0);
+    int start = firstNonZero(samples);
+    assertThat(slice(samples, start, samples.length - start)).doesNotContain((short) 0);
+    assertThat(samples.length - start).isEqualTo(40 * 240);
+    assertThat(stats.packetsReceived()).isEqualTo(40);
+    assertThat(stats.packetsLost()).isZero();
+  }
+
+  @Test
+  void manyConcurrentCallsAtTheirPaceLoseNothing() throws Exception {
+    int calls = 25;
+    List<CallMedia> opened = new java.util.ArrayList<>();
+    List<RtpTestSource> sources = new java.util.ArrayList<>();
+    try {
+      for (int c = 0; c < calls; c++) {
+        opened.add(capture.open("many/call-" + c + ".wav",
+            List.of(new StreamSpec(0, G711.PCMU), new StreamSpec(1, G711.PCMA))));
+        sources.add(new RtpTestSource(G711.PCMU, c, 0, 2 * c + 1));
+        sources.add(new RtpTestSource(G711.PCMA, c, 0, 2 * c + 2));
+      }
+      RtpTestSource.paced(50, i -> {
+        for (int s = 0; s < sources.size(); s++) {
+          RtpTestSource source = sources.get(s);
+          source.send(source.next(RtpTestSource.tone(s % 2 == 0 ? 440 : 1000, i)), opened.get(s / 2).ports().get(s % 2));
+        }
+      });
+    } finally {
+      for (RtpTestSource source : sources) {
+        source.close();
+      }
+    }
+    for (CallMedia call : opened) {
+      MediaStats stats = capture.close(call).get(10, TimeUnit.SECONDS);
+      assertThat(stats.packetsReceived()).as("%s", call).isEqualTo(100);
+      assertThat(stats.packetsLost()).as("%s", call).isZero();
+      WavAudio audio = WavFile.read(call.wavPath());
+      assertThat(ToneAnalysis.dominantFrequency(audio.channel(0), 8000, TONES)).isEqualTo(440);
+      assertThat(ToneAnalysis.dominantFrequency(audio.channel(1), 8000, TONES)).isEqualTo(1000);
+    }
+    assertThat(capture.counters().packetsReceived()).isEqualTo(calls * 100L);
+  }
+
+  @Test
+  void shortJitterDelaySelectsEveryDatagramAndLosesNothing() throws Exception {
+    MediaCapture quick = new MediaCapture("127.0.0.1", pool, dataDir, Clock.systemUTC(),
+        new CaptureSettings(1, Duration.ofMillis(40), Duration.ofMillis(20)));
+    try {
+      CallMedia call = quick.open("quick.wav", List.of(new StreamSpec(0, G711.PCMU), new StreamSpec(1, G711.PCMU)));
+      try (RtpTestSource a = new RtpTestSource(G711.PCMU, 0, 0, 0xA1); RtpTestSource b = new RtpTestSource(G711.PCMU, 9, 0, 0xB2)) {
+        RtpTestSource.paced(50, i -> {
+          a.send(a.next(RtpTestSource.tone(440, i)), call.ports().get(0));
+          b.send(b.next(RtpTestSource.tone(1000, i)), call.ports().get(1));
+        });
+      }
+      MediaStats stats = quick.close(call).get(10, TimeUnit.SECONDS);
+
+      assertThat(stats.packetsReceived()).isEqualTo(100);
+      assertThat(stats.packetsLost()).isZero();
+      WavAudio audio = WavFile.read(call.wavPath());
+      assertThat(ToneAnalysis.dominantFrequency(audio.channel(0), 8000, TONES)).isEqualTo(440);
+      assertThat(ToneAnalysis.dominantFrequency(audio.channel(1), 8000, TONES)).isEqualTo(1000);
+      assertThat(stats.durationMillis()).isBetween(960L, 1040L);
+    } finally {
+      quick.stop();
+    }
+  }
+
+  @Test
   void closeReportsStatsFreesPortsAndIsIdempotent() throws Exception {
     CallMedia call = capture.open("close.wav", List.of(new StreamSpec(0, G711.PCMU), new StreamSpec(1, G711.PCMU)));
     assertThat(pool.allocatedCount()).isEqualTo(2);

@@ -74,7 +74,11 @@ final class RtpTestSource implements AutoCloseable {
   }
 
   static short[] level(int value) {
-    short[] pcm = new short[SAMPLES_PER_PACKET];
+    return level(value, SAMPLES_PER_PACKET);
+  }
+
+  static short[] level(int value, int samples) {
+    short[] pcm = new short[samples];
     java.util.Arrays.fill(pcm, (short) value);
     return pcm;
   }
@@ -86,9 +90,14 @@ final class RtpTestSource implements AutoCloseable {
 
   /** Calls {@code tick} for ticks 0 to count - 1, each at its 20 ms slot after the first. */
   static void paced(int count, IntConsumer tick) {
+    paced(count, 20, tick);
+  }
+
+  /** Calls {@code tick} for ticks 0 to count - 1, each {@code periodMillis} after the one before. */
+  static void paced(int count, int periodMillis, IntConsumer tick) {
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
-      long due = start + TimeUnit.MILLISECONDS.toNanos(20L * i);
+      long due = start + TimeUnit.MILLISECONDS.toNanos((long) periodMillis * i);
       long wait = due - System.nanoTime();
       if (wait > 0) {
         LockSupport.parkNanos(wait);
