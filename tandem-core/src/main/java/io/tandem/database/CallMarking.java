@@ -55,13 +55,17 @@ final class CallMarking {
   private static final String INTERACTION_IDS = """
       SELECT id, correlation_key FROM interactions WHERE correlation_key = ANY(?::text[])""";
 
-  private static final String UPSERT_COPIES = """
+  private static final String INSERT_COPIES = """
       INSERT INTO copies (inum, interaction_id, serial, call_role, complete, duration_ms, media_bytes,
                           packets_received, packets_lost, start_time, end_time, marked_epoch, marked_at)
       SELECT t.inum, t.iid, t.serial, t.role, t.complete, t.dur, t.bytes, t.rx, t.lost, %s, %s, ?, ?
       FROM unnest(?::bigint[], ?::bigint[], ?::int[], ?::text[], ?::boolean[], ?::bigint[], ?::bigint[],
                   ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
-           AS t(inum, iid, serial, role, complete, dur, bytes, rx, lost, s, e)
+           AS t(inum, iid, serial, role, complete, dur, bytes, rx, lost, s, e)""".formatted(MICROS.formatted("t.s"),
+      MICROS.formatted("t.e"));
+
+  private static final String UPSERT_COPIES = INSERT_COPIES + """
+
       ON CONFLICT (inum) DO UPDATE SET
         complete = EXCLUDED.complete,
         duration_ms = EXCLUDED.duration_ms,
@@ -73,8 +77,7 @@ final class CallMarking {
              copies.packets_lost, copies.end_time)
             IS DISTINCT FROM (EXCLUDED.complete, EXCLUDED.duration_ms, EXCLUDED.media_bytes,
              EXCLUDED.packets_received, EXCLUDED.packets_lost, EXCLUDED.end_time)
-      RETURNING interaction_id, (xmax = 0) AS inserted""".formatted(MICROS.formatted("t.s"),
-      MICROS.formatted("t.e"));
+      RETURNING interaction_id, (xmax = 0) AS inserted""";
 
   // Best copy: complete beats truncated, then the longer, then the lower INUM.
   private static final String UPDATE_BEST_COPIES = """
@@ -108,19 +111,29 @@ final class CallMarking {
     return Transactions.inTransaction(dataSource, connection -> {
       checkFence(connection, fence);
       InteractionIds interactions = upsertInteractions(connection, byInum.values());
-      CopyChanges copies = upsertCopies(connection, fence, byInum.values(), interactions.idByKey());
-      // A new interaction's copies are all in this batch, so its best copy was set when it was created; an
-      // older one's best can only move when one of its copies was added or changed.
-      List<Long> recompute = new ArrayList<>();
-      for (long id : interactions.existing()) {
-        if (copies.interactionIds().contains(id)) {
-          recompute.add(id);
+      // A new interaction has no copies before this batch, so its copies are plain inserts.
+      List<CallRecord> ofNew = new ArrayList<>();
+      List<CallRecord> ofExisting = new ArrayList<>();
+      for (CallRecord call : byInum.values()) {
+        (interactions.created().contains(call.correlationKey()) ? ofNew : ofExisting).add(call);
+      }
+      int inserted = ofNew.isEmpty() ? 0 : insertCopies(connection, fence, ofNew, interactions.idByKey());
+      if (!ofExisting.isEmpty()) {
+        CopyChanges changes = upsertCopies(connection, fence, ofExisting, interactions.idByKey());
+        inserted += changes.inserted();
+        // A new interaction's best copy was set when it was created; an older one's best can only move
+        // when one of its copies was added or changed.
+        List<Long> recompute = new ArrayList<>();
+        for (long id : interactions.existing()) {
+          if (changes.interactionIds().contains(id)) {
+            recompute.add(id);
+          }
+        }
+        if (!recompute.isEmpty()) {
+          updateBestCopies(connection, recompute);
         }
       }
-      if (!recompute.isEmpty()) {
-        updateBestCopies(connection, recompute);
-      }
-      return new MarkResult(copies.inserted(), calls.size() - copies.inserted(), interactions.created());
+      return new MarkResult(inserted, calls.size() - inserted, interactions.created().size());
     });
   }
 
@@ -140,7 +153,8 @@ final class CallMarking {
     }
   }
 
-  private record InteractionIds(Map<String, Long> idByKey, List<Long> existing, int created) {}
+  /** Ids by correlation key; the keys whose interaction this batch created; the ids of the others. */
+  private record InteractionIds(Map<String, Long> idByKey, Set<String> created, List<Long> existing) {}
 
   private record CopyChanges(int inserted, Set<Long> interactionIds) {}
 
@@ -179,7 +193,7 @@ final class CallMarking {
     }
     Map<String, Long> idByKey = new HashMap<>(size * 2);
     List<Long> existing = new ArrayList<>();
-    int created = 0;
+    Set<String> created = new HashSet<>();
     try (PreparedStatement statement = connection.prepareStatement(UPSERT_INTERACTIONS)) {
       statement.setArray(1, connection.createArrayOf("text", keys));
       PGConnection pg = connection.unwrap(PGConnection.class);
@@ -191,7 +205,7 @@ final class CallMarking {
         while (rows.next()) {
           idByKey.put(rows.getString(2), rows.getLong(1));
           if (rows.getBoolean(3)) {
-            created++;
+            created.add(rows.getString(2));
           } else {
             existing.add(rows.getLong(1));
           }
@@ -201,7 +215,7 @@ final class CallMarking {
     if (idByKey.size() < size) {
       existing.addAll(unchangedIds(connection, keys, idByKey));
     }
-    return new InteractionIds(idByKey, existing, created);
+    return new InteractionIds(idByKey, created, existing);
   }
 
   /**
@@ -233,11 +247,33 @@ final class CallMarking {
     return ids;
   }
 
-  private CopyChanges upsertCopies(Connection connection, Fence fence, Iterable<CallRecord> calls,
+  private int insertCopies(Connection connection, Fence fence, List<CallRecord> calls, Map<String, Long> idByKey)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(INSERT_COPIES)) {
+      bindCopies(connection, statement, fence, calls, idByKey);
+      return statement.executeUpdate();
+    }
+  }
+
+  private CopyChanges upsertCopies(Connection connection, Fence fence, List<CallRecord> calls,
       Map<String, Long> idByKey) throws SQLException {
-    List<CallRecord> rows = new ArrayList<>();
-    calls.forEach(rows::add);
-    int size = rows.size();
+    int inserted = 0;
+    Set<Long> changed = new HashSet<>();
+    try (PreparedStatement statement = connection.prepareStatement(UPSERT_COPIES)) {
+      bindCopies(connection, statement, fence, calls, idByKey);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          changed.add(rows.getLong(1));
+          inserted += rows.getBoolean(2) ? 1 : 0;
+        }
+      }
+    }
+    return new CopyChanges(inserted, changed);
+  }
+
+  private void bindCopies(Connection connection, PreparedStatement statement, Fence fence, List<CallRecord> calls,
+      Map<String, Long> idByKey) throws SQLException {
+    int size = calls.size();
     long[] inums = new long[size];
     long[] interactionIds = new long[size];
     int[] serials = new int[size];
@@ -250,7 +286,7 @@ final class CallMarking {
     long[] starts = new long[size];
     Long[] ends = new Long[size];
     for (int i = 0; i < size; i++) {
-      CallRecord call = rows.get(i);
+      CallRecord call = calls.get(i);
       inums[i] = call.inum().value();
       interactionIds[i] = idByKey.get(call.correlationKey());
       serials[i] = call.inum().serial();
@@ -263,27 +299,15 @@ final class CallMarking {
       starts[i] = micros(call.start());
       ends[i] = call.end() == null ? null : micros(call.end());
     }
-    int inserted = 0;
-    Set<Long> changed = new HashSet<>();
-    try (PreparedStatement statement = connection.prepareStatement(UPSERT_COPIES)) {
-      statement.setLong(1, fence.epoch());
-      statement.setTimestamp(2, Timestamp.from(clock.instant()));
-      Object[] arrays = {inums, interactionIds, serials, roles, complete, durations, bytes, received, lost, starts,
-          ends};
-      String[] types = {"bigint", "bigint", "int4", "text", "bool", "bigint", "bigint", "bigint", "bigint", "bigint",
-          "bigint"};
-      PGConnection pg = connection.unwrap(PGConnection.class);
-      for (int i = 0; i < arrays.length; i++) {
-        statement.setArray(3 + i, pg.createArrayOf(types[i], arrays[i]));
-      }
-      try (ResultSet result = statement.executeQuery()) {
-        while (result.next()) {
-          changed.add(result.getLong(1));
-          inserted += result.getBoolean(2) ? 1 : 0;
-        }
-      }
+    statement.setLong(1, fence.epoch());
+    statement.setTimestamp(2, Timestamp.from(clock.instant()));
+    Object[] arrays = {inums, interactionIds, serials, roles, complete, durations, bytes, received, lost, starts, ends};
+    String[] types = {"bigint", "bigint", "int4", "text", "bool", "bigint", "bigint", "bigint", "bigint", "bigint",
+        "bigint"};
+    PGConnection pg = connection.unwrap(PGConnection.class);
+    for (int i = 0; i < arrays.length; i++) {
+      statement.setArray(3 + i, pg.createArrayOf(types[i], arrays[i]));
     }
-    return new CopyChanges(inserted, changed);
   }
 
   private static void updateBestCopies(Connection connection, List<Long> ids) throws SQLException {
