@@ -185,6 +185,92 @@ class CallDatabaseMarkTest {
     assertThat(fixture.count("copies")).isEqualTo(5000);
   }
 
+  @Test
+  void secondCopyInALaterBatchIsLinkedAndBecomesBestBesideNewConversations() throws Exception {
+    database.mark(main, List.of(call(100_000, 1, "conv-1", 9000, CallState.TRUNCATED)));
+
+    MarkResult later = database.mark(backup, List.of(call(100_001, 1, "conv-1", 1000, CallState.COMPLETE),
+        call(100_001, 2, "conv-2", 2000, CallState.COMPLETE)));
+
+    assertThat(later).isEqualTo(new MarkResult(2, 0, 1));
+    List<InteractionView> all = allInteractions();
+    assertThat(all).extracting(InteractionView::correlationKey).containsExactlyInAnyOrder("conv-1", "conv-2");
+    InteractionView first = all.stream().filter(i -> i.correlationKey().equals("conv-1")).findFirst().orElseThrow();
+    InteractionView second = all.stream().filter(i -> i.correlationKey().equals("conv-2")).findFirst().orElseThrow();
+    assertThat(first.copies()).extracting(CopyView::inum).containsExactly("100000000000001", "100001000000001");
+    assertThat(first.bestInum()).isEqualTo("100001000000001");
+    assertThat(second.copies()).extracting(CopyView::inum).containsExactly("100001000000002");
+    assertThat(second.bestInum()).isEqualTo("100001000000002");
+  }
+
+  @Test
+  void secondCopyInTheSameBatchIsBestWhenLonger() throws Exception {
+    MarkResult result = database.mark(main, List.of(call(100_000, 1, "conv-1", 1000, CallState.COMPLETE),
+        call(100_001, 1, "conv-1", 1500, CallState.COMPLETE)));
+
+    assertThat(result).isEqualTo(new MarkResult(2, 0, 1));
+    assertThat(onlyInteraction().copies()).hasSize(2);
+    assertThat(onlyInteraction().bestInum()).isEqualTo("100001000000001");
+  }
+
+  @Test
+  void laterCopyThatStartedEarlierAndEndedLaterWidensTheInteraction() throws Exception {
+    CallRecord fromMain = call(100_000, 1, "conv-1", 1000, CallState.COMPLETE);
+    CallRecord fromBackup = new CallRecord(io.tandem.call.Inum.of(100_001, 1), "conv-1",
+        DatabaseFixture.T0.minusMillis(300), DatabaseFixture.T0.plusMillis(1800), io.tandem.call.CallRole.SLAVE,
+        CallState.COMPLETE, List.of(), List.of(), new io.tandem.call.MediaStats(105, 0, 16_800, 2100), "m.wav");
+
+    database.mark(main, List.of(fromMain));
+    database.mark(backup, List.of(fromBackup));
+
+    assertThat(onlyInteraction().start()).isEqualTo(DatabaseFixture.T0.minusMillis(300));
+    assertThat(onlyInteraction().end()).isEqualTo(DatabaseFixture.T0.plusMillis(1800));
+    assertThat(onlyInteraction().bestInum()).isEqualTo("100001000000001");
+  }
+
+  @Test
+  void remarkingUnchangedCallsRewritesNoRow() throws Exception {
+    List<CallRecord> batch = List.of(call(100_000, 1, "conv-1", 1000, CallState.COMPLETE),
+        call(100_001, 1, "conv-1", 1000, CallState.COMPLETE), call(100_000, 2, "conv-2", 2000, CallState.COMPLETE));
+    database.mark(main, batch);
+    String versions = "SELECT string_agg(xmin::text, ',' ORDER BY id) FROM interactions";
+    String copyVersions = "SELECT string_agg(xmin::text, ',' ORDER BY inum) FROM copies";
+    String before = fixture.text(versions) + "/" + fixture.text(copyVersions);
+
+    MarkResult again = database.mark(main, batch);
+
+    assertThat(again).isEqualTo(new MarkResult(0, 3, 0));
+    assertThat(fixture.text(versions) + "/" + fixture.text(copyVersions)).isEqualTo(before);
+  }
+
+  @Test
+  void timesAreStoredToTheMicrosecondRoundedAsPostgresqlRoundsText() throws Exception {
+    Instant start = Instant.parse("2026-11-26T14:30:00.123456789Z");
+    CallRecord call = new CallRecord(io.tandem.call.Inum.of(100_000, 1), "conv-1", start, start.plusNanos(500),
+        io.tandem.call.CallRole.MASTER, CallState.COMPLETE, List.of(), List.of(),
+        new io.tandem.call.MediaStats(0, 0, 0, 0), "m.wav");
+
+    database.mark(main, List.of(call));
+
+    assertThat(onlyInteraction().start()).isEqualTo(Instant.parse("2026-11-26T14:30:00.123457Z"));
+    assertThat(onlyInteraction().end()).isEqualTo(Instant.parse("2026-11-26T14:30:00.123457Z"));
+    assertThat(CallMarking.micros(Instant.parse("1969-12-31T23:59:59.999999500Z"))).isEqualTo(0);
+    assertThat(CallMarking.micros(Instant.parse("1970-01-01T00:00:00.000001500Z"))).isEqualTo(2);
+    assertThat(CallMarking.micros(Instant.parse("1970-01-01T00:00:00.000002500Z"))).isEqualTo(2);
+  }
+
+  @Test
+  void interactionWithCopiesCannotBeDeletedNorRenumbered() throws Exception {
+    database.mark(main, List.of(call(100_000, 1, "conv-1", 1000, CallState.COMPLETE)));
+
+    assertThatThrownBy(() -> fixture.execute("DELETE FROM interactions"))
+        .isInstanceOfSatisfying(java.sql.SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23503"));
+    assertThatThrownBy(() -> fixture.execute("UPDATE interactions SET id = id + 100"))
+        .isInstanceOfSatisfying(java.sql.SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23503"));
+    assertThat(fixture.count("interactions")).isEqualTo(1);
+    assertThat(onlyInteraction().copies()).hasSize(1);
+  }
+
   private Callable<MarkResult> markAll(CyclicBarrier start, Fence fence, int conversations) {
     return () -> {
       List<CallRecord> batch = new ArrayList<>();
@@ -194,6 +280,10 @@ class CallDatabaseMarkTest {
       start.await();
       return database.mark(fence, batch);
     };
+  }
+
+  private List<InteractionView> allInteractions() throws Exception {
+    return database.interactions(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"), 10);
   }
 
   private InteractionView onlyInteraction() throws Exception {

@@ -56,6 +56,16 @@ final class DatabaseFixture implements AutoCloseable {
     }
   }
 
+  /** The one text value of a query that returns one row and column. */
+  String text(String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), "postgres", "");
+        Statement statement = connection.createStatement();
+        var rows = statement.executeQuery(sql)) {
+      rows.next();
+      return rows.getString(1);
+    }
+  }
+
   /** Registers a Main (serial) and a Backup (serial + 1) in {@code pair}; returns the Main's fence. */
   Fence registerPair(String pair, int mainSerial) throws SQLException {
     RecorderAssignment main = database.register(new RecorderRegistration(mainSerial, pair, Position.MAIN,

@@ -76,6 +76,7 @@ public final class Consolidator {
       return;
     }
     markingThread.stop();
+    marking.discardNext();
     archivingThread.stop();
     started = false;
   }

@@ -10,9 +10,14 @@ import io.tandem.database.FencedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -23,8 +28,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Consolidates one batch of due PENDING entries: checks each call's media, marks the sound ones through the
- * call marker under the current fence, and moves them to ARCHIVING only after the marking committed. Runs on
- * the consolidation thread only.
+ * call marker under the current fence, and moves them to ARCHIVING only after the marking committed. While a
+ * batch is being marked, the next one is read from the Workflow and the call buffer and its media checked on
+ * a thread of its own, so that the call database and this process work at the same time; reading changes
+ * nothing, and every change to the Workflow is made by the consolidation thread, as before. Runs on the
+ * consolidation thread only; {@link #discardNext} when the thread has stopped.
  */
 final class MarkingStep {
   static final int BATCH = 1000;
@@ -42,6 +50,8 @@ final class MarkingStep {
   private final ConsolidationCounters counters;
   private final Clock clock;
   private volatile Fence refusedFence;
+  /** The next batch being read while the current one is marked, or null. */
+  private FutureTask<Batch> next;
 
   MarkingStep(Workflow workflow, CallBuffer buffer, MediaCheck mediaCheck, CallMarker marker,
       Supplier<Fence> fences, Predicate<Throwable> retryable, ConsolidationListener listener,
@@ -70,43 +80,126 @@ final class MarkingStep {
     Fence fence = fences.get();
     // No epoch learned yet, or the epoch was refused: marking waits for a new fence.
     if (fence == null || fence.equals(refusedFence)) {
+      discardNext();
       return false;
     }
-    List<Inum> due = workflow.due(WorkflowState.PENDING, BATCH, promotedOnly.getAsBoolean());
-    if (due.isEmpty()) {
+    boolean onlyPromoted = promotedOnly.getAsBoolean();
+    Batch batch = takeNext(onlyPromoted);
+    if (batch == null) {
+      batch = read(onlyPromoted, Set.of());
+    } else {
+      batch = batch.stillPending(workflow.inStateAmong(batch.due(), WorkflowState.PENDING));
+    }
+    if (batch.due().isEmpty()) {
       return false;
     }
-    List<CallRecord> sound = soundCalls(due);
-    if (!sound.isEmpty()) {
-      markBatch(fence, sound);
+    batch.failures().forEach(this::fail);
+    if (!batch.recording().isEmpty()) {
+      workflow.postpone(batch.recording(), clock.instant().plus(RECORDING_RECHECK));
+    }
+    startReadingNext(onlyPromoted, batch.due());
+    if (!batch.sound().isEmpty()) {
+      try {
+        markBatch(fence, batch.sound());
+      } catch (RetryLater e) {
+        // The step backs off now; what was read ahead would be old by the time it is marked.
+        discardNext();
+        throw e;
+      }
     }
     return true;
   }
 
-  private List<CallRecord> soundCalls(List<Inum> due) {
-    Map<Inum, CallRecord> calls = buffer.find(due).stream()
+  /** Waits for the batch being read ahead, if any, and drops it. */
+  void discardNext() {
+    FutureTask<Batch> pending = next;
+    next = null;
+    if (pending != null) {
+      try {
+        pending.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException e) {
+        // It was only read ahead; the entries are read again.
+      }
+    }
+  }
+
+  /** Due entries, the calls they name and the verdict on their media, read without changing anything. */
+  private record Batch(List<Inum> due, List<CallRecord> sound, Map<Inum, String> failures, List<Inum> recording,
+      boolean promotedOnly) {
+    /** This batch without the entries that something else moved since it was read (a Rebuild Full). */
+    Batch stillPending(Set<Inum> pending) {
+      if (pending.size() == due.size()) {
+        return this;
+      }
+      Map<Inum, String> keptFailures = new LinkedHashMap<>(failures);
+      keptFailures.keySet().retainAll(pending);
+      return new Batch(due.stream().filter(pending::contains).toList(),
+          sound.stream().filter(call -> pending.contains(call.inum())).toList(), keptFailures,
+          recording.stream().filter(pending::contains).toList(), promotedOnly);
+    }
+  }
+
+  /**
+   * The batch read ahead, when there is one and it was read for the same role or a narrower one (promoted
+   * entries only); null otherwise. An empty batch read ahead says nothing about now, so it is not used.
+   */
+  private Batch takeNext(boolean promotedOnly) {
+    FutureTask<Batch> pending = next;
+    next = null;
+    if (pending == null) {
+      return null;
+    }
+    Batch batch;
+    try {
+      batch = pending.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
+    }
+    boolean roleAllows = batch.promotedOnly() || !promotedOnly;
+    return roleAllows && !batch.due().isEmpty() ? batch : null;
+  }
+
+  private void startReadingNext(boolean promotedOnly, List<Inum> inFlight) {
+    Set<Inum> exclude = new HashSet<>(inFlight);
+    FutureTask<Batch> task = new FutureTask<>(() -> read(promotedOnly, exclude));
+    Thread.ofVirtual().name("consolidator-read-ahead").start(task);
+    next = task;
+  }
+
+  /** Reads the due entries but those in {@code exclude} (the batch being marked), their calls and media. */
+  private Batch read(boolean promotedOnly, Set<Inum> exclude) {
+    List<Inum> due = new ArrayList<>(BATCH);
+    for (Inum inum : workflow.due(WorkflowState.PENDING, BATCH + exclude.size(), promotedOnly)) {
+      if (!exclude.contains(inum) && due.size() < BATCH) {
+        due.add(inum);
+      }
+    }
+    Map<Inum, CallRecord> calls = due.isEmpty() ? Map.of() : buffer.find(due).stream()
         .collect(Collectors.toMap(CallRecord::inum, Function.identity()));
     List<CallRecord> sound = new ArrayList<>(due.size());
+    Map<Inum, String> failures = new LinkedHashMap<>();
     List<Inum> recording = new ArrayList<>();
     for (Inum inum : due) {
       CallRecord call = calls.get(inum);
       if (call == null) {
-        fail(inum, "call is not in the call buffer");
+        failures.put(inum, "call is not in the call buffer");
       } else if (call.state() == CallState.RECORDING) {
         recording.add(inum);
       } else {
         Optional<String> problem = mediaCheck.problem(call);
         if (problem.isPresent()) {
-          fail(inum, problem.get());
+          failures.put(inum, problem.get());
         } else {
           sound.add(call);
         }
       }
     }
-    if (!recording.isEmpty()) {
-      workflow.postpone(recording, clock.instant().plus(RECORDING_RECHECK));
-    }
-    return sound;
+    return new Batch(due, sound, failures, recording, promotedOnly);
   }
 
   private void markBatch(Fence fence, List<CallRecord> calls) throws RetryLater {

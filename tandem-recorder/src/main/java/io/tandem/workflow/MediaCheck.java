@@ -2,12 +2,15 @@ package io.tandem.workflow;
 
 import io.tandem.call.CallRecord;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 
 /**
@@ -32,10 +35,12 @@ final class MediaCheck {
   Optional<String> problem(CallRecord call) {
     Path media = dataDir.resolve(call.mediaPath());
     try {
-      if (!Files.isRegularFile(media)) {
+      // One look-up gives both the kind and the size: this runs for every call consolidated.
+      BasicFileAttributes attributes = attributes(media);
+      if (attributes == null || !attributes.isRegularFile()) {
         return Optional.of("media file " + call.mediaPath() + " is missing");
       }
-      long dataBytes = Files.size(media) - HEADER_BYTES;
+      long dataBytes = attributes.size() - HEADER_BYTES;
       if (dataBytes < 0) {
         return Optional.of("media file " + call.mediaPath() + " is shorter than a WAV header");
       }
@@ -62,13 +67,24 @@ final class MediaCheck {
     return Optional.empty();
   }
 
+  private static BasicFileAttributes attributes(Path media) throws IOException {
+    try {
+      return Files.readAttributes(media, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
   private static int channels(Path media) throws IOException {
-    byte[] header = new byte[HEADER_BYTES];
-    try (InputStream in = Files.newInputStream(media)) {
-      if (in.readNBytes(header, 0, HEADER_BYTES) < HEADER_BYTES) {
-        return 0;
+    ByteBuffer buffer = ByteBuffer.allocate(HEADER_BYTES);
+    try (FileChannel in = FileChannel.open(media, StandardOpenOption.READ)) {
+      while (buffer.hasRemaining()) {
+        if (in.read(buffer) < 0) {
+          return 0;
+        }
       }
     }
+    byte[] header = buffer.array();
     boolean wave = "RIFF".equals(new String(header, 0, 4, StandardCharsets.US_ASCII))
         && "WAVE".equals(new String(header, 8, 4, StandardCharsets.US_ASCII));
     return wave ? ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getShort(22) : 0;

@@ -213,6 +213,50 @@ class ConsolidatorTest {
     assertThat(database.marks).containsEntry(call.inum(), 1);
   }
 
+  @Test
+  void callsOverSeveralBatchesAreEachMarkedOnce() throws IOException {
+    consolidator.setActive(false);
+    List<Inum> inums = new ArrayList<>();
+    for (int i = 0; i < 2 * MarkingStep.BATCH + 50; i++) {
+      inums.add(finishedCall(160).inum());
+    }
+    workflow.submitAll(inums);
+
+    consolidator.setActive(true);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> workflow.counts().get(WorkflowState.DONE) == inums.size());
+    assertThat(database.marks).hasSize(inums.size()).allSatisfy((inum, times) -> assertThat(times).isEqualTo(1));
+    assertThat(consolidator.counters().marked()).isEqualTo(inums.size());
+  }
+
+  @Test
+  void entriesMovedAwayWhileTheirBatchWasReadAheadAreNotMarked() throws IOException {
+    consolidator.setActive(false);
+    List<Inum> first = new ArrayList<>();
+    for (int i = 0; i < MarkingStep.BATCH; i++) {
+      first.add(finishedCall(160).inum());
+    }
+    List<Inum> movedAway = List.of(finishedCall(160).inum(), finishedCall(160).inum());
+    Inum last = finishedCall(160).inum();
+    workflow.submitAll(first);
+    workflow.submitAll(movedAway);
+    workflow.submitAll(List.of(last));
+    // While the first batch is marked, the next one is read ahead; a Rebuild Full then re-adds two of its
+    // entries to wait for a reprocess.
+    database.beforeMark = calls -> {
+      if (calls.getFirst().inum().equals(first.getFirst())) {
+        workflow.moveTo(movedAway, WorkflowState.AWAITING_REPROCESS);
+      }
+    };
+
+    consolidator.setActive(true);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> workflow.state(last).orElseThrow() == WorkflowState.DONE);
+    assertThat(database.marks).doesNotContainKeys(movedAway.toArray(Inum[]::new)).containsKey(last);
+    assertThat(movedAway).allSatisfy(inum ->
+        assertThat(workflow.state(inum)).contains(WorkflowState.AWAITING_REPROCESS));
+  }
+
   private CallRecord finishedCall(int bytes) throws IOException {
     CallRecord call = buffer.begin("session-" + System.nanoTime(), START, CallRole.MASTER, List.of(), List.of());
     writeWav(dataDir.resolve(call.mediaPath()), bytes);

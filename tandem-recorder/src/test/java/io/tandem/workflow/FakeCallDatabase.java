@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /** An in-memory call database for consolidation tests: counts marks per INUM and fails on demand. */
 final class FakeCallDatabase implements CallMarker, ArchiveLedger {
@@ -23,9 +24,12 @@ final class FakeCallDatabase implements CallMarker, ArchiveLedger {
   volatile long epoch = 1;
   volatile int outagesLeft;
   volatile Inum poisoned;
+  /** Runs at the start of every mark, before anything else. */
+  volatile Consumer<List<CallRecord>> beforeMark = calls -> { };
 
   @Override
   public synchronized MarkResult mark(Fence fence, List<CallRecord> calls) throws SQLException, FencedException {
+    beforeMark.accept(calls);
     if (fence.epoch() != epoch) {
       throw new FencedException(fence, epoch);
     }
