@@ -152,9 +152,21 @@ final class RecorderProcess implements AutoCloseable {
     stop();
   }
 
+  /**
+   * A port free for both TCP and UDP right now: a recorder's SIP listens on both, and an ephemeral port
+   * free for TCP may be held for UDP by some client socket on the machine.
+   */
   static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try (ServerSocket socket = new ServerSocket(0)) {
+        int port = socket.getLocalPort();
+        try (java.net.DatagramSocket udp = new java.net.DatagramSocket(port)) {
+          return port;
+        } catch (java.net.SocketException e) {
+          // Held for UDP; take another.
+        }
+      }
     }
+    throw new IOException("no port free for both TCP and UDP after 50 attempts");
   }
 }

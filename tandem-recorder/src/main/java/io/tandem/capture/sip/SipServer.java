@@ -48,11 +48,11 @@ public final class SipServer implements AutoCloseable {
   public void start(String host, int port) throws IOException {
     udp = DatagramChannel.open();
     udp.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
-    udp.bind(new InetSocketAddress(host, port));
+    bind(() -> udp.bind(new InetSocketAddress(host, port)), "UDP", host, port);
     int bound = ((InetSocketAddress) udp.getLocalAddress()).getPort();
     tcp = ServerSocketChannel.open();
     tcp.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-    tcp.bind(new InetSocketAddress(host, bound));
+    bind(() -> tcp.bind(new InetSocketAddress(host, bound)), "TCP", host, bound);
     running = true;
     Thread.ofPlatform().name("sip-udp").daemon().start(this::receiveUdp);
     Thread.ofPlatform().name("sip-tcp-accept").daemon().start(this::acceptTcp);
@@ -70,6 +70,24 @@ public final class SipServer implements AutoCloseable {
   /** Requests answered 400 or dropped because they could not be parsed. */
   public long malformedCount() {
     return malformed.get();
+  }
+
+  private interface Binding {
+    void bind() throws IOException;
+  }
+
+  /** Binds, naming the SIP port and transport when it is taken, so the operator knows which one. */
+  private void bind(Binding binding, String transport, String host, int port) throws IOException {
+    try {
+      binding.bind();
+    } catch (java.net.BindException e) {
+      closeQuietly(udp);
+      closeQuietly(tcp);
+      java.net.BindException named = new java.net.BindException("SIP port " + host + ":" + port + " (" + transport
+          + ") is already in use");
+      named.initCause(e);
+      throw named;
+    }
   }
 
   public long requestCount() {
