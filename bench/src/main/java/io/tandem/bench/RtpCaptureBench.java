@@ -16,6 +16,7 @@ import java.nio.channels.Selector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -50,28 +51,32 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -cp 'tandem-dist/target/lib/*:bench/target/classes' io.tandem.bench.RtpCaptureBench \
- *     [--load paced|burst] [--calls K] [--seconds S] [--packets N] [--repetitions R]
+ *     [--load paced|burst] [--calls K] [--seconds S] [--packets N] [--repetitions R] [--flush-ms F]
  * </pre>
  *
- * Defaults: paced, 500 calls, 5 seconds per measurement (250,000 packets), 5 repetitions; about two
- * minutes. Burst defaults to 100000 packets.
+ * Defaults: paced, 500 calls, 5 seconds per measurement (250,000 packets), 5 repetitions, the
+ * recorder's default flush interval; about two minutes. Burst defaults to 100000 packets.
  */
 public final class RtpCaptureBench {
   private static final String USAGE =
-      "usage: RtpCaptureBench [--load paced|burst] [--calls K] [--seconds S] [--packets N] [--repetitions R]";
+      "usage: RtpCaptureBench [--load paced|burst] [--calls K] [--seconds S] [--packets N] [--repetitions R]"
+          + " [--flush-ms F]";
 
   private final boolean paced;
   private final long packets;
   private final int seconds;
   private final int calls;
   private final int repetitions;
+  private final CaptureSettings settings;
 
-  private RtpCaptureBench(boolean paced, long packets, int seconds, int calls, int repetitions) {
+  private RtpCaptureBench(boolean paced, long packets, int seconds, int calls, int repetitions,
+      CaptureSettings settings) {
     this.paced = paced;
     this.packets = packets;
     this.seconds = seconds;
     this.calls = calls;
     this.repetitions = repetitions;
+    this.settings = settings;
   }
 
   public static void main(String[] args) throws Exception {
@@ -94,6 +99,7 @@ public final class RtpCaptureBench {
     int seconds = 5;
     int calls = 500;
     int repetitions = 5;
+    long flushMillis = CaptureSettings.DEFAULT_FLUSH_INTERVAL.toMillis();
     for (int i = 0; i < args.length; i += 2) {
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException("expected a value after " + args[i]);
@@ -112,20 +118,24 @@ public final class RtpCaptureBench {
         case "--seconds" -> seconds = Math.toIntExact(value);
         case "--calls" -> calls = Math.toIntExact(value);
         case "--repetitions" -> repetitions = Math.toIntExact(value);
+        case "--flush-ms" -> flushMillis = value;
         default -> throw new IllegalArgumentException(
-            "expected --load, --packets, --seconds, --calls or --repetitions, got " + args[i]);
+            "expected --load, --packets, --seconds, --calls, --repetitions or --flush-ms, got " + args[i]);
       }
     }
-    return new RtpCaptureBench(paced, packets, seconds, calls, repetitions);
+    CaptureSettings settings = new CaptureSettings(CaptureSettings.DEFAULT_THREADS,
+        CaptureSettings.DEFAULT_JITTER_DELAY, Duration.ofMillis(flushMillis), CaptureSettings.DEFAULT_RECEIVE_INTERVAL);
+    return new RtpCaptureBench(paced, packets, seconds, calls, repetitions, settings);
   }
 
   private void run() throws Exception {
     if (paced) {
       System.out.printf("RTP capture on loopback, paced: %d two-stream calls at 50 packets/s per stream"
-          + " (%d packets/s), %d s per measurement, %d repetitions%n", calls, 100 * calls, seconds, repetitions);
+          + " (%d packets/s), %d s per measurement, %d repetitions, flush every %d ms%n", calls, 100 * calls, seconds,
+          repetitions, settings.flushInterval().toMillis());
     } else {
       System.out.printf("RTP capture on loopback, burst: %d packets per repetition, %d two-stream calls,"
-          + " %d repetitions%n", packets, calls, repetitions);
+          + " %d repetitions, flush every %d ms%n", packets, calls, repetitions, settings.flushInterval().toMillis());
     }
     measureBaseline();
     measureSelectorBaseline();
@@ -274,7 +284,7 @@ public final class RtpCaptureBench {
     Path dataDir = Files.createTempDirectory("rtp-capture-bench");
     int base = 20000 + 2 * (int) (Math.random() * 10000);
     RtpPortPool pool = new RtpPortPool(base, base + 4 * calls + 200);
-    MediaCapture capture = new MediaCapture("127.0.0.1", pool, dataDir, Clock.systemUTC(), CaptureSettings.defaults());
+    MediaCapture capture = new MediaCapture("127.0.0.1", pool, dataDir, Clock.systemUTC(), settings);
     try (LoopbackRtpSender sender = new LoopbackRtpSender()) {
       List<CallMedia> opened = new ArrayList<>();
       List<Integer> ports = new ArrayList<>();

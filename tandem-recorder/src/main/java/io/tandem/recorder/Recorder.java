@@ -122,7 +122,7 @@ public final class Recorder implements AutoCloseable {
     audit = new AuditTrail(database::audit, DatabaseErrors::isRetryable, Duration.ofSeconds(1));
     rebuilds = new RebuildJobs(store, buffer, workflow, audit, clock, config.timeZone());
     media = new MediaCapture(config.sipHost(), new RtpPortPool(config.rtpPortMin(), config.rtpPortMax()), dataDir,
-        clock, new CaptureSettings(config.rtpThreads(), config.jitterDelay(), Duration.ofMillis(100)));
+        clock, new CaptureSettings(config.rtpThreads(), config.jitterDelay(), config.flushInterval()));
     sessions = new RecordingSessions(buffer, media, () -> CallRole.of(standing.role()), this::endCall,
         config.sipHost(), clock);
     sip = new SipServer(sessions);

@@ -2,6 +2,7 @@ package io.tandem.recorder;
 
 import io.tandem.call.Position;
 import io.tandem.call.Serial;
+import io.tandem.capture.rtp.CaptureSettings;
 import io.tandem.config.ConfigException;
 import io.tandem.config.ConfigFile;
 import java.nio.file.Path;
@@ -14,6 +15,8 @@ import java.util.Objects;
  * and is never clamped. Immutable.
  *
  * @param contingencySerial the serial INUMs move to when the sequence of {@code serial} runs out, or null
+ * @param flushInterval how often received audio is written to the WAV files; a packet reaches the disk at most
+ *     the jitter delay plus this after it arrives, and longer intervals make fewer, larger writes
  * @param mediaTimeout a call whose media has been silent this long is ended as if by its BYE
  * @param gapGrace how long after its end a call of the secondary must be in the call database before the gap
  *     audit counts it missing
@@ -33,6 +36,7 @@ public record RecorderConfig(
     int rtpPortMax,
     int rtpThreads,
     Duration jitterDelay,
+    Duration flushInterval,
     Duration mediaTimeout,
     Duration retention,
     long capacityBytes,
@@ -40,6 +44,9 @@ public record RecorderConfig(
     String databaseUrl,
     String databaseUser,
     String databasePassword) {
+
+  private static final Duration MIN_FLUSH_INTERVAL = Duration.ofMillis(10);
+  private static final Duration MAX_FLUSH_INTERVAL = Duration.ofSeconds(10);
 
   public RecorderConfig {
     Serial.check(serial);
@@ -61,6 +68,11 @@ public record RecorderConfig(
     }
     if (sipPort != 0 && sipPort >= rtpPortMin && sipPort <= rtpPortMax) {
       throw new ConfigException("'sip.port' " + sipPort + " lies inside the RTP range " + rtpPortMin + ".." + rtpPortMax);
+    }
+    Objects.requireNonNull(flushInterval, "flushInterval");
+    if (flushInterval.compareTo(MIN_FLUSH_INTERVAL) < 0 || flushInterval.compareTo(MAX_FLUSH_INTERVAL) > 0) {
+      throw new ConfigException("'media.flushInterval' must be a duration from 10ms to 10s, got "
+          + flushInterval.toMillis() + "ms");
     }
     Objects.requireNonNull(gapGrace, "gapGrace");
     if (gapGrace.isNegative() || gapGrace.isZero()) {
@@ -90,6 +102,7 @@ public record RecorderConfig(
         file.integer("rtp.portMax", 29999, 1025, 65535),
         file.integer("rtp.threads", 1, 1, 64),
         file.duration("rtp.jitterDelay", Duration.ofMillis(200)),
+        file.duration("media.flushInterval", CaptureSettings.DEFAULT_FLUSH_INTERVAL),
         file.duration("media.timeout", Duration.ofSeconds(60)),
         file.duration("buffer.retention", Duration.ofDays(30)),
         file.longValue("buffer.capacityBytes", 100L << 30, 1L << 20, Long.MAX_VALUE),

@@ -21,6 +21,7 @@ class RecorderConfigTest {
     assertThat(config.rtpPortMin()).isEqualTo(20_000);
     assertThat(config.rtpPortMax()).isEqualTo(29_999);
     assertThat(config.jitterDelay()).isEqualTo(Duration.ofMillis(200));
+    assertThat(config.flushInterval()).isEqualTo(Duration.ofMillis(200));
     assertThat(config.mediaTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(config.retention()).isEqualTo(Duration.ofDays(30));
     assertThat(config.gapGrace()).isEqualTo(Duration.ofSeconds(60));
@@ -53,7 +54,17 @@ class RecorderConfigTest {
   }
 
   @Test
+  void theFlushIntervalIsRead() {
+    Properties file = minimal();
+    file.setProperty("media.flushInterval", "500ms");
+    assertThat(RecorderConfig.from(ConfigFile.of(file)).flushInterval()).isEqualTo(Duration.ofMillis(500));
+  }
+
+  @Test
   void badValuesNameTheirKeyAndWhatWasExpected() {
+    assertRefused("media.flushInterval", "0s", "'media.flushInterval' must be a duration from 10ms to 10s");
+    assertRefused("media.flushInterval", "11s", "'media.flushInterval' must be a duration from 10ms to 10s");
+    assertRefused("media.flushInterval", "often", "a duration such as");
     assertRefused("recorder.position", "PRIMARY", "one of [MAIN, BACKUP]");
     assertRefused("media.timeout", "60", "a duration such as 250ms, 30s, 15m, 2h or 7d");
     assertRefused("recorder.timeZone", "Mars/Olympus", "a time zone");

@@ -8,11 +8,11 @@ import org.junit.jupiter.api.Test;
 
 class CaptureSettingsTest {
   @Test
-  void defaultsAreOneThreadTwoHundredMillisJitterAndHundredMillisFlush() {
+  void defaultsAreOneThreadTwoHundredMillisJitterAndTwoHundredMillisFlush() {
     CaptureSettings settings = CaptureSettings.defaults();
     assertThat(settings.threads()).isEqualTo(1);
     assertThat(settings.jitterDelay()).isEqualTo(Duration.ofMillis(200));
-    assertThat(settings.flushInterval()).isEqualTo(Duration.ofMillis(100));
+    assertThat(settings.flushInterval()).isEqualTo(Duration.ofMillis(200));
     assertThat(settings.receiveInterval()).isEqualTo(Duration.ofMillis(5));
   }
 
@@ -29,7 +29,7 @@ class CaptureSettingsTest {
   void ringHoldsJitterTwoFlushesAndAPacketAsAPowerOfTwo() {
     int frames = CaptureSettings.defaults().ringFrames();
     assertThat(Integer.bitCount(frames)).isEqualTo(1);
-    assertThat(frames).isGreaterThanOrEqualTo((200 + 2 * 100) * 8 + 2048);
+    assertThat(frames).isGreaterThanOrEqualTo((200 + 2 * 200 + 5) * 8 + 2048);
   }
 
   @Test
