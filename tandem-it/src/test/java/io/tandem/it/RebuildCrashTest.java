@@ -35,7 +35,7 @@ class RebuildCrashTest {
   @BeforeAll
   static void startPairOnAFilledBuffer() throws Exception {
     fillBuffer(root.resolve("backup").resolve("buffer.db"));
-    pair = new PairFixture(root, 370_001, BACKUP, 30_000);
+    pair = new PairFixture(root, 370_001, BACKUP, 20_000);
   }
 
   @AfterAll

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /** A real recorder process started from the built distribution, as an administrator would run it. */
 final class RecorderProcess implements AutoCloseable {
+  /** Ports {@link #freePort} has handed out, never handed out twice. */
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
   static final Path LIB = Path.of("..", "tandem-dist", "target", "lib").toAbsolutePath().normalize();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
@@ -153,20 +155,26 @@ final class RecorderProcess implements AutoCloseable {
   }
 
   /**
-   * A port free for both TCP and UDP right now: a recorder's SIP listens on both, and an ephemeral port
-   * free for TCP may be held for UDP by some client socket on the machine.
+   * A port free for both TCP and UDP right now, and never handed out before in this JVM: a recorder's
+   * SIP listens on both, an ephemeral port free for TCP may be held for UDP by some client socket, and
+   * the system gives the same free port again to the next caller (a recorder's SIP and admin ports were
+   * once the same).
    */
   static int freePort() throws IOException {
-    for (int attempt = 0; attempt < 50; attempt++) {
+    for (int attempt = 0; attempt < 200; attempt++) {
       try (ServerSocket socket = new ServerSocket(0)) {
         int port = socket.getLocalPort();
+        if (HANDED_OUT.contains(port)) {
+          continue;
+        }
         try (java.net.DatagramSocket udp = new java.net.DatagramSocket(port)) {
+          HANDED_OUT.add(port);
           return port;
         } catch (java.net.SocketException e) {
           // Held for UDP; take another.
         }
       }
     }
-    throw new IOException("no port free for both TCP and UDP after 50 attempts");
+    throw new IOException("no new port free for both TCP and UDP after 200 attempts");
   }
 }

@@ -81,17 +81,8 @@ final class SippScenarios {
         PARTICIPANTS.get(1).id(), PARTICIPANTS.get(1).aor());
     String body = "--" + BOUNDARY + "\nContent-Type: application/gtd\nContent-Disposition: signal;handling=optional\n\n"
         + "IAM,\nPRN,isup*,,NT100,\nUSI,rate,c,s,c,1\n"
-        + multipart(sdp(2, "sendonly"), "application/rs-metadata", draft).substring(0);
-    return scenario(send("""
-        INVITE sip:srs@[remote_ip]:[remote_port] SIP/2.0
-        Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-        %s
-        CSeq: 1 INVITE
-        Require: siprec
-        Content-Type: multipart/mixed;boundary=%s
-        Content-Length: [len]
-
-        %s""".formatted(dialogHeaders("To: <sip:srs@[remote_ip]:[remote_port]>"), BOUNDARY, body))
+        + multipart(sdp(2, "sendonly"), "application/rs-metadata", draft);
+    return scenario(initialInvite(body)
         + answered() + ack()
         + "<nop><action><exec play_pcap_audio=\"" + pcap + "\"/></action></nop>\n"
         + "<pause milliseconds=\"" + millis + "\"/>\n"
@@ -193,7 +184,12 @@ final class SippScenarios {
   }
 
   private static String invite(String sessionId, int streams, byte[] metadata) {
-    String sdp = sdp(streams, "sendonly");
+    return initialInvite(multipart(sdp(streams, "sendonly"), RecordingMetadata.CONTENT_TYPE,
+        new String(metadata, StandardCharsets.UTF_8).replace("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", "")));
+  }
+
+  /** A new recording session's INVITE whose multipart body (boundary {@link #BOUNDARY}) is {@code body}. */
+  private static String initialInvite(String body) {
     return send("""
         INVITE sip:srs@[remote_ip]:[remote_port] SIP/2.0
         Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
@@ -203,19 +199,7 @@ final class SippScenarios {
         Content-Type: multipart/mixed;boundary=%s
         Content-Length: [len]
 
-        --%s
-        Content-Type: application/sdp
-
-        %s
-        --%s
-        Content-Type: %s
-        Content-Disposition: recording-session
-
-        %s
-        --%s--
-        """.formatted(dialogHeaders("To: <sip:srs@[remote_ip]:[remote_port]>"), BOUNDARY, BOUNDARY, sdp.strip(),
-        BOUNDARY, RecordingMetadata.CONTENT_TYPE, new String(metadata, StandardCharsets.UTF_8).strip(), BOUNDARY))
-        .replace("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", "");
+        %s""".formatted(dialogHeaders("To: <sip:srs@[remote_ip]:[remote_port]>"), BOUNDARY, body));
   }
 
   /**
