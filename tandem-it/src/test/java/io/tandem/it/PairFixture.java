@@ -72,25 +72,35 @@ final class PairFixture implements AutoCloseable {
     this.postgresPort = RecorderProcess.freePort();
     this.archive = root.resolve("archive");
     Files.createDirectories(archive);
-    startPostgres();
-    database = CallDatabase.connect(new DatabaseConfig(postgres.jdbcUrl(), "postgres", "", 4));
-    database.migrate();
-    if (database.rules().isEmpty()) {
-      database.addRule("all calls", null, 0, archive, true);
+    try {
+      startPostgres();
+      database = CallDatabase.connect(new DatabaseConfig(postgres.jdbcUrl(), "postgres", "", 4));
+      database.migrate();
+      if (database.rules().isEmpty()) {
+        database.addRule("all calls", null, 0, archive, true);
+      }
+      if (managerAsProcess) {
+        managerProcess = new ManagerProcess(root.resolve("manager"), postgres.jdbcUrl(), healthInterval, 3).start();
+      } else {
+        manager = new RecorderManager(new ManagerConfig("127.0.0.1", 0, postgres.jdbcUrl(), "postgres", "",
+            duration(healthInterval), 3), database);
+        manager.start();
+      }
+      main = new RecorderProcess(mainSerial, "pair-" + mainSerial, Position.MAIN, root.resolve("main"),
+          postgres.jdbcUrl(), rtpBase, rtpRange(recorderSettings, rtpBase, rtpPorts));
+      backup = new RecorderProcess(backupSerial, "pair-" + mainSerial, Position.BACKUP, root.resolve("backup"),
+          postgres.jdbcUrl(), rtpBase + rtpPorts, rtpRange(recorderSettings, rtpBase + rtpPorts, rtpPorts));
+      main.start();
+      backup.start();
+    } catch (Exception | Error e) {
+      // Whatever started before the failure is stopped here: the test never gets a fixture to close.
+      try {
+        close();
+      } catch (Exception suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
-    if (managerAsProcess) {
-      managerProcess = new ManagerProcess(root.resolve("manager"), postgres.jdbcUrl(), healthInterval, 3).start();
-    } else {
-      manager = new RecorderManager(new ManagerConfig("127.0.0.1", 0, postgres.jdbcUrl(), "postgres", "",
-          duration(healthInterval), 3), database);
-      manager.start();
-    }
-    main = new RecorderProcess(mainSerial, "pair-" + mainSerial, Position.MAIN, root.resolve("main"),
-        postgres.jdbcUrl(), rtpBase, rtpRange(recorderSettings, rtpBase, rtpPorts));
-    backup = new RecorderProcess(backupSerial, "pair-" + mainSerial, Position.BACKUP, root.resolve("backup"),
-        postgres.jdbcUrl(), rtpBase + rtpPorts, rtpRange(recorderSettings, rtpBase + rtpPorts, rtpPorts));
-    main.start();
-    backup.start();
   }
 
   private static Map<String, String> rtpRange(Map<String, String> settings, int first, int ports) {
@@ -162,8 +172,12 @@ final class PairFixture implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    main.close();
-    backup.close();
+    if (main != null) {
+      main.close();
+    }
+    if (backup != null) {
+      backup.close();
+    }
     if (manager != null) {
       manager.stop();
     }
