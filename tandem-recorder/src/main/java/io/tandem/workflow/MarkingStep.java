@@ -97,7 +97,11 @@ final class MarkingStep {
     if (!batch.recording().isEmpty()) {
       workflow.postpone(batch.recording(), clock.instant().plus(RECORDING_RECHECK));
     }
-    startReadingNext(onlyPromoted, batch.due());
+    if (batch.due().size() >= BATCH) {
+      // A full batch means a backlog: reading the next one while this one is marked pays. Below that, a
+      // batch read ahead would miss the calls that end meanwhile and make them wait a cycle longer.
+      startReadingNext(onlyPromoted, batch.due());
+    }
     if (!batch.sound().isEmpty()) {
       try {
         markBatch(fence, batch.sound());
