@@ -1,6 +1,7 @@
 package io.tandem.capture.sip;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
@@ -80,10 +81,10 @@ public final class SipServer implements AutoCloseable {
   private void bind(Binding binding, String transport, String host, int port) throws IOException {
     try {
       binding.bind();
-    } catch (java.net.BindException e) {
+    } catch (BindException e) {
       closeQuietly(udp);
       closeQuietly(tcp);
-      java.net.BindException named = new java.net.BindException("SIP port " + host + ":" + port + " (" + transport
+      BindException named = new BindException("SIP port " + host + ":" + port + " (" + transport
           + ") is already in use");
       named.initCause(e);
       throw named;

@@ -15,7 +15,9 @@ import io.tandem.capture.sip.SessionDescription;
 import io.tandem.capture.sip.SipHandler;
 import io.tandem.capture.sip.SipMessage;
 import io.tandem.capture.sip.SipReply;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -143,10 +145,10 @@ public final class RecordingSessions implements SipHandler {
   private void discard(Session session) {
     try {
       media.close(session.media).get();
-      java.nio.file.Files.deleteIfExists(session.media.wavPath());
+      Files.deleteIfExists(session.media.wavPath());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (ExecutionException | java.io.IOException e) {
+    } catch (ExecutionException | IOException e) {
       log.warn("media of cancelled call {} could not be removed: {}", session.call.inum(), e.toString());
     }
     buffer.discard(session.call.inum());
@@ -159,7 +161,7 @@ public final class RecordingSessions implements SipHandler {
     List<StreamSpec> specs = new ArrayList<>();
     for (int channel = 0; channel < offer.streams().size(); channel++) {
       OfferedStream stream = offer.streams().get(channel);
-      streams.add(new StreamInfo(stream.label(), channel, stream.participantId(), codecName(stream.payloadType())));
+      streams.add(new StreamInfo(stream.label(), channel, stream.participantId(), SessionStreams.codecName(stream.payloadType())));
       specs.add(new StreamSpec(channel, stream.payloadType()));
     }
     CallRecord call = buffer.begin(offer.sessionId(), clock.instant(), callRole.get(), offer.participants(), streams);
@@ -279,10 +281,6 @@ public final class RecordingSessions implements SipHandler {
     return cancelled.get();
   }
 
-  private static String codecName(int payloadType) {
-    return SessionStreams.codecName(payloadType);
-  }
-
   /** An INVITE being answered, until its session is published or a CANCEL stops it. */
   private static final class PendingInvite {
     private final String branch;
@@ -374,23 +372,23 @@ public final class RecordingSessions implements SipHandler {
       if (change != null && !change.notes().isEmpty()) {
         log.info("{} of {}: {}", request.method(), call.inum(), String.join(", ", change.notes()));
       }
-      SipMessage.Builder response = SipMessage.responseTo(request, 200, "OK")
-          .header("Contact", "<" + request.requestUri() + ">;+sip.srs")
-          .header("Require", "siprec");
-      if (offer.isPresent() || request.method().equals("INVITE")) {
-        response.body("application/sdp", streams.answer().getBytes(StandardCharsets.US_ASCII));
-      }
-      return response.build().withToTag(toTag);
+      return ok(request, offer.isPresent() || request.method().equals("INVITE"));
     }
 
     synchronized SipMessage answer(SipMessage request) {
-      return SipMessage.responseTo(request, 200, "OK")
+      return ok(request, true);
+    }
+
+    /** A 200 in this dialog, with the session's SDP answer when {@code withSdp}. */
+    private SipMessage ok(SipMessage request, boolean withSdp) {
+      SipMessage.Builder response = SipMessage.responseTo(request, 200, "OK")
           // RFC 7866 6.1.1: the SRS marks its Contact with the +sip.srs feature tag.
           .header("Contact", "<" + request.requestUri() + ">;+sip.srs")
-          .header("Require", "siprec")
-          .body("application/sdp", streams.answer().getBytes(StandardCharsets.US_ASCII))
-          .build()
-          .withToTag(toTag);
+          .header("Require", "siprec");
+      if (withSdp) {
+        response.body("application/sdp", streams.answer().getBytes(StandardCharsets.US_ASCII));
+      }
+      return response.build().withToTag(toTag);
     }
   }
 }
