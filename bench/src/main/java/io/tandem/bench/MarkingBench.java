@@ -31,7 +31,8 @@ import org.postgresql.PGConnection;
  * of rows in one transaction into a table with the columns and indexes of {@code copies} (its foreign key
  * aside), both measured in one run on one embedded PostgreSQL. Each marked call writes an interaction
  * and a copy; the baseline writes only the copy-shaped row. After each round the same calls are marked
- * again, as a reprocess does: idempotent, it changes no row, and is reported beside the figure.
+ * again, as a reprocess does: idempotent, it changes no row, and is reported beside the figure. A first round
+ * of the same size warms up the JVM and the server and is not counted.
  *
  * <p>Run: {@code bench/run marking [CALLS] [BATCH] [ROUNDS]} (defaults 100000, 1000, 3). Prints each round
  * and the medians.
@@ -44,6 +45,14 @@ public final class MarkingBench {
     int batch = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     Path dir = Files.createTempDirectory("tandem-marking-bench");
+    try {
+      run(dir, calls, batch, rounds);
+    } finally {
+      RebuildBench.deleteTree(dir);
+    }
+  }
+
+  private static void run(Path dir, int calls, int batch, int rounds) throws Exception {
     try (EmbeddedDatabase postgres = EmbeddedDatabase.start(dir.resolve("pg"), 0);
         CallDatabase database = CallDatabase.connect(postgres.config(4))) {
       database.migrate();
@@ -54,6 +63,14 @@ public final class MarkingBench {
       double[] markRates = new double[rounds];
       double[] remarkRates = new double[rounds];
       long sequence = 1;
+      // One round first, not counted, so that neither the JVM nor the server is measured cold.
+      rawCopy(postgres.jdbcUrl(), calls, rounds);
+      List<CallRecord> warmUp = new ArrayList<>(calls);
+      for (int i = 0; i < calls; i++) {
+        warmUp.add(call(Inum.of(SERIAL, sequence++), "warm-up-" + i));
+      }
+      markAll(database, fence, warmUp, batch, true);
+      markAll(database, fence, warmUp, batch, false);
       for (int round = 0; round < rounds; round++) {
         copyRates[round] = rawCopy(postgres.jdbcUrl(), calls, round);
         List<CallRecord> records = new ArrayList<>(calls);

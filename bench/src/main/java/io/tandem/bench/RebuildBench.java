@@ -168,7 +168,8 @@ public final class RebuildBench {
     return seconds * 1e6 / calls;
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  /** Deletes a directory and everything under it. */
+  static void deleteTree(Path dir) throws IOException {
     try (Stream<Path> paths = Files.walk(dir)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(path);

@@ -78,6 +78,16 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
     return marking.mark(fence, calls);
   }
 
+  /** Marking batches that took the COPY path so far (for tests). */
+  long copiedBatches() {
+    return marking.copiedBatches();
+  }
+
+  /** Marking batches that tried COPY and went back to the upserts (for tests). */
+  long copyFallbacks() {
+    return marking.copyFallbacks();
+  }
+
   /**
    * Records a recorder's start: creates its pair at epoch 1 on first sight and gives the recorder its
    * role (a new Main starts primary, a new Backup secondary; a known recorder keeps its stored role).
@@ -208,6 +218,7 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
 
   @Override
   public void close() {
+    marking.close();
     pool.close();
   }
 }

@@ -1,31 +1,45 @@
 package io.tandem.database;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.tandem.call.CallRecord;
+import io.tandem.call.Participant;
 import io.tandem.json.Json;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 
 /**
  * Marks a batch of calls in one transaction and a fixed number of statements whatever the batch size: the
- * fence check, one upsert of the interactions, one upsert of the copies, and only when the batch touched
- * interactions that existed before, a look-up of their ids and one recomputation of their best copies. One
- * interaction per correlation key rests on the unique constraint and the upserts alone, never on a read
- * before a write. Thread-safe.
+ * fence check, then either two binary COPYs when every conversation of a large batch is new, or one upsert
+ * of the interactions, one of the copies, and only when the batch touched interactions that existed
+ * before, a look-up of their ids and one recomputation of their best copies. One interaction per
+ * correlation key rests on the unique constraint (and the upserts) alone, never on a read before a write.
+ * Thread-safe.
  */
 final class CallMarking {
   private static final String LOCK_PAIR = """
@@ -92,12 +106,45 @@ final class CallMarking {
       .thenComparing(call -> -call.stats().durationMillis())
       .thenComparing(CallRecord::inum);
 
+  private static final String NEW_INTERACTION_IDS = """
+      SELECT nextval('interactions_id_seq') FROM generate_series(1, ?)""";
+
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private static final ObjectWriter PARTICIPANTS = Json.MAPPER.writerFor(new TypeReference<List<Participant>>() {});
+
+  /** Batches smaller than this are not worth the COPY path's extra round trips. */
+  private static final int COPY_AT_LEAST = 32;
+
+  /** Batches of at least twice this many conversations are marked as two halves at once. */
+  private static final int HALF_AT_LEAST = 200;
+
   private final DataSource dataSource;
   private final Clock clock;
+
+  /**
+   * Whether the last batch was all new conversations, so that the next one likely is too and tries the COPY
+   * path. Only a guess: either path gives the same result.
+   */
+  private volatile boolean lastBatchAllNew = true;
+
+  private final AtomicLong copiedBatches = new AtomicLong();
+  private final AtomicLong copyFallbacks = new AtomicLong();
+
+  /** Marks the second half of a large batch; its threads end when idle. */
+  private final ExecutorService halves = Executors.newCachedThreadPool(task -> {
+    Thread thread = new Thread(task, "call-marking-half");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   CallMarking(DataSource dataSource, Clock clock) {
     this.dataSource = dataSource;
     this.clock = clock;
+  }
+
+  void close() {
+    halves.shutdown();
   }
 
   MarkResult mark(Fence fence, List<CallRecord> calls) throws SQLException, FencedException {
@@ -108,33 +155,193 @@ final class CallMarking {
     for (CallRecord call : calls) {
       byInum.put(call.inum().value(), call);
     }
-    return Transactions.inTransaction(dataSource, connection -> {
-      checkFence(connection, fence);
-      InteractionIds interactions = upsertInteractions(connection, byInum.values());
-      // A new interaction has no copies before this batch, so its copies are plain inserts.
-      List<CallRecord> ofNew = new ArrayList<>();
-      List<CallRecord> ofExisting = new ArrayList<>();
-      for (CallRecord call : byInum.values()) {
-        (interactions.created().contains(call.correlationKey()) ? ofNew : ofExisting).add(call);
+    TreeMap<String, CallRecord[]> spans = spans(byInum.values());
+    MarkResult result = spans.size() >= 2 * HALF_AT_LEAST
+        ? markInHalves(fence, spans, byInum.values())
+        : markInOneTransaction(fence, spans, byInum.values());
+    return new MarkResult(result.marked(), calls.size() - result.marked(), result.interactionsCreated());
+  }
+
+  /**
+   * Marks a large batch as two transactions at once on two connections, so that the call database works on
+   * two cores; each half holds the calls of its own correlation keys, so the halves never wait for each
+   * other. The batch is done when both committed. When one fails, the other may have committed: that half is
+   * marked, and marking the whole batch again (as every caller does after a failure) finds it already there.
+   */
+  private MarkResult markInHalves(Fence fence, TreeMap<String, CallRecord[]> spans, Collection<CallRecord> calls)
+      throws SQLException, FencedException {
+    String middle = spans.keySet().stream().skip(spans.size() / 2).findFirst().orElseThrow();
+    SortedMap<String, CallRecord[]> firstSpans = spans.headMap(middle);
+    SortedMap<String, CallRecord[]> secondSpans = spans.tailMap(middle);
+    List<CallRecord> firstCalls = new ArrayList<>(calls.size() / 2 + 1);
+    List<CallRecord> secondCalls = new ArrayList<>(calls.size() / 2 + 1);
+    for (CallRecord call : calls) {
+      (call.correlationKey().compareTo(middle) < 0 ? firstCalls : secondCalls).add(call);
+    }
+    Future<MarkResult> second = halves.submit(() -> markInOneTransaction(fence, secondSpans, secondCalls));
+    MarkResult first;
+    try {
+      first = markInOneTransaction(fence, firstSpans, firstCalls);
+    } catch (SQLException | FencedException | RuntimeException | Error e) {
+      try {
+        waitFor(second);
+      } catch (Exception | Error other) {
+        e.addSuppressed(other);
       }
-      int inserted = ofNew.isEmpty() ? 0 : insertCopies(connection, fence, ofNew, interactions.idByKey());
-      if (!ofExisting.isEmpty()) {
-        CopyChanges changes = upsertCopies(connection, fence, ofExisting, interactions.idByKey());
-        inserted += changes.inserted();
-        // A new interaction's best copy was set when it was created; an older one's best can only move
-        // when one of its copies was added or changed.
-        List<Long> recompute = new ArrayList<>();
-        for (long id : interactions.existing()) {
-          if (changes.interactionIds().contains(id)) {
-            recompute.add(id);
+      throw e;
+    }
+    MarkResult other = waitFor(second);
+    return new MarkResult(first.marked() + other.marked(), first.alreadyPresent() + other.alreadyPresent(),
+        first.interactionsCreated() + other.interactionsCreated());
+  }
+
+  /** The other half's result, waiting for it without giving up (it takes milliseconds); rethrows its failure. */
+  private static MarkResult waitFor(Future<MarkResult> half) throws SQLException, FencedException {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return half.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          switch (e.getCause()) {
+            case SQLException sql -> throw sql;
+            case FencedException fenced -> throw fenced;
+            case RuntimeException runtime -> throw runtime;
+            case Error error -> throw error;
+            default -> throw new IllegalStateException("marking half a batch failed", e.getCause());
           }
         }
-        if (!recompute.isEmpty()) {
-          updateBestCopies(connection, recompute);
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private MarkResult markInOneTransaction(Fence fence, SortedMap<String, CallRecord[]> spans,
+      Collection<CallRecord> calls) throws SQLException, FencedException {
+    return Transactions.inTransaction(dataSource, connection -> {
+      checkFence(connection, fence);
+      if (calls.size() >= COPY_AT_LEAST && lastBatchAllNew) {
+        MarkResult copied = copyAllNew(connection, fence, spans, calls);
+        if (copied != null) {
+          return copied;
         }
       }
-      return new MarkResult(inserted, calls.size() - inserted, interactions.created().size());
+      MarkResult result = upsert(connection, fence, spans, calls);
+      lastBatchAllNew = result.marked() == calls.size() && result.interactionsCreated() == spans.size();
+      return result;
     });
+  }
+
+  /**
+   * The bulk path, for a batch whose conversations the call database has never seen, as in steady recording
+   * and in a first reprocess: both tables are written with binary COPY under a savepoint. A correlation key
+   * or an INUM that is there already fails its unique index, and the batch goes back to the savepoint and
+   * through the upserts instead (null is returned). The unique constraints decide, never a read.
+   */
+  private MarkResult copyAllNew(Connection connection, Fence fence, SortedMap<String, CallRecord[]> spans,
+      Collection<CallRecord> calls) throws SQLException {
+    Savepoint savepoint = connection.setSavepoint();
+    try {
+      long[] ids = newInteractionIds(connection, spans.size());
+      Map<String, Long> idByKey = new HashMap<>(spans.size() * 2);
+      BinaryCopy interactions = new BinaryCopy(spans.size() * 200);
+      int i = 0;
+      for (Map.Entry<String, CallRecord[]> span : spans.entrySet()) {
+        CallRecord[] firstLastBest = span.getValue();
+        idByKey.put(span.getKey(), ids[i]);
+        interactions.row(6).int8(ids[i]).text(span.getKey())
+            .timestamptz(micros(firstLastBest[0].start()))
+            .timestamptz(firstLastBest[1].end() == null ? null : micros(firstLastBest[1].end()))
+            .jsonb(participantsJson(firstLastBest[0].participants()))
+            .int8(firstLastBest[2].inum().value());
+        i++;
+      }
+      interactions.copyInto(connection,
+          "interactions (id, correlation_key, start_time, end_time, participants, best_inum)");
+      BinaryCopy copies = new BinaryCopy(calls.size() * 160);
+      long markedAt = micros(clock.instant());
+      for (CallRecord call : calls) {
+        copies.row(13).int8(call.inum().value()).int8(idByKey.get(call.correlationKey()))
+            .int4(call.inum().serial()).text(call.callRole().name()).bool(call.complete())
+            .int8(call.stats().durationMillis()).int8(call.stats().bytes())
+            .int8(call.stats().packetsReceived()).int8(call.stats().packetsLost())
+            .timestamptz(micros(call.start())).timestamptz(call.end() == null ? null : micros(call.end()))
+            .int8(fence.epoch()).timestamptz(markedAt);
+      }
+      copies.copyInto(connection, "copies (inum, interaction_id, serial, call_role, complete, duration_ms, "
+          + "media_bytes, packets_received, packets_lost, start_time, end_time, marked_epoch, marked_at)");
+      connection.releaseSavepoint(savepoint);
+      copiedBatches.incrementAndGet();
+      return new MarkResult(calls.size(), 0, spans.size());
+    } catch (SQLException e) {
+      if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        throw e;
+      }
+      connection.rollback(savepoint);
+      lastBatchAllNew = false;
+      copyFallbacks.incrementAndGet();
+      return null;
+    }
+  }
+
+  private static long[] newInteractionIds(Connection connection, int count) throws SQLException {
+    long[] ids = new long[count];
+    try (PreparedStatement statement = connection.prepareStatement(NEW_INTERACTION_IDS)) {
+      statement.setInt(1, count);
+      try (ResultSet rows = statement.executeQuery()) {
+        for (int i = 0; i < count; i++) {
+          if (!rows.next()) {
+            throw new IllegalStateException("the call database gave " + i + " interaction ids of " + count);
+          }
+          ids[i] = rows.getLong(1);
+        }
+      }
+    }
+    return ids;
+  }
+
+  /** The path for any batch: upserts that add what is missing and leave what is marked already. */
+  private MarkResult upsert(Connection connection, Fence fence, SortedMap<String, CallRecord[]> spans,
+      Collection<CallRecord> calls) throws SQLException {
+    InteractionIds interactions = upsertInteractions(connection, spans);
+    // A new interaction has no copies before this batch, so its copies are plain inserts.
+    List<CallRecord> ofNew = new ArrayList<>();
+    List<CallRecord> ofExisting = new ArrayList<>();
+    for (CallRecord call : calls) {
+      (interactions.created().contains(call.correlationKey()) ? ofNew : ofExisting).add(call);
+    }
+    int inserted = ofNew.isEmpty() ? 0 : insertCopies(connection, fence, ofNew, interactions.idByKey());
+    if (!ofExisting.isEmpty()) {
+      CopyChanges changes = upsertCopies(connection, fence, ofExisting, interactions.idByKey());
+      inserted += changes.inserted();
+      // A new interaction's best copy was set when it was created; an older one's best can only move
+      // when one of its copies was added or changed.
+      List<Long> recompute = new ArrayList<>();
+      for (long id : interactions.existing()) {
+        if (changes.interactionIds().contains(id)) {
+          recompute.add(id);
+        }
+      }
+      if (!recompute.isEmpty()) {
+        updateBestCopies(connection, recompute);
+      }
+    }
+    return new MarkResult(inserted, calls.size() - inserted, interactions.created().size());
+  }
+
+  /** Batches marked by COPY so far, whether or not they committed. */
+  long copiedBatches() {
+    return copiedBatches.get();
+  }
+
+  /** Batches that tried COPY, met a conversation or copy marked before, and went through the upserts. */
+  long copyFallbacks() {
+    return copyFallbacks.get();
   }
 
   private static void checkFence(Connection connection, Fence fence) throws SQLException, FencedException {
@@ -158,11 +365,12 @@ final class CallMarking {
 
   private record CopyChanges(int inserted, Set<Long> interactionIds) {}
 
-  private static InteractionIds upsertInteractions(Connection connection, Iterable<CallRecord> calls)
-      throws SQLException {
-    // One row per key, sorted so that concurrent batches lock interactions in the same order.
-    // Each row holds the earliest start, the latest end and the best copy among the batch's calls.
-    Map<String, CallRecord[]> span = new TreeMap<>();
+  /**
+   * One entry per correlation key, sorted so that concurrent batches lock interactions in the same order,
+   * holding the batch's call with the earliest start, the one with the latest end, and its best copy.
+   */
+  private static TreeMap<String, CallRecord[]> spans(Iterable<CallRecord> calls) {
+    TreeMap<String, CallRecord[]> span = new TreeMap<>();
     for (CallRecord call : calls) {
       CallRecord[] firstAndLast = span.computeIfAbsent(call.correlationKey(),
           k -> new CallRecord[] {call, call, call});
@@ -176,6 +384,11 @@ final class CallMarking {
         firstAndLast[1] = call;
       }
     }
+    return span;
+  }
+
+  private static InteractionIds upsertInteractions(Connection connection, SortedMap<String, CallRecord[]> span)
+      throws SQLException {
     int size = span.size();
     String[] keys = new String[size];
     long[] starts = new long[size];
@@ -187,7 +400,7 @@ final class CallMarking {
       keys[i] = entry.getKey();
       starts[i] = micros(entry.getValue()[0].start());
       ends[i] = entry.getValue()[1].end() == null ? null : micros(entry.getValue()[1].end());
-      participants[i] = Json.write(entry.getValue()[0].participants());
+      participants[i] = new String(participantsJson(entry.getValue()[0].participants()), StandardCharsets.UTF_8);
       best[i] = entry.getValue()[2].inum().value();
       i++;
     }
@@ -315,6 +528,15 @@ final class CallMarking {
     try (PreparedStatement statement = connection.prepareStatement(UPDATE_BEST_COPIES)) {
       statement.setArray(1, connection.createArrayOf("bigint", ids.toArray(Long[]::new)));
       statement.executeUpdate();
+    }
+  }
+
+  /** The participants as JSON, by a writer bound to their type (a list of unknown type costs a look-up per element). */
+  private static byte[] participantsJson(List<Participant> participants) {
+    try {
+      return PARTICIPANTS.writeValueAsBytes(participants);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the participants as JSON: " + participants, e);
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,9 +39,15 @@ class CallDatabaseMarkTest {
   @BeforeEach
   void registerPair() throws Exception {
     fixture.clear();
-    database = fixture.database;
+    // A connection pool of its own, so that no test inherits the marking's guess of the next batch.
+    database = CallDatabase.connect(fixture.server.config(4));
     main = fixture.registerPair("pair-a", 100_000);
     backup = new Fence(100_001, main.epoch());
+  }
+
+  @AfterEach
+  void closeDatabase() {
+    database.close();
   }
 
   @Test
@@ -280,6 +287,120 @@ class CallDatabaseMarkTest {
       start.await();
       return database.mark(fence, batch);
     };
+  }
+
+  @Test
+  void bulkBatchStoresExactlyWhatTheStatementsStore() throws Exception {
+    List<CallRecord> calls = new ArrayList<>();
+    for (int i = 1; i <= 40; i++) {
+      Instant start = Instant.parse("2026-11-26T14:30:00.123456789Z").plusSeconds(i);
+      calls.add(new CallRecord(io.tandem.call.Inum.of(i % 2 == 0 ? 100_000 : 100_001, i),
+          "conv-" + i + (i % 5 == 0 ? "\t\\N\u00e9\u4e2d" : ""), start,
+          i % 7 == 0 ? null : start.plusNanos(1_500L * i + 500), i % 2 == 0 ? io.tandem.call.CallRole.MASTER
+              : io.tandem.call.CallRole.SLAVE,
+          i % 7 == 0 ? CallState.RECORDING : i % 3 == 0 ? CallState.TRUNCATED : CallState.COMPLETE,
+          List.of(new io.tandem.call.Participant("p1", "sip:al\"ice@example.com", "Al\u00efce \\ \"A\""),
+              new io.tandem.call.Participant("p2", "sip:bob@example.com", "", start.plusMillis(5), null)),
+          List.of(), new io.tandem.call.MediaStats(i, i % 4, 8L * i, 20L * i), "media/" + i + ".wav"));
+    }
+    // Two copies of one conversation in the batch (and in the first batch of ten below): the best copy and
+    // the participants are chosen inside the batch.
+    calls.add(2, call(100_001, 99, "conv-2", 50_000, CallState.COMPLETE));
+    String dump = """
+        SELECT string_agg(concat_ws('|', i.correlation_key, i.start_time, i.end_time, i.participants::text,
+          i.best_inum, c.inum, c.serial, c.call_role, c.complete, c.duration_ms, c.media_bytes,
+          c.packets_received, c.packets_lost, c.start_time, c.end_time, c.marked_epoch), E'\\n'
+          ORDER BY c.inum)
+        FROM copies c JOIN interactions i ON i.id = c.interaction_id""";
+    long copiedBefore = database.copiedBatches();
+
+    MarkResult bulk = database.mark(main, calls);
+    String byCopy = fixture.text(dump);
+    fixture.clear();
+    main = fixture.registerPair("pair-a", 100_000);
+    for (int from = 0; from < calls.size(); from += 10) {
+      database.mark(main, calls.subList(from, Math.min(calls.size(), from + 10)));
+    }
+    String byStatements = fixture.text(dump);
+
+    assertThat(database.copiedBatches()).isEqualTo(copiedBefore + 1);
+    assertThat(bulk).isEqualTo(new MarkResult(41, 0, 40));
+    assertThat(byCopy).isEqualTo(byStatements).contains("conv-5\t\\N\u00e9\u4e2d", "Al\u00efce");
+    assertThat(byCopy.lines()).hasSize(41);
+  }
+
+  @Test
+  void bulkBatchWithAConversationMarkedBeforeLinksItsCopyInsteadOfAddingAnInteraction() throws Exception {
+    database.mark(main, List.of(call(100_000, 5, "conv-5", 9000, CallState.TRUNCATED)));
+    List<CallRecord> fromBackup = new ArrayList<>();
+    for (int i = 1; i <= 40; i++) {
+      fromBackup.add(call(100_001, i, "conv-" + i, 1000, CallState.COMPLETE));
+    }
+    long copiedBefore = database.copiedBatches();
+    long fallbacksBefore = database.copyFallbacks();
+
+    MarkResult result = database.mark(backup, fromBackup);
+    MarkResult again = database.mark(backup, fromBackup);
+
+    assertThat(result).isEqualTo(new MarkResult(40, 0, 39));
+    assertThat(again).isEqualTo(new MarkResult(0, 40, 0));
+    assertThat(database.copiedBatches()).isEqualTo(copiedBefore);
+    assertThat(database.copyFallbacks()).isEqualTo(fallbacksBefore + 1);
+    assertThat(fixture.count("interactions")).isEqualTo(40);
+    assertThat(fixture.count("copies")).isEqualTo(41);
+    InteractionView five = allInteractions().stream().filter(i -> i.correlationKey().equals("conv-5"))
+        .findFirst().orElseThrow();
+    assertThat(five.copies()).extracting(CopyView::inum).containsExactly("100000000000005", "100001000000005");
+    assertThat(five.bestInum()).isEqualTo("100001000000005");
+  }
+
+  @Test
+  void afterABatchOfKnownConversationsANewBulkBatchIsCopiedAgain() throws Exception {
+    List<CallRecord> first = new ArrayList<>();
+    List<CallRecord> second = new ArrayList<>();
+    for (int i = 1; i <= 50; i++) {
+      first.add(call(100_000, i, "conv-" + i, 1000, CallState.COMPLETE));
+      second.add(call(100_000, 100 + i, "conv-" + (100 + i), 1000, CallState.COMPLETE));
+    }
+    database.mark(main, first);
+    database.mark(main, first);
+    long copiedBefore = database.copiedBatches();
+    long fallbacksBefore = database.copyFallbacks();
+
+    database.mark(main, second.subList(0, 10)); // all new, by statements: the next batch tries COPY again
+    MarkResult bulk = database.mark(main, second.subList(10, 50));
+    MarkResult bulkAgain = database.mark(main, second);
+
+    assertThat(bulk).isEqualTo(new MarkResult(40, 0, 40));
+    assertThat(bulkAgain).isEqualTo(new MarkResult(0, 50, 0));
+    assertThat(fixture.count("interactions")).isEqualTo(100);
+    assertThat(fixture.count("copies")).isEqualTo(100);
+    assertThat(database.copiedBatches()).isEqualTo(copiedBefore + 1);
+    assertThat(database.copyFallbacks()).isEqualTo(fallbacksBefore + 1);
+  }
+
+  @Test
+  void largeBatchMarkedInTwoHalvesGivesOneResultAndLinksWhatWasMarkedBefore() throws Exception {
+    // Conversations before and after the middle key were marked before: each half meets one of them.
+    database.mark(main, List.of(call(100_000, 3, "conv-0003", 9000, CallState.TRUNCATED),
+        call(100_000, 900, "conv-0900", 9000, CallState.TRUNCATED)));
+    List<CallRecord> fromBackup = new ArrayList<>();
+    for (int i = 1; i <= 1000; i++) {
+      fromBackup.add(call(100_001, i, "conv-%04d".formatted(i), 1000, CallState.COMPLETE));
+    }
+    fromBackup.add(call(100_001, 5000, "conv-0500", 3000, CallState.COMPLETE)); // two copies in one half
+
+    MarkResult result = database.mark(backup, fromBackup);
+    MarkResult again = database.mark(backup, fromBackup);
+
+    assertThat(result).isEqualTo(new MarkResult(1001, 0, 998));
+    assertThat(again).isEqualTo(new MarkResult(0, 1001, 0));
+    assertThat(fixture.count("interactions")).isEqualTo(1000);
+    assertThat(fixture.count("copies")).isEqualTo(1003);
+    assertThat(fixture.text("SELECT count(*) FROM interactions i JOIN copies c ON c.inum = i.best_inum"
+        + " WHERE c.interaction_id = i.id AND c.serial = 100001 AND c.complete")).isEqualTo("1000");
+    assertThat(fixture.text("SELECT best_inum FROM interactions WHERE correlation_key = 'conv-0500'"))
+        .isEqualTo("100001000005000");
   }
 
   private List<InteractionView> allInteractions() throws Exception {

@@ -8,6 +8,7 @@ import io.tandem.call.MediaStats;
 import io.tandem.call.Participant;
 import io.tandem.call.Position;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,7 +16,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** One embedded PostgreSQL with the migrated schema for a test class, and helpers to build calls. */
 final class DatabaseFixture implements AutoCloseable {
@@ -23,8 +26,10 @@ final class DatabaseFixture implements AutoCloseable {
 
   final EmbeddedDatabase server;
   final CallDatabase database;
+  private final Path directory;
 
-  private DatabaseFixture(EmbeddedDatabase server) {
+  private DatabaseFixture(Path directory, EmbeddedDatabase server) {
+    this.directory = directory;
     this.server = server;
     this.database = CallDatabase.connect(server.config(8));
     database.migrate();
@@ -32,7 +37,7 @@ final class DatabaseFixture implements AutoCloseable {
 
   static DatabaseFixture start() throws IOException {
     Path directory = Files.createTempDirectory("call-database");
-    return new DatabaseFixture(EmbeddedDatabase.start(directory, 0));
+    return new DatabaseFixture(directory, EmbeddedDatabase.start(directory, 0));
   }
 
   void clear() throws SQLException {
@@ -86,5 +91,12 @@ final class DatabaseFixture implements AutoCloseable {
   public void close() {
     database.close();
     server.close();
+    try (Stream<Path> paths = Files.walk(directory)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not delete the test database under " + directory, e);
+    }
   }
 }

@@ -32,6 +32,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RecorderManagerTest {
   private static final Instant T0 = Instant.parse("2026-11-26T14:30:00Z");
@@ -44,13 +45,15 @@ class RecorderManagerTest {
   private static FakeRecorder recorder;
   private static RecorderManager manager;
   private static Path archiveDirectory;
+  @TempDir
+  static Path files;
   private static long archivedId;
   private static long onRecorderId;
   private static long unreachableId;
 
   @BeforeAll
   static void startManager() throws Exception {
-    server = EmbeddedDatabase.start(Files.createTempDirectory("manager-database"), 0);
+    server = EmbeddedDatabase.start(files.resolve("database"), 0);
     database = CallDatabase.connect(server.config(4));
     database.migrate();
     recorder = new FakeRecorder(ON_RECORDER);
@@ -61,7 +64,7 @@ class RecorderManagerTest {
     database.mark(new Fence(500_000, 1), List.of(call(500_000, 1, "conv-archived", 0),
         call(500_000, 2, "conv-on-recorder", 10)));
     database.mark(new Fence(500_001, 1), List.of(call(500_001, 1, "conv-unreachable", 20)));
-    archiveDirectory = Files.createTempDirectory("manager-archive");
+    archiveDirectory = Files.createDirectories(files.resolve("archive"));
     Path archived = Files.write(archiveDirectory.resolve("500000000000001.wav"), ARCHIVED);
     database.recordArchived(Inum.of(500_000, 1), archived.toString(), "00", ARCHIVED.length);
     database.appendEvent("RECORDER_UP", "pair-m", Map.of("serial", "500000"));
