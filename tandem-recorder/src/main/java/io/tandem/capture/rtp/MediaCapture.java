@@ -102,7 +102,8 @@ public final class MediaCapture implements AutoCloseable {
     CallRecording recording = new CallRecording(wav, file, channels, settings.ringFrames(), loop.writer());
     StreamTimeline[] timelines = new StreamTimeline[streams.size()];
     for (int i = 0; i < timelines.length; i++) {
-      timelines[i] = new StreamTimeline(recording, streams.get(i).channel(), bound.get(i), sockets.get(i));
+      timelines[i] = new StreamTimeline(recording, streams.get(i).channel(), bound.get(i), sockets.get(i),
+          CaptureLoop.POLL_SPAN_SAMPLES);
     }
     recording.streams = timelines;
     loop.execute(() -> registerOrFail(loop, recording));

@@ -24,7 +24,7 @@ final class StreamTimeline {
   final DatagramChannel socket;
   final CallRecording call;
   final ReceiveBudget budget = new ReceiveBudget();
-  final ReceivePace pace = new ReceivePace();
+  final ReceivePace pace;
 
   private boolean anchored;
   private long ssrc;
@@ -38,8 +38,9 @@ final class StreamTimeline {
   private long lostInEarlierSegments;
   private long endPosition;
 
-  StreamTimeline(CallRecording call, int channel, int port, DatagramChannel socket) {
+  StreamTimeline(CallRecording call, int channel, int port, DatagramChannel socket, int pollSpanSamples) {
     this.call = call;
+    this.pace = new ReceivePace(pollSpanSamples);
     this.channel = channel;
     this.port = port;
     this.socket = socket;
