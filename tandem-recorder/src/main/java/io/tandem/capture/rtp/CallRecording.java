@@ -19,6 +19,8 @@ final class CallRecording {
   final Path wav;
   final FileChannel file;
   final int channels;
+  /** The frames received and not yet written, every stream in its channel. */
+  final FrameRing ring;
   /** When the first packet of any stream arrived: the call's media starts there. -1 until then. */
   private long originMillis = -1;
   final CompletableFuture<MediaStats> closed = new CompletableFuture<>();
@@ -31,10 +33,11 @@ final class CallRecording {
   private IOException failure;
   private volatile MediaStats progress = MediaStats.NONE;
 
-  CallRecording(Path wav, FileChannel file, int channels, PcmBlockWriter writer) {
+  CallRecording(Path wav, FileChannel file, int channels, int ringFrames, PcmBlockWriter writer) {
     this.wav = wav;
     this.file = file;
     this.channels = channels;
+    this.ring = new FrameRing(ringFrames, channels);
     this.writer = writer;
   }
 
@@ -69,9 +72,9 @@ final class CallRecording {
     return (frames + FRAMES_PER_PACKET / 2) / FRAMES_PER_PACKET * FRAMES_PER_PACKET;
   }
 
-  /** Writes out early frames when a stream runs so far ahead that its ring would wrap. */
+  /** Writes out early frames when a stream runs so far ahead that the ring would wrap. */
   void makeRoomUpTo(long position) {
-    long target = position - streams[0].ring.length;
+    long target = position - ring.frames();
     if (target > writtenFrames) {
       writeUpTo(target);
     }
@@ -127,9 +130,9 @@ final class CallRecording {
 
   private void writeUpTo(long target) {
     try {
-      writer.write(streams, channels, writtenFrames, target, failure == null ? file : null, WavFile.HEADER_BYTES);
+      writer.write(ring, writtenFrames, target, failure == null ? file : null, WavFile.HEADER_BYTES);
     } catch (IOException e) {
-      // The disk refused; keep consuming the rings so capture of other calls goes on.
+      // The disk refused; keep consuming the ring so capture of other calls goes on.
       failure = e;
     }
     writtenFrames = target;

@@ -9,7 +9,8 @@ import java.util.Objects;
  * received audio is written to disk (flushInterval), and how long a capture thread lets datagrams
  * gather in its sockets between two receive rounds (receiveInterval), so that one round takes many
  * streams' packets for one wake-up. With a jitter delay of 100 ms or more, a stream at its pace is
- * read once per packet time rather than selected for every datagram. Immutable; validated when built.
+ * read once per 40 ms (one packet time for longer packets) rather than selected for every datagram.
+ * Immutable; validated when built.
  */
 public record CaptureSettings(int threads, Duration jitterDelay, Duration flushInterval, Duration receiveInterval) {
   public static final int DEFAULT_THREADS = 1;

@@ -99,11 +99,11 @@ public final class MediaCapture implements AutoCloseable {
       throw (RuntimeException) e;
     }
     CaptureLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
-    CallRecording recording = new CallRecording(wav, file, channels, loop.writer());
+    CallRecording recording = new CallRecording(wav, file, channels, settings.ringFrames(), loop.writer());
     StreamTimeline[] timelines = new StreamTimeline[streams.size()];
     for (int i = 0; i < timelines.length; i++) {
       timelines[i] = new StreamTimeline(recording, streams.get(i).channel(), bound.get(i), sockets.get(i),
-          settings.ringFrames());
+          CaptureLoop.POLL_SPAN_SAMPLES);
     }
     recording.streams = timelines;
     loop.execute(() -> registerOrFail(loop, recording));

@@ -5,7 +5,7 @@ import java.nio.channels.DatagramChannel;
 
 /**
  * Places one stream's packets on its call's timeline: by RTP timestamp from an anchor taken at the
- * arrival of the stream's first packet, into a ring of decoded samples that the call writes out. The
+ * arrival of the stream's first packet, decoded into its channel of the call's frame ring. The
  * anchor is taken again at a new SSRC, a timestamp jump, or an in-order packet that would land in the
  * call's past (a hold resumed with timestamps carrying on), so no audio is dropped as late.
  * Tracks sequence numbers to drop duplicates and count losses. Confined to its capture thread.
@@ -23,10 +23,8 @@ final class StreamTimeline {
   final int port;
   final DatagramChannel socket;
   final CallRecording call;
-  final short[] ring;
-  final int mask;
   final ReceiveBudget budget = new ReceiveBudget();
-  final ReceivePace pace = new ReceivePace();
+  final ReceivePace pace;
 
   private boolean anchored;
   private long ssrc;
@@ -40,13 +38,12 @@ final class StreamTimeline {
   private long lostInEarlierSegments;
   private long endPosition;
 
-  StreamTimeline(CallRecording call, int channel, int port, DatagramChannel socket, int ringFrames) {
+  StreamTimeline(CallRecording call, int channel, int port, DatagramChannel socket, int pollSpanSamples) {
     this.call = call;
+    this.pace = new ReceivePace(pollSpanSamples);
     this.channel = channel;
     this.port = port;
     this.socket = socket;
-    this.ring = new short[ringFrames];
-    this.mask = ringFrames - 1;
   }
 
   /**
@@ -140,12 +137,8 @@ final class StreamTimeline {
   }
 
   private void decodeInto(RtpPacket packet, long position, int length) {
-    short[] table = G711.decodeTable(packet.payloadType());
-    byte[] payload = packet.buffer();
-    int offset = packet.payloadOffset();
     int skip = (int) Math.max(0, call.writtenFrames() - position);
-    for (int i = skip; i < length; i++) {
-      ring[(int) (position + i) & mask] = table[payload[offset + i] & 0xFF];
-    }
+    call.ring.decode(channel, position, G711.decodeTable(packet.payloadType()), packet.buffer(), packet.payloadOffset(),
+        skip, length);
   }
 }

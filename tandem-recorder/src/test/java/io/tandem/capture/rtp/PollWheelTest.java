@@ -93,6 +93,6 @@ class PollWheelTest {
   }
 
   private static StreamTimeline stream() {
-    return new StreamTimeline(null, 0, 0, null, 1024);
+    return new StreamTimeline(null, 0, 0, null, 0);
   }
 }

@@ -91,4 +91,55 @@ class ReceivePaceTest {
     pace.packetSamples(481);
     assertThat(pace.pollable()).isFalse();
   }
+
+  @Test
+  void spanOfFortyMillisecondsReadsTwentyMillisecondPacketsTwoAPollEveryEightTicks() {
+    ReceivePace pace = new ReceivePace(320);
+    pace.startPolling(true);
+    pace.dueTick = 40;
+
+    assertThat(pace.packetsPerPoll()).isEqualTo(2);
+    assertThat(pace.ticksToNext(TICK_NANOS)).isEqualTo(8);
+    assertThat(pace.limit(40, 8)).isEqualTo(2);
+    assertThat(pace.limit(47, 8)).isEqualTo(2);
+    assertThat(pace.limit(48, 8)).as("a span late").isEqualTo(4);
+  }
+
+  @Test
+  void spanShorterThanTwoPacketsStillPollsOncePerPacket() {
+    ReceivePace pace = new ReceivePace(320);
+    pace.packetSamples(240);
+    assertThat(pace.packetsPerPoll()).isEqualTo(1);
+    assertThat(pace.ticksToNext(TICK_NANOS)).isEqualTo(6);
+    pace.packetSamples(480);
+    assertThat(pace.packetsPerPoll()).isEqualTo(1);
+    assertThat(pace.ticksToNext(TICK_NANOS)).isEqualTo(12);
+    pace.packetSamples(80);
+    assertThat(pace.packetsPerPoll()).isEqualTo(4);
+    assertThat(pace.ticksToNext(TICK_NANOS)).isEqualTo(8);
+  }
+
+  @Test
+  void drainThatFoundOnlyTheDatagramsOfItsSpanDoesNotDrainAgain() {
+    ReceivePace pace = new ReceivePace(320);
+    pace.startPolling(false);
+    pace.dueTick = 10;
+    assertThat(pace.limit(10, 8)).isEqualTo(ReceiveBudget.MAX);
+
+    assertThat(pace.pollEnded(2, true, true)).isTrue();
+    assertThat(pace.limit(10, 8)).isEqualTo(2);
+    assertThat(pace.pollEnded(3, true, true)).isTrue();
+    assertThat(pace.limit(10, 8)).as("a backlog").isEqualTo(ReceiveBudget.MAX);
+  }
+
+  @Test
+  void polledDatagramsAreTakenToHaveArrivedAsEarlyAsThePaceAllows() {
+    ReceivePace pace = new ReceivePace(320);
+    assertThat(pace.waitedMillis(0, 2)).isEqualTo(40);
+    assertThat(pace.waitedMillis(1, 2)).isEqualTo(20);
+    assertThat(pace.waitedMillis(2, 2)).as("beyond those expected").isZero();
+    assertThat(pace.waitedMillis(0, 0)).as("a selected socket").isZero();
+    pace.packetSamples(240);
+    assertThat(pace.waitedMillis(0, 1)).isEqualTo(30);
+  }
 }
