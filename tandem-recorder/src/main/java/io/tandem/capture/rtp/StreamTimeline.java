@@ -6,8 +6,9 @@ import java.nio.channels.DatagramChannel;
 /**
  * Places one stream's packets on its call's timeline: by RTP timestamp from an anchor taken at the
  * arrival of the stream's first packet, decoded into its channel of the call's frame ring. The
- * anchor is taken again at a new SSRC, a timestamp jump, or an in-order packet that would land in the
- * call's past (a hold resumed with timestamps carrying on), so no audio is dropped as late.
+ * anchor is taken again at a new SSRC (where the stream ended, when the new source arrives within the
+ * jitter allowed for), a timestamp jump, or an in-order packet that would land in the call's past (a hold
+ * resumed with timestamps carrying on), so no audio is dropped as late.
  * Tracks sequence numbers to drop duplicates and count losses. Confined to its capture thread.
  */
 final class StreamTimeline {
@@ -18,6 +19,12 @@ final class StreamTimeline {
   private static final int SEQUENCE_WINDOW = 64;
   /** A packet newer than any before it that lands this far behind its arrival (1 s) restarts the anchor. */
   private static final int MAX_LAG = 8000;
+  /**
+   * A new SSRC whose first packet arrives within this much (100 ms, the jitter the capture allows for) of
+   * where the stream ended continues it without a gap: the sender switched sources, and the delay was the
+   * network's or ours, not silence.
+   */
+  private static final int SSRC_JOIN = 800;
 
   final int channel;
   final int port;
@@ -56,7 +63,8 @@ final class StreamTimeline {
     long timestamp = packet.timestamp();
     if (!anchored || packet.ssrc() != ssrc
         || Math.abs((int) (timestamp - (highestTimestamp & 0xFFFF_FFFFL))) > MAX_TIMESTAMP_JUMP) {
-      anchor(packet, arrivalPosition);
+      boolean newSource = anchored && packet.ssrc() != ssrc && endPosition > 0;
+      anchor(packet, newSource && arrivalPosition - endPosition <= SSRC_JOIN ? endPosition : arrivalPosition);
     }
     long extendedTimestamp = highestTimestamp + (int) (timestamp - (highestTimestamp & 0xFFFF_FFFFL));
     long sequence = highestSequence + (short) (packet.sequence() - (int) (highestSequence & 0xFFFF));

@@ -178,6 +178,37 @@ class MediaCaptureTest {
   }
 
   @Test
+  void ssrcChangeAfterAPauseKeepsThePauseAsSilence() throws Exception {
+    CallMedia call = capture.open("ssrc-pause.wav", List.of(new StreamSpec(0, G711.PCMU)));
+    try (RtpTestSource before = new RtpTestSource(G711.PCMU, 100, 1000, 0xAAAA);
+        RtpTestSource after = new RtpTestSource(G711.PCMU, 40000, 3_000_000_000L, 0xBBBB)) {
+      RtpTestSource.paced(25, i -> before.send(before.next(RtpTestSource.level(2000)), call.ports().get(0)));
+      Thread.sleep(600);
+      RtpTestSource.paced(25, i -> after.send(after.next(RtpTestSource.level(2000)), call.ports().get(0)));
+    }
+    MediaStats stats = capture.close(call).get(10, TimeUnit.SECONDS);
+
+    short[] samples = WavFile.read(call.wavPath()).channel(0);
+    int start = firstNonZero(samples);
+    short[] heard = slice(samples, start, samples.length - start);
+    assertThat(longestRunOfZeros(heard)).as("the pause, in samples").isBetween(25 * 160, 45 * 160);
+    assertThat(slice(heard, 0, 25 * 160)).doesNotContain((short) 0);
+    assertThat(slice(heard, heard.length - 25 * 160, 25 * 160)).doesNotContain((short) 0);
+    assertThat(stats.packetsReceived()).isEqualTo(50);
+    assertThat(stats.packetsLost()).isZero();
+  }
+
+  private static int longestRunOfZeros(short[] samples) {
+    int longest = 0;
+    int run = 0;
+    for (short sample : samples) {
+      run = sample == 0 ? run + 1 : 0;
+      longest = Math.max(longest, run);
+    }
+    return longest;
+  }
+
+  @Test
   void streamThatPausesAndResumesKeepsEveryPacketWithTheGapAsSilence() throws Exception {
     CallMedia call = capture.open("pause.wav", List.of(new StreamSpec(0, G711.PCMU)));
     try (RtpTestSource source = new RtpTestSource(G711.PCMU, 7, 1000, 0xC0C0)) {
