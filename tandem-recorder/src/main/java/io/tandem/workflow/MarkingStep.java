@@ -1,7 +1,6 @@
 package io.tandem.workflow;
 
 import io.tandem.call.CallRecord;
-import io.tandem.call.CallState;
 import io.tandem.call.Inum;
 import io.tandem.callbuffer.CallBuffer;
 import io.tandem.database.CallMarker;
@@ -9,20 +8,14 @@ import io.tandem.database.Fence;
 import io.tandem.database.FencedException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +36,7 @@ final class MarkingStep {
   private static final Logger LOG = LoggerFactory.getLogger(MarkingStep.class);
 
   private final Workflow workflow;
-  private final CallBuffer buffer;
-  private final MediaCheck mediaCheck;
+  private final BatchReader reader;
   private final CallMarker marker;
   private final Supplier<Fence> fences;
   private final Predicate<Throwable> retryable;
@@ -61,8 +53,7 @@ final class MarkingStep {
       Supplier<Fence> fences, Predicate<Throwable> retryable, ConsolidationListener listener,
       ConsolidationCounters counters, Clock clock) {
     this.workflow = workflow;
-    this.buffer = buffer;
-    this.mediaCheck = mediaCheck;
+    this.reader = new BatchReader(workflow, buffer, mediaCheck);
     this.marker = marker;
     this.fences = fences;
     this.retryable = retryable;
@@ -93,7 +84,7 @@ final class MarkingStep {
     if (batch == null) {
       // A fresh read would take the entries of a batch still being moved for due ones.
       finishedAdvance = finishAdvance();
-      batch = read(onlyPromoted, Set.of());
+      batch = reader.read(BATCH, onlyPromoted, Set.of());
     } else if (workflow.departures() != batch.departures()) {
       batch = batch.stillPending(workflow.inStateAmong(batch.due(), WorkflowState.PENDING));
     }
@@ -151,25 +142,6 @@ final class MarkingStep {
   }
 
   /**
-   * Due entries, the calls they name and the verdict on their media, read without changing anything, with
-   * the Workflow's count of departures from before the read.
-   */
-  private record Batch(List<Inum> due, List<CallRecord> sound, Map<Inum, String> failures, List<Inum> recording,
-      boolean promotedOnly, long departures) {
-    /** This batch without the entries that something else moved since it was read (a Rebuild Full). */
-    Batch stillPending(Set<Inum> pending) {
-      if (pending.size() == due.size()) {
-        return this;
-      }
-      Map<Inum, String> keptFailures = new LinkedHashMap<>(failures);
-      keptFailures.keySet().retainAll(pending);
-      return new Batch(due.stream().filter(pending::contains).toList(),
-          sound.stream().filter(call -> pending.contains(call.inum())).toList(), keptFailures,
-          recording.stream().filter(pending::contains).toList(), promotedOnly, departures);
-    }
-  }
-
-  /**
    * The batch read ahead, when there is one and it was read for the same role or a narrower one (promoted
    * entries only); null otherwise. An empty batch read ahead says nothing about now, so it is not used.
    */
@@ -198,42 +170,9 @@ final class MarkingStep {
     if (advancing != null) {
       exclude.addAll(advancing.inums());
     }
-    FutureTask<Batch> task = new FutureTask<>(() -> read(promotedOnly, exclude));
+    FutureTask<Batch> task = new FutureTask<>(() -> reader.read(BATCH, promotedOnly, exclude));
     Thread.ofVirtual().name("consolidator-read-ahead").start(task);
     next = task;
-  }
-
-  /** Reads the due entries but those in {@code exclude} (the batch being marked), their calls and media. */
-  private Batch read(boolean promotedOnly, Set<Inum> exclude) {
-    // Taken before the entries are read: a move that the read might miss changes it.
-    long departures = workflow.departures();
-    List<Inum> due = new ArrayList<>(BATCH);
-    for (Inum inum : workflow.due(WorkflowState.PENDING, BATCH + exclude.size(), promotedOnly)) {
-      if (!exclude.contains(inum) && due.size() < BATCH) {
-        due.add(inum);
-      }
-    }
-    Map<Inum, CallRecord> calls = due.isEmpty() ? Map.of() : buffer.find(due).stream()
-        .collect(Collectors.toMap(CallRecord::inum, Function.identity()));
-    List<CallRecord> sound = new ArrayList<>(due.size());
-    Map<Inum, String> failures = new LinkedHashMap<>();
-    List<Inum> recording = new ArrayList<>();
-    for (Inum inum : due) {
-      CallRecord call = calls.get(inum);
-      if (call == null) {
-        failures.put(inum, "call is not in the call buffer");
-      } else if (call.state() == CallState.RECORDING) {
-        recording.add(inum);
-      } else {
-        Optional<String> problem = mediaCheck.problem(call);
-        if (problem.isPresent()) {
-          failures.put(inum, problem.get());
-        } else {
-          sound.add(call);
-        }
-      }
-    }
-    return new Batch(due, sound, failures, recording, promotedOnly, departures);
   }
 
   private void markBatch(Fence fence, List<CallRecord> calls) throws RetryLater {

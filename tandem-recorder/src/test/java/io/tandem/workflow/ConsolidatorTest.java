@@ -250,6 +250,7 @@ class ConsolidatorTest {
 
   @Test
   void callMissingFromTheBufferFailsArchivingEvenWithoutRules() throws IOException {
+    consolidator.setActive(false);
     CallRecord kept = finishedCall(160);
     CallRecord removed = finishedCall(160);
     workflow.submitAll(List.of(kept.inum(), removed.inum()));
@@ -257,7 +258,7 @@ class ConsolidatorTest {
     store.transaction(c -> c.createStatement().executeUpdate("DELETE FROM calls WHERE inum = "
         + removed.inum().value()));
 
-    consolidator.wakeUp();
+    consolidator.setActive(true);
 
     await().atMost(Duration.ofSeconds(10)).until(() -> workflow.state(kept.inum()).orElseThrow() == WorkflowState.DONE
         && workflow.state(removed.inum()).orElseThrow() == WorkflowState.FAILED);
