@@ -45,13 +45,21 @@ class CallMetadataReaderTest {
     assertThat(CallMetadataReader.streams("[{\"label\":\"1\",\"channel\":4294967296,\"codec\":\"PCMU\"}]")).isNull();
     assertThat(CallMetadataReader.streams("[{\"label\":\"1\",\"codec\":\"PCMU\"}]")).isNull();
     assertThat(CallMetadataReader.streams("[{\"label\":\"1\",\"channel\":-1,\"codec\":\"PCMU\"}]")).isNull();
+    assertThat(CallMetadataReader.streams("[{\"label\":\"1\",\"channel\":1.0,\"codec\":\"PCMU\"}]")).isNull();
+    assertThat(CallMetadataReader.streams("[{\"label\":\"1\",\"channel\":01,\"codec\":\"PCMU\"}]")).isNull();
+    assertThat(CallMetadataReader.streams("[{\"label\":\"1\\x\",\"channel\":1,\"codec\":\"PCMU\"}]")).isNull();
+    assertThat(CallMetadataReader.streams("[{\"label\":\"1\\u00g1\",\"channel\":1,\"codec\":\"PCMU\"}]")).isNull();
+    assertThat(CallMetadataReader.streams("[{\"label\":\"1\",\"channel\":1,\"codec\":\"PCMU\"},]")).isNull();
+    assertThat(CallMetadataReader.streams("[{\"label\":\"1\",\"channel\":1,\"codec\":\"PCMU\"}] x")).isNull();
+    assertThat(CallMetadataReader.streams("[{\"label\":\"1\",\"channel\":1,\"codec\":\"PCMU}]")).isNull();
   }
 
   @Test
   void whatItReadsAgreesWithTheObjectMapper() throws Exception {
-    String participants = "[{\"name\":\"Carol\",\"aor\":\"sip:carol@example.com\",\"id\":\"c\"},"
-        + "{\"id\":\"d\",\"aor\":\"sip:d@example.com\",\"left\":\"2026-11-26T10:00:00Z\"}]";
-    String streams = "[{\"codec\":\"PCMU\",\"channel\":1,\"label\":\"x\"}]";
+    String participants = " [ {\"name\" : \"Car\\u00e9l \\/ \\b\\f\\n\\r\\t\\\\\",\"aor\":\"sip:carol@example.com\","
+        + "\"id\":\"c\"},\n{\"id\":\"d\",\"aor\":\"sip:d@example.com\",\"left\":\"2026-11-26T10:00:00Z\"}] ";
+    String streams = "[{\"codec\":\"PCMU\",\"channel\":1,\"label\":\"x\"},"
+        + "{\"codec\":\"PCMA\",\"channel\":2147483647,\"label\":\"\\\"y\\\"\",\"participantId\":\"\"}]";
 
     assertThat(CallMetadataReader.participants(participants))
         .isEqualTo(Json.MAPPER.readValue(participants, new TypeReference<List<Participant>>() {}));
