@@ -20,11 +20,14 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,16 +134,44 @@ public final class CallBuffer {
     return store.read(c -> find(c, inum));
   }
 
-  /** The calls among the given INUMs that are in the buffer, ordered by INUM. */
+  /**
+   * The calls among the given INUMs that are in the buffer, ordered by INUM; read beside any transaction in
+   * progress, as committed when the read starts.
+   */
   public List<CallRecord> find(Collection<Inum> inums) {
     List<Long> values = inums.stream().map(Inum::value).distinct().sorted().toList();
     List<CallRecord> found = new ArrayList<>(values.size());
     for (int from = 0; from < values.size(); from += IN_LIST) {
       List<Long> part = values.subList(from, Math.min(values.size(), from + IN_LIST));
-      found.addAll(store.read(c -> query(c, "SELECT " + CallRows.COLUMNS + " FROM calls WHERE inum IN ("
+      found.addAll(store.readBeside(c -> query(c, "SELECT " + CallRows.COLUMNS + " FROM calls WHERE inum IN ("
           + placeholders(part.size()) + ") ORDER BY inum", part.toArray())));
     }
     return found;
+  }
+
+  /**
+   * The INUMs among those given whose call is in the buffer, read from the primary key alone, beside any
+   * transaction in progress.
+   */
+  public Set<Inum> presentAmong(Collection<Inum> inums) {
+    if (inums.isEmpty()) {
+      return Set.of();
+    }
+    String array = inums.stream().map(inum -> Long.toString(inum.value()))
+        .collect(Collectors.joining(",", "[", "]"));
+    return store.readBeside(c -> {
+      Set<Inum> present = new HashSet<>();
+      try (PreparedStatement query = c.prepareStatement(
+          "SELECT inum FROM calls WHERE inum IN (SELECT value FROM json_each(?))")) {
+        query.setString(1, array);
+        try (ResultSet rs = query.executeQuery()) {
+          while (rs.next()) {
+            present.add(new Inum(rs.getLong(1)));
+          }
+        }
+      }
+      return present;
+    });
   }
 
   /** Calls whose start lies in {@code [from, to)}, oldest first, at most {@code limit}. */

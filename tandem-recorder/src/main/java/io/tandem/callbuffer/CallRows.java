@@ -27,21 +27,21 @@ final class CallRows {
 
   private CallRows() {}
 
+  /** The call of the current row of a query that selected {@link #COLUMNS}, in their order. */
   static CallRecord read(ResultSet rs) throws SQLException {
-    long endNanos = rs.getLong("end_nanos");
+    long endNanos = rs.getLong(4);
     Instant end = rs.wasNull() ? null : instant(endNanos);
     return new CallRecord(
-        new Inum(rs.getLong("inum")),
-        rs.getString("correlation_key"),
-        instant(rs.getLong("start_nanos")),
+        new Inum(rs.getLong(1)),
+        rs.getString(2),
+        instant(rs.getLong(3)),
         end,
-        CallRole.valueOf(rs.getString("call_role")),
-        CallState.valueOf(rs.getString("state")),
-        fromJson(rs.getString("participants"), PARTICIPANTS),
-        fromJson(rs.getString("streams"), STREAMS),
-        new MediaStats(rs.getLong("packets_received"), rs.getLong("packets_lost"), rs.getLong("media_bytes"),
-            rs.getLong("duration_millis")),
-        rs.getString("media_path"));
+        CallRole.valueOf(rs.getString(5)),
+        CallState.valueOf(rs.getString(6)),
+        participants(rs.getString(7)),
+        streams(rs.getString(8)),
+        new MediaStats(rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12)),
+        rs.getString(13));
   }
 
   static void insert(PreparedStatement insert, CallRecord call) throws SQLException {
@@ -82,6 +82,16 @@ final class CallRows {
 
   static Instant instant(long nanos) {
     return Instant.ofEpochSecond(Math.floorDiv(nanos, NANOS_PER_SECOND), Math.floorMod(nanos, NANOS_PER_SECOND));
+  }
+
+  private static List<Participant> participants(String json) throws SQLException {
+    List<Participant> participants = CallMetadataReader.participants(json);
+    return participants != null ? participants : fromJson(json, PARTICIPANTS);
+  }
+
+  private static List<StreamInfo> streams(String json) throws SQLException {
+    List<StreamInfo> streams = CallMetadataReader.streams(json);
+    return streams != null ? streams : fromJson(json, STREAMS);
   }
 
   private static <T> T fromJson(String json, TypeReference<T> type) throws SQLException {

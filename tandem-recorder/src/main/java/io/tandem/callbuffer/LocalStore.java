@@ -15,7 +15,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * The recorder's own durable store (call buffer index, Workflow, INUM reservations): one SQLite file in
  * WAL mode with {@code synchronous=FULL}, so a committed transaction survives kill -9 and power loss.
  * Thread-safe: one connection, used by one thread at a time under a fair lock. Work passed to
- * {@link #transaction} is atomic; work passed to {@link #read} sees committed data only.
+ * {@link #transaction} is atomic; work passed to {@link #read} sees committed data only. Work passed to
+ * {@link #readBeside} runs on a second, read-only connection under a lock of its own, beside any
+ * transaction in progress: it sees one snapshot of the data committed when it starts.
  */
 public final class LocalStore implements AutoCloseable {
   private static final int BUSY_TIMEOUT_MILLIS = 5_000;
@@ -23,6 +25,8 @@ public final class LocalStore implements AutoCloseable {
   private final Path file;
   private final Connection connection;
   private final ReentrantLock lock = new ReentrantLock(true);
+  private Connection reader;
+  private final ReentrantLock readerLock = new ReentrantLock(true);
   private final List<Runnable> rollbackActions = new ArrayList<>();
   private boolean inTransaction;
 
@@ -42,6 +46,7 @@ public final class LocalStore implements AutoCloseable {
       LocalStore store = new LocalStore(file, connection);
       store.configure();
       store.migrate();
+      store.openReader();
       return store;
     } catch (SQLException | java.io.IOException e) {
       throw new LocalStoreException("cannot open the local store " + file + ": " + e.getMessage(), e);
@@ -61,6 +66,32 @@ public final class LocalStore implements AutoCloseable {
       throw failure(e);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Runs read-only work on the second connection, in a read transaction of its own, so that it neither
+   * waits for a transaction of another thread (nor its sync) nor sees it before it commits. Inside a
+   * transaction of this thread it runs like {@link #read}, and sees that transaction's changes.
+   */
+  public <T> T readBeside(SqlWork<T> work) {
+    if (lock.isHeldByCurrentThread()) {
+      return read(work);
+    }
+    readerLock.lock();
+    try {
+      reader.setAutoCommit(false);
+      try {
+        return work.run(reader);
+      } finally {
+        // Ends the read transaction, so that its snapshot does not hold back checkpoints.
+        reader.rollback();
+        reader.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw failure(e);
+    } finally {
+      readerLock.unlock();
     }
   }
 
@@ -92,6 +123,14 @@ public final class LocalStore implements AutoCloseable {
 
   @Override
   public void close() {
+    readerLock.lock();
+    try {
+      reader.close();
+    } catch (SQLException e) {
+      throw failure(e);
+    } finally {
+      readerLock.unlock();
+    }
     lock.lock();
     try {
       connection.close();
@@ -140,6 +179,14 @@ public final class LocalStore implements AutoCloseable {
       }
       statement.execute("PRAGMA synchronous = FULL");
       statement.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
+    }
+  }
+
+  private void openReader() throws SQLException {
+    reader = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    try (Statement statement = reader.createStatement()) {
+      statement.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
+      statement.execute("PRAGMA query_only = 1");
     }
   }
 

@@ -5,8 +5,9 @@ import io.tandem.database.FencedException;
 import java.util.List;
 
 /**
- * Told what the {@link Consolidator} did. Called on the consolidation thread, so implementations must be
- * quick; an exception thrown here is logged and ignored.
+ * Told what the {@link Consolidator} did. Called on the consolidation thread (the last report of marked
+ * calls may come on the thread that stops it), so implementations must be quick; an exception thrown here
+ * is logged and ignored.
  */
 public interface ConsolidationListener {
   /** Marking was refused under the current fence; marking stays stopped until the fence changes. */

@@ -1,7 +1,6 @@
 package io.tandem.workflow;
 
 import io.tandem.call.CallRecord;
-import io.tandem.call.CallState;
 import io.tandem.call.Inum;
 import io.tandem.callbuffer.CallBuffer;
 import io.tandem.database.CallMarker;
@@ -9,20 +8,14 @@ import io.tandem.database.Fence;
 import io.tandem.database.FencedException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +23,10 @@ import org.slf4j.LoggerFactory;
  * Consolidates one batch of due PENDING entries: checks each call's media, marks the sound ones through the
  * call marker under the current fence, and moves them to ARCHIVING only after the marking committed. While a
  * batch is being marked, the next one is read from the Workflow and the call buffer and its media checked on
- * a thread of its own, so that the call database and this process work at the same time; reading changes
- * nothing, and every change to the Workflow is made by the consolidation thread, as before. Runs on the
+ * a thread of its own, and the batch marked before is moved to ARCHIVING on another, so that the call
+ * database, the local store and this process work at the same time. Reading changes nothing; a batch's move
+ * is committed and reported (counters, listener) before the next run reads anything it could include, and
+ * at the latest in the next run, so a crash in between only marks the batch again, idempotently. Runs on the
  * consolidation thread only; {@link #discardNext} when the thread has stopped.
  */
 final class MarkingStep {
@@ -41,8 +36,7 @@ final class MarkingStep {
   private static final Logger LOG = LoggerFactory.getLogger(MarkingStep.class);
 
   private final Workflow workflow;
-  private final CallBuffer buffer;
-  private final MediaCheck mediaCheck;
+  private final BatchReader reader;
   private final CallMarker marker;
   private final Supplier<Fence> fences;
   private final Predicate<Throwable> retryable;
@@ -52,13 +46,14 @@ final class MarkingStep {
   private volatile Fence refusedFence;
   /** The next batch being read while the current one is marked, or null. */
   private FutureTask<Batch> next;
+  /** The batch marked last, being moved to ARCHIVING while the next one is marked, or null. */
+  private Advance advancing;
 
   MarkingStep(Workflow workflow, CallBuffer buffer, MediaCheck mediaCheck, CallMarker marker,
       Supplier<Fence> fences, Predicate<Throwable> retryable, ConsolidationListener listener,
       ConsolidationCounters counters, Clock clock) {
     this.workflow = workflow;
-    this.buffer = buffer;
-    this.mediaCheck = mediaCheck;
+    this.reader = new BatchReader(workflow, buffer, mediaCheck);
     this.marker = marker;
     this.fences = fences;
     this.retryable = retryable;
@@ -85,13 +80,16 @@ final class MarkingStep {
     }
     boolean onlyPromoted = promotedOnly.getAsBoolean();
     Batch batch = takeNext(onlyPromoted);
+    boolean finishedAdvance = false;
     if (batch == null) {
-      batch = read(onlyPromoted, Set.of());
-    } else {
+      // A fresh read would take the entries of a batch still being moved for due ones.
+      finishedAdvance = finishAdvance();
+      batch = reader.read(BATCH, onlyPromoted, Set.of());
+    } else if (workflow.departures() != batch.departures()) {
       batch = batch.stillPending(workflow.inStateAmong(batch.due(), WorkflowState.PENDING));
     }
     if (batch.due().isEmpty()) {
-      return false;
+      return finishedAdvance;
     }
     batch.failures().forEach(this::fail);
     if (!batch.recording().isEmpty()) {
@@ -114,8 +112,22 @@ final class MarkingStep {
     return true;
   }
 
-  /** Waits for the batch being read ahead, if any, and drops it. */
+  /**
+   * Waits for the batch being read ahead, if any, and drops it; finishes moving the batch marked last, if
+   * any, and reports it.
+   */
   void discardNext() {
+    try {
+      finishAdvance();
+    } catch (RuntimeException e) {
+      LOG.warn("moving a marked batch to ARCHIVING failed; its entries stay PENDING to be marked again: {}",
+          e.toString());
+    } finally {
+      dropNext();
+    }
+  }
+
+  private void dropNext() {
     FutureTask<Batch> pending = next;
     next = null;
     if (pending != null) {
@@ -126,22 +138,6 @@ final class MarkingStep {
       } catch (ExecutionException e) {
         // It was only read ahead; the entries are read again.
       }
-    }
-  }
-
-  /** Due entries, the calls they name and the verdict on their media, read without changing anything. */
-  private record Batch(List<Inum> due, List<CallRecord> sound, Map<Inum, String> failures, List<Inum> recording,
-      boolean promotedOnly) {
-    /** This batch without the entries that something else moved since it was read (a Rebuild Full). */
-    Batch stillPending(Set<Inum> pending) {
-      if (pending.size() == due.size()) {
-        return this;
-      }
-      Map<Inum, String> keptFailures = new LinkedHashMap<>(failures);
-      keptFailures.keySet().retainAll(pending);
-      return new Batch(due.stream().filter(pending::contains).toList(),
-          sound.stream().filter(call -> pending.contains(call.inum())).toList(), keptFailures,
-          recording.stream().filter(pending::contains).toList(), promotedOnly);
     }
   }
 
@@ -170,46 +166,19 @@ final class MarkingStep {
 
   private void startReadingNext(boolean promotedOnly, List<Inum> inFlight) {
     Set<Inum> exclude = new HashSet<>(inFlight);
-    FutureTask<Batch> task = new FutureTask<>(() -> read(promotedOnly, exclude));
+    // The batch marked last may still be PENDING until its move commits; it is not due again.
+    if (advancing != null) {
+      exclude.addAll(advancing.inums());
+    }
+    FutureTask<Batch> task = new FutureTask<>(() -> reader.read(BATCH, promotedOnly, exclude));
     Thread.ofVirtual().name("consolidator-read-ahead").start(task);
     next = task;
-  }
-
-  /** Reads the due entries but those in {@code exclude} (the batch being marked), their calls and media. */
-  private Batch read(boolean promotedOnly, Set<Inum> exclude) {
-    List<Inum> due = new ArrayList<>(BATCH);
-    for (Inum inum : workflow.due(WorkflowState.PENDING, BATCH + exclude.size(), promotedOnly)) {
-      if (!exclude.contains(inum) && due.size() < BATCH) {
-        due.add(inum);
-      }
-    }
-    Map<Inum, CallRecord> calls = due.isEmpty() ? Map.of() : buffer.find(due).stream()
-        .collect(Collectors.toMap(CallRecord::inum, Function.identity()));
-    List<CallRecord> sound = new ArrayList<>(due.size());
-    Map<Inum, String> failures = new LinkedHashMap<>();
-    List<Inum> recording = new ArrayList<>();
-    for (Inum inum : due) {
-      CallRecord call = calls.get(inum);
-      if (call == null) {
-        failures.put(inum, "call is not in the call buffer");
-      } else if (call.state() == CallState.RECORDING) {
-        recording.add(inum);
-      } else {
-        Optional<String> problem = mediaCheck.problem(call);
-        if (problem.isPresent()) {
-          failures.put(inum, problem.get());
-        } else {
-          sound.add(call);
-        }
-      }
-    }
-    return new Batch(due, sound, failures, recording, promotedOnly);
   }
 
   private void markBatch(Fence fence, List<CallRecord> calls) throws RetryLater {
     try {
       marker.mark(fence, calls);
-      marked(calls);
+      startAdvance(calls);
     } catch (FencedException e) {
       refused(fence, e);
     } catch (Exception e) {
@@ -239,9 +208,48 @@ final class MarkingStep {
     }
   }
 
+  /** A batch's move to ARCHIVING, committing on a thread of its own. */
+  private record Advance(List<Inum> inums, FutureTask<Void> moved) {}
+
+  /** Moves the marked calls to ARCHIVING on a thread of its own, once the move before has finished. */
+  private void startAdvance(List<CallRecord> calls) {
+    finishAdvance();
+    List<Inum> inums = inums(calls);
+    FutureTask<Void> moved = new FutureTask<>(() -> workflow.advance(inums, WorkflowState.PENDING,
+        WorkflowState.ARCHIVING), null);
+    Thread.ofVirtual().name("consolidator-advance").start(moved);
+    advancing = new Advance(inums, moved);
+  }
+
+  /**
+   * Waits until the batch marked last, if any, is moved to ARCHIVING, and reports it; returns whether there
+   * was one. A failed move leaves its entries PENDING, to be marked again.
+   */
+  private boolean finishAdvance() {
+    Advance pending = advancing;
+    advancing = null;
+    if (pending == null) {
+      return false;
+    }
+    try {
+      pending.moved().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
+    }
+    reportMarked(pending.inums());
+    return true;
+  }
+
   private void marked(List<CallRecord> calls) {
     List<Inum> inums = inums(calls);
     workflow.advance(inums, WorkflowState.PENDING, WorkflowState.ARCHIVING);
+    reportMarked(inums);
+  }
+
+  private void reportMarked(List<Inum> inums) {
     counters.addMarked(inums.size());
     try {
       listener.onMarked(inums);

@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The recorder's durable queue of INUMs submitted for consolidation, one entry per INUM with its state.
@@ -35,6 +36,7 @@ public final class Workflow {
   private final LocalStore store;
   private final Clock clock;
   private final List<Runnable> submitListeners = new CopyOnWriteArrayList<>();
+  private final AtomicLong departures = new AtomicLong();
 
   public Workflow(LocalStore store, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
@@ -119,8 +121,19 @@ public final class Workflow {
   /** Moves entries to a state, due at once, with their attempts and error cleared. */
   public int moveTo(Collection<Inum> inums, WorkflowState state) {
     long now = clock.millis();
-    return update(inums, "UPDATE workflow SET state = '" + state.name() + "', attempts = 0, last_error = NULL, "
-        + "next_attempt_millis = " + now + ", updated_millis = " + now + " WHERE inum IN ");
+    return inums.isEmpty() ? 0 : store.transaction(c -> departing(c, inums, "UPDATE workflow SET state = '" + state.name() + "', attempts = 0, last_error = NULL, "
+        + "next_attempt_millis = " + now + ", updated_millis = " + now + " WHERE inum IN "));
+  }
+
+  /**
+   * A count that changes whenever entries may leave PENDING other than by {@link #advance} from PENDING, the
+   * move of a batch just marked: a reader that took the count before reading PENDING entries, and finds it
+   * unchanged later, knows that those entries are still PENDING unless it moved them itself. The count
+   * changes under the store's lock, inside the transaction that moves entries, so no read can fall between
+   * a move and its count.
+   */
+  public long departures() {
+    return departures.get();
   }
 
   /**
@@ -143,6 +156,7 @@ public final class Workflow {
   public void fail(Inum inum, String reason) {
     long now = clock.millis();
     store.transaction(c -> {
+      departures.incrementAndGet();
       try (PreparedStatement update = c.prepareStatement("UPDATE workflow SET state = 'FAILED', "
           + "attempts = attempts + 1, last_error = ?, updated_millis = ? WHERE inum = ? AND " + IN_CONSOLIDATION)) {
         update.setString(1, reason);
@@ -291,10 +305,16 @@ public final class Workflow {
   /** Removes every entry (a Rebuild Full starts from an empty Workflow); returns how many there were. */
   public int clear() {
     return store.transaction(c -> {
+      departures.incrementAndGet();
       try (PreparedStatement delete = c.prepareStatement("DELETE FROM workflow")) {
         return delete.executeUpdate();
       }
     });
+  }
+
+  private int departing(Connection c, Collection<Inum> inums, String sqlEndingInIn) throws SQLException {
+    departures.incrementAndGet();
+    return update(c, inums, sqlEndingInIn);
   }
 
   private int update(Collection<Inum> inums, String sqlEndingInIn) {

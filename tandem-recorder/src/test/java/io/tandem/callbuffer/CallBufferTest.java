@@ -123,6 +123,34 @@ class CallBufferTest {
   }
 
   @Test
+  void rowsTheFastReaderLeavesAreStillReadThroughTheObjectMapper() {
+    CallRecord call = buffer.begin("odd", START, CallRole.MASTER, PARTIES, STREAMS);
+    store.transaction(c -> {
+      try (var update = c.prepareStatement("UPDATE calls SET participants = ?, streams = ? WHERE inum = ?")) {
+        update.setString(1, "[{\"id\":\"p1\",\"aor\":\"sip:alice@example.com\",\"name\":null}]");
+        update.setString(2, "[{\"label\":\"1\",\"participantId\":\"p1\",\"codec\":\"PCMA\"}]");
+        update.setLong(3, call.inum().value());
+        return update.executeUpdate();
+      }
+    });
+
+    CallRecord read = buffer.find(call.inum()).orElseThrow();
+
+    assertThat(read.participants()).containsExactly(new Participant("p1", "sip:alice@example.com", ""));
+    assertThat(read.streams()).containsExactly(new StreamInfo("1", 0, "p1", "PCMA"));
+  }
+
+  @Test
+  void presentAmongNamesOnlyCallsInTheBuffer() {
+    CallRecord first = buffer.begin("a", START, CallRole.MASTER, PARTIES, STREAMS);
+    CallRecord second = buffer.begin("b", START, CallRole.SLAVE, PARTIES, STREAMS);
+
+    assertThat(buffer.presentAmong(List.of(first.inum(), second.inum(), Inum.of(123456, 999_999))))
+        .containsOnly(first.inum(), second.inum());
+    assertThat(buffer.presentAmong(List.of())).isEmpty();
+  }
+
+  @Test
   void statsCountCallsBytesAndStarts() {
     assertThat(buffer.stats()).isEqualTo(new BufferStats(0, 0, null, null));
     CallRecord call = buffer.begin("a", START, CallRole.MASTER, PARTIES, STREAMS);

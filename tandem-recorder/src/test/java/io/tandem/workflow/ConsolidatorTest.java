@@ -230,6 +230,42 @@ class ConsolidatorTest {
   }
 
   @Test
+  void markedCallsAreReportedOnlyOnceTheirMoveToArchivingCommitted() throws IOException {
+    consolidator.setActive(false);
+    List<Inum> inums = new ArrayList<>();
+    for (int i = 0; i < 2 * MarkingStep.BATCH + 50; i++) {
+      inums.add(finishedCall(160).inum());
+    }
+    workflow.submitAll(inums);
+    List<WorkflowState> statesWhenReported = new CopyOnWriteArrayList<>();
+    database.beforeMark = calls -> markedReported.forEach(inum -> statesWhenReported.add(
+        workflow.state(inum).orElseThrow()));
+
+    consolidator.setActive(true);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> workflow.counts().get(WorkflowState.DONE) == inums.size());
+    assertThat(markedReported).hasSize(inums.size()).doesNotHaveDuplicates();
+    assertThat(statesWhenReported).isNotEmpty().doesNotContain(WorkflowState.PENDING);
+  }
+
+  @Test
+  void callMissingFromTheBufferFailsArchivingEvenWithoutRules() throws IOException {
+    consolidator.setActive(false);
+    CallRecord kept = finishedCall(160);
+    CallRecord removed = finishedCall(160);
+    workflow.submitAll(List.of(kept.inum(), removed.inum()));
+    workflow.moveTo(List.of(kept.inum(), removed.inum()), WorkflowState.ARCHIVING);
+    store.transaction(c -> c.createStatement().executeUpdate("DELETE FROM calls WHERE inum = "
+        + removed.inum().value()));
+
+    consolidator.setActive(true);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> workflow.state(kept.inum()).orElseThrow() == WorkflowState.DONE
+        && workflow.state(removed.inum()).orElseThrow() == WorkflowState.FAILED);
+    assertThat(workflow.entry(removed.inum()).orElseThrow().lastError()).contains("not in the call buffer");
+  }
+
+  @Test
   void entriesMovedAwayWhileTheirBatchWasReadAheadAreNotMarked() throws IOException {
     consolidator.setActive(false);
     List<Inum> first = new ArrayList<>();

@@ -145,4 +145,23 @@ class WorkflowTest {
     assertThatThrownBy(() -> workflow.submitAll(List.of(A), WorkflowState.DONE))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PENDING or AWAITING_REPROCESS");
   }
+
+  @Test
+  void departuresChangeWhenEntriesMayLeavePendingOtherThanByMarking() {
+    workflow.submitAll(List.of(A, B, C));
+    long before = workflow.departures();
+
+    workflow.advance(List.of(A), WorkflowState.PENDING, WorkflowState.ARCHIVING);
+    workflow.postpone(List.of(B), NOW.plusSeconds(1));
+    workflow.submitAll(List.of(C), WorkflowState.AWAITING_REPROCESS);
+    assertThat(workflow.departures()).isEqualTo(before);
+
+    workflow.moveTo(List.of(B), WorkflowState.AWAITING_REPROCESS);
+    long afterMove = workflow.departures();
+    workflow.fail(C, "broken");
+    long afterFail = workflow.departures();
+    workflow.clear();
+
+    assertThat(List.of(before, afterMove, afterFail, workflow.departures())).doesNotHaveDuplicates();
+  }
 }

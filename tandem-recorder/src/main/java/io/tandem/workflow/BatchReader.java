@@ -1,0 +1,112 @@
+package io.tandem.workflow;
+
+import io.tandem.call.CallRecord;
+import io.tandem.call.CallState;
+import io.tandem.call.Inum;
+import io.tandem.callbuffer.CallBuffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+
+/**
+ * Reads a {@link Batch} of due PENDING entries: the entries from the Workflow, their calls from the call
+ * buffer, and the verdict of the media check on each finished call. Changes nothing. A large batch is read
+ * a half at a time, the first half's media checked on a thread of its own while the second half is read
+ * from the call buffer: the one waits on files, the other on the local store. Thread-safe.
+ */
+final class BatchReader {
+  /** Below this many entries a read is not worth splitting over two threads. */
+  static final int MIN_SPLIT = 200;
+
+  private final Workflow workflow;
+  private final CallBuffer buffer;
+  private final MediaCheck mediaCheck;
+
+  BatchReader(Workflow workflow, CallBuffer buffer, MediaCheck mediaCheck) {
+    this.workflow = workflow;
+    this.buffer = buffer;
+    this.mediaCheck = mediaCheck;
+  }
+
+  /** At most {@code limit} due entries but those in {@code exclude}, their calls and their media's verdict. */
+  Batch read(int limit, boolean promotedOnly, Set<Inum> exclude) {
+    // Taken before the entries are read: a move that the read might miss changes it.
+    long departures = workflow.departures();
+    List<Inum> due = new ArrayList<>(limit);
+    for (Inum inum : workflow.due(WorkflowState.PENDING, limit + exclude.size(), promotedOnly)) {
+      if (!exclude.contains(inum) && due.size() < limit) {
+        due.add(inum);
+      }
+    }
+    int half = due.size() < MIN_SPLIT ? due.size() : due.size() / 2;
+    List<CallRecord> first = find(due.subList(0, half));
+    FutureTask<Map<Inum, Optional<String>>> firstProblems = new FutureTask<>(() -> problems(first));
+    List<CallRecord> calls = new ArrayList<>(first);
+    Map<Inum, Optional<String>> problems = new HashMap<>();
+    if (half < due.size()) {
+      Thread.ofVirtual().name("consolidator-media-check").start(firstProblems);
+      List<CallRecord> rest = find(due.subList(half, due.size()));
+      problems.putAll(problems(rest));
+      calls.addAll(rest);
+    } else {
+      firstProblems.run();
+    }
+    problems.putAll(result(firstProblems));
+    return verdicts(due, calls, problems, promotedOnly, departures);
+  }
+
+  private List<CallRecord> find(List<Inum> inums) {
+    return inums.isEmpty() ? List.of() : buffer.find(inums);
+  }
+
+  /** The media problem of every finished call, or empty for a sound one. */
+  private Map<Inum, Optional<String>> problems(Collection<CallRecord> calls) {
+    Map<Inum, Optional<String>> problems = new HashMap<>();
+    for (CallRecord call : calls) {
+      if (call.state() != CallState.RECORDING) {
+        problems.put(call.inum(), mediaCheck.problem(call));
+      }
+    }
+    return problems;
+  }
+
+  private static Batch verdicts(List<Inum> due, List<CallRecord> found, Map<Inum, Optional<String>> problems,
+      boolean promotedOnly, long departures) {
+    Map<Inum, CallRecord> calls = new HashMap<>();
+    found.forEach(call -> calls.put(call.inum(), call));
+    List<CallRecord> sound = new ArrayList<>(due.size());
+    Map<Inum, String> failures = new LinkedHashMap<>();
+    List<Inum> recording = new ArrayList<>();
+    for (Inum inum : due) {
+      CallRecord call = calls.get(inum);
+      if (call == null) {
+        failures.put(inum, "call is not in the call buffer");
+      } else if (call.state() == CallState.RECORDING) {
+        recording.add(inum);
+      } else if (problems.get(inum).isPresent()) {
+        failures.put(inum, problems.get(inum).get());
+      } else {
+        sound.add(call);
+      }
+    }
+    return new Batch(due, sound, failures, recording, promotedOnly, departures);
+  }
+
+  private static <T> T result(FutureTask<T> task) {
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while checking media", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
+    }
+  }
+}

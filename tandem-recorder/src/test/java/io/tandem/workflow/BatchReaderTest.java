@@ -1,0 +1,106 @@
+package io.tandem.workflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tandem.call.CallRecord;
+import io.tandem.call.CallRole;
+import io.tandem.call.CallState;
+import io.tandem.call.Inum;
+import io.tandem.call.MediaStats;
+import io.tandem.callbuffer.CallBuffer;
+import io.tandem.callbuffer.InumAllocator;
+import io.tandem.callbuffer.LocalStore;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BatchReaderTest {
+  private static final Instant START = Instant.parse("2026-11-26T10:00:00Z");
+
+  @TempDir
+  Path dataDir;
+  private LocalStore store;
+  private CallBuffer buffer;
+  private Workflow workflow;
+  private BatchReader reader;
+
+  @BeforeEach
+  void openStore() {
+    store = LocalStore.open(dataDir.resolve("buffer.db"));
+    buffer = new CallBuffer(store, new InumAllocator(store, 123456, null), Clock.systemUTC());
+    workflow = new Workflow(store, Clock.systemUTC());
+    reader = new BatchReader(workflow, buffer, new MediaCheck(dataDir));
+  }
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+  }
+
+  @Test
+  void largeBatchGivesEveryEntryItsVerdictInBothHalves() throws IOException {
+    List<Inum> sound = new ArrayList<>();
+    for (int i = 0; i < BatchReader.MIN_SPLIT; i++) {
+      sound.add(finishedCall(160).inum());
+    }
+    CallRecord shortMedia = finishedCall(160);
+    writeWav(dataDir.resolve(shortMedia.mediaPath()), 80);
+    Inum recording = buffer.begin("recording", START, CallRole.MASTER, List.of(), List.of()).inum();
+    Inum notInBuffer = Inum.of(123456, 999_999);
+    List<Inum> all = new ArrayList<>(List.of(notInBuffer, sound.getFirst(), shortMedia.inum(), recording));
+    all.addAll(sound.subList(1, sound.size()));
+    workflow.submitAll(all);
+
+    Batch batch = reader.read(1000, false, Set.of());
+
+    assertThat(batch.due()).containsExactlyInAnyOrderElementsOf(all);
+    assertThat(batch.sound()).extracting(CallRecord::inum).containsExactlyInAnyOrderElementsOf(sound);
+    assertThat(batch.recording()).containsExactly(recording);
+    assertThat(batch.failures()).containsOnlyKeys(notInBuffer, shortMedia.inum());
+    assertThat(batch.failures().get(notInBuffer)).isEqualTo("call is not in the call buffer");
+    assertThat(batch.failures().get(shortMedia.inum())).contains("80 data bytes");
+  }
+
+  @Test
+  void excludedEntriesAreLeftOutAndTheLimitHeld() throws IOException {
+    List<Inum> inums = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      inums.add(finishedCall(160).inum());
+    }
+    workflow.submitAll(inums);
+
+    Batch batch = reader.read(2, false, Set.of(inums.get(0), inums.get(1)));
+
+    assertThat(batch.due()).hasSize(2).doesNotContain(inums.get(0), inums.get(1));
+    assertThat(batch.departures()).isEqualTo(workflow.departures());
+  }
+
+  private CallRecord finishedCall(int bytes) throws IOException {
+    CallRecord call = buffer.begin("session-" + System.nanoTime(), START, CallRole.MASTER, List.of(), List.of());
+    writeWav(dataDir.resolve(call.mediaPath()), bytes);
+    return buffer.finish(call.inum(), START.plusMillis(bytes / 16), CallState.COMPLETE,
+        new MediaStats(bytes / 160, 0, bytes, bytes / 16));
+  }
+
+  private static void writeWav(Path file, int dataBytes) throws IOException {
+    ByteBuffer content = ByteBuffer.allocate(44 + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+    content.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + dataBytes)
+        .put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
+        .putInt(8000).putInt(16_000).putShort((short) 2).putShort((short) 16)
+        .put("data".getBytes(StandardCharsets.US_ASCII)).putInt(dataBytes);
+    Files.createDirectories(file.getParent());
+    Files.write(file, content.array());
+  }
+}
