@@ -34,7 +34,8 @@ import org.postgresql.PGConnection;
  * again, as a reprocess does: idempotent, it changes no row, and is reported beside the figure. A first round
  * of the same size warms up the JVM and the server and is not counted.
  *
- * <p>Run: {@code bench/run marking [CALLS] [BATCH] [ROUNDS]} (defaults 100000, 1000, 3). Prints each round
+ * <p>Run: {@code bench/run marking [CALLS] [BATCH] [ROUNDS]} (defaults 100000; 5000, the batch in which the
+ * Workflow marks a backlog; 3). Prints each round
  * and the medians.
  */
 public final class MarkingBench {
@@ -42,7 +43,7 @@ public final class MarkingBench {
 
   public static void main(String[] args) throws Exception {
     int calls = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-    int batch = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
+    int batch = args.length > 1 ? Integer.parseInt(args[1]) : 5_000;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     Path dir = Files.createTempDirectory("tandem-marking-bench");
     try {

@@ -43,7 +43,8 @@ public final class Consolidator {
     CallBuffer buffer = Objects.requireNonNull(b.callBuffer, "callBuffer");
     Predicate<Throwable> retryable = Objects.requireNonNull(b.retryable, "retryable");
     this.marking = new MarkingStep(workflow, buffer, new MediaCheck(dataDir), Objects.requireNonNull(b.marker,
-        "marker"), Objects.requireNonNull(b.fences, "fences"), retryable, b.listener, counters, clock);
+        "marker"), Objects.requireNonNull(b.fences, "fences"), retryable, b.listener, counters, clock,
+        b.markingBatch);
     RuleCache rules = new RuleCache(Objects.requireNonNull(b.ledger, "ledger"), b.ruleCacheTtl, clock);
     ArchivingStep archiving = new ArchivingStep(workflow, buffer, dataDir, b.archive, b.ledger, rules, retryable,
         counters);
@@ -130,6 +131,7 @@ public final class Consolidator {
     private FilesystemArchive archive = new FilesystemArchive();
     private ConsolidationListener listener = new ConsolidationListener() {};
     private Duration ruleCacheTtl = Duration.ofSeconds(5);
+    private int markingBatch = MarkingStep.DEFAULT_BATCH;
 
     private Builder() {}
 
@@ -195,6 +197,18 @@ public final class Consolidator {
         throw new IllegalArgumentException("ruleCacheTtl must be >= 0, got " + value);
       }
       this.ruleCacheTtl = value;
+      return this;
+    }
+
+    /**
+     * Optional; the most calls marked in one batch, default 5,000. A backlog is marked in batches this large:
+     * the call database writes larger batches faster (a transaction's fixed costs spread over more calls).
+     */
+    public Builder markingBatch(int value) {
+      if (value < 1 || value > 100_000) {
+        throw new IllegalArgumentException("markingBatch must be 1..100000, got " + value);
+      }
+      this.markingBatch = value;
       return this;
     }
 

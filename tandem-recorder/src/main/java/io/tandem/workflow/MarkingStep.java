@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * consolidation thread only; {@link #discardNext} when the thread has stopped.
  */
 final class MarkingStep {
-  static final int BATCH = 1000;
+  static final int DEFAULT_BATCH = 5000;
   /** How long a call still recording waits before it is looked at again. */
   static final Duration RECORDING_RECHECK = Duration.ofSeconds(1);
   private static final Logger LOG = LoggerFactory.getLogger(MarkingStep.class);
@@ -43,6 +43,7 @@ final class MarkingStep {
   private final ConsolidationListener listener;
   private final ConsolidationCounters counters;
   private final Clock clock;
+  private final int batchSize;
   private volatile Fence refusedFence;
   /** The next batch being read while the current one is marked, or null. */
   private FutureTask<Batch> next;
@@ -51,7 +52,8 @@ final class MarkingStep {
 
   MarkingStep(Workflow workflow, CallBuffer buffer, MediaCheck mediaCheck, CallMarker marker,
       Supplier<Fence> fences, Predicate<Throwable> retryable, ConsolidationListener listener,
-      ConsolidationCounters counters, Clock clock) {
+      ConsolidationCounters counters, Clock clock, int batch) {
+    this.batchSize = batch;
     this.workflow = workflow;
     this.reader = new BatchReader(workflow, buffer, mediaCheck);
     this.marker = marker;
@@ -84,7 +86,7 @@ final class MarkingStep {
     if (batch == null) {
       // A fresh read would take the entries of a batch still being moved for due ones.
       finishedAdvance = finishAdvance();
-      batch = reader.read(BATCH, onlyPromoted, Set.of());
+      batch = reader.read(batchSize, onlyPromoted, Set.of());
     } else if (workflow.departures() != batch.departures()) {
       batch = batch.stillPending(workflow.inStateAmong(batch.due(), WorkflowState.PENDING));
     }
@@ -95,7 +97,7 @@ final class MarkingStep {
     if (!batch.recording().isEmpty()) {
       workflow.postpone(batch.recording(), clock.instant().plus(RECORDING_RECHECK));
     }
-    if (batch.due().size() >= BATCH) {
+    if (batch.due().size() >= batchSize) {
       // A full batch means a backlog: reading the next one while this one is marked pays. Below that, a
       // batch read ahead would miss the calls that end meanwhile and make them wait a cycle longer.
       startReadingNext(onlyPromoted, batch.due());
@@ -170,7 +172,7 @@ final class MarkingStep {
     if (advancing != null) {
       exclude.addAll(advancing.inums());
     }
-    FutureTask<Batch> task = new FutureTask<>(() -> reader.read(BATCH, promotedOnly, exclude));
+    FutureTask<Batch> task = new FutureTask<>(() -> reader.read(batchSize, promotedOnly, exclude));
     Thread.ofVirtual().name("consolidator-read-ahead").start(task);
     next = task;
   }

@@ -35,6 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConsolidatorTest {
+  /** Small, so that several batches and a backlog take few calls. */
+  private static final int BATCH = 200;
   private static final Instant START = Instant.parse("2026-11-26T10:00:00Z");
 
   @TempDir
@@ -55,7 +57,7 @@ class ConsolidatorTest {
     workflow = new Workflow(store, Clock.systemUTC());
     consolidator = Consolidator.builder().workflow(workflow).callBuffer(buffer).dataDir(dataDir)
         .marker(database).ledger(database).fences(fence::get).retryable(e -> e instanceof SQLTransientException)
-        .ruleCacheTtl(Duration.ZERO).listener(new ConsolidationListener() {
+        .ruleCacheTtl(Duration.ZERO).markingBatch(BATCH).listener(new ConsolidationListener() {
           @Override
           public void onFenced(FencedException refusal) {
             refusals.add(refusal);
@@ -217,7 +219,7 @@ class ConsolidatorTest {
   void callsOverSeveralBatchesAreEachMarkedOnce() throws IOException {
     consolidator.setActive(false);
     List<Inum> inums = new ArrayList<>();
-    for (int i = 0; i < 2 * MarkingStep.BATCH + 50; i++) {
+    for (int i = 0; i < 2 * BATCH + 50; i++) {
       inums.add(finishedCall(160).inum());
     }
     workflow.submitAll(inums);
@@ -233,7 +235,7 @@ class ConsolidatorTest {
   void markedCallsAreReportedOnlyOnceTheirMoveToArchivingCommitted() throws IOException {
     consolidator.setActive(false);
     List<Inum> inums = new ArrayList<>();
-    for (int i = 0; i < 2 * MarkingStep.BATCH + 50; i++) {
+    for (int i = 0; i < 2 * BATCH + 50; i++) {
       inums.add(finishedCall(160).inum());
     }
     workflow.submitAll(inums);
@@ -269,7 +271,7 @@ class ConsolidatorTest {
   void entriesMovedAwayWhileTheirBatchWasReadAheadAreNotMarked() throws IOException {
     consolidator.setActive(false);
     List<Inum> first = new ArrayList<>();
-    for (int i = 0; i < MarkingStep.BATCH; i++) {
+    for (int i = 0; i < BATCH; i++) {
       first.add(finishedCall(160).inum());
     }
     List<Inum> movedAway = List.of(finishedCall(160).inum(), finishedCall(160).inum());
