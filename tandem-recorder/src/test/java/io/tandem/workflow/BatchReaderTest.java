@@ -4,17 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tandem.call.CallRecord;
 import io.tandem.call.CallRole;
-import io.tandem.call.CallState;
 import io.tandem.call.Inum;
-import io.tandem.call.MediaStats;
 import io.tandem.callbuffer.CallBuffer;
 import io.tandem.callbuffer.InumAllocator;
 import io.tandem.callbuffer.LocalStore;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -27,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BatchReaderTest {
-  private static final Instant START = Instant.parse("2026-11-26T10:00:00Z");
+  private static final Instant START = TestCalls.START;
 
   @TempDir
   Path dataDir;
@@ -56,7 +50,7 @@ class BatchReaderTest {
       sound.add(finishedCall(160).inum());
     }
     CallRecord shortMedia = finishedCall(160);
-    writeWav(dataDir.resolve(shortMedia.mediaPath()), 80);
+    TestCalls.writeWav(dataDir.resolve(shortMedia.mediaPath()), 80);
     Inum recording = buffer.begin("recording", START, CallRole.MASTER, List.of(), List.of()).inum();
     Inum notInBuffer = Inum.of(123456, 999_999);
     List<Inum> all = new ArrayList<>(List.of(notInBuffer, sound.getFirst(), shortMedia.inum(), recording));
@@ -88,19 +82,6 @@ class BatchReaderTest {
   }
 
   private CallRecord finishedCall(int bytes) throws IOException {
-    CallRecord call = buffer.begin("session-" + System.nanoTime(), START, CallRole.MASTER, List.of(), List.of());
-    writeWav(dataDir.resolve(call.mediaPath()), bytes);
-    return buffer.finish(call.inum(), START.plusMillis(bytes / 16), CallState.COMPLETE,
-        new MediaStats(bytes / 160, 0, bytes, bytes / 16));
-  }
-
-  private static void writeWav(Path file, int dataBytes) throws IOException {
-    ByteBuffer content = ByteBuffer.allocate(44 + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
-    content.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + dataBytes)
-        .put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
-        .putInt(8000).putInt(16_000).putShort((short) 2).putShort((short) 16)
-        .put("data".getBytes(StandardCharsets.US_ASCII)).putInt(dataBytes);
-    Files.createDirectories(file.getParent());
-    Files.write(file, content.array());
+    return TestCalls.finishedCall(buffer, dataDir, bytes);
   }
 }

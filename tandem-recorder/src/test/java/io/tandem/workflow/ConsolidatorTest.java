@@ -16,9 +16,6 @@ import io.tandem.callbuffer.LocalStore;
 import io.tandem.database.Fence;
 import io.tandem.database.FencedException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLTransientException;
@@ -37,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConsolidatorTest {
   /** Small, so that several batches and a backlog take few calls. */
   private static final int BATCH = 200;
-  private static final Instant START = Instant.parse("2026-11-26T10:00:00Z");
+  private static final Instant START = TestCalls.START;
 
   @TempDir
   Path dataDir;
@@ -133,7 +130,7 @@ class ConsolidatorTest {
   @Test
   void mediaDisagreeingWithItsStatisticsIsFailed() throws IOException {
     CallRecord call = buffer.begin("short", START, CallRole.MASTER, List.of(), List.of());
-    writeWav(dataDir.resolve(call.mediaPath()), 1_000);
+    TestCalls.writeWav(dataDir.resolve(call.mediaPath()), 1_000);
     buffer.finish(call.inum(), START.plusSeconds(1), CallState.COMPLETE, new MediaStats(50, 0, 16_000, 1_000));
 
     workflow.submit(call.inum());
@@ -168,7 +165,7 @@ class ConsolidatorTest {
         .until(() -> workflow.entry(call.inum()).orElseThrow().nextAttempt().isAfter(Instant.now()));
     assertThat(database.marks).isEmpty();
 
-    writeWav(dataDir.resolve(call.mediaPath()), 1_600);
+    TestCalls.writeWav(dataDir.resolve(call.mediaPath()), 1_600);
     buffer.finish(call.inum(), START.plusMillis(100), CallState.COMPLETE, new MediaStats(5, 0, 1_600, 100));
 
     await().atMost(Duration.ofSeconds(10)).until(() -> workflow.state(call.inum()).orElseThrow() == WorkflowState.DONE);
@@ -296,24 +293,6 @@ class ConsolidatorTest {
   }
 
   private CallRecord finishedCall(int bytes) throws IOException {
-    CallRecord call = buffer.begin("session-" + System.nanoTime(), START, CallRole.MASTER, List.of(), List.of());
-    writeWav(dataDir.resolve(call.mediaPath()), bytes);
-    return buffer.finish(call.inum(), START.plusMillis(bytes / 16), CallState.COMPLETE,
-        new MediaStats(bytes / 160, 0, bytes, bytes / 16));
-  }
-
-  private static void writeWav(Path file, int dataBytes) throws IOException {
-    ByteBuffer header = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
-    header.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + dataBytes)
-        .put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
-        .putInt(8000).putInt(16_000).putShort((short) 2).putShort((short) 16)
-        .put("data".getBytes(StandardCharsets.US_ASCII)).putInt(dataBytes);
-    byte[] content = new byte[44 + dataBytes];
-    System.arraycopy(header.array(), 0, content, 0, 44);
-    for (int i = 44; i < content.length; i++) {
-      content[i] = (byte) (i * 31);
-    }
-    Files.createDirectories(file.getParent());
-    Files.write(file, content);
+    return TestCalls.finishedCall(buffer, dataDir, bytes);
   }
 }
