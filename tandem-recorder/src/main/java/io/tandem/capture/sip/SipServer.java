@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class SipServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SipServer.class);
   private static final int MAX_DATAGRAM = 65_535;
+  /** How many system-picked ports are tried before giving up on finding one free for both transports. */
+  private static final int EPHEMERAL_ATTEMPTS = 20;
 
   private final SipHandler handler;
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
@@ -45,15 +47,28 @@ public final class SipServer implements AutoCloseable {
     this.handler = handler;
   }
 
-  /** Binds UDP and TCP on the same port; with port 0 the UDP port chosen is used for TCP too. */
+  /**
+   * Binds UDP and TCP on the same port. With port 0 the system picks a free UDP port and TCP takes the same
+   * number; when that number is taken for TCP, another UDP port is tried.
+   */
   public void start(String host, int port) throws IOException {
-    udp = DatagramChannel.open();
-    udp.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
-    bind(() -> udp.bind(new InetSocketAddress(host, port)), "UDP", host, port);
-    int bound = ((InetSocketAddress) udp.getLocalAddress()).getPort();
-    tcp = ServerSocketChannel.open();
-    tcp.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-    bind(() -> tcp.bind(new InetSocketAddress(host, bound)), "TCP", host, bound);
+    for (int attempt = 1; ; attempt++) {
+      udp = DatagramChannel.open();
+      udp.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+      bind(() -> udp.bind(new InetSocketAddress(host, port)), "UDP", host, port);
+      int bound = ((InetSocketAddress) udp.getLocalAddress()).getPort();
+      tcp = ServerSocketChannel.open();
+      tcp.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      try {
+        bind(() -> tcp.bind(new InetSocketAddress(host, bound)), "TCP", host, bound);
+        break;
+      } catch (BindException e) {
+        if (port != 0 || attempt == EPHEMERAL_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+    int bound = port();
     running = true;
     Thread.ofPlatform().name("sip-udp").daemon().start(this::receiveUdp);
     Thread.ofPlatform().name("sip-tcp-accept").daemon().start(this::acceptTcp);
