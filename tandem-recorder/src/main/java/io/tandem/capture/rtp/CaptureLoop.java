@@ -42,6 +42,11 @@ final class CaptureLoop implements Runnable {
    * their cache misses on the stream's state and socket) per packet; a 60 ms span measured no cheaper.
    */
   static final int POLL_SPAN_SAMPLES = 320;
+  /**
+   * A round this long after the one before (ten receive intervals) means this thread was held up; streams
+   * may then hold datagrams that waited longer than a poll span.
+   */
+  static final long LATE_ROUND_MILLIS = 50;
   final AtomicLong packetsReceived = new AtomicLong();
   final AtomicLong packetsIgnored = new AtomicLong();
   final AtomicLong packetsMalformed = new AtomicLong();
@@ -67,6 +72,10 @@ final class CaptureLoop implements Runnable {
   private final Thread thread;
   private volatile boolean running = true;
   private long round;
+  /** Whether a round came late since the last flush; the flush then reads every socket first. */
+  private boolean lateSinceFlush;
+  /** Flushes that read every socket first because a round came late; written by this thread only. */
+  volatile long drainsAfterLateRounds;
   /** The clock as first read in this select round, or -1: one read serves every packet of the round. */
   private long roundMillis = -1;
   /** The receive interval's tick of this select round, counted from {@link #tickOrigin}, or -1. */
@@ -129,7 +138,9 @@ final class CaptureLoop implements Runnable {
           wheel.takeDue(roundTick(), onDue);
         }
         runCommands();
+        long previous = now;
         now = clock.millis();
+        lateSinceFlush |= now - previous > LATE_ROUND_MILLIS;
         if (now >= nextFlush) {
           flushDue(now);
           nextFlush = now + flushMillis;
@@ -323,7 +334,21 @@ final class CaptureLoop implements Runnable {
     }
   }
 
+  /**
+   * Writes what is older than the jitter delay. After a late round (this thread starved of CPU, say), the
+   * streams not yet polled since may hold datagrams older than that in their sockets; every socket is read
+   * until empty first, so that a stall of this thread never turns into audio written as silence.
+   */
   private void flushDue(long now) {
+    if (lateSinceFlush && polling) {
+      lateSinceFlush = false;
+      for (int i = 0; i < calls.size(); i++) {
+        for (StreamTimeline stream : calls.get(i).streams) {
+          drain(stream);
+        }
+      }
+      drainsAfterLateRounds++;
+    }
     for (int i = 0; i < calls.size(); i++) {
       calls.get(i).flushDue(now, jitterMillis);
     }

@@ -76,6 +76,22 @@ public final class MediaCapture implements AutoCloseable {
    *     or two share a channel
    * @throws UncheckedIOException when the file exists already or cannot be made, or no port binds
    */
+  /** Runs the command on every capture thread, in its loop; for tests that hold those threads up. */
+  void executeOnCaptureThreads(Runnable command) {
+    for (CaptureLoop loop : loops) {
+      loop.execute(command);
+    }
+  }
+
+  /** Flushes that read every socket first because their thread had been held up. */
+  long drainsAfterLateRounds() {
+    long drains = 0;
+    for (CaptureLoop loop : loops) {
+      drains += loop.drainsAfterLateRounds;
+    }
+    return drains;
+  }
+
   public CallMedia open(String relativeWavPath, List<StreamSpec> streams) {
     if (stopped) {
       throw new IllegalStateException("media capture is stopped; cannot open " + relativeWavPath);

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -206,6 +207,30 @@ class MediaCaptureTest {
       longest = Math.max(longest, run);
     }
     return longest;
+  }
+
+  @Test
+  void captureThreadHeldUpLongerThanTheJitterDelayLosesNoAudio() throws Exception {
+    CallMedia call = capture.open("held-up.wav", List.of(new StreamSpec(0, G711.PCMU)));
+    long drainsBefore = capture.drainsAfterLateRounds();
+    try (RtpTestSource source = new RtpTestSource(G711.PCMU, 9, 1000, 0xD0D0)) {
+      RtpTestSource.paced(60, i -> {
+        if (i == 20) {
+          // The capture thread starved of CPU for longer than the jitter delay while packets keep coming.
+          capture.executeOnCaptureThreads(() -> LockSupport.parkNanos(Duration.ofMillis(400).toNanos()));
+        }
+        source.send(source.next(RtpTestSource.level(1800)), call.ports().get(0));
+      });
+    }
+    MediaStats stats = capture.close(call).get(10, TimeUnit.SECONDS);
+
+    short[] samples = WavFile.read(call.wavPath()).channel(0);
+    int start = firstNonZero(samples);
+    assertThat(slice(samples, start, samples.length - start)).doesNotContain((short) 0);
+    assertThat(samples.length - start).isEqualTo(60 * 160);
+    assertThat(stats.packetsReceived()).isEqualTo(60);
+    assertThat(stats.packetsLost()).isZero();
+    assertThat(capture.drainsAfterLateRounds()).isGreaterThan(drainsBefore);
   }
 
   @Test
