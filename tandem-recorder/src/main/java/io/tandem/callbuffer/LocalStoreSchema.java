@@ -53,7 +53,17 @@ final class LocalStoreSchema {
           CREATE TABLE gap_audit (
             id INTEGER PRIMARY KEY CHECK (id = 1),
             start_nanos INTEGER NOT NULL,
-            inum INTEGER NOT NULL)"""));
+            inum INTEGER NOT NULL)"""),
+      List.of(
+          // DONE entries, nearly all of a Workflow, leave the due index: a call finishing consolidation then
+          // only deletes its key, and the index holds what is still to do or parked (the counts read it).
+          // The promoted index holds only what consolidation reads from it, so adding or parking promoted
+          // entries leaves it alone. A query uses these indexes only when it repeats their WHERE terms.
+          "DROP INDEX workflow_due",
+          "CREATE INDEX workflow_due ON workflow (state, next_attempt_millis, inum) WHERE state <> 'DONE'",
+          "DROP INDEX workflow_promoted_due",
+          "CREATE INDEX workflow_promoted_due ON workflow (state, next_attempt_millis, inum) "
+              + "WHERE promoted = 1 AND state IN ('PENDING', 'ARCHIVING')"));
 
   private LocalStoreSchema() {}
 

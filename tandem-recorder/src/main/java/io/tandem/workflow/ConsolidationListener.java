@@ -13,6 +13,6 @@ public interface ConsolidationListener {
   /** Marking was refused under the current fence; marking stays stopped until the fence changes. */
   default void onFenced(FencedException refusal) {}
 
-  /** The calls were marked into the call database (and moved to ARCHIVING). */
+  /** The calls were marked into the call database (and moved to ARCHIVING, or DONE with no archive rule). */
   default void onMarked(List<Inum> inums) {}
 }

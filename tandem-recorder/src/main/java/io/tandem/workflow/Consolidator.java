@@ -42,10 +42,12 @@ public final class Consolidator {
     Path dataDir = Objects.requireNonNull(b.dataDir, "dataDir");
     CallBuffer buffer = Objects.requireNonNull(b.callBuffer, "callBuffer");
     Predicate<Throwable> retryable = Objects.requireNonNull(b.retryable, "retryable");
+    ArchiveLedger ledger = Objects.requireNonNull(b.ledger, "ledger");
+    // Each step keeps its own cache: a cache serves one thread.
     this.marking = new MarkingStep(workflow, buffer, new MediaCheck(dataDir), Objects.requireNonNull(b.marker,
-        "marker"), Objects.requireNonNull(b.fences, "fences"), retryable, b.listener, counters, clock,
-        b.markingBatch);
-    RuleCache rules = new RuleCache(Objects.requireNonNull(b.ledger, "ledger"), b.ruleCacheTtl, clock);
+        "marker"), Objects.requireNonNull(b.fences, "fences"), retryable, b.listener, counters,
+        new RuleCache(ledger, b.ruleCacheTtl, clock), clock, b.markingBatch);
+    RuleCache rules = new RuleCache(ledger, b.ruleCacheTtl, clock);
     ArchivingStep archiving = new ArchivingStep(workflow, buffer, dataDir, b.archive, b.ledger, rules, retryable,
         counters);
     this.archivingThread = new StepThread("consolidator-archiving", archiving::run, () -> !active,

@@ -6,6 +6,7 @@ import io.tandem.callbuffer.CallBuffer;
 import io.tandem.database.CallMarker;
 import io.tandem.database.Fence;
 import io.tandem.database.FencedException;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -21,13 +22,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Consolidates one batch of due PENDING entries: checks each call's media, marks the sound ones through the
- * call marker under the current fence, and moves them to ARCHIVING only after the marking committed. While a
- * batch is being marked, the next one is read from the Workflow and the call buffer and its media checked on
- * a thread of its own, and the batch marked before is moved to ARCHIVING on another, so that the call
- * database, the local store and this process work at the same time. Reading changes nothing; a batch's move
- * is committed and reported (counters, listener) before the next run reads anything it could include, and
- * at the latest in the next run, so a crash in between only marks the batch again, idempotently. Runs on the
- * consolidation thread only; {@link #discardNext} when the thread has stopped.
+ * call marker under the current fence, and moves them on only after the marking committed: to ARCHIVING, or
+ * straight to DONE while no archive rule is in force, as archiving would then have nothing to apply (the
+ * call was just read from the buffer). While a batch is being marked, the next one is read from the
+ * Workflow and the call buffer and its media checked on a thread of its own, and the batch marked before is
+ * moved on on another, so that the call database, the local store and this process work at the same time.
+ * Reading changes nothing; a batch's move is committed and reported (counters, listener) before the next run
+ * reads anything it could include, and at the latest in the next run, so a crash in between only marks the
+ * batch again, idempotently. Runs on the consolidation thread only; {@link #discardNext} when the thread has
+ * stopped.
  */
 final class MarkingStep {
   static final int DEFAULT_BATCH = 5000;
@@ -42,17 +45,18 @@ final class MarkingStep {
   private final Predicate<Throwable> retryable;
   private final ConsolidationListener listener;
   private final ConsolidationCounters counters;
+  private final RuleCache rules;
   private final Clock clock;
   private final int batchSize;
   private volatile Fence refusedFence;
   /** The next batch being read while the current one is marked, or null. */
   private FutureTask<Batch> next;
-  /** The batch marked last, being moved to ARCHIVING while the next one is marked, or null. */
+  /** The batch marked last, being moved on while the next one is marked, or null. */
   private Advance advancing;
 
   MarkingStep(Workflow workflow, CallBuffer buffer, MediaCheck mediaCheck, CallMarker marker,
       Supplier<Fence> fences, Predicate<Throwable> retryable, ConsolidationListener listener,
-      ConsolidationCounters counters, Clock clock, int batch) {
+      ConsolidationCounters counters, RuleCache rules, Clock clock, int batch) {
     this.batchSize = batch;
     this.workflow = workflow;
     this.reader = new BatchReader(workflow, buffer, mediaCheck);
@@ -61,6 +65,7 @@ final class MarkingStep {
     this.retryable = retryable;
     this.listener = listener;
     this.counters = counters;
+    this.rules = rules;
     this.clock = clock;
   }
 
@@ -122,7 +127,7 @@ final class MarkingStep {
     try {
       finishAdvance();
     } catch (RuntimeException e) {
-      LOG.warn("moving a marked batch to ARCHIVING failed; its entries stay PENDING to be marked again: {}",
+      LOG.warn("moving a marked batch on failed; its entries stay PENDING to be marked again: {}",
           e.toString());
     } finally {
       dropNext();
@@ -210,21 +215,21 @@ final class MarkingStep {
     }
   }
 
-  /** A batch's move to ARCHIVING, committing on a thread of its own. */
+  /** A batch's move out of PENDING, committing on a thread of its own. */
   private record Advance(List<Inum> inums, FutureTask<Void> moved) {}
 
-  /** Moves the marked calls to ARCHIVING on a thread of its own, once the move before has finished. */
+  /** Moves the marked calls out of PENDING on a thread of its own, once the move before has finished. */
   private void startAdvance(List<CallRecord> calls) {
     finishAdvance();
     List<Inum> inums = inums(calls);
-    FutureTask<Void> moved = new FutureTask<>(() -> workflow.advance(inums, WorkflowState.PENDING,
-        WorkflowState.ARCHIVING), null);
+    WorkflowState next = afterMarking();
+    FutureTask<Void> moved = new FutureTask<>(() -> workflow.advance(inums, WorkflowState.PENDING, next), null);
     Thread.ofVirtual().name("consolidator-advance").start(moved);
     advancing = new Advance(inums, moved);
   }
 
   /**
-   * Waits until the batch marked last, if any, is moved to ARCHIVING, and reports it; returns whether there
+   * Waits until the batch marked last, if any, is moved on, and reports it; returns whether there
    * was one. A failed move leaves its entries PENDING, to be marked again.
    */
   private boolean finishAdvance() {
@@ -247,8 +252,21 @@ final class MarkingStep {
 
   private void marked(List<CallRecord> calls) {
     List<Inum> inums = inums(calls);
-    workflow.advance(inums, WorkflowState.PENDING, WorkflowState.ARCHIVING);
+    workflow.advance(inums, WorkflowState.PENDING, afterMarking());
     reportMarked(inums);
+  }
+
+  /**
+   * Where a marked call goes: DONE while no archive rule is in force, ARCHIVING otherwise, and also when the
+   * rules cannot be read (the archiving step waits for them). The rules are as old as for the archiving
+   * step: both read them at most once per time-to-live.
+   */
+  private WorkflowState afterMarking() {
+    try {
+      return rules.rules().isEmpty() ? WorkflowState.DONE : WorkflowState.ARCHIVING;
+    } catch (SQLException e) {
+      return WorkflowState.ARCHIVING;
+    }
   }
 
   private void reportMarked(List<Inum> inums) {

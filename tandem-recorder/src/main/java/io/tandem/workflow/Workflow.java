@@ -32,6 +32,12 @@ public final class Workflow {
   private static final String IN_CONSOLIDATION = "+state IN ('PENDING', 'ARCHIVING')";
   /** Selects the INUMs of a JSON array bound as the one parameter, so a whole chunk takes one statement. */
   private static final String JSON_INUMS = "(SELECT value FROM json_each(?))";
+  /**
+   * The WHERE terms of the two partial indexes of due entries (see the local store's schema): SQLite uses
+   * a partial index only for a query that repeats them, a bound parameter for the state is not enough.
+   */
+  private static final String DUE_INDEXED = "state <> 'DONE'";
+  private static final String PROMOTED_INDEXED = "promoted = 1 AND state IN ('PENDING', 'ARCHIVING')";
 
   private final LocalStore store;
   private final Clock clock;
@@ -198,17 +204,17 @@ public final class Workflow {
 
   /** Like {@link #due(WorkflowState, int)}, only promoted entries when {@code promotedOnly}. */
   public List<Inum> due(WorkflowState state, int limit, boolean promotedOnly) {
+    if (state != WorkflowState.PENDING && state != WorkflowState.ARCHIVING) {
+      throw new IllegalArgumentException("only PENDING and ARCHIVING entries come due, got " + state);
+    }
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be >= 1, got " + limit);
     }
     long now = clock.millis();
     return store.read(c -> {
-      try (PreparedStatement query = c.prepareStatement("SELECT inum FROM workflow WHERE state = ? "
-          + (promotedOnly ? "AND promoted = 1 " : "")
-          + "AND next_attempt_millis <= ? ORDER BY next_attempt_millis, inum LIMIT ?")) {
-        query.setString(1, state.name());
-        query.setLong(2, now);
-        query.setInt(3, limit);
+      try (PreparedStatement query = c.prepareStatement(dueQuery(state, promotedOnly))) {
+        query.setLong(1, now);
+        query.setInt(2, limit);
         List<Inum> due = new ArrayList<>();
         try (ResultSet rs = query.executeQuery()) {
           while (rs.next()) {
@@ -220,17 +226,33 @@ public final class Workflow {
     });
   }
 
+  /** The query of {@link #due(WorkflowState, int, boolean)}: the due time and the limit are its parameters. */
+  static String dueQuery(WorkflowState state, boolean promotedOnly) {
+    return "SELECT inum FROM workflow WHERE " + (promotedOnly ? PROMOTED_INDEXED : DUE_INDEXED) + " AND state = '"
+        + state.name() + "' AND next_attempt_millis <= ? ORDER BY next_attempt_millis, inum LIMIT ?";
+  }
+
+  /**
+   * How many entries are in each state. Every state but DONE is counted on the due index; DONE is the rest
+   * of the table, whose size SQLite counts from its b-tree pages without decoding rows.
+   */
   public Map<WorkflowState, Long> counts() {
     return store.read(c -> {
       Map<WorkflowState, Long> counts = new EnumMap<>(WorkflowState.class);
       for (WorkflowState state : WorkflowState.values()) {
         counts.put(state, 0L);
       }
-      try (PreparedStatement query = c.prepareStatement("SELECT state, count(*) FROM workflow GROUP BY state");
-          ResultSet rs = query.executeQuery()) {
+      long notDone = 0;
+      try (PreparedStatement query = c.prepareStatement("SELECT state, count(*) FROM workflow WHERE "
+          + DUE_INDEXED + " GROUP BY state"); ResultSet rs = query.executeQuery()) {
         while (rs.next()) {
           counts.put(WorkflowState.valueOf(rs.getString(1)), rs.getLong(2));
+          notDone += rs.getLong(2);
         }
+      }
+      try (PreparedStatement query = c.prepareStatement("SELECT count(*) FROM workflow");
+          ResultSet rs = query.executeQuery()) {
+        counts.put(WorkflowState.DONE, (rs.next() ? rs.getLong(1) : 0L) - notDone);
       }
       return counts;
     });

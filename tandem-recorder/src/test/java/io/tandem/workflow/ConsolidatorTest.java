@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -45,6 +46,7 @@ class ConsolidatorTest {
   private final AtomicReference<Fence> fence = new AtomicReference<>(new Fence(123456, 1));
   private final List<FencedException> refusals = new CopyOnWriteArrayList<>();
   private final List<Inum> markedReported = new CopyOnWriteArrayList<>();
+  private final Map<Inum, WorkflowState> stateWhenReported = new java.util.concurrent.ConcurrentHashMap<>();
   private Consolidator consolidator;
 
   @BeforeEach
@@ -62,6 +64,7 @@ class ConsolidatorTest {
 
           @Override
           public void onMarked(List<Inum> inums) {
+            inums.forEach(inum -> stateWhenReported.put(inum, workflow.state(inum).orElseThrow()));
             markedReported.addAll(inums);
           }
         }).build();
@@ -229,7 +232,37 @@ class ConsolidatorTest {
   }
 
   @Test
-  void markedCallsAreReportedOnlyOnceTheirMoveToArchivingCommitted() throws IOException {
+  void withNoArchiveRuleAMarkedCallIsDoneWhenReportedAndWithOneItIsArchived() throws IOException {
+    CallRecord unruled = finishedCall(160);
+    workflow.submit(unruled.inum());
+    await().atMost(Duration.ofSeconds(10)).until(() -> markedReported.contains(unruled.inum()));
+
+    Path archiveRoot = dataDir.resolve("archive");
+    database.rules.add(new ArchiveRule(1, "everything", null, 0, archiveRoot, true));
+    CallRecord ruled = finishedCall(160);
+    workflow.submit(ruled.inum());
+    await().atMost(Duration.ofSeconds(10)).until(() -> workflow.state(ruled.inum()).orElseThrow() == WorkflowState.DONE);
+
+    assertThat(stateWhenReported).containsEntry(unruled.inum(), WorkflowState.DONE);
+    assertThat(database.archivedSums).containsOnlyKeys(ruled.inum());
+  }
+
+  @Test
+  void aMarkedCallWaitsInArchivingWhileTheRulesCannotBeRead() throws IOException {
+    database.rulesUnreadable = true;
+    CallRecord call = finishedCall(160);
+    workflow.submit(call.inum());
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> markedReported.contains(call.inum()));
+    assertThat(workflow.state(call.inum())).contains(WorkflowState.ARCHIVING);
+
+    database.rulesUnreadable = false;
+    await().atMost(Duration.ofSeconds(10)).until(() -> workflow.state(call.inum()).orElseThrow() == WorkflowState.DONE);
+    assertThat(database.marks).containsEntry(call.inum(), 1);
+  }
+
+  @Test
+  void markedCallsAreReportedOnlyOnceTheirMoveOutOfPendingCommitted() throws IOException {
     consolidator.setActive(false);
     List<Inum> inums = new ArrayList<>();
     for (int i = 0; i < 2 * BATCH + 50; i++) {

@@ -24,6 +24,7 @@ final class FakeCallDatabase implements CallMarker, ArchiveLedger {
   volatile long epoch = 1;
   volatile int outagesLeft;
   volatile Inum poisoned;
+  volatile boolean rulesUnreadable;
   /** Runs at the start of every mark, before anything else. */
   volatile Consumer<List<CallRecord>> beforeMark = calls -> { };
 
@@ -48,7 +49,10 @@ final class FakeCallDatabase implements CallMarker, ArchiveLedger {
   }
 
   @Override
-  public List<ArchiveRule> rules() {
+  public List<ArchiveRule> rules() throws SQLException {
+    if (rulesUnreadable) {
+      throw new SQLTransientConnectionException("call database unreachable");
+    }
     return List.copyOf(rules);
   }
 

@@ -125,6 +125,80 @@ class WorkflowTest {
   }
 
   @Test
+  void countsHaveEveryState() {
+    List<Inum> more = java.util.stream.LongStream.rangeClosed(10, 14).mapToObj(n -> Inum.of(123456, n)).toList();
+    workflow.submitAll(List.of(A, B, C));
+    workflow.submitAll(more, WorkflowState.AWAITING_REPROCESS);
+    workflow.moveTo(List.of(A), WorkflowState.ARCHIVING);
+    workflow.moveTo(List.of(B), WorkflowState.DONE);
+    workflow.moveTo(more.subList(0, 2), WorkflowState.DONE);
+    workflow.fail(C, "media missing");
+
+    assertThat(workflow.counts()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(WorkflowState.PENDING, 0L,
+        WorkflowState.ARCHIVING, 1L, WorkflowState.DONE, 3L, WorkflowState.FAILED, 1L,
+        WorkflowState.AWAITING_REPROCESS, 3L));
+  }
+
+  @Test
+  void dueEntriesAreReadFromTheirIndexAlone() {
+    for (WorkflowState state : List.of(WorkflowState.PENDING, WorkflowState.ARCHIVING)) {
+      assertThat(plan(Workflow.dueQuery(state, false))).contains("COVERING INDEX workflow_due ");
+      assertThat(plan(Workflow.dueQuery(state, true))).contains("COVERING INDEX workflow_promoted_due ");
+    }
+    assertThatThrownBy(() -> workflow.due(WorkflowState.DONE, 10)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("PENDING and ARCHIVING");
+  }
+
+  @Test
+  void aStoreOfTheSchemaBeforeKeepsItsEntriesAndCountsWhenItsIndexesBecomePartial() throws Exception {
+    workflow.submitAll(List.of(A, B), WorkflowState.PENDING, true);
+    workflow.submitAll(List.of(C));
+    workflow.moveTo(List.of(B), WorkflowState.DONE);
+    store.transaction(c -> {
+      try (java.sql.Statement statement = c.createStatement()) {
+        statement.execute("DROP INDEX workflow_due");
+        statement.execute("CREATE INDEX workflow_due ON workflow (state, next_attempt_millis, inum)");
+        statement.execute("DROP INDEX workflow_promoted_due");
+        statement.execute("CREATE INDEX workflow_promoted_due ON workflow (state, next_attempt_millis, inum) "
+            + "WHERE promoted = 1");
+        statement.execute("PRAGMA user_version = 3");
+      }
+      return null;
+    });
+    store.close();
+
+    store = LocalStore.open(dataDir.resolve("buffer.db"));
+    workflow = new Workflow(store, Clock.fixed(NOW, ZoneOffset.UTC));
+
+    assertThat(workflow.counts()).containsEntry(WorkflowState.PENDING, 2L).containsEntry(WorkflowState.DONE, 1L);
+    assertThat(workflow.due(WorkflowState.PENDING, 10, true)).containsExactly(A);
+    assertThat(workflow.due(WorkflowState.PENDING, 10)).containsExactly(A, C);
+    String index = store.read(c -> {
+      try (java.sql.Statement statement = c.createStatement(); java.sql.ResultSet rs = statement.executeQuery(
+          "SELECT sql FROM sqlite_master WHERE name = 'workflow_due'")) {
+        return rs.next() ? rs.getString(1) : "";
+      }
+    });
+    assertThat(index).endsWith("WHERE state <> 'DONE'");
+  }
+
+  private String plan(String query) {
+    return store.read(c -> {
+      StringBuilder plan = new StringBuilder();
+      try (java.sql.PreparedStatement explain = c.prepareStatement("EXPLAIN QUERY PLAN " + query)) {
+        explain.setLong(1, NOW.toEpochMilli());
+        explain.setInt(2, 10);
+        try (java.sql.ResultSet rs = explain.executeQuery()) {
+          while (rs.next()) {
+            plan.append(rs.getString("detail")).append('\n');
+          }
+        }
+      }
+      return plan.toString();
+    });
+  }
+
+  @Test
   void presentAmongAnswersForThousandsOfInumsAtOnce() {
     List<Inum> many = java.util.stream.LongStream.rangeClosed(1, 20_000).mapToObj(n -> Inum.of(123456, n)).toList();
     workflow.submitAll(many.subList(0, 15_000));
