@@ -22,6 +22,7 @@ import io.tandem.workflow.Consolidator;
 import io.tandem.workflow.Workflow;
 import io.tandem.workflow.WorkflowState;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,9 @@ import java.util.stream.Stream;
  * marks into an embedded PostgreSQL (no archive rules). Every call has a real, sound WAV file, so the media
  * check reads N files. The baseline is MarkingBench's raw COPY of N copy-shaped rows, measured before each
  * round in the same run. Round 1 creates the interactions and copies; later rounds re-mark them (marking is
- * idempotent, so they update rows instead of inserting them).
+ * idempotent, so they update rows instead of inserting them). Reprocesses of 20,000 other calls run first,
+ * uncounted, until the JIT compiler is all but done, so that the rounds meet a recorder that has been
+ * running. bench/run starts this with the recorder's own JVM options.
  *
  * <p>Run: {@code bench/run reprocess [CALLS] [ROUNDS]} (defaults 100000, 3). Prints each round and the medians.
  */
@@ -52,6 +55,10 @@ public final class ReprocessBench {
   private static final Instant FIRST_START = Instant.parse("2026-01-01T00:00:00Z");
   private static final long START_SPACING_NANOS = 10_000_000L;
   private static final int CHANNELS = 2;
+  /** Calls of the warm-up (at most as many as are measured). */
+  private static final int WARM_UP_CALLS = 20_000;
+  /** The most warm-up passes, should the compiler never settle. */
+  private static final int WARM_UP_PASSES = 12;
   /** 0.1 s of 16-bit 8 kHz stereo: small, yet a duration the media check can verify. */
   private static final long DURATION_MILLIS = 100;
   private static final long DATA_BYTES = DURATION_MILLIS * WavFile.SAMPLE_RATE / 1000 * WavFile.BYTES_PER_SAMPLE
@@ -87,28 +94,74 @@ public final class ReprocessBench {
       CallBuffer buffer = new CallBuffer(store, new InumAllocator(store, SERIAL, null), clock);
       Workflow workflow = new Workflow(store, clock);
       long setUp = System.nanoTime();
-      List<Inum> inums = fill(store, dataDir, calls);
-      workflow.submitAll(inums, WorkflowState.AWAITING_REPROCESS);
-      System.out.printf("set-up: %d finished calls with %d-byte WAV files, all AWAITING_REPROCESS, in %.1f s%n",
-          calls, WavFile.HEADER_BYTES + DATA_BYTES, (System.nanoTime() - setUp) / 1e9);
+      int warmUp = Math.min(calls, WARM_UP_CALLS);
+      List<Inum> all = fill(store, dataDir, warmUp + calls);
+      System.out.printf("set-up: %d finished calls with %d-byte WAV files, and %d more to warm up on, in %.1f s%n",
+          calls, WavFile.HEADER_BYTES + DATA_BYTES, warmUp, (System.nanoTime() - setUp) / 1e9);
       Consolidator consolidator = Consolidator.builder().workflow(workflow).callBuffer(buffer).dataDir(dataDir)
           .marker(database).ledger(database).fences(() -> fence).retryable(DatabaseErrors::isRetryable)
           .clock(clock).build();
       consolidator.start();
       consolidator.setActive(true);
       try {
-        measure(postgres, store, buffer, workflow, consolidator, inums, rounds);
+        warmUp(postgres, store, buffer, workflow, consolidator, all.subList(0, warmUp));
+        measure(postgres, store, buffer, workflow, consolidator, all.subList(warmUp, all.size()), rounds);
       } finally {
         consolidator.stop();
       }
     }
   }
 
+  /**
+   * Reprocesses calls of their own, and copies as many rows raw, before the measured calls are in the
+   * Workflow, until the JIT compiler is all but done (it spent under 5 % of a pass compiling), so that the
+   * rounds measure a recorder that has been running, as one in service has. The first pass creates the
+   * warm-up's interactions, later ones re-mark them, as the rounds do.
+   */
+  private static void warmUp(EmbeddedDatabase postgres, LocalStore store, CallBuffer buffer, Workflow workflow,
+      Consolidator consolidator, List<Inum> inums) throws Exception {
+    Reprocess reprocess = new Reprocess(buffer, workflow);
+    workflow.submitAll(inums, WorkflowState.AWAITING_REPROCESS);
+    for (int pass = 1; pass <= WARM_UP_PASSES; pass++) {
+      if (pass > 1) {
+        workflow.moveTo(inums, WorkflowState.AWAITING_REPROCESS);
+      }
+      long compiling = compilingMillis();
+      long begin = System.nanoTime();
+      MarkingBench.rawCopy(postgres.jdbcUrl(), inums.size(), pass);
+      long markedBefore = consolidator.counters().marked();
+      reprocess.run(FIRST_START, startOf(inums.size()), new JobProgress());
+      awaitAllDone(store, workflow, () -> consolidator.counters().marked() - markedBefore, inums.size(),
+          inums.size(), begin);
+      double seconds = (System.nanoTime() - begin) / 1e9;
+      compiling = compilingMillis() - compiling;
+      System.out.printf("warm-up pass %d: %d other calls in %.1f s, of it %.1f s compiling; not counted%n", pass,
+          inums.size(), seconds, compiling / 1e3);
+      if (compiling < seconds * 1e3 * 0.05) {
+        return;
+      }
+    }
+  }
+
+  /** Milliseconds the JIT compilers have spent so far, on their own threads. */
+  private static long compilingMillis() {
+    return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+  }
+
+  /** The start of the call filled {@code index}th (from 0). */
+  private static Instant startOf(int index) {
+    return FIRST_START.plusNanos(index * START_SPACING_NANOS);
+  }
+
   private static void measure(EmbeddedDatabase postgres, LocalStore store, CallBuffer buffer, Workflow workflow,
       Consolidator consolidator, List<Inum> inums, int rounds) throws Exception {
     int calls = inums.size();
+    long doneBefore = workflow.counts().get(WorkflowState.DONE);
+    workflow.submitAll(inums, WorkflowState.AWAITING_REPROCESS);
     Reprocess reprocess = new Reprocess(buffer, workflow);
-    Instant to = FIRST_START.plusNanos(calls * START_SPACING_NANOS);
+    // The measured calls were filled after the warm-up's, so their range starts where the warm-up's ends.
+    Instant from = startOf((int) doneBefore);
+    Instant to = startOf((int) doneBefore + calls);
     double[] copyRates = new double[rounds];
     double[] rates = new double[rounds];
     for (int round = 0; round < rounds; round++) {
@@ -119,21 +172,23 @@ public final class ReprocessBench {
       copyRates[round] = MarkingBench.rawCopy(postgres.jdbcUrl(), calls, round);
       long markedBefore = consolidator.counters().marked();
       double jvmCpu = ProcessCpu.ofThisJvm();
+      long compiling = compilingMillis();
       double postgresCpu = ProcessCpu.ofProcessesNamed("postgres");
       long begin = System.nanoTime();
-      reprocess.run(FIRST_START, to, new JobProgress());
+      reprocess.run(from, to, new JobProgress());
       double moved = (System.nanoTime() - begin) / 1e9;
       double marked = awaitAllDone(store, workflow, () -> consolidator.counters().marked() - markedBefore, calls,
-          begin);
+          doneBefore + calls, begin);
       double seconds = (System.nanoTime() - begin) / 1e9;
       jvmCpu = ProcessCpu.ofThisJvm() - jvmCpu;
       postgresCpu = ProcessCpu.ofProcessesNamed("postgres") - postgresCpu;
+      compiling = compilingMillis() - compiling;
       rates[round] = calls / seconds;
       System.out.printf("round %d (%s): raw COPY %.0f rows/s, reprocess %.0f calls/s, ratio %.3f (entries moved "
-          + "to PENDING in %.2f s, all marked at %.1f s, all DONE at %.1f s; CPU: recorder side %.1f s, "
-          + "PostgreSQL %.1f s)%n", round + 1, round == 0 ? "creates the interactions" : "re-marks, idempotent",
-          copyRates[round], rates[round], rates[round] / copyRates[round], moved, marked, seconds, jvmCpu,
-          postgresCpu);
+          + "to PENDING in %.2f s, all marked at %.1f s, all DONE at %.1f s; CPU: recorder side %.1f s, of it "
+          + "compiling %.1f s, PostgreSQL %.1f s)%n", round + 1,
+          round == 0 ? "creates the interactions" : "re-marks, idempotent", copyRates[round], rates[round],
+          rates[round] / copyRates[round], moved, marked, seconds, jvmCpu, compiling / 1e3, postgresCpu);
     }
     double copy = MarkingBench.median(copyRates);
     double all = MarkingBench.median(rates);
@@ -147,11 +202,11 @@ public final class ReprocessBench {
   }
 
   /**
-   * Waits until no entry is left to consolidate, then insists that every one of them is DONE. Returns the
-   * seconds from {@code begin} until all calls were marked, as far as the polling can tell.
+   * Waits until no entry is left to consolidate, then insists that {@code done} entries are DONE. Returns the
+   * seconds from {@code begin} until {@code calls} calls were marked, as far as the polling can tell.
    */
   private static double awaitAllDone(LocalStore store, Workflow workflow, LongSupplier marked, int calls,
-      long begin) throws InterruptedException {
+      long done, long begin) throws InterruptedException {
     long lastLeft = Long.MAX_VALUE;
     long lastProgress = System.nanoTime();
     long allMarked = 0;
@@ -172,8 +227,8 @@ public final class ReprocessBench {
       Thread.sleep(10);
     }
     Map<WorkflowState, Long> counts = workflow.counts();
-    if (counts.get(WorkflowState.DONE) != calls) {
-      throw new IllegalStateException("expected " + calls + " DONE, Workflow counts " + counts);
+    if (counts.get(WorkflowState.DONE) != done) {
+      throw new IllegalStateException("expected " + done + " DONE, Workflow counts " + counts);
     }
     return ((allMarked == 0 ? System.nanoTime() : allMarked) - begin) / 1e9;
   }

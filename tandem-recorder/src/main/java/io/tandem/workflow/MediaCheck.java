@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 
 /**
@@ -34,24 +33,42 @@ final class MediaCheck {
   /** Why the call's media cannot be consolidated, or empty when it is sound. */
   Optional<String> problem(CallRecord call) {
     Path media = dataDir.resolve(call.mediaPath());
-    try {
-      // One look-up gives both the kind and the size: this runs for every call consolidated.
-      BasicFileAttributes attributes = attributes(media);
-      if (attributes == null || !attributes.isRegularFile()) {
-        return Optional.of("media file " + call.mediaPath() + " is missing");
+    ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+    long size;
+    // One open, then the size from the open file and the header by one read: this runs for every call
+    // consolidated, and looking the path up twice was a third of its time.
+    try (FileChannel in = FileChannel.open(media, StandardOpenOption.READ)) {
+      size = in.size();
+      if (size >= HEADER_BYTES) {
+        readHeader(in, header);
       }
-      long dataBytes = attributes.size() - HEADER_BYTES;
-      if (dataBytes < 0) {
-        return Optional.of("media file " + call.mediaPath() + " is shorter than a WAV header");
-      }
-      int channels = channels(media);
-      if (channels < 1) {
-        return Optional.of("media file " + call.mediaPath() + " is not a WAV file with at least one channel");
-      }
-      return disagreement(call, dataBytes, channels);
+    } catch (NoSuchFileException e) {
+      return missing(call);
     } catch (IOException e) {
-      return Optional.of("media file " + call.mediaPath() + " is unreadable: " + e.getMessage());
+      return Files.isDirectory(media) ? missing(call)
+          : Optional.of("media file " + call.mediaPath() + " is unreadable: " + e.getMessage());
     }
+    if (size < HEADER_BYTES) {
+      return Optional.of("media file " + call.mediaPath() + " is shorter than a WAV header");
+    }
+    int channels = header.hasRemaining() ? 0 : channels(header.array());
+    if (channels < 1) {
+      return Optional.of("media file " + call.mediaPath() + " is not a WAV file with at least one channel");
+    }
+    return disagreement(call, size - HEADER_BYTES, channels);
+  }
+
+  /** Reads from the file's start until the buffer is full or the file ends (a header cut short). */
+  private static void readHeader(FileChannel in, ByteBuffer header) throws IOException {
+    while (header.hasRemaining()) {
+      if (in.read(header, header.position()) < 0) {
+        return;
+      }
+    }
+  }
+
+  private static Optional<String> missing(CallRecord call) {
+    return Optional.of("media file " + call.mediaPath() + " is missing");
   }
 
   private static Optional<String> disagreement(CallRecord call, long dataBytes, int channels) {
@@ -67,24 +84,8 @@ final class MediaCheck {
     return Optional.empty();
   }
 
-  private static BasicFileAttributes attributes(Path media) throws IOException {
-    try {
-      return Files.readAttributes(media, BasicFileAttributes.class);
-    } catch (NoSuchFileException e) {
-      return null;
-    }
-  }
-
-  private static int channels(Path media) throws IOException {
-    ByteBuffer buffer = ByteBuffer.allocate(HEADER_BYTES);
-    try (FileChannel in = FileChannel.open(media, StandardOpenOption.READ)) {
-      while (buffer.hasRemaining()) {
-        if (in.read(buffer) < 0) {
-          return 0;
-        }
-      }
-    }
-    byte[] header = buffer.array();
+  /** The channels a RIFF/WAVE header declares, or 0 when it is not one. */
+  private static int channels(byte[] header) {
     boolean wave = "RIFF".equals(new String(header, 0, 4, StandardCharsets.US_ASCII))
         && "WAVE".equals(new String(header, 8, 4, StandardCharsets.US_ASCII));
     return wave ? ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getShort(22) : 0;
