@@ -28,6 +28,7 @@ public final class LocalStore implements AutoCloseable {
   private Connection reader;
   private final ReentrantLock readerLock = new ReentrantLock(true);
   private final List<Runnable> rollbackActions = new ArrayList<>();
+  private final List<Runnable> endActions = new ArrayList<>();
   private boolean inTransaction;
 
   private LocalStore(Path file, Connection connection) {
@@ -100,17 +101,36 @@ public final class LocalStore implements AutoCloseable {
    * work throws. A transaction started inside another joins it.
    */
   public <T> T transaction(SqlWork<T> work) {
+    List<Runnable> ended = List.of();
     lock.lock();
     try {
       if (inTransaction) {
         return work.run(connection);
       }
-      return runOutermost(work);
+      try {
+        return runOutermost(work);
+      } finally {
+        ended = List.copyOf(endActions);
+        endActions.clear();
+      }
     } catch (SQLException e) {
       throw failure(e);
     } finally {
       lock.unlock();
+      ended.forEach(Runnable::run);
     }
+  }
+
+  /**
+   * Registers an action to run once the outermost transaction this thread is in has ended, committed or
+   * rolled back, after the store's lock is released; only inside a transaction. An action that throws is
+   * logged by nobody: actions must not throw.
+   */
+  public void afterTransaction(Runnable action) {
+    if (!inTransaction || !lock.isHeldByCurrentThread()) {
+      throw new IllegalStateException("afterTransaction needs an open transaction of this thread");
+    }
+    endActions.add(action);
   }
 
   /** Registers an action to run if the current transaction rolls back; only inside a transaction. */

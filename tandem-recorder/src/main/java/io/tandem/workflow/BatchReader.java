@@ -40,7 +40,7 @@ final class BatchReader {
     // Taken before the entries are read: a move that the read might miss changes it.
     long departures = workflow.departures();
     List<Inum> due = new ArrayList<>(limit);
-    for (Inum inum : workflow.due(WorkflowState.PENDING, limit + exclude.size(), promotedOnly)) {
+    for (Inum inum : workflow.dueBeside(WorkflowState.PENDING, limit + exclude.size(), promotedOnly)) {
       if (!exclude.contains(inum) && due.size() < limit) {
         due.add(inum);
       }

@@ -92,7 +92,9 @@ final class MarkingStep {
       // A fresh read would take the entries of a batch still being moved for due ones.
       finishedAdvance = finishAdvance();
       batch = reader.read(batchSize, onlyPromoted, Set.of());
-    } else if (workflow.departures() != batch.departures()) {
+    }
+    // The entries were read from a snapshot: if anything may have left PENDING since, they are looked up.
+    if (workflow.departedSince(batch.departures())) {
       batch = batch.stillPending(workflow.inStateAmong(batch.due(), WorkflowState.PENDING));
     }
     if (batch.due().isEmpty()) {

@@ -2,6 +2,7 @@ package io.tandem.workflow;
 
 import io.tandem.call.Inum;
 import io.tandem.callbuffer.LocalStore;
+import io.tandem.callbuffer.SqlWork;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,6 +34,8 @@ public final class Workflow {
   private static final String IN_CONSOLIDATION = "+state IN ('PENDING', 'ARCHIVING')";
   /** Selects the INUMs of a JSON array bound as the one parameter, so a whole chunk takes one statement. */
   private static final String JSON_INUMS = "(SELECT value FROM json_each(?))";
+  /** What {@link #departures} gives while a move out of PENDING is under way. */
+  public static final long UNSETTLED = -1;
   /**
    * The WHERE terms of the two partial indexes of due entries (see the local store's schema): SQLite uses
    * a partial index only for a query that repeats them, a bound parameter for the state is not enough.
@@ -42,7 +46,10 @@ public final class Workflow {
   private final LocalStore store;
   private final Clock clock;
   private final List<Runnable> submitListeners = new CopyOnWriteArrayList<>();
+  /** Departures whose transaction has ended. */
   private final AtomicLong departures = new AtomicLong();
+  /** Departures whose transaction has not ended yet. */
+  private final AtomicInteger departing = new AtomicInteger();
 
   public Workflow(LocalStore store, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
@@ -133,13 +140,24 @@ public final class Workflow {
 
   /**
    * A count that changes whenever entries may leave PENDING other than by {@link #advance} from PENDING, the
-   * move of a batch just marked: a reader that took the count before reading PENDING entries, and finds it
-   * unchanged later, knows that those entries are still PENDING unless it moved them itself. The count
-   * changes under the store's lock, inside the transaction that moves entries, so no read can fall between
-   * a move and its count.
+   * move of a batch just marked; {@link #UNSETTLED} while such a move has begun and its transaction has not
+   * ended. A reader that took the count before reading PENDING entries, even on a snapshot of the store
+   * ({@link #dueBeside}), and finds by {@link #departedSince} that nothing left since, knows that those
+   * entries are still PENDING unless it moved them itself: a move that its snapshot missed had either not
+   * ended when the count was taken (so the count was unsettled, or is now) or ends later (so the count
+   * changes).
    */
   public long departures() {
+    // In this order: a move that ends between the two reads has already counted itself.
+    if (departing.get() > 0) {
+      return UNSETTLED;
+    }
     return departures.get();
+  }
+
+  /** Whether entries may have left PENDING since {@link #departures} gave {@code mark}. */
+  public boolean departedSince(long mark) {
+    return mark == UNSETTLED || departures() != mark;
   }
 
   /**
@@ -162,7 +180,7 @@ public final class Workflow {
   public void fail(Inum inum, String reason) {
     long now = clock.millis();
     store.transaction(c -> {
-      departures.incrementAndGet();
+      departing();
       try (PreparedStatement update = c.prepareStatement("UPDATE workflow SET state = 'FAILED', "
           + "attempts = attempts + 1, last_error = ?, updated_millis = ? WHERE inum = ? AND " + IN_CONSOLIDATION)) {
         update.setString(1, reason);
@@ -204,6 +222,19 @@ public final class Workflow {
 
   /** Like {@link #due(WorkflowState, int)}, only promoted entries when {@code promotedOnly}. */
   public List<Inum> due(WorkflowState state, int limit, boolean promotedOnly) {
+    return due(state, limit, promotedOnly, false);
+  }
+
+  /**
+   * Like {@link #due(WorkflowState, int, boolean)}, read on the store's second connection, beside any
+   * transaction in progress, so that it neither waits for nor holds up a commit; the entries are those of a
+   * snapshot, which {@link #departures} taken before the read tells the reader whether to trust.
+   */
+  public List<Inum> dueBeside(WorkflowState state, int limit, boolean promotedOnly) {
+    return due(state, limit, promotedOnly, true);
+  }
+
+  private List<Inum> due(WorkflowState state, int limit, boolean promotedOnly, boolean beside) {
     if (state != WorkflowState.PENDING && state != WorkflowState.ARCHIVING) {
       throw new IllegalArgumentException("only PENDING and ARCHIVING entries come due, got " + state);
     }
@@ -211,7 +242,7 @@ public final class Workflow {
       throw new IllegalArgumentException("limit must be >= 1, got " + limit);
     }
     long now = clock.millis();
-    return store.read(c -> {
+    SqlWork<List<Inum>> read = c -> {
       try (PreparedStatement query = c.prepareStatement(dueQuery(state, promotedOnly))) {
         query.setLong(1, now);
         query.setInt(2, limit);
@@ -223,7 +254,8 @@ public final class Workflow {
         }
         return due;
       }
-    });
+    };
+    return beside ? store.readBeside(read) : store.read(read);
   }
 
   /** The query of {@link #due(WorkflowState, int, boolean)}: the due time and the limit are its parameters. */
@@ -327,15 +359,27 @@ public final class Workflow {
   /** Removes every entry (a Rebuild Full starts from an empty Workflow); returns how many there were. */
   public int clear() {
     return store.transaction(c -> {
-      departures.incrementAndGet();
+      departing();
       try (PreparedStatement delete = c.prepareStatement("DELETE FROM workflow")) {
         return delete.executeUpdate();
       }
     });
   }
 
+  /**
+   * Counts a move out of PENDING as begun, in the transaction that makes it, and as ended once that
+   * transaction (or the outer one it joined) has committed or rolled back.
+   */
+  private void departing() {
+    departing.incrementAndGet();
+    store.afterTransaction(() -> {
+      departures.incrementAndGet();
+      departing.decrementAndGet();
+    });
+  }
+
   private int departing(Connection c, Collection<Inum> inums, String sqlEndingInIn) throws SQLException {
-    departures.incrementAndGet();
+    departing();
     return update(c, inums, sqlEndingInIn);
   }
 

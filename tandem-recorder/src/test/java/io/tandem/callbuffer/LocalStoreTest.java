@@ -69,6 +69,27 @@ class LocalStoreTest {
     assertThat(store.read(LocalStoreTest::blocks)).isZero();
   }
 
+  @Test
+  void actionsAfterATransactionRunOnceTheOutermostOneHasEnded() {
+    java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    store.transaction(outer -> {
+      store.transaction(inner -> {
+        insertBlock(inner, 10);
+        store.afterTransaction(() -> seen.add("committed, blocks: " + store.readBeside(LocalStoreTest::blocks)));
+        return null;
+      });
+      seen.add("inner returned");
+      return null;
+    });
+    assertThatThrownBy(() -> store.transaction(c -> {
+      store.afterTransaction(() -> seen.add("rolled back"));
+      throw new SQLException("disk full");
+    })).isInstanceOf(LocalStoreException.class);
+
+    assertThat(seen).containsExactly("inner returned", "committed, blocks: 1", "rolled back");
+    assertThatThrownBy(() -> store.afterTransaction(() -> { })).isInstanceOf(IllegalStateException.class);
+  }
+
   private static void insertBlock(Connection c, int serial) throws SQLException {
     try (Statement statement = c.createStatement()) {
       statement.executeUpdate("INSERT INTO inum_block (serial, reserved_through) VALUES (" + serial + ", 1)");

@@ -10,6 +10,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -237,5 +239,53 @@ class WorkflowTest {
     workflow.clear();
 
     assertThat(List.of(before, afterMove, afterFail, workflow.departures())).doesNotHaveDuplicates();
+    assertThat(workflow.departedSince(afterFail)).isTrue();
+    assertThat(workflow.departedSince(workflow.departures())).isFalse();
+  }
+
+  @Test
+  void aSnapshotTakenBeforeAMoveCommitsIsNeverTrusted() throws Exception {
+    workflow.submitAll(List.of(A, B));
+    CountDownLatch moved = new CountDownLatch(1);
+    CountDownLatch mayCommit = new CountDownLatch(1);
+    // A Rebuild Full clears and re-adds inside one transaction of its own, committed only at its end.
+    Thread rebuild = Thread.ofPlatform().start(() -> store.transaction(c -> {
+      workflow.clear();
+      workflow.submitAll(List.of(A, B), WorkflowState.AWAITING_REPROCESS);
+      moved.countDown();
+      awaitQuietly(mayCommit);
+      return null;
+    }));
+    assertThat(moved.await(10, TimeUnit.SECONDS)).isTrue();
+
+    long mark = workflow.departures();
+    List<Inum> snapshot = workflow.dueBeside(WorkflowState.PENDING, 10, false);
+    mayCommit.countDown();
+    rebuild.join();
+
+    assertThat(snapshot).containsExactly(A, B);
+    assertThat(mark).isEqualTo(Workflow.UNSETTLED);
+    assertThat(workflow.departedSince(mark)).isTrue();
+    assertThat(workflow.due(WorkflowState.PENDING, 10)).isEmpty();
+  }
+
+  @Test
+  void aMoveRolledBackStillSettlesTheCount() {
+    workflow.submitAll(List.of(A));
+    assertThatThrownBy(() -> store.transaction(c -> {
+      workflow.moveTo(List.of(A), WorkflowState.AWAITING_REPROCESS);
+      throw new java.sql.SQLException("disk full");
+    })).isInstanceOf(io.tandem.callbuffer.LocalStoreException.class);
+
+    assertThat(workflow.departures()).isNotEqualTo(Workflow.UNSETTLED);
+    assertThat(workflow.state(A)).contains(WorkflowState.PENDING);
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
