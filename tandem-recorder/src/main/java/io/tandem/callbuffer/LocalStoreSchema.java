@@ -55,15 +55,15 @@ final class LocalStoreSchema {
             start_nanos INTEGER NOT NULL,
             inum INTEGER NOT NULL)"""),
       List.of(
-          // DONE entries, nearly all of a Workflow, leave the due index: a call finishing consolidation then
-          // only deletes its key, and the index holds what is still to do or parked (the counts read it).
-          // The promoted index holds only what consolidation reads from it, so adding or parking promoted
-          // entries leaves it alone. A query uses these indexes only when it repeats their WHERE terms.
+          // DONE entries, nearly all of a Workflow, leave the due indexes, and each other entry is in one of
+          // them, by whether it is promoted: a call finishing consolidation then deletes one key, and one
+          // that is promoted moves one. A query uses a partial index only when it repeats its WHERE terms.
           "DROP INDEX workflow_due",
-          "CREATE INDEX workflow_due ON workflow (state, next_attempt_millis, inum) WHERE state <> 'DONE'",
+          "CREATE INDEX workflow_due ON workflow (state, next_attempt_millis, inum) "
+              + "WHERE state <> 'DONE' AND promoted = 0",
           "DROP INDEX workflow_promoted_due",
           "CREATE INDEX workflow_promoted_due ON workflow (state, next_attempt_millis, inum) "
-              + "WHERE promoted = 1 AND state IN ('PENDING', 'ARCHIVING')"));
+              + "WHERE state <> 'DONE' AND promoted = 1"));
 
   private LocalStoreSchema() {}
 

@@ -37,11 +37,12 @@ public final class Workflow {
   /** What {@link #departures} gives while a move out of PENDING is under way. */
   public static final long UNSETTLED = -1;
   /**
-   * The WHERE terms of the two partial indexes of due entries (see the local store's schema): SQLite uses
-   * a partial index only for a query that repeats them, a bound parameter for the state is not enough.
+   * The WHERE terms of the two partial indexes of entries not DONE, those not promoted and those promoted
+   * (see the local store's schema): SQLite uses a partial index only for a query that repeats them; a bound
+   * parameter for the state is not enough.
    */
-  private static final String DUE_INDEXED = "state <> 'DONE'";
-  private static final String PROMOTED_INDEXED = "promoted = 1 AND state IN ('PENDING', 'ARCHIVING')";
+  private static final String NOT_PROMOTED_INDEXED = "state <> 'DONE' AND promoted = 0";
+  private static final String PROMOTED_INDEXED = "state <> 'DONE' AND promoted = 1";
 
   private final LocalStore store;
   private final Clock clock;
@@ -246,6 +247,11 @@ public final class Workflow {
       try (PreparedStatement query = c.prepareStatement(dueQuery(state, promotedOnly))) {
         query.setLong(1, now);
         query.setInt(2, limit);
+        if (!promotedOnly) {
+          query.setLong(3, now);
+          query.setInt(4, limit);
+          query.setInt(5, limit);
+        }
         List<Inum> due = new ArrayList<>();
         try (ResultSet rs = query.executeQuery()) {
           while (rs.next()) {
@@ -258,14 +264,26 @@ public final class Workflow {
     return beside ? store.readBeside(read) : store.read(read);
   }
 
-  /** The query of {@link #due(WorkflowState, int, boolean)}: the due time and the limit are its parameters. */
+  /**
+   * The query of {@link #due(WorkflowState, int, boolean)}. Promoted entries only: the due time and the
+   * limit are its parameters. All entries: the longest waiting of each index, merged; the due time and the
+   * limit for each, then the limit.
+   */
   static String dueQuery(WorkflowState state, boolean promotedOnly) {
-    return "SELECT inum FROM workflow WHERE " + (promotedOnly ? PROMOTED_INDEXED : DUE_INDEXED) + " AND state = '"
-        + state.name() + "' AND next_attempt_millis <= ? ORDER BY next_attempt_millis, inum LIMIT ?";
+    if (promotedOnly) {
+      return "SELECT inum FROM (" + dueIn(PROMOTED_INDEXED, state) + ")";
+    }
+    return "SELECT inum FROM (SELECT * FROM (" + dueIn(NOT_PROMOTED_INDEXED, state) + ") UNION ALL SELECT * FROM ("
+        + dueIn(PROMOTED_INDEXED, state) + ") ORDER BY next_attempt_millis, inum LIMIT ?)";
+  }
+
+  private static String dueIn(String index, WorkflowState state) {
+    return "SELECT inum, next_attempt_millis FROM workflow WHERE " + index + " AND state = '" + state.name()
+        + "' AND next_attempt_millis <= ? ORDER BY next_attempt_millis, inum LIMIT ?";
   }
 
   /**
-   * How many entries are in each state. Every state but DONE is counted on the due index; DONE is the rest
+   * How many entries are in each state. Every state but DONE is counted on the due indexes; DONE is the rest
    * of the table, whose size SQLite counts from its b-tree pages without decoding rows.
    */
   public Map<WorkflowState, Long> counts() {
@@ -275,11 +293,13 @@ public final class Workflow {
         counts.put(state, 0L);
       }
       long notDone = 0;
-      try (PreparedStatement query = c.prepareStatement("SELECT state, count(*) FROM workflow WHERE "
-          + DUE_INDEXED + " GROUP BY state"); ResultSet rs = query.executeQuery()) {
-        while (rs.next()) {
-          counts.put(WorkflowState.valueOf(rs.getString(1)), rs.getLong(2));
-          notDone += rs.getLong(2);
+      for (String index : List.of(NOT_PROMOTED_INDEXED, PROMOTED_INDEXED)) {
+        try (PreparedStatement query = c.prepareStatement("SELECT state, count(*) FROM workflow WHERE " + index
+            + " GROUP BY state"); ResultSet rs = query.executeQuery()) {
+          while (rs.next()) {
+            counts.merge(WorkflowState.valueOf(rs.getString(1)), rs.getLong(2), Long::sum);
+            notDone += rs.getLong(2);
+          }
         }
       }
       try (PreparedStatement query = c.prepareStatement("SELECT count(*) FROM workflow");
