@@ -10,7 +10,8 @@ cps="${1:-20}"; seconds="${2:-60}"
 data="$(mktemp -d)"; port=$((33000 + RANDOM % 20000))
 "$root/tandem" up --data "$data" --port "$port" >"$data/up.out" 2>&1 &
 up=$!
-trap 'kill $up 2>/dev/null; wait $up 2>/dev/null; rm -rf "$data"' EXIT
+# The stack's exit status after kill is not 0; under set -e the trap would stop before the rm.
+trap 'kill $up 2>/dev/null; wait $up 2>/dev/null || true; rm -rf "$data"' EXIT
 until grep -q "Press Ctrl-C" "$data/up.out" 2>/dev/null; do kill -0 $up || { cat "$data/up.out"; exit 1; }; sleep 0.2; done
 manager="http://127.0.0.1:$port"; metrics="http://127.0.0.1:$((port + 1))/metrics"
 "$root/tandem" simulate --manager "$manager" --conversations 40 --cps 10 --duration 2 >/dev/null

@@ -37,10 +37,22 @@ final class BatchReader {
 
   /** At most {@code limit} due entries but those in {@code exclude}, their calls and their media's verdict. */
   Batch read(int limit, boolean promotedOnly, Set<Inum> exclude) {
+    return read(limit, promotedOnly, exclude, false);
+  }
+
+  /**
+   * Like {@link #read(int, boolean, Set)}, the entries read beside the store's writer ({@link
+   * Workflow#dueBeside}) when {@code beside}: a read ahead of a backlog then never waits behind the
+   * Workflow's commits, while a single batch is read on the writer's connection, which is quicker to answer
+   * at once.
+   */
+  Batch read(int limit, boolean promotedOnly, Set<Inum> exclude, boolean beside) {
     // Taken before the entries are read: a move that the read might miss changes it.
     long departures = workflow.departures();
     List<Inum> due = new ArrayList<>(limit);
-    for (Inum inum : workflow.dueBeside(WorkflowState.PENDING, limit + exclude.size(), promotedOnly)) {
+    List<Inum> entries = beside ? workflow.dueBeside(WorkflowState.PENDING, limit + exclude.size(), promotedOnly)
+        : workflow.due(WorkflowState.PENDING, limit + exclude.size(), promotedOnly);
+    for (Inum inum : entries) {
       if (!exclude.contains(inum) && due.size() < limit) {
         due.add(inum);
       }

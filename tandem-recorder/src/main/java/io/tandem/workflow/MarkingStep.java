@@ -179,7 +179,7 @@ final class MarkingStep {
     if (advancing != null) {
       exclude.addAll(advancing.inums());
     }
-    FutureTask<Batch> task = new FutureTask<>(() -> reader.read(batchSize, promotedOnly, exclude));
+    FutureTask<Batch> task = new FutureTask<>(() -> reader.read(batchSize, promotedOnly, exclude, true));
     Thread.ofVirtual().name("consolidator-read-ahead").start(task);
     next = task;
   }
