@@ -30,6 +30,18 @@ public record Inum(long value) implements Comparable<Inum> {
     return new Inum(Long.parseLong(text));
   }
 
+  /** The INUMs as a JSON array of numbers: how a statement takes a list of any length as one parameter. */
+  public static String jsonArray(java.util.Collection<Inum> inums) {
+    StringBuilder array = new StringBuilder(inums.size() * 17 + 2).append('[');
+    for (Inum inum : inums) {
+      if (array.length() > 1) {
+        array.append(',');
+      }
+      array.append(inum.value);
+    }
+    return array.append(']').toString();
+  }
+
   public int serial() {
     return (int) (value / SEQUENCE_SPAN);
   }

@@ -141,7 +141,7 @@ public final class CallBuffer {
     if (inums.isEmpty()) {
       return List.of();
     }
-    String array = jsonArray(inums);
+    String array = Inum.jsonArray(inums);
     return store.readBeside(c -> query(c, "SELECT " + CallRows.COLUMNS + " FROM calls WHERE inum IN "
         + "(SELECT value FROM json_each(?)) ORDER BY inum", array));
   }
@@ -154,7 +154,7 @@ public final class CallBuffer {
     if (inums.isEmpty()) {
       return Set.of();
     }
-    String array = jsonArray(inums);
+    String array = Inum.jsonArray(inums);
     return store.readBeside(c -> {
       Set<Inum> present = new HashSet<>();
       try (PreparedStatement query = c.prepareStatement(
@@ -325,17 +325,5 @@ public final class CallBuffer {
       }
       return calls;
     }
-  }
-
-  /** The INUMs as a JSON array of numbers, for {@code json_each}. */
-  private static String jsonArray(Collection<Inum> inums) {
-    StringBuilder array = new StringBuilder(inums.size() * 17 + 2).append('[');
-    for (Inum inum : inums) {
-      if (array.length() > 1) {
-        array.append(',');
-      }
-      array.append(inum.value());
-    }
-    return array.append(']').toString();
   }
 }

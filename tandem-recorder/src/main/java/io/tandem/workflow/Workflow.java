@@ -339,7 +339,7 @@ public final class Workflow {
     if (inums.isEmpty()) {
       return Set.of();
     }
-    String array = jsonArray(inums);
+    String array = Inum.jsonArray(inums);
     return store.read(c -> {
       Set<Inum> present = new HashSet<>();
       try (PreparedStatement query = c.prepareStatement("SELECT inum FROM workflow WHERE inum IN " + JSON_INUMS)) {
@@ -359,7 +359,7 @@ public final class Workflow {
     if (inums.isEmpty()) {
       return Set.of();
     }
-    String array = jsonArray(inums);
+    String array = Inum.jsonArray(inums);
     return store.read(c -> {
       Set<Inum> found = new HashSet<>();
       try (PreparedStatement query = c.prepareStatement("SELECT inum FROM workflow WHERE state = ? AND inum IN "
@@ -412,19 +412,8 @@ public final class Workflow {
       return 0;
     }
     try (PreparedStatement update = c.prepareStatement(sqlEndingInIn + JSON_INUMS)) {
-      update.setString(1, jsonArray(inums));
+      update.setString(1, Inum.jsonArray(inums));
       return update.executeUpdate();
     }
-  }
-
-  private static String jsonArray(Collection<Inum> inums) {
-    StringBuilder array = new StringBuilder(inums.size() * 16 + 2).append('[');
-    for (Inum inum : inums) {
-      if (array.length() > 1) {
-        array.append(',');
-      }
-      array.append(inum.value());
-    }
-    return array.append(']').toString();
   }
 }
