@@ -108,7 +108,7 @@ public final class ReprocessBench {
       consolidator.setActive(true);
       try {
         warmUp(postgres, store, buffer, workflow, consolidator, all.subList(0, warmUp));
-        measure(postgres, store, buffer, workflow, consolidator, all.subList(warmUp, all.size()), rounds);
+        measure(postgres, store, buffer, workflow, consolidator, all, warmUp, rounds);
       } finally {
         consolidator.stop();
       }
@@ -187,15 +187,15 @@ public final class ReprocessBench {
     return FIRST_START.plusNanos(index * START_SPACING_NANOS);
   }
 
+  /** Measures the calls filled after the {@code warmUp} first ones: their range starts where the warm-up's ends. */
   private static void measure(EmbeddedDatabase postgres, LocalStore store, CallBuffer buffer, Workflow workflow,
-      Consolidator consolidator, List<Inum> inums, int rounds) throws Exception {
+      Consolidator consolidator, List<Inum> all, int warmUp, int rounds) throws Exception {
+    List<Inum> inums = all.subList(warmUp, all.size());
     int calls = inums.size();
-    long doneBefore = workflow.counts().get(WorkflowState.DONE);
     workflow.submitAll(inums, WorkflowState.AWAITING_REPROCESS);
     Reprocess reprocess = new Reprocess(buffer, workflow);
-    // The measured calls were filled after the warm-up's, so their range starts where the warm-up's ends.
-    Instant from = startOf((int) doneBefore);
-    Instant to = startOf((int) doneBefore + calls);
+    Instant from = startOf(warmUp);
+    Instant to = startOf(all.size());
     double[] copyRates = new double[rounds];
     double[] rates = new double[rounds];
     for (int round = 0; round < rounds; round++) {
@@ -212,7 +212,7 @@ public final class ReprocessBench {
       reprocess.run(from, to, new JobProgress());
       double moved = (System.nanoTime() - begin) / 1e9;
       double marked = awaitAllDone(store, workflow, () -> consolidator.counters().marked() - markedBefore, calls,
-          doneBefore + calls, begin);
+          all.size(), begin);
       double seconds = (System.nanoTime() - begin) / 1e9;
       jvmCpu = ProcessCpu.ofThisJvm() - jvmCpu;
       postgresCpu = ProcessCpu.ofProcessesNamed("postgres") - postgresCpu;
@@ -225,14 +225,14 @@ public final class ReprocessBench {
           rates[round] / copyRates[round], moved, marked, seconds, jvmCpu, compiling / 1e3, postgresCpu);
     }
     double copy = MarkingBench.median(copyRates);
-    double all = MarkingBench.median(rates);
+    double rate = MarkingBench.median(rates);
     System.out.println("baseline: raw COPY, in one transaction, into a table with the columns and indexes of copies");
     System.out.println("reprocess: from its start to the last entry DONE, active consolidator, no archive rules, "
         + "media checked on disk; round 1 inserts, later rounds re-mark the same calls");
     System.out.printf("round 1: reprocess %.0f calls/s, ratio %.3f to the median raw COPY%n", rates[0],
         rates[0] / copy);
     System.out.printf("median: raw COPY %.0f rows/s, reprocess %.0f calls/s, ratio %.3f (goal >= 0.33)%n", copy,
-        all, all / copy);
+        rate, rate / copy);
   }
 
   /**

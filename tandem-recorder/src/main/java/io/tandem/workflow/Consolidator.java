@@ -48,7 +48,7 @@ public final class Consolidator {
         "marker"), Objects.requireNonNull(b.fences, "fences"), retryable, b.listener, counters,
         new RuleCache(ledger, b.ruleCacheTtl, clock), clock, b.markingBatch);
     RuleCache rules = new RuleCache(ledger, b.ruleCacheTtl, clock);
-    ArchivingStep archiving = new ArchivingStep(workflow, buffer, dataDir, b.archive, b.ledger, rules, retryable,
+    ArchivingStep archiving = new ArchivingStep(workflow, buffer, dataDir, b.archive, ledger, rules, retryable,
         counters);
     this.archivingThread = new StepThread("consolidator-archiving", archiving::run, () -> !active,
         this::recordRetry, () -> { }, counters, clock);

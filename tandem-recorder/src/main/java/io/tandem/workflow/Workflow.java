@@ -135,8 +135,9 @@ public final class Workflow {
   /** Moves entries to a state, due at once, with their attempts and error cleared. */
   public int moveTo(Collection<Inum> inums, WorkflowState state) {
     long now = clock.millis();
-    return inums.isEmpty() ? 0 : store.transaction(c -> departing(c, inums, "UPDATE workflow SET state = '" + state.name() + "', attempts = 0, last_error = NULL, "
-        + "next_attempt_millis = " + now + ", updated_millis = " + now + " WHERE inum IN "));
+    return inums.isEmpty() ? 0 : store.transaction(c -> departingUpdate(c, inums, "UPDATE workflow SET state = '"
+        + state.name() + "', attempts = 0, last_error = NULL, next_attempt_millis = " + now + ", updated_millis = "
+        + now + " WHERE inum IN "));
   }
 
   /**
@@ -181,7 +182,7 @@ public final class Workflow {
   public void fail(Inum inum, String reason) {
     long now = clock.millis();
     store.transaction(c -> {
-      departing();
+      beginDeparture();
       try (PreparedStatement update = c.prepareStatement("UPDATE workflow SET state = 'FAILED', "
           + "attempts = attempts + 1, last_error = ?, updated_millis = ? WHERE inum = ? AND " + IN_CONSOLIDATION)) {
         update.setString(1, reason);
@@ -379,7 +380,7 @@ public final class Workflow {
   /** Removes every entry (a Rebuild Full starts from an empty Workflow); returns how many there were. */
   public int clear() {
     return store.transaction(c -> {
-      departing();
+      beginDeparture();
       try (PreparedStatement delete = c.prepareStatement("DELETE FROM workflow")) {
         return delete.executeUpdate();
       }
@@ -390,7 +391,7 @@ public final class Workflow {
    * Counts a move out of PENDING as begun, in the transaction that makes it, and as ended once that
    * transaction (or the outer one it joined) has committed or rolled back.
    */
-  private void departing() {
+  private void beginDeparture() {
     departing.incrementAndGet();
     store.afterTransaction(() -> {
       departures.incrementAndGet();
@@ -398,8 +399,8 @@ public final class Workflow {
     });
   }
 
-  private int departing(Connection c, Collection<Inum> inums, String sqlEndingInIn) throws SQLException {
-    departing();
+  private int departingUpdate(Connection c, Collection<Inum> inums, String sqlEndingInIn) throws SQLException {
+    beginDeparture();
     return update(c, inums, sqlEndingInIn);
   }
 

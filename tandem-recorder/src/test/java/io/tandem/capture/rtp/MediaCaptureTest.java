@@ -10,6 +10,7 @@ import io.tandem.media.ToneAnalysis;
 import io.tandem.media.WavAudio;
 import io.tandem.media.WavFile;
 import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -224,12 +225,7 @@ class MediaCaptureTest {
     }
     MediaStats stats = capture.close(call).get(10, TimeUnit.SECONDS);
 
-    short[] samples = WavFile.read(call.wavPath()).channel(0);
-    int start = firstNonZero(samples);
-    assertThat(slice(samples, start, samples.length - start)).doesNotContain((short) 0);
-    assertThat(samples.length - start).isEqualTo(60 * 160);
-    assertThat(stats.packetsReceived()).isEqualTo(60);
-    assertThat(stats.packetsLost()).isZero();
+    assertEveryPacketWhole(call, stats, 60, 160);
     assertThat(capture.drainsAfterLateRounds()).isGreaterThan(drainsBefore);
   }
 
@@ -275,12 +271,7 @@ class MediaCaptureTest {
     }
     MediaStats stats = capture.close(call).get(10, TimeUnit.SECONDS);
 
-    short[] samples = WavFile.read(call.wavPath()).channel(0);
-    int start = firstNonZero(samples);
-    assertThat(slice(samples, start, samples.length - start)).doesNotContain((short) 0);
-    assertThat(samples.length - start).isEqualTo(70 * 160);
-    assertThat(stats.packetsReceived()).isEqualTo(70);
-    assertThat(stats.packetsLost()).isZero();
+    assertEveryPacketWhole(call, stats, 70, 160);
   }
 
   @Test
@@ -291,12 +282,7 @@ class MediaCaptureTest {
     }
     MediaStats stats = capture.close(call).get(10, TimeUnit.SECONDS);
 
-    short[] samples = WavFile.read(call.wavPath()).channel(0);
-    int start = firstNonZero(samples);
-    assertThat(slice(samples, start, samples.length - start)).doesNotContain((short) 0);
-    assertThat(samples.length - start).isEqualTo(40 * 240);
-    assertThat(stats.packetsReceived()).isEqualTo(40);
-    assertThat(stats.packetsLost()).isZero();
+    assertEveryPacketWhole(call, stats, 40, 240);
   }
 
   @Test
@@ -429,6 +415,20 @@ class MediaCaptureTest {
     assertThatThrownBy(() -> capture.open("deep/folders/new.wav", List.of(new StreamSpec(0, 0))))
         .hasMessageContaining("cannot create media file");
     capture.close(call).get(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Every one of {@code packets} packets of {@code samplesPerPacket} samples is received and written whole:
+   * from the first sound on, channel 0 holds exactly their samples, none of them silent.
+   */
+  private static void assertEveryPacketWhole(CallMedia call, MediaStats stats, int packets, int samplesPerPacket)
+      throws IOException {
+    short[] samples = WavFile.read(call.wavPath()).channel(0);
+    int start = firstNonZero(samples);
+    assertThat(slice(samples, start, samples.length - start)).doesNotContain((short) 0);
+    assertThat(samples.length - start).isEqualTo(packets * samplesPerPacket);
+    assertThat(stats.packetsReceived()).isEqualTo(packets);
+    assertThat(stats.packetsLost()).isZero();
   }
 
   private static int firstNonZero(short[] samples) {
