@@ -60,7 +60,8 @@ class SippLoadTest {
     Path pcap = RtpPcap.write(work.resolve("load.pcap"), 6000, G711.PCMU, PACKETS_PER_STREAM, TONES);
     SippLoadRun run = SippLoadRun.run(pair, new Sipp(work), pcap, TONES, RUN, CALLS, CONCURRENT, CALLS_PER_SECOND,
         root.resolve("wav"));
-    System.out.println("sipp load: " + run.summary());
+    System.out.println("sipp load: " + run.summary() + "; calls short of tone: Main " + run.recordedMain().shortfalls()
+        + ", Backup " + run.recordedBackup().shortfalls());
 
     for (Sipp.LoadResult result : List.of(run.main(), run.backup())) {
       assertThat(result.failed()).as("%s", result).isZero();
@@ -77,7 +78,8 @@ class SippLoadTest {
           + " cannot play a two-stream capture to: %s", recorder, run.unpairedAnswers()).isZero();
       assertThat(recorded.packetsMissing()).as("packets missing on %s by its statistics", recorder)
           .isLessThanOrEqualTo(allowed);
-      assertThat(recorded.packetsInWavs()).as("packets in the WAVs of %s", recorder)
+      assertThat(recorded.packetsInWavs()).as("packets in the WAVs of %s; calls short of tone: %s", recorder,
+              recorded.shortfalls())
           .isBetween(run.packetsSentEach() - allowed, run.packetsSentEach());
     }
     awaitMainCopiesMarked();

@@ -7,8 +7,10 @@ import java.nio.channels.DatagramChannel;
  * Places one stream's packets on its call's timeline: by RTP timestamp from an anchor taken at the
  * arrival of the stream's first packet, decoded into its channel of the call's frame ring. The
  * anchor is taken again at a new SSRC (where the stream ended, when the new source arrives within the
- * jitter allowed for), a timestamp jump, or an in-order packet that would land in the call's past (a hold
- * resumed with timestamps carrying on), so no audio is dropped as late.
+ * jitter allowed for), a timestamp jump, or an in-order packet that would land wholly or partly in the call's
+ * past (a hold resumed with timestamps carrying on, a stream fallen behind), so no audio is dropped as late.
+ * Only a packet older than one already placed can come too late: wholly, and it is counted lost; partly, and
+ * its samples already written past are cut.
  * Tracks sequence numbers to drop duplicates and count losses. Confined to its capture thread.
  */
 final class StreamTimeline {
@@ -78,10 +80,14 @@ final class StreamTimeline {
     }
     long position = anchorPosition + (extendedTimestamp - anchorTimestamp);
     int length = packet.payloadLength();
-    if (behind < 0 && (position + length <= call.writtenFrames() || arrivalPosition - position > MAX_LAG)) {
+    long written = call.writtenFrames();
+    if (behind < 0 && (position < written || arrivalPosition - position > MAX_LAG)) {
       // Newer than anything the stream sent, yet in the call's past: the sender's clock stood still while
       // the call went on (a hold resumed with timestamps carrying on) or fell behind. It goes where it arrived.
-      anchor(packet, arrivalPosition);
+      // One only partly in the past (the stream fell behind the call's other streams by about the jitter
+      // delay) goes just past what is written, moved by less than its length rather than cut.
+      boolean partly = position + length > written && arrivalPosition - position <= MAX_LAG;
+      anchor(packet, partly ? written : arrivalPosition);
       extendedTimestamp = highestTimestamp;
       sequence = highestSequence;
       behind = 0;
