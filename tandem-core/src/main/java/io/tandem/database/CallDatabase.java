@@ -83,6 +83,11 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
     return marking.copiedBatches();
   }
 
+  /** Marking batches found already marked, unchanged, by a read and not written (for tests). */
+  long alreadyMarkedBatches() {
+    return marking.alreadyMarkedBatches();
+  }
+
   /** Marking batches that tried COPY and went back to the upserts (for tests). */
   long copyFallbacks() {
     return marking.copyFallbacks();

@@ -35,9 +35,10 @@ import org.postgresql.PGConnection;
 
 /**
  * Marks a batch of calls in one transaction and a fixed number of statements whatever the batch size: the
- * fence check, then either two binary COPYs when every conversation of a large batch is new, or one upsert
- * of the interactions, one of the copies, and only when the batch touched interactions that existed
- * before, a look-up of their ids and one recomputation of their best copies. One interaction per
+ * fence check, then either two binary COPYs when every conversation of a large batch is new, or one read
+ * when every call is marked already and unchanged (a reprocess), or one upsert of the interactions, one of
+ * the copies, and only when the batch touched interactions that existed before, a look-up of their ids and
+ * one recomputation of their best copies. One interaction per
  * correlation key rests on the unique constraint (and the upserts) alone, never on a read before a write.
  * Thread-safe.
  */
@@ -109,6 +110,25 @@ final class CallMarking {
   private static final String NEW_INTERACTION_IDS = """
       SELECT nextval('interactions_id_seq') FROM generate_series(1, ?)""";
 
+  /**
+   * How many calls of a batch the call database holds already as marking them would leave them: the
+   * interaction of the call's conversation needs no change (its span covers the call, it has participants
+   * or the call brings none) and the copy is there with the same figures. When that is every call, the
+   * upserts would change nothing; this reads instead of locking and rewriting each row, as they would.
+   */
+  private static final String ALREADY_MARKED = """
+      SELECT count(*)
+      FROM unnest(?::bigint[], ?::text[], ?::boolean[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
+                  ?::bigint[], ?::bigint[], ?::boolean[]) AS t(inum, k, complete, dur, bytes, rx, lost, s, e, named)
+      JOIN interactions i ON i.correlation_key = t.k
+      JOIN copies c ON c.inum = t.inum
+      WHERE (c.complete, c.duration_ms, c.media_bytes, c.packets_received, c.packets_lost, c.end_time)
+            IS NOT DISTINCT FROM (t.complete, t.dur, t.bytes, t.rx, t.lost, %s)
+        AND i.start_time <= %s
+        AND (t.e IS NULL OR i.end_time >= %s)
+        AND NOT (t.named AND i.participants = '[]'::jsonb)""".formatted(MICROS.formatted("t.e"),
+      MICROS.formatted("t.s"), MICROS.formatted("t.e"));
+
   private static final String UNIQUE_VIOLATION = "23505";
 
   private static final ObjectWriter PARTICIPANTS = Json.MAPPER.writerFor(new TypeReference<List<Participant>>() {});
@@ -128,7 +148,14 @@ final class CallMarking {
    */
   private volatile boolean lastBatchAllNew = true;
 
+  /**
+   * Whether the last batch was all conversations and copies marked before, unchanged, as when a reprocess
+   * marks calls again; the next one then likely is too and is checked by a read first. Only a guess.
+   */
+  private volatile boolean lastBatchAllMarked;
+
   private final AtomicLong copiedBatches = new AtomicLong();
+  private final AtomicLong alreadyMarkedBatches = new AtomicLong();
   private final AtomicLong copyFallbacks = new AtomicLong();
 
   /** Marks the second half of a large batch; its threads end when idle. */
@@ -231,8 +258,16 @@ final class CallMarking {
           return copied;
         }
       }
+      if (lastBatchAllMarked) {
+        if (alreadyMarked(connection, calls) == calls.size()) {
+          alreadyMarkedBatches.incrementAndGet();
+          return new MarkResult(0, calls.size(), 0);
+        }
+        lastBatchAllMarked = false;
+      }
       MarkResult result = upsert(connection, fence, spans, calls);
       lastBatchAllNew = result.marked() == calls.size() && result.interactionsCreated() == spans.size();
+      lastBatchAllMarked = result.marked() == 0 && result.interactionsCreated() == 0;
       return result;
     });
   }
@@ -337,6 +372,11 @@ final class CallMarking {
   /** Batches marked by COPY so far, whether or not they committed. */
   long copiedBatches() {
     return copiedBatches.get();
+  }
+
+  /** Batches found marked already, unchanged, by a read, and so not written at all. */
+  long alreadyMarkedBatches() {
+    return alreadyMarkedBatches.get();
   }
 
   /** Batches that tried COPY, met a conversation or copy marked before, and went through the upserts. */
@@ -482,6 +522,55 @@ final class CallMarking {
       }
     }
     return new CopyChanges(inserted, changed);
+  }
+
+  /**
+   * Runs {@link #ALREADY_MARKED}. Read at the fence's share lock like the upserts; a conversation changed
+   * or removed after this read is a change after the batch, which was then already marked.
+   */
+  private static long alreadyMarked(Connection connection, Collection<CallRecord> calls) throws SQLException {
+    int size = calls.size();
+    long[] inums = new long[size];
+    String[] keys = new String[size];
+    boolean[] complete = new boolean[size];
+    long[] durations = new long[size];
+    long[] bytes = new long[size];
+    long[] received = new long[size];
+    long[] lost = new long[size];
+    long[] starts = new long[size];
+    Long[] ends = new Long[size];
+    boolean[] named = new boolean[size];
+    int i = 0;
+    for (CallRecord call : calls) {
+      inums[i] = call.inum().value();
+      keys[i] = call.correlationKey();
+      complete[i] = call.complete();
+      durations[i] = call.stats().durationMillis();
+      bytes[i] = call.stats().bytes();
+      received[i] = call.stats().packetsReceived();
+      lost[i] = call.stats().packetsLost();
+      starts[i] = micros(call.start());
+      ends[i] = call.end() == null ? null : micros(call.end());
+      named[i] = !call.participants().isEmpty();
+      i++;
+    }
+    PGConnection pg = connection.unwrap(PGConnection.class);
+    try (PreparedStatement statement = connection.prepareStatement(ALREADY_MARKED)) {
+      statement.setArray(1, pg.createArrayOf("bigint", inums));
+      statement.setArray(2, connection.createArrayOf("text", keys));
+      statement.setArray(3, pg.createArrayOf("bool", complete));
+      statement.setArray(4, pg.createArrayOf("bigint", durations));
+      statement.setArray(5, pg.createArrayOf("bigint", bytes));
+      statement.setArray(6, pg.createArrayOf("bigint", received));
+      statement.setArray(7, pg.createArrayOf("bigint", lost));
+      statement.setArray(8, pg.createArrayOf("bigint", starts));
+      statement.setArray(9, connection.createArrayOf("bigint", ends));
+      statement.setArray(10, pg.createArrayOf("bool", named));
+      try (ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
   }
 
   private void bindCopies(Connection connection, PreparedStatement statement, Fence fence, List<CallRecord> calls,

@@ -289,8 +289,22 @@ class CallDatabaseMarkTest {
     };
   }
 
-  @Test
-  void bulkBatchStoresExactlyWhatTheStatementsStore() throws Exception {
+  /**
+   * Every copy and its interaction, one line each by INUM: all a marking writes but the time it was marked.
+   */
+  private static final String DUMP = """
+      SELECT string_agg(concat_ws('|', i.correlation_key, i.start_time, i.end_time, i.participants::text,
+        i.best_inum, c.inum, c.serial, c.call_role, c.complete, c.duration_ms, c.media_bytes,
+        c.packets_received, c.packets_lost, c.start_time, c.end_time, c.marked_epoch), E'\\n'
+        ORDER BY c.inum)
+      FROM copies c JOIN interactions i ON i.id = c.interaction_id""";
+
+  /**
+   * 41 calls of 40 conversations, with what a batch can hold that is awkward to store: times to the
+   * nanosecond, no end, characters COPY escapes, participants with quotes and a join time, two copies of a
+   * conversation in one batch (whose best copy and participants are chosen inside the batch).
+   */
+  private static List<CallRecord> awkwardBatch() {
     List<CallRecord> calls = new ArrayList<>();
     for (int i = 1; i <= 40; i++) {
       Instant start = Instant.parse("2026-11-26T14:30:00.123456789Z").plusSeconds(i);
@@ -303,30 +317,95 @@ class CallDatabaseMarkTest {
               new io.tandem.call.Participant("p2", "sip:bob@example.com", "", start.plusMillis(5), null)),
           List.of(), new io.tandem.call.MediaStats(i, i % 4, 8L * i, 20L * i), "media/" + i + ".wav"));
     }
-    // Two copies of one conversation in the batch (and in the first batch of ten below): the best copy and
-    // the participants are chosen inside the batch.
     calls.add(2, call(100_001, 99, "conv-2", 50_000, CallState.COMPLETE));
-    String dump = """
-        SELECT string_agg(concat_ws('|', i.correlation_key, i.start_time, i.end_time, i.participants::text,
-          i.best_inum, c.inum, c.serial, c.call_role, c.complete, c.duration_ms, c.media_bytes,
-          c.packets_received, c.packets_lost, c.start_time, c.end_time, c.marked_epoch), E'\\n'
-          ORDER BY c.inum)
-        FROM copies c JOIN interactions i ON i.id = c.interaction_id""";
+    return calls;
+  }
+
+  @Test
+  void bulkBatchStoresExactlyWhatTheStatementsStore() throws Exception {
+    List<CallRecord> calls = awkwardBatch();
     long copiedBefore = database.copiedBatches();
 
     MarkResult bulk = database.mark(main, calls);
-    String byCopy = fixture.text(dump);
+    String byCopy = fixture.text(DUMP);
     fixture.clear();
     main = fixture.registerPair("pair-a", 100_000);
     for (int from = 0; from < calls.size(); from += 10) {
       database.mark(main, calls.subList(from, Math.min(calls.size(), from + 10)));
     }
-    String byStatements = fixture.text(dump);
+    String byStatements = fixture.text(DUMP);
 
     assertThat(database.copiedBatches()).isEqualTo(copiedBefore + 1);
     assertThat(bulk).isEqualTo(new MarkResult(41, 0, 40));
     assertThat(byCopy).isEqualTo(byStatements).contains("conv-5\t\\N\u00e9\u4e2d", "Al\u00efce");
     assertThat(byCopy.lines()).hasSize(41);
+  }
+
+  @Test
+  void aBatchMarkedBeforeAndUnchangedIsFoundSoByAReadThatLocksAndWritesNoRow() throws Exception {
+    List<CallRecord> calls = awkwardBatch();
+    database.mark(main, calls);
+    String marked = fixture.text(DUMP);
+    database.mark(main, calls); // the upserts find nothing to add, so the next batch is read first
+    String rowVersions = rowVersions();
+    long readBefore = database.alreadyMarkedBatches();
+
+    MarkResult again = database.mark(main, calls);
+
+    assertThat(again).isEqualTo(new MarkResult(0, 41, 0));
+    assertThat(database.alreadyMarkedBatches()).isEqualTo(readBefore + 1);
+    assertThat(fixture.text(DUMP)).isEqualTo(marked);
+    assertThat(rowVersions()).as("no row of interactions or copies locked or written").isEqualTo(rowVersions);
+  }
+
+  @Test
+  void aBatchMarkedBeforeWithAnyCallChangedOrNewGoesThroughTheUpserts() throws Exception {
+    List<CallRecord> calls = new ArrayList<>();
+    for (int i = 1; i <= 40; i++) {
+      CallRecord call = call(100_000, i, "conv-" + i, 1000, CallState.COMPLETE);
+      calls.add(i == 9 ? withoutParticipants(call) : call);
+    }
+    database.mark(main, calls);
+    database.mark(main, calls);
+    long readBefore = database.alreadyMarkedBatches();
+
+    // The call ends later and holds more audio.
+    calls.set(6, call(100_000, 7, "conv-7", 2000, CallState.COMPLETE));
+    MarkResult longer = database.mark(main, calls);
+    // The conversation had no participants; the call brings them.
+    calls.set(8, call(100_000, 9, "conv-9", 1000, CallState.COMPLETE));
+    MarkResult named = database.mark(main, calls);
+    // The Backup's copy of a conversation the Main marked.
+    calls.add(call(100_001, 3, "conv-3", 1000, CallState.COMPLETE));
+    MarkResult linked = database.mark(main, calls);
+    long readAfterChanges = database.alreadyMarkedBatches();
+    database.mark(main, calls); // after a batch that added, the guess is the upserts again; they find nothing
+    MarkResult unchanged = database.mark(main, calls);
+
+    assertThat(List.of(longer, named, linked)).containsExactly(new MarkResult(0, 40, 0), new MarkResult(0, 40, 0),
+        new MarkResult(1, 40, 0));
+    assertThat(readAfterChanges).as("no change taken for marked by the read").isEqualTo(readBefore);
+    assertThat(unchanged).isEqualTo(new MarkResult(0, 41, 0));
+    assertThat(database.alreadyMarkedBatches()).isEqualTo(readBefore + 1);
+    assertThat(fixture.text("SELECT concat_ws('|', c.duration_ms, c.media_bytes, i.end_time - i.start_time)"
+        + " FROM copies c JOIN interactions i ON i.id = c.interaction_id WHERE c.inum = 100000000000007"))
+        .isEqualTo("2000|16000|00:00:02");
+    assertThat(fixture.text("SELECT participants::text FROM interactions WHERE correlation_key = 'conv-9'"))
+        .contains("Alice");
+    assertThat(fixture.text("SELECT string_agg(inum::text, ',' ORDER BY inum) FROM copies c JOIN interactions i"
+        + " ON i.id = c.interaction_id WHERE i.correlation_key = 'conv-3'"))
+        .isEqualTo("100000000000003,100001000000003");
+  }
+
+  /** Each row's version and locker: they change whenever a statement writes or locks the row. */
+  private static String rowVersions() throws Exception {
+    return fixture.text("SELECT string_agg(xmin::text || '/' || xmax::text, ',' ORDER BY id) FROM interactions")
+        + fixture.text("SELECT string_agg(xmin::text || '/' || xmax::text, ',' ORDER BY inum) FROM copies");
+  }
+
+  private static CallRecord withoutParticipants(CallRecord call) {
+    return new CallRecord(call.inum(), call.correlationKey(), call.start(), call.end(), call.callRole(),
+        call.state(), List.of(), call.streams(), call.stats(), call.mediaPath());
   }
 
   @Test
