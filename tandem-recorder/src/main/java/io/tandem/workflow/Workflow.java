@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -245,42 +246,68 @@ public final class Workflow {
     }
     long now = clock.millis();
     SqlWork<List<Inum>> read = c -> {
-      try (PreparedStatement query = c.prepareStatement(dueQuery(state, promotedOnly))) {
-        query.setLong(1, now);
-        query.setInt(2, limit);
-        if (!promotedOnly) {
-          query.setLong(3, now);
-          query.setInt(4, limit);
-          query.setInt(5, limit);
-        }
-        List<Inum> due = new ArrayList<>();
-        try (ResultSet rs = query.executeQuery()) {
-          while (rs.next()) {
-            due.add(new Inum(rs.getLong(1)));
-          }
-        }
-        return due;
+      long[] promoted = dueIn(c, dueQuery(state, true), now, limit);
+      if (promotedOnly) {
+        return inums(promoted, promoted.length / 2);
       }
+      // Each index gives its longest waiting in order; merged here, they need no sort of SQLite's.
+      long[] other = dueIn(c, dueQuery(state, false), now, limit);
+      List<Inum> due = new ArrayList<>(Math.min(limit, (promoted.length + other.length) / 2));
+      int p = 0;
+      int o = 0;
+      while (due.size() < limit && (p < promoted.length || o < other.length)) {
+        boolean takePromoted = o >= other.length || (p < promoted.length
+            && (promoted[p + 1] < other[o + 1] || (promoted[p + 1] == other[o + 1] && promoted[p] < other[o])));
+        if (takePromoted) {
+          due.add(new Inum(promoted[p]));
+          p += 2;
+        } else {
+          due.add(new Inum(other[o]));
+          o += 2;
+        }
+      }
+      return due;
     };
     return beside ? store.readBeside(read) : store.read(read);
   }
 
   /**
-   * The query of {@link #due(WorkflowState, int, boolean)}. Promoted entries only: the due time and the
-   * limit are its parameters. All entries: the longest waiting of each index, merged; the due time and the
-   * limit for each, then the limit.
+   * The query of {@link #due(WorkflowState, int, boolean)} on one index, that of the promoted entries or that
+   * of the others: INUM and due time, the longest waiting first; the due time and the limit are its
+   * parameters. Both run in one snapshot (the writer's lock, or a read transaction beside it).
    */
-  static String dueQuery(WorkflowState state, boolean promotedOnly) {
-    if (promotedOnly) {
-      return "SELECT inum FROM (" + dueIn(PROMOTED_INDEXED, state) + ")";
-    }
-    return "SELECT inum FROM (SELECT * FROM (" + dueIn(NOT_PROMOTED_INDEXED, state) + ") UNION ALL SELECT * FROM ("
-        + dueIn(PROMOTED_INDEXED, state) + ") ORDER BY next_attempt_millis, inum LIMIT ?)";
+  static String dueQuery(WorkflowState state, boolean promoted) {
+    return "SELECT inum, next_attempt_millis FROM workflow WHERE " + (promoted ? PROMOTED_INDEXED
+        : NOT_PROMOTED_INDEXED) + " AND state = '" + state.name() + "' AND next_attempt_millis <= ? "
+        + "ORDER BY next_attempt_millis, inum LIMIT ?";
   }
 
-  private static String dueIn(String index, WorkflowState state) {
-    return "SELECT inum, next_attempt_millis FROM workflow WHERE " + index + " AND state = '" + state.name()
-        + "' AND next_attempt_millis <= ? ORDER BY next_attempt_millis, inum LIMIT ?";
+  /** The rows of a {@link #dueQuery}, as INUM and due time pairs in one array. */
+  private static long[] dueIn(Connection c, String query, long now, int limit) throws SQLException {
+    try (PreparedStatement statement = c.prepareStatement(query)) {
+      statement.setLong(1, now);
+      statement.setInt(2, limit);
+      long[] rows = new long[16];
+      int size = 0;
+      try (ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          if (size == rows.length) {
+            rows = Arrays.copyOf(rows, size * 2);
+          }
+          rows[size++] = rs.getLong(1);
+          rows[size++] = rs.getLong(2);
+        }
+      }
+      return Arrays.copyOf(rows, size);
+    }
+  }
+
+  private static List<Inum> inums(long[] pairs, int count) {
+    List<Inum> inums = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      inums.add(new Inum(pairs[2 * i]));
+    }
+    return inums;
   }
 
   /**

@@ -74,6 +74,31 @@ class WorkflowTest {
   }
 
   @Test
+  void dueEntriesOfBothIndexesComeLongestWaitingFirstThenByInum() {
+    Inum d = Inum.of(123456, 4);
+    Inum e = Inum.of(123456, 5);
+    Inum f = Inum.of(123456, 6);
+    Inum g = Inum.of(123456, 7);
+    Inum h = Inum.of(123456, 8);
+    at(NOW.minusSeconds(30)).submitAll(List.of(d), WorkflowState.PENDING);
+    at(NOW.minusSeconds(20)).submitAll(List.of(e), WorkflowState.PENDING, true);
+    at(NOW.minusSeconds(10)).submitAll(List.of(g), WorkflowState.PENDING, true);
+    at(NOW.minusSeconds(10)).submitAll(List.of(f), WorkflowState.PENDING);
+    workflow.submitAll(List.of(h), WorkflowState.PENDING);
+
+    assertThat(workflow.due(WorkflowState.PENDING, 10)).containsExactly(d, e, f, g, h);
+    assertThat(workflow.due(WorkflowState.PENDING, 3)).containsExactly(d, e, f);
+    assertThat(workflow.dueBeside(WorkflowState.PENDING, 4, false)).containsExactly(d, e, f, g);
+    assertThat(workflow.due(WorkflowState.PENDING, 10, true)).containsExactly(e, g);
+    assertThat(workflow.due(WorkflowState.PENDING, 1, true)).containsExactly(e);
+  }
+
+  /** The same Workflow, as seen from another time: what it writes is stamped with that time. */
+  private Workflow at(Instant time) {
+    return new Workflow(store, Clock.fixed(time, ZoneOffset.UTC));
+  }
+
+  @Test
   void awaitingEntriesWaitUntilReprocessed() {
     AtomicInteger wakeUps = new AtomicInteger();
     workflow.onSubmitted(wakeUps::incrementAndGet);
@@ -145,9 +170,9 @@ class WorkflowTest {
   void dueEntriesAreReadFromTheirIndexAlone() {
     for (WorkflowState state : List.of(WorkflowState.PENDING, WorkflowState.ARCHIVING)) {
       assertThat(plan(Workflow.dueQuery(state, false))).contains("COVERING INDEX workflow_due ")
-          .contains("COVERING INDEX workflow_promoted_due ").doesNotContain("SCAN workflow");
+          .doesNotContain("workflow_promoted_due").doesNotContain("SCAN workflow").doesNotContain("TEMP B-TREE");
       assertThat(plan(Workflow.dueQuery(state, true))).contains("COVERING INDEX workflow_promoted_due ")
-          .doesNotContain("workflow_due ").doesNotContain("SCAN workflow");
+          .doesNotContain("workflow_due ").doesNotContain("SCAN workflow").doesNotContain("TEMP B-TREE");
     }
     assertThatThrownBy(() -> workflow.due(WorkflowState.DONE, 10)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("PENDING and ARCHIVING");
