@@ -49,7 +49,7 @@ import java.util.stream.Stream;
  * after each round in the same run: on a shared machine one COPY ranges over a factor of two or more, so a
  * round is set against the mean of the two beside it, and the run's median reprocess against the median of
  * all its COPYs. Round 1 creates the interactions and copies; later rounds re-mark them (marking is
- * idempotent, so they find them marked and write nothing). Reprocesses of 20,000 other calls run first,
+ * idempotent, so they find them marked and write nothing). Reprocesses of as many other calls run first,
  * uncounted, until the JIT compiler is all but done, so that the rounds meet a recorder that has been
  * running. bench/run starts this with the recorder's own JVM options.
  *
@@ -60,8 +60,11 @@ public final class ReprocessBench {
   private static final Instant FIRST_START = Instant.parse("2026-01-01T00:00:00Z");
   private static final long START_SPACING_NANOS = 10_000_000L;
   private static final int CHANNELS = 2;
-  /** Calls of the warm-up (at most as many as are measured). */
-  private static final int WARM_UP_CALLS = 20_000;
+  /**
+   * Calls of the warm-up (at most as many as are measured): with 20,000, the compiler still took 1 to 2 s of
+   * the first two rounds of 100,000, recompiling for loops and batches at their size.
+   */
+  private static final int WARM_UP_CALLS = 100_000;
   /** The most warm-up passes, should the compiler never settle. */
   private static final int WARM_UP_PASSES = 12;
   /** 0.1 s of 16-bit 8 kHz stereo: small, yet a duration the media check can verify. */
