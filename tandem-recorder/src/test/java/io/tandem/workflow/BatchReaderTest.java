@@ -9,6 +9,7 @@ import io.tandem.callbuffer.CallBuffer;
 import io.tandem.callbuffer.InumAllocator;
 import io.tandem.callbuffer.LocalStore;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -44,17 +45,25 @@ class BatchReaderTest {
   }
 
   @Test
-  void largeBatchGivesEveryEntryItsVerdictInBothHalves() throws IOException {
+  void largeBatchGivesEveryEntryItsVerdictInEveryPart() throws IOException {
     List<Inum> sound = new ArrayList<>();
     for (int i = 0; i < BatchReader.MIN_SPLIT; i++) {
       sound.add(finishedCall(160).inum());
     }
     CallRecord shortMedia = finishedCall(160);
     TestCalls.writeWav(dataDir.resolve(shortMedia.mediaPath()), 80);
+    CallRecord noMedia = finishedCall(160);
+    Files.delete(dataDir.resolve(noMedia.mediaPath()));
+    CallRecord shortAtTheEnd = finishedCall(160);
+    TestCalls.writeWav(dataDir.resolve(shortAtTheEnd.mediaPath()), 40);
     Inum recording = buffer.begin("recording", START, CallRole.MASTER, List.of(), List.of()).inum();
     Inum notInBuffer = Inum.of(123456, 999_999);
+    // Entries in the first part, the middle and the last part, each checked on a thread of its own.
     List<Inum> all = new ArrayList<>(List.of(notInBuffer, sound.getFirst(), shortMedia.inum(), recording));
-    all.addAll(sound.subList(1, sound.size()));
+    all.addAll(sound.subList(1, sound.size() / 2));
+    all.add(noMedia.inum());
+    all.addAll(sound.subList(sound.size() / 2, sound.size()));
+    all.add(shortAtTheEnd.inum());
     workflow.submitAll(all);
 
     Batch batch = reader.read(1000, false, Set.of());
@@ -62,9 +71,12 @@ class BatchReaderTest {
     assertThat(batch.due()).containsExactlyInAnyOrderElementsOf(all);
     assertThat(batch.sound()).extracting(CallRecord::inum).containsExactlyInAnyOrderElementsOf(sound);
     assertThat(batch.recording()).containsExactly(recording);
-    assertThat(batch.failures()).containsOnlyKeys(notInBuffer, shortMedia.inum());
+    assertThat(batch.failures()).containsOnlyKeys(notInBuffer, shortMedia.inum(), noMedia.inum(),
+        shortAtTheEnd.inum());
     assertThat(batch.failures().get(notInBuffer)).isEqualTo("call is not in the call buffer");
     assertThat(batch.failures().get(shortMedia.inum())).contains("80 data bytes");
+    assertThat(batch.failures().get(noMedia.inum())).endsWith("is missing");
+    assertThat(batch.failures().get(shortAtTheEnd.inum())).contains("40 data bytes");
   }
 
   @Test
