@@ -278,7 +278,7 @@ public final class ReprocessBench {
   /**
    * Entries still to consolidate: whether there is any ({@code count} false, 0 or 1), or how many. Read on
    * the Workflow's two indexes of entries not DONE, promoted or not (each query repeats its index's
-   * condition, or SQLite scans the whole table: every 10 ms, that took a fifth of a core from the recorder),
+   * condition, or SQLite scans the whole table: every 10 ms, that was 7 % of the recorder's CPU),
    * on the store's second connection, so that polling neither waits for nor holds up a commit.
    */
   private static long unfinished(LocalStore store, boolean count) {
