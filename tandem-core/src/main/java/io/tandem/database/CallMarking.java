@@ -529,43 +529,19 @@ final class CallMarking {
    * or removed after this read is a change after the batch, which was then already marked.
    */
   private static long alreadyMarked(Connection connection, Collection<CallRecord> calls) throws SQLException {
-    int size = calls.size();
-    long[] inums = new long[size];
-    String[] keys = new String[size];
-    boolean[] complete = new boolean[size];
-    long[] durations = new long[size];
-    long[] bytes = new long[size];
-    long[] received = new long[size];
-    long[] lost = new long[size];
-    long[] starts = new long[size];
-    Long[] ends = new Long[size];
-    boolean[] named = new boolean[size];
-    int i = 0;
-    for (CallRecord call : calls) {
-      inums[i] = call.inum().value();
-      keys[i] = call.correlationKey();
-      complete[i] = call.complete();
-      durations[i] = call.stats().durationMillis();
-      bytes[i] = call.stats().bytes();
-      received[i] = call.stats().packetsReceived();
-      lost[i] = call.stats().packetsLost();
-      starts[i] = micros(call.start());
-      ends[i] = call.end() == null ? null : micros(call.end());
-      named[i] = !call.participants().isEmpty();
-      i++;
-    }
+    CallColumns columns = new CallColumns(calls);
     PGConnection pg = connection.unwrap(PGConnection.class);
     try (PreparedStatement statement = connection.prepareStatement(ALREADY_MARKED)) {
-      statement.setArray(1, pg.createArrayOf("bigint", inums));
-      statement.setArray(2, connection.createArrayOf("text", keys));
-      statement.setArray(3, pg.createArrayOf("bool", complete));
-      statement.setArray(4, pg.createArrayOf("bigint", durations));
-      statement.setArray(5, pg.createArrayOf("bigint", bytes));
-      statement.setArray(6, pg.createArrayOf("bigint", received));
-      statement.setArray(7, pg.createArrayOf("bigint", lost));
-      statement.setArray(8, pg.createArrayOf("bigint", starts));
-      statement.setArray(9, connection.createArrayOf("bigint", ends));
-      statement.setArray(10, pg.createArrayOf("bool", named));
+      statement.setArray(1, pg.createArrayOf("bigint", columns.inums));
+      statement.setArray(2, connection.createArrayOf("text", columns.keys));
+      statement.setArray(3, pg.createArrayOf("bool", columns.complete));
+      statement.setArray(4, pg.createArrayOf("bigint", columns.durations));
+      statement.setArray(5, pg.createArrayOf("bigint", columns.bytes));
+      statement.setArray(6, pg.createArrayOf("bigint", columns.received));
+      statement.setArray(7, pg.createArrayOf("bigint", columns.lost));
+      statement.setArray(8, pg.createArrayOf("bigint", columns.starts));
+      statement.setArray(9, connection.createArrayOf("bigint", columns.ends));
+      statement.setArray(10, pg.createArrayOf("bool", columns.named));
       try (ResultSet rows = statement.executeQuery()) {
         rows.next();
         return rows.getLong(1);
@@ -575,40 +551,69 @@ final class CallMarking {
 
   private void bindCopies(Connection connection, PreparedStatement statement, Fence fence, List<CallRecord> calls,
       Map<String, Long> idByKey) throws SQLException {
-    int size = calls.size();
-    long[] inums = new long[size];
-    long[] interactionIds = new long[size];
-    int[] serials = new int[size];
-    String[] roles = new String[size];
-    boolean[] complete = new boolean[size];
-    long[] durations = new long[size];
-    long[] bytes = new long[size];
-    long[] received = new long[size];
-    long[] lost = new long[size];
-    long[] starts = new long[size];
-    Long[] ends = new Long[size];
-    for (int i = 0; i < size; i++) {
-      CallRecord call = calls.get(i);
-      inums[i] = call.inum().value();
-      interactionIds[i] = idByKey.get(call.correlationKey());
-      serials[i] = call.inum().serial();
-      roles[i] = call.callRole().name();
-      complete[i] = call.complete();
-      durations[i] = call.stats().durationMillis();
-      bytes[i] = call.stats().bytes();
-      received[i] = call.stats().packetsReceived();
-      lost[i] = call.stats().packetsLost();
-      starts[i] = micros(call.start());
-      ends[i] = call.end() == null ? null : micros(call.end());
+    CallColumns columns = new CallColumns(calls);
+    long[] interactionIds = new long[calls.size()];
+    for (int i = 0; i < interactionIds.length; i++) {
+      interactionIds[i] = idByKey.get(columns.keys[i]);
     }
     statement.setLong(1, fence.epoch());
     statement.setTimestamp(2, Timestamp.from(clock.instant()));
-    Object[] arrays = {inums, interactionIds, serials, roles, complete, durations, bytes, received, lost, starts, ends};
+    Object[] arrays = {columns.inums, interactionIds, columns.serials, columns.roles, columns.complete,
+        columns.durations, columns.bytes, columns.received, columns.lost, columns.starts, columns.ends};
     String[] types = {"bigint", "bigint", "int4", "text", "bool", "bigint", "bigint", "bigint", "bigint", "bigint",
         "bigint"};
     PGConnection pg = connection.unwrap(PGConnection.class);
     for (int i = 0; i < arrays.length; i++) {
       statement.setArray(3 + i, pg.createArrayOf(types[i], arrays[i]));
+    }
+  }
+
+  /** A batch's calls as one array per column, in the batch's order, as the statements bind them. */
+  private static final class CallColumns {
+    final long[] inums;
+    final String[] keys;
+    final int[] serials;
+    final String[] roles;
+    final boolean[] complete;
+    final long[] durations;
+    final long[] bytes;
+    final long[] received;
+    final long[] lost;
+    final long[] starts;
+    final Long[] ends;
+    /** Whether the call has participants. */
+    final boolean[] named;
+
+    CallColumns(Collection<CallRecord> calls) {
+      int size = calls.size();
+      inums = new long[size];
+      keys = new String[size];
+      serials = new int[size];
+      roles = new String[size];
+      complete = new boolean[size];
+      durations = new long[size];
+      bytes = new long[size];
+      received = new long[size];
+      lost = new long[size];
+      starts = new long[size];
+      ends = new Long[size];
+      named = new boolean[size];
+      int i = 0;
+      for (CallRecord call : calls) {
+        inums[i] = call.inum().value();
+        keys[i] = call.correlationKey();
+        serials[i] = call.inum().serial();
+        roles[i] = call.callRole().name();
+        complete[i] = call.complete();
+        durations[i] = call.stats().durationMillis();
+        bytes[i] = call.stats().bytes();
+        received[i] = call.stats().packetsReceived();
+        lost[i] = call.stats().packetsLost();
+        starts[i] = micros(call.start());
+        ends[i] = call.end() == null ? null : micros(call.end());
+        named[i] = !call.participants().isEmpty();
+        i++;
+      }
     }
   }
 
