@@ -38,8 +38,8 @@ import org.postgresql.PGConnection;
  * fence check, then either two binary COPYs when every conversation of a large batch is new, or one read
  * when every call is marked already and unchanged (a reprocess), or one upsert of the interactions, one of
  * the copies, and only when the batch touched interactions that existed before, a look-up of their ids and
- * one recomputation of their best copies. One interaction per
- * correlation key rests on the unique constraint (and the upserts) alone, never on a read before a write.
+ * one recomputation of their best copies. One interaction per correlation key rests on the unique
+ * constraint (and the upserts) alone, never on a read before a write: the read only ever spares writing.
  * Thread-safe.
  */
 final class CallMarking {

@@ -26,8 +26,8 @@ final class BatchReader {
   /** Below this many entries a read is not worth splitting over threads. */
   static final int MIN_SPLIT = 200;
   /**
-   * The parts a larger read is split into. With halves, checking the second half's media (30 ms or more of a
-   * batch of 5,000) came after all the calls were read; with quarters only the last quarter's does.
+   * The parts a larger read is split into. With halves, checking the second half's media came after all the
+   * calls were read; with quarters only the last quarter's does.
    */
   static final int PARTS = 4;
 

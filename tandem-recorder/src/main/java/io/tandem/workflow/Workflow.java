@@ -247,11 +247,8 @@ public final class Workflow {
     long now = clock.millis();
     SqlWork<List<Inum>> read = c -> {
       long[] promoted = dueIn(c, dueQuery(state, true), now, limit);
-      if (promotedOnly) {
-        return inums(promoted, promoted.length / 2);
-      }
       // Each index gives its longest waiting in order; merged here, they need no sort of SQLite's.
-      long[] other = dueIn(c, dueQuery(state, false), now, limit);
+      long[] other = promotedOnly ? new long[0] : dueIn(c, dueQuery(state, false), now, limit);
       List<Inum> due = new ArrayList<>(Math.min(limit, (promoted.length + other.length) / 2));
       int p = 0;
       int o = 0;
@@ -300,14 +297,6 @@ public final class Workflow {
       }
       return Arrays.copyOf(rows, size);
     }
-  }
-
-  private static List<Inum> inums(long[] pairs, int count) {
-    List<Inum> inums = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      inums.add(new Inum(pairs[2 * i]));
-    }
-    return inums;
   }
 
   /**

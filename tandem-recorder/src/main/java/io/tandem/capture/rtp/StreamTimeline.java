@@ -93,7 +93,7 @@ final class StreamTimeline {
       behind = 0;
       position = anchorPosition;
     }
-    if (position + length <= call.writtenFrames()) {
+    if (position + length <= written) {
       return false;
     }
     markSeen(sequence, behind);
