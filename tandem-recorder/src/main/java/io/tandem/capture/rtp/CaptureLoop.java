@@ -132,19 +132,22 @@ final class CaptureLoop implements Runnable {
         round++;
         roundMillis = -1;
         roundTick = -1;
+        // Time this thread waited for datagrams because none had come: the one wait a round may take.
+        long idleMillis = 0;
         if (wheel.size() > 0) {
           selector.selectNow(onReadable);
         } else {
           selector.select(onReadable, Math.max(1, nextFlush - now));
+          idleMillis = clock.millis() - now;
         }
         if (polling) {
           wheel.takeDue(roundTick(), onDue);
         }
         runCommands();
         now = clock.millis();
-        // Measured from round to round, the wait between them included: a thread held up anywhere shows.
-        // Only polled streams (those in the wheel) let datagrams wait in their sockets.
-        lateSinceFlush |= wheel.size() > 0 && now - lastRoundMillis > LATE_ROUND_MILLIS;
+        // Measured from round to round, less the wait for datagrams: a thread held up anywhere else shows.
+        // Polled streams let datagrams wait in their sockets, and so does a selected one past its budget.
+        lateSinceFlush |= now - lastRoundMillis - idleMillis > LATE_ROUND_MILLIS;
         lastRoundMillis = now;
         if (now >= nextFlush) {
           flushDue(now);
@@ -341,11 +344,12 @@ final class CaptureLoop implements Runnable {
 
   /**
    * Writes what is older than the jitter delay. After a late round (this thread starved of CPU, say), the
-   * streams not yet polled since may hold datagrams older than that in their sockets; every socket is read
+   * streams not yet polled since, and selected ones past their budget, may hold datagrams older than that in
+   * their sockets; every socket is read
    * until empty first, so that a stall of this thread never turns into audio written as silence.
    */
   private void flushDue(long now) {
-    if (lateSinceFlush && polling) {
+    if (lateSinceFlush) {
       lateSinceFlush = false;
       for (int i = 0; i < calls.size(); i++) {
         for (StreamTimeline stream : calls.get(i).streams) {

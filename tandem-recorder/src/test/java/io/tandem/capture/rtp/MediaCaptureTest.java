@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -212,13 +211,39 @@ class MediaCaptureTest {
 
   @Test
   void captureThreadHeldUpLongerThanTheJitterDelayLosesNoAudio() throws Exception {
+    assertHeldUpCaptureLosesNoAudio(capture);
+  }
+
+  @Test
+  void captureThreadHeldUpWhileItsStreamsAreSelectedLosesNoAudio() throws Exception {
+    // No receive interval: no stream is ever polled, each waits on the selector with its budget of datagrams.
+    MediaCapture selecting = new MediaCapture("127.0.0.1", pool, dataDir.resolve("selecting"), Clock.systemUTC(),
+        new CaptureSettings(1, Duration.ofMillis(200), Duration.ofMillis(50), Duration.ZERO));
+    try {
+      assertHeldUpCaptureLosesNoAudio(selecting);
+    } finally {
+      selecting.stop();
+    }
+  }
+
+  private static void holdUp() {
+    try {
+      Thread.sleep(400);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Holds the capture thread up for twice the jitter delay in the middle of a call; every packet must land. */
+  private static void assertHeldUpCaptureLosesNoAudio(MediaCapture capture) throws Exception {
     CallMedia call = capture.open("held-up.wav", List.of(new StreamSpec(0, G711.PCMU)));
     long drainsBefore = capture.drainsAfterLateRounds();
     try (RtpTestSource source = new RtpTestSource(G711.PCMU, 9, 1000, 0xD0D0)) {
       RtpTestSource.paced(60, i -> {
         if (i == 20) {
-          // The capture thread starved of CPU for longer than the jitter delay while packets keep coming.
-          capture.executeOnCaptureThreads(() -> LockSupport.parkNanos(Duration.ofMillis(400).toNanos()));
+          // The capture thread starved of CPU for longer than the jitter delay while packets keep coming. A sleep,
+          // not a park: handing the command over unparks the thread, and a park would take that permit and return.
+          capture.executeOnCaptureThreads(MediaCaptureTest::holdUp);
         }
         source.send(source.next(RtpTestSource.level(1800)), call.ports().get(0));
       });
