@@ -90,22 +90,18 @@ public final class Workflow {
     }
     long now = clock.millis();
     int added = store.transaction(c -> {
-      int count = 0;
+      // One statement for the whole collection: SQLite walks the array itself, where a batch of single-row
+      // inserts crossed into the driver several times per row (a Rebuild Full adds a million in one transaction).
       try (PreparedStatement insert = c.prepareStatement("INSERT INTO workflow (inum, state, next_attempt_millis, "
-          + "updated_millis, promoted) VALUES (?, ?, ?, ?, ?) ON CONFLICT (inum) DO NOTHING")) {
-        for (Inum inum : inums) {
-          insert.setLong(1, inum.value());
-          insert.setString(2, initialState.name());
-          insert.setLong(3, now);
-          insert.setLong(4, now);
-          insert.setInt(5, promoted ? 1 : 0);
-          insert.addBatch();
-        }
-        for (int changed : insert.executeBatch()) {
-          count += changed;
-        }
+          + "updated_millis, promoted) SELECT value, ?, ?, ?, ? FROM json_each(?) WHERE true "
+          + "ON CONFLICT (inum) DO NOTHING")) {
+        insert.setString(1, initialState.name());
+        insert.setLong(2, now);
+        insert.setLong(3, now);
+        insert.setInt(4, promoted ? 1 : 0);
+        insert.setString(5, Inum.jsonArray(inums));
+        return insert.executeUpdate();
       }
-      return count;
     });
     if (added > 0 && initialState == WorkflowState.PENDING) {
       submitListeners.forEach(Runnable::run);

@@ -53,6 +53,23 @@ class WorkflowTest {
   }
 
   @Test
+  void submittingManyAddsEachMissingInumOnceInTheStateAskedAndCountsOnlyThoseAdded() {
+    workflow.submitAll(List.of(B));
+    workflow.moveTo(List.of(B), WorkflowState.DONE);
+
+    assertThat(workflow.submitAll(List.of(), WorkflowState.AWAITING_REPROCESS)).isZero();
+    // A twice in one call, B already there: one entry for A and C each, B left DONE.
+    assertThat(at(NOW.minusSeconds(5)).submitAll(List.of(A, B, A, C), WorkflowState.PENDING, true)).isEqualTo(2);
+
+    assertThat(workflow.entry(A)).contains(new WorkflowEntry(A, WorkflowState.PENDING, 0, null,
+        NOW.minusSeconds(5), NOW.minusSeconds(5), true));
+    assertThat(workflow.entry(C).orElseThrow().promoted()).isTrue();
+    assertThat(workflow.entry(B).orElseThrow().state()).isEqualTo(WorkflowState.DONE);
+    assertThat(workflow.entry(B).orElseThrow().promoted()).isFalse();
+    assertThat(workflow.counts()).containsEntry(WorkflowState.PENDING, 2L).containsEntry(WorkflowState.DONE, 1L);
+  }
+
+  @Test
   void entriesSurviveUncleanReopen() {
     workflow.submitAll(List.of(A, B));
     try (LocalStore reopened = LocalStore.open(dataDir.resolve("buffer.db"))) {
