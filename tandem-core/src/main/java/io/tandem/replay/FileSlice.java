@@ -36,9 +36,4 @@ public final class FileSlice {
       }
     }
   }
-
-  /** Writes the bytes of {@code range} of {@code file} to {@code out}. */
-  public static void copy(Path file, ByteRange range, OutputStream out) throws IOException {
-    copy(file, range.first(), range.last(), out);
-  }
 }

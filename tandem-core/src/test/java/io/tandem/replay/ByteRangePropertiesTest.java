@@ -68,7 +68,7 @@ class ByteRangePropertiesTest {
 
   private static byte[] served(ByteRange range) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    FileSlice.copy(file, range, out);
+    FileSlice.copy(file, range.first(), range.last(), out);
     return out.toByteArray();
   }
 }

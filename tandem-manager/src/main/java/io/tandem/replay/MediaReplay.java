@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Serves the best copy of an interaction as {@code audio/wav}, honouring a single HTTP Range exactly:
@@ -43,27 +42,17 @@ public final class MediaReplay implements AutoCloseable {
 
   /** Serves a file: 200 whole, 206 with exactly the asked bytes, or 416 when the range lies past its end. */
   public static void serveFile(Context ctx, Path file) throws IOException {
-    long length = Files.size(file);
-    ctx.header("Accept-Ranges", "bytes");
-    Optional<ByteRange> range;
+    FileAnswer answer;
     try {
-      range = ByteRange.parse(ctx.header("Range"), length);
+      answer = FileAnswer.of(file, ctx.header("Range"));
     } catch (RangeNotSatisfiableException e) {
-      ctx.header("Content-Range", e.contentRange());
+      ctx.header("Accept-Ranges", "bytes").header("Content-Range", e.contentRange());
       answerError(ctx, 416, e.getMessage());
       return;
     }
-    ctx.contentType(WAV);
-    if (range.isEmpty()) {
-      ctx.status(200).header("Content-Length", Long.toString(length));
-      if (length > 0) {
-        FileSlice.copy(file, 0, length - 1, ctx.outputStream());
-      }
-    } else {
-      ctx.status(206).header("Content-Range", range.get().contentRange())
-          .header("Content-Length", Long.toString(range.get().length()));
-      FileSlice.copy(file, range.get(), ctx.outputStream());
-    }
+    ctx.status(answer.status()).contentType(WAV);
+    answer.headers().forEach(ctx::header);
+    answer.writeTo(ctx.outputStream());
   }
 
   private void relayFromRecorder(Context ctx, String adminUrl, Inum inum) throws IOException {
