@@ -54,7 +54,7 @@ final class UpCommand implements Callable<Integer> {
       URI manager = URI.create(stack.layout().managerUrl());
       SimulationPlan plan = new SimulationPlan(PairDirectory.sipAddresses(manager, null), Integer.MAX_VALUE, cps,
           Duration.ofSeconds(30), "udp", 0);
-      new CallSimulator(plan).run();
+      new CallSimulator(plan).runUnlisted();
     } catch (Exception e) {
       System.err.println("tandem up: the simulator stopped: " + Failures.describe(e));
     }

@@ -17,10 +17,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -42,46 +42,67 @@ public final class CallSimulator {
   }
 
   /**
-   * Runs the plan. Calls that fail on a recorder are counted, never thrown.
+   * Runs the plan and lists every conversation sent in the report. Calls that fail on a recorder are counted,
+   * never thrown.
    *
    * @throws UncheckedIOException when the local SIP or RTP socket cannot be opened
    */
   public SimulationReport run() {
+    return run(true);
+  }
+
+  /**
+   * Runs the plan as {@link #run()} does but keeps nothing per conversation, so that memory stays flat
+   * however long it runs (an endless feed): the report's list of conversations is empty.
+   */
+  public SimulationReport runUnlisted() {
+    return run(false);
+  }
+
+  private SimulationReport run(boolean listed) {
     Map<String, AtomicInteger> completed = new LinkedHashMap<>();
     plan.recorders().forEach(recorder -> completed.put(RecorderLeg.hostPort(recorder), new AtomicInteger()));
     AtomicInteger failures = new AtomicInteger();
+    AtomicReference<Throwable> unexpected = new AtomicReference<>();
     List<ConversationSent> sent = new ArrayList<>();
+    int sentCount = 0;
     ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().daemon().name("simulator-sip-timers").factory());
     try (RtpPacer pacer = new RtpPacer();
-        SipClientTransport transport = SipClientTransport.open(plan.transport(), timers);
-        ExecutorService conversations = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<?>> running = new ArrayList<>();
-      long startNanos = System.nanoTime();
-      for (int index = 0; index < plan.conversations(); index++) {
-        waitUntil(startNanos + (long) (index * 1e9 / plan.callsPerSecond()));
-        ConversationSent conversation = new ConversationSent(index, newSessionId(), clock.instant(),
-            Tones.frequency(index, 0), Tones.frequency(index, 1));
-        sent.add(conversation);
-        running.add(conversations.submit(() -> {
-          if (!completes(conversation, transport, pacer, completed)) {
-            failures.incrementAndGet();
+        SipClientTransport transport = SipClientTransport.open(plan.transport(), timers)) {
+      // Closing the executor waits for every conversation to end; nothing is kept of one that has ended.
+      try (ExecutorService conversations = Executors.newVirtualThreadPerTaskExecutor()) {
+        long startNanos = System.nanoTime();
+        for (int index = 0; index < plan.conversations(); index++) {
+          waitUntil(startNanos + (long) (index * 1e9 / plan.callsPerSecond()));
+          ConversationSent conversation = new ConversationSent(index, newSessionId(), clock.instant(),
+              Tones.frequency(index, 0), Tones.frequency(index, 1));
+          sentCount++;
+          if (listed) {
+            sent.add(conversation);
           }
-        }));
+          conversations.execute(() -> {
+            try {
+              if (!completes(conversation, transport, pacer, completed)) {
+                failures.incrementAndGet();
+              }
+            } catch (Throwable e) {
+              unexpected.compareAndSet(null, e);
+            }
+          });
+        }
       }
-      for (Future<?> conversation : running) {
-        conversation.get();
+      if (unexpected.get() != null) {
+        throw new IllegalStateException("a conversation failed unexpectedly: " + unexpected.get(), unexpected.get());
       }
       Map<String, Integer> perRecorder = new LinkedHashMap<>();
       completed.forEach((recorder, count) -> perRecorder.put(recorder, count.get()));
-      return new SimulationReport(sent.size(), perRecorder, failures.get(), pacer.packetsSent(), sent);
+      return new SimulationReport(sentCount, perRecorder, failures.get(), pacer.packetsSent(), sent);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the simulator's SIP or RTP socket: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("simulation interrupted", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException("a conversation failed unexpectedly: " + e.getCause(), e.getCause());
     } finally {
       timers.shutdownNow();
     }
