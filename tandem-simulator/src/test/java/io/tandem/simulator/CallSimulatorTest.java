@@ -34,17 +34,14 @@ class CallSimulatorTest {
 
   @Test
   void anUnlistedRunCountsAsARunDoesButKeepsNoConversation() throws Exception {
-    try (FakeRecorder main = new FakeRecorder(0); FakeRecorder backup = new FakeRecorder(0)) {
-      SimulationPlan plan = new SimulationPlan(List.of(main.address(), backup.address()), 3, 20,
-          Duration.ofMillis(200), "udp", G711.PCMU);
+    try (FakeRecorder recorder = new FakeRecorder(0)) {
+      SimulationReport report = new CallSimulator(new SimulationPlan(List.of(recorder.address()), 3, 20,
+          Duration.ofMillis(200), "udp", G711.PCMU)).runUnlisted();
 
-      SimulationReport report = new CallSimulator(plan).runUnlisted();
-
-      assertThat(report.conversationsSent()).isEqualTo(3);
-      assertThat(report.failures()).isZero();
-      assertThat(report.callsPerRecorder()).containsExactly(Map.entry(main.hostPort(), 3), Map.entry(backup.hostPort(), 3));
       assertThat(report.conversations()).isEmpty();
-      assertThat(main.byes).hasSize(3);
+      assertThat(report.conversationsSent()).isEqualTo(3);
+      assertThat(report.callsPerRecorder()).containsExactly(Map.entry(recorder.hostPort(), 3));
+      assertThat(recorder.byes).hasSize(3);
     }
   }
 
