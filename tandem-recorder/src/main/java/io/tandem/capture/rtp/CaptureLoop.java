@@ -345,8 +345,8 @@ final class CaptureLoop implements Runnable {
   /**
    * Writes what is older than the jitter delay. After a late round (this thread starved of CPU, say), the
    * streams not yet polled since, and selected ones past their budget, may hold datagrams older than that in
-   * their sockets; every socket is read
-   * until empty first, so that a stall of this thread never turns into audio written as silence.
+   * their sockets; every socket is read until empty first, so that a stall of this thread never turns into
+   * audio written as silence.
    */
   private void flushDue(long now) {
     if (lateSinceFlush) {
