@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -44,10 +45,28 @@ final class FakeRecorder implements AutoCloseable {
 
   FakeRecorder(int refuseStatus) throws IOException {
     this.refuseStatus = refuseStatus;
-    this.sip = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    this.tcp = new ServerSocket(sip.getLocalPort(), 50, InetAddress.getLoopbackAddress());
+    Ports ports = bindSipPorts();
+    this.sip = ports.udp();
+    this.tcp = ports.tcp();
     Thread.ofPlatform().daemon().start(this::serveUdp);
     Thread.ofPlatform().daemon().start(this::serveTcp);
+  }
+
+  private record Ports(DatagramSocket udp, ServerSocket tcp) {}
+
+  /** SIP over UDP and TCP on one port number: a free UDP port's TCP twin may be taken, so others are tried. */
+  private static Ports bindSipPorts() throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      try {
+        return new Ports(udp, new ServerSocket(udp.getLocalPort(), 50, InetAddress.getLoopbackAddress()));
+      } catch (BindException e) {
+        udp.close();
+        if (attempt == 20) {
+          throw e;
+        }
+      }
+    }
   }
 
   InetSocketAddress address() {
