@@ -72,11 +72,12 @@ final class CallMarking {
 
   private static final String INSERT_COPIES = """
       INSERT INTO copies (inum, interaction_id, serial, call_role, complete, duration_ms, media_bytes,
-                          packets_received, packets_lost, start_time, end_time, marked_epoch, marked_at)
-      SELECT t.inum, t.iid, t.serial, t.role, t.complete, t.dur, t.bytes, t.rx, t.lost, %s, %s, ?, ?
+                          packets_received, packets_lost, start_time, end_time, marked_epoch, marked_at, quirks, dtmf)
+      SELECT t.inum, t.iid, t.serial, t.role, t.complete, t.dur, t.bytes, t.rx, t.lost, %s, %s, ?, ?, t.q::jsonb,
+             t.d::jsonb
       FROM unnest(?::bigint[], ?::bigint[], ?::int[], ?::text[], ?::boolean[], ?::bigint[], ?::bigint[],
-                  ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
-           AS t(inum, iid, serial, role, complete, dur, bytes, rx, lost, s, e)""".formatted(MICROS.formatted("t.s"),
+                  ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[])
+           AS t(inum, iid, serial, role, complete, dur, bytes, rx, lost, s, e, q, d)""".formatted(MICROS.formatted("t.s"),
       MICROS.formatted("t.e"));
 
   private static final String UPSERT_COPIES = INSERT_COPIES + """
@@ -87,11 +88,13 @@ final class CallMarking {
         media_bytes = EXCLUDED.media_bytes,
         packets_received = EXCLUDED.packets_received,
         packets_lost = EXCLUDED.packets_lost,
-        end_time = EXCLUDED.end_time
+        end_time = EXCLUDED.end_time,
+        quirks = EXCLUDED.quirks,
+        dtmf = EXCLUDED.dtmf
       WHERE (copies.complete, copies.duration_ms, copies.media_bytes, copies.packets_received,
-             copies.packets_lost, copies.end_time)
+             copies.packets_lost, copies.end_time, copies.quirks, copies.dtmf)
             IS DISTINCT FROM (EXCLUDED.complete, EXCLUDED.duration_ms, EXCLUDED.media_bytes,
-             EXCLUDED.packets_received, EXCLUDED.packets_lost, EXCLUDED.end_time)
+             EXCLUDED.packets_received, EXCLUDED.packets_lost, EXCLUDED.end_time, EXCLUDED.quirks, EXCLUDED.dtmf)
       RETURNING interaction_id, (xmax = 0) AS inserted""";
 
   // Best copy: complete beats truncated, then the longer, then the lower INUM.
@@ -119,11 +122,13 @@ final class CallMarking {
   private static final String ALREADY_MARKED = """
       SELECT count(*)
       FROM unnest(?::bigint[], ?::text[], ?::boolean[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
-                  ?::bigint[], ?::bigint[], ?::boolean[]) AS t(inum, k, complete, dur, bytes, rx, lost, s, e, named)
+                  ?::bigint[], ?::bigint[], ?::boolean[], ?::text[], ?::text[])
+           AS t(inum, k, complete, dur, bytes, rx, lost, s, e, named, q, d)
       JOIN interactions i ON i.correlation_key = t.k
       JOIN copies c ON c.inum = t.inum
-      WHERE (c.complete, c.duration_ms, c.media_bytes, c.packets_received, c.packets_lost, c.end_time)
-            IS NOT DISTINCT FROM (t.complete, t.dur, t.bytes, t.rx, t.lost, %s)
+      WHERE (c.complete, c.duration_ms, c.media_bytes, c.packets_received, c.packets_lost, c.end_time, c.quirks,
+             c.dtmf)
+            IS NOT DISTINCT FROM (t.complete, t.dur, t.bytes, t.rx, t.lost, %s, t.q::jsonb, t.d::jsonb)
         AND i.start_time <= %s
         AND (t.e IS NULL OR i.end_time >= %s)
         AND NOT (t.named AND i.participants = '[]'::jsonb)""".formatted(MICROS.formatted("t.e"),
@@ -301,15 +306,17 @@ final class CallMarking {
       BinaryCopy copies = new BinaryCopy(calls.size() * 160);
       long markedAt = micros(clock.instant());
       for (CallRecord call : calls) {
-        copies.row(13).int8(call.inum().value()).int8(idByKey.get(call.correlationKey()))
+        copies.row(15).int8(call.inum().value()).int8(idByKey.get(call.correlationKey()))
             .int4(call.inum().serial()).text(call.callRole().name()).bool(call.complete())
             .int8(call.stats().durationMillis()).int8(call.stats().bytes())
             .int8(call.stats().packetsReceived()).int8(call.stats().packetsLost())
             .timestamptz(micros(call.start())).timestamptz(call.end() == null ? null : micros(call.end()))
-            .int8(fence.epoch()).timestamptz(markedAt);
+            .int8(fence.epoch()).timestamptz(markedAt)
+            .jsonb(jsonArray(call.quirks())).jsonb(jsonArray(call.dtmf()));
       }
       copies.copyInto(connection, "copies (inum, interaction_id, serial, call_role, complete, duration_ms, "
-          + "media_bytes, packets_received, packets_lost, start_time, end_time, marked_epoch, marked_at)");
+          + "media_bytes, packets_received, packets_lost, start_time, end_time, marked_epoch, marked_at, quirks, "
+          + "dtmf)");
       connection.releaseSavepoint(savepoint);
       copiedBatches.incrementAndGet();
       return new MarkResult(calls.size(), 0, spans.size());
@@ -542,6 +549,8 @@ final class CallMarking {
       statement.setArray(8, pg.createArrayOf("bigint", columns.starts));
       statement.setArray(9, connection.createArrayOf("bigint", columns.ends));
       statement.setArray(10, pg.createArrayOf("bool", columns.named));
+      statement.setArray(11, connection.createArrayOf("text", columns.quirks));
+      statement.setArray(12, connection.createArrayOf("text", columns.dtmf));
       try (ResultSet rows = statement.executeQuery()) {
         rows.next();
         return rows.getLong(1);
@@ -559,9 +568,10 @@ final class CallMarking {
     statement.setLong(1, fence.epoch());
     statement.setTimestamp(2, Timestamp.from(clock.instant()));
     Object[] arrays = {columns.inums, interactionIds, columns.serials, columns.roles, columns.complete,
-        columns.durations, columns.bytes, columns.received, columns.lost, columns.starts, columns.ends};
+        columns.durations, columns.bytes, columns.received, columns.lost, columns.starts, columns.ends,
+        columns.quirks, columns.dtmf};
     String[] types = {"bigint", "bigint", "int4", "text", "bool", "bigint", "bigint", "bigint", "bigint", "bigint",
-        "bigint"};
+        "bigint", "text", "text"};
     PGConnection pg = connection.unwrap(PGConnection.class);
     for (int i = 0; i < arrays.length; i++) {
       statement.setArray(3 + i, pg.createArrayOf(types[i], arrays[i]));
@@ -583,6 +593,9 @@ final class CallMarking {
     final Long[] ends;
     /** Whether the call has participants. */
     final boolean[] named;
+    /** The call's quirks and DTMF events as JSON arrays. */
+    final String[] quirks;
+    final String[] dtmf;
 
     CallColumns(Collection<CallRecord> calls) {
       int size = calls.size();
@@ -598,6 +611,8 @@ final class CallMarking {
       starts = new long[size];
       ends = new Long[size];
       named = new boolean[size];
+      quirks = new String[size];
+      dtmf = new String[size];
       int i = 0;
       for (CallRecord call : calls) {
         inums[i] = call.inum().value();
@@ -612,6 +627,8 @@ final class CallMarking {
         starts[i] = micros(call.start());
         ends[i] = call.end() == null ? null : micros(call.end());
         named[i] = !call.participants().isEmpty();
+        quirks[i] = new String(jsonArray(call.quirks()), StandardCharsets.UTF_8);
+        dtmf[i] = new String(jsonArray(call.dtmf()), StandardCharsets.UTF_8);
         i++;
       }
     }
@@ -631,6 +648,20 @@ final class CallMarking {
       return PARTICIPANTS.writeValueAsBytes(participants);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write the participants as JSON: " + participants, e);
+    }
+  }
+
+  private static final byte[] EMPTY_ARRAY = {'[', ']'};
+
+  /** A list as a JSON array; most calls have no quirks and no DTMF, and their empty array costs nothing. */
+  private static byte[] jsonArray(List<?> values) {
+    if (values.isEmpty()) {
+      return EMPTY_ARRAY;
+    }
+    try {
+      return Json.MAPPER.writeValueAsBytes(values);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a list as JSON: " + values, e);
     }
   }
 

@@ -1,6 +1,18 @@
 package io.tandem.database;
 
 import io.tandem.call.CallRole;
+import io.tandem.call.DtmfEvent;
+import java.util.List;
 
-/** One marked copy of an interaction; {@code inum} is the 15-digit INUM and {@code serial} six digits. */
-public record CopyView(String inum, String serial, CallRole callRole, boolean complete, boolean marked) {}
+/**
+ * One marked copy of an interaction; {@code inum} is the 15-digit INUM and {@code serial} six digits;
+ * {@code quirks} lists what its capture source sent that was odd but recordable, {@code dtmf} the digits sent
+ * during the call.
+ */
+public record CopyView(String inum, String serial, CallRole callRole, boolean complete, boolean marked,
+    List<String> quirks, List<DtmfEvent> dtmf) {
+  public CopyView {
+    quirks = quirks == null ? List.of() : List.copyOf(quirks);
+    dtmf = dtmf == null ? List.of() : List.copyOf(dtmf);
+  }
+}

@@ -2,6 +2,7 @@ package io.tandem.database;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.tandem.call.CallRole;
+import io.tandem.call.DtmfEvent;
 import io.tandem.call.Inum;
 import io.tandem.call.Participant;
 import io.tandem.call.Serial;
@@ -29,7 +30,7 @@ final class InteractionQueries {
       + " FROM interactions ORDER BY start_time DESC, id DESC LIMIT ?";
   private static final String ONE = "SELECT " + COLUMNS + " FROM interactions WHERE id = ?";
   private static final String COPIES_OF = """
-      SELECT interaction_id, inum, serial, call_role, complete FROM copies
+      SELECT interaction_id, inum, serial, call_role, complete, quirks, dtmf FROM copies
       WHERE interaction_id = ANY(?::bigint[]) ORDER BY interaction_id, inum""";
   private static final String BEST_SOURCE = """
       SELECT c.inum, c.serial, r.admin_url, a.location
@@ -38,6 +39,8 @@ final class InteractionQueries {
       LEFT JOIN archived_copies a ON a.inum = c.inum
       WHERE i.id = ?""";
   private static final TypeReference<List<Participant>> PARTICIPANTS = new TypeReference<>() {};
+  private static final TypeReference<List<String>> QUIRKS = new TypeReference<>() {};
+  private static final TypeReference<List<DtmfEvent>> DTMF = new TypeReference<>() {};
 
   private final DataSource dataSource;
 
@@ -139,7 +142,8 @@ final class InteractionQueries {
         while (rows.next()) {
           copies.computeIfAbsent(rows.getLong(1), k -> new ArrayList<>()).add(new CopyView(
               new Inum(rows.getLong(2)).toString(), Serial.format(rows.getInt(3)),
-              CallRole.valueOf(rows.getString(4)), rows.getBoolean(5), true));
+              CallRole.valueOf(rows.getString(4)), rows.getBoolean(5), true, list(rows.getString(6), QUIRKS),
+              list(rows.getString(7), DTMF)));
         }
       }
     }
@@ -154,6 +158,17 @@ final class InteractionQueries {
   private static Instant instant(ResultSet rows, int column) throws SQLException {
     Timestamp value = rows.getTimestamp(column);
     return value == null ? null : value.toInstant();
+  }
+
+  private static <T> List<T> list(String json, TypeReference<List<T>> type) throws SQLException {
+    if (json == null || json.equals("[]")) {
+      return List.of();
+    }
+    try {
+      return Json.MAPPER.readValue(json, type);
+    } catch (IOException e) {
+      throw new SQLException("a copy's column is not the JSON list it should be: " + json, e);
+    }
   }
 
   private static List<Participant> participants(String json) throws SQLException {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tandem.call.CallRecord;
 import io.tandem.call.CallState;
+import io.tandem.call.DtmfEvent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +77,52 @@ class CallDatabaseMarkTest {
         List.of(call(555_555, 1, "conv-1", 1000, CallState.COMPLETE))))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("555555 is not registered");
+  }
+
+  @Test
+  void quirksAndDtmfOfEachCopyAreShownWhetherMarkedByCopyOrByUpsert() throws Exception {
+    List<CallRecord> bulk = new ArrayList<>();
+    for (int i = 1; i <= 40; i++) {
+      bulk.add(annotated(call(100_000, i, "conv-" + i, 1000, CallState.COMPLETE), List.of("no-metadata"),
+          List.of(new DtmfEvent("7", 100 * i, 80))));
+    }
+    database.mark(main, bulk);
+    CallRecord backupCopy = annotated(call(100_001, 1, "conv-1", 900, CallState.COMPLETE),
+        List.of("codec-unsupported:G729"), List.of());
+    database.mark(backup, List.of(backupCopy));
+
+    InteractionView first = onlyInteraction("conv-1");
+    assertThat(first.copies()).extracting(CopyView::quirks)
+        .containsExactly(List.of("no-metadata"), List.of("codec-unsupported:G729"));
+    assertThat(first.copies().getFirst().dtmf()).containsExactly(new DtmfEvent("7", 100, 80));
+    assertThat(first.copies().get(1).dtmf()).isEmpty();
+    assertThat(fixture.database.interaction(onlyInteraction("conv-40").id()).orElseThrow().copies().getFirst().dtmf())
+        .containsExactly(new DtmfEvent("7", 4000, 80));
+  }
+
+  @Test
+  void markingAgainWithANewQuirkUpdatesTheCopy() throws Exception {
+    CallRecord call = annotated(call(100_000, 1, "conv-1", 1000, CallState.COMPLETE), List.of("no-metadata"),
+        List.of());
+    database.mark(main, List.of(call));
+
+    MarkResult again = database.mark(main, List.of(annotated(call, List.of("no-metadata", "time-without-zone"),
+        List.of(new DtmfEvent("1", 0, 40)))));
+
+    assertThat(again.marked()).isZero();
+    CopyView copy = onlyInteraction("conv-1").copies().getFirst();
+    assertThat(copy.quirks()).containsExactly("no-metadata", "time-without-zone");
+    assertThat(copy.dtmf()).containsExactly(new DtmfEvent("1", 0, 40));
+  }
+
+  private InteractionView onlyInteraction(String key) throws Exception {
+    long id = Long.parseLong(fixture.text("SELECT id FROM interactions WHERE correlation_key = '" + key + "'"));
+    return fixture.database.interaction(id).orElseThrow();
+  }
+
+  private static CallRecord annotated(CallRecord call, List<String> quirks, List<DtmfEvent> dtmf) {
+    return new CallRecord(call.inum(), call.correlationKey(), call.start(), call.end(), call.callRole(), call.state(),
+        call.participants(), call.streams(), call.stats(), call.mediaPath(), "", quirks, dtmf);
   }
 
   @Test

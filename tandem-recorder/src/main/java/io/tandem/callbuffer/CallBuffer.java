@@ -3,6 +3,7 @@ package io.tandem.callbuffer;
 import io.tandem.call.CallRecord;
 import io.tandem.call.CallRole;
 import io.tandem.call.CallState;
+import io.tandem.call.DtmfEvent;
 import io.tandem.call.Inum;
 import io.tandem.call.MediaStats;
 import io.tandem.call.Participant;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +58,15 @@ public final class CallBuffer {
   /** Allocates the call's INUM and records it as RECORDING, both in one transaction. */
   public CallRecord begin(String correlationKey, Instant start, CallRole role, List<Participant> participants,
       List<StreamInfo> streams) {
+    return begin(correlationKey, start, role, participants, streams, "", List.of());
+  }
+
+  /**
+   * Allocates the call's INUM and records it as RECORDING, with the recorded session's SIP identity (empty
+   * when unknown) and the quirks its offer showed, all in one transaction.
+   */
+  public CallRecord begin(String correlationKey, Instant start, CallRole role, List<Participant> participants,
+      List<StreamInfo> streams, String sipIdentity, List<String> quirks) {
     Objects.requireNonNull(correlationKey, "correlationKey");
     Objects.requireNonNull(start, "start");
     Objects.requireNonNull(role, "role");
@@ -63,9 +74,8 @@ public final class CallBuffer {
     return store.transaction(c -> {
       Inum inum = allocator.nextWithin(c);
       CallRecord call = new CallRecord(inum, correlationKey, start, null, role, CallState.RECORDING,
-          participants, streams, MediaStats.NONE, mediaPath(inum, start));
-      try (PreparedStatement insert = c.prepareStatement(
-          "INSERT INTO calls (" + CallRows.COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          participants, streams, MediaStats.NONE, mediaPath(inum, start), sipIdentity, quirks, List.of());
+      try (PreparedStatement insert = c.prepareStatement(CallRows.INSERT)) {
         CallRows.insert(insert, call);
         insert.executeUpdate();
       }
@@ -78,6 +88,14 @@ public final class CallBuffer {
    * as it is (the first end wins).
    */
   public CallRecord finish(Inum inum, Instant end, CallState state, MediaStats stats) {
+    return finish(inum, end, state, stats, null);
+  }
+
+  /**
+   * Ends a RECORDING call durably with the DTMF digits sent during it ({@code dtmf} null: those it has);
+   * finishing a call that has already ended changes nothing and returns it as it is.
+   */
+  public CallRecord finish(Inum inum, Instant end, CallState state, MediaStats stats, List<DtmfEvent> dtmf) {
     Objects.requireNonNull(end, "end");
     Objects.requireNonNull(stats, "stats");
     if (state == null || state == CallState.RECORDING) {
@@ -92,7 +110,7 @@ public final class CallBuffer {
         throw new IllegalArgumentException("call " + inum + " cannot end at " + end + ", before its start "
             + call.start());
       }
-      CallRecord finished = call.finish(end, state, stats);
+      CallRecord finished = call.finish(end, state, stats, dtmf == null ? call.dtmf() : dtmf);
       writeEnd(c, finished);
       return finished;
     });
@@ -113,15 +131,25 @@ public final class CallBuffer {
   }
 
   public CallRecord updateParticipants(Inum inum, List<Participant> participants, List<StreamInfo> streams) {
+    return update(inum, call -> call.describedAs(participants, streams, call.sipIdentity(), call.quirks()));
+  }
+
+  /**
+   * Rewrites what metadata says of a call (participants, streams, SIP identity, quirks) durably, as
+   * {@code change} derives it from the call as stored; returns the call as it is now.
+   */
+  public CallRecord update(Inum inum, UnaryOperator<CallRecord> change) {
+    Objects.requireNonNull(change, "change");
     return store.transaction(c -> {
       CallRecord call = require(c, inum);
-      CallRecord updated = new CallRecord(inum, call.correlationKey(), call.start(), call.end(), call.callRole(),
-          call.state(), participants, streams, call.stats(), call.mediaPath());
+      CallRecord updated = change.apply(call);
       try (PreparedStatement update = c.prepareStatement(
-          "UPDATE calls SET participants = ?, streams = ? WHERE inum = ?")) {
+          "UPDATE calls SET participants = ?, streams = ?, sip_identity = ?, quirks = ? WHERE inum = ?")) {
         update.setString(1, Json.write(updated.participants()));
         update.setString(2, Json.write(updated.streams()));
-        update.setLong(3, inum.value());
+        update.setString(3, updated.sipIdentity());
+        update.setString(4, CallRows.json(updated.quirks()));
+        update.setLong(5, inum.value());
         update.executeUpdate();
       }
       return updated;
@@ -290,7 +318,7 @@ public final class CallBuffer {
 
   private static int writeEnd(Connection c, CallRecord call) throws SQLException {
     try (PreparedStatement update = c.prepareStatement("UPDATE calls SET end_nanos = ?, state = ?, "
-        + "packets_received = ?, packets_lost = ?, media_bytes = ?, duration_millis = ? "
+        + "packets_received = ?, packets_lost = ?, media_bytes = ?, duration_millis = ?, dtmf = ? "
         + "WHERE inum = ? AND state = 'RECORDING'")) {
       update.setLong(1, CallRows.nanos(call.end()));
       update.setString(2, call.state().name());
@@ -298,7 +326,8 @@ public final class CallBuffer {
       update.setLong(4, call.stats().packetsLost());
       update.setLong(5, call.stats().bytes());
       update.setLong(6, call.stats().durationMillis());
-      update.setLong(7, call.inum().value());
+      update.setString(7, CallRows.json(call.dtmf()));
+      update.setLong(8, call.inum().value());
       return update.executeUpdate();
     }
   }

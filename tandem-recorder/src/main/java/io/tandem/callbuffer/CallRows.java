@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.tandem.call.CallRecord;
 import io.tandem.call.CallRole;
 import io.tandem.call.CallState;
+import io.tandem.call.DtmfEvent;
 import io.tandem.call.Inum;
 import io.tandem.call.MediaStats;
 import io.tandem.call.Participant;
@@ -19,10 +20,16 @@ import java.util.List;
 /** Maps call rows of the local store to {@link CallRecord}s and back. Stateless. */
 final class CallRows {
   static final String COLUMNS = "inum, correlation_key, start_nanos, end_nanos, call_role, state, participants, "
-      + "streams, packets_received, packets_lost, media_bytes, duration_millis, media_path";
+      + "streams, packets_received, packets_lost, media_bytes, duration_millis, media_path, sip_identity, quirks, dtmf";
+
+  static final String INSERT = "INSERT INTO calls (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      + "?, ?)";
 
   private static final TypeReference<List<Participant>> PARTICIPANTS = new TypeReference<>() {};
   private static final TypeReference<List<StreamInfo>> STREAMS = new TypeReference<>() {};
+  private static final TypeReference<List<String>> QUIRKS = new TypeReference<>() {};
+  private static final TypeReference<List<DtmfEvent>> DTMF = new TypeReference<>() {};
+  private static final String EMPTY = "[]";
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
   private CallRows() {}
@@ -41,7 +48,10 @@ final class CallRows {
         participants(rs.getString(7)),
         streams(rs.getString(8)),
         new MediaStats(rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12)),
-        rs.getString(13));
+        rs.getString(13),
+        rs.getString(14),
+        list(rs.getString(15), QUIRKS),
+        list(rs.getString(16), DTMF));
   }
 
   static void insert(PreparedStatement insert, CallRecord call) throws SQLException {
@@ -58,6 +68,14 @@ final class CallRows {
     insert.setLong(11, call.stats().bytes());
     insert.setLong(12, call.stats().durationMillis());
     insert.setString(13, call.mediaPath());
+    insert.setString(14, call.sipIdentity());
+    insert.setString(15, json(call.quirks()));
+    insert.setString(16, json(call.dtmf()));
+  }
+
+  /** A list as the JSON array a call row keeps; an empty one without the object mapper. */
+  static String json(List<?> values) {
+    return values.isEmpty() ? EMPTY : Json.write(values);
   }
 
   /** Nanoseconds since the epoch; the store keeps times this way so that they sort and round-trip. */
@@ -92,6 +110,11 @@ final class CallRows {
   private static List<StreamInfo> streams(String json) throws SQLException {
     List<StreamInfo> streams = CallMetadataReader.streams(json);
     return streams != null ? streams : fromJson(json, STREAMS);
+  }
+
+  /** Most calls have no quirks and no DTMF: their empty arrays are read without the object mapper. */
+  private static <T> List<T> list(String json, TypeReference<List<T>> type) throws SQLException {
+    return json == null || json.equals(EMPTY) ? List.of() : fromJson(json, type);
   }
 
   private static <T> T fromJson(String json, TypeReference<T> type) throws SQLException {

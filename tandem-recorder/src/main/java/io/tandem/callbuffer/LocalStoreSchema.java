@@ -63,7 +63,25 @@ final class LocalStoreSchema {
               + "WHERE state <> 'DONE' AND promoted = 0",
           "DROP INDEX workflow_promoted_due",
           "CREATE INDEX workflow_promoted_due ON workflow (state, next_attempt_millis, inum) "
-              + "WHERE state <> 'DONE' AND promoted = 1"));
+              + "WHERE state <> 'DONE' AND promoted = 1"),
+      List.of(
+          // What the capture source said of a call beyond its media: the recorded session's own SIP identity
+          // (to match copies whose correlation keys differ), the quirks it showed, its DTMF digits (JSON).
+          "ALTER TABLE calls ADD COLUMN sip_identity TEXT NOT NULL DEFAULT ''",
+          "ALTER TABLE calls ADD COLUMN quirks TEXT NOT NULL DEFAULT '[]'",
+          "ALTER TABLE calls ADD COLUMN dtmf TEXT NOT NULL DEFAULT '[]'",
+          // Calls by their end: a failover promotes every call that was live in the rollback window, including
+          // those that started before it.
+          "CREATE INDEX calls_by_end ON calls (end_nanos, inum) WHERE end_nanos IS NOT NULL",
+          // Every metadata body a session received (the INVITE's, then each update's), kept as it came.
+          """
+          CREATE TABLE call_metadata (
+            inum INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            received_nanos INTEGER NOT NULL,
+            content_type TEXT NOT NULL,
+            body BLOB NOT NULL,
+            PRIMARY KEY (inum, seq))"""));
 
   private LocalStoreSchema() {}
 

@@ -130,7 +130,7 @@ class BufferScanAndRetentionTest {
     InumAllocator allocator = new InumAllocator(store, 222222, null);
     store.transaction(c -> {
       try (PreparedStatement insert = c.prepareStatement(
-          "INSERT INTO calls (" + CallRows.COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          CallRows.INSERT)) {
         for (int i = 0; i < count; i++) {
           Inum inum = allocator.nextWithin(c);
           Instant start = Instant.EPOCH.plusSeconds(1_000_000_000L + i);

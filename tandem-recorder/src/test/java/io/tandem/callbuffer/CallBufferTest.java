@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tandem.call.CallRecord;
 import io.tandem.call.CallRole;
 import io.tandem.call.CallState;
+import io.tandem.call.DtmfEvent;
 import io.tandem.call.Inum;
 import io.tandem.call.MediaStats;
 import io.tandem.call.Participant;
@@ -97,6 +98,36 @@ class CallBufferTest {
     assertThat(stored.participants()).isEqualTo(PARTIES);
     assertThat(stored.streams()).isEqualTo(STREAMS);
     assertThat(stored.start()).isEqualTo(START);
+  }
+
+  @Test
+  void sipIdentityQuirksAndDtmfSurviveAReopen() {
+    CallRecord call = buffer.begin("session-1", START, CallRole.MASTER, PARTIES, STREAMS, "cs-call-id@sbc",
+        List.of("no-require-siprec", "no-metadata", "no-require-siprec"));
+    buffer.update(call.inum(), c -> c.describedAs(c.participants(), c.streams(), c.sipIdentity(),
+        List.of("no-require-siprec", "no-metadata", "time-without-zone")));
+    List<DtmfEvent> digits = List.of(new DtmfEvent("5", 1_200, 160), new DtmfEvent("#", 2_000, 80));
+    CallRecord finished = buffer.finish(call.inum(), START.plusSeconds(5), CallState.COMPLETE,
+        new MediaStats(250, 0, 80_000, 5_000), digits);
+
+    try (LocalStore reopened = LocalStore.open(dataDir.resolve("buffer.db"))) {
+      CallRecord stored = bufferOn(reopened).find(call.inum()).orElseThrow();
+      assertThat(stored).isEqualTo(finished);
+      assertThat(stored.sipIdentity()).isEqualTo("cs-call-id@sbc");
+      assertThat(stored.quirks()).containsExactly("no-require-siprec", "no-metadata", "time-without-zone");
+      assertThat(stored.dtmf()).isEqualTo(digits);
+    }
+  }
+
+  @Test
+  void aCallWithoutAnnotationsHasEmptyOnes() {
+    CallRecord call = buffer.begin("session-1", START, CallRole.MASTER, PARTIES, STREAMS);
+
+    CallRecord stored = buffer.find(call.inum()).orElseThrow();
+
+    assertThat(stored.sipIdentity()).isEmpty();
+    assertThat(stored.quirks()).isEmpty();
+    assertThat(stored.dtmf()).isEmpty();
   }
 
   @Test

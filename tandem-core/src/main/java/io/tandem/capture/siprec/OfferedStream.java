@@ -1,19 +1,31 @@
 package io.tandem.capture.siprec;
 
+import io.tandem.capture.sip.PayloadFormat;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * One audio stream a SIPREC offer sends to the recorder: its SDP label, the G.711 payload type chosen
- * for it, the participant that sends it (empty when the metadata did not say), and where the SBC sends
- * it from. Immutable.
+ * One audio stream a SIPREC offer sends to the recorder: its SDP label, the payload type chosen for it, the
+ * participant that sends it (empty when the metadata did not say), where the SBC sends it from (the address
+ * empty when the offer gave none), every payload format its {@code m=} line offered in offer order, and the
+ * direction the offer gave it. Immutable.
  */
-public record OfferedStream(String label, int payloadType, String participantId, String address, int port) {
+public record OfferedStream(String label, int payloadType, String participantId, String address, int port,
+    List<PayloadFormat> formats, String direction) {
   public OfferedStream {
     Objects.requireNonNull(label, "label");
     participantId = participantId == null ? "" : participantId;
-    Objects.requireNonNull(address, "address");
+    address = address == null ? "" : address;
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
+    formats = formats == null || formats.isEmpty() ? List.of(PayloadFormat.of(payloadType, null, null))
+        : List.copyOf(formats);
+    direction = direction == null ? "sendonly" : direction;
+  }
+
+  /** A stream offered with the one payload type chosen for it, sendonly. */
+  public OfferedStream(String label, int payloadType, String participantId, String address, int port) {
+    this(label, payloadType, participantId, address, port, null, null);
   }
 }

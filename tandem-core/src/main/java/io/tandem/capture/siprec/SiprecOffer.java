@@ -152,6 +152,6 @@ public record SiprecOffer(String callId, String sessionId, List<Participant> par
         .orElseThrow(() -> new SiprecException(488, "Not Acceptable Here (expected " + CODECS + " for stream "
             + media.label() + ")"));
     return new OfferedStream(media.label(), payloadType, metadata.senders().get(media.label()),
-        media.connectionAddress(), media.port());
+        media.connectionAddress(), media.port(), media.payloadFormats(), direction);
   }
 }

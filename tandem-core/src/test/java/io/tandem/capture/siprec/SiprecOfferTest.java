@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tandem.capture.sip.BodyPart;
 import io.tandem.capture.sip.MediaDescription;
 import io.tandem.capture.sip.Multipart;
+import io.tandem.capture.sip.PayloadFormat;
 import io.tandem.capture.sip.Sdp;
 import io.tandem.capture.sip.SessionDescription;
 import io.tandem.capture.sip.SipMessage;
@@ -63,8 +64,12 @@ class SiprecOfferTest {
     assertThat(offer.participants()).extracting(p -> p.aor())
         .containsExactly("sip:alice@example.com", "sip:bob@example.net");
     assertThat(offer.streams()).containsExactly(
-        new OfferedStream("96", 8, "zSfPoSvdSDCmU3A3TRDxAw==", "192.0.2.10", 36000),
-        new OfferedStream("97", 0, "srfBElmCRp2QB23b7Mpk0w==", "192.0.2.10", 36002));
+        new OfferedStream("96", 8, "zSfPoSvdSDCmU3A3TRDxAw==", "192.0.2.10", 36000,
+            List.of(new PayloadFormat(18, "G729", 8000, 1, ""), new PayloadFormat(8, "PCMA", 8000, 1, ""),
+                new PayloadFormat(0, "PCMU", 8000, 1, "")), "sendonly"),
+        new OfferedStream("97", 0, "srfBElmCRp2QB23b7Mpk0w==", "192.0.2.10", 36002,
+            List.of(new PayloadFormat(0, "PCMU", 8000, 1, ""), new PayloadFormat(8, "PCMA", 8000, 1, "")),
+            "sendonly"));
   }
 
   @Test
