@@ -1,5 +1,6 @@
 package io.tandem.bench;
 
+import io.tandem.admin.JobFigures;
 import io.tandem.call.CallRole;
 import io.tandem.call.Inum;
 import io.tandem.callbuffer.CallBuffer;
@@ -92,7 +93,7 @@ public final class RebuildBench {
   private static void check(Rebuild rebuild, boolean full, long expectAdded, long expectMatched) {
     JobProgress progress = new JobProgress();
     rebuild.run(new RebuildScope(full, true, true, null, null), Instant.now(), progress);
-    JobProgress.Snapshot done = progress.snapshot();
+    JobFigures done = progress.snapshot();
     if (done.added() != expectAdded || done.matched() != expectMatched) {
       throw new IllegalStateException("expected " + expectAdded + " added of " + expectMatched + ", got " + done);
     }

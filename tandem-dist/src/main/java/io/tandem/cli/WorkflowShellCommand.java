@@ -2,7 +2,7 @@ package io.tandem.cli;
 
 import io.tandem.shell.InteractiveShell;
 import io.tandem.shell.ProgressReporter;
-import io.tandem.shell.RecorderClient;
+import io.tandem.admin.RecorderClient;
 import io.tandem.shell.ShellSession;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -42,7 +42,7 @@ final class WorkflowShellCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    RecorderClient client = new RecorderClient(recorder, REQUEST_TIMEOUT);
+    RecorderClient client = RecorderClient.of(recorder, REQUEST_TIMEOUT);
     // Standard output only: a bar must not be drawn into a file just because stderr is a terminal.
     try (Terminal terminal = TerminalBuilder.builder().system(true).dumb(true)
         .systemOutput(TerminalBuilder.SystemOutput.SysOut).build()) {

@@ -1,5 +1,6 @@
 package io.tandem.shell;
 
+import io.tandem.admin.JobFigures;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +20,7 @@ final class PlainProgress implements ProgressReporter {
   }
 
   @Override
-  public void show(JobView.Progress progress) {
+  public void show(JobFigures progress) {
     Instant now = clock.instant();
     if (last != null && now.isBefore(last.plus(every))) {
       return;

@@ -1,5 +1,6 @@
 package io.tandem.shell;
 
+import io.tandem.admin.JobFigures;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -10,7 +11,7 @@ import java.time.InstantSource;
  */
 public interface ProgressReporter {
   /** Shows {@code progress}, or nothing if the last showing is recent enough. */
-  void show(JobView.Progress progress);
+  void show(JobFigures progress);
 
   /** Leaves the output ready for the next line (the bar is cleared). */
   void end();
@@ -31,7 +32,7 @@ public interface ProgressReporter {
   }
 
   /** The counts of {@code progress} as both reporters word them. */
-  static String counts(JobView.Progress progress) {
+  static String counts(JobFigures progress) {
     String scanned = progress.total() > 0 ? progress.scanned() + " of " + progress.total() : "" + progress.scanned();
     return "scanned " + scanned + ", matched " + progress.matched() + ", added " + progress.added()
         + ", already present " + progress.alreadyPresent();

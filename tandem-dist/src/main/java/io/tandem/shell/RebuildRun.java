@@ -1,5 +1,8 @@
 package io.tandem.shell;
 
+import io.tandem.admin.RecorderClient;
+import io.tandem.admin.RecorderException;
+import io.tandem.admin.JobView;
 import java.io.PrintWriter;
 import java.time.Duration;
 
@@ -22,7 +25,7 @@ final class RebuildRun {
   boolean run(String command, String actor, PrintWriter out, PrintWriter err) {
     JobView job;
     try {
-      job = recorder.startRebuild(command, actor);
+      job = recorder.rebuild(command, actor);
     } catch (RecorderException e) {
       err.println(e.getMessage());
       return false;
@@ -37,7 +40,7 @@ final class RebuildRun {
     progress.end();
     if (job.done()) {
       out.println(job.summary() != null ? job.summary() : "Rebuild done: "
-          + ProgressReporter.counts(job.progress() == null ? JobView.Progress.NONE : job.progress()));
+          + ProgressReporter.counts(job.figures()));
       return true;
     }
     err.println("rebuild job " + job.id() + " " + job.state() + ": "
@@ -54,7 +57,8 @@ final class RebuildRun {
       if (!pollEvery.isZero()) {
         Thread.sleep(pollEvery);
       }
-      job = recorder.job(started.id());
+      job = recorder.job(started.id()).orElseThrow(() -> new RecorderException("the recorder at " + recorder.url()
+          + " no longer knows job " + started.id() + " (it restarted)", 404, null));
     }
     return job;
   }

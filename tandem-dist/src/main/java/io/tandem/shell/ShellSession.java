@@ -1,5 +1,7 @@
 package io.tandem.shell;
 
+import io.tandem.admin.RecorderClient;
+import io.tandem.admin.RecorderException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,5 +1,6 @@
 package io.tandem.shell;
 
+import io.tandem.admin.RecorderStatus;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Map;

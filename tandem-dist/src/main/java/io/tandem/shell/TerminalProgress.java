@@ -1,5 +1,6 @@
 package io.tandem.shell;
 
+import io.tandem.admin.JobFigures;
 import java.io.PrintWriter;
 
 /** A progress bar on one terminal line, redrawn in place with a carriage return. Not thread-safe. */
@@ -13,7 +14,7 @@ final class TerminalProgress implements ProgressReporter {
   }
 
   @Override
-  public void show(JobView.Progress progress) {
+  public void show(JobFigures progress) {
     String line = render(progress);
     // Pad over the previous drawing, which may have been longer.
     out.print("\r" + line + " ".repeat(Math.max(0, drawn - line.length())));
@@ -30,7 +31,7 @@ final class TerminalProgress implements ProgressReporter {
     }
   }
 
-  static String render(JobView.Progress progress) {
+  static String render(JobFigures progress) {
     int percent = progress.percent();
     if (percent < 0) {
       return "Rebuild running: " + ProgressReporter.counts(progress);

@@ -1,5 +1,7 @@
 package io.tandem.stack;
 
+import io.tandem.admin.RecorderClient;
+import io.tandem.admin.RecorderException;
 import io.tandem.call.Position;
 import io.tandem.config.DirectoryLock;
 import io.tandem.database.CallDatabase;
@@ -10,9 +12,6 @@ import io.tandem.manager.RecorderManager;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +58,7 @@ public final class Stack implements AutoCloseable {
       recorders.add(child);
     }
     for (Position position : Position.values()) {
-      awaitHealthy("http://127.0.0.1:" + layout.adminPort(position) + "/health", position);
+      awaitHealthy(position);
     }
     return this;
   }
@@ -85,23 +84,22 @@ public final class Stack implements AutoCloseable {
     return layout;
   }
 
-  private void awaitHealthy(String url, Position position) throws InterruptedException {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private void awaitHealthy(Position position) throws InterruptedException {
+    RecorderClient recorder = RecorderClient.of(URI.create("http://127.0.0.1:" + layout.adminPort(position)),
+        Duration.ofSeconds(1));
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       try {
-        HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(url))
-            .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() == 200) {
+        if (recorder.health(Duration.ofSeconds(1)).capturing()) {
           return;
         }
-      } catch (IOException e) {
+      } catch (RecorderException e) {
         // not listening yet
       }
       Thread.sleep(100);
     }
-    throw new IllegalStateException(position + " recorder did not answer " + url + " within 60 s; see "
-        + layout.recorderDir(position).resolve("recorder.log"));
+    throw new IllegalStateException(position + " recorder did not answer " + recorder.url() + "/health within 60 s; "
+        + "see " + layout.recorderDir(position).resolve("recorder.log"));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.tandem.shell;
 
+import io.tandem.admin.RecorderClient;
 import static io.tandem.shell.FakeRecorder.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -155,7 +156,7 @@ class ShellSessionTest {
     }
     recorder.thenJob(job("DONE", 100, 100, 100, 0, 100, "Rebuild Fix done", null));
     TickingClock clock = new TickingClock(Duration.ofSeconds(1));
-    ShellSession session = new ShellSession(new RecorderClient(recorder.url(), Duration.ofSeconds(5)), writer(out),
+    ShellSession session = new ShellSession(RecorderClient.of(recorder.url(), Duration.ofSeconds(5)), writer(out),
         writer(err), ProgressReporter.plain(clock, Duration.ofSeconds(5)), Duration.ZERO, "ann@desk");
 
     assertThat(session.run("Rebuild Fix")).isEqualTo(ShellSession.Outcome.OK);
@@ -167,7 +168,7 @@ class ShellSessionTest {
   }
 
   private ShellSession session(URI url) {
-    return new ShellSession(new RecorderClient(url, Duration.ofSeconds(5)), writer(out), writer(err),
+    return new ShellSession(RecorderClient.of(url, Duration.ofSeconds(5)), writer(out), writer(err),
         ProgressReporter.terminal(), Duration.ZERO, "ann@desk");
   }
 

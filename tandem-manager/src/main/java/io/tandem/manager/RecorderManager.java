@@ -3,6 +3,7 @@ package io.tandem.manager;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
+import io.tandem.admin.RecorderClients;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.DatabaseErrors;
 import io.tandem.database.InteractionView;
@@ -30,24 +31,28 @@ import org.slf4j.LoggerFactory;
 public final class RecorderManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RecorderManager.class);
   private static final int CONSOLE_INTERACTIONS = 50;
+  /** How long an order or read sent to a recorder waits for its answer. */
+  private static final Duration RECORDER_TIMEOUT = Duration.ofSeconds(5);
 
   private final ManagerConfig config;
   private final CallDatabase database;
   private final HealthProbe probe;
   private final RedundancyController redundancy;
   private final ManagerMetrics metrics;
-  private final MediaReplay replay = new MediaReplay();
+  private final RecorderClients clients = new RecorderClients(RECORDER_TIMEOUT);
+  private final MediaReplay replay = new MediaReplay(clients);
   private final ReprocessJobs reprocessJobs;
   private final Javalin app;
 
   public RecorderManager(ManagerConfig config, CallDatabase database) {
     this.config = Objects.requireNonNull(config, "config");
     this.database = Objects.requireNonNull(database, "database");
-    this.probe = new HealthProbe(database::pairs, config.healthInterval(), config.healthMisses());
-    this.redundancy = new RedundancyController(database, probe, config.healthInterval(), Clock.systemUTC());
+    this.probe = new HealthProbe(database::pairs, clients, config.healthInterval(), config.healthMisses());
+    this.redundancy = new RedundancyController(database, probe, clients, config.healthInterval(),
+        Clock.systemUTC());
     probe.afterEachPoll(redundancy::tick);
     this.metrics = new ManagerMetrics(database, probe);
-    this.reprocessJobs = new ReprocessJobs(database::pairs);
+    this.reprocessJobs = new ReprocessJobs(database::pairs, clients);
     this.app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
       // Replay must send exactly the bytes asked for.
@@ -94,7 +99,7 @@ public final class RecorderManager implements AutoCloseable {
     probe.close();
     redundancy.close();
     app.stop();
-    replay.close();
+    clients.close();
   }
 
   @Override

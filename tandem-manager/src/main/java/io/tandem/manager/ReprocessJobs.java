@@ -1,20 +1,15 @@
 package io.tandem.manager;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
+import io.tandem.admin.JobFigures;
+import io.tandem.admin.JobState;
+import io.tandem.admin.JobView;
+import io.tandem.admin.RecorderClient;
+import io.tandem.admin.RecorderClients;
+import io.tandem.admin.RecorderException;
 import io.tandem.database.PairView;
 import io.tandem.database.RecorderView;
-import io.tandem.json.Json;
 import io.tandem.redundancy.HealthProbe;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,7 +24,6 @@ import java.util.UUID;
  */
 public final class ReprocessJobs {
   static final int KEPT = 1000;
-  private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
   /** A job forwarded to a recorder, with the last view of it read through. */
   private static final class Forwarded {
@@ -44,7 +38,7 @@ public final class ReprocessJobs {
   }
 
   private final HealthProbe.RecorderDirectory directory;
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+  private final RecorderClients clients;
   private final Map<String, Forwarded> forwarded = new LinkedHashMap<>() {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Forwarded> eldest) {
@@ -52,28 +46,26 @@ public final class ReprocessJobs {
     }
   };
 
-  public ReprocessJobs(HealthProbe.RecorderDirectory directory) {
+  public ReprocessJobs(HealthProbe.RecorderDirectory directory, RecorderClients clients) {
     this.directory = directory;
+    this.clients = clients;
   }
 
   /** Starts a reprocess of {@code [from, to)} on the recorder with this serial; returns the Manager's job id. */
   public String start(String serial, Instant from, Instant to, String actor) throws SQLException {
     RecorderView recorder = recorder(serial);
-    String body = Json.write(Map.of("from", from.toString(), "to", to.toString(), "actor", actor));
-    HttpResponse<String> answer = send(recorder, HttpRequest.newBuilder(URI.create(recorder.adminUrl()
-        + "/api/reprocess")).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)));
-    JsonNode job = jsonOf(recorder, answer);
-    if (answer.statusCode() != 202 && answer.statusCode() != 200) {
-      throw refusal(recorder, answer, job);
+    JobView job;
+    try {
+      job = clients.of(recorder.adminUrl()).reprocess(from, to, actor);
+    } catch (RecorderException e) {
+      throw refusal(recorder, e);
     }
-    String recorderJobId = job.path("id").asText("");
-    if (recorderJobId.isEmpty()) {
+    if (job.id() == null || job.id().isEmpty()) {
       throw new ReprocessRefusedException(502, "recorder " + serial + " accepted the reprocess without a job id");
     }
     String id = UUID.randomUUID().toString();
     synchronized (this) {
-      forwarded.put(id, new Forwarded(serial, recorderJobId));
+      forwarded.put(id, new Forwarded(serial, job.id()));
     }
     return id;
   }
@@ -95,23 +87,24 @@ public final class ReprocessJobs {
   private ReprocessJobView readThrough(String id, Forwarded job) throws SQLException {
     ReprocessJobView previous = job.lastSeen;
     // A job that ended stays as it ended, whatever happens to its recorder since.
-    if (previous != null && !"RUNNING".equals(previous.state())) {
+    if (previous != null && previous.state() != JobState.RUNNING) {
       return previous;
     }
     RecorderView recorder = recorder(job.serial);
-    HttpResponse<String> answer = send(recorder, HttpRequest.newBuilder(URI.create(recorder.adminUrl() + "/api/jobs/"
-        + URLEncoder.encode(job.recorderJobId, StandardCharsets.UTF_8))).GET());
-    if (answer.statusCode() == 404) {
-      return new ReprocessJobView(id, job.serial, "FAILED", previous == null ? NullNode.getInstance()
+    Optional<JobView> view;
+    try {
+      view = clients.of(recorder.adminUrl()).job(job.recorderJobId);
+    } catch (RecorderException e) {
+      throw refusal(recorder, e);
+    }
+    if (view.isEmpty()) {
+      return new ReprocessJobView(id, job.serial, JobState.FAILED, previous == null ? JobFigures.NONE
           : previous.progress(), null, "recorder " + job.serial + " no longer knows job " + job.recorderJobId
           + " (it restarted before the job ended); reprocessing the range again is safe");
     }
-    JsonNode view = jsonOf(recorder, answer);
-    if (answer.statusCode() != 200) {
-      throw refusal(recorder, answer, view);
-    }
-    return new ReprocessJobView(id, job.serial, view.path("state").asText(), view.path("progress"),
-        textOrNull(view.path("summary")), textOrNull(view.path("error")));
+    JobView current = view.get();
+    return new ReprocessJobView(id, job.serial, current.state(), current.figures(), current.summary(),
+        current.error());
   }
 
   private RecorderView recorder(String serial) throws SQLException {
@@ -125,36 +118,14 @@ public final class ReprocessJobs {
     throw new ReprocessRefusedException(404, "no recorder with serial " + serial + " is registered");
   }
 
-  private HttpResponse<String> send(RecorderView recorder, HttpRequest.Builder request) {
-    try {
-      return client.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException | IllegalArgumentException e) {
-      throw new ReprocessRefusedException(502, "recorder " + recorder.serial() + " at " + recorder.adminUrl()
-          + " is unreachable: " + e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ReprocessRefusedException(502, "interrupted while asking recorder " + recorder.serial());
-    }
-  }
-
-  private static JsonNode jsonOf(RecorderView recorder, HttpResponse<String> answer) {
-    try {
-      return Json.MAPPER.readTree(answer.body());
-    } catch (IOException e) {
-      throw new ReprocessRefusedException(502, "recorder " + recorder.serial() + " answered " + answer.statusCode()
-          + " with a body that is not JSON");
-    }
-  }
-
   /** The recorder's 400 and 409 are the client's to see; anything else is the recorder's fault. */
-  private static ReprocessRefusedException refusal(RecorderView recorder, HttpResponse<String> answer, JsonNode body) {
-    String error = body.path("error").asText(answer.body());
-    int status = answer.statusCode() == 400 || answer.statusCode() == 409 ? answer.statusCode() : 502;
+  private static ReprocessRefusedException refusal(RecorderView recorder, RecorderException e) {
+    if (e.unreachable()) {
+      return new ReprocessRefusedException(502, "recorder " + recorder.serial() + " at " + recorder.adminUrl()
+          + " is unreachable: " + e.getMessage());
+    }
+    int status = e.status() == 400 || e.status() == 409 ? e.status() : 502;
     return new ReprocessRefusedException(status, status == 502
-        ? "recorder " + recorder.serial() + " answered " + answer.statusCode() + ": " + error : error);
-  }
-
-  private static String textOrNull(JsonNode node) {
-    return node.isTextual() ? node.textValue() : null;
+        ? "recorder " + recorder.serial() + " answered " + e.status() + ": " + e.getMessage() : e.getMessage());
   }
 }

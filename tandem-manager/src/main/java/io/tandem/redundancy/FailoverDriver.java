@@ -1,13 +1,18 @@
 package io.tandem.redundancy;
 
+import io.tandem.admin.JobState;
+import io.tandem.admin.JobView;
+import io.tandem.admin.RecorderClient;
+import io.tandem.admin.RecorderClients;
+import io.tandem.call.Role;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.FailoverView;
 import io.tandem.database.PairView;
 import io.tandem.database.PromotionTally;
 import io.tandem.database.RecorderView;
-import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,15 +29,15 @@ final class FailoverDriver implements Runnable {
   private static final Duration JOB_POLL = Duration.ofMillis(50);
 
   private final CallDatabase database;
-  private final RecorderOrders orders;
+  private final RecorderClients clients;
   private final FailoverView failover;
   private final Duration retryDelay;
   private final Runnable onEnd;
 
-  FailoverDriver(CallDatabase database, RecorderOrders orders, FailoverView failover, Duration retryDelay,
+  FailoverDriver(CallDatabase database, RecorderClients clients, FailoverView failover, Duration retryDelay,
       Runnable onEnd) {
     this.database = database;
-    this.orders = orders;
+    this.clients = clients;
     this.failover = failover;
     this.retryDelay = retryDelay;
     this.onEnd = onEnd;
@@ -54,7 +59,7 @@ final class FailoverDriver implements Runnable {
   private boolean attemptQuietly() throws InterruptedException {
     try {
       return attempt();
-    } catch (IOException | SQLException | RuntimeException e) {
+    } catch (SQLException | RuntimeException e) {
       LOG.warn("failover {} of pair {} to recorder {}: {}; trying again in {}", failover.id(), failover.pair(),
           failover.toSerial(), e.toString(), retryDelay);
       return false;
@@ -62,22 +67,14 @@ final class FailoverDriver implements Runnable {
   }
 
   /** True when the failover is no longer open: closed here, or elsewhere, or superseded. */
-  private boolean attempt() throws IOException, SQLException, InterruptedException {
+  private boolean attempt() throws SQLException, InterruptedException {
     if (!stillOpen()) {
       return true;
     }
-    String adminUrl = adminUrl(failover.toSerial());
-    RecorderOrders.Answer role = orders.role(adminUrl, "PRIMARY", failover.epoch());
-    if (role.status() != 200) {
-      throw new IOException("the role order at epoch " + failover.epoch() + " was answered " + role.status() + ": "
-          + role.body());
-    }
-    RecorderOrders.Answer started = orders.promote(adminUrl, failover.epoch(), failover.windowFrom());
-    if (started.status() != 202) {
-      throw new IOException("the promotion order was answered " + started.status() + ": " + started.body());
-    }
-    String job = started.body().path("id").asText();
-    if (!awaitJob(adminUrl, job)) {
+    RecorderClient recorder = clients.of(adminUrl(failover.toSerial()));
+    recorder.role(Role.PRIMARY, failover.epoch());
+    JobView started = recorder.promote(failover.epoch(), failover.windowFrom(), null, "rrc");
+    if (!awaitJob(recorder, started.id())) {
       return false;
     }
     PromotionTally tally = database.promotionTally(failover);
@@ -88,21 +85,19 @@ final class FailoverDriver implements Runnable {
   }
 
   /** Follows the job to its end: true when DONE, false when it failed or its recorder forgot it. */
-  private boolean awaitJob(String adminUrl, String job) throws IOException, InterruptedException {
+  private boolean awaitJob(RecorderClient recorder, String id) throws InterruptedException {
     while (true) {
-      RecorderOrders.Answer answer = orders.job(adminUrl, job);
-      if (answer.status() == 404) {
+      Optional<JobView> job = recorder.job(id);
+      if (job.isEmpty()) {
         LOG.warn("recorder {} no longer knows promotion job {} (it restarted); ordering it again",
-            failover.toSerial(), job);
+            failover.toSerial(), id);
         return false;
       }
-      String state = answer.body().path("state").asText();
-      if ("DONE".equals(state)) {
+      if (job.get().state() == JobState.DONE) {
         return true;
       }
-      if ("FAILED".equals(state)) {
-        LOG.warn("promotion job {} on recorder {} failed: {}", job, failover.toSerial(),
-            answer.body().path("error").asText());
+      if (job.get().state() == JobState.FAILED) {
+        LOG.warn("promotion job {} on recorder {} failed: {}", id, failover.toSerial(), job.get().error());
         return false;
       }
       Thread.sleep(JOB_POLL);
@@ -113,7 +108,7 @@ final class FailoverDriver implements Runnable {
     return database.openFailovers().stream().anyMatch(open -> open.id() == failover.id());
   }
 
-  private String adminUrl(String serial) throws SQLException, IOException {
+  private String adminUrl(String serial) throws SQLException {
     for (PairView pair : database.pairs()) {
       for (RecorderView recorder : pair.recorders()) {
         if (recorder.serial().equals(serial)) {
@@ -121,6 +116,6 @@ final class FailoverDriver implements Runnable {
         }
       }
     }
-    throw new IOException("recorder " + serial + " is not registered");
+    throw new IllegalStateException("recorder " + serial + " is not registered");
   }
 }

@@ -1,12 +1,9 @@
 package io.tandem.redundancy;
 
+import io.tandem.admin.RecorderClients;
+import io.tandem.admin.RecorderException;
 import io.tandem.database.PairView;
 import io.tandem.database.RecorderView;
-import java.net.URI;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.HttpURLConnection;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +35,9 @@ public final class HealthProbe implements AutoCloseable {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(HealthProbe.class);
-  private static final Pattern CANNOT_CAPTURE = Pattern.compile("\"capturing\"\\s*:\\s*false");
 
   private final RecorderDirectory directory;
+  private final RecorderClients clients;
   private final Duration interval;
   private final int misses;
   private final ExecutorService polls = Executors.newVirtualThreadPerTaskExecutor();
@@ -56,8 +52,9 @@ public final class HealthProbe implements AutoCloseable {
     return thread;
   });
 
-  public HealthProbe(RecorderDirectory directory, Duration interval, int misses) {
+  public HealthProbe(RecorderDirectory directory, RecorderClients clients, Duration interval, int misses) {
     this.directory = directory;
+    this.clients = clients;
     this.interval = interval;
     this.misses = misses;
   }
@@ -120,28 +117,11 @@ public final class HealthProbe implements AutoCloseable {
   }
 
   private Boolean ask(RecorderView recorder) {
-    HttpURLConnection connection = null;
     try {
-      connection = (HttpURLConnection) URI.create(recorder.adminUrl() + "/health").toURL().openConnection();
-      connection.setConnectTimeout((int) interval.toMillis());
-      connection.setReadTimeout((int) interval.toMillis());
-      int status = connection.getResponseCode();
-      if (status == 503) {
-        return false;
-      }
-      if (status / 100 != 2) {
-        return null;
-      }
-      try (InputStream body = connection.getInputStream()) {
-        return !CANNOT_CAPTURE.matcher(new String(body.readAllBytes(), StandardCharsets.UTF_8)).find();
-      }
-    } catch (IOException | IllegalArgumentException e) {
+      return clients.of(recorder.adminUrl()).health(interval).capturing();
+    } catch (RecorderException | IllegalArgumentException e) {
       LOG.debug("health poll of recorder {} at {} failed: {}", recorder.serial(), recorder.adminUrl(), e.toString());
       return null;
-    } finally {
-      if (connection != null) {
-        connection.disconnect();
-      }
     }
   }
 

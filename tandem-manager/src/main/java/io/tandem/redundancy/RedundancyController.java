@@ -1,5 +1,6 @@
 package io.tandem.redundancy;
 
+import io.tandem.admin.RecorderClients;
 import io.tandem.call.Role;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.FailoverView;
@@ -29,18 +30,19 @@ public final class RedundancyController implements AutoCloseable {
   private final HealthProbe probe;
   private final Clock clock;
   private final Duration retryDelay;
-  private final RecorderOrders orders;
+  private final RecorderClients clients;
   private final Map<String, Boolean> downBySerial = new ConcurrentHashMap<>();
   private final Map<Long, Thread> drivers = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  /** {@code interval} is the health interval: the retry delay of a failover step and the timeout of an order. */
-  public RedundancyController(CallDatabase database, HealthProbe probe, Duration interval, Clock clock) {
+  /** {@code interval} is the health interval: the retry delay of a failover step. */
+  public RedundancyController(CallDatabase database, HealthProbe probe, RecorderClients clients, Duration interval,
+      Clock clock) {
     this.database = database;
     this.probe = probe;
+    this.clients = clients;
     this.clock = clock;
     this.retryDelay = interval;
-    this.orders = new RecorderOrders(Duration.ofSeconds(5));
   }
 
   /** One pass over every pair; errors are logged and the next pass tries again. */
@@ -127,7 +129,7 @@ public final class RedundancyController implements AutoCloseable {
     }
     for (FailoverView failover : database.openFailovers()) {
       drivers.computeIfAbsent(failover.id(), id -> Thread.ofVirtual().name("failover-" + id).start(
-          new FailoverDriver(database, orders, failover, retryDelay, () -> drivers.remove(id))));
+          new FailoverDriver(database, clients, failover, retryDelay, () -> drivers.remove(id))));
     }
   }
 
@@ -148,6 +150,5 @@ public final class RedundancyController implements AutoCloseable {
   public synchronized void close() {
     closed = true;
     drivers.values().forEach(Thread::interrupt);
-    orders.close();
   }
 }

@@ -1,16 +1,14 @@
 package io.tandem.replay;
 
 import io.javalin.http.Context;
+import io.tandem.admin.RecorderClient;
+import io.tandem.admin.RecorderClients;
+import io.tandem.admin.RecorderException;
 import io.tandem.call.Inum;
 import io.tandem.database.MediaSource;
 import io.tandem.json.Json;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,12 +19,15 @@ import java.util.Map;
  * from the archive file when the copy was archived, otherwise by relaying the request to the recorder
  * that holds the copy. Thread-safe.
  */
-public final class MediaReplay implements AutoCloseable {
+public final class MediaReplay {
   private static final String WAV = "audio/wav";
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
   private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
 
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+  private final RecorderClients clients;
+
+  public MediaReplay(RecorderClients clients) {
+    this.clients = clients;
+  }
 
   /** Answers the request for {@code source}'s media on {@code ctx}. */
   public void serve(Context ctx, MediaSource source) throws IOException {
@@ -56,45 +57,27 @@ public final class MediaReplay implements AutoCloseable {
   }
 
   private void relayFromRecorder(Context ctx, String adminUrl, Inum inum) throws IOException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adminUrl + "/api/calls/" + inum + "/media"))
-        .timeout(ANSWER_TIMEOUT).GET();
-    String range = ctx.header("Range");
-    if (range != null) {
-      request.header("Range", range);
-    }
-    HttpResponse<InputStream> answer;
+    RecorderClient.MediaAnswer answer;
     try {
-      answer = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException e) {
-      answerError(ctx, 502, "recorder at " + adminUrl + " holding copy " + inum + " cannot be reached: " + e);
-      return;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      answerError(ctx, 502, "interrupted while asking the recorder at " + adminUrl + " for copy " + inum);
+      answer = clients.of(adminUrl).media(inum, ctx.header("Range"), ANSWER_TIMEOUT);
+    } catch (RecorderException e) {
+      answerError(ctx, 502, "recorder at " + adminUrl + " holding copy " + inum + " cannot be reached: "
+          + e.getMessage());
       return;
     }
-    relay(ctx, answer);
-  }
-
-  private static void relay(Context ctx, HttpResponse<InputStream> answer) throws IOException {
-    ctx.status(answer.statusCode());
-    ctx.contentType(answer.headers().firstValue("Content-Type").orElse(WAV));
-    ctx.header("Accept-Ranges", "bytes");
-    answer.headers().firstValue("Content-Range").ifPresent(value -> ctx.header("Content-Range", value));
-    answer.headers().firstValue("Content-Length").ifPresent(value -> ctx.header("Content-Length", value));
-    try (InputStream body = answer.body()) {
+    try (answer) {
+      ctx.status(answer.status());
+      ctx.contentType(answer.header("Content-Type").orElse(WAV));
+      ctx.header("Accept-Ranges", "bytes");
+      answer.header("Content-Range").ifPresent(value -> ctx.header("Content-Range", value));
+      answer.header("Content-Length").ifPresent(value -> ctx.header("Content-Length", value));
       OutputStream out = ctx.outputStream();
-      body.transferTo(out);
+      answer.body().transferTo(out);
     }
   }
 
   private static void answerError(Context ctx, int status, String message) {
     ctx.attribute("tandem.answered", Boolean.TRUE);
     ctx.status(status).contentType("application/json").result(Json.write(Map.of("error", message)));
-  }
-
-  @Override
-  public void close() {
-    client.close();
   }
 }

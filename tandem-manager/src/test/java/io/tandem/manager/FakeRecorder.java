@@ -44,7 +44,10 @@ final class FakeRecorder implements AutoCloseable {
   }
 
   private void health(HttpExchange exchange) throws IOException {
-    exchange.sendResponseHeaders(healthy.get() ? 200 : 503, -1);
+    byte[] body = ("{\"serial\":\"500000\",\"capturing\":" + healthy.get() + "}").getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(healthy.get() ? 200 : 503, body.length);
+    exchange.getResponseBody().write(body);
     exchange.close();
   }
 

@@ -3,12 +3,15 @@ package io.tandem.manager;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tandem.admin.JobState;
+import io.tandem.admin.RecorderClients;
 import io.tandem.call.Position;
 import io.tandem.call.Role;
 import io.tandem.database.PairView;
 import io.tandem.database.RecorderView;
 import io.tandem.json.Json;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -20,13 +23,15 @@ class ReprocessJobsTest {
 
   private final FakeRecorder recorder = newRecorder();
   private final String closedUrl = "http://127.0.0.1:" + closedPort();
+  private final RecorderClients clients = new RecorderClients(Duration.ofSeconds(2));
   private final ReprocessJobs jobs = new ReprocessJobs(() -> List.of(new PairView("pair-j", 1, 900, "never", "promote", List.of(
       new RecorderView("100001", Position.MAIN, Role.PRIMARY, recorder.adminUrl(), "127.0.0.1:5060"),
-      new RecorderView("100002", Position.BACKUP, Role.SECONDARY, closedUrl, "127.0.0.1:5062")))));
+      new RecorderView("100002", Position.BACKUP, Role.SECONDARY, closedUrl, "127.0.0.1:5062")))), clients);
 
   @AfterEach
   void stopRecorder() {
     recorder.close();
+    clients.close();
   }
 
   @Test
@@ -35,16 +40,16 @@ class ReprocessJobsTest {
 
     assertThat(Json.MAPPER.readTree(recorder.lastReprocessBody)).isEqualTo(Json.MAPPER.readTree(
         "{\"from\":\"2026-11-26T00:00:00Z\",\"to\":\"2026-11-27T00:00:00Z\",\"actor\":\"ann@desk\"}"));
-    assertThat(jobs.job(id).orElseThrow().state()).isEqualTo("RUNNING");
+    assertThat(jobs.job(id).orElseThrow().state()).isEqualTo(JobState.RUNNING);
 
     recorder.jobs.put("job-1", "{\"id\":\"job-1\",\"state\":\"DONE\",\"progress\":{\"scanned\":10,\"total\":10,"
         + "\"matched\":7,\"added\":0,\"alreadyPresent\":0},\"summary\":\"Reprocess done: scanned 10, reprocessed 7, "
         + "in 0.1 s\",\"error\":null}");
     ReprocessJobView done = jobs.job(id).orElseThrow();
-    assertThat(done.state()).isEqualTo("DONE");
+    assertThat(done.state()).isEqualTo(JobState.DONE);
     assertThat(done.serial()).isEqualTo("100001");
     assertThat(done.summary()).isEqualTo("Reprocess done: scanned 10, reprocessed 7, in 0.1 s");
-    assertThat(done.progress().get("matched").asLong()).isEqualTo(7);
+    assertThat(done.progress().matched()).isEqualTo(7);
   }
 
   @Test
@@ -65,7 +70,7 @@ class ReprocessJobsTest {
 
     ReprocessJobView lost = jobs.job(id).orElseThrow();
 
-    assertThat(lost.state()).isEqualTo("FAILED");
+    assertThat(lost.state()).isEqualTo(JobState.FAILED);
     assertThat(lost.error()).contains("no longer knows job job-1", "again is safe");
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import io.tandem.admin.RecorderClients;
 import io.tandem.call.Position;
 import io.tandem.call.Role;
 import io.tandem.database.PairView;
@@ -14,10 +15,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class HealthProbeTest {
   private final AtomicReference<String> body = new AtomicReference<>("{\"capturing\":true}");
+  private final RecorderClients clients = new RecorderClients(Duration.ofSeconds(1));
+
+  @AfterEach
+  void closeClients() {
+    clients.close();
+  }
 
   @Test
   void recorderThatStopsAnsweringIsFailedAfterTheMisses() throws Exception {
@@ -72,7 +80,7 @@ class HealthProbeTest {
       recorders.add(new RecorderView("100002", Position.BACKUP, Role.SECONDARY, url(backup), "127.0.0.1:5062"));
     }
     PairView pair = new PairView("pair-h", 1, 900, "never", "promote", recorders);
-    return new HealthProbe(() -> List.of(pair), Duration.ofMillis(100), 3);
+    return new HealthProbe(() -> List.of(pair), clients, Duration.ofMillis(100), 3);
   }
 
   private static String url(HttpServer server) {

@@ -1,5 +1,9 @@
 package io.tandem.rebuild;
 
+import io.tandem.admin.JobState;
+import io.tandem.admin.JobKind;
+import io.tandem.admin.JobView;
+import io.tandem.admin.JobFigures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -53,7 +57,7 @@ final class Job {
   }
 
   private String summaryLine(Duration took) {
-    JobProgress.Snapshot p = progress.snapshot();
+    JobFigures p = progress.snapshot();
     double seconds = took.toMillis() / 1000.0;
     if (kind == JobKind.REPROCESS) {
       return String.format(Locale.ROOT, "%s done: scanned %d, reprocessed %d, in %.1f s", label, p.scanned(),

@@ -1,5 +1,6 @@
 package io.tandem.rebuild;
 
+import io.tandem.admin.JobFigures;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -15,9 +16,6 @@ public final class JobProgress {
   private final AtomicLong added = new AtomicLong();
   private final AtomicLong alreadyPresent = new AtomicLong();
 
-  /** The figures at one moment. */
-  public record Snapshot(long scanned, long total, long matched, long added, long alreadyPresent) {}
-
   void total(long calls) {
     total.set(calls);
   }
@@ -30,7 +28,7 @@ public final class JobProgress {
     alreadyPresent.addAndGet(presentEntries);
   }
 
-  public Snapshot snapshot() {
-    return new Snapshot(scanned.get(), total.get(), matched.get(), added.get(), alreadyPresent.get());
+  public JobFigures snapshot() {
+    return new JobFigures(scanned.get(), total.get(), matched.get(), added.get(), alreadyPresent.get());
   }
 }

@@ -1,5 +1,7 @@
 package io.tandem.rebuild;
 
+import io.tandem.admin.JobKind;
+import io.tandem.admin.JobView;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,7 @@
 package io.tandem.rebuild;
 
+import io.tandem.admin.JobKind;
+import io.tandem.admin.JobView;
 import io.tandem.callbuffer.CallBuffer;
 import io.tandem.callbuffer.LocalStore;
 import io.tandem.workflow.Workflow;

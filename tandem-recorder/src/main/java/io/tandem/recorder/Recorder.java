@@ -27,7 +27,7 @@ import io.tandem.gapaudit.GapAudit;
 import io.tandem.media.WavFile;
 import io.tandem.rebuild.AuditTrail;
 import io.tandem.rebuild.JobConflictException;
-import io.tandem.rebuild.JobView;
+import io.tandem.admin.JobView;
 import io.tandem.rebuild.RebuildJobs;
 import io.tandem.workflow.ConsolidationListener;
 import io.tandem.workflow.Consolidator;

@@ -7,7 +7,7 @@ import io.tandem.call.CallRecord;
 import io.tandem.call.Inum;
 import io.tandem.json.Json;
 import io.tandem.rebuild.JobConflictException;
-import io.tandem.rebuild.JobView;
+import io.tandem.admin.JobView;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,8 @@
 package io.tandem.rebuild;
 
+import io.tandem.admin.JobState;
+import io.tandem.admin.JobKind;
+import io.tandem.admin.JobView;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

@@ -1,5 +1,6 @@
 package io.tandem.rebuild;
 
+import io.tandem.admin.JobFigures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -53,9 +54,9 @@ class RebuildTest {
     workflow.submitAll(calls.subList(0, 7));
     workflow.moveTo(calls.subList(0, 3), WorkflowState.DONE);
 
-    JobProgress.Snapshot done = fix(null, null, true, true);
+    JobFigures done = fix(null, null, true, true);
 
-    assertThat(done).isEqualTo(new JobProgress.Snapshot(10, 10, 10, 3, 7));
+    assertThat(done).isEqualTo(new JobFigures(10, 10, 10, 3, 7));
     assertThat(workflow.state(calls.get(0))).contains(WorkflowState.DONE);
     assertThat(workflow.entry(calls.get(5)).orElseThrow().promoted()).isFalse();
     assertThat(calls.subList(7, 10)).allSatisfy(inum -> {
@@ -69,9 +70,9 @@ class RebuildTest {
     BufferFixture.insertCalls(store, 25_000, T0, Duration.ofMillis(10), i -> CallRole.MASTER);
 
     assertThat(fix(null, null, true, true).added()).isEqualTo(25_000);
-    JobProgress.Snapshot again = fix(null, null, true, true);
+    JobFigures again = fix(null, null, true, true);
 
-    assertThat(again).isEqualTo(new JobProgress.Snapshot(25_000, 25_000, 25_000, 0, 25_000));
+    assertThat(again).isEqualTo(new JobFigures(25_000, 25_000, 25_000, 0, 25_000));
     assertThat(workflow.counts().get(WorkflowState.PENDING)).isEqualTo(25_000);
   }
 
@@ -79,9 +80,9 @@ class RebuildTest {
   void rangeIncludesItsStartAndExcludesItsEnd() {
     List<Inum> calls = BufferFixture.insertCalls(store, 5, T0, Duration.ofSeconds(1), i -> CallRole.MASTER);
 
-    JobProgress.Snapshot done = fix(T0.plusSeconds(1), T0.plusSeconds(3), true, true);
+    JobFigures done = fix(T0.plusSeconds(1), T0.plusSeconds(3), true, true);
 
-    assertThat(done).isEqualTo(new JobProgress.Snapshot(2, 2, 2, 2, 0));
+    assertThat(done).isEqualTo(new JobFigures(2, 2, 2, 2, 0));
     assertThat(workflow.presentAmong(calls)).containsExactlyInAnyOrder(calls.get(1), calls.get(2));
   }
 
@@ -90,14 +91,14 @@ class RebuildTest {
     List<Inum> calls = BufferFixture.insertCalls(store, 6, T0, Duration.ofSeconds(1),
         i -> i % 3 == 0 ? CallRole.MASTER : CallRole.SLAVE);
 
-    JobProgress.Snapshot masters = fix(null, null, true, false);
+    JobFigures masters = fix(null, null, true, false);
     assertThat(workflow.presentAmong(calls)).containsExactlyInAnyOrder(calls.get(0), calls.get(3));
-    JobProgress.Snapshot slaves = fix(null, null, false, true);
-    JobProgress.Snapshot neither = fix(null, null, false, false);
+    JobFigures slaves = fix(null, null, false, true);
+    JobFigures neither = fix(null, null, false, false);
 
-    assertThat(masters).isEqualTo(new JobProgress.Snapshot(6, 6, 2, 2, 0));
-    assertThat(slaves).isEqualTo(new JobProgress.Snapshot(6, 6, 4, 4, 0));
-    assertThat(neither).isEqualTo(new JobProgress.Snapshot(6, 6, 0, 0, 0));
+    assertThat(masters).isEqualTo(new JobFigures(6, 6, 2, 2, 0));
+    assertThat(slaves).isEqualTo(new JobFigures(6, 6, 4, 4, 0));
+    assertThat(neither).isEqualTo(new JobFigures(6, 6, 0, 0, 0));
     assertThat(workflow.presentAmong(calls)).hasSize(6);
   }
 
@@ -119,7 +120,7 @@ class RebuildTest {
     JobProgress progress = new JobProgress();
     rebuild.run(new RebuildScope(true, true, false, null, null), NOW, progress);
 
-    assertThat(progress.snapshot()).isEqualTo(new JobProgress.Snapshot(4, 4, 3, 3, 0));
+    assertThat(progress.snapshot()).isEqualTo(new JobFigures(4, 4, 3, 3, 0));
     assertThat(workflow.contains(gone)).isFalse();
     assertThat(workflow.contains(calls.get(3))).isFalse();
     assertThat(calls.subList(0, 3)).allSatisfy(inum ->
@@ -153,14 +154,14 @@ class RebuildTest {
     JobProgress progress = new JobProgress();
     new Reprocess(buffer, workflow).run(T0.plusSeconds(1), T0.plusSeconds(5), progress);
 
-    assertThat(progress.snapshot()).isEqualTo(new JobProgress.Snapshot(4, 4, 3, 0, 0));
+    assertThat(progress.snapshot()).isEqualTo(new JobFigures(4, 4, 3, 0, 0));
     assertThat(workflow.state(calls.get(0))).contains(WorkflowState.AWAITING_REPROCESS);
     assertThat(workflow.due(WorkflowState.PENDING, 10, true)).containsExactly(calls.get(1), calls.get(2),
         calls.get(3));
     assertThat(workflow.contains(calls.get(4))).isFalse();
   }
 
-  private JobProgress.Snapshot fix(Instant from, Instant to, boolean master, boolean slave) {
+  private JobFigures fix(Instant from, Instant to, boolean master, boolean slave) {
     JobProgress progress = new JobProgress();
     rebuild.run(new RebuildScope(false, master, slave, from, to), NOW, progress);
     return progress.snapshot();

@@ -1,4 +1,4 @@
-package io.tandem.rebuild;
+package io.tandem.admin;
 
 /**
  * What a recorder job does: a Rebuild (Fix or Full) of the Workflow, a reprocess of a call date range, or the

@@ -1,4 +1,4 @@
-package io.tandem.rebuild;
+package io.tandem.admin;
 
 /** Where a recorder job stands; DONE and FAILED are final. */
 public enum JobState {

@@ -1,0 +1,38 @@
+package io.tandem.admin;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The clients of every recorder a process talks to, one per admin address, sharing one HTTP client (HTTP/1.1:
+ * a recorder that hangs holds only its own connections). Thread-safe; closing it closes the HTTP client.
+ */
+public final class RecorderClients implements AutoCloseable {
+  private final HttpClient http;
+  private final Duration timeout;
+  private final Map<String, RecorderClient> byUrl = new ConcurrentHashMap<>();
+
+  /** {@code timeout}: how long a request waits for its answer unless a call says otherwise. */
+  public RecorderClients(Duration timeout) {
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.http = newHttpClient(timeout);
+  }
+
+  /** The client of the recorder whose admin API is at {@code adminUrl}. */
+  public RecorderClient of(String adminUrl) {
+    return byUrl.computeIfAbsent(Objects.requireNonNull(adminUrl, "adminUrl"),
+        url -> new RecorderClient(url, http, timeout));
+  }
+
+  static HttpClient newHttpClient(Duration connectTimeout) {
+    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+  }
+
+  @Override
+  public void close() {
+    http.close();
+  }
+}
