@@ -50,7 +50,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
   }
 
   public String jdbcUrl() {
-    return server.getJdbcUrl(USER, DATABASE);
+    return jdbcUrl(server.getPort());
+  }
+
+  /** The JDBC URL of an embedded server on {@code port}, known before it starts: its clients may start first. */
+  public static String jdbcUrl(int port) {
+    return "jdbc:postgresql://localhost:" + port + "/" + DATABASE + "?user=" + USER;
   }
 
   public int port() {

@@ -2,6 +2,7 @@ package io.tandem.stack;
 
 import io.tandem.call.Position;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,19 +20,26 @@ final class ChildRecorder {
   private final Position position;
   private final Path config;
   private final Path logFile;
+  private final Path startupArchive;
   private volatile Process process;
   private volatile boolean stopping;
 
-  ChildRecorder(Position position, Path config, Path logFile) {
+  ChildRecorder(Position position, Path config, Path logFile, Path startupArchive) {
     this.position = position;
     this.config = config;
     this.logFile = logFile;
+    this.startupArchive = startupArchive;
   }
 
   synchronized void start() throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
+    Files.createDirectories(startupArchive.getParent());
     command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx512m",
+        // Class data sharing: made at the first exit, used by every later start, remade when the build changes.
+        // The JDK's own notes on the archive (a module option it cannot optimise, a class it leaves out) are not
+        // the recorder's to log.
+        "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + startupArchive, "-Xlog:cds*=off",
         "-cp", System.getProperty("java.class.path"), "io.tandem.cli.Tandem", "recorder",
         "--config", config.toString(), "--exit-with-parent", Long.toString(ProcessHandle.current().pid())));
     process = new ProcessBuilder(command)

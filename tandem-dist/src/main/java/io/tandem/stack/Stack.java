@@ -1,7 +1,5 @@
 package io.tandem.stack;
 
-import io.tandem.admin.RecorderClient;
-import io.tandem.admin.RecorderException;
 import io.tandem.call.Position;
 import io.tandem.config.DirectoryLock;
 import io.tandem.database.CallDatabase;
@@ -11,11 +9,11 @@ import io.tandem.manager.ManagerConfig;
 import io.tandem.manager.RecorderManager;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +24,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Stack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Stack.class);
+
+  /** How long a start may take before the stack gives up and says why. */
+  private static final Duration READY_WITHIN = Duration.ofSeconds(90);
 
   private final StackLayout layout;
   private final List<ChildRecorder> recorders = new ArrayList<>();
@@ -38,8 +39,21 @@ public final class Stack implements AutoCloseable {
     this.layout = layout;
   }
 
+  /**
+   * Starts everything and returns once the stack is ready: the call database answers, every pair has a
+   * registered primary that can capture (the Manager's {@code GET /ready} rule), and both recorders answer as
+   * able to capture. The recorders start first, beside the database: a recorder records without it and
+   * registers as soon as it answers.
+   */
   public Stack start() throws Exception {
     lock = DirectoryLock.claim(layout.dataDir(), "stack.lock", "'tandem up'");
+    String databaseUrl = EmbeddedDatabase.jdbcUrl(layout.postgresPort());
+    for (Position position : Position.values()) {
+      ChildRecorder child = new ChildRecorder(position, layout.writeRecorderConfig(position, databaseUrl),
+          layout.recorderDir(position).resolve("recorder.log"), layout.startupArchive(position));
+      child.start();
+      recorders.add(child);
+    }
     postgres = EmbeddedDatabase.start(layout.postgresDir(), layout.postgresPort());
     database = CallDatabase.connect(new DatabaseConfig(postgres.jdbcUrl(), "postgres", "", 8));
     database.migrate();
@@ -51,15 +65,7 @@ public final class Stack implements AutoCloseable {
     manager = new RecorderManager(new ManagerConfig("127.0.0.1", layout.port(), postgres.jdbcUrl(), "postgres", "",
         Duration.ofSeconds(1), 3), database);
     manager.start();
-    for (Position position : Position.values()) {
-      ChildRecorder child = new ChildRecorder(position, layout.writeRecorderConfig(position, postgres.jdbcUrl()),
-          layout.recorderDir(position).resolve("recorder.log"));
-      child.start();
-      recorders.add(child);
-    }
-    for (Position position : Position.values()) {
-      awaitHealthy(position);
-    }
+    awaitReady();
     return this;
   }
 
@@ -84,22 +90,29 @@ public final class Stack implements AutoCloseable {
     return layout;
   }
 
-  private void awaitHealthy(Position position) throws InterruptedException {
-    RecorderClient recorder = RecorderClient.of(URI.create("http://127.0.0.1:" + layout.adminPort(position)),
-        Duration.ofSeconds(1));
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        if (recorder.health(Duration.ofSeconds(1)).capturing()) {
-          return;
-        }
-      } catch (RecorderException e) {
-        // not listening yet
+  private void awaitReady() throws InterruptedException {
+    long deadline = System.nanoTime() + READY_WITHIN.toNanos();
+    while (true) {
+      Optional<String> notReady = manager.notReadyBecause().or(this::recorderNotHealthy);
+      if (notReady.isEmpty()) {
+        return;
       }
-      Thread.sleep(100);
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the stack was not ready within " + READY_WITHIN.toSeconds() + " s: "
+            + notReady.get() + "; see the recorders' logs under " + layout.dataDir());
+      }
+      Thread.sleep(50);
     }
-    throw new IllegalStateException(position + " recorder did not answer " + recorder.url() + "/health within 60 s; "
-        + "see " + layout.recorderDir(position).resolve("recorder.log"));
+  }
+
+  private Optional<String> recorderNotHealthy() {
+    for (Position position : Position.values()) {
+      if (!manager.healthy(Integer.toString(layout.serial(position)))) {
+        return Optional.of("the " + position + " recorder has not answered as able to capture (log: "
+            + layout.recorderDir(position).resolve("recorder.log") + ")");
+      }
+    }
+    return Optional.empty();
   }
 
   @Override

@@ -70,6 +70,16 @@ public record StackLayout(Path dataDir, int port) {
   }
 
   /** Writes the recorder's config file afresh; the serial, pair and data directory never change. */
+  /**
+   * Where a recorder child keeps its class data sharing archive: written by the JVM when the child exits, used
+   * by every later start to load its classes from a mapped file instead of the jars (several seconds saved on
+   * two shared cores), and written anew when the build changes.
+   */
+  public Path startupArchive(Position position) {
+    return dataDir.resolve("startup").resolve("recorder-" + position.name().toLowerCase(java.util.Locale.ROOT)
+        + ".jsa");
+  }
+
   public Path writeRecorderConfig(Position position, String databaseUrl) throws IOException {
     Path dir = recorderDir(position);
     Files.createDirectories(dir);

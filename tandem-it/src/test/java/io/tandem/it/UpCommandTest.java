@@ -25,6 +25,7 @@ class UpCommandTest {
     String manager = "http://127.0.0.1:" + port;
     Process up = startUp(data, port);
     try {
+      assertThat(PairFixture.getJson(manager + "/ready").get("status").asText()).isEqualTo("ready");
       Path out = root.resolve("simulate.log");
       Process simulate = RecorderProcess.launch(List.of("simulate", "--manager", manager, "--conversations", "3",
           "--cps", "3", "--duration", "2"), out);
@@ -43,6 +44,8 @@ class UpCommandTest {
 
     Process again = startUp(data, port);
     try {
+      assertThat(PairFixture.getJson(manager + "/ready").get("status").asText())
+          .as("ready as soon as 'tandem up' says so").isEqualTo("ready");
       assertThat(PairFixture.getJson(manager + "/api/interactions")).hasSize(3);
       JsonNode pairs = PairFixture.getJson(manager + "/api/pairs");
       assertThat(pairs).hasSize(1);

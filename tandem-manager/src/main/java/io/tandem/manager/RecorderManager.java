@@ -11,6 +11,7 @@ import io.tandem.database.MediaSource;
 import io.tandem.database.PairView;
 import io.tandem.redundancy.FailbackRefusedException;
 import io.tandem.redundancy.HealthProbe;
+import io.tandem.redundancy.Readiness;
 import io.tandem.redundancy.RedundancyController;
 import io.tandem.replay.MediaReplay;
 import java.time.Clock;
@@ -58,7 +59,8 @@ public final class RecorderManager implements AutoCloseable {
       // Replay must send exactly the bytes asked for.
       cfg.http.compressionStrategy = CompressionStrategy.NONE;
       cfg.requestLogger.http(metrics::recordRequest);
-      cfg.routes.get("/health", ctx -> JsonAnswers.json(ctx, 200, Map.of("status", "ready")));
+      cfg.routes.get("/health", ctx -> JsonAnswers.json(ctx, 200, Map.of("status", "alive")));
+      cfg.routes.get("/ready", this::ready);
       cfg.routes.get("/", this::console);
       cfg.routes.get("/api/pairs", ctx -> JsonAnswers.json(ctx, 200, pairStatuses()));
       cfg.routes.post("/api/pairs/{name}/failback", this::failback);
@@ -105,6 +107,34 @@ public final class RecorderManager implements AutoCloseable {
   @Override
   public void close() {
     stop();
+  }
+
+  /**
+   * Why the Manager is not ready yet, or empty when it is: the call database answers, and every pair has a
+   * registered primary that answers its health checks and can capture.
+   */
+  public Optional<String> notReadyBecause() {
+    List<PairView> pairs;
+    try {
+      pairs = database.pairs();
+    } catch (java.sql.SQLException | RuntimeException e) {
+      return Optional.of("the call database does not answer: " + e.getMessage());
+    }
+    return Readiness.notReadyBecause(pairs, probe);
+  }
+
+  /** Whether the recorder with this serial answers its health checks and can capture, as the RRC sees it. */
+  public boolean healthy(String serial) {
+    return probe.healthy(serial);
+  }
+
+  private void ready(Context ctx) {
+    Optional<String> reason = notReadyBecause();
+    if (reason.isPresent()) {
+      JsonAnswers.error(ctx, 503, "not ready: " + reason.get());
+    } else {
+      JsonAnswers.json(ctx, 200, Map.of("status", "ready"));
+    }
   }
 
   private List<PairStatus> pairStatuses() throws java.sql.SQLException {

@@ -85,8 +85,26 @@ class RecorderManagerTest {
   }
 
   @Test
-  void healthAnswers200WhenReady() throws Exception {
-    assertThat(get("/health", null).statusCode()).isEqualTo(200);
+  void healthAnswers200WhileTheProcessLives() throws Exception {
+    HttpResponse<byte[]> health = get("/health", null);
+
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(json(health, 200).get("status").asText()).isEqualTo("alive");
+  }
+
+  @Test
+  void readyAnswers503WithTheReasonWhileThePrimaryCannotBeReached() throws Exception {
+    await().atMost(Duration.ofSeconds(10)).until(() -> get("/ready", null).statusCode() == 200);
+    recorder.healthy.set(false);
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> get("/ready", null).statusCode() == 503);
+      assertThat(json(get("/ready", null), 503).get("error").asText())
+          .isEqualTo("not ready: the primary of pair pair-m, recorder 500000, has not answered its health checks as "
+              + "able to capture");
+    } finally {
+      recorder.healthy.set(true);
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> get("/ready", null).statusCode() == 200);
   }
 
   @Test

@@ -42,6 +42,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -129,7 +130,7 @@ public final class Recorder implements AutoCloseable {
     sip.start(config.sipHost(), config.sipPort());
     admin = new RecorderAdmin(this, metrics).start(config.adminHost(), config.adminPort());
     metrics.bind(this);
-    chores.scheduleWithFixedDelay(this::registerQuietly, 0, 2, TimeUnit.SECONDS);
+    chores.execute(this::registerAndReschedule);
     chores.scheduleWithFixedDelay(() -> sessions.endSilentCalls(config.mediaTimeout()), 1, 1, TimeUnit.SECONDS);
     chores.scheduleWithFixedDelay(this::applyRetention, 1, 10, TimeUnit.MINUTES);
     // Every 10 s, or as often as the grace period when it is shorter; a pass with nothing due costs no query.
@@ -193,6 +194,19 @@ public final class Recorder implements AutoCloseable {
 
   private Fence fence() {
     return new Fence(config.serial(), standing.epoch());
+  }
+
+  /**
+   * Registers, then again in 2 s (which is how role and epoch changes are learned), or in 200 ms while not yet
+   * registered: a recorder started beside its call database registers as soon as the database answers.
+   */
+  private void registerAndReschedule() {
+    registerQuietly();
+    try {
+      chores.schedule(this::registerAndReschedule, registered ? 2_000 : 200, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // The recorder is stopping.
+    }
   }
 
   private void registerQuietly() {
