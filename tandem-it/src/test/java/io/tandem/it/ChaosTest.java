@@ -48,7 +48,9 @@ class ChaosTest {
 
   @Test
   void killingThePrimaryAtRandomLosesAndDuplicatesNoConversation() throws Exception {
-    Random random = new Random(Long.getLong("chaos.seed", System.nanoTime()));
+    long seed = Long.getLong("chaos.seed", System.nanoTime());
+    System.out.printf("chaos: seed %d (replay this run's kill times with -Dchaos.seed=%d)%n", seed, seed);
+    Random random = new Random(seed);
     List<ConversationSent> sent = new ArrayList<>();
     for (int round = 1; round <= ROUNDS; round++) {
       CompletableFuture<SimulationReport> load = CompletableFuture.supplyAsync(() -> new CallSimulator(

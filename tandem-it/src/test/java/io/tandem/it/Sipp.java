@@ -1,8 +1,5 @@
 package io.tandem.it;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,19 +23,20 @@ final class Sipp {
     this.dir = dir;
   }
 
-  /** Skips the calling test when sipp is not installed, as on a machine where it could not be. */
-  static void assumeInstalled() {
-    boolean found = false;
-    for (String entry : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      found |= !entry.isEmpty() && Files.isExecutable(Path.of(entry, "sipp"));
-    }
-    assumeTrue(found, "sipp is not on the PATH");
+  /** Fails the calling test when sipp is not installed, unless the run asked to skip the sipp tests. */
+  static void require() {
+    RealPeers.requireOnPath("sipp", "sipp", "sip-tester");
   }
 
-  /** Skips the calling test unless sipp may send raw packets, which playing a capture needs. */
-  static void assumeCanPlayCaptures() {
-    assumeTrue(new com.sun.security.auth.module.UnixSystem().getUid() == 0,
-        "playing a capture with sipp needs root");
+  /** Fails the calling test unless sipp is installed and may send raw packets, which playing a capture needs (root). */
+  static void requireCapturePlay() {
+    require();
+    RealPeers.requireRoot("sipp", "playing an RTP capture with sipp");
+  }
+
+  /** Whether the run asked to skip the sipp tests: their classes then start nothing. */
+  static boolean skipped() {
+    return RealPeers.skippedByRequest("sipp");
   }
 
   /** What one sipp run left: its exit status (0 when every call succeeded), errors and message trace. */

@@ -34,8 +34,8 @@ class SippLoadFiguresTest {
 
   @BeforeAll
   static void startPair() throws Exception {
-    Sipp.assumeInstalled();
-    Sipp.assumeCanPlayCaptures();
+    Sipp.require();
+    Sipp.requireCapturePlay();
     // 7,500 two-stream calls a recorder, below the ephemeral ports.
     pair = new PairFixture(root, 381_001, 381_002, 1100, 15_000);
   }

@@ -38,7 +38,10 @@ class SippRecordingTest {
 
   @BeforeAll
   static void startPair() throws Exception {
-    Sipp.assumeInstalled();
+    if (Sipp.skipped()) {
+      return;
+    }
+    Sipp.require();
     pair = new PairFixture(root, 370001, 370002, 5000);
     Path work = Files.createDirectories(root.resolve("sipp"));
     sipp = new Sipp(work);
@@ -55,7 +58,7 @@ class SippRecordingTest {
 
   @Test
   void aSiprecCallOverUdpIsRecordedWithItsMetadataAndOneToneAChannel() throws Exception {
-    Sipp.assumeCanPlayCaptures();
+    Sipp.requireCapturePlay();
     Sipp.Result result = sipp.call("udp", SippScenarios.recording("sipp-udp", 2, "two-streams.pcap", PLAY_MILLIS),
         pair.main.sipAddress(), false);
     assertThat(result.succeeded()).as("%s", result).isTrue();
@@ -64,7 +67,7 @@ class SippRecordingTest {
 
   @Test
   void aSiprecCallOverTcpIsRecordedToo() throws Exception {
-    Sipp.assumeCanPlayCaptures();
+    Sipp.requireCapturePlay();
     Sipp.Result result = sipp.call("tcp", SippScenarios.recording("sipp-tcp", 2, "two-streams.pcap", PLAY_MILLIS),
         pair.main.sipAddress(), true);
     assertThat(result.succeeded()).as("%s", result).isTrue();
@@ -73,7 +76,7 @@ class SippRecordingTest {
 
   @Test
   void threeOfferedStreamsAreAnsweredRecvonlyAndRecordedAsThreeChannels() throws Exception {
-    Sipp.assumeCanPlayCaptures();
+    Sipp.requireCapturePlay();
     Sipp.Result result = sipp.call("three", SippScenarios.recording("sipp-three", 3, "three-streams.pcap",
         PLAY_MILLIS), pair.main.sipAddress(), false);
     assertThat(result.succeeded()).as("%s", result).isTrue();
@@ -83,7 +86,7 @@ class SippRecordingTest {
 
   @Test
   void aHoldAndAParticipantChangeInTheSessionLandInTheStoredMetadataAndTheCallGoesOn() throws Exception {
-    Sipp.assumeCanPlayCaptures();
+    Sipp.requireCapturePlay();
     String bobLeft = "2026-11-27T09:30:00Z";
     Sipp.Result result = sipp.call("changes", SippScenarios.changingRecording("sipp-changes", "two-streams.pcap",
         PLAY_MILLIS, bobLeft), pair.main.sipAddress(), false);
@@ -102,7 +105,7 @@ class SippRecordingTest {
 
   @Test
   void draftMetadataUnderTheShortTypeBesideAnIsupPartIsRecorded() throws Exception {
-    Sipp.assumeCanPlayCaptures();
+    Sipp.requireCapturePlay();
     Sipp.Result result = sipp.call("draft", SippScenarios.draftRecording("sipp-draft", "two-streams.pcap",
         PLAY_MILLIS), pair.main.sipAddress(), false);
     assertThat(result.succeeded()).as("%s", result).isTrue();
@@ -111,6 +114,7 @@ class SippRecordingTest {
 
   @Test
   void optionsIsAnswered200() throws Exception {
+    Sipp.require();
     Sipp.Result result = sipp.call("options", SippScenarios.options(), pair.main.sipAddress(), false);
     assertThat(result.succeeded()).as("%s", result).isTrue();
     assertThat(result.messages()).contains("SIP/2.0 200").contains("Supported: siprec");
@@ -118,6 +122,7 @@ class SippRecordingTest {
 
   @Test
   void aCancelOfAnAnsweredInviteIsAnswered200AndTheDialogStillEndsByBye() throws Exception {
+    Sipp.require();
     Sipp.Result result = sipp.call("cancel", SippScenarios.lateCancel("sipp-cancel"), pair.main.sipAddress(), false);
     assertThat(result.succeeded()).as("%s", result).isTrue();
     // The CANCEL's 200 carries the dialog's tag.
@@ -130,6 +135,7 @@ class SippRecordingTest {
 
   @Test
   void anInviteWhoseMetadataNeverClosesIsAnswered400AndNothingIsRecorded() throws Exception {
+    Sipp.require();
     Sipp.Result result = sipp.call("malformed", SippScenarios.malformedMetadata("sipp-malformed"),
         pair.main.sipAddress(), false);
     assertThat(result.succeeded()).as("%s", result).isTrue();
