@@ -298,6 +298,11 @@ public final class Recorder implements AutoCloseable {
     return gapAudit;
   }
 
+  /** The alarms this recorder raises itself, for its health answer; none while all is well. */
+  public List<String> alarms() {
+    return capturing() ? List.of() : List.of("DISK_LOW");
+  }
+
   /** False when the recorder cannot capture: its data directory has too little room left. */
   public boolean capturing() {
     try {

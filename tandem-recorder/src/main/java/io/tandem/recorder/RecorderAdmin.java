@@ -82,6 +82,7 @@ final class RecorderAdmin {
     body.put("capturing", capturing);
     body.put("registered", recorder.registered());
     body.put("activeCalls", recorder.sessions().active());
+    body.put("alarms", recorder.alarms());
     // A recorder that cannot capture must be seen as failed by the RRC.
     ctx.status(capturing ? 200 : 503).json(body);
   }
