@@ -14,7 +14,9 @@ import java.util.Set;
  * where the body still says what its parts are, and names each thing it tolerated as a quirk: transport
  * padding after a delimiter, a quoted boundary with trailing spaces, a missing closing delimiter, delimiters
  * other than the Content-Type's boundary, a part whose headers are not closed by an empty line. Every part is
- * kept, known or not, in body order. Stateless and thread-safe.
+ * kept, known or not, in body order. Written here rather than taken from a MIME library because each tolerance
+ * must be named: a library either takes such bodies silently (transport padding is even lawful) or refuses them.
+ * Stateless and thread-safe.
  */
 public final class Multipart {
   /** The parts of a multipart body, and the quirks met reading it. */

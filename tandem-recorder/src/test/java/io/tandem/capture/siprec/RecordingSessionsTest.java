@@ -303,6 +303,25 @@ class RecordingSessionsTest {
   }
 
   @Test
+  void aMetadataOnlyReinviteGetsTheSessionsSdpAndAnUnreadableReofferChangesNothing() throws Exception {
+    String answer = exchange(SiprecInvites.invite(sip.port(), "meta-1", "session-meta", 1));
+    byte[] joined = new RecordingMetadata("session-meta", List.of(
+        new Participant("p9", "sip:dave@example.com", "Dave")), Map.of()).toXml();
+
+    String metadataOnly = exchange(SiprecInvites.inDialog("INVITE", sip.port(), "meta-1", toTag(answer), 2, null,
+        joined));
+    String unreadable = exchange(SiprecInvites.inDialog("UPDATE", sip.port(), "meta-1", toTag(answer), 3,
+        "o=no version line\r\n", joined));
+
+    assertThat(sdpOf(metadataOnly).origin()).isEqualTo(sdpOf(answer).origin());
+    assertThat(unreadable).startsWith("SIP/2.0 400").contains("expected SDP to start with 'v=0'");
+    CallRecord call = buffer.findByCorrelationKey("session-meta").orElseThrow();
+    assertThat(call.participants()).extracting(Participant::id).containsExactly("p1", "p9");
+    assertThat(buffer.metadata(call.inum())).hasSize(2);
+    assertThat(sessions.changedCount()).isEqualTo(1);
+  }
+
+  @Test
   void aCallThatStartsInactiveIsAnsweredInactiveAndRecvonlyOnceResumed() throws Exception {
     String answer = exchange(SiprecInvites.invite(sip.port(), "idle-1", "session-idle", 1)
         .replace("a=label:1\r\na=sendonly", "a=label:1\r\na=inactive"));
