@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class RecordingSessions implements SipHandler {
   private static final Logger log = LoggerFactory.getLogger(RecordingSessions.class);
   private static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE";
+  /** The refusal of an INVITE that had something to record but could not be started (no RTP port, no store). */
+  private static final String CANNOT_RECORD = "cannot-record";
 
   /** Ends a call durably, with whatever must happen in the same transaction (its Workflow entry). */
   @FunctionalInterface
@@ -117,7 +119,7 @@ public final class RecordingSessions implements SipHandler {
       session = open(request, offer);
     } catch (RuntimeException e) {
       unanswered.remove(request.callId(), pending);
-      refuse("cannot-record");
+      refuse(CANNOT_RECORD);
       log.error("cannot start recording {}", request.callId(), e);
       reply.send(SipMessage.responseTo(request, 503, "Service Unavailable - cannot start recording").build());
       return;
