@@ -16,7 +16,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Malformed SIP, metadata and config values each get one clear error, change nothing, and stop nothing. */
+/**
+ * Malformed SIP, offers with nothing to record and config values each get one clear error, change nothing, and stop
+ * nothing.
+ */
 class BadInputTest {
   @TempDir
   static Path root;
@@ -44,31 +47,22 @@ class BadInputTest {
   }
 
   @Test
-  void anInviteWithoutSiprecIsRefusedWith421() throws Exception {
-    String plain = request("INVITE", "no-siprec", "CSeq: 1 INVITE\r\n", "application/sdp", sdp());
-    assertThat(exchange(plain)).startsWith("SIP/2.0 421").containsIgnoringCase("siprec");
-    assertCallBufferEmptyAndHealthy();
-  }
+  void anInviteWithNothingToRecordIsRefusedSayingWhatWasExpectedAndCountedByReason() throws Exception {
+    String noOffer = request("INVITE", "no-offer", "CSeq: 1 INVITE\r\nRequire: siprec\r\n", "", "");
+    String noAudio = request("INVITE", "no-audio", "CSeq: 1 INVITE\r\n", "application/sdp",
+        sdp().replace("m=audio 6000", "m=video 6000"));
+    String unreadable = request("INVITE", "bad-sdp", "CSeq: 1 INVITE\r\n", "application/sdp", "o=- 1 1\r\n");
 
-  @Test
-  void anInviteFromNoRecordingClientIsRefusedWith488() throws Exception {
-    String noSrcTag = request("INVITE", "no-src-tag", "CSeq: 1 INVITE\r\nRequire: siprec\r\n", "application/sdp", sdp())
-        .replace(";+sip.src", "");
-    assertThat(exchange(noSrcTag)).startsWith("SIP/2.0 488").contains("+sip.src");
-    assertCallBufferEmptyAndHealthy();
-  }
+    assertThat(exchange(noOffer)).startsWith("SIP/2.0 488").contains("expected an SDP offer");
+    assertThat(exchange(noAudio)).startsWith("SIP/2.0 488").contains("expected at least one m=audio line");
+    assertThat(exchange(unreadable)).startsWith("SIP/2.0 400").contains("expected SDP to start with 'v=0'");
 
-  @Test
-  void malformedMetadataIsRefusedWith400() throws Exception {
-    String boundary = "b0undary";
-    String body = "--" + boundary + "\r\nContent-Type: application/sdp\r\n\r\n" + sdp() + "\r\n--" + boundary
-        + "\r\nContent-Type: application/rs-metadata+xml\r\nContent-Disposition: recording-session\r\n\r\n"
-        + "<recording xmlns='urn:ietf:params:xml:ns:recording:1'><session>" // never closed
-        + "\r\n--" + boundary + "--\r\n";
-    String invite = request("INVITE", "bad-metadata", "CSeq: 1 INVITE\r\nRequire: siprec\r\n",
-        "multipart/mixed;boundary=" + boundary, body);
-    assertThat(exchange(invite)).startsWith("SIP/2.0 400");
     assertCallBufferEmptyAndHealthy();
+    String metrics = new String(PairFixture.getBytes(pair.main.adminUrl() + "/metrics", null).body(),
+        StandardCharsets.UTF_8);
+    assertThat(metrics).containsPattern("tandem_siprec_refused_total\\{reason=\"no-sdp\",[^}]*} 1.0")
+        .containsPattern("tandem_siprec_refused_total\\{reason=\"no-audio\",[^}]*} 1.0")
+        .containsPattern("tandem_siprec_refused_total\\{reason=\"sdp-unreadable\",[^}]*} 1.0");
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Sipp {
   private static final Duration LIMIT = Duration.ofSeconds(30);
+  private static final String PORT_TAKEN = "errno = 98";
 
   private final Path dir;
 
@@ -54,6 +55,26 @@ final class Sipp {
   /** Runs one call of {@code scenario} (named {@code name}) over UDP or, with {@code tcp}, TCP. */
   Result call(String name, String scenario, String recorderAddress, boolean tcp)
       throws IOException, InterruptedException {
+    return call(name, scenario, recorderAddress, tcp, null);
+  }
+
+  /**
+   * As {@link #call(String, String, String, boolean)}, the call's {@code [call_id]} being {@code callId} (null for
+   * one of sipp's making), so that one INVITE can be sent to two recorders as an SBC forks it.
+   */
+  Result call(String name, String scenario, String recorderAddress, boolean tcp, String callId)
+      throws IOException, InterruptedException {
+    Result result = run(name, scenario, recorderAddress, tcp, callId);
+    for (int retry = 0; retry < 2 && result.exitCode() != 0 && result.errors().contains(PORT_TAKEN); retry++) {
+      // A port found free was taken before sipp bound it, so nothing was sent: run it again on others.
+      Files.deleteIfExists(dir.resolve(name + "-errors.log"));
+      result = run(name, scenario, recorderAddress, tcp, callId);
+    }
+    return result;
+  }
+
+  private Result run(String name, String scenario, String recorderAddress, boolean tcp, String callId)
+      throws IOException, InterruptedException {
     Path xml = Files.writeString(dir.resolve(name + ".xml"), scenario);
     Path errors = dir.resolve(name + "-errors.log");
     Path messages = dir.resolve(name + "-messages.log");
@@ -65,6 +86,9 @@ final class Sipp {
         "-trace_err", "-error_file", errors.toString(), "-trace_msg", "-message_file", messages.toString()));
     if (tcp) {
       command.addAll(List.of("-t", "t1"));
+    }
+    if (callId != null) {
+      command.addAll(List.of("-cid_str", callId.replace("%", "%%")));
     }
     command.add(recorderAddress);
     Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)

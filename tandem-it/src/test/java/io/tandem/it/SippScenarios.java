@@ -9,13 +9,13 @@ import java.util.Map;
 
 /**
  * sipp scenarios of a SIPREC client (SRC) talking to a recorder: the whole recording, OPTIONS, a late
- * CANCEL, and a malformed offer. Stream {@code i} of an offer is labelled {@code i + 1} and sent by
+ * CANCEL, and an offer with nothing to record. Stream {@code i} of an offer is labelled {@code i + 1} and sent by
  * participant {@code i}. Stateless.
  */
 final class SippScenarios {
   static final List<Participant> PARTICIPANTS = List.of(new Participant("cDAx", "sip:alice@example.com", "Alice"),
       new Participant("cDAy", "sip:bob@example.com", "Bob"), new Participant("cDAz", "sip:carol@example.com", "Carol"));
-  private static final String BOUNDARY = "tandem-siprec-boundary";
+  static final String BOUNDARY = "tandem-siprec-boundary";
 
   private SippScenarios() {}
 
@@ -103,7 +103,7 @@ final class SippScenarios {
   }
 
   /** The body parts of an offer, SDP then metadata, each line ending as sipp sends it. */
-  private static String multipart(String sdp, String metadataType, String metadata) {
+  static String multipart(String sdp, String metadataType, String metadata) {
     return """
         --%1$s
         Content-Type: application/sdp
@@ -118,7 +118,7 @@ final class SippScenarios {
         """.formatted(BOUNDARY, sdp.strip(), metadataType, metadata.strip());
   }
 
-  private static String sdp(int streams, String direction) {
+  static String sdp(int streams, String direction) {
     StringBuilder sdp = new StringBuilder("v=0\no=src 1 1 IN IP4 [media_ip]\ns=SIPREC\nc=IN IP4 [media_ip]\nt=0 0\n");
     for (int i = 0; i < streams; i++) {
       sdp.append("m=audio ").append(40_000 + 2 * i).append(" RTP/AVP 0\na=rtpmap:0 PCMU/8000\na=label:")
@@ -157,12 +157,24 @@ final class SippScenarios {
         + bye());
   }
 
-  /** An INVITE whose metadata XML never closes its root element: answered 400 and acknowledged. */
-  static String malformedMetadata(String sessionId) {
-    String xml = new String(metadata(sessionId, 2), StandardCharsets.UTF_8).replace("</recording>", "");
-    return scenario(invite(sessionId, 2, xml.getBytes(StandardCharsets.UTF_8))
+  /**
+   * An INVITE with nothing to record, its body the recording metadata alone with no SDP offer: answered 488
+   * and acknowledged.
+   */
+  static String nothingToRecord(String sessionId) {
+    String xml = new String(metadata(sessionId, 2), StandardCharsets.UTF_8);
+    return scenario(send("""
+        INVITE sip:srs@[remote_ip]:[remote_port] SIP/2.0
+        Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+        %s
+        CSeq: 1 INVITE
+        Require: siprec
+        Content-Type: %s
+        Content-Length: [len]
+
+        %s""".formatted(dialogHeaders("To: <sip:srs@[remote_ip]:[remote_port]>"), RecordingMetadata.CONTENT_TYPE, xml))
         + "<recv response=\"100\" optional=\"true\"/>\n"
-        + "<recv response=\"400\"/>\n"
+        + "<recv response=\"488\"/>\n"
         + sendOnce("""
         ACK sip:srs@[remote_ip]:[remote_port] SIP/2.0
         Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch-3]
@@ -175,7 +187,7 @@ final class SippScenarios {
         """));
   }
 
-  private static byte[] metadata(String sessionId, int streams) {
+  static byte[] metadata(String sessionId, int streams) {
     Map<String, String> senders = new LinkedHashMap<>();
     for (int i = 0; i < streams; i++) {
       senders.put(Integer.toString(i + 1), PARTICIPANTS.get(i).id());
@@ -206,7 +218,7 @@ final class SippScenarios {
    * The INVITE's final answer, which fails the call unless its Contact is marked {@code +sip.srs}; its To
    * header (with the recorder's tag) is kept for the dialog.
    */
-  private static String answered() {
+  static String answered() {
     return "<recv response=\"100\" optional=\"true\"/>\n"
         + "<recv response=\"200\"><action>"
         + "<ereg regexp=\"\\+sip\\.srs\" search_in=\"hdr\" header=\"Contact:\" check_it=\"true\" assign_to=\"srs\"/>"
@@ -241,16 +253,16 @@ final class SippScenarios {
         Max-Forwards: 70""".formatted(to);
   }
 
-  private static String send(String message) {
+  static String send(String message) {
     return "<send retrans=\"500\"><![CDATA[\n" + message + "\n]]></send>\n";
   }
 
   /** A message that is never retransmitted: an ACK. */
-  private static String sendOnce(String message) {
+  static String sendOnce(String message) {
     return "<send><![CDATA[\n" + message + "\n]]></send>\n";
   }
 
-  private static String scenario(String steps) {
+  static String scenario(String steps) {
     return "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<scenario name=\"siprec\">\n" + steps + "</scenario>\n";
   }
 }

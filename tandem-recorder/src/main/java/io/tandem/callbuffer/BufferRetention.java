@@ -13,8 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Deletes the oldest finished calls beyond the buffer's age or capacity. The media file goes before the
- * row, so a crash in between leaves a row whose file is gone, which the next pass deletes again.
+ * Deletes the oldest finished calls beyond the buffer's age or capacity, with their Workflow entries and kept
+ * metadata bodies. The media file goes before the row, so a crash in between leaves a row whose file is gone,
+ * which the next pass deletes again.
  * Each batch runs in one transaction, so a Workflow entry cannot become active under a deletion.
  */
 final class BufferRetention {
@@ -60,12 +61,15 @@ final class BufferRetention {
       }
     }
     try (PreparedStatement deleteCall = c.prepareStatement("DELETE FROM calls WHERE inum = ?");
-        PreparedStatement deleteEntry = c.prepareStatement("DELETE FROM workflow WHERE inum = ?")) {
+        PreparedStatement deleteEntry = c.prepareStatement("DELETE FROM workflow WHERE inum = ?");
+        PreparedStatement deleteMetadata = c.prepareStatement("DELETE FROM call_metadata WHERE inum = ?")) {
       for (long inum : doomed) {
         deleteCall.setLong(1, inum);
         deleteCall.executeUpdate();
         deleteEntry.setLong(1, inum);
         deleteEntry.executeUpdate();
+        deleteMetadata.setLong(1, inum);
+        deleteMetadata.executeUpdate();
       }
     }
     return doomed.size();

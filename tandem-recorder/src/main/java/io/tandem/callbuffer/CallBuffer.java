@@ -67,6 +67,15 @@ public final class CallBuffer {
    */
   public CallRecord begin(String correlationKey, Instant start, CallRole role, List<Participant> participants,
       List<StreamInfo> streams, String sipIdentity, List<String> quirks) {
+    return begin(correlationKey, start, role, participants, streams, sipIdentity, quirks, null);
+  }
+
+  /**
+   * As {@link #begin(String, Instant, CallRole, List, List, String, List)}, keeping the metadata body the call's
+   * INVITE carried (null for none) as its first, in the same transaction.
+   */
+  public CallRecord begin(String correlationKey, Instant start, CallRole role, List<Participant> participants,
+      List<StreamInfo> streams, String sipIdentity, List<String> quirks, MetadataBody metadata) {
     Objects.requireNonNull(correlationKey, "correlationKey");
     Objects.requireNonNull(start, "start");
     Objects.requireNonNull(role, "role");
@@ -78,6 +87,9 @@ public final class CallBuffer {
       try (PreparedStatement insert = c.prepareStatement(CallRows.INSERT)) {
         CallRows.insert(insert, call);
         insert.executeUpdate();
+      }
+      if (metadata != null) {
+        MetadataRows.append(c, inum.value(), metadata);
       }
       return call;
     });
@@ -125,13 +137,13 @@ public final class CallBuffer {
     return store.transaction(c -> {
       try (PreparedStatement delete = c.prepareStatement("DELETE FROM calls WHERE inum = ? AND state = 'RECORDING'")) {
         delete.setLong(1, inum.value());
-        return delete.executeUpdate() == 1;
+        if (delete.executeUpdate() != 1) {
+          return false;
+        }
       }
+      MetadataRows.delete(c, inum.value());
+      return true;
     });
-  }
-
-  public CallRecord updateParticipants(Inum inum, List<Participant> participants, List<StreamInfo> streams) {
-    return update(inum, call -> call.describedAs(participants, streams, call.sipIdentity(), call.quirks()));
   }
 
   /**
@@ -139,9 +151,20 @@ public final class CallBuffer {
    * {@code change} derives it from the call as stored; returns the call as it is now.
    */
   public CallRecord update(Inum inum, UnaryOperator<CallRecord> change) {
+    return update(inum, change, null);
+  }
+
+  /**
+   * As {@link #update(Inum, UnaryOperator)}, keeping the metadata body that brought the change (null for none)
+   * as the call's next, in the same transaction.
+   */
+  public CallRecord update(Inum inum, UnaryOperator<CallRecord> change, MetadataBody metadata) {
     Objects.requireNonNull(change, "change");
     return store.transaction(c -> {
       CallRecord call = require(c, inum);
+      if (metadata != null) {
+        MetadataRows.append(c, inum.value(), metadata);
+      }
       CallRecord updated = change.apply(call);
       try (PreparedStatement update = c.prepareStatement(
           "UPDATE calls SET participants = ?, streams = ?, sip_identity = ?, quirks = ? WHERE inum = ?")) {
@@ -158,6 +181,12 @@ public final class CallBuffer {
 
   public Optional<CallRecord> find(Inum inum) {
     return store.read(c -> find(c, inum));
+  }
+
+  /** Every metadata body the call's session received, in the order received; empty for an unknown call. */
+  public List<MetadataBody> metadata(Inum inum) {
+    Objects.requireNonNull(inum, "inum");
+    return store.read(c -> MetadataRows.of(c, inum.value()));
   }
 
   /**

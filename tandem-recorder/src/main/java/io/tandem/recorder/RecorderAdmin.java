@@ -20,8 +20,8 @@ import java.util.Optional;
 
 /**
  * The recorder's own HTTP API, used by the Recorder Manager, the RRC and the WorkflowShell: health,
- * status, the calls of the call buffer and their media (HTTP Range honoured exactly), rebuild and reprocess
- * jobs, metrics. A thin layer: it parses requests and asks the recorder. Thread-safe.
+ * status, the calls of the call buffer, their media (HTTP Range honoured exactly) and the metadata bodies
+ * their sessions received, rebuild and reprocess jobs, metrics. A thin layer: it parses requests and asks the recorder. Thread-safe.
  */
 final class RecorderAdmin {
   private final Recorder recorder;
@@ -42,6 +42,7 @@ final class RecorderAdmin {
       cfg.routes.get("/api/calls", this::calls);
       cfg.routes.get("/api/calls/{inum}", this::call);
       cfg.routes.get("/api/calls/{inum}/media", this::media);
+      cfg.routes.get("/api/calls/{inum}/metadata", this::metadata);
       cfg.routes.post("/api/rebuild", this::rebuild);
       cfg.routes.post("/api/reprocess", this::reprocess);
       cfg.routes.post("/api/role", this::role);
@@ -121,6 +122,16 @@ final class RecorderAdmin {
       return;
     }
     ctx.json(CallView.of(call.get()));
+  }
+
+  /** Every metadata body the call's session received, as it came, in order. */
+  private void metadata(Context ctx) {
+    Inum inum = inum(ctx);
+    if (recorder.buffer().find(inum).isEmpty()) {
+      ctx.status(404).json(Map.of("error", "no call " + ctx.pathParam("inum") + " in this call buffer"));
+      return;
+    }
+    ctx.json(recorder.buffer().metadata(inum).stream().map(MetadataView::of).toList());
   }
 
   private void media(Context ctx) throws IOException {

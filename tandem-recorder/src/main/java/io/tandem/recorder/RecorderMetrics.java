@@ -10,23 +10,28 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tandem.call.CallRecord;
 import io.tandem.call.Inum;
+import io.tandem.capture.siprec.SessionTallies;
 import io.tandem.gapaudit.GapAudit;
 import io.tandem.workflow.WorkflowState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The recorder's Prometheus metrics: calls, SIP, RTP, Workflow, and the time from a call's end to its
- * marking. Thread-safe.
+ * The recorder's Prometheus metrics: calls, SIP (with quirks and refusals by kind, each kind's counter made
+ * when it is first met), RTP, Workflow, and the time from a call's end to its marking. Thread-safe.
  */
 final class RecorderMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Counter callsEnded;
   private final Timer endToMarked;
   private final Map<Inum, Instant> endedAt = new ConcurrentHashMap<>();
+  private final Set<String> quirkKinds = ConcurrentHashMap.newKeySet();
+  private final Set<String> refusalKinds = ConcurrentHashMap.newKeySet();
+  private volatile SessionTallies tallies;
 
   RecorderMetrics(int serial) {
     registry.config().commonTags("serial", Integer.toString(serial));
@@ -45,7 +50,7 @@ final class RecorderMetrics {
   void bind(Recorder recorder) {
     Gauge.builder("tandem_calls_active", recorder.sessions(), s -> s.active()).register(registry);
     FunctionCounter.builder("tandem_calls_started", recorder.sessions(), s -> s.startedCount()).register(registry);
-    FunctionCounter.builder("tandem_siprec_refused", recorder.sessions(), s -> s.refusedCount()).register(registry);
+    tallies = recorder.sessions().tallies();
     FunctionCounter.builder("tandem_siprec_cancelled", recorder.sessions(), s -> s.cancelledCount())
         .description("INVITEs cancelled before their answer; their recordings were discarded").register(registry);
     FunctionCounter.builder("tandem_siprec_session_changes", recorder.sessions(), s -> s.changedCount())
@@ -98,6 +103,29 @@ final class RecorderMetrics {
   }
 
   String scrape() {
+    registerTallies();
     return registry.scrape();
+  }
+
+  /** Each quirk kind and refusal kind met since the last scrape gets its counter, labelled by kind. */
+  private void registerTallies() {
+    SessionTallies counts = tallies;
+    if (counts == null) {
+      return;
+    }
+    for (String kind : counts.quirkKinds()) {
+      if (quirkKinds.add(kind)) {
+        FunctionCounter.builder("tandem_sip_quirks", counts, c -> c.quirkCount(kind))
+            .description("odd but recordable things capture sources sent, by kind").tag("kind", kind)
+            .register(registry);
+      }
+    }
+    for (String kind : counts.refusalKinds()) {
+      if (refusalKinds.add(kind)) {
+        FunctionCounter.builder("tandem_siprec_refused", counts, c -> c.refusalCount(kind))
+            .description("INVITEs refused because there was nothing to record, by reason").tag("reason", kind)
+            .register(registry);
+      }
+    }
   }
 }

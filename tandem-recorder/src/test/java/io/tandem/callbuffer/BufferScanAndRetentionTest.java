@@ -8,6 +8,7 @@ import io.tandem.call.CallState;
 import io.tandem.call.Inum;
 import io.tandem.call.MediaStats;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -88,6 +89,8 @@ class BufferScanAndRetentionTest {
 
     assertThat(deleted).isEqualTo(1);
     assertThat(buffer.find(old.inum())).isEmpty();
+    assertThat(buffer.metadata(old.inum())).isEmpty();
+    assertThat(buffer.metadata(fresh.inum())).hasSize(1);
     assertThat(dataDir.resolve(old.mediaPath())).doesNotExist();
     assertThat(buffer.find(List.of(oldPending.inum(), oldRecording.inum(), fresh.inum()))).hasSize(3);
     assertThat(dataDir.resolve(fresh.mediaPath())).exists();
@@ -108,7 +111,8 @@ class BufferScanAndRetentionTest {
   }
 
   private CallRecord finished(String key, Instant start, long bytes) throws IOException {
-    CallRecord call = buffer.begin(key, start, CallRole.MASTER, List.of(), List.of());
+    CallRecord call = buffer.begin(key, start, CallRole.MASTER, List.of(), List.of(), "", List.of(),
+        MetadataBody.received(start, "application/rs-metadata+xml", key.getBytes(StandardCharsets.UTF_8)));
     Path media = dataDir.resolve(call.mediaPath());
     Files.createDirectories(media.getParent());
     Files.write(media, new byte[(int) bytes + 44]);

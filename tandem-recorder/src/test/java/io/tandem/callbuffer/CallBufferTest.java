@@ -89,15 +89,46 @@ class CallBufferTest {
   }
 
   @Test
-  void updateParticipantsReplacesThemAndKeepsTheRest() {
+  void anUpdateReplacesTheDescriptionAndKeepsTheRest() {
     CallRecord call = buffer.begin("session-1", START, CallRole.MASTER, List.of(), List.of());
 
-    buffer.updateParticipants(call.inum(), PARTIES, STREAMS);
+    buffer.update(call.inum(), c -> c.describedAs(PARTIES, STREAMS, "identity", List.of("metadata-late")));
 
     CallRecord stored = buffer.find(call.inum()).orElseThrow();
     assertThat(stored.participants()).isEqualTo(PARTIES);
     assertThat(stored.streams()).isEqualTo(STREAMS);
+    assertThat(stored.sipIdentity()).isEqualTo("identity");
+    assertThat(stored.quirks()).containsExactly("metadata-late");
     assertThat(stored.start()).isEqualTo(START);
+  }
+
+  @Test
+  void everyMetadataBodyIsKeptAsItCameInTheOrderReceived() {
+    byte[] first = "<recording xmlns='urn:ietf:params:xml:ns:recording:1'><session session_id='s'/></recording>"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] unreadable = {'<', 'r', (byte) 0xFF, 0};
+    CallRecord call = buffer.begin("session-1", START, CallRole.MASTER, PARTIES, STREAMS, "", List.of(),
+        MetadataBody.received(START, "application/rs-metadata+xml", first));
+    CallRecord other = buffer.begin("session-2", START, CallRole.MASTER, PARTIES, STREAMS);
+
+    buffer.update(call.inum(), c -> c, MetadataBody.received(START.plusSeconds(3), "application/rs-metadata",
+        unreadable));
+
+    assertThat(buffer.metadata(call.inum())).containsExactly(
+        new MetadataBody(1, START, "application/rs-metadata+xml", first),
+        new MetadataBody(2, START.plusSeconds(3), "application/rs-metadata", unreadable));
+    assertThat(buffer.metadata(other.inum())).isEmpty();
+    assertThat(buffer.metadata(Inum.of(123456, 999))).isEmpty();
+  }
+
+  @Test
+  void aDiscardedCallTakesItsMetadataWithIt() {
+    CallRecord call = buffer.begin("session-1", START, CallRole.MASTER, PARTIES, STREAMS, "", List.of(),
+        MetadataBody.received(START, "application/rs-metadata+xml", new byte[] {'<', '/', '>'}));
+
+    assertThat(buffer.discard(call.inum())).isTrue();
+
+    assertThat(buffer.metadata(call.inum())).isEmpty();
   }
 
   @Test

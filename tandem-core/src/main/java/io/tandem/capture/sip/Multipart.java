@@ -1,20 +1,33 @@
 package io.tandem.capture.sip;
 
+import io.tandem.capture.Quirks;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Set;
 
 /**
- * Reads and writes MIME multipart bodies (RFC 2046) as SIPREC uses them. Every part is kept, known
- * or not. Stateless and thread-safe.
+ * Reads and writes MIME multipart bodies (RFC 2046) as SIP capture sources send them. Reading is lenient
+ * where the body still says what its parts are, and names each thing it tolerated as a quirk: transport
+ * padding after a delimiter, a quoted boundary with trailing spaces, a missing closing delimiter, delimiters
+ * other than the Content-Type's boundary, a part whose headers are not closed by an empty line. Every part is
+ * kept, known or not, in body order. Written here rather than taken from a MIME library because each tolerance
+ * must be named: a library either takes such bodies silently (transport padding is even lawful) or refuses them.
+ * Stateless and thread-safe.
  */
 public final class Multipart {
-  private static final String DEFAULT_CONTENT_TYPE = "text/plain";
+  /** The parts of a multipart body, and the quirks met reading it. */
+  public record Body(List<BodyPart> parts, List<String> quirks) {
+    public Body {
+      parts = List.copyOf(parts);
+      quirks = List.copyOf(quirks);
+    }
+  }
+
+  private static final int MAX_BOUNDARY = 70;
 
   private Multipart() {}
 
@@ -27,39 +40,38 @@ public final class Multipart {
     return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
   }
 
+  /** The parts of a multipart body, read as {@link #read} does, without its quirks. */
   public static List<BodyPart> parse(String contentTypeHeader, byte[] body) throws SipParseException {
+    return read(contentTypeHeader, body).parts();
+  }
+
+  /**
+   * Reads a multipart body. Fails only when the Content-Type is not multipart or no delimiter line can be
+   * found at all, neither with the boundary it names nor as the body's first line starting with {@code --}.
+   */
+  public static Body read(String contentTypeHeader, byte[] body) throws SipParseException {
     if (!mediaType(contentTypeHeader).startsWith("multipart/")) {
       throw new SipParseException("expected a multipart Content-Type, got '" + contentTypeHeader + "'");
     }
+    Set<String> quirks = new LinkedHashSet<>();
     String boundary = SipHeaders.parameter(contentTypeHeader, "boundary");
-    if (boundary == null || boundary.isEmpty() || boundary.length() > 70) {
-      throw new SipParseException("expected a boundary parameter of 1 to 70 characters in '" + contentTypeHeader
-          + "'");
+    if (boundary != null && !boundary.equals(boundary.stripTrailing())) {
+      quirks.add(Quirks.MIME_PADDED_BOUNDARY);
+      boundary = boundary.stripTrailing();
     }
-    byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.UTF_8);
-    int position = firstDelimiter(body, delimiter);
-    if (position < 0) {
-      throw new SipParseException("expected the boundary '" + boundary + "' in the multipart body");
+    List<Line> lines = Line.split(body);
+    if (boundary == null || boundary.isEmpty() || boundary.length() > MAX_BOUNDARY
+        || !anyDelimiter(body, lines, delimiterOf(boundary))) {
+      String named = boundary;
+      boundary = guessBoundary(body, lines);
+      if (boundary == null) {
+        throw new SipParseException("expected a boundary parameter of 1 to " + MAX_BOUNDARY + " characters in '"
+            + contentTypeHeader + "' whose delimiter lines ('--" + (named == null ? "<boundary>" : named)
+            + "') are in the multipart body");
+      }
+      quirks.add(Quirks.MIME_BOUNDARY_MISMATCH);
     }
-    List<BodyPart> parts = new ArrayList<>();
-    while (true) {
-      int afterDelimiter = position + delimiter.length;
-      if (startsWith(body, afterDelimiter, "--".getBytes(StandardCharsets.US_ASCII))) {
-        return parts;
-      }
-      int lineEnd = indexOf(body, new byte[] {'\n'}, afterDelimiter);
-      if (lineEnd < 0) {
-        throw new SipParseException("expected a line end after the boundary '" + boundary + "'");
-      }
-      int partStart = lineEnd + 1;
-      int next = nextDelimiter(body, delimiter, lineEnd);
-      if (next < 0) {
-        throw new SipParseException("expected the closing boundary '--" + boundary + "--'");
-      }
-      int contentEnd = next > 0 && body[next - 1] == '\r' ? next - 1 : next;
-      parts.add(part(body, partStart, Math.max(partStart, contentEnd)));
-      position = next + 1;
-    }
+    return new Body(parts(body, lines, delimiterOf(boundary), quirks), List.copyOf(quirks));
   }
 
   public static byte[] build(String boundary, List<BodyPart> parts) {
@@ -81,76 +93,125 @@ public final class Multipart {
     return out.toByteArray();
   }
 
-  private static BodyPart part(byte[] body, int start, int end) throws SipParseException {
-    if (start == end || body[start] == '\n' || (body[start] == '\r' && start + 1 < end && body[start + 1] == '\n')) {
-      int contentStart = start == end ? start : body[start] == '\n' ? start + 1 : start + 2;
-      return new BodyPart(DEFAULT_CONTENT_TYPE, Arrays.copyOfRange(body, contentStart, end));
+  private static boolean anyDelimiter(byte[] body, List<Line> lines, byte[] delimiter) {
+    return lines.stream().anyMatch(line -> line.delimiter(body, delimiter) != Line.Kind.TEXT);
+  }
+
+  private static byte[] delimiterOf(String boundary) {
+    return ("--" + boundary).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The boundary of the body's first line that starts with {@code --}, without padding or a closing dash pair. */
+  private static String guessBoundary(byte[] body, List<Line> lines) {
+    for (Line line : lines) {
+      String text = line.text(body).stripTrailing();
+      if (text.startsWith("--") && text.length() > 2) {
+        String boundary = text.substring(2);
+        boundary = boundary.endsWith("--") && boundary.length() > 2 ? boundary.substring(0, boundary.length() - 2)
+            : boundary;
+        return boundary.length() <= MAX_BOUNDARY ? boundary : null;
+      }
     }
-    int headEnd = SipParser.headerEnd(body, start, end - start);
-    if (headEnd < 0) {
-      throw new SipParseException("expected an empty line after the headers of a body part");
-    }
-    String text = new String(body, start, headEnd - start, StandardCharsets.UTF_8);
-    Map<String, String> headers = new LinkedHashMap<>();
-    String contentType = DEFAULT_CONTENT_TYPE;
-    for (String line : text.split("\r?\n")) {
-      if (line.isEmpty()) {
+    return null;
+  }
+
+  private static List<BodyPart> parts(byte[] body, List<Line> lines, byte[] delimiter, Set<String> quirks) {
+    List<BodyPart> parts = new ArrayList<>();
+    int partStart = -1;
+    for (int i = 0; i < lines.size(); i++) {
+      Line line = lines.get(i);
+      Line.Kind kind = line.delimiter(body, delimiter);
+      if (kind == Line.Kind.TEXT) {
         continue;
       }
-      int colon = line.indexOf(':');
-      String name = colon < 0 ? "" : line.substring(0, colon).strip();
-      if (!SipHeaders.isToken(name)) {
-        throw new SipParseException("expected a body part header 'Name: value', got '"
-            + SipParser.abbreviate(line) + "'");
+      if (line.padded(body, delimiter, kind)) {
+        quirks.add(Quirks.MIME_PADDED_BOUNDARY);
       }
-      String value = line.substring(colon + 1).strip();
-      if (SipHeaders.canonical(name).equals(SipHeaders.CONTENT_TYPE)) {
-        contentType = value;
-      } else {
-        headers.put(name, value);
+      if (partStart >= 0) {
+        // The line end before a delimiter belongs to the delimiter (RFC 2046 5.1.1).
+        parts.add(BodyParts.read(body, partStart, Math.max(partStart, lines.get(i - 1).contentEnd()), quirks));
       }
+      if (kind == Line.Kind.CLOSE) {
+        return parts;
+      }
+      partStart = line.next();
     }
-    return new BodyPart(contentType, headers, Arrays.copyOfRange(body, headEnd, end));
+    if (partStart >= 0 && partStart < body.length) {
+      parts.add(BodyParts.read(body, partStart, body.length, quirks));
+    }
+    quirks.add(Quirks.MIME_NO_CLOSING_DELIMITER);
+    return parts;
   }
 
-  private static int firstDelimiter(byte[] body, byte[] delimiter) {
-    if (startsWith(body, 0, delimiter)) {
-      return 0;
-    }
-    int lineFeed = nextDelimiter(body, delimiter, 0);
-    return lineFeed < 0 ? -1 : lineFeed + 1;
-  }
+  /**
+   * One line of a body: where it starts, where its text ends (before CR LF or LF) and where the next line
+   * starts.
+   */
+  record Line(int start, int end, int next) {
+    enum Kind { TEXT, OPEN, CLOSE }
 
-  /** The index of the line feed just before the next delimiter that starts a line, searching from {@code from}. */
-  private static int nextDelimiter(byte[] body, byte[] delimiter, int from) {
-    int lf = from;
-    while ((lf = indexOf(body, new byte[] {'\n'}, lf)) >= 0) {
-      if (startsWith(body, lf + 1, delimiter)) {
-        return lf;
+    static List<Line> split(byte[] body) {
+      List<Line> lines = new ArrayList<>();
+      int start = 0;
+      while (start < body.length) {
+        int lf = start;
+        while (lf < body.length && body[lf] != '\n') {
+          lf++;
+        }
+        int end = lf > start && body[lf - 1] == '\r' ? lf - 1 : lf;
+        lines.add(new Line(start, end, Math.min(lf + 1, body.length)));
+        start = lf + 1;
       }
-      lf++;
+      return lines;
     }
-    return -1;
-  }
 
-  private static boolean startsWith(byte[] body, int at, byte[] prefix) {
-    if (at < 0 || at + prefix.length > body.length) {
-      return false;
+    /** Where the content before this line's end ends: the end of this line's text, without its line end. */
+    int contentEnd() {
+      return end;
     }
-    for (int i = 0; i < prefix.length; i++) {
-      if (body[at + i] != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
 
-  private static int indexOf(byte[] body, byte[] needle, int from) {
-    for (int i = Math.max(0, from); i + needle.length <= body.length; i++) {
-      if (startsWith(body, i, needle)) {
-        return i;
-      }
+    String text(byte[] body) {
+      return new String(body, start, end - start, StandardCharsets.UTF_8);
     }
-    return -1;
+
+    /**
+     * Whether this line is a delimiter: {@code --boundary} or {@code --boundary--} (white space allowed before
+     * the closing dashes), then only white space.
+     */
+    Kind delimiter(byte[] body, byte[] delimiter) {
+      if (end - start < delimiter.length) {
+        return Kind.TEXT;
+      }
+      for (int i = 0; i < delimiter.length; i++) {
+        if (body[start + i] != delimiter[i]) {
+          return Kind.TEXT;
+        }
+      }
+      int rest = start + delimiter.length;
+      int dashes = rest;
+      while (dashes < end && (body[dashes] == ' ' || body[dashes] == '\t')) {
+        dashes++;
+      }
+      Kind kind = Kind.OPEN;
+      // A boundary written with trailing spaces keeps them before its closing dashes too.
+      if (dashes + 2 <= end && body[dashes] == '-' && body[dashes + 1] == '-') {
+        kind = Kind.CLOSE;
+        rest = dashes + 2;
+      }
+      return whiteFrom(body, rest) ? kind : Kind.TEXT;
+    }
+
+    boolean padded(byte[] body, byte[] delimiter, Kind kind) {
+      return end > start + delimiter.length + (kind == Kind.CLOSE ? 2 : 0);
+    }
+
+    private boolean whiteFrom(byte[] body, int from) {
+      for (int i = from; i < end; i++) {
+        if (body[i] != ' ' && body[i] != '\t') {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 }

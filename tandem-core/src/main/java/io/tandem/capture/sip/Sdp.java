@@ -7,9 +7,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads SDP text into a {@link SessionDescription}. Lines of unknown types are skipped, unknown
- * attributes kept; a malformed line gives a {@link SipParseException} naming it. Stateless and
- * thread-safe.
+ * Reads SDP text into a {@link SessionDescription}. Lines of unknown types are skipped, unknown attributes
+ * kept. A line that cannot be read but that recording can do without (a line not {@code x=value}, a
+ * connection or rtpmap line in another shape) is left out and listed in
+ * {@link SessionDescription#skippedLines()}; a missing {@code v=0} or {@code o=} line, or an unreadable
+ * {@code m=} line, gives a {@link SipParseException} naming it. Stateless and thread-safe.
  */
 public final class Sdp {
   private static final Set<String> DIRECTIONS = Set.of("sendrecv", "sendonly", "recvonly", "inactive");
@@ -20,7 +22,7 @@ public final class Sdp {
     if (text == null) {
       throw new SipParseException("expected SDP text, got nothing");
     }
-    String[] lines = text.split("\r?\n");
+    String[] lines = text.strip().split("\r?\n");
     if (lines.length == 0 || !lines[0].strip().equals("v=0")) {
       throw new SipParseException("expected SDP to start with 'v=0'");
     }
@@ -29,38 +31,43 @@ public final class Sdp {
     String sessionConnection = null;
     String sessionDirection = null;
     List<MediaBuilder> media = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
     for (int i = 1; i < lines.length; i++) {
       String line = lines[i].strip();
       if (line.isEmpty()) {
         continue;
       }
       if (line.length() < 2 || line.charAt(1) != '=' || !Character.isLetter(line.charAt(0))) {
-        throw new SipParseException("expected an SDP line 'x=value', got '" + SipParser.abbreviate(line) + "'");
+        skipped.add(SipParser.abbreviate(line));
+        continue;
       }
       char type = line.charAt(0);
       String value = line.substring(2);
       MediaBuilder current = media.isEmpty() ? null : media.get(media.size() - 1);
-      switch (type) {
-        case 'o' -> origin = value;
-        case 's' -> sessionName = value;
-        case 'c' -> {
-          if (current == null) {
-            sessionConnection = connectionAddress(value);
-          } else {
-            current.connection = connectionAddress(value);
-          }
-        }
-        case 'm' -> media.add(mediaLine(value));
-        case 'a' -> {
-          if (current == null) {
-            if (DIRECTIONS.contains(value)) {
-              sessionDirection = value;
+      try {
+        switch (type) {
+          case 'o' -> origin = value;
+          case 's' -> sessionName = value;
+          case 'c' -> {
+            if (current == null) {
+              sessionConnection = connectionAddress(value);
+            } else {
+              current.connection = connectionAddress(value);
             }
-          } else {
-            current.attribute(value);
           }
+          case 'm' -> media.add(mediaLine(value));
+          case 'a' -> {
+            if (current == null) {
+              String direction = direction(value);
+              sessionDirection = direction != null ? direction : sessionDirection;
+            } else {
+              current.attribute(value);
+            }
+          }
+          default -> { }
         }
-        default -> { }
+      } catch (SkippedLine e) {
+        skipped.add(SipParser.abbreviate(line));
       }
     }
     if (origin == null) {
@@ -70,14 +77,20 @@ public final class Sdp {
     for (MediaBuilder builder : media) {
       descriptions.add(builder.build(sessionConnection, sessionDirection));
     }
-    return new SessionDescription(origin, sessionName, sessionConnection, descriptions);
+    return new SessionDescription(origin, sessionName, sessionConnection, descriptions, skipped);
   }
 
-  private static String connectionAddress(String value) throws SipParseException {
+  /** The direction an attribute states ({@code sendonly}, ..., in any case), or null for another attribute. */
+  private static String direction(String attribute) {
+    String lower = attribute.strip().toLowerCase(java.util.Locale.ROOT);
+    return DIRECTIONS.contains(lower) ? lower : null;
+  }
+
+  private static String connectionAddress(String value) throws SkippedLine {
     String[] parts = value.strip().split("\\s+");
-    if (parts.length != 3 || !parts[0].equals("IN") || !(parts[1].equals("IP4") || parts[1].equals("IP6"))
-        || parts[2].isEmpty()) {
-      throw new SipParseException("expected a connection line 'c=IN IP4 <address>', got 'c=" + value + "'");
+    if (parts.length != 3 || !parts[0].equalsIgnoreCase("IN")
+        || !(parts[1].equalsIgnoreCase("IP4") || parts[1].equalsIgnoreCase("IP6")) || parts[2].isEmpty()) {
+      throw new SkippedLine();
     }
     int slash = parts[2].indexOf('/');
     return slash < 0 ? parts[2] : parts[2].substring(0, slash);
@@ -106,6 +119,13 @@ public final class Sdp {
     return new MediaBuilder(parts[0], port, parts[2], formats);
   }
 
+  /** A line that cannot be read and that the description does without. */
+  private static final class SkippedLine extends Exception {
+    SkippedLine() {
+      super(null, null, false, false);
+    }
+  }
+
   private static final class MediaBuilder {
     final String media;
     final int port;
@@ -124,18 +144,18 @@ public final class Sdp {
       this.formats = formats;
     }
 
-    void attribute(String value) throws SipParseException {
-      if (DIRECTIONS.contains(value)) {
-        direction = value;
-      } else if (value.startsWith("label:")) {
-        label = value.substring("label:".length()).strip();
-      } else if (value.startsWith("rtpmap:")) {
+    void attribute(String value) throws SkippedLine {
+      if (direction(value) != null) {
+        direction = direction(value);
+      } else if (value.regionMatches(true, 0, "label:", 0, 6)) {
+        String given = value.substring("label:".length()).strip();
+        label = given.isEmpty() ? label : given;
+      } else if (value.regionMatches(true, 0, "rtpmap:", 0, 7)) {
         String[] parts = value.substring("rtpmap:".length()).strip().split("\\s+", 2);
         if (parts.length != 2 || !parts[0].matches("[0-9]{1,3}") || Integer.parseInt(parts[0]) > 127) {
-          throw new SipParseException("expected 'a=rtpmap:<payload type> <encoding>/<clock rate>', got 'a=" + value
-              + "'");
+          throw new SkippedLine();
         }
-        rtpmap.put(Integer.parseInt(parts[0]), parts[1]);
+        rtpmap.put(Integer.parseInt(parts[0]), parts[1].strip());
       } else {
         others.add(value);
       }

@@ -5,16 +5,29 @@ import java.util.Objects;
 
 /**
  * An SDP session (RFC 8866) as far as recording needs it: the {@code o=} value, the session name, the
- * session-level connection address (or null) and the media sections in order. Immutable;
- * {@link #toString()} prints valid SDP with CRLF line ends.
+ * session-level connection address (or null), the media sections in order, and the lines a reader left out
+ * because it could not read them (never printed). Immutable; {@link #toString()} prints valid SDP with CRLF
+ * line ends.
  */
 public record SessionDescription(String origin, String sessionName, String connectionAddress,
-    List<MediaDescription> media) {
+    List<MediaDescription> media, List<String> skippedLines) {
 
   public SessionDescription {
     Objects.requireNonNull(origin, "origin");
     sessionName = sessionName == null || sessionName.isEmpty() ? "-" : sessionName;
     media = List.copyOf(media);
+    skippedLines = skippedLines == null ? List.of() : List.copyOf(skippedLines);
+  }
+
+  /** A description with every line read. */
+  public SessionDescription(String origin, String sessionName, String connectionAddress,
+      List<MediaDescription> media) {
+    this(origin, sessionName, connectionAddress, media, List.of());
+  }
+
+  /** Whether no {@code c=} line was given anywhere, at session level or in any media section. */
+  public boolean withoutConnection() {
+    return connectionAddress == null && media.stream().allMatch(m -> m.connectionAddress() == null);
   }
 
   @Override

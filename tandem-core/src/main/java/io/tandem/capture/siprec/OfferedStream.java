@@ -28,4 +28,18 @@ public record OfferedStream(String label, int payloadType, String participantId,
   public OfferedStream(String label, int payloadType, String participantId, String address, int port) {
     this(label, payloadType, participantId, address, port, null, null);
   }
+
+  /** The offered format of the chosen payload type (its registered or unknown format if the line did not list it). */
+  public PayloadFormat chosenFormat() {
+    return formats.stream().filter(f -> f.payloadType() == payloadType).findFirst()
+        .orElseGet(() -> PayloadFormat.of(payloadType, null, null));
+  }
+
+  /**
+   * Whether the sender holds the stream: offered {@code inactive}, or {@code recvonly} (it only receives). A held
+   * stream is answered {@code inactive} and records silence until it is resumed.
+   */
+  public boolean held() {
+    return direction.equalsIgnoreCase("inactive") || direction.equalsIgnoreCase("recvonly");
+  }
 }

@@ -3,29 +3,35 @@ package io.tandem.capture.siprec;
 import io.tandem.call.Participant;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.w3c.dom.Element;
 
 /**
  * What recording needs of SIPREC metadata (RFC 7865, and the older draft schema): the communication
  * session's id exactly as the SBC sent it, the participants, which participant sends the stream of
- * each SDP label, and when participants joined and left the session. Immutable and thread-safe.
+ * each SDP label, when participants joined and left the session, the recorded session's own SIP identity, and
+ * what was odd in the document. Immutable and thread-safe.
  *
- * @param sessionId the communication session id; empty only in a partial update that did not repeat it
+ * @param sessionId the communication session id; empty when the document did not give one (a partial update
+ *     need not repeat it)
  * @param senders SDP stream label to the id of the participant that sends it, in document order
  * @param associations when participants joined or left the session ({@code participantsessionassoc}, or
  *     the draft schema's times inside {@code participant}), by participant id in document order
+ * @param sipIdentity the recorded session's SIP identity as {@link MetadataIdentity} finds it, or empty
+ * @param quirks what the document did that was odd but readable, each once, in the order met
+ * @param definedIds the participant and stream ids the document defines
+ * @param unresolvedIds the participant and stream ids its associations name that it does not define (a partial
+ *     update may name ids an earlier document defined; an association without an id names the empty id)
  */
 public record RecordingMetadata(String sessionId, List<Participant> participants, Map<String, String> senders,
-    Map<String, Association> associations) {
+    Map<String, Association> associations, String sipIdentity, List<String> quirks, Set<String> definedIds,
+    Set<String> unresolvedIds) {
   public static final String NAMESPACE = "urn:ietf:params:xml:ns:recording:1";
   public static final String CONTENT_TYPE = "application/rs-metadata+xml";
   public static final int MAX_BYTES = 64 * 1024;
@@ -38,6 +44,16 @@ public record RecordingMetadata(String sessionId, List<Participant> participants
     participants = List.copyOf(participants);
     senders = Collections.unmodifiableMap(new LinkedHashMap<>(senders));
     associations = Collections.unmodifiableMap(new LinkedHashMap<>(associations));
+    sipIdentity = sipIdentity == null ? "" : sipIdentity;
+    quirks = quirks == null ? List.of() : List.copyOf(quirks);
+    definedIds = definedIds == null ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(definedIds));
+    unresolvedIds = unresolvedIds == null ? Set.of()
+        : Collections.unmodifiableSet(new LinkedHashSet<>(unresolvedIds));
+  }
+
+  public RecordingMetadata(String sessionId, List<Participant> participants, Map<String, String> senders,
+      Map<String, Association> associations) {
+    this(sessionId, participants, senders, associations, "", List.of(), null, null);
   }
 
   public RecordingMetadata(String sessionId, List<Participant> participants, Map<String, String> senders) {
@@ -57,10 +73,25 @@ public record RecordingMetadata(String sessionId, List<Participant> participants
   }
 
   /**
-   * Reads metadata sent inside a recording session, which RFC 7865 lets carry only what changed (a
-   * partial update): the session id may be missing and is then empty.
+   * Reads metadata as far as it can be read: a partial update (RFC 7865 lets it carry only what changed) or
+   * the metadata of a new session, whose session id may then be missing. Fails only when the document is
+   * not well-formed XML, too large, or its root is not {@code <recording>}.
    */
   public static RecordingMetadata parseUpdate(byte[] xml) throws MetadataException {
+    return read(xml);
+  }
+
+  /**
+   * The ids this document's associations name that neither it nor {@code known} (the ids earlier documents of
+   * the session defined) define; not empty means {@code metadata-unknown-ids}.
+   */
+  public Set<String> unknownIds(Set<String> known) {
+    Set<String> unknown = new LinkedHashSet<>(unresolvedIds);
+    unknown.removeAll(known);
+    return unknown;
+  }
+
+  private static RecordingMetadata read(byte[] xml) throws MetadataException {
     if (xml == null || xml.length == 0) {
       throw new MetadataException("expected recording metadata XML, got an empty body");
     }
@@ -72,110 +103,7 @@ public record RecordingMetadata(String sessionId, List<Participant> participants
     if (!MetadataXml.localName(root).equals("recording")) {
       throw new MetadataException("expected a <recording> root element, got <" + MetadataXml.localName(root) + ">");
     }
-    Map<String, Association> associations = associations(root);
-    List<Participant> participants = new ArrayList<>();
-    for (Participant participant : participants(root)) {
-      Association times = associations.get(participant.id());
-      participants.add(times == null ? participant : participant.withTimes(times.associated(), times.disassociated()));
-    }
-    return new RecordingMetadata(sessionId(root), participants, senders(root), associations);
-  }
-
-  private static String sessionId(Element root) {
-    for (Element session : MetadataXml.children(root, "session")) {
-      String id = MetadataXml.attribute(session, "session_id", "id");
-      if (id != null && !id.isBlank()) {
-        return id;
-      }
-    }
-    return "";
-  }
-
-  private static Map<String, Association> associations(Element root) throws MetadataException {
-    Map<String, Association> associations = new LinkedHashMap<>();
-    for (Element association : MetadataXml.children(root, "participantsessionassoc")) {
-      String id = MetadataXml.attribute(association, "participant_id", "id");
-      if (id == null) {
-        throw new MetadataException("expected a participant_id attribute on every <participantsessionassoc>");
-      }
-      associations.put(id, times(association));
-    }
-    // The draft schema put the times inside the participant itself.
-    for (Element participant : MetadataXml.children(root, "participant")) {
-      String id = MetadataXml.attribute(participant, "participant_id", "id");
-      Association times = times(participant);
-      if (id != null && !associations.containsKey(id) && (times.associated() != null || times.disassociated() != null)) {
-        associations.put(id, times);
-      }
-    }
-    return associations;
-  }
-
-  private static Association times(Element owner) throws MetadataException {
-    return new Association(time(owner, "associate-time"), time(owner, "disassociate-time"));
-  }
-
-  private static Instant time(Element owner, String element) throws MetadataException {
-    String text = MetadataXml.text(MetadataXml.firstChild(owner, element));
-    if (text == null || text.isBlank()) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(text.strip()).toInstant();
-    } catch (DateTimeParseException e) {
-      throw new MetadataException("expected <" + element + "> to be an xs:dateTime with a zone such as "
-          + "2026-11-26T14:30:00Z, got '" + (text.length() > 40 ? text.substring(0, 40) + "..." : text.strip()) + "'");
-    }
-  }
-
-  private static List<Participant> participants(Element root) throws MetadataException {
-    List<Participant> participants = new ArrayList<>();
-    for (Element participant : MetadataXml.children(root, "participant")) {
-      String id = MetadataXml.attribute(participant, "participant_id", "id");
-      if (id == null) {
-        throw new MetadataException("expected a participant_id (or id) attribute on every <participant>");
-      }
-      Element nameId = MetadataXml.firstChild(participant, "nameID");
-      String aor = nameId == null ? null : MetadataXml.attribute(nameId, "aor");
-      if (aor == null) {
-        aor = Objects.requireNonNullElse(MetadataXml.text(MetadataXml.firstChild(participant, "aor")), "");
-      }
-      String name = nameId == null ? null : MetadataXml.text(MetadataXml.firstChild(nameId, "name"));
-      participants.add(new Participant(id, aor, name));
-    }
-    return participants;
-  }
-
-  private static Map<String, String> senders(Element root) {
-    Map<String, String> labelByStream = new HashMap<>();
-    for (Element stream : MetadataXml.children(root, "stream")) {
-      String id = MetadataXml.attribute(stream, "stream_id", "id");
-      String label = MetadataXml.text(MetadataXml.firstChild(stream, "label"));
-      if (id != null && label != null && !label.isEmpty()) {
-        labelByStream.put(id, label);
-      }
-    }
-    Map<String, String> senders = new LinkedHashMap<>();
-    for (Element association : MetadataXml.children(root, "participantstreamassoc")) {
-      addSends(association, MetadataXml.attribute(association, "participant_id", "id"), labelByStream, senders);
-    }
-    for (Element participant : MetadataXml.children(root, "participant")) {
-      addSends(participant, MetadataXml.attribute(participant, "participant_id", "id"), labelByStream, senders);
-    }
-    return senders;
-  }
-
-  private static void addSends(Element owner, String participantId, Map<String, String> labelByStream,
-      Map<String, String> senders) {
-    if (participantId == null) {
-      return;
-    }
-    for (Element send : MetadataXml.children(owner, "send")) {
-      String label = labelByStream.get(MetadataXml.text(send));
-      if (label != null) {
-        senders.putIfAbsent(label, participantId);
-      }
-    }
+    return MetadataReader.read(root);
   }
 
   /** RFC 7865 XML for this metadata; each stream's id is derived from its label. */
@@ -185,7 +113,11 @@ public record RecordingMetadata(String sessionId, List<Participant> participants
     xml.append("<recording xmlns=\"").append(NAMESPACE).append("\">\n");
     xml.append("  <datamode>complete</datamode>\n");
     String session = MetadataXml.escape(sessionId);
-    xml.append("  <session session_id=\"").append(session).append("\"></session>\n");
+    xml.append("  <session session_id=\"").append(session).append("\">");
+    if (!sipIdentity.isEmpty()) {
+      xml.append("<sipSessionID>").append(MetadataXml.escape(sipIdentity)).append("</sipSessionID>");
+    }
+    xml.append("</session>\n");
     for (Participant participant : participants) {
       xml.append("  <participant participant_id=\"").append(MetadataXml.escape(participant.id())).append("\">\n");
       xml.append("    <nameID aor=\"").append(MetadataXml.escape(participant.aor())).append("\">\n");

@@ -1,19 +1,21 @@
 package io.tandem.capture.siprec;
 
 import io.tandem.capture.sip.MediaDescription;
+import io.tandem.capture.sip.PayloadFormat;
 import io.tandem.capture.sip.SessionDescription;
 import io.tandem.media.G711;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Builds the recorder's SDP answer to a SIPREC offer: every offered stream received, recvonly. Stateless. */
+/** Builds the recorder's SDP answer to a SIPREC offer: every offered stream received. Stateless. */
 public final class SiprecAnswer {
   private SiprecAnswer() {}
 
   /**
    * One {@code m=audio} line per offered stream, in offer order, on the local port at the same index,
-   * with the stream's chosen codec, its label echoed and {@code a=recvonly}.
+   * with the stream's chosen format, its label echoed and {@code a=recvonly}, or {@code a=inactive} for a
+   * stream its sender holds.
    */
   public static String sdp(String localAddress, long sessionId, List<OfferedStream> streams, List<Integer> localPorts) {
     if (localAddress == null || localAddress.isBlank()) {
@@ -26,9 +28,10 @@ public final class SiprecAnswer {
     List<MediaDescription> media = new ArrayList<>();
     for (int i = 0; i < streams.size(); i++) {
       OfferedStream stream = streams.get(i);
-      int payloadType = stream.payloadType();
-      media.add(new MediaDescription("audio", localPorts.get(i), "RTP/AVP", List.of(payloadType),
-          Map.of(payloadType, encoding(payloadType)), stream.label(), "recvonly", localAddress));
+      PayloadFormat format = stream.chosenFormat();
+      media.add(new MediaDescription("audio", localPorts.get(i), "RTP/AVP", List.of(format.payloadType()),
+          Map.of(format.payloadType(), format.rtpmap()), stream.label(), stream.held() ? "inactive" : "recvonly",
+          localAddress));
     }
     return sdp(localAddress, sessionId, sessionId, media);
   }

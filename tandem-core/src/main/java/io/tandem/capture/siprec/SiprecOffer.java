@@ -1,157 +1,139 @@
 package io.tandem.capture.siprec;
 
 import io.tandem.call.Participant;
+import io.tandem.capture.Quirks;
 import io.tandem.capture.sip.BodyPart;
-import io.tandem.capture.sip.MediaDescription;
-import io.tandem.capture.sip.Multipart;
 import io.tandem.capture.sip.Sdp;
 import io.tandem.capture.sip.SessionDescription;
 import io.tandem.capture.sip.SipHeaders;
 import io.tandem.capture.sip.SipMessage;
 import io.tandem.capture.sip.SipParseException;
-import io.tandem.media.G711;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * A SIPREC INVITE (RFC 7866) the recorder accepts: its Call-ID, the communication session id from the
- * metadata, the participants, and the audio streams in the offer's m-line order with a G.711 codec
- * chosen for each. Immutable; {@link #from} refuses anything else with the status to answer.
+ * An INVITE the recorder records (RFC 7866 and what SBCs send in its name): a SIPREC offer with recording
+ * metadata, or a plain INVITE with SDP only. A recording is recognised by its body, whatever its
+ * {@code Require} and Contact say; it is refused only when there is nothing to record: no SDP offer, an SDP
+ * that cannot be read, or no {@code m=audio} line. Everything else odd is taken and listed in
+ * {@link #quirks()}, in the order the INVITE shows it (headers, body, SDP, metadata). Immutable.
+ *
+ * @param correlationKey the metadata's communication session id; without one (no metadata, unreadable
+ *     metadata, or metadata naming no session), the INVITE's Call-ID, which every recorder an SBC forks the same
+ *     INVITE to sees alike
+ * @param participants the metadata's participants; for a plain INVITE, those its headers name
+ * @param sipIdentity the recorded session's own SIP identity from the metadata, or empty
+ * @param metadataPart the metadata body part as it came (kept raw with the call), if the INVITE had one
+ * @param metadata the metadata as read, if it could be read
+ * @param speaksSiprec whether the INVITE named the siprec option tag (Require or Supported)
  */
-public record SiprecOffer(String callId, String sessionId, List<Participant> participants,
-    List<OfferedStream> streams) {
+public record SiprecOffer(String callId, String correlationKey, List<Participant> participants,
+    List<OfferedStream> streams, String sipIdentity, List<String> quirks, Optional<BodyPart> metadataPart,
+    Optional<RecordingMetadata> metadata, boolean speaksSiprec) {
   public static final String OPTION_TAG = "siprec";
-  public static final String SRC_FEATURE_TAG = "+sip.src";
-  private static final String CODECS = "PCMU (0) or PCMA (8)";
 
   public SiprecOffer {
     Objects.requireNonNull(callId, "callId");
-    Objects.requireNonNull(sessionId, "sessionId");
+    Objects.requireNonNull(correlationKey, "correlationKey");
     participants = List.copyOf(participants);
     streams = List.copyOf(streams);
+    sipIdentity = sipIdentity == null ? "" : sipIdentity;
+    quirks = List.copyOf(new LinkedHashSet<>(quirks));
+  }
+
+  /** The metadata's communication session id, or empty when there is none. */
+  public String sessionId() {
+    return metadata.map(RecordingMetadata::sessionId).orElse("");
   }
 
   public static SiprecOffer from(SipMessage invite) throws SiprecException {
     if (!invite.isRequest() || !invite.method().equals("INVITE")) {
-      throw new SiprecException(400, "Bad Request (expected an INVITE)");
+      throw new SiprecException(400, SiprecException.NOT_AN_INVITE, "Bad Request (expected an INVITE)");
     }
-    requireSiprec(invite);
-    requireRecordingClient(invite);
-    List<BodyPart> parts = bodyParts(invite);
-    SessionDescription sdp = sdp(part(parts, "application/sdp"));
-    RecordingMetadata metadata = metadata(parts);
-    List<OfferedStream> streams = new ArrayList<>();
-    for (MediaDescription media : sdp.media()) {
-      if (media.media().equalsIgnoreCase("audio")) {
-        streams.add(stream(media, metadata));
-      }
+    SiprecBody body = SiprecBody.of(invite);
+    Set<String> quirks = new LinkedHashSet<>();
+    boolean requires = requiresSiprec(invite);
+    if (body.metadata().isPresent() && !requires) {
+      quirks.add(Quirks.NO_REQUIRE_SIPREC);
     }
-    if (streams.isEmpty()) {
-      throw new SiprecException(488, "Not Acceptable Here (expected at least one m=audio line)");
+    quirks.addAll(RecordingClientContact.quirks(invite, requires || body.metadata().isPresent()));
+    quirks.addAll(body.quirks());
+    SessionDescription sdp = sdp(body);
+    Set<String> metadataQuirks = new LinkedHashSet<>();
+    Optional<RecordingMetadata> metadata = body.metadata().flatMap(part -> read(part, metadataQuirks));
+    if (metadata.isPresent() && metadata.get().sessionId().isEmpty()) {
+      metadataQuirks.add(Quirks.METADATA_NO_SESSION_ID);
     }
-    return new SiprecOffer(invite.callId(), metadata.sessionId(), metadata.participants(), streams);
-  }
-
-  private static void requireSiprec(SipMessage invite) throws SiprecException {
-    for (String require : invite.headers(SipHeaders.REQUIRE)) {
-      for (String tag : require.split(",")) {
-        if (tag.strip().equalsIgnoreCase(OPTION_TAG)) {
-          return;
-        }
-      }
+    if (metadata.isPresent() && !metadata.get().unknownIds(Set.of()).isEmpty()) {
+      metadataQuirks.add(Quirks.METADATA_UNKNOWN_IDS);
     }
-    throw new SiprecException(421, "Extension Required (expected Require: siprec)");
+    OfferedStreams.Read offered = OfferedStreams.read(sdp,
+        metadata.map(RecordingMetadata::senders).orElse(Map.of()), Set.of(), true);
+    if (offered.streams().isEmpty()) {
+      throw new SiprecException(488, SiprecException.NO_AUDIO,
+          "Not Acceptable Here (expected at least one m=audio line in the SDP offer)");
+    }
+    quirks.addAll(offered.quirks());
+    if (body.metadata().isEmpty()) {
+      quirks.add(Quirks.NO_METADATA);
+    }
+    quirks.addAll(metadataQuirks);
+    List<Participant> participants = metadata.map(RecordingMetadata::participants)
+        .orElseGet(() -> body.metadata().isEmpty() ? SignalledParticipants.of(invite) : List.of());
+    String key = metadata.map(RecordingMetadata::sessionId).filter(id -> !id.isEmpty()).orElse(invite.callId());
+    return new SiprecOffer(invite.callId(), key, participants, offered.streams(),
+        metadata.map(RecordingMetadata::sipIdentity).orElse(""), List.copyOf(quirks), body.metadata(), metadata,
+        speaksSiprec(invite));
   }
 
   /**
-   * RFC 7866 6.1.1: a session is a recording session only when the INVITE's Contact carries the
-   * {@code +sip.src} feature tag as well as {@code Require: siprec}. Checked on the initial INVITE only.
+   * Reads a metadata part as far as it can be read, adding its quirks to {@code quirks}, or
+   * {@code metadata-unreadable} (and giving nothing) when it cannot be read at all.
    */
-  private static void requireRecordingClient(SipMessage invite) throws SiprecException {
-    for (String contact : invite.headers(SipHeaders.CONTACT)) {
-      if (hasFeatureTag(contact, SRC_FEATURE_TAG)) {
-        return;
-      }
+  public static Optional<RecordingMetadata> read(BodyPart part, Set<String> quirks) {
+    try {
+      RecordingMetadata metadata = RecordingMetadata.parseUpdate(part.content());
+      quirks.addAll(metadata.quirks());
+      return Optional.of(metadata);
+    } catch (MetadataException e) {
+      quirks.add(Quirks.METADATA_UNREADABLE);
+      return Optional.empty();
     }
-    throw new SiprecException(488, "Not Acceptable Here (expected a Contact with the +sip.src feature tag of a "
-        + "recording client)");
   }
 
-  /** Whether a Contact header value carries {@code tag} among the parameters after its address. */
-  static boolean hasFeatureTag(String contact, String tag) {
-    int close = contact.lastIndexOf('>');
-    String parameters = close >= 0 ? contact.substring(close + 1)
-        : contact.indexOf(';') >= 0 ? contact.substring(contact.indexOf(';')) : "";
-    for (String parameter : parameters.split(";")) {
-      int equals = parameter.indexOf('=');
-      String name = (equals >= 0 ? parameter.substring(0, equals) : parameter).strip();
-      if (name.equalsIgnoreCase(tag)) {
-        return true;
+  /** Whether the request names the {@code siprec} option tag in its Require or Supported headers. */
+  public static boolean speaksSiprec(SipMessage request) {
+    return requiresSiprec(request) || lists(request, SipHeaders.SUPPORTED);
+  }
+
+  private static boolean requiresSiprec(SipMessage invite) {
+    return lists(invite, SipHeaders.REQUIRE);
+  }
+
+  private static boolean lists(SipMessage request, String header) {
+    for (String value : request.headers(header)) {
+      for (String tag : value.split(",")) {
+        if (tag.strip().equalsIgnoreCase(OPTION_TAG)) {
+          return true;
+        }
       }
     }
     return false;
   }
 
-  private static List<BodyPart> bodyParts(SipMessage invite) throws SiprecException {
-    String contentType = invite.header(SipHeaders.CONTENT_TYPE);
-    if (!Multipart.mediaType(contentType).equals("multipart/mixed")) {
-      throw new SiprecException(415, "Unsupported Media Type (expected multipart/mixed with application/sdp and "
-          + "application/rs-metadata+xml)");
-    }
-    try {
-      return Multipart.parse(contentType, invite.body());
-    } catch (SipParseException e) {
-      throw new SiprecException(400, "Bad Request (" + e.getMessage() + ")");
-    }
-  }
-
-  private static BodyPart part(List<BodyPart> parts, String... mediaTypes) throws SiprecException {
-    for (BodyPart part : parts) {
-      for (String mediaType : mediaTypes) {
-        if (part.mediaType().equals(mediaType)) {
-          return part;
-        }
-      }
-    }
-    throw new SiprecException(415, "Unsupported Media Type (expected a body part of type " + mediaTypes[0] + ")");
-  }
-
-  private static SessionDescription sdp(BodyPart part) throws SiprecException {
+  private static SessionDescription sdp(SiprecBody body) throws SiprecException {
+    BodyPart part = body.sdp().orElseThrow(() -> new SiprecException(488, SiprecException.NO_SDP,
+        "Not Acceptable Here (expected an SDP offer, as application/sdp or a part of a multipart body, with at "
+            + "least one m=audio line)"));
     try {
       return Sdp.parse(new String(part.content(), StandardCharsets.UTF_8));
     } catch (SipParseException e) {
-      throw new SiprecException(400, "Bad Request (" + e.getMessage() + ")");
+      throw new SiprecException(400, SiprecException.SDP_UNREADABLE, "Bad Request (" + e.getMessage() + ")");
     }
-  }
-
-  private static RecordingMetadata metadata(List<BodyPart> parts) throws SiprecException {
-    BodyPart part = part(parts, RecordingMetadata.CONTENT_TYPE, "application/rs-metadata");
-    try {
-      return RecordingMetadata.parse(part.content());
-    } catch (MetadataException e) {
-      throw new SiprecException(400, "Bad Request (" + e.getMessage() + ")");
-    }
-  }
-
-  private static OfferedStream stream(MediaDescription media, RecordingMetadata metadata) throws SiprecException {
-    if (media.label() == null || media.label().isEmpty()) {
-      throw new SiprecException(488, "Not Acceptable Here (expected a=label on every m=audio line)");
-    }
-    String direction = media.direction().toLowerCase(Locale.ROOT);
-    if (!direction.equals("sendonly") && !direction.equals(MediaDescription.SENDRECV)) {
-      throw new SiprecException(488, "Not Acceptable Here (expected stream " + media.label()
-          + " to be sendonly, got " + direction + ")");
-    }
-    if (media.connectionAddress() == null) {
-      throw new SiprecException(400, "Bad Request (expected a c= line for stream " + media.label() + ")");
-    }
-    int payloadType = media.formats().stream().filter(G711::supports).findFirst()
-        .orElseThrow(() -> new SiprecException(488, "Not Acceptable Here (expected " + CODECS + " for stream "
-            + media.label() + ")"));
-    return new OfferedStream(media.label(), payloadType, metadata.senders().get(media.label()),
-        media.connectionAddress(), media.port(), media.payloadFormats(), direction);
   }
 }

@@ -58,15 +58,41 @@ class SdpTest {
   }
 
   @Test
-  void malformedLinesAreRefusedByName() {
+  void anSdpWithoutItsVersionOriginOrAReadableMediaLineIsRefusedByName() {
     assertThatThrownBy(() -> Sdp.parse("o=x\r\n")).isInstanceOf(SipParseException.class).hasMessageContaining("v=0");
     assertThatThrownBy(() -> Sdp.parse(OFFER.replace("m=audio 36002", "m=audio port")))
         .hasMessageContaining("expected a media line");
-    assertThatThrownBy(() -> Sdp.parse(OFFER.replace("c=IN IP4 192.0.2.10", "c=IN")))
-        .hasMessageContaining("expected a connection line");
-    assertThatThrownBy(() -> Sdp.parse(OFFER.replace("a=rtpmap:8 PCMA/8000", "a=rtpmap:x")))
-        .hasMessageContaining("a=rtpmap");
-    assertThatThrownBy(() -> Sdp.parse(OFFER + "garbage\r\n")).hasMessageContaining("'x=value'");
     assertThatThrownBy(() -> Sdp.parse("v=0\r\ns=x\r\n")).hasMessageContaining("'o='");
+  }
+
+  @Test
+  void linesRecordingCanDoWithoutAreSkippedAndListed() throws Exception {
+    SessionDescription sdp = Sdp.parse(OFFER.replace("c=IN IP4 192.0.2.10", "c=IN")
+        .replace("a=rtpmap:8 PCMA/8000", "a=rtpmap:x") + "--metaswitch-boundary\r\n");
+
+    assertThat(sdp.skippedLines()).containsExactly("c=IN", "a=rtpmap:x", "--metaswitch-boundary");
+    assertThat(sdp.connectionAddress()).isNull();
+    assertThat(sdp.media()).hasSize(2);
+    assertThat(sdp.media().get(0).rtpmap()).doesNotContainKey(8).containsKey(101);
+    assertThat(sdp.toString()).doesNotContain("metaswitch");
+  }
+
+  @Test
+  void anSdpWithNoConnectionLineSaysSo() throws Exception {
+    SessionDescription none = Sdp.parse(OFFER.replace("c=IN IP4 192.0.2.10\r\n", "")
+        .replace("c=IN IP4 192.0.2.11/127\r\n", ""));
+    SessionDescription mediaOnly = Sdp.parse(OFFER.replace("c=IN IP4 192.0.2.10\r\n", ""));
+
+    assertThat(none.withoutConnection()).isTrue();
+    assertThat(none.media()).extracting(MediaDescription::connectionAddress).containsOnlyNulls();
+    assertThat(mediaOnly.withoutConnection()).isFalse();
+  }
+
+  @Test
+  void directionsAndLabelsAreReadInAnyCaseAndAnEmptyLabelIsNone() throws Exception {
+    SessionDescription sdp = Sdp.parse("\r\n" + OFFER.replace("a=sendonly", "a=SendOnly").replace("a=label:2", "a=label:"));
+
+    assertThat(sdp.media().get(0).direction()).isEqualTo("sendonly");
+    assertThat(sdp.media().get(1).label()).isNull();
   }
 }

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tandem.call.Participant;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RecordingMetadataTest {
@@ -171,7 +173,104 @@ class RecordingMetadataTest {
         .containsExactly("sip:dave@example.com");
     assertThatThrownBy(() -> RecordingMetadata.parse(partial)).isInstanceOf(MetadataException.class)
         .hasMessageContaining("session_id");
-    assertThatThrownBy(() -> RecordingMetadata.parse(badTime)).isInstanceOf(MetadataException.class)
-        .hasMessageContaining("xs:dateTime").hasMessageContaining("yesterday");
+    assertThat(RecordingMetadata.parse(badTime).quirks()).containsExactly("time-unreadable");
+    assertThat(RecordingMetadata.parse(badTime).associations().get("x"))
+        .isEqualTo(new RecordingMetadata.Association(null, null));
+  }
+
+  /** Shaped as Oracle/Acme SBCs send it: draft namespace, ids in id attributes, unzoned times, apkt extension data. */
+  static final String ACME = """
+      <?xml version='1.0' encoding='UTF-8'?>
+      <recording xmlns='urn:ietf:params:xml:ns:recording'>
+        <datamode>complete</datamode>
+        <session id="7lGnJd1eQKxMuD0w2z3yXA==">
+          <associate-time>2026-11-26T14:30:05</associate-time>
+          <extensiondata xmlns:apkt="http:/acmepacket.com/siprec/extensiondata">
+            <apkt:ucid>00FA080019001038F725B3;encoding=hex</apkt:ucid>
+            <apkt:callerOrig>true</apkt:callerOrig>
+          </extensiondata>
+        </session>
+        <participant id="caller-id==" session="7lGnJd1eQKxMuD0w2z3yXA==">
+          <nameID aor="sip:+15550100@carrier.example"><name>Caller</name></nameID>
+          <send>stream-a==</send>
+          <associate-time>2026-11-26T14:30:05</associate-time>
+          <extensiondata xmlns:apkt="http://acmepacket.com/siprec/extensiondata">
+            <apkt:callingParty>true</apkt:callingParty>
+          </extensiondata>
+        </participant>
+        <participant id="callee-id==" session="7lGnJd1eQKxMuD0w2z3yXA==">
+          <nameID aor="sip:7001@pbx.example"/>
+          <send>stream-b==</send>
+        </participant>
+        <stream id="stream-a==" session="7lGnJd1eQKxMuD0w2z3yXA=="><label>1001</label><mode>separate</mode></stream>
+        <stream id="stream-b==" session="7lGnJd1eQKxMuD0w2z3yXA=="><label>1002</label><mode>separate</mode></stream>
+      </recording>
+      """;
+
+  @Test
+  void acmeShapedMetadataIsReadWithItsUnzonedTimesAsUtcAndItsUcidAsTheSipIdentity() throws Exception {
+    RecordingMetadata metadata = RecordingMetadata.parse(ACME.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(metadata.sessionId()).isEqualTo("7lGnJd1eQKxMuD0w2z3yXA==");
+    assertThat(metadata.participants()).extracting(Participant::aor)
+        .containsExactly("sip:+15550100@carrier.example", "sip:7001@pbx.example");
+    assertThat(metadata.participants().get(0).joined()).isEqualTo(Instant.parse("2026-11-26T14:30:05Z"));
+    assertThat(metadata.senders()).containsExactly(Map.entry("1001", "caller-id=="), Map.entry("1002", "callee-id=="));
+    assertThat(metadata.sipIdentity()).isEqualTo("00FA080019001038F725B3");
+    assertThat(metadata.quirks()).containsExactly("metadata-draft-schema", "time-without-zone");
+    assertThat(metadata.unknownIds(Set.of())).isEmpty();
+  }
+
+  @Test
+  void theSipSessionIdIsTheIdentityWithoutWhiteSpaceAndAVendorCallIdStandsInWithoutOne() throws Exception {
+    String sipSessionId = "<sipSessionID>ab30317f1a784dc48ff824d0d3715d86;remote=47755a9de7794ba387653f2099600ef2"
+        + "</sipSessionID>";
+    String spaced = RFC7865.replace(sipSessionId,
+        "<sipSessionID> AB30317F1A784DC48FF824D0D3715D86; remote=47755a9de7794ba387653f2099600ef2 </sipSessionID>");
+    String callData = RFC7865.replace(sipSessionId, "").replace("<datamode>complete</datamode>",
+        "<datamode>complete</datamode><extensiondata xmlns:x='urn:example:sbc'><x:callData>"
+            + "<x:Call-ID>a84b4c76e66710@pc33.example</x:Call-ID></x:callData></extensiondata>");
+
+    String expected = "ab30317f1a784dc48ff824d0d3715d86;remote=47755a9de7794ba387653f2099600ef2";
+    assertThat(RecordingMetadata.parse(RFC7865.getBytes(StandardCharsets.UTF_8)).sipIdentity()).isEqualTo(expected);
+    assertThat(RecordingMetadata.parse(spaced.getBytes(StandardCharsets.UTF_8)).sipIdentity()).isEqualTo(expected);
+    assertThat(RecordingMetadata.parse(callData.getBytes(StandardCharsets.UTF_8)).sipIdentity())
+        .isEqualTo("a84b4c76e66710@pc33.example");
+    assertThat(RecordingMetadata.parse(DRAFT.getBytes(StandardCharsets.UTF_8)).sipIdentity()).isEmpty();
+  }
+
+  @Test
+  void rfc7865MetadataShowsNoQuirkAndTheDraftSchemaIsNotedWithOrWithoutItsNamespace() throws Exception {
+    String unprefixedDraft = DRAFT.replace("rs:", "").replace(" xmlns:rs=\"urn:ietf:params:xml:ns:recording\"", "");
+
+    assertThat(RecordingMetadata.parse(RFC7865.getBytes(StandardCharsets.UTF_8)).quirks()).isEmpty();
+    assertThat(RecordingMetadata.parse(DRAFT.getBytes(StandardCharsets.UTF_8)).quirks())
+        .containsExactly("metadata-draft-schema");
+    assertThat(RecordingMetadata.parse(unprefixedDraft.getBytes(StandardCharsets.UTF_8)).quirks())
+        .containsExactly("metadata-draft-schema");
+  }
+
+  @Test
+  void participantsWithoutIdOrNameStreamsWithEmptyIdsAndUnknownIdsAreTaken() throws Exception {
+    String odd = """
+        <recording xmlns="urn:ietf:params:xml:ns:recording:1">
+          <session session_id="s1"/>
+          <participant><nameID aor="sip:anon@example.com"/></participant>
+          <participant participant_id="p2"><nameID aor="sip:bob@example.com"/></participant>
+          <stream stream_id="" session_id="s1"><label>1</label></stream>
+          <stream stream_id="st2" session_id="s1"><label>2</label></stream>
+          <participantstreamassoc participant_id="p2"><send>st2</send><recv>st9</recv></participantstreamassoc>
+          <participantsessionassoc participant_id="p7" session_id="s1"/>
+          <vendor:thing xmlns:vendor="urn:example:vendor">kept raw by the recorder</vendor:thing>
+        </recording>""";
+
+    RecordingMetadata metadata = RecordingMetadata.parse(odd.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(metadata.participants()).containsExactly(new Participant("participant-1", "sip:anon@example.com", ""),
+        new Participant("p2", "sip:bob@example.com", ""));
+    assertThat(metadata.senders()).containsExactly(Map.entry("2", "p2"));
+    assertThat(metadata.quirks()).containsExactly("metadata-participant-without-id");
+    assertThat(metadata.unknownIds(Set.of())).containsExactlyInAnyOrder("st9", "p7");
+    assertThat(metadata.unknownIds(Set.of("st9", "p7"))).isEmpty();
   }
 }

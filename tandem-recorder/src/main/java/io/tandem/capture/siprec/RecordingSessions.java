@@ -5,18 +5,17 @@ import io.tandem.call.CallRole;
 import io.tandem.call.CallState;
 import io.tandem.call.Inum;
 import io.tandem.call.MediaStats;
-import io.tandem.call.Participant;
 import io.tandem.call.StreamInfo;
 import io.tandem.callbuffer.CallBuffer;
+import io.tandem.callbuffer.MetadataBody;
 import io.tandem.capture.rtp.CallMedia;
 import io.tandem.capture.rtp.MediaCapture;
 import io.tandem.capture.rtp.StreamSpec;
-import io.tandem.capture.sip.SessionDescription;
+import io.tandem.media.G711;
 import io.tandem.capture.sip.SipHandler;
 import io.tandem.capture.sip.SipMessage;
 import io.tandem.capture.sip.SipReply;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,13 +31,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SIPREC sessions of one recorder: an INVITE becomes a call in the call buffer with its media
- * capture, its BYE (or silent media past the timeout) finishes the call durably before the 200 is sent,
- * and the finished call is handed on. Thread-safe: each dialog is claimed by exactly one finisher.
+ * The recording sessions of one recorder: an INVITE with something to record (a SIPREC offer, or a plain
+ * INVITE with SDP) becomes a call in the call buffer with its media capture, its quirks and its metadata body
+ * kept raw; its BYE (or silent media past the timeout) finishes the call durably before the 200 is sent, and
+ * the finished call is handed on. Quirks and refusals are counted by kind in {@link #tallies()}. Thread-safe:
+ * each dialog is claimed by exactly one finisher.
  */
 public final class RecordingSessions implements SipHandler {
   private static final Logger log = LoggerFactory.getLogger(RecordingSessions.class);
   private static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE";
+  /** The refusal of an INVITE that had something to record but could not be started (no RTP port, no store). */
+  private static final String CANNOT_RECORD = "cannot-record";
 
   /** Ends a call durably, with whatever must happen in the same transaction (its Workflow entry). */
   @FunctionalInterface
@@ -53,11 +55,12 @@ public final class RecordingSessions implements SipHandler {
   private final CallEnd callEnd;
   private final String mediaAddress;
   private final Clock clock;
-  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+  private final Map<String, RecordingSession> sessions = new ConcurrentHashMap<>();
   private final Map<String, PendingInvite> unanswered = new ConcurrentHashMap<>();
   private final AtomicLong started = new AtomicLong();
   private final AtomicLong ended = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
+  private final SessionTallies tallies = new SessionTallies();
   private final AtomicLong cancelled = new AtomicLong();
   private final AtomicLong changed = new AtomicLong();
 
@@ -86,10 +89,10 @@ public final class RecordingSessions implements SipHandler {
   }
 
   private void invite(SipMessage request, SipReply reply) {
-    Session existing = sessions.get(request.callId());
+    RecordingSession existing = sessions.get(request.callId());
     if (existing != null) {
       // A re-INVITE changes the session; a second copy of the dialog's INVITE gets the answer it had.
-      reply.send(request.toTag() != null ? existing.change(request, this) : existing.answer(request));
+      reply.send(request.toTag() != null ? change(existing, request) : existing.answer(request));
       return;
     }
     if (request.toTag() != null) {
@@ -100,8 +103,8 @@ public final class RecordingSessions implements SipHandler {
     try {
       offer = SiprecOffer.from(request);
     } catch (SiprecException e) {
-      refused.incrementAndGet();
-      log.info("SIPREC INVITE {} refused: {} {}", request.callId(), e.status(), e.reason());
+      refuse(e.kind());
+      log.info("INVITE {} refused: {} {}", request.callId(), e.status(), e.reason());
       reply.send(SipMessage.responseTo(request, e.status(), e.reason()).build());
       return;
     }
@@ -111,11 +114,12 @@ public final class RecordingSessions implements SipHandler {
           .build());
       return;
     }
-    Session session;
+    RecordingSession session;
     try {
       session = open(request, offer);
     } catch (RuntimeException e) {
       unanswered.remove(request.callId(), pending);
+      refuse(CANNOT_RECORD);
       log.error("cannot start recording {}", request.callId(), e);
       reply.send(SipMessage.responseTo(request, 503, "Service Unavailable - cannot start recording").build());
       return;
@@ -128,43 +132,64 @@ public final class RecordingSessions implements SipHandler {
     }
     unanswered.remove(request.callId(), pending);
     started.incrementAndGet();
+    tallies.quirks(offer.quirks());
     reply.send(session.answer(request));
+  }
+
+  private void refuse(String kind) {
+    refused.incrementAndGet();
+    tallies.refused(kind);
+  }
+
+  /** Applies a re-INVITE or UPDATE to its session; one that was taken counts as a change. */
+  private SipMessage change(RecordingSession session, SipMessage request) {
+    SipMessage response = session.change(request, buffer, clock, tallies);
+    if (response.status() == 200) {
+      changed.incrementAndGet();
+    }
+    return response;
   }
 
   /** An UPDATE (RFC 3311) changes a session as a re-INVITE does; it needs no ACK. */
   private void update(SipMessage request, SipReply reply) {
-    Session existing = sessions.get(request.callId());
+    RecordingSession existing = sessions.get(request.callId());
     if (existing == null || request.toTag() == null) {
       reply.send(SipMessage.responseTo(request, 481, "Call/Transaction Does Not Exist").build());
       return;
     }
-    reply.send(existing.change(request, this));
+    reply.send(change(existing, request));
   }
 
   /** A recording whose INVITE was cancelled before it was answered: nothing of it was acknowledged. */
-  private void discard(Session session) {
+  private void discard(RecordingSession session) {
     try {
       media.close(session.media).get();
       Files.deleteIfExists(session.media.wavPath());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | IOException e) {
-      log.warn("media of cancelled call {} could not be removed: {}", session.call.inum(), e.toString());
+      log.warn("media of cancelled call {} could not be removed: {}", session.call().inum(), e.toString());
     }
-    buffer.discard(session.call.inum());
+    buffer.discard(session.call().inum());
     cancelled.incrementAndGet();
-    log.info("INVITE {} cancelled before its answer; {} discarded", session.callId, session.call.inum());
+    log.info("INVITE {} cancelled before its answer; {} discarded", session.callId, session.call().inum());
   }
 
-  private Session open(SipMessage request, SiprecOffer offer) {
+  private RecordingSession open(SipMessage request, SiprecOffer offer) {
     List<StreamInfo> streams = new ArrayList<>();
     List<StreamSpec> specs = new ArrayList<>();
     for (int channel = 0; channel < offer.streams().size(); channel++) {
       OfferedStream stream = offer.streams().get(channel);
-      streams.add(new StreamInfo(stream.label(), channel, stream.participantId(), SessionStreams.codecName(stream.payloadType())));
-      specs.add(new StreamSpec(channel, stream.payloadType()));
+      streams.add(new StreamInfo(stream.label(), channel, stream.participantId(), stream.chosenFormat().encoding()));
+      // Capture decodes each packet by its own payload type; a stream recorded in another codec records G.711
+      // packets if any come, and silence otherwise.
+      specs.add(new StreamSpec(channel, G711.supports(stream.payloadType()) ? stream.payloadType() : G711.PCMU));
     }
-    CallRecord call = buffer.begin(offer.sessionId(), clock.instant(), callRole.get(), offer.participants(), streams);
+    Instant start = clock.instant();
+    MetadataBody metadata = offer.metadataPart()
+        .map(part -> MetadataBody.received(start, part.contentType(), part.content())).orElse(null);
+    CallRecord call = buffer.begin(offer.correlationKey(), start, callRole.get(), offer.participants(), streams,
+        offer.sipIdentity(), offer.quirks(), metadata);
     CallMedia handle;
     try {
       handle = media.open(call.mediaPath(), specs);
@@ -174,9 +199,9 @@ public final class RecordingSessions implements SipHandler {
     }
     SessionStreams answer = new SessionStreams(mediaAddress, call.inum().value(), offer.streams(), streams,
         handle.ports());
-    log.info("recording {} as {} ({} streams, session {})", request.callId(), call.inum(), streams.size(),
-        offer.sessionId());
-    return new Session(request.callId(), call, handle, "t" + call.inum(), answer, clock.instant());
+    log.info("recording {} as {} ({} streams, correlation key {}{})", request.callId(), call.inum(), streams.size(),
+        offer.correlationKey(), offer.quirks().isEmpty() ? "" : ", quirks " + offer.quirks());
+    return new RecordingSession(request.callId(), call, handle, "t" + call.inum(), answer, offer, start);
   }
 
   /**
@@ -190,7 +215,7 @@ public final class RecordingSessions implements SipHandler {
       reply.send(SipMessage.responseTo(request, 200, "OK").build());
       return;
     }
-    Session session = sessions.get(request.callId());
+    RecordingSession session = sessions.get(request.callId());
     if (session == null) {
       reply.send(SipMessage.responseTo(request, 481, "Call/Transaction Does Not Exist").build());
       return;
@@ -199,7 +224,7 @@ public final class RecordingSessions implements SipHandler {
   }
 
   private void bye(SipMessage request, SipReply reply) {
-    Session session = sessions.remove(request.callId());
+    RecordingSession session = sessions.remove(request.callId());
     if (session == null) {
       reply.send(SipMessage.responseTo(request, 481, "Call/Transaction Does Not Exist").build());
       return;
@@ -211,14 +236,14 @@ public final class RecordingSessions implements SipHandler {
   /** Ends every call whose media has been silent for {@code timeout}, as its BYE would. */
   public void endSilentCalls(Duration timeout) {
     Instant now = clock.instant();
-    for (Session session : sessions.values()) {
+    for (RecordingSession session : sessions.values()) {
       long packets = media.progress(session.media).packetsReceived();
       if (packets != session.lastPackets) {
         session.lastPackets = packets;
         session.lastProgress = now;
       } else if (Duration.between(session.lastProgress, now).compareTo(timeout) >= 0
           && sessions.remove(session.callId, session)) {
-        log.info("call {} ended by silent media after {}", session.call.inum(), timeout);
+        log.info("call {} ended by silent media after {}", session.call().inum(), timeout);
         finish(session, CallState.COMPLETE);
       }
     }
@@ -227,26 +252,27 @@ public final class RecordingSessions implements SipHandler {
   /** Finishes every call in progress as truncated: the recorder is stopping under them. */
   public void truncateAll() {
     for (String callId : List.copyOf(sessions.keySet())) {
-      Session session = sessions.remove(callId);
+      RecordingSession session = sessions.remove(callId);
       if (session != null) {
         finish(session, CallState.TRUNCATED);
       }
     }
   }
 
-  private void finish(Session session, CallState state) {
+  private void finish(RecordingSession session, CallState state) {
     MediaStats stats;
     try {
       stats = media.close(session.media).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while closing the media of " + session.call.inum(), e);
+      throw new IllegalStateException("interrupted while closing the media of " + session.call().inum(), e);
     } catch (ExecutionException e) {
-      log.error("media of {} could not be closed cleanly; keeping what was written", session.call.inum(), e.getCause());
+      log.error("media of {} could not be closed cleanly; keeping what was written", session.call().inum(),
+          e.getCause());
       stats = media.progress(session.media);
       state = CallState.TRUNCATED;
     }
-    callEnd.finish(session.call.inum(), clock.instant(), state, stats);
+    callEnd.finish(session.call().inum(), clock.instant(), state, stats);
     ended.incrementAndGet();
   }
 
@@ -269,6 +295,11 @@ public final class RecordingSessions implements SipHandler {
 
   public long refusedCount() {
     return refused.get();
+  }
+
+  /** Quirks met and INVITEs refused, by kind. */
+  public SessionTallies tallies() {
+    return tallies;
   }
 
   /** Re-INVITEs and UPDATEs taken into a session. */
@@ -312,83 +343,6 @@ public final class RecordingSessions implements SipHandler {
       }
       cancelled = true;
       return true;
-    }
-  }
-
-  private static final class Session {
-    final String callId;
-    final CallRecord call;
-    final CallMedia media;
-    final String toTag;
-    private final SessionStreams streams;
-    private List<Participant> participants;
-    volatile long lastPackets = -1;
-    volatile Instant lastProgress;
-
-    Session(String callId, CallRecord call, CallMedia media, String toTag, SessionStreams streams, Instant openedAt) {
-      this.callId = callId;
-      this.call = call;
-      this.media = media;
-      this.toTag = toTag;
-      this.streams = streams;
-      this.lastProgress = openedAt;
-      this.participants = call.participants();
-    }
-
-    /**
-     * Applies a re-INVITE or UPDATE: its metadata merged into the call and its SDP offer answered, stored
-     * durably before the answer. A request that cannot be taken gets its 4xx and changes nothing.
-     */
-    synchronized SipMessage change(SipMessage request, RecordingSessions owner) {
-      Optional<RecordingMetadata> update;
-      Optional<SessionDescription> offer;
-      try {
-        update = MetadataUpdate.of(request);
-        offer = MetadataUpdate.sdp(request);
-      } catch (SiprecException e) {
-        log.info("{} of {} refused: {}", request.method(), call.inum(), e.reason());
-        return SipMessage.responseTo(request, e.status(), e.reason()).build();
-      }
-      List<Participant> merged = update.map(u -> MetadataUpdate.participants(participants, u, owner.clock.instant()))
-          .orElse(participants);
-      List<StreamInfo> before = streams.streams();
-      SessionStreams.Change change = null;
-      if (offer.isPresent()) {
-        try {
-          change = streams.reoffer(offer.get(), update.map(RecordingMetadata::senders).orElse(Map.of()));
-        } catch (SiprecException e) {
-          log.info("{} offer of {} refused: {}", request.method(), call.inum(), e.reason());
-          return SipMessage.responseTo(request, e.status(), e.reason()).build();
-        }
-      }
-      List<StreamInfo> after = update.map(u -> MetadataUpdate.streams(streams.streams(), u)).orElse(streams.streams());
-      if (!merged.equals(participants) || !after.equals(before)) {
-        owner.buffer.updateParticipants(call.inum(), merged, after);
-        participants = merged;
-        streams.streams(after);
-        log.info("metadata of {} updated: {} participants, streams {}", call.inum(), merged.size(), after);
-      }
-      owner.changed.incrementAndGet();
-      if (change != null && !change.notes().isEmpty()) {
-        log.info("{} of {}: {}", request.method(), call.inum(), String.join(", ", change.notes()));
-      }
-      return ok(request, offer.isPresent() || request.method().equals("INVITE"));
-    }
-
-    synchronized SipMessage answer(SipMessage request) {
-      return ok(request, true);
-    }
-
-    /** A 200 in this dialog, with the session's SDP answer when {@code withSdp}. */
-    private SipMessage ok(SipMessage request, boolean withSdp) {
-      SipMessage.Builder response = SipMessage.responseTo(request, 200, "OK")
-          // RFC 7866 6.1.1: the SRS marks its Contact with the +sip.srs feature tag.
-          .header("Contact", "<" + request.requestUri() + ">;+sip.srs")
-          .header("Require", "siprec");
-      if (withSdp) {
-        response.body("application/sdp", streams.answer().getBytes(StandardCharsets.US_ASCII));
-      }
-      return response.build().withToTag(toTag);
     }
   }
 }

@@ -2,22 +2,24 @@ package io.tandem.capture.siprec;
 
 import io.tandem.call.StreamInfo;
 import io.tandem.capture.sip.MediaDescription;
+import io.tandem.capture.sip.PayloadFormat;
 import io.tandem.capture.sip.SessionDescription;
-import io.tandem.media.G711;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The media side of one recording session as offer and answer have left it: which SDP label records on
- * which WAV channel, which streams are on hold, and the SDP answer. A later offer (a re-INVITE or an
- * UPDATE with SDP) is answered line for line, in its order: a known label keeps its channel; a stream
- * the SRC holds ({@code a=inactive}, or {@code a=recvonly} from its side) is answered {@code a=inactive}
- * and goes on as silence; a stream removed with port 0 frees its channel; a stream the SRC adds takes a
- * freed channel, or is declined with port 0 when there is none, since a recording's WAV keeps the
- * channel count it started with. An offer that cannot be taken as a whole changes nothing. Not
+ * which WAV channel, which streams are on hold, and the SDP answer. Offers are read by {@link OfferedStreams}
+ * (a line without a label stands by its position, codecs are chosen by {@link StreamCodec}, nothing is
+ * refused for them). A later offer (a re-INVITE or an UPDATE with SDP) is answered line for line, in its
+ * order: a known label keeps its channel; a stream the SRC holds ({@code a=inactive}, or {@code a=recvonly}
+ * from its side) is answered {@code a=inactive} and goes on as silence, as one offered held at first does; a
+ * stream removed with port 0 frees its channel; a stream the SRC adds takes a freed channel, or is declined
+ * with port 0 when there is none, since a recording's WAV keeps the channel count it started with. Not
  * thread-safe: its session guards it.
  */
 final class SessionStreams {
@@ -44,6 +46,7 @@ final class SessionStreams {
     this.held = new boolean[ports.size()];
     for (int channel = 0; channel < offered.size(); channel++) {
       labelOnChannel[channel] = offered.get(channel).label();
+      held[channel] = offered.get(channel).held();
     }
     this.version = sdpSessionId;
     this.answer = SiprecAnswer.sdp(localAddress, sdpSessionId, offered, ports);
@@ -62,69 +65,66 @@ final class SessionStreams {
     streams = List.copyOf(updated);
   }
 
-  /** What a new offer changed, for the log; empty when it changed nothing. */
-  record Change(List<String> notes, boolean streamsChanged) {}
+  /** What a new offer changed, for the log (empty when nothing), and the quirks the offer showed. */
+  record Change(List<String> notes, boolean streamsChanged, List<String> quirks) {}
 
   /**
-   * Answers a new offer, applying it only when every line of it can be taken.
+   * Answers a new offer line for line and applies it.
    *
    * @param senders the stream senders of metadata that came with the offer, by label (may be empty)
-   * @throws SiprecException 488 when an audio line has no label or no G.711 codec; nothing changes then
    */
-  Change reoffer(SessionDescription offer, Map<String, String> senders) throws SiprecException {
+  Change reoffer(SessionDescription offer, Map<String, String> senders) {
     String[] labels = labelOnChannel.clone();
-    boolean[] hold = held.clone();
+    Set<String> known = new HashSet<>(Arrays.asList(labels));
+    OfferedStreams.Read read = OfferedStreams.read(offer, senders, known, false);
     List<StreamInfo> infos = new ArrayList<>(streams);
     List<MediaDescription> media = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     boolean streamsChanged = false;
-    for (MediaDescription line : offer.media()) {
-      if (!line.media().equalsIgnoreCase("audio")) {
-        media.add(declined(line, line.formats().isEmpty() ? List.of() : List.of(line.formats().get(0)), Map.of()));
+    for (OfferedStreams.Line line : read.lines()) {
+      OfferedStream stream = line.stream();
+      if (stream == null) {
+        media.add(declined(line.media(), line.media().formats().isEmpty() ? List.of()
+            : List.of(line.media().formats().get(0)), Map.of()));
         continue;
       }
-      if (line.label() == null || line.label().isEmpty()) {
-        throw new SiprecException(488, "Not Acceptable Here (expected a=label on every m=audio line)");
-      }
-      int channel = indexOf(labels, line.label());
-      if (line.port() == 0) {
+      PayloadFormat format = stream.chosenFormat();
+      int channel = indexOf(labels, stream.label());
+      if (stream.port() == 0) {
         if (channel >= 0) {
           labels[channel] = null;
-          hold[channel] = false;
-          notes.add("stream " + line.label() + " removed");
+          held[channel] = false;
+          notes.add("stream " + stream.label() + " removed");
         }
-        media.add(declined(line, line.formats().isEmpty() ? List.of() : List.of(line.formats().get(0)), Map.of()));
+        media.add(declined(line.media(), List.of(format.payloadType()), Map.of()));
         continue;
       }
-      int payloadType = line.formats().stream().filter(G711::supports).findFirst()
-          .orElseThrow(() -> new SiprecException(488, "Not Acceptable Here (expected PCMU (0) or PCMA (8) for stream "
-              + line.label() + ")"));
       if (channel < 0) {
         channel = indexOf(labels, null);
         if (channel < 0) {
-          notes.add("stream " + line.label() + " declined: the recording has " + labels.length + " channels, all in use");
-          media.add(declined(line, List.of(payloadType), Map.of(payloadType, SiprecAnswer.encoding(payloadType))));
+          notes.add("stream " + stream.label() + " declined: the recording has " + labels.length
+              + " channels, all in use");
+          media.add(declined(line.media(), List.of(format.payloadType()),
+              Map.of(format.payloadType(), format.rtpmap())));
           continue;
         }
-        labels[channel] = line.label();
-        notes.add("stream " + line.label() + " added on channel " + channel);
+        labels[channel] = stream.label();
+        notes.add("stream " + stream.label() + " added on channel " + channel);
       }
-      String direction = line.direction().toLowerCase(Locale.ROOT);
-      boolean onHold = direction.equals(INACTIVE) || direction.equals(RECVONLY);
-      if (onHold != hold[channel]) {
-        notes.add("stream " + line.label() + (onHold ? " on hold" : " resumed"));
-        hold[channel] = onHold;
+      if (stream.held() != held[channel]) {
+        notes.add("stream " + stream.label() + (stream.held() ? " on hold" : " resumed"));
+        held[channel] = stream.held();
       }
       StreamInfo previous = infos.get(channel);
-      String sender = senders.getOrDefault(line.label(),
-          previous.label().equals(line.label()) ? previous.participantId() : "");
-      StreamInfo info = new StreamInfo(line.label(), channel, sender, codecName(payloadType));
+      String sender = senders.getOrDefault(stream.label(),
+          previous.label().equals(stream.label()) ? previous.participantId() : "");
+      StreamInfo info = new StreamInfo(stream.label(), channel, sender, format.encoding());
       if (!info.equals(previous)) {
         infos.set(channel, info);
         streamsChanged = true;
       }
-      media.add(new MediaDescription("audio", ports.get(channel), "RTP/AVP", List.of(payloadType),
-          Map.of(payloadType, SiprecAnswer.encoding(payloadType)), line.label(), onHold ? INACTIVE : RECVONLY,
+      media.add(new MediaDescription("audio", ports.get(channel), "RTP/AVP", List.of(format.payloadType()),
+          Map.of(format.payloadType(), format.rtpmap()), stream.label(), stream.held() ? INACTIVE : RECVONLY,
           localAddress));
     }
     String next = SiprecAnswer.sdp(localAddress, sdpSessionId, version + 1, media);
@@ -133,9 +133,8 @@ final class SessionStreams {
       answer = next;
     }
     System.arraycopy(labels, 0, labelOnChannel, 0, labels.length);
-    System.arraycopy(hold, 0, held, 0, hold.length);
     streams = List.copyOf(infos);
-    return new Change(List.copyOf(notes), streamsChanged);
+    return new Change(List.copyOf(notes), streamsChanged, read.quirks());
   }
 
   /** Whether the stream on {@code channel} is on hold. */
@@ -154,9 +153,5 @@ final class SessionStreams {
 
   private static int indexOf(String[] labels, String label) {
     return Arrays.asList(labels).indexOf(label);
-  }
-
-  static String codecName(int payloadType) {
-    return payloadType == G711.PCMA ? "PCMA" : "PCMU";
   }
 }

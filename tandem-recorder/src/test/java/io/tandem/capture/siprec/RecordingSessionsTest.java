@@ -156,15 +156,20 @@ class RecordingSessionsTest {
   }
 
   @Test
-  void aReinviteWithUnreadableMetadataIsAnswered400AndTheCallGoesOn() throws Exception {
+  void aReinviteWithUnreadableMetadataIsAnswered200KeptRawAndNoted() throws Exception {
     String answer = exchange(SiprecInvites.invite(sip.port(), "re-2", "session-bad"));
     String toTag = answer.replaceAll("(?s).*\\r\\nTo: [^\\r]*;tag=([^;\\r]+).*", "$1");
     byte[] broken = "<recording xmlns='urn:ietf:params:xml:ns:recording:1'><session>".getBytes(
         java.nio.charset.StandardCharsets.UTF_8);
 
-    assertThat(exchange(SiprecInvites.reinvite(sip.port(), "re-2", toTag, broken))).startsWith("SIP/2.0 400");
+    assertThat(exchange(SiprecInvites.reinvite(sip.port(), "re-2", toTag, broken))).startsWith("SIP/2.0 200");
+
     assertThat(sessions.active()).isEqualTo(1);
-    assertThat(buffer.findByCorrelationKey("session-bad").orElseThrow().participants()).hasSize(1);
+    CallRecord call = buffer.findByCorrelationKey("session-bad").orElseThrow();
+    assertThat(call.participants()).hasSize(1);
+    assertThat(call.quirks()).containsExactly("metadata-unreadable");
+    assertThat(buffer.metadata(call.inum())).hasSize(2).last()
+        .satisfies(kept -> assertThat(kept.body()).isEqualTo(broken));
   }
 
   @Test
@@ -212,17 +217,137 @@ class RecordingSessionsTest {
   }
 
   @Test
-  void aReofferWithoutG711IsRefused488AndTheSessionKeepsItsAnswer() throws Exception {
+  void aReofferWithoutG711IsAnsweredInItsOwnCodecAndTheCallSaysItCannotBeDecoded() throws Exception {
     String answer = exchange(SiprecInvites.invite(sip.port(), "codec-1", "session-codec", 1));
-    String g729 = SiprecInvites.sdp(1, "sendonly").replace("RTP/AVP 0", "RTP/AVP 18");
+    String g729 = SiprecInvites.sdp(1, "sendonly").replace("RTP/AVP 0", "RTP/AVP 18").replace("a=rtpmap:0 PCMU/8000",
+        "a=rtpmap:18 G729/8000");
 
-    String refused = exchange(SiprecInvites.inDialog("INVITE", sip.port(), "codec-1", toTag(answer), 2, g729, null));
-    String again = exchange(SiprecInvites.inDialog("UPDATE", sip.port(), "codec-1", toTag(answer), 3,
-        SiprecInvites.sdp(1, "sendonly"), null));
+    SessionDescription changed = sdpOf(exchange(SiprecInvites.inDialog("INVITE", sip.port(), "codec-1", toTag(answer), 2,
+        g729, null)));
 
-    assertThat(refused).startsWith("SIP/2.0 488").contains("PCMU (0) or PCMA (8)");
-    assertThat(sdpOf(again).origin()).isEqualTo(sdpOf(answer).origin());
+    assertThat(changed.media()).singleElement().satisfies(m -> {
+      assertThat(m.formats()).containsExactly(18);
+      assertThat(m.rtpmap()).containsEntry(18, "G729/8000");
+      assertThat(m.port()).isEqualTo(sdpOf(answer).media().get(0).port());
+    });
+    CallRecord call = buffer.findByCorrelationKey("session-codec").orElseThrow();
+    assertThat(call.quirks()).containsExactly("codec-unsupported:G729");
+    assertThat(call.streams()).extracting(StreamInfo::codec).containsExactly("G729");
     assertThat(sessions.active()).isEqualTo(1);
+  }
+
+  @Test
+  void aPlainInviteIsRecordedWithTheParticipantsItsHeadersNameUnderItsCallId() throws Exception {
+    String answer = exchange(SiprecInvites.plainInvite(sip.port(), "plain-1@192.0.2.20", 2, "sendonly"));
+
+    assertThat(answer).startsWith("SIP/2.0 200").doesNotContain("Require: siprec").contains(";+sip.srs");
+    CallRecord call = buffer.findByCorrelationKey("plain-1@192.0.2.20").orElseThrow();
+    assertThat(call.participants()).containsExactly(new Participant("from", "sip:alice@example.com", "Alice"),
+        new Participant("to", "sip:7001@pbx.example", ""), new Participant("pai", "tel:+15550100", ""));
+    assertThat(call.quirks()).containsExactly("no-metadata");
+    assertThat(call.sipIdentity()).isEmpty();
+    assertThat(buffer.metadata(call.inum())).isEmpty();
+    assertThat(sessions.tallies().quirkCount("no-metadata")).isEqualTo(1);
+  }
+
+  @Test
+  void metadataThatComesOnlyInAnUpdateDescribesTheCallWhichKeepsItsKey() throws Exception {
+    String answer = exchange(SiprecInvites.plainInvite(sip.port(), "late-1@192.0.2.20", 2, "sendonly"));
+    String metadata = """
+        <recording xmlns="urn:ietf:params:xml:ns:recording:1">
+          <datamode>complete</datamode>
+          <session session_id="late-session"><sipSessionID>0123456789abcdef0123456789abcdef;remote=00000000000000000000000000000000</sipSessionID></session>
+          <participant participant_id="pa"><nameID aor="sip:alice@example.com"><name>Alice</name></nameID></participant>
+          <participant participant_id="pb"><nameID aor="sip:bob@example.com"/></participant>
+          <stream stream_id="s1" session_id="late-session"><label>1</label></stream>
+          <participantstreamassoc participant_id="pa"><send>s1</send></participantstreamassoc>
+        </recording>""";
+
+    String response = exchange(SiprecInvites.inDialog("UPDATE", sip.port(), "late-1@192.0.2.20", toTag(answer), 2, null,
+        metadata.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+    assertThat(response).startsWith("SIP/2.0 200");
+    CallRecord call = buffer.findByCorrelationKey("late-1@192.0.2.20").orElseThrow();
+    assertThat(call.quirks()).containsExactly("no-metadata", "metadata-late");
+    assertThat(call.participants()).extracting(Participant::id).containsExactly("from", "to", "pai", "pa", "pb");
+    assertThat(call.streams()).extracting(StreamInfo::participantId).containsExactly("pa", "");
+    assertThat(call.sipIdentity()).isEqualTo("0123456789abcdef0123456789abcdef;remote=00000000000000000000000000000000");
+    assertThat(buffer.metadata(call.inum())).singleElement().satisfies(kept -> {
+      assertThat(kept.seq()).isEqualTo(1);
+      assertThat(kept.contentType()).isEqualTo("application/rs-metadata+xml");
+      assertThat(kept.text()).isEqualTo(metadata);
+    });
+    assertThat(buffer.findByCorrelationKey("late-session")).isEmpty();
+  }
+
+  @Test
+  void theInvitesMetadataIsKeptFirstAndAnUpdateNamingUnknownIdsIsNoted() throws Exception {
+    String answer = exchange(SiprecInvites.invite(sip.port(), "ids-1", "session-ids", 2));
+    String knownOnly = """
+        <recording xmlns="urn:ietf:params:xml:ns:recording:1"><datamode>partial</datamode>
+          <participantsessionassoc participant_id="p2"><disassociate-time>2026-11-27T10:00:00Z</disassociate-time>
+          </participantsessionassoc></recording>""";
+    String unknown = knownOnly.replace("\"p2\"", "\"p9\"");
+
+    exchange(SiprecInvites.inDialog("UPDATE", sip.port(), "ids-1", toTag(answer), 2, null,
+        knownOnly.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    CallRecord afterKnown = buffer.findByCorrelationKey("session-ids").orElseThrow();
+    exchange(SiprecInvites.inDialog("UPDATE", sip.port(), "ids-1", toTag(answer), 3, null,
+        unknown.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    CallRecord afterUnknown = buffer.findByCorrelationKey("session-ids").orElseThrow();
+
+    assertThat(afterKnown.quirks()).isEmpty();
+    assertThat(afterUnknown.quirks()).containsExactly("metadata-unknown-ids");
+    assertThat(buffer.metadata(afterUnknown.inum())).extracting(m -> m.seq()).containsExactly(1, 2, 3);
+    assertThat(buffer.metadata(afterUnknown.inum()).get(0).text()).contains("session_id=\"session-ids\"");
+  }
+
+  @Test
+  void aMetadataOnlyReinviteGetsTheSessionsSdpAndAnUnreadableReofferChangesNothing() throws Exception {
+    String answer = exchange(SiprecInvites.invite(sip.port(), "meta-1", "session-meta", 1));
+    byte[] joined = new RecordingMetadata("session-meta", List.of(
+        new Participant("p9", "sip:dave@example.com", "Dave")), Map.of()).toXml();
+
+    String metadataOnly = exchange(SiprecInvites.inDialog("INVITE", sip.port(), "meta-1", toTag(answer), 2, null,
+        joined));
+    String unreadable = exchange(SiprecInvites.inDialog("UPDATE", sip.port(), "meta-1", toTag(answer), 3,
+        "o=no version line\r\n", joined));
+
+    assertThat(sdpOf(metadataOnly).origin()).isEqualTo(sdpOf(answer).origin());
+    assertThat(unreadable).startsWith("SIP/2.0 400").contains("expected SDP to start with 'v=0'");
+    CallRecord call = buffer.findByCorrelationKey("session-meta").orElseThrow();
+    assertThat(call.participants()).extracting(Participant::id).containsExactly("p1", "p9");
+    assertThat(buffer.metadata(call.inum())).hasSize(2);
+    assertThat(sessions.changedCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aCallThatStartsInactiveIsAnsweredInactiveAndRecvonlyOnceResumed() throws Exception {
+    String answer = exchange(SiprecInvites.invite(sip.port(), "idle-1", "session-idle", 1)
+        .replace("a=label:1\r\na=sendonly", "a=label:1\r\na=inactive"));
+    assertThat(sdpOf(answer).media()).extracting(MediaDescription::direction).containsExactly("inactive");
+
+    SessionDescription resumed = sdpOf(exchange(SiprecInvites.inDialog("INVITE", sip.port(), "idle-1", toTag(answer), 2,
+        SiprecInvites.sdp(1, "sendonly"), null)));
+
+    assertThat(resumed.media()).extracting(MediaDescription::direction).containsExactly("recvonly");
+    assertThat(buffer.findByCorrelationKey("session-idle").orElseThrow().quirks()).containsExactly("starts-inactive");
+  }
+
+  @Test
+  void quirksAreCountedEachTimeAndRefusalsByTheirKind() throws Exception {
+    exchange(SiprecInvites.plainInvite(sip.port(), "count-1", 1, "sendonly"));
+    exchange(SiprecInvites.plainInvite(sip.port(), "count-2", 1, "sendrecv"));
+    String noAudio = SiprecInvites.plainInvite(sip.port(), "count-3", 1, "sendonly")
+        .replaceAll("m=audio[^\\r]*", "m=video 6002 RTP/AVP 9");
+
+    assertThat(exchange(noAudio)).startsWith("SIP/2.0 488").contains("expected at least one m=audio line");
+
+    assertThat(sessions.tallies().quirkCount("no-metadata")).isEqualTo(2);
+    assertThat(sessions.tallies().quirkCount("starts-sendrecv")).isEqualTo(1);
+    assertThat(sessions.tallies().refusalKinds()).containsExactly("no-audio");
+    assertThat(sessions.tallies().refusalCount("no-audio")).isEqualTo(1);
+    assertThat(sessions.refusedCount()).isEqualTo(1);
   }
 
   @Test

@@ -57,6 +57,26 @@ final class SiprecInvites {
     return sdp.toString();
   }
 
+  /**
+   * A plain INVITE with SDP only ({@code streams} streams with the given direction), as an SBC sends for
+   * network-based recording: Alice calls extension 7001, asserted by P-Asserted-Identity.
+   */
+  static String plainInvite(int port, String callId, int streams, String direction) {
+    byte[] sdp = sdp(streams, direction).getBytes(StandardCharsets.US_ASCII);
+    return "INVITE sip:srs@127.0.0.1:" + port + " SIP/2.0\r\n"
+        + "Via: SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bK-" + callId + "\r\n"
+        + "From: \"Alice\" <sip:alice@example.com>;tag=f1\r\n"
+        + "To: <sip:7001@pbx.example>\r\n"
+        + "Call-ID: " + callId + "\r\n"
+        + "CSeq: 1 INVITE\r\n"
+        + "Max-Forwards: 70\r\n"
+        + "P-Asserted-Identity: <tel:+15550100>\r\n"
+        + "Contact: <sip:cube@127.0.0.1:5999>\r\n"
+        + "Content-Type: application/sdp\r\n"
+        + "Content-Length: " + sdp.length + "\r\n\r\n"
+        + new String(sdp, StandardCharsets.ISO_8859_1);
+  }
+
   static String invite(int port, String callId, String sessionId) {
     return invite(port, callId, sessionId, 1);
   }
