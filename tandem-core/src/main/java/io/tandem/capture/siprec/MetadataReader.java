@@ -24,6 +24,8 @@ import org.w3c.dom.Element;
 final class MetadataReader {
   /** The namespace of draft-ietf-siprec-metadata before RFC 7865 added the version. */
   static final String DRAFT_NAMESPACE = "urn:ietf:params:xml:ns:recording";
+  /** The root element of the earliest draft schema (in namespace {@code urn:ietf:params:xml:ns:siprec}). */
+  static final String EARLIEST_DRAFT_ROOT = "recording_metadata";
 
   private final Element root;
   private final Set<String> quirks = new LinkedHashSet<>();
@@ -60,6 +62,9 @@ final class MetadataReader {
 
   /** The draft schema: its namespace, or without one, ids in {@code id} attributes where RFC 7865 has typed ones. */
   private boolean draft() {
+    if (MetadataXml.localName(root).equals(EARLIEST_DRAFT_ROOT)) {
+      return true;
+    }
     String namespace = root.getNamespaceURI();
     if (namespace != null) {
       return namespace.equals(DRAFT_NAMESPACE);

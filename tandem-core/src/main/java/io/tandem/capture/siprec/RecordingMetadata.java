@@ -100,8 +100,10 @@ public record RecordingMetadata(String sessionId, List<Participant> participants
           + xml.length);
     }
     Element root = MetadataXml.parseRoot(xml);
-    if (!MetadataXml.localName(root).equals("recording")) {
-      throw new MetadataException("expected a <recording> root element, got <" + MetadataXml.localName(root) + ">");
+    String rootName = MetadataXml.localName(root);
+    // <recording_metadata> is the root of the earliest draft schema, which some SBCs still send.
+    if (!rootName.equals("recording") && !rootName.equals(MetadataReader.EARLIEST_DRAFT_ROOT)) {
+      throw new MetadataException("expected a <recording> root element, got <" + rootName + ">");
     }
     return MetadataReader.read(root);
   }

@@ -43,7 +43,7 @@ class SbcOfferCorpusTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("offers")
-  void everyCorpusOfferIsAcceptedWithItsParticipantsAndCodecs(Path file) throws Exception {
+  void everyCorpusOfferIsAcceptedWithItsParticipantsQuirksAndCodecs(Path file) throws Exception {
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     SipMessage invite = SipParser.parse(render(lines));
     SiprecOffer offer;
@@ -57,6 +57,9 @@ class SbcOfferCorpusTest {
     assertThat(participants).as("participants (AOR|name) of %s", file.getFileName())
         .containsExactlyInAnyOrderElementsOf(header(lines, "participant").stream().map(SbcOfferCorpusTest::participant)
             .toList());
+    List<String> quirks = header(lines, "quirks").stream().flatMap(q -> List.of(q.split(",\\s*")).stream())
+        .map(String::strip).filter(q -> !q.isEmpty() && !q.equals("none")).toList();
+    assertThat(offer.quirks()).as("quirks of %s", file.getFileName()).containsExactlyInAnyOrderElementsOf(quirks);
     List<String> codecs = offer.streams().stream().map(s -> s.payloadType() == G711.PCMA ? "PCMA"
         : s.payloadType() == G711.PCMU ? "PCMU" : "payload type " + s.payloadType()).toList();
     assertThat(codecs).as("codec chosen for each stream of %s", file.getFileName())
