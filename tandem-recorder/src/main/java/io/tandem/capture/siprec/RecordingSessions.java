@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class RecordingSessions implements SipHandler {
   private static final Logger log = LoggerFactory.getLogger(RecordingSessions.class);
   private static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE";
+  /** How long an SBC should send new calls elsewhere after a 503 (RFC 3261 21.5.4); room returns in seconds. */
+  private static final String RETRY_AFTER_SECONDS = "30";
 
   /** Ends a call durably, with whatever must happen in the same transaction (its Workflow entry). */
   @FunctionalInterface
@@ -60,6 +63,7 @@ public final class RecordingSessions implements SipHandler {
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong cancelled = new AtomicLong();
   private final AtomicLong changed = new AtomicLong();
+  private volatile BooleanSupplier takingNewCalls = () -> true;
 
   public RecordingSessions(CallBuffer buffer, MediaCapture media, Supplier<CallRole> callRole, CallEnd callEnd,
       String mediaAddress, Clock clock) {
@@ -94,6 +98,11 @@ public final class RecordingSessions implements SipHandler {
     }
     if (request.toTag() != null) {
       reply.send(SipMessage.responseTo(request, 481, "Call/Transaction Does Not Exist").build());
+      return;
+    }
+    if (!takingNewCalls.getAsBoolean()) {
+      reply.send(SipMessage.responseTo(request, 503, "Service Unavailable - the recorder takes no new calls now")
+          .header("Retry-After", RETRY_AFTER_SECONDS).build());
       return;
     }
     SiprecOffer offer;
@@ -248,6 +257,15 @@ public final class RecordingSessions implements SipHandler {
     }
     callEnd.finish(session.call.inum(), clock.instant(), state, stats);
     ended.incrementAndGet();
+  }
+
+  /**
+   * Asks {@code taking} at every new INVITE whether a new call may be taken; when not, the INVITE is answered 503
+   * with a Retry-After, which tells an SBC to try another recorder, and nothing is recorded. Calls in progress go
+   * on. {@code taking} runs on the SIP threads and must be cheap.
+   */
+  public void takeNewCallsWhile(BooleanSupplier taking) {
+    this.takingNewCalls = java.util.Objects.requireNonNull(taking, "taking");
   }
 
   public int active() {
