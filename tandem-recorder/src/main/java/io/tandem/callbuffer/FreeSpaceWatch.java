@@ -100,9 +100,9 @@ public final class FreeSpaceWatch {
 
   private void report(Reading before, Reading now) {
     if (now.low() && !before.low()) {
-      log.warn("free space of {} is {}, below its floor of {} ({}): new calls are refused with 503, calls in "
-          + "progress finish into the reserve; calls are taken again from {} free", where,
-          DiskFloor.size(now.freeBytes()), DiskFloor.size(now.floorBytes()), floor, DiskFloor.size(now.resumeBytes()));
+      log.warn("free space of {} is {}, below its floor of {}: new calls are refused with 503, calls in progress "
+          + "finish into the reserve; calls are taken again from {} free", where, DiskFloor.size(now.freeBytes()),
+          DiskFloor.size(now.floorBytes()), DiskFloor.size(now.resumeBytes()));
     } else if (!now.low() && before.low()) {
       log.info("free space of {} is back to {}, above {}: taking new calls again", where,
           DiskFloor.size(now.freeBytes()), DiskFloor.size(now.resumeBytes()));

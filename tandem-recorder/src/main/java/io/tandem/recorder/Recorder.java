@@ -110,7 +110,7 @@ public final class Recorder implements AutoCloseable {
     lock = DirectoryLock.claim(dataDir, "recorder.lock", "recorder");
     freeSpace = FreeSpaceWatch.of(dataDir, config.diskFloor());
     FreeSpaceWatch.Reading room = freeSpace.reading();
-    log.info("free-space floor of {}: {} ({} of {} free now)", dataDir, config.diskFloor(),
+    log.info("free-space floor of {}: {}, that is {} on its filesystem; {} free now", dataDir, config.diskFloor(),
         DiskFloor.size(room.floorBytes()), DiskFloor.size(room.freeBytes()));
     store = LocalStore.open(dataDir.resolve("buffer.db"));
     buffer = new CallBuffer(store, new InumAllocator(store, config.serial(), config.contingencySerial()), clock);
