@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -80,9 +81,11 @@ class DiskFullTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> health(pair.main).get("activeCalls").asInt() == 6);
 
     Path filler = disk.fillLeaving(8 * MIB);
+    Instant filledAt = Instant.now();
 
     HttpResponse<String> low = await().atMost(Duration.ofSeconds(5)).until(() -> healthResponse(pair.main),
         response -> response.statusCode() == 503);
+    Duration toLow = Duration.between(filledAt, Instant.now());
     JsonNode answer = Json.MAPPER.readTree(low.body());
     assertThat(answer.get("capturing").asBoolean()).isFalse();
     assertThat(answer.get("alarms")).extracting(JsonNode::asText).containsExactly("DISK_LOW");
@@ -97,6 +100,9 @@ class DiskFullTest {
 
     JsonNode failover = awaitFailovers(1).get(0);
     assertThat(failover.get("details").get("toSerial").asText()).isEqualTo(Integer.toString(BACKUP));
+    System.out.printf("disk floor: the Main answered 503 to its health check within %d ms of the fill; failover "
+        + "detected %d ms after the fill%n", toLow.toMillis(), Duration.between(filledAt,
+        Instant.parse(failover.get("details").get("detectedAt").asText())).toMillis());
 
     SimulationReport report = load.get();
     assertThat(report.failures()).as("conversations not completed on both recorders").isZero();

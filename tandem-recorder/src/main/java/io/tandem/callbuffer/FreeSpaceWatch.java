@@ -89,10 +89,6 @@ public final class FreeSpaceWatch {
     return last;
   }
 
-  public DiskFloor floor() {
-    return floor;
-  }
-
   /** The hysteresis: low below the floor, and then until free space reaches the resume level. */
   static boolean lowAfter(boolean wasLow, long freeBytes, long floorBytes, long resumeBytes) {
     return wasLow ? freeBytes < resumeBytes : freeBytes < floorBytes;
