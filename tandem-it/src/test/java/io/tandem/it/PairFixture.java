@@ -58,16 +58,26 @@ final class PairFixture implements AutoCloseable {
   /** {@code recorderSettings} are added to both recorders' config files, such as {@code gap.grace}. */
   PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase, boolean managerAsProcess,
       String healthInterval, Map<String, String> recorderSettings) throws Exception {
-    this(root, mainSerial, backupSerial, rtpBase, 2000, managerAsProcess, healthInterval, recorderSettings);
+    this(root, mainSerial, backupSerial, rtpBase, 2000, managerAsProcess, healthInterval, recorderSettings, Map.of());
   }
 
   /** Each recorder gets {@code rtpPorts} RTP ports: the Main's from {@code rtpBase}, the Backup's right above. */
   PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase, int rtpPorts) throws Exception {
-    this(root, mainSerial, backupSerial, rtpBase, rtpPorts, false, "500ms", Map.of());
+    this(root, mainSerial, backupSerial, rtpBase, rtpPorts, false, "500ms", Map.of(), Map.of());
+  }
+
+  /**
+   * {@code mainSettings} are added to the Main's config file only, such as a data directory of its own
+   * ({@code recorder.dataDir}; its config file and log stay under {@code root}).
+   */
+  PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase, int rtpPorts, Map<String, String> mainSettings)
+      throws Exception {
+    this(root, mainSerial, backupSerial, rtpBase, rtpPorts, false, "500ms", Map.of(), mainSettings);
   }
 
   private PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase, int rtpPorts,
-      boolean managerAsProcess, String healthInterval, Map<String, String> recorderSettings) throws Exception {
+      boolean managerAsProcess, String healthInterval, Map<String, String> recorderSettings,
+      Map<String, String> mainSettings) throws Exception {
     this.root = root;
     this.postgresPort = RecorderProcess.freePort();
     this.archive = root.resolve("archive");
@@ -87,7 +97,7 @@ final class PairFixture implements AutoCloseable {
         manager.start();
       }
       main = new RecorderProcess(mainSerial, "pair-" + mainSerial, Position.MAIN, root.resolve("main"),
-          postgres.jdbcUrl(), rtpBase, rtpRange(recorderSettings, rtpBase, rtpPorts));
+          postgres.jdbcUrl(), rtpBase, withAll(rtpRange(recorderSettings, rtpBase, rtpPorts), mainSettings));
       backup = new RecorderProcess(backupSerial, "pair-" + mainSerial, Position.BACKUP, root.resolve("backup"),
           postgres.jdbcUrl(), rtpBase + rtpPorts, rtpRange(recorderSettings, rtpBase + rtpPorts, rtpPorts));
       main.start();
@@ -101,6 +111,12 @@ final class PairFixture implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  private static Map<String, String> withAll(Map<String, String> settings, Map<String, String> more) {
+    Map<String, String> all = new java.util.HashMap<>(settings);
+    all.putAll(more);
+    return all;
   }
 
   private static Map<String, String> rtpRange(Map<String, String> settings, int first, int ports) {

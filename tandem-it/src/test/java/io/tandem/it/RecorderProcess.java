@@ -58,6 +58,9 @@ final class RecorderProcess implements AutoCloseable {
     properties.setProperty("rtp.portMax", Integer.toString(rtpBase + 1999));
     properties.setProperty("database.url", databaseUrl);
     properties.setProperty("database.user", "postgres");
+    // A floor of its own, so that the suite does not depend on how full the machine's disk is (the default is
+    // the larger of 1 GiB and 2 % of the filesystem); the disk-full test sets its own.
+    properties.setProperty("disk.floor", "64MiB");
     settings.forEach(properties::setProperty);
     config = dataDir.resolve("recorder.properties");
     try (Writer writer = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {

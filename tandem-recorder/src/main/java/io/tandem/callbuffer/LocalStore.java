@@ -177,7 +177,21 @@ public final class LocalStore implements AutoCloseable {
         rollBackQuietly();
       }
       rollbackActions.clear();
+      restoreAutoCommit(committed);
+    }
+  }
+
+  /**
+   * Back to autocommit. After a failed commit (a full disk) SQLite has already rolled the transaction back, and
+   * the driver's commit on the way out fails for want of one: that must not hide the failure worth reporting.
+   */
+  private void restoreAutoCommit(boolean committed) throws SQLException {
+    try {
       connection.setAutoCommit(true);
+    } catch (SQLException e) {
+      if (committed) {
+        throw e;
+      }
     }
   }
 

@@ -8,8 +8,11 @@ import io.tandem.call.MediaStats;
 import io.tandem.call.Role;
 import io.tandem.callbuffer.AuditCursor;
 import io.tandem.callbuffer.CallBuffer;
+import io.tandem.callbuffer.DiskFloor;
+import io.tandem.callbuffer.FreeSpaceWatch;
 import io.tandem.callbuffer.InumAllocator;
 import io.tandem.callbuffer.LocalStore;
+import io.tandem.callbuffer.LocalStoreException;
 import io.tandem.capture.rtp.CaptureSettings;
 import io.tandem.capture.rtp.MediaCapture;
 import io.tandem.capture.rtp.RtpPortPool;
@@ -38,6 +41,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +49,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,8 +62,11 @@ import org.slf4j.LoggerFactory;
 public final class Recorder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Recorder.class);
 
-  /** Below this much free room in the data directory a recorder reports that it cannot capture. */
-  static final long MIN_FREE_BYTES = 64L * 1024 * 1024;
+  /**
+   * How often free space is checked: one system call. At 16 KB/s a stream, even 10,000 streams write 32 MB between
+   * two checks, far less than a floor, so a burst of calls cannot run the disk out unseen; no packet pays for it.
+   */
+  private static final long FREE_SPACE_CHECK_MILLIS = 200;
 
   private final RecorderConfig config;
   private final Clock clock;
@@ -67,6 +75,12 @@ public final class Recorder implements AutoCloseable {
   // Its own thread, so that a long audit never holds up registration or the ending of silent calls.
   private final ScheduledExecutorService gapChores = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("recorder-gap-audit").daemon().factory());
+  // Its own thread, so that a registration waiting on the call database never delays a free-space check.
+  private final ScheduledExecutorService diskChores = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().name("recorder-disk-watch").daemon().factory());
+  private final DeferredEnds deferredEnds = new DeferredEnds();
+  private final AtomicLong turnedAway = new AtomicLong();
+  private FreeSpaceWatch freeSpace;
   private DirectoryLock lock;
   private LocalStore store;
   private CallBuffer buffer;
@@ -94,6 +108,10 @@ public final class Recorder implements AutoCloseable {
     Path dataDir = config.dataDir();
     Files.createDirectories(dataDir);
     lock = DirectoryLock.claim(dataDir, "recorder.lock", "recorder");
+    freeSpace = FreeSpaceWatch.of(dataDir, config.diskFloor());
+    FreeSpaceWatch.Reading room = freeSpace.reading();
+    log.info("free-space floor of {}: {}, that is {} on its filesystem; {} free now", dataDir, config.diskFloor(),
+        DiskFloor.size(room.floorBytes()), DiskFloor.size(room.freeBytes()));
     store = LocalStore.open(dataDir.resolve("buffer.db"));
     buffer = new CallBuffer(store, new InumAllocator(store, config.serial(), config.contingencySerial()), clock);
     workflow = new Workflow(store, clock);
@@ -126,6 +144,7 @@ public final class Recorder implements AutoCloseable {
         clock, new CaptureSettings(config.rtpThreads(), config.jitterDelay(), config.flushInterval()));
     sessions = new RecordingSessions(buffer, media, () -> CallRole.of(standing.role()), this::endCall,
         config.sipHost(), clock);
+    sessions.takeNewCallsWhile(this::takesNewCall);
     sip = new SipServer(sessions);
     sip.start(config.sipHost(), config.sipPort());
     admin = new RecorderAdmin(this, metrics).start(config.adminHost(), config.adminPort());
@@ -133,6 +152,9 @@ public final class Recorder implements AutoCloseable {
     chores.execute(this::registerAndReschedule);
     chores.scheduleWithFixedDelay(() -> sessions.endSilentCalls(config.mediaTimeout()), 1, 1, TimeUnit.SECONDS);
     chores.scheduleWithFixedDelay(this::applyRetention, 1, 10, TimeUnit.MINUTES);
+    chores.scheduleWithFixedDelay(this::writeDeferredEnds, 1, 1, TimeUnit.SECONDS);
+    diskChores.scheduleWithFixedDelay(freeSpace::check, FREE_SPACE_CHECK_MILLIS, FREE_SPACE_CHECK_MILLIS,
+        TimeUnit.MILLISECONDS);
     // Every 10 s, or as often as the grace period when it is shorter; a pass with nothing due costs no query.
     long auditMillis = Math.min(10_000, config.gapGrace().toMillis());
     gapChores.scheduleWithFixedDelay(this::auditGaps, auditMillis, auditMillis, TimeUnit.MILLISECONDS);
@@ -143,11 +165,24 @@ public final class Recorder implements AutoCloseable {
 
   /**
    * Ends a call and, on the primary, submits it to the Workflow in the same local transaction, so that
-   * no kill -9 can leave a finished call of the primary outside its Workflow.
+   * no kill -9 can leave a finished call of the primary outside its Workflow. An end that the local store
+   * refuses (its disk full) is kept and written again every second; the call as it will be is returned.
    */
   private CallRecord endCall(Inum inum, Instant end, CallState state, MediaStats stats) {
+    try {
+      return writeEnd(new DeferredEnds.End(inum, end, state, stats));
+    } catch (LocalStoreException e) {
+      deferredEnds.add(new DeferredEnds.End(inum, end, state, stats));
+      log.error("call {} ended {} but the local store refused to write its end ({}); the end is kept, written "
+          + "again every second, and no new call is taken until it is", inum, state, e.getMessage());
+      return buffer.find(inum).map(call -> call.finish(end, state, stats)).orElseThrow(() -> e);
+    }
+  }
+
+  private CallRecord writeEnd(DeferredEnds.End ended) {
+    Inum inum = ended.inum();
     CallRecord call = store.transaction(c -> {
-      CallRecord finished = buffer.finish(inum, end, state, stats);
+      CallRecord finished = buffer.finish(inum, ended.end(), ended.state(), ended.stats());
       if (submits(finished)) {
         workflow.submit(inum);
       }
@@ -158,6 +193,25 @@ public final class Recorder implements AutoCloseable {
         call.stats().durationMillis(), call.stats().packetsReceived(), call.stats().packetsLost(),
         submits(call) ? "; submitted to the Workflow" : "");
     return call;
+  }
+
+  private void writeDeferredEnds() {
+    if (deferredEnds.isEmpty()) {
+      return;
+    }
+    int written = deferredEnds.writeWaiting(this::writeEnd);
+    if (written > 0) {
+      log.info("the local store took {} call end(s) it had refused; {} still waiting", written, deferredEnds.size());
+    }
+  }
+
+  /** Asked at every new INVITE: a new call is taken only while the recorder can capture it. */
+  private boolean takesNewCall() {
+    if (capturing()) {
+      return true;
+    }
+    turnedAway.incrementAndGet();
+    return false;
   }
 
   /** Only the primary submits; a call that began on a secondary which became primary since is submitted too. */
@@ -298,18 +352,43 @@ public final class Recorder implements AutoCloseable {
     return gapAudit;
   }
 
-  /** The alarms this recorder raises itself, for its health answer; none while all is well. */
+  /**
+   * The alarms this recorder raises itself, for its health answer; none while all is well. DISK_LOW: free space
+   * is below the floor (and not yet back above floor and margin). STORE_WRITE_FAILED: the local store refused to
+   * write the ends of calls, which wait in memory.
+   */
   public List<String> alarms() {
-    return capturing() ? List.of() : List.of("DISK_LOW");
+    List<String> alarms = new ArrayList<>(2);
+    if (freeSpace.low()) {
+      alarms.add("DISK_LOW");
+    }
+    if (!deferredEnds.isEmpty()) {
+      alarms.add("STORE_WRITE_FAILED");
+    }
+    return alarms;
   }
 
-  /** False when the recorder cannot capture: its data directory has too little room left. */
+  /**
+   * False when the recorder cannot capture new calls: its data directory is below its free-space floor, or its
+   * local store refuses writes. Reads the last free-space check; costs no system call.
+   */
   public boolean capturing() {
-    try {
-      return Files.getFileStore(config.dataDir()).getUsableSpace() >= MIN_FREE_BYTES;
-    } catch (IOException e) {
-      return false;
-    }
+    return !freeSpace.low() && deferredEnds.isEmpty();
+  }
+
+  /** The free space of the data directory as last checked, against its floor. */
+  public FreeSpaceWatch.Reading freeSpace() {
+    return freeSpace.reading();
+  }
+
+  /** New INVITEs answered 503 because the recorder could not capture. */
+  public long turnedAwayCount() {
+    return turnedAway.get();
+  }
+
+  /** Call ends the local store refused, waiting in memory to be written. */
+  public int deferredEndCount() {
+    return deferredEnds.size();
   }
 
   private void applyRetention() {
@@ -380,6 +459,7 @@ public final class Recorder implements AutoCloseable {
   public synchronized void stop() {
     chores.shutdownNow();
     gapChores.shutdownNow();
+    diskChores.shutdownNow();
     if (sip != null) {
       sip.stop();
     }
@@ -388,6 +468,13 @@ public final class Recorder implements AutoCloseable {
     }
     if (media != null) {
       media.stop();
+    }
+    if (!deferredEnds.isEmpty()) {
+      writeDeferredEnds();
+      if (!deferredEnds.isEmpty()) {
+        log.error("{} call end(s) could not be written before the stop; the next start keeps those calls as "
+            + "truncated, with their media", deferredEnds.size());
+      }
     }
     if (rebuilds != null) {
       rebuilds.close();

@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import io.tandem.call.CallRecord;
 import io.tandem.call.Inum;
+import io.tandem.callbuffer.FreeSpaceWatch;
 import io.tandem.json.Json;
 import io.tandem.rebuild.JobConflictException;
 import io.tandem.admin.JobView;
@@ -84,6 +85,9 @@ final class RecorderAdmin {
     body.put("registered", recorder.registered());
     body.put("activeCalls", recorder.sessions().active());
     body.put("alarms", recorder.alarms());
+    FreeSpaceWatch.Reading room = recorder.freeSpace();
+    body.put("disk", Map.of("freeBytes", room.freeBytes(), "floorBytes", room.floorBytes(), "resumeBytes",
+        room.resumeBytes()));
     // A recorder that cannot capture must be seen as failed by the RRC.
     ctx.status(capturing ? 200 : 503).json(body);
   }

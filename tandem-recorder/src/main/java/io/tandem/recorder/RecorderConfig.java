@@ -2,6 +2,7 @@ package io.tandem.recorder;
 
 import io.tandem.call.Position;
 import io.tandem.call.Serial;
+import io.tandem.callbuffer.DiskFloor;
 import io.tandem.capture.rtp.CaptureSettings;
 import io.tandem.config.ConfigException;
 import io.tandem.config.ConfigFile;
@@ -18,6 +19,7 @@ import java.util.Objects;
  * @param flushInterval how often received audio is written to the WAV files; a packet reaches the disk at most
  *     the jitter delay plus this after it arrives, and longer intervals make fewer, larger writes
  * @param mediaTimeout a call whose media has been silent this long is ended as if by its BYE
+ * @param diskFloor the free space of the data directory's filesystem below which the recorder takes no new call
  * @param gapGrace how long after its end a call of the secondary must be in the call database before the gap
  *     audit counts it missing
  */
@@ -40,6 +42,7 @@ public record RecorderConfig(
     Duration mediaTimeout,
     Duration retention,
     long capacityBytes,
+    DiskFloor diskFloor,
     Duration gapGrace,
     String databaseUrl,
     String databaseUser,
@@ -74,6 +77,7 @@ public record RecorderConfig(
       throw new ConfigException("'media.flushInterval' must be a duration from 10ms to 10s, got "
           + flushInterval.toMillis() + "ms");
     }
+    Objects.requireNonNull(diskFloor, "diskFloor");
     Objects.requireNonNull(gapGrace, "gapGrace");
     if (gapGrace.isNegative() || gapGrace.isZero()) {
       throw new ConfigException("'gap.grace' must be a positive duration such as 60s, got " + gapGrace);
@@ -106,6 +110,7 @@ public record RecorderConfig(
         file.duration("media.timeout", Duration.ofSeconds(60)),
         file.duration("buffer.retention", Duration.ofDays(30)),
         file.longValue("buffer.capacityBytes", 100L << 30, 1L << 20, Long.MAX_VALUE),
+        DiskFloor.parse("disk.floor", file.string("disk.floor", null)),
         file.duration("gap.grace", Duration.ofSeconds(60)),
         file.string("database.url"),
         file.string("database.user", "tandem"),

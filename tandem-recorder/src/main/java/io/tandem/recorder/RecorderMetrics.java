@@ -71,6 +71,19 @@ final class RecorderMetrics {
     FunctionCounter.builder("tandem_gap_calls", recorder.gapAudit(), GapAudit::gapsFound)
         .description("calls of this secondary found missing from the call database by the gap audit")
         .register(registry);
+    Gauge.builder("tandem_disk_free_bytes", recorder, r -> r.freeSpace().freeBytes())
+        .description("usable bytes left on the data directory's filesystem, as last checked").register(registry);
+    Gauge.builder("tandem_disk_floor_bytes", recorder, r -> r.freeSpace().floorBytes())
+        .description("the free-space floor below which no new call is taken").register(registry);
+    Gauge.builder("tandem_disk_low", recorder, r -> r.freeSpace().low() ? 1 : 0)
+        .description("1 while free space is below the floor (until back above floor and margin)").register(registry);
+    FunctionCounter.builder("tandem_siprec_turned_away", recorder, Recorder::turnedAwayCount)
+        .description("new INVITEs answered 503 because the recorder could not capture").register(registry);
+    FunctionCounter.builder("tandem_media_write_failures", recorder.media(), m -> m.writeFailures())
+        .description("calls whose media could not all be written; each kept what it had, truncated")
+        .register(registry);
+    Gauge.builder("tandem_call_ends_waiting", recorder, Recorder::deferredEndCount)
+        .description("call ends the local store refused, waiting in memory to be written").register(registry);
     Gauge.builder("tandem_primary", recorder.standing(), s -> s.role() == io.tandem.call.Role.PRIMARY ? 1 : 0)
         .register(registry);
   }

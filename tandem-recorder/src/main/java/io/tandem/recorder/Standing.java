@@ -26,6 +26,8 @@ public final class Standing {
 
   private final Path file;
   private volatile Current current;
+  /** Whether the file lags the standing held, because writing it failed. */
+  private boolean unsaved;
 
   private Standing(Path file, Current current) {
     this.file = file;
@@ -62,26 +64,48 @@ public final class Standing {
   /**
    * Adopts a role and epoch and stores them before returning; true when they are now the standing. An epoch
    * lower than the current one is refused (false, nothing changes): a stale answer never rolls a role back.
+   * When the file cannot be written (a full disk) the standing is adopted all the same, since the call
+   * database holds the truth and fencing guards marking; the file is written at the next update that can.
    */
-  public synchronized boolean update(Role role, long epoch) throws IOException {
+  public synchronized boolean update(Role role, long epoch) {
     Current next = new Current(role, epoch);
     if (next.equals(current)) {
+      if (unsaved) {
+        storeQuietly(next);
+      }
       return true;
     }
     if (epoch < current.epoch()) {
       log.warn("standing {} not adopted: the recorder is already at {}", next, current);
       return false;
     }
+    storeQuietly(next);
+    log.info("standing changes from {} to {}", current, next);
+    current = next;
+    return true;
+  }
+
+  private void storeQuietly(Current next) {
+    try {
+      store(next);
+      unsaved = false;
+    } catch (IOException e) {
+      if (!unsaved) {
+        log.error("standing {} cannot be stored in {} ({}); it holds in memory and is stored when the file can be "
+            + "written", next, file, e.toString());
+      }
+      unsaved = true;
+    }
+  }
+
+  private void store(Current next) throws IOException {
     Properties stored = new Properties();
-    stored.setProperty("role", role.name());
-    stored.setProperty("epoch", Long.toString(epoch));
+    stored.setProperty("role", next.role().name());
+    stored.setProperty("epoch", Long.toString(next.epoch()));
     Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
     try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
       stored.store(writer, "role and epoch last learned from the call database");
     }
     Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    log.info("standing changes from {} to {}", current, next);
-    current = next;
-    return true;
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tandem.call.Participant;
 import io.tandem.call.Position;
+import io.tandem.callbuffer.DiskFloor;
 import io.tandem.capture.sip.BodyPart;
 import io.tandem.capture.sip.Multipart;
 import io.tandem.capture.sip.SipMessage;
@@ -43,7 +44,7 @@ class RecorderCallRoutesTest {
   void startRecorder() throws Exception {
     recorder = new Recorder(new RecorderConfig(654322, null, "pair-q", Position.MAIN, dataDir, ZoneId.of("UTC"),
         "127.0.0.1", 0, "127.0.0.1", 0, 40_200, 40_300, 1, Duration.ofMillis(50), Duration.ofMillis(100),
-        Duration.ofSeconds(60), Duration.ofDays(30), Long.MAX_VALUE, Duration.ofSeconds(60),
+        Duration.ofSeconds(60), Duration.ofDays(30), Long.MAX_VALUE, DiskFloor.DEFAULT, Duration.ofSeconds(60),
         "jdbc:postgresql://127.0.0.1:1/tandem", "tandem", ""), Clock.systemUTC()).start();
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tandem.call.Position;
+import io.tandem.callbuffer.DiskFloor;
 import io.tandem.config.ConfigException;
 import io.tandem.config.ConfigFile;
 import java.time.Duration;
@@ -26,6 +27,7 @@ class RecorderConfigTest {
     assertThat(config.retention()).isEqualTo(Duration.ofDays(30));
     assertThat(config.gapGrace()).isEqualTo(Duration.ofSeconds(60));
     assertThat(config.contingencySerial()).isNull();
+    assertThat(config.diskFloor()).isEqualTo(DiskFloor.DEFAULT);
     assertThat(config.sipAddress()).isEqualTo("127.0.0.1:5060");
   }
 
@@ -61,6 +63,15 @@ class RecorderConfigTest {
   }
 
   @Test
+  void theDiskFloorIsReadAsASizeOrAShare() {
+    Properties file = minimal();
+    file.setProperty("disk.floor", "2%");
+    assertThat(RecorderConfig.from(ConfigFile.of(file)).diskFloor()).isEqualTo(new DiskFloor(0, 200));
+    file.setProperty("disk.floor", "256MiB");
+    assertThat(RecorderConfig.from(ConfigFile.of(file)).diskFloor()).isEqualTo(new DiskFloor(256L << 20, 0));
+  }
+
+  @Test
   void badValuesNameTheirKeyAndWhatWasExpected() {
     assertRefused("media.flushInterval", "0s", "'media.flushInterval' must be a duration from 10ms to 10s");
     assertRefused("media.flushInterval", "11s", "'media.flushInterval' must be a duration from 10ms to 10s");
@@ -73,6 +84,8 @@ class RecorderConfigTest {
     assertRefused("database.url", "postgres://x", "a PostgreSQL JDBC URL");
     assertRefused("rtp.portMin", "20001", "'rtp.portMin' must be even");
     assertRefused("recorder.contingencySerial", "100001", "must differ from 'recorder.serial'");
+    assertRefused("disk.floor", "plenty", "'disk.floor' must be a size of at least 1MiB such as 1GiB");
+    assertRefused("disk.floor", "75%", "from 0.01% to 50% such as 2%, got '75%'");
   }
 
   private static void assertRefused(String key, String value, String expected) {

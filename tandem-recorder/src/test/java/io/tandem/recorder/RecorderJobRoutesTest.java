@@ -8,6 +8,7 @@ import io.tandem.call.CallRole;
 import io.tandem.call.CallState;
 import io.tandem.call.MediaStats;
 import io.tandem.call.Position;
+import io.tandem.callbuffer.DiskFloor;
 import io.tandem.json.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,7 +38,8 @@ class RecorderJobRoutesTest {
   void startRecorder() throws Exception {
     recorder = new Recorder(new RecorderConfig(654321, null, "pair-r", Position.BACKUP, dataDir, ZoneId.of("UTC"),
         "127.0.0.1", 0, "127.0.0.1", 0, 40_000, 40_100, 1, Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(60),
-        Duration.ofDays(30), Long.MAX_VALUE, Duration.ofSeconds(60), "jdbc:postgresql://127.0.0.1:1/tandem", "tandem", ""),
+        Duration.ofDays(30), Long.MAX_VALUE, DiskFloor.DEFAULT, Duration.ofSeconds(60),
+        "jdbc:postgresql://127.0.0.1:1/tandem", "tandem", ""),
         Clock.systemUTC()).start();
   }
 

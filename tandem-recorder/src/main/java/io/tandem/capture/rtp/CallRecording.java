@@ -28,6 +28,8 @@ final class CallRecording {
 
   private final PcmBlockWriter writer;
   private long writtenFrames;
+  /** The frames known to be in the file once a write failed: those written before the failing write. */
+  private long keptFrames = -1;
   private long packetsReceived;
   private boolean stopped;
   private IOException failure;
@@ -115,9 +117,23 @@ final class CallRecording {
     return lost;
   }
 
+  /** The statistics of what is in the file: every frame written, or after a failed write those before it. */
   MediaStats stats() {
-    long bytes = writtenFrames * channels * WavFile.BYTES_PER_SAMPLE;
-    return new MediaStats(packetsReceived, packetsLost(), bytes, writtenFrames * 1000 / WavFile.SAMPLE_RATE);
+    long frames = failure == null ? writtenFrames : keptFrames;
+    return statsOf(frames * channels * WavFile.BYTES_PER_SAMPLE);
+  }
+
+  /**
+   * Settles the statistics on the data bytes that the file really holds, after its writes failed and it was cut
+   * to its whole frames; only once the capture thread is done with this call.
+   */
+  void settle(long dataBytes) {
+    progress = statsOf(dataBytes);
+  }
+
+  private MediaStats statsOf(long dataBytes) {
+    long frames = dataBytes / ((long) channels * WavFile.BYTES_PER_SAMPLE);
+    return new MediaStats(packetsReceived, packetsLost(), dataBytes, frames * 1000 / WavFile.SAMPLE_RATE);
   }
 
   private long endPosition() {
@@ -132,8 +148,12 @@ final class CallRecording {
     try {
       writer.write(ring, writtenFrames, target, failure == null ? file : null, WavFile.HEADER_BYTES);
     } catch (IOException e) {
-      // The disk refused; keep consuming the ring so capture of other calls goes on.
-      failure = e;
+      // The disk refused; keep consuming the ring so capture of other calls goes on. Nothing more is written
+      // to this call's file, so what it holds stays one unbroken stretch of the call from its start.
+      if (failure == null) {
+        failure = e;
+        keptFrames = writtenFrames;
+      }
     }
     writtenFrames = target;
   }

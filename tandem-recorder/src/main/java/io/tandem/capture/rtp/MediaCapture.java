@@ -24,16 +24,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The recorder's RTP engine: receives each call's G.711 streams on UDP ports from a pool, from any
  * source address, and writes them as one WAV per call, one channel per stream, lined up in time.
  * Audio older than the jitter delay is written every flush interval, so a killed process leaves the
  * media so far on disk (its header repaired by {@link WavFile#repair}). A closed call's WAV is
- * finalised and fsynced before its future completes. Thread-safe: calls are spread over capture
- * threads that own all per-call state.
+ * finalised and fsynced before its future completes. When the disk refuses a write (it is full), that
+ * call writes nothing more, and at its close its WAV keeps the whole frames written before, with a
+ * header that says so; its future then fails, and {@link #progress} counts exactly what was kept.
+ * Thread-safe: calls are spread over capture threads that own all per-call state.
  */
 public final class MediaCapture implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MediaCapture.class);
   private static final int BIND_ATTEMPTS = 8;
   private static final int RECEIVE_BUFFER_BYTES = 1 << 20;
 
@@ -45,6 +51,7 @@ public final class MediaCapture implements AutoCloseable {
   private final CaptureLoop[] loops;
   private final ExecutorService finisher;
   private final AtomicInteger nextLoop = new AtomicInteger();
+  private final AtomicLong writeFailures = new AtomicLong();
   private volatile boolean stopped;
 
   public MediaCapture(String bindAddress, RtpPortPool ports, Path dataDir, InstantSource clock,
@@ -162,6 +169,11 @@ public final class MediaCapture implements AutoCloseable {
     return new CaptureCounters(received, ignored, malformed, lost, openCallCount());
   }
 
+  /** Calls whose media could not all be written (a full disk): each kept what reached its file, and ended truncated. */
+  public long writeFailures() {
+    return writeFailures.get();
+  }
+
   /** Closes every open call (finalising its WAV), then the capture threads. Idempotent. */
   public void stop() {
     if (stopped) {
@@ -223,7 +235,22 @@ public final class MediaCapture implements AutoCloseable {
       file.force(true);
       recording.closed.complete(stats);
     } catch (IOException | RuntimeException e) {
+      writeFailures.incrementAndGet();
+      keepWhatWasWritten(recording, e);
       recording.closed.completeExceptionally(e);
+    }
+  }
+
+  /**
+   * After a write that failed (a full disk): the WAV keeps the whole frames that reached it, with a header that
+   * says so, durably; the call's statistics then count exactly those.
+   */
+  private static void keepWhatWasWritten(CallRecording recording, Exception failure) {
+    try {
+      recording.settle(WavFile.repair(recording.wav, recording.channels));
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+      log.error("media file {} could not be settled after a failed write; a restart repairs it", recording.wav, e);
     }
   }
 

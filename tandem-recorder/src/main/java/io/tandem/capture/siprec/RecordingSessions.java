@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,8 @@ public final class RecordingSessions implements SipHandler {
   private static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE";
   /** The refusal of an INVITE that had something to record but could not be started (no RTP port, no store). */
   private static final String CANNOT_RECORD = "cannot-record";
+  /** How long an SBC should send new calls elsewhere after a 503 (RFC 3261 21.5.4); room returns in seconds. */
+  private static final String RETRY_AFTER_SECONDS = "30";
 
   /** Ends a call durably, with whatever must happen in the same transaction (its Workflow entry). */
   @FunctionalInterface
@@ -63,6 +66,7 @@ public final class RecordingSessions implements SipHandler {
   private final SessionTallies tallies = new SessionTallies();
   private final AtomicLong cancelled = new AtomicLong();
   private final AtomicLong changed = new AtomicLong();
+  private volatile BooleanSupplier takingNewCalls = () -> true;
 
   public RecordingSessions(CallBuffer buffer, MediaCapture media, Supplier<CallRole> callRole, CallEnd callEnd,
       String mediaAddress, Clock clock) {
@@ -82,10 +86,23 @@ public final class RecordingSessions implements SipHandler {
       case "ACK" -> { }
       case "BYE" -> bye(request, reply);
       case "CANCEL" -> cancel(request, reply);
-      case "OPTIONS" -> reply.send(SipMessage.responseTo(request, 200, "OK")
-          .header("Allow", ALLOW).header("Supported", "siprec").build());
+      case "OPTIONS" -> options(request, reply);
       default -> reply.send(SipMessage.responseTo(request, 405, "Method Not Allowed").header("Allow", ALLOW).build());
     }
+  }
+
+  /**
+   * An OPTIONS outside a dialog is how SBCs ping a recording server: while no new call would be taken it is
+   * answered 503 like an INVITE, so the SBC sends its calls elsewhere before the first is turned away.
+   */
+  private void options(SipMessage request, SipReply reply) {
+    if (request.toTag() == null && !takingNewCalls.getAsBoolean()) {
+      reply.send(SipMessage.responseTo(request, 503, "Service Unavailable - the recorder takes no new calls now")
+          .header("Retry-After", RETRY_AFTER_SECONDS).build());
+      return;
+    }
+    reply.send(SipMessage.responseTo(request, 200, "OK").header("Allow", ALLOW).header("Supported", "siprec")
+        .build());
   }
 
   private void invite(SipMessage request, SipReply reply) {
@@ -97,6 +114,11 @@ public final class RecordingSessions implements SipHandler {
     }
     if (request.toTag() != null) {
       reply.send(SipMessage.responseTo(request, 481, "Call/Transaction Does Not Exist").build());
+      return;
+    }
+    if (!takingNewCalls.getAsBoolean()) {
+      reply.send(SipMessage.responseTo(request, 503, "Service Unavailable - the recorder takes no new calls now")
+          .header("Retry-After", RETRY_AFTER_SECONDS).build());
       return;
     }
     SiprecOffer offer;
@@ -274,6 +296,15 @@ public final class RecordingSessions implements SipHandler {
     }
     callEnd.finish(session.call().inum(), clock.instant(), state, stats);
     ended.incrementAndGet();
+  }
+
+  /**
+   * Asks {@code taking} at every new INVITE whether a new call may be taken; when not, the INVITE is answered 503
+   * with a Retry-After, which tells an SBC to try another recorder, and nothing is recorded. Calls in progress go
+   * on. {@code taking} runs on the SIP threads and must be cheap.
+   */
+  public void takeNewCallsWhile(BooleanSupplier taking) {
+    this.takingNewCalls = java.util.Objects.requireNonNull(taking, "taking");
   }
 
   public int active() {
