@@ -180,4 +180,35 @@ final class RecorderProcess implements AutoCloseable {
     }
     throw new IOException("no new port free for both TCP and UDP after 200 attempts");
   }
+
+  /**
+   * An even UDP port free with the three above it, not handed out before: where a SIP client such as sipp
+   * binds its audio RTP and RTCP (and the pair above for video), which an odd port rounded down may not be.
+   */
+  static int freeMediaPorts() throws IOException {
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port;
+      try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0)) {
+        port = probe.getLocalPort() & ~1;
+      }
+      if (port > 65_530 || HANDED_OUT.contains(port)) {
+        continue;
+      }
+      List<java.net.DatagramSocket> held = new ArrayList<>();
+      try {
+        for (int offset = 0; offset < 4; offset++) {
+          held.add(new java.net.DatagramSocket(port + offset));
+        }
+        for (int offset = 0; offset < 4; offset++) {
+          HANDED_OUT.add(port + offset);
+        }
+        return port;
+      } catch (java.net.SocketException e) {
+        // One of the four is held; take another.
+      } finally {
+        held.forEach(java.net.DatagramSocket::close);
+      }
+    }
+    throw new IOException("no four UDP ports in a row free for media after 200 attempts");
+  }
 }

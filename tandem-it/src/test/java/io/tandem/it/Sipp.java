@@ -81,7 +81,7 @@ final class Sipp {
     Path output = dir.resolve(name + "-output.log");
     List<String> command = new ArrayList<>(List.of("sipp", "-sf", xml.toString(), "-m", "1", "-nostdin",
         "-i", "127.0.0.1", "-p", Integer.toString(RecorderProcess.freePort()),
-        "-mp", Integer.toString(RecorderProcess.freePort() & ~1),
+        "-mp", Integer.toString(RecorderProcess.freeMediaPorts()),
         "-timeout", LIMIT.toSeconds() + "s", "-timeout_error",
         "-trace_err", "-error_file", errors.toString(), "-trace_msg", "-message_file", messages.toString()));
     if (tcp) {
@@ -122,7 +122,7 @@ final class Sipp {
     List<String> command = List.of("sipp", "-sf", xml.toString(), "-m", Integer.toString(calls),
         "-l", Integer.toString(concurrent), "-r", Integer.toString(rate), "-nostdin",
         "-i", "127.0.0.1", "-p", Integer.toString(RecorderProcess.freePort()),
-        "-mp", Integer.toString(RecorderProcess.freePort() & ~1),
+        "-mp", Integer.toString(RecorderProcess.freeMediaPorts()),
         "-timeout", LIMIT.toSeconds() * 4 + "s", "-timeout_error",
         "-trace_err", "-error_file", dir.resolve(name + "-errors.log").toString(),
         "-trace_logs", "-log_file", dir.resolve(name + "-log.log").toString(),
