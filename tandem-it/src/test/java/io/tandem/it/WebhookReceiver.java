@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -30,6 +32,7 @@ final class WebhookReceiver implements AutoCloseable {
   private final String secret;
   private final List<JsonNode> accepted = new CopyOnWriteArrayList<>();
   private final List<String> refused = new CopyOnWriteArrayList<>();
+  private final Map<Long, Instant> arrivals = new ConcurrentHashMap<>();
   private HttpServer server;
 
   WebhookReceiver(String secret) throws IOException {
@@ -60,6 +63,11 @@ final class WebhookReceiver implements AutoCloseable {
     return List.copyOf(accepted);
   }
 
+  /** When the event with this id first arrived. */
+  Instant arrival(long id) {
+    return arrivals.get(id);
+  }
+
   /** Why requests were refused: empty when every signature was right. */
   List<String> refused() {
     return List.copyOf(refused);
@@ -71,7 +79,9 @@ final class WebhookReceiver implements AutoCloseable {
     String signature = exchange.getRequestHeaders().getFirst("X-Tandem-Signature");
     String problem = check(timestamp, signature, body);
     if (problem == null) {
-      accepted.add(Json.MAPPER.readTree(body));
+      JsonNode event = Json.MAPPER.readTree(body);
+      arrivals.putIfAbsent(event.get("id").asLong(), Instant.now());
+      accepted.add(event);
     } else {
       refused.add(problem);
     }
