@@ -105,10 +105,6 @@ final class DeliveryLoop {
     }
   }
 
-  long targetId() {
-    return targetId;
-  }
-
   String name() {
     return name;
   }

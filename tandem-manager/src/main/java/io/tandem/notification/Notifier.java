@@ -122,8 +122,10 @@ public final class Notifier implements AutoCloseable {
     if (target.get().source() == TargetSource.CONFIG) {
       return Removal.DEFINED_IN_CONFIG;
     }
+    // Removed from the database first: a removal that fails leaves the target delivering, as stored.
+    boolean removed = database.notificationTargets().remove(id);
     stopDelivery(id);
-    return database.notificationTargets().remove(id) ? Removal.REMOVED : Removal.NO_SUCH_TARGET;
+    return removed ? Removal.REMOVED : Removal.NO_SUCH_TARGET;
   }
 
   private void startDelivery(NotificationTarget target) {
