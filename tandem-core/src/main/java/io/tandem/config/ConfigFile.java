@@ -120,6 +120,22 @@ public final class ConfigFile {
     return Path.of(string(key));
   }
 
+  /**
+   * The names that keys of the form {@code prefix + name + "." + field} use, in order: what a family of entries
+   * such as {@code notify.webhook.NAME.url} is made of. Reads no value.
+   */
+  public Set<String> namesUnder(String prefix) {
+    Set<String> names = new TreeSet<>();
+    for (String key : values.stringPropertyNames()) {
+      if (key.startsWith(prefix) && key.length() > prefix.length()) {
+        String rest = key.substring(prefix.length());
+        int dot = rest.indexOf('.');
+        names.add(dot < 0 ? rest : rest.substring(0, dot));
+      }
+    }
+    return names;
+  }
+
   /** Fails on the first key that no getter asked for. Call after reading every value. */
   public void rejectUnknown() {
     Set<String> unknown = new TreeSet<>(values.stringPropertyNames());

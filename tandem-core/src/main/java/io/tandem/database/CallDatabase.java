@@ -30,6 +30,8 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
   private final EventLog eventLog;
   private final ArchiveStore archive;
   private final Failovers failovers;
+  private final AlarmLedger alarms;
+  private final NotificationTargetStore notificationTargets;
 
   private CallDatabase(HikariDataSource pool, Clock clock) {
     this.pool = pool;
@@ -39,6 +41,8 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
     this.eventLog = new EventLog(pool, clock);
     this.archive = new ArchiveStore(pool, clock);
     this.failovers = new Failovers(pool, clock);
+    this.alarms = new AlarmLedger(pool, clock);
+    this.notificationTargets = new NotificationTargetStore(pool, clock);
   }
 
   public static CallDatabase connect(DatabaseConfig config) {
@@ -215,6 +219,42 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
   /** Every event, oldest first. */
   public List<EventView> events() throws SQLException {
     return eventLog.events();
+  }
+
+  /**
+   * At most {@code limit} events with an id above {@code id}, oldest first. Events become visible in the order of
+   * their ids, so a reader that goes on from the last id it read misses none.
+   */
+  public List<EventView> eventsAfter(long id, int limit) throws SQLException {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be >= 1, got " + limit);
+    }
+    return eventLog.eventsAfter(id, limit);
+  }
+
+  /** The id of the last event appended, 0 when there is none. */
+  public long lastEventId() throws SQLException {
+    return eventLog.lastEventId();
+  }
+
+  /** The latest event of {@code type} of each pair that has one. */
+  public List<EventView> latestEventsByPair(String type) throws SQLException {
+    return eventLog.latestByPair(Objects.requireNonNull(type, "type"));
+  }
+
+  /** The latest event of any of {@code types} about each recorder (the {@code serial} of its details). */
+  public List<EventView> latestEventsBySerial(List<String> types) throws SQLException {
+    return eventLog.latestBySerial(List.copyOf(types));
+  }
+
+  /** The alarms raised and not cleared, and their transitions. */
+  public AlarmLedger alarms() {
+    return alarms;
+  }
+
+  /** Where events are pushed, and how far each target has delivered. */
+  public NotificationTargetStore notificationTargets() {
+    return notificationTargets;
   }
 
   public void audit(String actor, String action, String detail, String result) throws SQLException {

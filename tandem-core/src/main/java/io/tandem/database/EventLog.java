@@ -15,11 +15,28 @@ import java.util.Map;
 import java.util.Objects;
 import javax.sql.DataSource;
 
-/** The append-only event log and the audit trail. Rows are only ever inserted. Thread-safe. */
+/**
+ * The append-only event log and the audit trail. Rows are only ever inserted. Events become visible in the
+ * order of their ids: each append takes one transaction-wide lock, held until its transaction ends, so that an
+ * event never commits after an event with a higher id, and a reader that has seen event N has seen every event
+ * before it (what a delivery that remembers the last id it sent relies on). Thread-safe.
+ */
 final class EventLog {
+  /** The key of the lock that orders appends: any constant that no other lock of the schema uses. */
+  private static final long APPEND_LOCK = 0x54414E44454D01L;
+  private static final String LOCK_APPENDS = "SELECT pg_advisory_xact_lock(?)";
   private static final String APPEND_EVENT =
       "INSERT INTO events (type, at, pair_name, details) VALUES (?, ?, ?, ?::jsonb) RETURNING id";
   private static final String LIST_EVENTS = "SELECT id, type, at, pair_name, details FROM events ORDER BY id";
+  private static final String EVENTS_AFTER =
+      "SELECT id, type, at, pair_name, details FROM events WHERE id > ? ORDER BY id LIMIT ?";
+  private static final String LAST_ID = "SELECT coalesce(max(id), 0) FROM events";
+  private static final String LATEST_BY_PAIR = """
+      SELECT DISTINCT ON (pair_name) id, type, at, pair_name, details FROM events
+      WHERE type = ? AND pair_name IS NOT NULL ORDER BY pair_name, id DESC""";
+  private static final String LATEST_BY_SERIAL = """
+      SELECT DISTINCT ON (details->>'serial') id, type, at, pair_name, details FROM events
+      WHERE type = ANY(?) AND details->>'serial' IS NOT NULL ORDER BY details->>'serial', id DESC""";
   private static final String APPEND_AUDIT =
       "INSERT INTO audit (at, actor, action, detail, result) VALUES (?, ?, ?, ?, ?)";
   private static final TypeReference<Map<String, Object>> DETAILS = new TypeReference<>() {};
@@ -35,14 +52,22 @@ final class EventLog {
   long appendEvent(String type, String pairName, Map<String, Object> details) throws SQLException {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(details, "details");
-    try (Connection connection = dataSource.getConnection()) {
-      return append(connection, clock, type, pairName, details);
-    }
+    return Transactions.inTransaction(dataSource, connection -> append(connection, clock, type, pairName, details));
   }
 
-  /** Appends an event on the caller's connection, so that it commits or rolls back with the caller's work. */
+  /**
+   * Appends an event on the caller's connection, inside the caller's transaction (never in autocommit), so that
+   * it commits or rolls back with the caller's work. Appends of other transactions wait until this one ends.
+   */
   static long append(Connection connection, Clock clock, String type, String pairName, Map<String, Object> details)
       throws SQLException {
+    if (connection.getAutoCommit()) {
+      throw new IllegalStateException("an event is appended inside a transaction, so that ids commit in order");
+    }
+    try (PreparedStatement lock = connection.prepareStatement(LOCK_APPENDS)) {
+      lock.setLong(1, APPEND_LOCK);
+      lock.execute();
+    }
     try (PreparedStatement insert = connection.prepareStatement(APPEND_EVENT)) {
       insert.setString(1, type);
       insert.setTimestamp(2, Timestamp.from(clock.instant()));
@@ -56,10 +81,49 @@ final class EventLog {
   }
 
   List<EventView> events() throws SQLException {
-    List<EventView> events = new ArrayList<>();
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement query = connection.prepareStatement(LIST_EVENTS);
+        PreparedStatement query = connection.prepareStatement(LIST_EVENTS)) {
+      return list(query);
+    }
+  }
+
+  List<EventView> eventsAfter(long id, int limit) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement query = connection.prepareStatement(EVENTS_AFTER)) {
+      query.setLong(1, id);
+      query.setInt(2, limit);
+      return list(query);
+    }
+  }
+
+  long lastEventId() throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement query = connection.prepareStatement(LAST_ID);
         ResultSet rows = query.executeQuery()) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  List<EventView> latestByPair(String type) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement query = connection.prepareStatement(LATEST_BY_PAIR)) {
+      query.setString(1, type);
+      return list(query);
+    }
+  }
+
+  List<EventView> latestBySerial(List<String> types) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement query = connection.prepareStatement(LATEST_BY_SERIAL)) {
+      query.setArray(1, connection.createArrayOf("text", types.toArray()));
+      return list(query);
+    }
+  }
+
+  static List<EventView> list(PreparedStatement query) throws SQLException {
+    List<EventView> events = new ArrayList<>();
+    try (ResultSet rows = query.executeQuery()) {
       while (rows.next()) {
         events.add(new EventView(rows.getLong(1), rows.getString(2), rows.getTimestamp(3).toInstant(),
             rows.getString(4), details(rows.getString(5))));
@@ -80,7 +144,7 @@ final class EventLog {
     }
   }
 
-  private static Map<String, Object> details(String json) throws SQLException {
+  static Map<String, Object> details(String json) throws SQLException {
     try {
       return Json.MAPPER.readValue(json, DETAILS);
     } catch (IOException e) {

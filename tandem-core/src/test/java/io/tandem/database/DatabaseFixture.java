@@ -41,7 +41,8 @@ final class DatabaseFixture implements AutoCloseable {
   }
 
   void clear() throws SQLException {
-    execute("TRUNCATE pairs, recorders, interactions, copies, archive_rules, archived_copies, events, audit, failovers"
+    execute("TRUNCATE pairs, recorders, interactions, copies, archive_rules, archived_copies, events, audit, failovers,"
+        + " alarms, notification_targets"
         + " RESTART IDENTITY CASCADE");
   }
 

@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
 @Command(name = "manager", mixinStandardHelpOptions = true,
     description = {"Runs the Recorder Manager: HTTP API, replay, metrics, health of every recorder.",
         "The config file holds key = value lines: manager.port, database.url, and optional manager.host,",
-        "database.user, database.password, health.interval, health.misses.",
+        "database.user, database.password, health.interval, health.misses, and the notification keys",
+        "notify.heartbeat, notify.retryMax, notify.webhook.NAME.url|secret,",
+        "notify.syslog.NAME.host|port|transport|facility.",
         "The call database schema is migrated at start."})
 final class ManagerCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "the manager's config file")

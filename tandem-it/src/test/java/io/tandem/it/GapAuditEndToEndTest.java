@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The secondary's gap audit with real processes: conversations both recorders got leave no gap; one only the
  * Backup got (the Main never heard of it) is reported as a GAP event and promoted under the default policy,
- * and only reported once the policy is {@code report}. The steps build on each other, in order.
+ * and only reported once the policy is {@code report}, when it holds the pair's GAP alarm until a Rebuild Fix on
+ * the Backup marks it. The steps build on each other, in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GapAuditEndToEndTest {
@@ -41,6 +42,7 @@ class GapAuditEndToEndTest {
 
   static PairFixture pair;
   static final List<ConversationSent> sent = new ArrayList<>();
+  static ConversationSent reportedOnly;
 
   @BeforeAll
   static void startPair() throws Exception {
@@ -94,6 +96,7 @@ class GapAuditEndToEndTest {
         "report".equals(PairFixture.getJson(pair.backup.adminUrl() + "/api/status").get("gapPolicy").asText()));
 
     ConversationSent missed = simulate(List.of(backupAddress()), 1).conversations().getFirst();
+    reportedOnly = missed;
 
     JsonNode gap = awaitGaps(2).get(1);
     assertThat(gap.get("details").get("correlationKey").asText()).isEqualTo(missed.sessionId());
@@ -110,6 +113,55 @@ class GapAuditEndToEndTest {
     }
     assertThat(workflowEntries).as("only the call promoted before").isEqualTo(1);
     assertThat(interactions()).noneMatch(i -> i.get("correlationKey").asText().equals(missed.sessionId()));
+  }
+
+  @Test
+  @Order(4)
+  void aReportedGapHoldsTheGapAlarmUntilARebuildFixMarksItsCall() throws Exception {
+    await().atMost(Duration.ofSeconds(10)).until(() -> pairAlarms().contains("\"GAP\""));
+    JsonNode raised = lastAlarmEvent("GAP");
+    assertThat(raised.get("type").asText()).isEqualTo("ALARM_RAISED");
+    assertThat(raised.get("details").get("correlationKey").asText()).isEqualTo(reportedOnly.sessionId());
+    assertThat(raised.get("details").get("missingCalls").asInt()).isEqualTo(1);
+
+    HttpResponse<String> started = post(pair.backup.adminUrl() + "/api/rebuild",
+        "{\"command\":\"Rebuild Fix true true\",\"actor\":\"test\"}");
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(30)).until(() -> interactions().findValuesAsText("correlationKey")
+        .contains(reportedOnly.sessionId()));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !pairAlarms().contains("\"GAP\""));
+    JsonNode cleared = lastAlarmEvent("GAP");
+    assertThat(cleared.get("type").asText()).isEqualTo("ALARM_CLEARED");
+    assertThat(cleared.get("details").get("raisedEventId").asLong()).isEqualTo(raised.get("id").asLong());
+    long gapEventsSince = 0;
+    for (JsonNode event : pair.events()) {
+      gapEventsSince += event.get("id").asLong() > raised.get("id").asLong()
+          && event.get("type").asText().startsWith("ALARM_") && "GAP".equals(event.get("details").get("alarm").asText())
+          ? 1 : 0;
+    }
+    assertThat(gapEventsSince).as("raised once, cleared once").isEqualTo(1);
+  }
+
+  private static String pairAlarms() throws Exception {
+    return PairFixture.getJson(pair.managerUrl() + "/api/pairs").get(0).get("alarms").toString();
+  }
+
+  /** The last ALARM_RAISED or ALARM_CLEARED event of this alarm. */
+  private static JsonNode lastAlarmEvent(String alarm) throws Exception {
+    JsonNode last = null;
+    for (JsonNode event : pair.events()) {
+      if (event.get("type").asText().startsWith("ALARM_") && alarm.equals(event.get("details").get("alarm").asText())) {
+        last = event;
+      }
+    }
+    assertThat(last).as("an event of alarm " + alarm).isNotNull();
+    return last;
+  }
+
+  private static HttpResponse<String> post(String url, String body) throws Exception {
+    return PairFixture.HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static SimulationReport simulate(List<InetSocketAddress> recorders, int conversations) {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +21,12 @@ final class ManagerProcess implements AutoCloseable {
   private Process process;
 
   ManagerProcess(Path directory, String databaseUrl, String healthInterval, int healthMisses) throws IOException {
+    this(directory, databaseUrl, healthInterval, healthMisses, Map.of());
+  }
+
+  /** {@code settings} are further keys of the manager's config file, such as its notification targets. */
+  ManagerProcess(Path directory, String databaseUrl, String healthInterval, int healthMisses,
+      Map<String, String> settings) throws IOException {
     this.directory = directory;
     this.port = RecorderProcess.freePort();
     Files.createDirectories(directory);
@@ -29,6 +36,7 @@ final class ManagerProcess implements AutoCloseable {
     properties.setProperty("database.user", "postgres");
     properties.setProperty("health.interval", healthInterval);
     properties.setProperty("health.misses", Integer.toString(healthMisses));
+    settings.forEach(properties::setProperty);
     config = directory.resolve("manager.properties");
     try (Writer writer = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
       properties.store(writer, null);

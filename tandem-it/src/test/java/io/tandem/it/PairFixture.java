@@ -58,12 +58,21 @@ final class PairFixture implements AutoCloseable {
   /** {@code recorderSettings} are added to both recorders' config files, such as {@code gap.grace}. */
   PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase, boolean managerAsProcess,
       String healthInterval, Map<String, String> recorderSettings) throws Exception {
-    this(root, mainSerial, backupSerial, rtpBase, 2000, managerAsProcess, healthInterval, recorderSettings, Map.of());
+    this(root, mainSerial, backupSerial, rtpBase, 2000, managerAsProcess, healthInterval, recorderSettings, Map.of(),
+        Map.of());
+  }
+
+  /** {@code managerSettings} are added to the Recorder Manager's config, such as {@code notify.*} keys. */
+  PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase, boolean managerAsProcess,
+      String healthInterval, Map<String, String> recorderSettings, Map<String, String> managerSettings)
+      throws Exception {
+    this(root, mainSerial, backupSerial, rtpBase, 2000, managerAsProcess, healthInterval, recorderSettings,
+        managerSettings, Map.of());
   }
 
   /** Each recorder gets {@code rtpPorts} RTP ports: the Main's from {@code rtpBase}, the Backup's right above. */
   PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase, int rtpPorts) throws Exception {
-    this(root, mainSerial, backupSerial, rtpBase, rtpPorts, false, "500ms", Map.of(), Map.of());
+    this(root, mainSerial, backupSerial, rtpBase, rtpPorts, false, "500ms", Map.of(), Map.of(), Map.of());
   }
 
   /**
@@ -72,12 +81,12 @@ final class PairFixture implements AutoCloseable {
    */
   PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase, int rtpPorts, Map<String, String> mainSettings)
       throws Exception {
-    this(root, mainSerial, backupSerial, rtpBase, rtpPorts, false, "500ms", Map.of(), mainSettings);
+    this(root, mainSerial, backupSerial, rtpBase, rtpPorts, false, "500ms", Map.of(), Map.of(), mainSettings);
   }
 
   private PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase, int rtpPorts,
       boolean managerAsProcess, String healthInterval, Map<String, String> recorderSettings,
-      Map<String, String> mainSettings) throws Exception {
+      Map<String, String> managerSettings, Map<String, String> mainSettings) throws Exception {
     this.root = root;
     this.postgresPort = RecorderProcess.freePort();
     this.archive = root.resolve("archive");
@@ -90,10 +99,10 @@ final class PairFixture implements AutoCloseable {
         database.addRule("all calls", null, 0, archive, true);
       }
       if (managerAsProcess) {
-        managerProcess = new ManagerProcess(root.resolve("manager"), postgres.jdbcUrl(), healthInterval, 3).start();
+        managerProcess = new ManagerProcess(root.resolve("manager"), postgres.jdbcUrl(), healthInterval, 3,
+            managerSettings).start();
       } else {
-        manager = new RecorderManager(new ManagerConfig("127.0.0.1", 0, postgres.jdbcUrl(), "postgres", "",
-            duration(healthInterval), 3), database);
+        manager = new RecorderManager(managerConfig(postgres.jdbcUrl(), healthInterval, managerSettings), database);
         manager.start();
       }
       main = new RecorderProcess(mainSerial, "pair-" + mainSerial, Position.MAIN, root.resolve("main"),
@@ -126,10 +135,15 @@ final class PairFixture implements AutoCloseable {
     return withRange;
   }
 
-  private static Duration duration(String text) {
+  /** The config of an in-process Recorder Manager, read as its config file would be. */
+  private static ManagerConfig managerConfig(String databaseUrl, String healthInterval, Map<String, String> settings) {
     java.util.Properties properties = new java.util.Properties();
-    properties.setProperty("health.interval", text);
-    return io.tandem.config.ConfigFile.of(properties).duration("health.interval", Duration.ofMillis(500));
+    properties.setProperty("manager.port", "0");
+    properties.setProperty("database.url", databaseUrl);
+    properties.setProperty("health.interval", healthInterval);
+    properties.setProperty("health.misses", "3");
+    settings.forEach(properties::setProperty);
+    return ManagerConfig.from(io.tandem.config.ConfigFile.of(properties));
   }
 
   void startPostgres() throws IOException {

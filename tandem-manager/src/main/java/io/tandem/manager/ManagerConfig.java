@@ -3,19 +3,21 @@ package io.tandem.manager;
 import io.tandem.config.ConfigException;
 import io.tandem.config.ConfigFile;
 import io.tandem.database.DatabaseConfig;
+import io.tandem.notification.NotificationSettings;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a Recorder Manager runs: where it listens, where the call database is, and how recorders'
- * health is polled. Immutable; validated when built.
+ * How a Recorder Manager runs: where it listens, where the call database is, how recorders' health is
+ * polled, and where events are pushed. Immutable; validated when built.
  *
  * @param httpPort 0 picks a free port
  * @param healthInterval how often each recorder's health is polled, and how long one poll may take
  * @param healthMisses consecutive missed polls after which a recorder counts as unhealthy
+ * @param notifications the notification targets of the config file, the heartbeat interval and the retry cap
  */
 public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, String databaseUser,
-    String databasePassword, Duration healthInterval, int healthMisses) {
+    String databasePassword, Duration healthInterval, int healthMisses, NotificationSettings notifications) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -38,9 +40,17 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
     if (healthMisses < 1) {
       throw new ConfigException("healthMisses must be >= 1, got " + healthMisses);
     }
+    Objects.requireNonNull(notifications, "notifications");
   }
 
-  /** Reads {@code manager.*}, {@code database.*} and {@code health.*}; refuses any other key. */
+  /** No notification target, and the default heartbeat interval and retry cap. */
+  public ManagerConfig(String bindHost, int httpPort, String databaseUrl, String databaseUser,
+      String databasePassword, Duration healthInterval, int healthMisses) {
+    this(bindHost, httpPort, databaseUrl, databaseUser, databasePassword, healthInterval, healthMisses,
+        NotificationSettings.defaults());
+  }
+
+  /** Reads {@code manager.*}, {@code database.*}, {@code health.*} and {@code notify.*}; refuses any other key. */
   public static ManagerConfig from(ConfigFile file) {
     ManagerConfig config = new ManagerConfig(
         file.string("manager.host", DEFAULT_HOST),
@@ -49,7 +59,8 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
         file.string("database.user", "postgres"),
         file.string("database.password", ""),
         file.duration("health.interval", DEFAULT_HEALTH_INTERVAL),
-        file.integer("health.misses", DEFAULT_HEALTH_MISSES, 1, 1000));
+        file.integer("health.misses", DEFAULT_HEALTH_MISSES, 1, 1000),
+        NotificationSettings.from(file));
     file.rejectUnknown();
     return config;
   }
@@ -66,6 +77,6 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
   public String toString() {
     return "ManagerConfig[bindHost=" + bindHost + ", httpPort=" + httpPort + ", databaseUrl=" + databaseUrl
         + ", databaseUser=" + databaseUser + ", healthInterval=" + healthInterval + ", healthMisses=" + healthMisses
-        + "]";
+        + ", notifications=" + notifications + "]";
   }
 }

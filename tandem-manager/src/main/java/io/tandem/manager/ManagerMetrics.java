@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Recorder Manager's Prometheus metrics: HTTP requests by route and status, interactions in the
- * call database (counted at each scrape), and healthy recorders. Thread-safe.
+ * call database (counted at each scrape), healthy recorders, and what others register (notification
+ * deliveries). Thread-safe.
  */
 final class ManagerMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -34,6 +35,11 @@ final class ManagerMetrics {
         .tag("status", Integer.toString(ctx.statusCode()))
         .register(registry)
         .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
+  }
+
+  /** Where other parts of the Manager register their meters. */
+  PrometheusMeterRegistry registry() {
+    return registry;
   }
 
   String scrape() {

@@ -1,13 +1,14 @@
 package io.tandem.manager;
 
 import io.tandem.database.PairView;
-import io.tandem.redundancy.HealthProbe;
-import io.tandem.redundancy.PairAlarms;
+import io.tandem.database.RaisedAlarm;
+import io.tandem.redundancy.HealthView;
 import java.util.List;
 
 /**
  * A pair as {@code GET /api/pairs} shows it: epoch, rollback window, policies, whether it is healthy (no
- * alarm), its alarms (BACKUP_DOWN, PRIMARY_DOWN, BOTH_DOWN) and the health of each recorder.
+ * alarm), its alarms as raised by the RRC (BACKUP_DOWN, PRIMARY_DOWN, BOTH_DOWN, GAP, and a recorder's own such
+ * as DISK_LOW written {@code DISK_LOW@serial}) and the health of each recorder.
  */
 public record PairStatus(String name, long epoch, long rollbackWindowSeconds, String failbackPolicy, String gapPolicy,
     boolean healthy, List<String> alarms, List<RecorderStatus> recorders) {
@@ -16,8 +17,9 @@ public record PairStatus(String name, long epoch, long rollbackWindowSeconds, St
     recorders = List.copyOf(recorders);
   }
 
-  static PairStatus of(PairView pair, HealthProbe probe) {
-    List<String> alarms = PairAlarms.of(pair, probe);
+  static PairStatus of(PairView pair, HealthView probe, List<RaisedAlarm> raised) {
+    List<String> alarms = raised.stream().filter(alarm -> alarm.pair().equals(pair.name()))
+        .map(alarm -> alarm.serial() == null ? alarm.alarm() : alarm.alarm() + "@" + alarm.serial()).toList();
     return new PairStatus(pair.name(), pair.epoch(), pair.rollbackWindowSeconds(), pair.failbackPolicy(),
         pair.gapPolicy(), alarms.isEmpty(), alarms, pair.recorders().stream()
         .map(recorder -> RecorderStatus.of(recorder, probe.healthy(recorder.serial())))

@@ -9,6 +9,7 @@ import io.tandem.database.DatabaseErrors;
 import io.tandem.database.InteractionView;
 import io.tandem.database.MediaSource;
 import io.tandem.database.PairView;
+import io.tandem.notification.Notifier;
 import io.tandem.redundancy.FailbackRefusedException;
 import io.tandem.redundancy.HealthProbe;
 import io.tandem.redundancy.Readiness;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Recorder Manager: the admin console and REST API over the call database, with replay, metrics,
  * reprocess of call date ranges (forwarded to the recorder concerned), the health probe of every
- * registered recorder and the Recorder Redundancy Controller that acts on it. Thread-safe; start once, stop once.
+ * registered recorder, the Recorder Redundancy Controller that acts on it, and the notifier that pushes every
+ * event to the notification targets. Thread-safe; start once, stop once.
  */
 public final class RecorderManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RecorderManager.class);
@@ -43,6 +45,7 @@ public final class RecorderManager implements AutoCloseable {
   private final RecorderClients clients = new RecorderClients(RECORDER_TIMEOUT);
   private final MediaReplay replay = new MediaReplay(clients);
   private final ReprocessJobs reprocessJobs;
+  private final Notifier notifier;
   private final Javalin app;
 
   public RecorderManager(ManagerConfig config, CallDatabase database) {
@@ -50,10 +53,12 @@ public final class RecorderManager implements AutoCloseable {
     this.database = Objects.requireNonNull(database, "database");
     this.probe = new HealthProbe(database::pairs, clients, config.healthInterval(), config.healthMisses());
     this.redundancy = new RedundancyController(database, probe, clients, config.healthInterval(),
-        Clock.systemUTC());
+        config.notifications().heartbeatInterval(), Clock.systemUTC());
     probe.afterEachPoll(redundancy::tick);
     this.metrics = new ManagerMetrics(database, probe);
     this.reprocessJobs = new ReprocessJobs(database::pairs, clients);
+    this.notifier = new Notifier(database, config.notifications(), metrics.registry(), Clock.systemUTC());
+    NotificationTargetApi targets = new NotificationTargetApi(notifier);
     this.app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
       // Replay must send exactly the bytes asked for.
@@ -71,6 +76,9 @@ public final class RecorderManager implements AutoCloseable {
       cfg.routes.post("/api/reprocess", this::reprocess);
       cfg.routes.get("/api/jobs/{id}", this::job);
       cfg.routes.get("/api/events", ctx -> JsonAnswers.json(ctx, 200, database.events()));
+      cfg.routes.get("/api/notification-targets", targets::list);
+      cfg.routes.post("/api/notification-targets", targets::add);
+      cfg.routes.delete("/api/notification-targets/{id}", targets::remove);
       cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
           .result(metrics.scrape()));
       cfg.routes.exception(BadRequestException.class, (e, ctx) -> JsonAnswers.error(ctx, 400, e.getMessage()));
@@ -87,7 +95,9 @@ public final class RecorderManager implements AutoCloseable {
     });
   }
 
+  /** @throws io.tandem.config.ConfigException when a notification target of the config file clashes with the API's */
   public void start() {
+    notifier.start();
     app.start(config.bindHost(), config.httpPort());
     probe.start();
     LOG.info("Recorder Manager listening on http://{}:{}", config.bindHost(), port());
@@ -100,6 +110,7 @@ public final class RecorderManager implements AutoCloseable {
   public void stop() {
     probe.close();
     redundancy.close();
+    notifier.close();
     app.stop();
     clients.close();
   }
@@ -138,7 +149,8 @@ public final class RecorderManager implements AutoCloseable {
   }
 
   private List<PairStatus> pairStatuses() throws java.sql.SQLException {
-    return database.pairs().stream().map((PairView pair) -> PairStatus.of(pair, probe)).toList();
+    List<io.tandem.database.RaisedAlarm> raised = database.alarms().raised();
+    return database.pairs().stream().map((PairView pair) -> PairStatus.of(pair, probe, raised)).toList();
   }
 
   private void failback(Context ctx) throws Exception {

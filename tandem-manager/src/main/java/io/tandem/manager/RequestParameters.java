@@ -41,6 +41,11 @@ final class RequestParameters {
   }
 
   static long id(Context ctx) {
+    return id(ctx, "interaction id");
+  }
+
+  /** The {@code id} path parameter; {@code what} names it in the error, such as "notification target id". */
+  static long id(Context ctx, String what) {
     String value = ctx.pathParam("id");
     try {
       long id = Long.parseLong(value);
@@ -50,6 +55,6 @@ final class RequestParameters {
     } catch (NumberFormatException e) {
       // Falls through to the one error below.
     }
-    throw new BadRequestException("interaction id must be a positive whole number, got '" + value + "'");
+    throw new BadRequestException(what + " must be a positive whole number, got '" + value + "'");
   }
 }

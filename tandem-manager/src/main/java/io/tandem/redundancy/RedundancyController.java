@@ -3,56 +3,83 @@ package io.tandem.redundancy;
 import io.tandem.admin.RecorderClients;
 import io.tandem.call.Role;
 import io.tandem.database.CallDatabase;
+import io.tandem.database.EventView;
 import io.tandem.database.FailoverView;
 import io.tandem.database.PairView;
+import io.tandem.database.RaisedAlarm;
 import io.tandem.database.RecorderView;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Recorder Redundancy Controller. After every round of health checks it records recorders going down
- * and coming back (RECORDER_DOWN, RECORDER_UP events), fails a pair over when its primary failed and its
- * secondary is healthy, and drives every open failover found in the call database to its end, each on a
- * thread of its own: so a Recorder Manager that restarts completes a failover it was in the middle of, once.
- * {@link #tick} runs on the health probe's thread only; {@link #failback} may be called from any thread.
+ * and coming back (RECORDER_DOWN, RECORDER_UP events), raises and clears each pair's alarms (ALARM_RAISED,
+ * ALARM_CLEARED events, see {@link PairAlarms}), fails a pair over when its primary failed and its secondary is
+ * healthy, appends each pair's HEARTBEAT when due, and drives every open failover found in the call database to
+ * its end, each on a thread of its own: so a Recorder Manager that restarts completes a failover it was in the
+ * middle of, once. What it last said of each recorder and alarm is read back from the call database at its
+ * first pass, so a restart repeats no event and misses no change. {@link #tick} runs on the health probe's
+ * thread only; {@link #failback} may be called from any thread.
  */
 public final class RedundancyController implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedundancyController.class);
 
+  private static final List<String> RECORDER_EVENTS = List.of("RECORDER_DOWN", "RECORDER_UP");
+
   private final CallDatabase database;
-  private final HealthProbe probe;
+  private final HealthView probe;
   private final Clock clock;
   private final Duration retryDelay;
   private final RecorderClients clients;
   private final Map<String, Boolean> downBySerial = new ConcurrentHashMap<>();
   private final Map<Long, Thread> drivers = new ConcurrentHashMap<>();
+  private final GapWatch gaps;
+  private final AlarmTransitions alarms;
+  private final Heartbeats heartbeats;
+  private boolean recorderEventsRead;
   private volatile boolean closed;
 
-  /** {@code interval} is the health interval: the retry delay of a failover step. */
-  public RedundancyController(CallDatabase database, HealthProbe probe, RecorderClients clients, Duration interval,
-      Clock clock) {
+  /**
+   * {@code interval} is the health interval: the retry delay of a failover step; {@code heartbeatInterval} the
+   * time between two HEARTBEAT events of a pair.
+   */
+  public RedundancyController(CallDatabase database, HealthView probe, RecorderClients clients, Duration interval,
+      Duration heartbeatInterval, Clock clock) {
     this.database = database;
     this.probe = probe;
     this.clients = clients;
     this.clock = clock;
     this.retryDelay = interval;
+    this.gaps = new GapWatch(database.alarms());
+    this.alarms = new AlarmTransitions(database.alarms());
+    this.heartbeats = new Heartbeats(database, heartbeatInterval, clock);
   }
 
   /** One pass over every pair; errors are logged and the next pass tries again. */
   public void tick() {
     try {
-      for (PairView pair : database.pairs()) {
+      readRecorderEventsOnce();
+      List<PairView> pairs = database.pairs();
+      Map<String, List<EventView>> missingGaps = gaps.missingByPair();
+      List<RaisedAlarm> raised = database.alarms().raised();
+      for (PairView pair : pairs) {
         for (RecorderView recorder : pair.recorders()) {
           noteHealth(pair, recorder);
         }
+        AlarmObservation seen = PairAlarms.observe(pair, probe, missingGaps.getOrDefault(pair.name(), List.of()));
+        Set<AlarmKey> raisedNow = alarms.apply(seen, raisedOf(pair, raised));
         failOverIfPrimaryFailed(pair);
+        heartbeats.beatIfDue(pair, probe, raisedNow);
       }
       driveOpenFailovers();
     } catch (SQLException | RuntimeException e) {
@@ -89,6 +116,27 @@ public final class RedundancyController implements AutoCloseable {
 
   private static FailbackRefusedException notBoth(String pairName) {
     return new FailbackRefusedException(409, "a failback of pair '" + pairName + "' needs both recorders healthy");
+  }
+
+  /** What the event log last said of each recorder, so that a restarted controller neither repeats nor misses. */
+  private void readRecorderEventsOnce() throws SQLException {
+    if (recorderEventsRead) {
+      return;
+    }
+    for (EventView event : database.latestEventsBySerial(RECORDER_EVENTS)) {
+      downBySerial.put(String.valueOf(event.details().get("serial")), "RECORDER_DOWN".equals(event.type()));
+    }
+    recorderEventsRead = true;
+  }
+
+  private static Set<AlarmKey> raisedOf(PairView pair, List<RaisedAlarm> raised) {
+    Set<AlarmKey> keys = new LinkedHashSet<>();
+    for (RaisedAlarm alarm : raised) {
+      if (alarm.pair().equals(pair.name())) {
+        keys.add(new AlarmKey(alarm.pair(), alarm.alarm(), alarm.serial()));
+      }
+    }
+    return keys;
   }
 
   private void noteHealth(PairView pair, RecorderView recorder) throws SQLException {

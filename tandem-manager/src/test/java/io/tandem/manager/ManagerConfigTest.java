@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tandem.config.ConfigException;
 import io.tandem.config.ConfigFile;
+import io.tandem.notification.NotificationSettings;
+import io.tandem.notification.SyslogEndpoint;
+import io.tandem.notification.SyslogFacility;
+import io.tandem.notification.SyslogTransport;
+import io.tandem.notification.TargetSpec;
+import io.tandem.notification.WebhookEndpoint;
 import java.time.Duration;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -46,6 +52,60 @@ class ManagerConfigTest {
         "health.interval", "often")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("health.interval");
+  }
+
+  @Test
+  void notificationTargetsAndTheirSettingsAreRead() {
+    ManagerConfig config = ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1/t",
+        "notify.heartbeat", "12h", "notify.retryMax", "1m",
+        "notify.webhook.ops.url", "https://hooks.example.com/tandem", "notify.webhook.ops.secret", "0123456789abcdef",
+        "notify.syslog.siem.host", "siem.example.com", "notify.syslog.siem.transport", "tcp",
+        "notify.syslog.siem.port", "1514", "notify.syslog.siem.facility", "daemon",
+        "notify.syslog.local.host", "127.0.0.1"));
+
+    NotificationSettings notifications = config.notifications();
+    assertThat(notifications.heartbeatInterval()).isEqualTo(Duration.ofHours(12));
+    assertThat(notifications.retryMax()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(notifications.targets()).containsExactly(
+        new TargetSpec("ops", WebhookEndpoint.of("https://hooks.example.com/tandem", "0123456789abcdef")),
+        new TargetSpec("local", new SyslogEndpoint("127.0.0.1", 514, SyslogTransport.UDP, SyslogFacility.LOCAL0)),
+        new TargetSpec("siem", new SyslogEndpoint("siem.example.com", 1514, SyslogTransport.TCP,
+            SyslogFacility.DAEMON)));
+    assertThat(config.toString()).doesNotContain("0123456789abcdef");
+  }
+
+  @Test
+  void withoutNotifyKeysThereIsNoTargetAndADailyHeartbeat() {
+    NotificationSettings notifications = ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1/t"))
+        .notifications();
+
+    assertThat(notifications.targets()).isEmpty();
+    assertThat(notifications.heartbeatInterval()).isEqualTo(Duration.ofHours(24));
+    assertThat(notifications.retryMax()).isEqualTo(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void aBadTargetSettingNamesItsKey() {
+    assertThatThrownBy(() -> ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1/t",
+        "notify.syslog.siem.host", "siem", "notify.syslog.siem.port", "0")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'notify.syslog.siem.port'");
+    assertThatThrownBy(() -> ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1/t",
+        "notify.syslog.siem.host", "siem", "notify.syslog.siem.transport", "sctp")))
+        .isInstanceOf(ConfigException.class).hasMessage("'notify.syslog.siem.transport' must be udp or tcp, got 'sctp'");
+    assertThatThrownBy(() -> ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1/t",
+        "notify.webhook.ops.url", "https://hooks.example.com/", "notify.webhook.ops.secret", "short")))
+        .isInstanceOf(ConfigException.class).hasMessage("'notify.webhook.ops.secret' must be at least 16 characters, "
+            + "got 5");
+    assertThatThrownBy(() -> ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1/t",
+        "notify.webhook.ops.secret", "0123456789abcdef")))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("'notify.webhook.ops.url' must be");
+    assertThatThrownBy(() -> ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1/t",
+        "notify.webhook.ops.url", "https://hooks.example.com/", "notify.webhook.ops.secret", "0123456789abcdef",
+        "notify.webhook.ops.token", "x")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'notify.webhook.ops.token'");
+    assertThatThrownBy(() -> ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1/t",
+        "notify.heartbeat", "30s")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("notify.heartbeat");
   }
 
   @Test
