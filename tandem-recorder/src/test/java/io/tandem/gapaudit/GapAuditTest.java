@@ -175,6 +175,91 @@ class GapAuditTest {
     assertThat(workflow.presentAmong(inums)).containsExactlyInAnyOrderElementsOf(inums.subList(2000, 2500));
   }
 
+  @Test
+  void catchUpAuditsCallsThatEndedBeforeTheWindowWithoutWaitingForTheGracePeriod() throws Exception {
+    CallRecord present = call("conv-1", CallRole.SLAVE, 0, 10);
+    CallRecord missing = call("conv-2", CallRole.SLAVE, 5, 10);
+    database.add("conv-1");
+    clock.set(T0.plusSeconds(21));
+    GapAudit audit = audit();
+    assertThat(audit.run(true)).as("within the grace period").isZero();
+
+    assertThat(audit.catchUp(T0.plusSeconds(20), true)).isEqualTo(1);
+
+    assertThat(reports).containsExactly(missing.inum() + " promoted");
+    assertThat(workflow.entry(missing.inum())).hasValueSatisfying(entry -> {
+      assertThat(entry.state()).isEqualTo(WorkflowState.PENDING);
+      assertThat(entry.promoted()).isTrue();
+    });
+    assertThat(workflow.contains(present.inum())).isFalse();
+    assertThat(audit.gapsFound()).isEqualTo(1);
+  }
+
+  @Test
+  void catchUpUnderReportPolicyReportsAMissingCallButDoesNotSubmitIt() throws Exception {
+    CallRecord missing = call("conv-1", CallRole.SLAVE, 0, 10);
+    clock.set(T0.plusSeconds(21));
+
+    assertThat(audit().catchUp(T0.plusSeconds(20), false)).isEqualTo(1);
+
+    assertThat(reports).containsExactly(missing.inum() + " reported");
+    assertThat(workflow.contains(missing.inum())).isFalse();
+  }
+
+  @Test
+  void catchUpIsNotHeldBackByACallStillRecordingAndLeavesItToThePromotion() throws Exception {
+    CallRecord recording = buffer.begin("conv-long", T0, CallRole.SLAVE, List.of(), List.of());
+    CallRecord missing = call("conv-later", CallRole.SLAVE, 5, 10);
+    clock.set(T0.plusSeconds(31));
+
+    assertThat(audit().catchUp(T0.plusSeconds(30), true)).isEqualTo(1);
+
+    assertThat(reports).containsExactly(missing.inum() + " promoted");
+    assertThat(workflow.contains(recording.inum())).isFalse();
+  }
+
+  @Test
+  void catchUpLeavesCallsLiveAtTheWindowStartToThePromotionAndStopsAtTheWindow() throws Exception {
+    CallRecord straddling = call("conv-straddling", CallRole.SLAVE, 0, 40);
+    CallRecord inWindow = call("conv-in-window", CallRole.SLAVE, 35, 1);
+    clock.set(T0.plusSeconds(41));
+    assertThat(audit().catchUp(T0.plusSeconds(30), true)).isZero();
+    assertThat(lookups).isEmpty();
+
+    store.close();
+    openStore();
+    clock.set(T0.plusSeconds(1000));
+    assertThat(audit().run(true)).isEqualTo(1);
+
+    assertThat(reports).as("the cursor moved past the straddling call, durably, and not into the window")
+        .containsExactly(inWindow.inum() + " promoted");
+    assertThat(workflow.contains(straddling.inum())).isFalse();
+  }
+
+  @Test
+  void catchUpGoesOnPastABatchThatEndsWithACallStillRecording() throws Exception {
+    List<CallRecord> ended = new ArrayList<>();
+    CallRecord[] recording = new CallRecord[1];
+    store.transaction(c -> {
+      for (int i = 0; i < GapAudit.BATCH - 1; i++) {
+        ended.add(call("conv-" + i, CallRole.SLAVE, i, 1));
+      }
+      recording[0] = buffer.begin("conv-recording", T0.plusSeconds(GapAudit.BATCH), CallRole.SLAVE, List.of(),
+          List.of());
+      ended.add(call("conv-last", CallRole.SLAVE, GapAudit.BATCH + 1, 1));
+      return null;
+    });
+    ended.forEach(call -> database.add(call.correlationKey()));
+    database.remove("conv-last");
+    clock.set(T0.plusSeconds(5000));
+
+    assertThat(audit().catchUp(T0.plusSeconds(5000), true)).isEqualTo(1);
+
+    assertThat(lookups).containsExactly(GapAudit.BATCH - 1, 1);
+    assertThat(reports).containsExactly(ended.getLast().inum() + " promoted");
+    assertThat(workflow.contains(recording[0].inum())).isFalse();
+  }
+
   private GapAudit audit() {
     return new GapAudit(new AuditCursor(store), workflow, this::present,
         (call, promoted) -> reports.add(call.inum() + (promoted ? " promoted" : " reported")), clock, GRACE);
