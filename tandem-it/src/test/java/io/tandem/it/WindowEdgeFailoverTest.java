@@ -51,7 +51,7 @@ class WindowEdgeFailoverTest {
 
   @BeforeAll
   static void startPair() throws Exception {
-    pair = new PairFixture(root, MAIN, BACKUP, 30_000, false, "1s");
+    pair = new PairFixture(root, MAIN, BACKUP, 12_000, false, "1s");
   }
 
   @AfterAll
@@ -74,6 +74,7 @@ class WindowEdgeFailoverTest {
     round = WindowEdgeRound.run(pair, 1, 1);
 
     WindowEdgeRound.Edge edge = round.edges().getFirst();
+    assertThat(edge.markedAt()).as("the conversation's Backup copy is its complete best copy").isNotNull();
     System.out.printf("window edge: conversation %s to %s, Main frozen at %s, failure detected at %s, window from "
         + "%s; marked %d ms after detection%n", edge.start(), edge.end(), round.frozenAt(), round.detectedAt(),
         round.windowFrom(), Duration.between(round.detectedAt(), edge.markedAt()).toMillis());
