@@ -49,6 +49,8 @@ public final class GapAudit {
   private final Clock clock;
   private final Duration grace;
   private final AtomicLong gaps = new AtomicLong();
+  /** Set while a catch-up waits for a regular pass, which then stops after the batch it is auditing. */
+  private volatile boolean catchUpWaiting;
 
   public GapAudit(AuditCursor cursor, Workflow workflow, KeyLookup keys, GapReport report, Clock clock,
       Duration grace) {
@@ -69,7 +71,7 @@ public final class GapAudit {
   public synchronized int run(boolean promote) throws Exception {
     Instant cutoff = clock.instant().minus(grace);
     int found = 0;
-    while (true) {
+    while (!catchUpWaiting) {
       List<CallRecord> page = cursor.next(cutoff, BATCH);
       List<CallRecord> due = duePrefix(page, cutoff);
       if (due.isEmpty()) {
@@ -80,6 +82,7 @@ public final class GapAudit {
         return found;
       }
     }
+    return found;
   }
 
   /**
@@ -87,12 +90,21 @@ public final class GapAudit {
    * {@code windowStart}, whatever the grace period and whatever call is still recording: the audit of a
    * secondary that has just become primary, before it promotes the calls live in its rollback window. The
    * calls that started before the window but are still recording or ended in it are that promotion's, so the
-   * cursor passes them unaudited. Returns the gaps found.
+   * cursor passes them unaudited. A regular pass in progress gives way after the batch it is auditing, and the
+   * catch-up goes on from the cursor that batch left. Returns the gaps found.
    *
    * @param promote whether a missing call is promoted (policy {@code promote}) or only reported
    * @throws Exception from the lookup or the report; the batch that failed stays due
    */
-  public synchronized int catchUp(Instant windowStart, boolean promote) throws Exception {
+  public int catchUp(Instant windowStart, boolean promote) throws Exception {
+    catchUpWaiting = true;
+    synchronized (this) {
+      catchUpWaiting = false;
+      return catchUpBatches(windowStart, promote);
+    }
+  }
+
+  private int catchUpBatches(Instant windowStart, boolean promote) throws Exception {
     int found = 0;
     while (true) {
       List<CallRecord> page = cursor.next(windowStart, BATCH);

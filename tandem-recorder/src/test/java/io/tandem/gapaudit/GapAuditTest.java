@@ -2,6 +2,7 @@ package io.tandem.gapaudit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.tandem.call.CallRecord;
 import io.tandem.call.CallRole;
@@ -23,9 +24,15 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,9 +46,10 @@ class GapAuditTest {
   Path dataDir;
   private final SettableClock clock = new SettableClock(T0);
   private final Set<String> database = new HashSet<>();
-  private final List<Integer> lookups = new ArrayList<>();
-  private final List<String> reports = new ArrayList<>();
+  private final List<Integer> lookups = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> reports = Collections.synchronizedList(new ArrayList<>());
   private boolean databaseDown;
+  private volatile Hook lookupHook = () -> { };
   private LocalStore store;
   private CallBuffer buffer;
   private Workflow workflow;
@@ -260,12 +268,52 @@ class GapAuditTest {
     assertThat(workflow.contains(recording[0].inum())).isFalse();
   }
 
+  @Test
+  void aRegularPassInProgressGivesWayToACatchUpAfterItsBatch() throws Exception {
+    store.transaction(c -> {
+      for (int i = 0; i < 2500; i++) {
+        call("conv-" + i, CallRole.SLAVE, i, 1);
+      }
+      return null;
+    });
+    clock.set(T0.plusSeconds(5000));
+    CountDownLatch lookingUp = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    lookupHook = () -> {
+      lookingUp.countDown();
+      release.await();
+    };
+    GapAudit audit = audit();
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      Future<Integer> regular = threads.submit(() -> audit.run(true));
+      lookingUp.await();
+      lookupHook = () -> { };
+      Thread[] catchingUp = new Thread[1];
+      Future<Integer> catchUp = threads.submit(() -> {
+        catchingUp[0] = Thread.currentThread();
+        return audit.catchUp(T0.plusSeconds(5000), true);
+      });
+      await().atMost(Duration.ofSeconds(30)).until(() -> catchingUp[0] != null
+          && catchingUp[0].getState() == Thread.State.BLOCKED);
+      release.countDown();
+
+      assertThat(regular.get(30, TimeUnit.SECONDS)).as("the regular pass's one batch").isEqualTo(1000);
+      assertThat(catchUp.get(30, TimeUnit.SECONDS)).isEqualTo(1500);
+    } finally {
+      release.countDown();
+      threads.shutdownNow();
+    }    assertThat(lookups).containsExactly(1000, 1000, 500);
+    assertThat(reports).hasSize(2500).doesNotHaveDuplicates();
+  }
+
   private GapAudit audit() {
     return new GapAudit(new AuditCursor(store), workflow, this::present,
         (call, promoted) -> reports.add(call.inum() + (promoted ? " promoted" : " reported")), clock, GRACE);
   }
 
-  private Set<String> present(Collection<String> keys) throws SQLException {
+  private Set<String> present(Collection<String> keys) throws Exception {
+    lookupHook.run();
     if (databaseDown) {
       throw new SQLException("connection refused", "08001");
     }
@@ -278,6 +326,12 @@ class GapAuditTest {
   private CallRecord call(String key, CallRole role, long startSecond, long seconds) {
     CallRecord call = buffer.begin(key, T0.plusSeconds(startSecond), role, List.of(), List.of());
     return buffer.finish(call.inum(), call.start().plusSeconds(seconds), CallState.COMPLETE, MediaStats.NONE);
+  }
+
+  /** Work run inside a key lookup. */
+  @FunctionalInterface
+  private interface Hook {
+    void run() throws Exception;
   }
 
   /** A clock the test moves by hand. */
