@@ -306,7 +306,7 @@ public final class CallBuffer {
     return all;
   }
 
-  /** How many calls are live at some moment of {@code [fromInclusive, toExclusive)}, as {@link #scanLive} finds them. */
+  /** How many calls are live at some moment of {@code [fromInclusive, toExclusive)}, as {@link #scanLive} finds. */
   public long countLive(Instant fromInclusive, Instant toExclusive) {
     return new LiveScan(store, SCAN_CHUNK).count(CallRows.boundNanos(fromInclusive), CallRows.boundNanos(toExclusive));
   }

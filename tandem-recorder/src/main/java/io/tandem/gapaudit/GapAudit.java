@@ -111,12 +111,14 @@ public final class GapAudit {
       if (page.isEmpty()) {
         return found;
       }
-      List<CallRecord> ended = page.stream().filter(call -> call.end() != null && call.end().isBefore(windowStart)
-          && call.state() != CallState.RECORDING).toList();
+      List<CallRecord> ended = page.stream().filter(call -> call.end() != null && call.end().isBefore(windowStart))
+          .toList();
       if (!ended.isEmpty()) {
         found += audit(ended, promote);
       }
-      if (ended.isEmpty() || ended.getLast() != page.getLast()) {
+      // The cursor passes the calls left to the promotion too, up to the last of the page.
+      boolean lastAudited = !ended.isEmpty() && ended.getLast() == page.getLast();
+      if (!lastAudited) {
         cursor.advance(page.getLast(), () -> {});
       }
       if (page.size() < BATCH) {

@@ -63,9 +63,9 @@ public final class RebuildJobs implements AutoCloseable {
   /**
    * Starts the promotion of the window {@code [from, to)} that the RRC orders at failover: the gap audit's
    * catching up with the calls before the window, then a Fix of every call live at some moment of the window
-   * (including those that started before it), ending when the finished ones are consolidated. {@code current} is asked while the job waits,
-   * and the job fails once it answers false (the epoch it was ordered at is gone). Throws
-   * {@link JobConflictException} while another job runs.
+   * (including those that started before it), ending when the finished ones are consolidated. {@code current}
+   * is asked while the job waits, and the job fails once it answers false (the epoch it was ordered at is
+   * gone). Throws {@link JobConflictException} while another job runs.
    */
   public JobView promote(Instant from, Instant to, BooleanSupplier current, String actor) {
     Objects.requireNonNull(from, "from");

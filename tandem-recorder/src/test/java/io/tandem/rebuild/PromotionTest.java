@@ -124,7 +124,8 @@ class PromotionTest {
       throw new SQLException("connection refused", "08001");
     });
 
-    assertThatThrownBy(() -> job.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(SQLException.class);
+    assertThatThrownBy(() -> job.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(SQLException.class);
     assertThat(workflow.counts().get(WorkflowState.PENDING)).isZero();
   }
 
