@@ -41,10 +41,12 @@ final class Failovers {
   private static final String ALL = "SELECT " + COLUMNS + " FROM failovers ORDER BY id";
   private static final String CLOSE = "UPDATE failovers SET state = 'DONE', promoted = ?, already_present = ?, "
       + "duration_ms = (extract(epoch FROM ?::timestamptz - detected_at) * 1000)::bigint, finished_at = ? WHERE id = ? AND state = 'PROMOTING' RETURNING " + COLUMNS;
+  // The new primary's copies live in the window: started before detection, ended at or after the window's
+  // start or not ended.
   private static final String TALLY = """
       SELECT count(*), count(*) FILTER (WHERE EXISTS (
                SELECT 1 FROM copies o WHERE o.interaction_id = c.interaction_id AND o.serial <> c.serial))
-      FROM copies c WHERE c.serial = ? AND c.start_time >= ? AND c.end_time < ?""";
+      FROM copies c WHERE c.serial = ? AND c.start_time < ? AND (c.end_time >= ? OR c.end_time IS NULL)""";
 
   private final DataSource dataSource;
   private final Clock clock;
@@ -159,8 +161,8 @@ final class Failovers {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement query = connection.prepareStatement(TALLY)) {
       query.setInt(1, Integer.parseInt(failover.toSerial()));
-      query.setTimestamp(2, Timestamp.from(failover.windowFrom()));
-      query.setTimestamp(3, Timestamp.from(failover.detectedAt()));
+      query.setTimestamp(2, Timestamp.from(failover.detectedAt()));
+      query.setTimestamp(3, Timestamp.from(failover.windowFrom()));
       try (ResultSet rows = query.executeQuery()) {
         rows.next();
         int copies = rows.getInt(1);

@@ -5,9 +5,15 @@ import static io.tandem.database.DatabaseFixture.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tandem.call.CallRecord;
+import io.tandem.call.CallRole;
 import io.tandem.call.CallState;
+import io.tandem.call.Inum;
+import io.tandem.call.MediaStats;
+import io.tandem.call.Participant;
 import io.tandem.call.Role;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,17 +84,34 @@ class FailoverStateTest {
         call(200_001, 3, "in-progress-at-detection", 120_000, CallState.COMPLETE)));
 
     PromotionTally tally = database.promotionTally(failover);
-    assertThat(tally).isEqualTo(new PromotionTally(1, 1));
+    assertThat(tally).isEqualTo(new PromotionTally(2, 1));
     assertThat(database.finishFailover(failover.id(), tally)).isPresent();
     assertThat(database.finishFailover(failover.id(), tally)).isEmpty();
 
     List<EventView> events = database.events();
     assertThat(events).singleElement().satisfies(event -> {
       assertThat(event.type()).isEqualTo("FAILOVER");
-      assertThat(event.details()).containsEntry("promoted", 1).containsEntry("alreadyPresent", 1)
+      assertThat(event.details()).containsEntry("promoted", 2).containsEntry("alreadyPresent", 1)
           .containsEntry("epoch", 2).containsEntry("outcome", "DONE");
     });
     assertThat(database.openFailovers()).isEmpty();
+  }
+
+  @Test
+  void theFiguresCountTheNewPrimarysCallsLiveInTheWindow() throws Exception {
+    Instant detectedAt = T0.plusSeconds(60);
+    database.mark(main, List.of(call(200_000, 1, "straddling-both", 1000, CallState.COMPLETE)));
+    FailoverView failover = database.beginFailover("pair-f", "FAILOVER", 200_000, 200_001, detectedAt).orElseThrow();
+    Instant windowFrom = failover.windowFrom();
+    Fence backup = new Fence(200_001, failover.epoch());
+    database.mark(backup, List.of(
+        callBetween(1, "ended-before-window", windowFrom.minusSeconds(600), windowFrom.minusMillis(1)),
+        callBetween(2, "ended-at-window-start", windowFrom.minusSeconds(600), windowFrom),
+        callBetween(3, "straddling-both", windowFrom.minusSeconds(1800), detectedAt.minusSeconds(2)),
+        callBetween(4, "straddling-whole-window", windowFrom.minusSeconds(60), detectedAt.plusSeconds(60)),
+        callBetween(5, "started-at-detection", detectedAt, detectedAt.plusSeconds(5))));
+
+    assertThat(database.promotionTally(failover)).isEqualTo(new PromotionTally(2, 1));
   }
 
   @Test
@@ -103,5 +126,12 @@ class FailoverStateTest {
     assertThat(database.openFailovers()).containsExactly(second);
     assertThat(database.events()).singleElement()
         .satisfies(event -> assertThat(event.details()).containsEntry("outcome", "SUPERSEDED"));
+  }
+
+  /** A complete call of the Backup (serial 200001) from {@code start} to {@code end}. */
+  private static CallRecord callBetween(long sequence, String key, Instant start, Instant end) {
+    return new CallRecord(Inum.of(200_001, sequence), key, start, end, CallRole.SLAVE, CallState.COMPLETE,
+        List.of(new Participant("p1", "sip:alice@example.com", "Alice")), List.of(),
+        new MediaStats(50, 0, 8000, 1000), "media/" + sequence + ".wav");
   }
 }

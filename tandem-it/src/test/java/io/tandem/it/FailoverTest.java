@@ -72,11 +72,15 @@ class FailoverTest {
 
     SimulationReport report = load.get();
     ConversationTally.awaitEveryConversationOnce(pair, report.conversations());
-    long[] figures = backupCopiesEndedBefore(Instant.parse(event.get("details").get("windowFrom").asText()),
-        detectedAt);
-    assertThat(figures[0] + figures[1]).as("backup calls of the window that had ended").isPositive();
-    assertThat(event.get("details").get("promoted").asLong()).isEqualTo(figures[0]);
-    assertThat(event.get("details").get("alreadyPresent").asLong()).isEqualTo(figures[1]);
+    // The figures are counted when the promotion ends: every Backup copy live in the window that had ended by
+    // detection is in them, and a call still recording then only if it was marked by the time the job ended.
+    Instant windowFrom = Instant.parse(event.get("details").get("windowFrom").asText());
+    long[] endedByDetection = backupCopiesLiveInWindow(windowFrom, detectedAt, detectedAt);
+    long[] live = backupCopiesLiveInWindow(windowFrom, detectedAt, Instant.parse("9999-01-01T00:00:00Z"));
+    assertThat(endedByDetection[0] + endedByDetection[1]).as("backup calls of the window that had ended")
+        .isPositive();
+    assertThat(event.get("details").get("promoted").asLong()).isBetween(endedByDetection[0], live[0]);
+    assertThat(event.get("details").get("alreadyPresent").asLong()).isBetween(endedByDetection[1], live[1]);
   }
 
   @Test
@@ -170,16 +174,21 @@ class FailoverTest {
     return count;
   }
 
-  /** The Backup's copies of the window that ended before detection: {only the Backup's, shared with the Main}. */
-  private static long[] backupCopiesEndedBefore(Instant windowFrom, Instant detectedAt) throws Exception {
+  /**
+   * The Backup's copies live in the window (started before detection, ended at or after the window's start)
+   * that ended before {@code endedBefore}: {only the Backup's, shared with the Main}.
+   */
+  private static long[] backupCopiesLiveInWindow(Instant windowFrom, Instant detectedAt, Instant endedBefore)
+      throws Exception {
     try (Connection connection = DriverManager.getConnection(pair.postgres.jdbcUrl(), "postgres", "");
         PreparedStatement query = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM copies o WHERE "
             + "o.interaction_id = c.interaction_id AND o.serial = ?) FROM copies c WHERE c.serial = ? "
-            + "AND c.start_time >= ? AND c.end_time < ?")) {
+            + "AND c.start_time < ? AND c.end_time >= ? AND c.end_time < ?")) {
       query.setInt(1, MAIN);
       query.setInt(2, BACKUP);
-      query.setTimestamp(3, Timestamp.from(windowFrom));
-      query.setTimestamp(4, Timestamp.from(detectedAt));
+      query.setTimestamp(3, Timestamp.from(detectedAt));
+      query.setTimestamp(4, Timestamp.from(windowFrom));
+      query.setTimestamp(5, Timestamp.from(endedBefore));
       long[] figures = new long[2];
       try (ResultSet rows = query.executeQuery()) {
         while (rows.next()) {

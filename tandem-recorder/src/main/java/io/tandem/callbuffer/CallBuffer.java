@@ -316,6 +316,30 @@ public final class CallBuffer {
     });
   }
 
+  /**
+   * Feeds, a page at a time, the INUMs of every call live at some moment of {@code [fromInclusive, toExclusive)}:
+   * started before its end, and still recording or ended at or after its start. A call that started in the
+   * range is fed as {@link #scanPages} feeds it; one that started before it is found on the recording and end
+   * indexes, so a long history before the range costs nothing. Returns the number of INUMs fed.
+   */
+  public long scanLive(Instant fromInclusive, Instant toExclusive, boolean includeMaster, boolean includeSlave,
+      Consumer<ScanPage> pages) {
+    return new LiveScan(store, SCAN_CHUNK).scan(CallRows.boundNanos(fromInclusive),
+        CallRows.boundNanos(toExclusive), includeMaster, includeSlave, pages);
+  }
+
+  /** {@link #scanLive} of both call roles collected into one list. */
+  public List<Inum> scanLive(Instant fromInclusive, Instant toExclusive) {
+    List<Inum> all = new ArrayList<>();
+    scanLive(fromInclusive, toExclusive, true, true, page -> all.addAll(page.matched()));
+    return all;
+  }
+
+  /** How many calls are live at some moment of {@code [fromInclusive, toExclusive)}, as {@link #scanLive} finds. */
+  public long countLive(Instant fromInclusive, Instant toExclusive) {
+    return new LiveScan(store, SCAN_CHUNK).count(CallRows.boundNanos(fromInclusive), CallRows.boundNanos(toExclusive));
+  }
+
   /** {@link #scan(Instant, Instant, boolean, boolean, Consumer)} collected into one list. */
   public List<Inum> scan(Instant fromInclusive, Instant toExclusive, boolean includeMaster, boolean includeSlave) {
     List<Inum> all = new ArrayList<>();

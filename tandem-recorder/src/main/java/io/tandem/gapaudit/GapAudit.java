@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * start order behind a durable {@link AuditCursor}; a call still recording, or ended within the grace period,
  * holds back the calls that started after it, so none is skipped. A failed lookup or report leaves the cursor
  * where it was: the batch is audited again on the next pass, and a gap may then be reported twice, never
- * missed. Not thread-safe: one pass at a time.
+ * missed. At failover the new primary calls {@link #catchUp} before it promotes its window. Thread-safe: passes
+ * run one at a time.
  */
 public final class GapAudit {
   /** Calls per batch: one lookup of present keys each. */
@@ -48,6 +49,8 @@ public final class GapAudit {
   private final Clock clock;
   private final Duration grace;
   private final AtomicLong gaps = new AtomicLong();
+  /** Set while a catch-up waits for a regular pass, which then stops after the batch it is auditing. */
+  private volatile boolean catchUpWaiting;
 
   public GapAudit(AuditCursor cursor, Workflow workflow, KeyLookup keys, GapReport report, Clock clock,
       Duration grace) {
@@ -65,10 +68,10 @@ public final class GapAudit {
    * @param promote whether a missing call is promoted (policy {@code promote}) or only reported
    * @throws Exception from the lookup or the report; the batch that failed stays due
    */
-  public int run(boolean promote) throws Exception {
+  public synchronized int run(boolean promote) throws Exception {
     Instant cutoff = clock.instant().minus(grace);
     int found = 0;
-    while (true) {
+    while (!catchUpWaiting) {
       List<CallRecord> page = cursor.next(cutoff, BATCH);
       List<CallRecord> due = duePrefix(page, cutoff);
       if (due.isEmpty()) {
@@ -76,6 +79,49 @@ public final class GapAudit {
       }
       found += audit(due, promote);
       if (due.size() < BATCH) {
+        return found;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Audits at once, batch by batch, every call after the cursor that started and ended before
+   * {@code windowStart}, whatever the grace period and whatever call is still recording: the audit of a
+   * secondary that has just become primary, before it promotes the calls live in its rollback window. The
+   * calls that started before the window but are still recording or ended in it are that promotion's, so the
+   * cursor passes them unaudited. A regular pass in progress gives way after the batch it is auditing, and the
+   * catch-up goes on from the cursor that batch left. Returns the gaps found.
+   *
+   * @param promote whether a missing call is promoted (policy {@code promote}) or only reported
+   * @throws Exception from the lookup or the report; the batch that failed stays due
+   */
+  public int catchUp(Instant windowStart, boolean promote) throws Exception {
+    catchUpWaiting = true;
+    synchronized (this) {
+      catchUpWaiting = false;
+      return catchUpBatches(windowStart, promote);
+    }
+  }
+
+  private int catchUpBatches(Instant windowStart, boolean promote) throws Exception {
+    int found = 0;
+    while (true) {
+      List<CallRecord> page = cursor.next(windowStart, BATCH);
+      if (page.isEmpty()) {
+        return found;
+      }
+      List<CallRecord> ended = page.stream().filter(call -> call.end() != null && call.end().isBefore(windowStart))
+          .toList();
+      if (!ended.isEmpty()) {
+        found += audit(ended, promote);
+      }
+      // The cursor passes the calls left to the promotion too, up to the last of the page.
+      boolean lastAudited = !ended.isEmpty() && ended.getLast() == page.getLast();
+      if (!lastAudited) {
+        cursor.advance(page.getLast(), () -> {});
+      }
+      if (page.size() < BATCH) {
         return found;
       }
     }

@@ -13,10 +13,14 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
- * The promotion a new primary runs at failover: a Rebuild Fix of every call of the range (master and slave
- * calls), then a wait until each finished call of the range has left PENDING, so that the job ends when the
- * promoted calls are in the call database. Calls still recording are consolidated when they end. Idempotent:
- * a rerun adds only what is missing. Not thread-safe: run by the {@link JobRunner}, one job at a time.
+ * The promotion a new primary runs at failover. First the gap audit catches up with every call that started
+ * and ended before the window; then a Fix (master and slave calls) of every call live at some moment of the
+ * window: started before its end, and ended at or after its start or still recording, so that a long
+ * conversation that began before the window and ended while the failure went undetected is promoted too.
+ * Then a wait until each finished call of the window has left PENDING, so that the job ends when the
+ * promoted calls are in the call database; calls still recording are consolidated when they end.
+ * Idempotent: a rerun adds only what is missing. Not thread-safe: run by the {@link JobRunner}, one job at
+ * a time.
  */
 final class Promotion {
   /** How often the wait looks at the Workflow again. */
@@ -25,18 +29,24 @@ final class Promotion {
   private final Rebuild rebuild;
   private final CallBuffer buffer;
   private final Workflow workflow;
+  private final GapCatchUp catchUp;
 
-  Promotion(Rebuild rebuild, CallBuffer buffer, Workflow workflow) {
+  Promotion(Rebuild rebuild, CallBuffer buffer, Workflow workflow, GapCatchUp catchUp) {
     this.rebuild = Objects.requireNonNull(rebuild, "rebuild");
     this.buffer = Objects.requireNonNull(buffer, "buffer");
     this.workflow = Objects.requireNonNull(workflow, "workflow");
+    this.catchUp = Objects.requireNonNull(catchUp, "catchUp");
   }
 
-  /** Promotes {@code [from, to)}; fails as soon as {@code current} says the epoch it was ordered at is gone. */
-  void run(Instant from, Instant to, BooleanSupplier current, JobProgress progress) throws InterruptedException {
-    rebuild.run(new RebuildScope(false, true, true, from, to), to, progress);
-    List<Inum> range = buffer.scan(from, to, true, true);
-    while (!consolidated(range)) {
+  /**
+   * Promotes the window {@code [from, to)}; fails as soon as {@code current} says the epoch it was ordered at
+   * is gone, or when the gap audit's catching up fails.
+   */
+  void run(Instant from, Instant to, BooleanSupplier current, JobProgress progress) throws Exception {
+    catchUp.upTo(from);
+    rebuild.fixLive(from, to, progress);
+    List<Inum> live = buffer.scanLive(from, to);
+    while (!consolidated(live)) {
       if (!current.getAsBoolean()) {
         throw new IllegalStateException("the recorder is no longer the primary of the epoch this promotion was "
             + "ordered at");

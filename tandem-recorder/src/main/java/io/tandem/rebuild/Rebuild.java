@@ -3,6 +3,7 @@ package io.tandem.rebuild;
 import io.tandem.call.Inum;
 import io.tandem.callbuffer.CallBuffer;
 import io.tandem.callbuffer.LocalStore;
+import io.tandem.callbuffer.ScanPage;
 import io.tandem.workflow.Workflow;
 import io.tandem.workflow.WorkflowState;
 import java.time.Instant;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
 
 /**
  * Rebuilds a recorder's Workflow from its call buffer. Fix adds every matching INUM missing from the
@@ -39,13 +41,24 @@ public final class Rebuild {
     if (scope.full()) {
       full(scope, from, to, progress);
     } else {
-      fix(scope, from, to, progress);
+      fix(pages -> buffer.scanPages(from, to, scope.includeMasterCalls(), scope.includeSlaveCalls(), pages),
+          progress);
     }
   }
 
-  private void fix(RebuildScope scope, Instant from, Instant to, JobProgress progress) {
+  /**
+   * A Fix, master and slave calls, of every call live at some moment of {@code [from, to)}: started before
+   * {@code to}, and still recording or ended at or after {@code from}. This is the failover's promotion;
+   * a Rebuild typed in the WorkflowShell matches by start only.
+   */
+  void fixLive(Instant from, Instant to, JobProgress progress) {
+    progress.total(buffer.countLive(from, to));
+    fix(pages -> buffer.scanLive(from, to, true, true, pages), progress);
+  }
+
+  private void fix(Consumer<Consumer<ScanPage>> scan, JobProgress progress) {
     List<Inum> missing = new ArrayList<>();
-    buffer.scanPages(from, to, scope.includeMasterCalls(), scope.includeSlaveCalls(), page -> {
+    scan.accept(page -> {
       stopIfInterrupted();
       List<Inum> matched = page.matched();
       Set<Inum> present = workflow.presentAmong(matched);

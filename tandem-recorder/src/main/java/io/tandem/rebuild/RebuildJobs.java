@@ -25,12 +25,15 @@ public final class RebuildJobs implements AutoCloseable {
   private final Clock clock;
   private final ZoneId zone;
 
-  /** {@code zone} is the recorder's time zone, in which a rebuild's command is written when none is given. */
-  public RebuildJobs(LocalStore store, CallBuffer buffer, Workflow workflow, AuditTrail audit, Clock clock,
-      ZoneId zone) {
+  /**
+   * {@code catchUp} is the gap audit a promotion runs first; {@code zone} is the recorder's time zone, in which
+   * a rebuild's command is written when none is given.
+   */
+  public RebuildJobs(LocalStore store, CallBuffer buffer, Workflow workflow, GapCatchUp catchUp, AuditTrail audit,
+      Clock clock, ZoneId zone) {
     this.rebuild = new Rebuild(store, buffer, workflow);
     this.reprocess = new Reprocess(buffer, workflow);
-    this.promotion = new Promotion(rebuild, buffer, workflow);
+    this.promotion = new Promotion(rebuild, buffer, workflow, catchUp);
     this.runner = new JobRunner(audit, clock);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.zone = Objects.requireNonNull(zone, "zone");
@@ -60,10 +63,11 @@ public final class RebuildJobs implements AutoCloseable {
   }
 
   /**
-   * Starts the promotion of {@code [from, to)} that the RRC orders at failover: a Fix of every call of the
-   * range, ending when the finished ones are consolidated. {@code current} is asked while the job waits,
-   * and the job fails once it answers false (the epoch it was ordered at is gone). Throws
-   * {@link JobConflictException} while another job runs.
+   * Starts the promotion of the window {@code [from, to)} that the RRC orders at failover: the gap audit's
+   * catching up with the calls before the window, then a Fix of every call live at some moment of the window
+   * (including those that started before it), ending when the finished ones are consolidated. {@code current}
+   * is asked while the job waits, and the job fails once it answers false (the epoch it was ordered at is
+   * gone). Throws {@link JobConflictException} while another job runs.
    */
   public JobView promote(Instant from, Instant to, BooleanSupplier current, String actor) {
     Objects.requireNonNull(from, "from");

@@ -139,7 +139,7 @@ public final class Recorder implements AutoCloseable {
     gapAudit = new GapAudit(new AuditCursor(store), workflow, database::presentCorrelationKeys, this::reportGap, clock,
         config.gapGrace());
     audit = new AuditTrail(database::audit, DatabaseErrors::isRetryable, Duration.ofSeconds(1));
-    rebuilds = new RebuildJobs(store, buffer, workflow, audit, clock, config.timeZone());
+    rebuilds = new RebuildJobs(store, buffer, workflow, this::catchUpGaps, audit, clock, config.timeZone());
     media = new MediaCapture(config.sipHost(), new RtpPortPool(config.rtpPortMin(), config.rtpPortMax()), dataDir,
         clock, new CaptureSettings(config.rtpThreads(), config.jitterDelay(), config.flushInterval()));
     sessions = new RecordingSessions(buffer, media, () -> CallRole.of(standing.role()), this::endCall,
@@ -334,6 +334,16 @@ public final class Recorder implements AutoCloseable {
       }
     } catch (Exception e) {
       log.warn("gap audit postponed: {}", e.getMessage());
+    }
+  }
+
+  /** The gap audit a promotion runs first, at once, over every call that started and ended before its window. */
+  private void catchUpGaps(Instant windowStart) throws Exception {
+    boolean promote = promoteGaps;
+    int gaps = gapAudit.catchUp(windowStart, promote);
+    if (gaps > 0) {
+      log.warn("gap audit before promoting the window from {}: {} call(s) recorded here were missing from the call "
+          + "database; {}", windowStart, gaps, promote ? "promoted" : "reported only, as the pair's gap policy says");
     }
   }
 

@@ -2,6 +2,7 @@ package io.tandem.gapaudit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.tandem.call.CallRecord;
 import io.tandem.call.CallRole;
@@ -23,9 +24,15 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,9 +46,10 @@ class GapAuditTest {
   Path dataDir;
   private final SettableClock clock = new SettableClock(T0);
   private final Set<String> database = new HashSet<>();
-  private final List<Integer> lookups = new ArrayList<>();
-  private final List<String> reports = new ArrayList<>();
+  private final List<Integer> lookups = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> reports = Collections.synchronizedList(new ArrayList<>());
   private boolean databaseDown;
+  private volatile Hook lookupHook = () -> { };
   private LocalStore store;
   private CallBuffer buffer;
   private Workflow workflow;
@@ -175,12 +183,137 @@ class GapAuditTest {
     assertThat(workflow.presentAmong(inums)).containsExactlyInAnyOrderElementsOf(inums.subList(2000, 2500));
   }
 
+  @Test
+  void catchUpAuditsCallsThatEndedBeforeTheWindowWithoutWaitingForTheGracePeriod() throws Exception {
+    CallRecord present = call("conv-1", CallRole.SLAVE, 0, 10);
+    CallRecord missing = call("conv-2", CallRole.SLAVE, 5, 10);
+    database.add("conv-1");
+    clock.set(T0.plusSeconds(21));
+    GapAudit audit = audit();
+    assertThat(audit.run(true)).as("within the grace period").isZero();
+
+    assertThat(audit.catchUp(T0.plusSeconds(20), true)).isEqualTo(1);
+
+    assertThat(reports).containsExactly(missing.inum() + " promoted");
+    assertThat(workflow.entry(missing.inum())).hasValueSatisfying(entry -> {
+      assertThat(entry.state()).isEqualTo(WorkflowState.PENDING);
+      assertThat(entry.promoted()).isTrue();
+    });
+    assertThat(workflow.contains(present.inum())).isFalse();
+    assertThat(audit.gapsFound()).isEqualTo(1);
+  }
+
+  @Test
+  void catchUpUnderReportPolicyReportsAMissingCallButDoesNotSubmitIt() throws Exception {
+    CallRecord missing = call("conv-1", CallRole.SLAVE, 0, 10);
+    clock.set(T0.plusSeconds(21));
+
+    assertThat(audit().catchUp(T0.plusSeconds(20), false)).isEqualTo(1);
+
+    assertThat(reports).containsExactly(missing.inum() + " reported");
+    assertThat(workflow.contains(missing.inum())).isFalse();
+  }
+
+  @Test
+  void catchUpIsNotHeldBackByACallStillRecordingAndLeavesItToThePromotion() throws Exception {
+    CallRecord recording = buffer.begin("conv-long", T0, CallRole.SLAVE, List.of(), List.of());
+    CallRecord missing = call("conv-later", CallRole.SLAVE, 5, 10);
+    clock.set(T0.plusSeconds(31));
+
+    assertThat(audit().catchUp(T0.plusSeconds(30), true)).isEqualTo(1);
+
+    assertThat(reports).containsExactly(missing.inum() + " promoted");
+    assertThat(workflow.contains(recording.inum())).isFalse();
+  }
+
+  @Test
+  void catchUpLeavesCallsLiveAtTheWindowStartToThePromotionAndStopsAtTheWindow() throws Exception {
+    CallRecord straddling = call("conv-straddling", CallRole.SLAVE, 0, 40);
+    CallRecord inWindow = call("conv-in-window", CallRole.SLAVE, 35, 1);
+    clock.set(T0.plusSeconds(41));
+    assertThat(audit().catchUp(T0.plusSeconds(30), true)).isZero();
+    assertThat(lookups).isEmpty();
+
+    store.close();
+    openStore();
+    clock.set(T0.plusSeconds(1000));
+    assertThat(audit().run(true)).isEqualTo(1);
+
+    assertThat(reports).as("the cursor moved past the straddling call, durably, and not into the window")
+        .containsExactly(inWindow.inum() + " promoted");
+    assertThat(workflow.contains(straddling.inum())).isFalse();
+  }
+
+  @Test
+  void catchUpGoesOnPastABatchThatEndsWithACallStillRecording() throws Exception {
+    List<CallRecord> ended = new ArrayList<>();
+    CallRecord[] recording = new CallRecord[1];
+    store.transaction(c -> {
+      for (int i = 0; i < GapAudit.BATCH - 1; i++) {
+        ended.add(call("conv-" + i, CallRole.SLAVE, i, 1));
+      }
+      recording[0] = buffer.begin("conv-recording", T0.plusSeconds(GapAudit.BATCH), CallRole.SLAVE, List.of(),
+          List.of());
+      ended.add(call("conv-last", CallRole.SLAVE, GapAudit.BATCH + 1, 1));
+      return null;
+    });
+    ended.forEach(call -> database.add(call.correlationKey()));
+    database.remove("conv-last");
+    clock.set(T0.plusSeconds(5000));
+
+    assertThat(audit().catchUp(T0.plusSeconds(5000), true)).isEqualTo(1);
+
+    assertThat(lookups).containsExactly(GapAudit.BATCH - 1, 1);
+    assertThat(reports).containsExactly(ended.getLast().inum() + " promoted");
+    assertThat(workflow.contains(recording[0].inum())).isFalse();
+  }
+
+  @Test
+  void aRegularPassInProgressGivesWayToACatchUpAfterItsBatch() throws Exception {
+    store.transaction(c -> {
+      for (int i = 0; i < 2500; i++) {
+        call("conv-" + i, CallRole.SLAVE, i, 1);
+      }
+      return null;
+    });
+    clock.set(T0.plusSeconds(5000));
+    CountDownLatch lookingUp = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    lookupHook = () -> {
+      lookingUp.countDown();
+      release.await();
+    };
+    GapAudit audit = audit();
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      Future<Integer> regular = threads.submit(() -> audit.run(true));
+      lookingUp.await();
+      lookupHook = () -> { };
+      Thread[] catchingUp = new Thread[1];
+      Future<Integer> catchUp = threads.submit(() -> {
+        catchingUp[0] = Thread.currentThread();
+        return audit.catchUp(T0.plusSeconds(5000), true);
+      });
+      await().atMost(Duration.ofSeconds(30)).until(() -> catchingUp[0] != null
+          && catchingUp[0].getState() == Thread.State.BLOCKED);
+      release.countDown();
+
+      assertThat(regular.get(30, TimeUnit.SECONDS)).as("the regular pass's one batch").isEqualTo(1000);
+      assertThat(catchUp.get(30, TimeUnit.SECONDS)).isEqualTo(1500);
+    } finally {
+      release.countDown();
+      threads.shutdownNow();
+    }    assertThat(lookups).containsExactly(1000, 1000, 500);
+    assertThat(reports).hasSize(2500).doesNotHaveDuplicates();
+  }
+
   private GapAudit audit() {
     return new GapAudit(new AuditCursor(store), workflow, this::present,
         (call, promoted) -> reports.add(call.inum() + (promoted ? " promoted" : " reported")), clock, GRACE);
   }
 
-  private Set<String> present(Collection<String> keys) throws SQLException {
+  private Set<String> present(Collection<String> keys) throws Exception {
+    lookupHook.run();
     if (databaseDown) {
       throw new SQLException("connection refused", "08001");
     }
@@ -193,6 +326,12 @@ class GapAuditTest {
   private CallRecord call(String key, CallRole role, long startSecond, long seconds) {
     CallRecord call = buffer.begin(key, T0.plusSeconds(startSecond), role, List.of(), List.of());
     return buffer.finish(call.inum(), call.start().plusSeconds(seconds), CallState.COMPLETE, MediaStats.NONE);
+  }
+
+  /** Work run inside a key lookup. */
+  @FunctionalInterface
+  private interface Hook {
+    void run() throws Exception;
   }
 
   /** A clock the test moves by hand. */
