@@ -14,7 +14,9 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class RtpPortPoolTest {
-  private final int base = 30001 + 2 * ThreadLocalRandom.current().nextInt(10000);
+  /** The widest range a test uses, every port of it free when the test starts. */
+  private static final int WIDEST = 2000;
+  private final int base = freeRange();
 
   @Test
   void handsOutOnlyEvenPortsInsideTheRange() {
@@ -100,5 +102,30 @@ class RtpPortPoolTest {
     List<List<Integer>> runs = IntStream.range(0, 400).parallel().mapToObj(i -> pool.allocateRun(2)).toList();
     assertThat(runs).allSatisfy(run -> assertThat(run.get(1) - run.get(0)).isEqualTo(2));
     assertThat(runs.stream().flatMap(List::stream)).doesNotHaveDuplicates().hasSize(800);
+  }
+
+  /**
+   * An odd first port of {@link #WIDEST} ports that are all free for UDP now, below the system's ephemeral ports
+   * (from 32768), which other processes' connections take at any moment.
+   */
+  private static int freeRange() {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int first = 20001 + 2 * ThreadLocalRandom.current().nextInt((32768 - 20001 - WIDEST) / 2);
+      if (allFree(first, first + WIDEST)) {
+        return first;
+      }
+    }
+    throw new IllegalStateException("no " + WIDEST + " UDP ports in a row free between 20000 and 32767");
+  }
+
+  private static boolean allFree(int from, int to) {
+    for (int port = from; port < to; port++) {
+      try (DatagramChannel probe = DatagramChannel.open()) {
+        probe.bind(new InetSocketAddress(port));
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    }
+    return true;
   }
 }
