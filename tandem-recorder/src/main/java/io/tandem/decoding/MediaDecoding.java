@@ -1,0 +1,91 @@
+package io.tandem.decoding;
+
+import io.tandem.call.CallRecord;
+import io.tandem.call.CallState;
+import io.tandem.call.MediaStats;
+import io.tandem.callbuffer.CallBuffer;
+import io.tandem.capture.rtp.PayloadLog;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes what a finished call kept raw, where it costs capture nothing: when the call is consolidated
+ * (before it is marked and archived) or first replayed. The WAV is replaced first, then the call buffer
+ * takes its new statistics, the quirks found ({@code codec-unsupported:<ENCODING>} for a format nobody
+ * decodes) and the DTMF events the log holds when the call has none (a call cut off by kill -9), then the
+ * payload log is deleted, or kept beside the WAV when some of it stays raw. A crash at any point leaves the
+ * log pending and the next decode does the same again, to the same result. Thread-safe: one call is decoded
+ * by one thread at a time.
+ */
+public final class MediaDecoding {
+  private static final Logger log = LoggerFactory.getLogger(MediaDecoding.class);
+  private static final int LOCKS = 64;
+
+  private final Path dataDir;
+  private final CallBuffer buffer;
+  private final CallDecoder decoder;
+  private final Object[] locks = new Object[LOCKS];
+
+  public MediaDecoding(Path dataDir, CallBuffer buffer, CallDecoder decoder) {
+    this.dataDir = dataDir;
+    this.buffer = buffer;
+    this.decoder = decoder;
+    for (int i = 0; i < LOCKS; i++) {
+      locks[i] = new Object();
+    }
+  }
+
+  /**
+   * Decodes the call's payload log when it has one waiting, and returns the call as it is then; a call still
+   * recording, or one with nothing waiting, is returned as it is. A decode that fails leaves the media as
+   * captured and the log waiting for the next try; the failure is logged.
+   */
+  public CallRecord decodePending(CallRecord call) {
+    if (call.state() == CallState.RECORDING) {
+      return call;
+    }
+    Path wav = dataDir.resolve(call.mediaPath());
+    Path pending = PayloadLog.pending(wav);
+    if (!Files.exists(pending)) {
+      return call;
+    }
+    synchronized (locks[Math.floorMod(Long.hashCode(call.inum().value()), LOCKS)]) {
+      if (!Files.exists(pending)) {
+        return buffer.find(call.inum()).orElse(call);
+      }
+      try {
+        return decode(call, wav, pending);
+      } catch (IOException | RuntimeException e) {
+        log.warn("the kept payloads of call {} could not be decoded; its media stays as captured: {}", call.inum(),
+            e.toString());
+        return call;
+      }
+    }
+  }
+
+  private CallRecord decode(CallRecord call, Path wav, Path pending) throws IOException {
+    long started = System.nanoTime();
+    DecodeOutcome outcome = decoder.decode(wav, pending);
+    MediaStats stats = outcome.rewritten() ? new MediaStats(call.stats().packetsReceived(),
+        call.stats().packetsLost(), outcome.dataBytes(), outcome.durationMillis()) : call.stats();
+    List<String> quirks = new ArrayList<>(call.quirks());
+    quirks.addAll(outcome.quirks());
+    CallRecord updated = buffer.decoded(call.inum(), stats, quirks,
+        call.dtmf().isEmpty() ? outcome.dtmf() : call.dtmf());
+    if (outcome.complete()) {
+      Files.deleteIfExists(pending);
+    } else {
+      Files.move(pending, PayloadLog.kept(wav), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+    log.info("call {} decoded in {} ms{}{}", call.inum(), (System.nanoTime() - started) / 1_000_000,
+        outcome.rewritten() ? ": " + outcome.sampleRate() + " Hz, " + outcome.durationMillis() + " ms" : "",
+        outcome.quirks().isEmpty() ? "" : "; kept raw: " + outcome.quirks());
+    return updated;
+  }
+}
