@@ -92,9 +92,7 @@ public final class CallDecoder {
 
   /** The folder a decode of {@code wav} works in; left behind only by a crash, and cleared by the next decode. */
   public static Path workFolder(Path wav) {
-    String name = wav.getFileName().toString();
-    return wav.resolveSibling("." + (name.endsWith(".wav") ? name.substring(0, name.length() - 4) : name)
-        + ".decoding");
+    return PayloadLog.decodingFolder(wav);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.tandem.recorder;
 import io.tandem.call.CallRecord;
 import io.tandem.call.CallRole;
 import io.tandem.call.CallState;
+import io.tandem.call.DtmfEvent;
 import io.tandem.call.Inum;
 import io.tandem.call.MediaStats;
 import io.tandem.call.Role;
@@ -23,6 +24,9 @@ import io.tandem.database.Fence;
 import io.tandem.database.FencedException;
 import io.tandem.database.RecorderAssignment;
 import io.tandem.database.RecorderRegistration;
+import io.tandem.decoding.CallDecoder;
+import io.tandem.decoding.Ffmpeg;
+import io.tandem.decoding.MediaDecoding;
 import io.tandem.gapaudit.GapAudit;
 import io.tandem.media.WavFile;
 import io.tandem.rebuild.AuditTrail;
@@ -76,6 +80,7 @@ public final class Recorder implements AutoCloseable {
   private AuditTrail audit;
   private RebuildJobs rebuilds;
   private MediaCapture media;
+  private MediaDecoding decoding;
   private RecordingSessions sessions;
   private SipServer sip;
   private RecorderAdmin admin;
@@ -101,7 +106,9 @@ public final class Recorder implements AutoCloseable {
     database = CallDatabase.connect(new DatabaseConfig(config.databaseUrl(), config.databaseUser(),
         config.databasePassword(), 4));
     metrics = new RecorderMetrics(config.serial());
+    decoding = new MediaDecoding(dataDir, buffer, new CallDecoder(Ffmpeg.locate(config.mediaDecoder())));
     consolidator = Consolidator.builder().workflow(workflow).callBuffer(buffer).dataDir(dataDir).marker(database)
+        .decoding(decoding)
         .ledger(database).fences(this::fence).retryable(DatabaseErrors::isRetryable).clock(clock)
         .listener(new ConsolidationListener() {
           @Override
@@ -144,9 +151,9 @@ public final class Recorder implements AutoCloseable {
    * Ends a call and, on the primary, submits it to the Workflow in the same local transaction, so that
    * no kill -9 can leave a finished call of the primary outside its Workflow.
    */
-  private CallRecord endCall(Inum inum, Instant end, CallState state, MediaStats stats) {
+  private CallRecord endCall(Inum inum, Instant end, CallState state, MediaStats stats, List<DtmfEvent> dtmf) {
     CallRecord call = store.transaction(c -> {
-      CallRecord finished = buffer.finish(inum, end, state, stats);
+      CallRecord finished = buffer.finish(inum, end, state, stats, dtmf);
       if (submits(finished)) {
         workflow.submit(inum);
       }
@@ -334,6 +341,11 @@ public final class Recorder implements AutoCloseable {
 
   public MediaCapture media() {
     return media;
+  }
+
+  /** Decodes what calls kept raw, at consolidation and at first replay. */
+  public MediaDecoding decoding() {
+    return decoding;
   }
 
   public SipServer sip() {

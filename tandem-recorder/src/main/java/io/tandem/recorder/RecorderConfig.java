@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param mediaTimeout a call whose media has been silent this long is ended as if by its BYE
  * @param gapGrace how long after its end a call of the secondary must be in the call database before the gap
  *     audit counts it missing
+ * @param mediaDecoder the ffmpeg program that decodes codecs other than G.711 (a path, or a name on the PATH);
+ *     empty for none, which keeps those payloads raw
  */
 public record RecorderConfig(
     int serial,
@@ -43,7 +45,8 @@ public record RecorderConfig(
     Duration gapGrace,
     String databaseUrl,
     String databaseUser,
-    String databasePassword) {
+    String databasePassword,
+    String mediaDecoder) {
 
   private static final Duration MIN_FLUSH_INTERVAL = Duration.ofMillis(10);
   private static final Duration MAX_FLUSH_INTERVAL = Duration.ofSeconds(10);
@@ -78,6 +81,7 @@ public record RecorderConfig(
     if (gapGrace.isNegative() || gapGrace.isZero()) {
       throw new ConfigException("'gap.grace' must be a positive duration such as 60s, got " + gapGrace);
     }
+    mediaDecoder = mediaDecoder == null ? "" : mediaDecoder.strip();
     Objects.requireNonNull(databaseUrl, "databaseUrl");
     if (!databaseUrl.startsWith("jdbc:postgresql:")) {
       throw new ConfigException("'database.url' must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), got '"
@@ -109,7 +113,8 @@ public record RecorderConfig(
         file.duration("gap.grace", Duration.ofSeconds(60)),
         file.string("database.url"),
         file.string("database.user", "tandem"),
-        file.string("database.password", ""));
+        file.string("database.password", ""),
+        file.string("media.decoder", "ffmpeg"));
     file.rejectUnknown();
     return config;
   }

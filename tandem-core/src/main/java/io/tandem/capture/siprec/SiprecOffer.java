@@ -9,7 +9,6 @@ import io.tandem.capture.sip.SessionDescription;
 import io.tandem.capture.sip.SipHeaders;
 import io.tandem.capture.sip.SipMessage;
 import io.tandem.capture.sip.SipParseException;
-import io.tandem.media.G711;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,14 +17,13 @@ import java.util.Objects;
 
 /**
  * A SIPREC INVITE (RFC 7866) the recorder accepts: its Call-ID, the communication session id from the
- * metadata, the participants, and the audio streams in the offer's m-line order with a G.711 codec
- * chosen for each. Immutable; {@link #from} refuses anything else with the status to answer.
+ * metadata, the participants, and the audio streams in the offer's m-line order with every payload
+ * format offered for each, and the one it is taken to send first. Immutable; {@link #from} refuses anything else with the status to answer.
  */
 public record SiprecOffer(String callId, String sessionId, List<Participant> participants,
     List<OfferedStream> streams) {
   public static final String OPTION_TAG = "siprec";
   public static final String SRC_FEATURE_TAG = "+sip.src";
-  private static final String CODECS = "PCMU (0) or PCMA (8)";
 
   public SiprecOffer {
     Objects.requireNonNull(callId, "callId");
@@ -148,9 +146,8 @@ public record SiprecOffer(String callId, String sessionId, List<Participant> par
     if (media.connectionAddress() == null) {
       throw new SiprecException(400, "Bad Request (expected a c= line for stream " + media.label() + ")");
     }
-    int payloadType = media.formats().stream().filter(G711::supports).findFirst()
-        .orElseThrow(() -> new SiprecException(488, "Not Acceptable Here (expected " + CODECS + " for stream "
-            + media.label() + ")"));
+    // Every format is recorded: those the recorder decodes are answered; an offer of none is kept raw.
+    int payloadType = SiprecAnswer.chosenPayloadType(media.payloadFormats());
     return new OfferedStream(media.label(), payloadType, metadata.senders().get(media.label()),
         media.connectionAddress(), media.port(), media.payloadFormats(), direction);
   }

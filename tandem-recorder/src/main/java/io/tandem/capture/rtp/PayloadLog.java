@@ -53,6 +53,25 @@ public final class PayloadLog {
     return sibling(wav, KEPT);
   }
 
+  /** The folder a decode of the call works in: left behind only by a crash, cleared by the next decode. */
+  public static Path decodingFolder(Path wav) {
+    return sibling(wav, ".decoding").resolveSibling("." + sibling(wav, ".decoding").getFileName());
+  }
+
+  /** Deletes a call's payload log, waiting or kept, and what a decode cut off by a crash left. */
+  public static void deleteBeside(Path wav) throws IOException {
+    Files.deleteIfExists(pending(wav));
+    Files.deleteIfExists(kept(wav));
+    Path folder = decodingFolder(wav);
+    if (Files.isDirectory(folder)) {
+      try (var files = Files.walk(folder)) {
+        for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(file);
+        }
+      }
+    }
+  }
+
   /**
    * Feeds every whole packet of the log to {@code sink}, each with the format its payload type had on its
    * channel when it was written.

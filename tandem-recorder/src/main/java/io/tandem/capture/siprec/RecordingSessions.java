@@ -3,6 +3,7 @@ package io.tandem.capture.siprec;
 import io.tandem.call.CallRecord;
 import io.tandem.call.CallRole;
 import io.tandem.call.CallState;
+import io.tandem.call.DtmfEvent;
 import io.tandem.call.Inum;
 import io.tandem.call.MediaStats;
 import io.tandem.call.Participant;
@@ -11,6 +12,7 @@ import io.tandem.callbuffer.CallBuffer;
 import io.tandem.capture.rtp.CallMedia;
 import io.tandem.capture.rtp.MediaCapture;
 import io.tandem.capture.rtp.StreamSpec;
+import io.tandem.capture.sip.PayloadFormat;
 import io.tandem.capture.sip.SessionDescription;
 import io.tandem.capture.sip.SipHandler;
 import io.tandem.capture.sip.SipMessage;
@@ -41,10 +43,10 @@ public final class RecordingSessions implements SipHandler {
   private static final Logger log = LoggerFactory.getLogger(RecordingSessions.class);
   private static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE";
 
-  /** Ends a call durably, with whatever must happen in the same transaction (its Workflow entry). */
+  /** Ends a call durably, with its DTMF events and whatever must happen in the same transaction (its Workflow entry). */
   @FunctionalInterface
   public interface CallEnd {
-    CallRecord finish(Inum inum, Instant end, CallState state, MediaStats stats);
+    CallRecord finish(Inum inum, Instant end, CallState state, MediaStats stats, List<DtmfEvent> dtmf);
   }
 
   private final CallBuffer buffer;
@@ -161,15 +163,17 @@ public final class RecordingSessions implements SipHandler {
     List<StreamSpec> specs = new ArrayList<>();
     for (int channel = 0; channel < offer.streams().size(); channel++) {
       OfferedStream stream = offer.streams().get(channel);
-      streams.add(new StreamInfo(stream.label(), channel, stream.participantId(), SessionStreams.codecName(stream.payloadType())));
-      specs.add(new StreamSpec(channel, stream.payloadType()));
+      List<PayloadFormat> formats = SiprecAnswer.answerable(stream.formats());
+      streams.add(new StreamInfo(stream.label(), channel, stream.participantId(),
+          SessionStreams.codecName(formats, stream.payloadType())));
+      specs.add(new StreamSpec(channel, formats));
     }
     CallRecord call = buffer.begin(offer.sessionId(), clock.instant(), callRole.get(), offer.participants(), streams);
     CallMedia handle;
     try {
       handle = media.open(call.mediaPath(), specs);
     } catch (RuntimeException e) {
-      buffer.finish(call.inum(), clock.instant(), CallState.TRUNCATED, MediaStats.NONE);
+      buffer.finish(call.inum(), clock.instant(), CallState.TRUNCATED, MediaStats.NONE, List.of());
       throw e;
     }
     SessionStreams answer = new SessionStreams(mediaAddress, call.inum().value(), offer.streams(), streams,
@@ -246,7 +250,7 @@ public final class RecordingSessions implements SipHandler {
       stats = media.progress(session.media);
       state = CallState.TRUNCATED;
     }
-    callEnd.finish(session.call.inum(), clock.instant(), state, stats);
+    callEnd.finish(session.call.inum(), clock.instant(), state, stats, media.dtmf(session.media));
     ended.incrementAndGet();
   }
 
@@ -369,6 +373,9 @@ public final class RecordingSessions implements SipHandler {
         log.info("metadata of {} updated: {} participants, streams {}", call.inum(), merged.size(), after);
       }
       owner.changed.incrementAndGet();
+      if (change != null) {
+        change.formats().forEach((channel, formats) -> owner.media.formats(media, channel, formats));
+      }
       if (change != null && !change.notes().isEmpty()) {
         log.info("{} of {}: {}", request.method(), call.inum(), String.join(", ", change.notes()));
       }

@@ -2,8 +2,8 @@ package io.tandem.capture.siprec;
 
 import io.tandem.call.StreamInfo;
 import io.tandem.capture.sip.MediaDescription;
+import io.tandem.capture.sip.PayloadFormat;
 import io.tandem.capture.sip.SessionDescription;
-import io.tandem.media.G711;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,6 +29,7 @@ final class SessionStreams {
   private final List<Integer> ports;
   private final String[] labelOnChannel;
   private final boolean[] held;
+  private final List<List<PayloadFormat>> formatsOnChannel = new ArrayList<>();
   private List<StreamInfo> streams;
   private long version;
   private String answer;
@@ -44,6 +45,7 @@ final class SessionStreams {
     this.held = new boolean[ports.size()];
     for (int channel = 0; channel < offered.size(); channel++) {
       labelOnChannel[channel] = offered.get(channel).label();
+      formatsOnChannel.add(SiprecAnswer.answerable(offered.get(channel).formats()));
     }
     this.version = sdpSessionId;
     this.answer = SiprecAnswer.sdp(localAddress, sdpSessionId, offered, ports);
@@ -62,14 +64,17 @@ final class SessionStreams {
     streams = List.copyOf(updated);
   }
 
-  /** What a new offer changed, for the log; empty when it changed nothing. */
-  record Change(List<String> notes, boolean streamsChanged) {}
+  /**
+   * What a new offer changed, for the log; empty when it changed nothing. {@code formats} holds the channels
+   * whose answered payload formats changed, with the new ones, for the capture to read their packets by.
+   */
+  record Change(List<String> notes, boolean streamsChanged, Map<Integer, List<PayloadFormat>> formats) {}
 
   /**
    * Answers a new offer, applying it only when every line of it can be taken.
    *
    * @param senders the stream senders of metadata that came with the offer, by label (may be empty)
-   * @throws SiprecException 488 when an audio line has no label or no G.711 codec; nothing changes then
+   * @throws SiprecException 488 when an audio line has no label; nothing changes then
    */
   Change reoffer(SessionDescription offer, Map<String, String> senders) throws SiprecException {
     String[] labels = labelOnChannel.clone();
@@ -77,6 +82,7 @@ final class SessionStreams {
     List<StreamInfo> infos = new ArrayList<>(streams);
     List<MediaDescription> media = new ArrayList<>();
     List<String> notes = new ArrayList<>();
+    Map<Integer, List<PayloadFormat>> formatChanges = new java.util.TreeMap<>();
     boolean streamsChanged = false;
     for (MediaDescription line : offer.media()) {
       if (!line.media().equalsIgnoreCase("audio")) {
@@ -96,14 +102,13 @@ final class SessionStreams {
         media.add(declined(line, line.formats().isEmpty() ? List.of() : List.of(line.formats().get(0)), Map.of()));
         continue;
       }
-      int payloadType = line.formats().stream().filter(G711::supports).findFirst()
-          .orElseThrow(() -> new SiprecException(488, "Not Acceptable Here (expected PCMU (0) or PCMA (8) for stream "
-              + line.label() + ")"));
+      List<PayloadFormat> formats = SiprecAnswer.answerable(line.payloadFormats());
+      int payloadType = SiprecAnswer.chosenPayloadType(line.payloadFormats());
       if (channel < 0) {
         channel = indexOf(labels, null);
         if (channel < 0) {
           notes.add("stream " + line.label() + " declined: the recording has " + labels.length + " channels, all in use");
-          media.add(declined(line, List.of(payloadType), Map.of(payloadType, SiprecAnswer.encoding(payloadType))));
+          media.add(SiprecAnswer.media(0, formats, line.label(), INACTIVE, localAddress));
           continue;
         }
         labels[channel] = line.label();
@@ -118,13 +123,15 @@ final class SessionStreams {
       StreamInfo previous = infos.get(channel);
       String sender = senders.getOrDefault(line.label(),
           previous.label().equals(line.label()) ? previous.participantId() : "");
-      StreamInfo info = new StreamInfo(line.label(), channel, sender, codecName(payloadType));
+      StreamInfo info = new StreamInfo(line.label(), channel, sender, codecName(formats, payloadType));
       if (!info.equals(previous)) {
         infos.set(channel, info);
         streamsChanged = true;
       }
-      media.add(new MediaDescription("audio", ports.get(channel), "RTP/AVP", List.of(payloadType),
-          Map.of(payloadType, SiprecAnswer.encoding(payloadType)), line.label(), onHold ? INACTIVE : RECVONLY,
+      if (!formats.equals(formatsOnChannel.get(channel))) {
+        formatChanges.put(channel, formats);
+      }
+      media.add(SiprecAnswer.media(ports.get(channel), formats, line.label(), onHold ? INACTIVE : RECVONLY,
           localAddress));
     }
     String next = SiprecAnswer.sdp(localAddress, sdpSessionId, version + 1, media);
@@ -135,7 +142,8 @@ final class SessionStreams {
     System.arraycopy(labels, 0, labelOnChannel, 0, labels.length);
     System.arraycopy(hold, 0, held, 0, hold.length);
     streams = List.copyOf(infos);
-    return new Change(List.copyOf(notes), streamsChanged);
+    formatChanges.forEach(formatsOnChannel::set);
+    return new Change(List.copyOf(notes), streamsChanged, formatChanges);
   }
 
   /** Whether the stream on {@code channel} is on hold. */
@@ -156,7 +164,13 @@ final class SessionStreams {
     return Arrays.asList(labels).indexOf(label);
   }
 
-  static String codecName(int payloadType) {
-    return payloadType == G711.PCMA ? "PCMA" : "PCMU";
+  /** The encoding of {@code payloadType} among {@code formats}, as the call's stream shows its codec. */
+  static String codecName(List<PayloadFormat> formats, int payloadType) {
+    for (PayloadFormat format : formats) {
+      if (format.payloadType() == payloadType) {
+        return format.encoding();
+      }
+    }
+    return PayloadFormat.of(payloadType, null, null).encoding();
   }
 }
