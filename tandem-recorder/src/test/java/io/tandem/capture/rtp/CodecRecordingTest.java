@@ -248,6 +248,20 @@ class CodecRecordingTest {
   }
 
   @Test
+  void whatADecodeCutOffByAKillLeftBehindIsClearedByTheNextDecode() throws Exception {
+    CallRecord captured = recorded(sending(GSM, RealEncoders.gsm(700, 400, work), 160), false);
+    Path wav = dataDir.resolve(captured.mediaPath());
+    Path left = Files.createDirectories(CallDecoder.workFolder(wav));
+    Files.write(left.resolve("decoded.wav"), new byte[1000]);
+    Files.write(left.resolve("run-0.in"), new byte[33]);
+
+    CallRecord call = decoding.decodePending(captured);
+
+    assertThat(CallDecoder.workFolder(wav)).doesNotExist();
+    assertTone(call, 0, 8000, 700, 400);
+  }
+
+  @Test
   void packetTimesFrom10To60MillisecondsChangingMidCallArePlacedEndToEnd() throws Exception {
     int[] periods = {10, 20, 30, 60, 20, 10, 60};
     int[] counts = {20, 10, 10, 5, 10, 20, 5};
