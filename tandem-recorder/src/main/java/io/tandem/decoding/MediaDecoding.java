@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,14 +31,15 @@ public final class MediaDecoding {
   private final Path dataDir;
   private final CallBuffer buffer;
   private final CallDecoder decoder;
-  private final Object[] locks = new Object[LOCKS];
+  /** Locks, not monitors: a decode waits for ffmpeg, and may run on a virtual thread. */
+  private final ReentrantLock[] locks = new ReentrantLock[LOCKS];
 
   public MediaDecoding(Path dataDir, CallBuffer buffer, CallDecoder decoder) {
     this.dataDir = dataDir;
     this.buffer = buffer;
     this.decoder = decoder;
     for (int i = 0; i < LOCKS; i++) {
-      locks[i] = new Object();
+      locks[i] = new ReentrantLock();
     }
   }
 
@@ -55,17 +57,19 @@ public final class MediaDecoding {
     if (!Files.exists(pending)) {
       return call;
     }
-    synchronized (locks[Math.floorMod(Long.hashCode(call.inum().value()), LOCKS)]) {
+    ReentrantLock lock = locks[Math.floorMod(Long.hashCode(call.inum().value()), LOCKS)];
+    lock.lock();
+    try {
       if (!Files.exists(pending)) {
         return buffer.find(call.inum()).orElse(call);
       }
-      try {
-        return decode(call, wav, pending);
-      } catch (IOException | RuntimeException e) {
-        log.warn("the kept payloads of call {} could not be decoded; its media stays as captured: {}", call.inum(),
-            e.toString());
-        return call;
-      }
+      return decode(call, wav, pending);
+    } catch (IOException | RuntimeException e) {
+      log.warn("the kept payloads of call {} could not be decoded; its media stays as captured: {}", call.inum(),
+          e.toString());
+      return call;
+    } finally {
+      lock.unlock();
     }
   }
 

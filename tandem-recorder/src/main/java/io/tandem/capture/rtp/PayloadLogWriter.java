@@ -12,26 +12,27 @@ import java.util.Map;
 
 /**
  * Appends one call's {@link PayloadLog}: packets gather in memory and are written at each flush of the
- * call's WAV; the file is made at the first packet, so a call all in G.711 without DTMF has none. A write
- * that fails stops the log (the WAV goes on). Confined to its capture thread until {@link #close}, which
- * the finisher calls after the capture thread is done with it.
+ * call's WAV; the file and the buffer are made at the first packet, so a call all in G.711 without DTMF has
+ * neither. A write that fails stops the log (the WAV goes on). Confined to one thread at a time: its capture
+ * thread until {@link #close}, which the finisher calls after the capture thread is done with it.
  */
-final class PayloadLogWriter {
+public final class PayloadLogWriter {
   private static final int MAX_RECORD = 0xFFFF;
 
   private final Path path;
   private final Map<Integer, PayloadFormat> written = new HashMap<>();
-  private ByteBuffer pending = ByteBuffer.allocate(4096);
+  /** What gathered since the last flush; none until the call's first packet kept raw. */
+  private ByteBuffer pending = ByteBuffer.allocate(0);
   private FileChannel file;
   private IOException failure;
   private long packets;
 
-  PayloadLogWriter(Path wav) {
+  public PayloadLogWriter(Path wav) {
     this.path = PayloadLog.pending(wav);
   }
 
   /** Keeps a packet placed at {@code position} (8 kHz frames) on {@code channel}, with its format. */
-  void packet(int channel, PayloadFormat format, RtpPacket packet, long position) {
+  public void packet(int channel, PayloadFormat format, RtpPacket packet, long position) {
     if (failure != null || packet.payloadLength() > MAX_RECORD - 32) {
       return;
     }
@@ -53,7 +54,7 @@ final class PayloadLogWriter {
   }
 
   /** Writes what gathered since the last flush. */
-  void flush() {
+  public void flush() {
     if (pending.position() == 0 || failure != null) {
       return;
     }
@@ -74,7 +75,7 @@ final class PayloadLogWriter {
   }
 
   /** Writes the rest, makes it durable and closes the file; idempotent. */
-  void close() throws IOException {
+  public void close() throws IOException {
     flush();
     if (file != null) {
       try (FileChannel closing = file) {
@@ -103,7 +104,8 @@ final class PayloadLogWriter {
 
   private void room(int bytes) {
     if (pending.remaining() < bytes) {
-      ByteBuffer larger = ByteBuffer.allocate(Math.max(pending.capacity() * 2, pending.position() + bytes));
+      ByteBuffer larger = ByteBuffer.allocate(Math.max(Math.max(4096, pending.capacity() * 2),
+          pending.position() + bytes));
       pending.flip();
       larger.put(pending);
       pending = larger;
