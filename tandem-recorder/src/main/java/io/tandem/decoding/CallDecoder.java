@@ -101,7 +101,8 @@ public final class CallDecoder {
    */
   private List<PayloadRun> runFfmpeg(Path wav, WavHeader capture, List<PayloadRun> runs, int rate, Path work)
       throws IOException {
-    boolean resample = capture.sampleRate() != rate && capture.dataBytes() > 0;
+    // A WAV with no G.711 in it (a call all in other codecs) is silence at any rate: nothing to resample.
+    boolean resample = capture.sampleRate() != rate && capture.dataBytes() > 0 && !silent(wav, capture);
     Duration timeout = Duration.ofSeconds(60 + capture.dataBytes() / capture.blockAlign() / capture.sampleRate() / 60);
     try {
       ffmpeg.run(arguments(runs, resample ? wav : null, rate, work), timeout);
@@ -123,6 +124,36 @@ public final class CallDecoder {
       }
     }
     return decoded;
+  }
+
+  /** Whether every sample of the WAV's data is zero. */
+  private static boolean silent(Path wav, WavHeader header) throws IOException {
+    try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(wav,
+        java.nio.file.StandardOpenOption.READ)) {
+      java.nio.ByteBuffer block = java.nio.ByteBuffer.allocate(1 << 16);
+      long at = header.dataOffset();
+      long end = header.dataOffset() + header.dataBytes();
+      while (at < end) {
+        block.clear().limit((int) Math.min(block.capacity(), end - at));
+        int read = in.read(block, at);
+        if (read <= 0) {
+          return true;
+        }
+        java.nio.LongBuffer words = block.flip().asLongBuffer();
+        while (words.hasRemaining()) {
+          if (words.get() != 0) {
+            return false;
+          }
+        }
+        for (int i = words.limit() * 8; i < read; i++) {
+          if (block.get(i) != 0) {
+            return false;
+          }
+        }
+        at += read;
+      }
+      return true;
+    }
   }
 
   private static List<String> arguments(List<PayloadRun> runs, Path resampled, int rate, Path work) {

@@ -85,43 +85,91 @@ final class WavRebuild {
     }
   }
 
-  /** Writes each packet's decoded samples, read in order from the run's output, over its place in its channel. */
+  /**
+   * Writes each packet's decoded samples, read in order from the run's output, over its place in its channel;
+   * packets that follow each other are written as one span.
+   */
   private void overlay(FileChannel out, PayloadRun run, int channels, long dataBytes) throws IOException {
     long limitFrames = dataBytes / (channels * BYTES);
+    Span span = new Span(out, run.channel, channels, limitFrames);
     try (InputStream in = new BufferedInputStream(Files.newInputStream(run.output), 1 << 16)) {
-      byte[] samples = new byte[0];
-      ByteBuffer frames = ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
       for (int i = 0; i < run.count(); i++) {
         int count = (int) toRate(run.frames(i));
-        if (samples.length < count * BYTES) {
-          samples = new byte[count * BYTES];
-        }
-        int got = in.readNBytes(samples, 0, count * BYTES);
-        java.util.Arrays.fill(samples, got, count * BYTES, (byte) 0);
         long start = toRate(run.position(i));
-        int length = (int) Math.max(0, Math.min(count, limitFrames - start));
-        if (length == 0) {
-          continue;
+        if (!span.continuesAt(start, count)) {
+          span.write();
+          span.startAt(start, count);
         }
-        long at = WavFile.HEADER_BYTES + start * channels * BYTES;
-        if (channels == 1) {
-          write(out, ByteBuffer.wrap(samples, 0, length * BYTES), at);
-          continue;
-        }
-        if (frames.capacity() < length * channels * BYTES) {
-          frames = ByteBuffer.allocate(length * channels * BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        }
-        frames.clear().limit(length * channels * BYTES);
-        while (frames.hasRemaining() && out.read(frames, at + frames.position()) > 0) {
-          // read the frames this packet covers
-        }
-        for (int f = 0; f < length; f++) {
-          int to = (f * channels + run.channel) * BYTES;
-          frames.put(to, samples[f * BYTES]).put(to + 1, samples[f * BYTES + 1]);
-        }
-        frames.clear().limit(length * channels * BYTES);
-        write(out, frames, at);
+        span.append(in, count);
       }
+    }
+    span.write();
+  }
+
+  /** Samples of one channel for consecutive frames, gathered to be written over their place at once. */
+  private static final class Span {
+    private static final int MAX_FRAMES = 1 << 15;
+    private final FileChannel out;
+    private final int channel;
+    private final int channels;
+    private final long limitFrames;
+    private byte[] samples = new byte[MAX_FRAMES * BYTES];
+    private ByteBuffer frames = ByteBuffer.allocate(0);
+    private long start;
+    private int length;
+
+    Span(FileChannel out, int channel, int channels, long limitFrames) {
+      this.out = out;
+      this.channel = channel;
+      this.channels = channels;
+      this.limitFrames = limitFrames;
+    }
+
+    boolean continuesAt(long at, int count) {
+      return length > 0 && at == start + length && length + count <= MAX_FRAMES;
+    }
+
+    void startAt(long at, int count) {
+      start = at;
+      length = 0;
+      if (samples.length < count * BYTES) {
+        samples = new byte[count * BYTES];
+      }
+    }
+
+    /** Reads {@code count} samples from the run's output; past its end they are silence. */
+    void append(InputStream in, int count) throws IOException {
+      int at = length * BYTES;
+      int got = in.readNBytes(samples, at, count * BYTES);
+      java.util.Arrays.fill(samples, at + got, at + count * BYTES, (byte) 0);
+      length += count;
+    }
+
+    void write() throws IOException {
+      int frameCount = (int) Math.max(0, Math.min(length, limitFrames - start));
+      length = 0;
+      if (frameCount == 0) {
+        return;
+      }
+      long at = WavFile.HEADER_BYTES + start * channels * BYTES;
+      if (channels == 1) {
+        WavRebuild.write(out, ByteBuffer.wrap(samples, 0, frameCount * BYTES), at);
+        return;
+      }
+      int bytes = frameCount * channels * BYTES;
+      if (frames.capacity() < bytes) {
+        frames = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+      }
+      frames.clear().limit(bytes);
+      while (frames.hasRemaining() && out.read(frames, at + frames.position()) > 0) {
+        // read the frames the span covers
+      }
+      for (int f = 0; f < frameCount; f++) {
+        int to = (f * channels + channel) * BYTES;
+        frames.put(to, samples[f * BYTES]).put(to + 1, samples[f * BYTES + 1]);
+      }
+      frames.clear().limit(bytes);
+      WavRebuild.write(out, frames, at);
     }
   }
 
