@@ -7,9 +7,13 @@ import io.tandem.media.AudioEncoding;
 import io.tandem.media.WavFile;
 import io.tandem.media.WavHeader;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.LongBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -128,9 +132,8 @@ public final class CallDecoder {
 
   /** Whether every sample of the WAV's data is zero. */
   private static boolean silent(Path wav, WavHeader header) throws IOException {
-    try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(wav,
-        java.nio.file.StandardOpenOption.READ)) {
-      java.nio.ByteBuffer block = java.nio.ByteBuffer.allocate(1 << 16);
+    try (FileChannel in = FileChannel.open(wav, StandardOpenOption.READ)) {
+      ByteBuffer block = ByteBuffer.allocate(1 << 16);
       long at = header.dataOffset();
       long end = header.dataOffset() + header.dataBytes();
       while (at < end) {
@@ -139,7 +142,7 @@ public final class CallDecoder {
         if (read <= 0) {
           return true;
         }
-        java.nio.LongBuffer words = block.flip().asLongBuffer();
+        LongBuffer words = block.flip().asLongBuffer();
         while (words.hasRemaining()) {
           if (words.get() != 0) {
             return false;
@@ -177,7 +180,7 @@ public final class CallDecoder {
   }
 
   private static void syncFolder(Path folder) {
-    try (var channel = java.nio.channels.FileChannel.open(folder, java.nio.file.StandardOpenOption.READ)) {
+    try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
       channel.force(true);
     } catch (IOException e) {
       // Some file systems cannot sync a folder; the rename is as durable as they make it.

@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -141,7 +142,7 @@ final class WavRebuild {
     void append(InputStream in, int count) throws IOException {
       int at = length * BYTES;
       int got = in.readNBytes(samples, at, count * BYTES);
-      java.util.Arrays.fill(samples, at + got, at + count * BYTES, (byte) 0);
+      Arrays.fill(samples, at + got, at + count * BYTES, (byte) 0);
       length += count;
     }
 

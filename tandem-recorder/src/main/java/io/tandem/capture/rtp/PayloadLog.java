@@ -6,13 +6,16 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The side file of a call's WAV that keeps, losslessly and in arrival order, every packet the capture did
@@ -55,7 +58,7 @@ public final class PayloadLog {
 
   /** The folder a decode of the call works in: left behind only by a crash, cleared by the next decode. */
   public static Path decodingFolder(Path wav) {
-    return sibling(wav, ".decoding").resolveSibling("." + sibling(wav, ".decoding").getFileName());
+    return wav.resolveSibling("." + sibling(wav, ".decoding").getFileName());
   }
 
   /** Deletes a call's payload log, waiting or kept, and what a decode cut off by a crash left. */
@@ -64,8 +67,8 @@ public final class PayloadLog {
     Files.deleteIfExists(kept(wav));
     Path folder = decodingFolder(wav);
     if (Files.isDirectory(folder)) {
-      try (var files = Files.walk(folder)) {
-        for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      try (Stream<Path> files = Files.walk(folder)) {
+        for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
           Files.deleteIfExists(file);
         }
       }
@@ -131,7 +134,7 @@ public final class PayloadLog {
   }
 
   private static void readFormat(byte[] record, Map<Integer, PayloadFormat> formats) {
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(record, 1, record.length - 1);
+    ByteBuffer b = ByteBuffer.wrap(record, 1, record.length - 1);
     int channel = b.get() & 0xFF;
     int type = b.get() & 0x7F;
     int clockRate = b.getInt();
@@ -142,7 +145,7 @@ public final class PayloadLog {
   }
 
   private static Packet readPacket(byte[] record, Map<Integer, PayloadFormat> formats) {
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(record, 1, record.length - 1);
+    ByteBuffer b = ByteBuffer.wrap(record, 1, record.length - 1);
     int channel = b.get() & 0xFF;
     int type = b.get() & 0x7F;
     long position = b.getLong();
@@ -155,7 +158,7 @@ public final class PayloadLog {
     return format == null ? null : new Packet(channel, format, position, timestamp, sequence, ssrc, payload);
   }
 
-  private static String text(java.nio.ByteBuffer b, int length) {
+  private static String text(ByteBuffer b, int length) {
     byte[] bytes = new byte[length];
     b.get(bytes);
     return new String(bytes, StandardCharsets.UTF_8);
