@@ -7,8 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
  * Appends one call's {@link PayloadLog}: packets gather in memory and are written at each flush of the
@@ -20,7 +19,10 @@ public final class PayloadLogWriter {
   private static final int MAX_RECORD = 0xFFFF;
 
   private final Path path;
-  private final Map<Integer, PayloadFormat> written = new HashMap<>();
+  /** The format last written for each channel and payload type ({@code channel << 7 | type}); a call has few. */
+  private int[] writtenKeys = new int[4];
+  private PayloadFormat[] writtenFormats = new PayloadFormat[4];
+  private int writtenCount;
   /** What gathered since the last flush; none until the call's first packet kept raw. */
   private ByteBuffer pending = ByteBuffer.allocate(0);
   private FileChannel file;
@@ -36,10 +38,8 @@ public final class PayloadLogWriter {
     if (failure != null || packet.payloadLength() > MAX_RECORD - 32) {
       return;
     }
-    int key = channel << 7 | format.payloadType();
-    if (!format.equals(written.get(key))) {
+    if (!written(channel << 7 | format.payloadType(), format)) {
       writeFormat(channel, format);
-      written.put(key, format);
     }
     int length = 1 + 1 + 8 + 4 + 2 + 4 + packet.payloadLength();
     room(3 + length);
@@ -90,6 +90,26 @@ public final class PayloadLogWriter {
     }
   }
 
+  /** Whether {@code format} is the one last written for {@code key}; remembers it as such when it is not. */
+  private boolean written(int key, PayloadFormat format) {
+    for (int i = 0; i < writtenCount; i++) {
+      if (writtenKeys[i] == key) {
+        if (writtenFormats[i].equals(format)) {
+          return true;
+        }
+        writtenFormats[i] = format;
+        return false;
+      }
+    }
+    if (writtenCount == writtenKeys.length) {
+      writtenKeys = Arrays.copyOf(writtenKeys, writtenCount * 2);
+      writtenFormats = Arrays.copyOf(writtenFormats, writtenCount * 2);
+    }
+    writtenKeys[writtenCount] = key;
+    writtenFormats[writtenCount++] = format;
+    return false;
+  }
+
   private void writeFormat(int channel, PayloadFormat format) {
     byte[] encoding = format.encoding().getBytes(StandardCharsets.UTF_8);
     byte[] fmtp = format.fmtp().getBytes(StandardCharsets.UTF_8);
@@ -104,7 +124,7 @@ public final class PayloadLogWriter {
 
   private void room(int bytes) {
     if (pending.remaining() < bytes) {
-      ByteBuffer larger = ByteBuffer.allocate(Math.max(Math.max(4096, pending.capacity() * 2),
+      ByteBuffer larger = ByteBuffer.allocate(Math.max(Math.max(8192, pending.capacity() * 2),
           pending.position() + bytes));
       pending.flip();
       larger.put(pending);

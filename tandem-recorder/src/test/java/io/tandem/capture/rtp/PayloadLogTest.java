@@ -48,6 +48,22 @@ class PayloadLogTest {
   }
 
   @Test
+  void aPayloadTypeANewOfferMapsToAnotherFormatIsReadWithItFromThen() throws IOException {
+    Path wav = dir.resolve("remap.wav");
+    PayloadFormat opus96 = PayloadFormat.of(96, "opus/48000/2", null);
+    PayloadFormat ilbc96 = PayloadFormat.of(96, "iLBC/8000", "mode=30");
+    PayloadLogWriter writer = new PayloadLogWriter(wav);
+    writer.packet(0, opus96, packet(96, 1, 0, new byte[] {8}), 0);
+    writer.packet(1, ilbc96, packet(96, 1, 0, new byte[50]), 0);
+    writer.packet(0, ilbc96, packet(96, 2, 960, new byte[50]), 160);
+    writer.packet(0, ilbc96, packet(96, 3, 1200, new byte[50]), 400);
+    writer.close();
+
+    assertThat(read(PayloadLog.pending(wav))).extracting(PayloadLog.Packet::format)
+        .containsExactly(opus96, ilbc96, ilbc96, ilbc96);
+  }
+
+  @Test
   void aRecordCutShortByAKillEndsTheLogAndWhatCameBeforeIsKept() throws IOException {
     Path wav = dir.resolve("cut.wav");
     PayloadLogWriter writer = new PayloadLogWriter(wav);
