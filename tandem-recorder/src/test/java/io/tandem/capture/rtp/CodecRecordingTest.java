@@ -55,6 +55,8 @@ class CodecRecordingTest {
   @TempDir Path work;
   private LocalStore store;
   private CallBuffer buffer;
+  /** The media of the call {@link #recorded} is sending, for a sender that changes its formats. */
+  private CallMedia opened;
   private MediaCapture capture;
   private MediaDecoding decoding;
 
@@ -248,6 +250,57 @@ class CodecRecordingTest {
   }
 
   @Test
+  void aStaticPayloadTypeNotOfferedAndADynamicOneARenewedOfferMapsAreBothRecorded() throws Exception {
+    List<byte[]> g722 = RealEncoders.g722(1300, 600, work);
+    List<byte[]> opus = RealEncoders.opus(700, 600, work);
+    PayloadFormat opus96 = PayloadFormat.of(96, "opus/48000/2", null);
+    List<StreamSpec> pcmuOnly = List.of(new StreamSpec(0, List.of(PCMU)));
+    CallRecord call = recorded(pcmuOnly, ports -> {
+      try (RtpTestSource source = new RtpTestSource(0, 1, 0, 0x96)) {
+        // G.722 is static payload type 9: known without being offered. The same source then goes on in Opus,
+        // its timestamps carrying on at another clock rate.
+        RtpTestSource.paced(30, i -> source.send(source.next(G722.payloadType(), g722.get(i), 160), ports.get(0)));
+        capture.formats(opened, 0, List.of(PCMU, opus96));
+        RtpTestSource.paced(30, i -> source.send(source.next(96, opus.get(i), 960), ports.get(0)));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+
+    WavAudio audio = WavFile.read(dataDir.resolve(call.mediaPath()));
+    assertThat(audio.sampleRate()).isEqualTo(48000);
+    assertThat(dominant(audio.channel(0), 48000, 60, 540)).isEqualTo(1300);
+    assertThat(dominant(audio.channel(0), 48000, 660, 1140)).isEqualTo(700);
+    assertThat(call.quirks()).isEmpty();
+  }
+
+  @Test
+  void aCallCutOffMidwayKeepsItsRawPayloadsDecodableFromWhatWasOnDisk() throws Exception {
+    List<byte[]> g722 = RealEncoders.g722(1000, 1000, work);
+    CallRecord call = buffer.begin("cut-" + System.nanoTime(), Clock.systemUTC().instant(), CallRole.MASTER,
+        List.of(), List.of(new StreamInfo("1", 0, "", "G722")));
+    CallMedia media = capture.open(call.mediaPath(), List.of(new StreamSpec(0, OFFERED)));
+    try (RtpTestSource source = new RtpTestSource(9, 1, 0, 0xC07)) {
+      RtpTestSource.paced(50, i -> source.send(source.next(G722.payloadType(), g722.get(i), 160),
+          media.ports().get(0)));
+    }
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+        .until(() -> capture.progress(media).durationMillis() >= 700);
+    // What a kill -9 leaves: the files as the last flushes wrote them, the WAV's header never finalised.
+    Path wav = Files.copy(media.wavPath(), work.resolve("cut.wav"));
+    Files.copy(PayloadLog.pending(media.wavPath()), PayloadLog.pending(wav));
+    capture.close(media).get(10, TimeUnit.SECONDS);
+
+    WavFile.repair(wav, 1);
+    new CallDecoder(Ffmpeg.locate("ffmpeg")).decode(wav, PayloadLog.pending(wav));
+
+    WavAudio audio = WavFile.read(wav);
+    assertThat(audio.sampleRate()).isEqualTo(16000);
+    assertThat(audio.durationMillis()).isBetween(700L, 1040L);
+    assertThat(dominant(audio.channel(0), 16000, 60, 640)).isEqualTo(1000);
+  }
+
+  @Test
   void whatADecodeCutOffByAKillLeftBehindIsClearedByTheNextDecode() throws Exception {
     CallRecord captured = recorded(sending(GSM, RealEncoders.gsm(700, 400, work), 160), false);
     Path wav = dataDir.resolve(captured.mediaPath());
@@ -319,6 +372,7 @@ class CodecRecordingTest {
     CallRecord call = buffer.begin("codec-" + System.nanoTime(), Clock.systemUTC().instant(), CallRole.MASTER,
         List.of(), streams);
     CallMedia media = capture.open(call.mediaPath(), specs);
+    opened = media;
     send.accept(media.ports());
     MediaStats stats = capture.close(media).get(10, TimeUnit.SECONDS);
     CallRecord finished = buffer.finish(call.inum(), Clock.systemUTC().instant(), CallState.COMPLETE, stats,
