@@ -131,6 +131,8 @@ class CodecEndToEndTest {
     assertThat(audio.sampleRate()).isEqualTo(8000);
     assertThat(ToneAnalysis.dominantFrequency(Arrays.copyOfRange(audio.channel(1), 800, audio.frames() - 800), 8000,
         TONES)).isEqualTo(440);
+    String metrics = new String(PairFixture.getBytes(raw.adminUrl() + "/metrics", null).body());
+    assertThat(metrics).containsPattern("tandem_sip_quirks_total\\{kind=\"codec-unsupported:G722\",[^}]*} 1\\.0");
     String log = Files.readString(raw.dataDir.resolve("recorder.log"));
     assertThat(log.split("media decoder '/nonexistent/ffmpeg' not found", -1)).hasSize(2);
   }

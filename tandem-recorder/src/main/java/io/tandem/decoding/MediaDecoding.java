@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,13 +32,20 @@ public final class MediaDecoding {
   private final Path dataDir;
   private final CallBuffer buffer;
   private final CallDecoder decoder;
+  private final Consumer<String> quirkFound;
   /** Locks, not monitors: a decode waits for ffmpeg, and may run on a virtual thread. */
   private final ReentrantLock[] locks = new ReentrantLock[LOCKS];
 
   public MediaDecoding(Path dataDir, CallBuffer buffer, CallDecoder decoder) {
+    this(dataDir, buffer, decoder, kind -> { });
+  }
+
+  /** @param quirkFound told each quirk decoding adds to a call, once per call */
+  public MediaDecoding(Path dataDir, CallBuffer buffer, CallDecoder decoder, Consumer<String> quirkFound) {
     this.dataDir = dataDir;
     this.buffer = buffer;
     this.decoder = decoder;
+    this.quirkFound = quirkFound;
     for (int i = 0; i < LOCKS; i++) {
       locks[i] = new ReentrantLock();
     }
@@ -82,6 +90,7 @@ public final class MediaDecoding {
     quirks.addAll(outcome.quirks());
     CallRecord updated = buffer.decoded(call.inum(), stats, quirks,
         call.dtmf().isEmpty() ? outcome.dtmf() : call.dtmf());
+    outcome.quirks().stream().filter(kind -> !call.quirks().contains(kind)).forEach(quirkFound);
     if (outcome.complete()) {
       Files.deleteIfExists(pending);
     } else {

@@ -106,7 +106,8 @@ public final class Recorder implements AutoCloseable {
     database = CallDatabase.connect(new DatabaseConfig(config.databaseUrl(), config.databaseUser(),
         config.databasePassword(), 4));
     metrics = new RecorderMetrics(config.serial());
-    decoding = new MediaDecoding(dataDir, buffer, new CallDecoder(Ffmpeg.locate(config.mediaDecoder())));
+    decoding = new MediaDecoding(dataDir, buffer, new CallDecoder(Ffmpeg.locate(config.mediaDecoder())),
+        metrics::quirk);
     consolidator = Consolidator.builder().workflow(workflow).callBuffer(buffer).dataDir(dataDir).marker(database)
         .decoding(decoding)
         .ledger(database).fences(this::fence).retryable(DatabaseErrors::isRetryable).clock(clock)
