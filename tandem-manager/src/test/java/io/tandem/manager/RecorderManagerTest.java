@@ -127,7 +127,8 @@ class RecorderManagerTest {
     assertThat(first.get("start").asText()).isEqualTo("2026-11-26T14:30:00Z");
     assertThat(first.get("bestInum").asText()).isEqualTo("500000000000001");
     assertThat(fieldNames(first.get("copies").get(0)))
-        .containsExactly("inum", "serial", "callRole", "complete", "marked");
+        .containsExactly("inum", "serial", "callRole", "complete", "marked", "quirks", "dtmf");
+    assertThat(first.get("copies").get(0).get("dtmf")).isEmpty();
   }
 
   @Test
