@@ -12,7 +12,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
- * Sends 20 ms PCMU packets to a set of loopback ports, one RTP stream per port, either as fast as
+ * Sends 20 ms packets of 160 bytes (PCMU unless told another payload type, such as 9 for G.722) to a set of
+ * loopback ports, one RTP stream per port, either as fast as
  * the receiver keeps up ({@link #send}) or at the pace of real streams ({@link #sendPaced}). Not
  * thread-safe; one sender per run.
  */
@@ -25,8 +26,14 @@ final class LoopbackRtpSender implements AutoCloseable {
   private final byte[] payload = new byte[160];
   private final byte[] packet = new byte[RtpPacket.HEADER_LENGTH + 160];
   private final ByteBuffer out = ByteBuffer.wrap(packet);
+  private final int payloadType;
 
   LoopbackRtpSender() throws IOException {
+    this(G711.PCMU);
+  }
+
+  LoopbackRtpSender(int payloadType) throws IOException {
+    this.payloadType = payloadType;
     socket = DatagramChannel.open();
     socket.bind(new InetSocketAddress("127.0.0.1", 0));
     for (int i = 0; i < payload.length; i++) {
@@ -78,7 +85,7 @@ final class LoopbackRtpSender implements AutoCloseable {
   private void sendPacket(InetSocketAddress[] targets, long i) throws IOException {
     int stream = (int) (i % targets.length);
     long index = i / targets.length;
-    RtpPacket.write(packet, G711.PCMU, false, (int) (index & 0xFFFF), (index * 160) & 0xFFFF_FFFFL, stream + 1,
+    RtpPacket.write(packet, payloadType, false, (int) (index & 0xFFFF), (index * 160) & 0xFFFF_FFFFL, stream + 1,
         payload, 0, payload.length);
     out.clear();
     socket.send(out, targets[stream]);

@@ -52,15 +52,17 @@ import java.util.stream.Stream;
  * <pre>
  * java -cp 'tandem-dist/target/lib/*:bench/target/classes' io.tandem.bench.RtpCaptureBench \
  *     [--load paced|burst] [--calls K] [--seconds S] [--packets N] [--repetitions R] [--flush-ms F]
+ *     [--payload-type 0|8|9]
  * </pre>
  *
- * Defaults: paced, 500 calls, 5 seconds per measurement (250,000 packets), 5 repetitions, the
+ * {@code --payload-type 9} sends G.722 payloads (160 bytes, 20 ms), which the capture places and keeps raw in
+ * each call's payload log instead of decoding. Defaults: paced, 500 calls, 5 seconds per measurement (250,000 packets), 5 repetitions, the
  * recorder's default flush interval; about two minutes. Burst defaults to 100000 packets.
  */
 public final class RtpCaptureBench {
   private static final String USAGE =
       "usage: RtpCaptureBench [--load paced|burst] [--calls K] [--seconds S] [--packets N] [--repetitions R]"
-          + " [--flush-ms F]";
+          + " [--flush-ms F] [--payload-type 0|8|9]";
 
   private final boolean paced;
   private final long packets;
@@ -68,9 +70,12 @@ public final class RtpCaptureBench {
   private final int calls;
   private final int repetitions;
   private final CaptureSettings settings;
+  /** What the capture's packets carry: PCMU (0) or PCMA (8), decoded at once, or G.722 (9), kept raw. */
+  private final int payloadType;
 
   private RtpCaptureBench(boolean paced, long packets, int seconds, int calls, int repetitions,
-      CaptureSettings settings) {
+      CaptureSettings settings, int payloadType) {
+    this.payloadType = payloadType;
     this.paced = paced;
     this.packets = packets;
     this.seconds = seconds;
@@ -100,6 +105,7 @@ public final class RtpCaptureBench {
     int calls = 500;
     int repetitions = 5;
     long flushMillis = CaptureSettings.DEFAULT_FLUSH_INTERVAL.toMillis();
+    int payloadType = G711.PCMU;
     for (int i = 0; i < args.length; i += 2) {
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException("expected a value after " + args[i]);
@@ -112,6 +118,16 @@ public final class RtpCaptureBench {
         };
         continue;
       }
+      if (args[i].equals("--payload-type")) {
+        payloadType = switch (args[i + 1]) {
+          case "0" -> 0;
+          case "8" -> 8;
+          case "9" -> 9;
+          default -> throw new IllegalArgumentException("expected 0 (PCMU), 8 (PCMA) or 9 (G.722) after "
+              + "--payload-type, got " + args[i + 1]);
+        };
+        continue;
+      }
       long value = positive(args[i], args[i + 1]);
       switch (args[i]) {
         case "--packets" -> packets = value;
@@ -120,19 +136,20 @@ public final class RtpCaptureBench {
         case "--repetitions" -> repetitions = Math.toIntExact(value);
         case "--flush-ms" -> flushMillis = value;
         default -> throw new IllegalArgumentException(
-            "expected --load, --packets, --seconds, --calls, --repetitions or --flush-ms, got " + args[i]);
+            "expected --load, --packets, --seconds, --calls, --repetitions, --flush-ms or --payload-type, got "
+                + args[i]);
       }
     }
     CaptureSettings settings = new CaptureSettings(CaptureSettings.DEFAULT_THREADS,
         CaptureSettings.DEFAULT_JITTER_DELAY, Duration.ofMillis(flushMillis), CaptureSettings.DEFAULT_RECEIVE_INTERVAL);
-    return new RtpCaptureBench(paced, packets, seconds, calls, repetitions, settings);
+    return new RtpCaptureBench(paced, packets, seconds, calls, repetitions, settings, payloadType);
   }
 
   private void run() throws Exception {
     if (paced) {
       System.out.printf("RTP capture on loopback, paced: %d two-stream calls at 50 packets/s per stream"
-          + " (%d packets/s), %d s per measurement, %d repetitions, flush every %d ms%n", calls, 100 * calls, seconds,
-          repetitions, settings.flushInterval().toMillis());
+          + " (%d packets/s), %d s per measurement, %d repetitions, flush every %d ms, payload type %d%n", calls,
+          100 * calls, seconds, repetitions, settings.flushInterval().toMillis(), payloadType);
     } else {
       System.out.printf("RTP capture on loopback, burst: %d packets per repetition, %d two-stream calls,"
           + " %d repetitions, flush every %d ms%n", packets, calls, repetitions, settings.flushInterval().toMillis());
@@ -285,7 +302,7 @@ public final class RtpCaptureBench {
     int base = 20000 + 2 * (int) (Math.random() * 10000);
     RtpPortPool pool = new RtpPortPool(base, base + 4 * calls + 200);
     MediaCapture capture = new MediaCapture("127.0.0.1", pool, dataDir, Clock.systemUTC(), settings);
-    try (LoopbackRtpSender sender = new LoopbackRtpSender()) {
+    try (LoopbackRtpSender sender = new LoopbackRtpSender(payloadType)) {
       List<CallMedia> opened = new ArrayList<>();
       List<Integer> ports = new ArrayList<>();
       for (int c = 0; c < calls; c++) {

@@ -8,8 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The canonical 44-byte RIFF/WAVE header for 16-bit linear PCM at 8000 Hz, one channel per stream,
- * and the operations on files that carry it: write, repair after a writer died, read, measure.
+ * The canonical 44-byte RIFF/WAVE header for 16-bit linear PCM, one channel per stream, at 8000 Hz as
+ * capture writes it or at the rate decoding chose, and the operations on files that carry it: write,
+ * repair after a writer died, read, measure.
  * Stateless and thread-safe; two threads must not repair or write the same file at once.
  */
 public final class WavFile {
@@ -23,17 +24,30 @@ public final class WavFile {
 
   private WavFile() {}
 
-  /** Writes the header at position 0 of {@code ch} without moving the channel's position. */
+  /** Writes an 8000 Hz header at position 0 of {@code ch} without moving the channel's position. */
   public static void writeHeader(FileChannel ch, int channels, long dataBytes) throws IOException {
-    ByteBuffer header = header(channels, dataBytes);
+    writeHeader(ch, channels, SAMPLE_RATE, dataBytes);
+  }
+
+  /** Writes the header at position 0 of {@code ch} without moving the channel's position. */
+  public static void writeHeader(FileChannel ch, int channels, int sampleRate, long dataBytes) throws IOException {
+    ByteBuffer header = header(channels, sampleRate, dataBytes);
     long at = 0;
     while (header.hasRemaining()) {
       at += ch.write(header, at);
     }
   }
 
-  /** The header bytes for {@code channels} channels and {@code dataBytes} bytes of samples. */
+  /** The 8000 Hz header bytes for {@code channels} channels and {@code dataBytes} bytes of samples. */
   public static ByteBuffer header(int channels, long dataBytes) {
+    return header(channels, SAMPLE_RATE, dataBytes);
+  }
+
+  /** The header bytes for {@code channels} channels at {@code sampleRate} and {@code dataBytes} bytes of samples. */
+  public static ByteBuffer header(int channels, int sampleRate, long dataBytes) {
+    if (sampleRate < 1000 || sampleRate > 192_000) {
+      throw new IllegalArgumentException("sampleRate must be 1000 to 192000 Hz, got " + sampleRate);
+    }
     if (channels < 1 || channels > 64) {
       throw new IllegalArgumentException("channels must be 1 to 64, got " + channels);
     }
@@ -44,7 +58,7 @@ public final class WavFile {
     ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     b.put(ascii("RIFF")).putInt((int) (36 + dataBytes)).put(ascii("WAVE"));
     b.put(ascii("fmt ")).putInt(16).putShort((short) PCM_FORMAT).putShort((short) channels);
-    b.putInt(SAMPLE_RATE).putInt(SAMPLE_RATE * blockAlign).putShort((short) blockAlign).putShort((short) 16);
+    b.putInt(sampleRate).putInt(sampleRate * blockAlign).putShort((short) blockAlign).putShort((short) 16);
     b.put(ascii("data")).putInt((int) dataBytes);
     return b.flip();
   }
@@ -97,7 +111,7 @@ public final class WavFile {
       if (ch.size() != HEADER_BYTES + dataBytes) {
         ch.truncate(HEADER_BYTES + dataBytes);
       }
-      writeHeader(ch, header.channels(), dataBytes);
+      writeHeader(ch, header.channels(), header.sampleRate(), dataBytes);
       ch.force(true);
       return dataBytes;
     }
@@ -123,6 +137,15 @@ public final class WavFile {
         }
       }
       return new WavAudio(header.channels(), header.sampleRate(), samples);
+    }
+  }
+
+  /** The header of a 16-bit PCM WAV file, its data size capped by what the file really holds. */
+  public static WavHeader header(Path wav) throws IOException {
+    try (FileChannel ch = FileChannel.open(wav, StandardOpenOption.READ)) {
+      WavHeader header = WavHeader.read(ch, wav);
+      long dataBytes = Math.min(header.dataBytes(), Math.max(0, ch.size() - header.dataOffset()));
+      return new WavHeader(header.channels(), header.sampleRate(), header.dataOffset(), dataBytes);
     }
   }
 

@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /** The parsed format and data chunk position of a 16-bit PCM WAV file. Immutable. */
-record WavHeader(int channels, int sampleRate, long dataOffset, long dataBytes) {
+public record WavHeader(int channels, int sampleRate, long dataOffset, long dataBytes) {
   private static final int MAX_CHUNKS = 64;
 
-  int blockAlign() {
+  public int blockAlign() {
     return channels * WavFile.BYTES_PER_SAMPLE;
   }
 

@@ -66,6 +66,21 @@ class WavFileTest {
   }
 
   @Test
+  void aWavAtAnotherRateKeepsItsRateThroughARepair() throws IOException {
+    Path wav = dir.resolve("wide.wav");
+    try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(wav,
+        java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+      WavFile.writeHeader(file, 2, 16000, 0);
+      file.write(java.nio.ByteBuffer.allocate(64_001), WavFile.HEADER_BYTES);
+    }
+
+    assertThat(WavFile.repair(wav)).isEqualTo(64_000);
+    assertThat(WavFile.header(wav).sampleRate()).isEqualTo(16000);
+    assertThat(WavFile.durationMillis(wav)).isEqualTo(1000);
+    assertThat(WavFile.read(wav).sampleRate()).isEqualTo(16000);
+  }
+
+  @Test
   void repairIsIdempotent() throws IOException {
     Path wav = dir.resolve("twice.wav");
     writeWav(wav, 1, new short[] {5, 6, 7});

@@ -37,6 +37,19 @@ final class RtpPcap {
     return Files.write(file, out.toByteArray());
   }
 
+  /** One RTP packet of a capture: when it is sent (microseconds from the first) and to which UDP port. */
+  record Packet(long micros, int port, byte[] rtp) {}
+
+  /** A capture of the given RTP packets, in their order. */
+  static Path write(Path file, java.util.List<Packet> packets) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(fileHeader());
+    for (Packet packet : packets) {
+      out.write(record(packet.micros(), frame(packet.port(), packet.rtp())));
+    }
+    return Files.write(file, out.toByteArray());
+  }
+
   /** The packets a classic little-endian capture holds, counted record by record as sipp will play them. */
   static int packetCount(Path file) throws IOException {
     ByteBuffer capture = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);

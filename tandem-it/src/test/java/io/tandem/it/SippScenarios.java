@@ -29,6 +29,20 @@ final class SippScenarios {
   }
 
   /**
+   * Like {@link #recording}, each m-line offering the formats of {@code formats}: the payload types as the
+   * m-line lists them, then their attribute lines, such as {@code "9 0 101\na=rtpmap:101 telephone-event/8000"}.
+   */
+  static String recording(String sessionId, int streams, String pcap, long millis, String formats) {
+    String sdp = sdp(streams, "sendonly").replace(" RTP/AVP 0\na=rtpmap:0 PCMU/8000\n", " RTP/AVP " + formats + "\n");
+    return scenario(initialInvite(multipart(sdp, RecordingMetadata.CONTENT_TYPE, new String(metadata(sessionId,
+        streams), StandardCharsets.UTF_8).replace("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", "")))
+        + answered() + ack()
+        + "<nop><action><exec play_pcap_audio=\"" + pcap + "\"/></action></nop>\n"
+        + "<pause milliseconds=\"" + millis + "\"/>\n"
+        + bye());
+  }
+
+  /**
    * A recording whose session changes while it runs, as a conference or a hold makes an SBC do: a
    * re-INVITE puts stream 2 on hold ({@code a=inactive}) with partial metadata in which Carol joins and Bob
    * leaves, then an UPDATE resumes stream 2; the 200s must answer inactive, then recvonly.

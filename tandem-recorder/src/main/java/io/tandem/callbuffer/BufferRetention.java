@@ -2,6 +2,7 @@ package io.tandem.callbuffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import io.tandem.capture.rtp.PayloadLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -85,7 +86,10 @@ final class BufferRetention {
 
   private void deleteMedia(String mediaPath) {
     try {
-      Files.deleteIfExists(dataDir.resolve(mediaPath));
+      Path wav = dataDir.resolve(mediaPath);
+      // Its payload log, waiting or kept, and what a decode cut off by a crash left, go with it.
+      PayloadLog.deleteBeside(wav);
+      Files.deleteIfExists(wav);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete media " + mediaPath + " of an expired call", e);
     }

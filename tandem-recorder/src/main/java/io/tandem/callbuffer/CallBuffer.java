@@ -179,6 +179,32 @@ public final class CallBuffer {
     });
   }
 
+  /**
+   * Records what decoding made of a finished call's media: the statistics of its new WAV, its quirks and its
+   * DTMF events, durably; returns the call as it is now.
+   */
+  public CallRecord decoded(Inum inum, MediaStats stats, List<String> quirks, List<DtmfEvent> dtmf) {
+    Objects.requireNonNull(stats, "stats");
+    return store.transaction(c -> {
+      CallRecord call = require(c, inum);
+      if (call.state() == CallState.RECORDING) {
+        throw new IllegalStateException("call " + inum + " is still recording; its media is decoded once it ends");
+      }
+      CallRecord updated = call.finish(call.end(), call.state(), stats, dtmf)
+          .describedAs(call.participants(), call.streams(), call.sipIdentity(), quirks);
+      try (PreparedStatement update = c.prepareStatement(
+          "UPDATE calls SET media_bytes = ?, duration_millis = ?, quirks = ?, dtmf = ? WHERE inum = ?")) {
+        update.setLong(1, stats.bytes());
+        update.setLong(2, stats.durationMillis());
+        update.setString(3, CallRows.json(updated.quirks()));
+        update.setString(4, CallRows.json(updated.dtmf()));
+        update.setLong(5, inum.value());
+        update.executeUpdate();
+      }
+      return updated;
+    });
+  }
+
   public Optional<CallRecord> find(Inum inum) {
     return store.read(c -> find(c, inum));
   }

@@ -1,10 +1,12 @@
 package io.tandem.recorder;
 
 import io.tandem.call.CallState;
+import io.tandem.call.DtmfEvent;
 import io.tandem.call.Inum;
 import io.tandem.call.MediaStats;
 import io.tandem.callbuffer.LocalStoreException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -16,7 +18,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 final class DeferredEnds {
   /** A call's end as its recording session gave it. */
-  record End(Inum inum, Instant end, CallState state, MediaStats stats) {}
+  record End(Inum inum, Instant end, CallState state, MediaStats stats, List<DtmfEvent> dtmf) {}
 
   /** Writes one end durably, or throws what the store said. */
   @FunctionalInterface

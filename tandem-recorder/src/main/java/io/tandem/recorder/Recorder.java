@@ -3,6 +3,7 @@ package io.tandem.recorder;
 import io.tandem.call.CallRecord;
 import io.tandem.call.CallRole;
 import io.tandem.call.CallState;
+import io.tandem.call.DtmfEvent;
 import io.tandem.call.Inum;
 import io.tandem.call.MediaStats;
 import io.tandem.call.Role;
@@ -26,6 +27,9 @@ import io.tandem.database.Fence;
 import io.tandem.database.FencedException;
 import io.tandem.database.RecorderAssignment;
 import io.tandem.database.RecorderRegistration;
+import io.tandem.decoding.CallDecoder;
+import io.tandem.decoding.Ffmpeg;
+import io.tandem.decoding.MediaDecoding;
 import io.tandem.gapaudit.GapAudit;
 import io.tandem.media.WavFile;
 import io.tandem.rebuild.AuditTrail;
@@ -91,6 +95,7 @@ public final class Recorder implements AutoCloseable {
   private AuditTrail audit;
   private RebuildJobs rebuilds;
   private MediaCapture media;
+  private MediaDecoding decoding;
   private RecordingSessions sessions;
   private SipServer sip;
   private RecorderAdmin admin;
@@ -120,7 +125,10 @@ public final class Recorder implements AutoCloseable {
     database = CallDatabase.connect(new DatabaseConfig(config.databaseUrl(), config.databaseUser(),
         config.databasePassword(), 4));
     metrics = new RecorderMetrics(config.serial());
+    decoding = new MediaDecoding(dataDir, buffer, new CallDecoder(Ffmpeg.locate(config.mediaDecoder())),
+        metrics::quirk);
     consolidator = Consolidator.builder().workflow(workflow).callBuffer(buffer).dataDir(dataDir).marker(database)
+        .decoding(decoding)
         .ledger(database).fences(this::fence).retryable(DatabaseErrors::isRetryable).clock(clock)
         .listener(new ConsolidationListener() {
           @Override
@@ -168,21 +176,22 @@ public final class Recorder implements AutoCloseable {
    * no kill -9 can leave a finished call of the primary outside its Workflow. An end that the local store
    * refuses (its disk full) is kept and written again every second; the call as it will be is returned.
    */
-  private CallRecord endCall(Inum inum, Instant end, CallState state, MediaStats stats) {
+  private CallRecord endCall(Inum inum, Instant end, CallState state, MediaStats stats, List<DtmfEvent> dtmf) {
+    DeferredEnds.End ended = new DeferredEnds.End(inum, end, state, stats, dtmf);
     try {
-      return writeEnd(new DeferredEnds.End(inum, end, state, stats));
+      return writeEnd(ended);
     } catch (LocalStoreException e) {
-      deferredEnds.add(new DeferredEnds.End(inum, end, state, stats));
+      deferredEnds.add(ended);
       log.error("call {} ended {} but the local store refused to write its end ({}); the end is kept, written "
           + "again every second, and no new call is taken until it is", inum, state, e.getMessage());
-      return buffer.find(inum).map(call -> call.finish(end, state, stats)).orElseThrow(() -> e);
+      return buffer.find(inum).map(call -> call.finish(end, state, stats, dtmf)).orElseThrow(() -> e);
     }
   }
 
   private CallRecord writeEnd(DeferredEnds.End ended) {
     Inum inum = ended.inum();
     CallRecord call = store.transaction(c -> {
-      CallRecord finished = buffer.finish(inum, ended.end(), ended.state(), ended.stats());
+      CallRecord finished = buffer.finish(inum, ended.end(), ended.state(), ended.stats(), ended.dtmf());
       if (submits(finished)) {
         workflow.submit(inum);
       }
@@ -442,6 +451,11 @@ public final class Recorder implements AutoCloseable {
 
   public MediaCapture media() {
     return media;
+  }
+
+  /** Decodes what calls kept raw, at consolidation and at first replay. */
+  public MediaDecoding decoding() {
+    return decoding;
   }
 
   public SipServer sip() {

@@ -139,7 +139,8 @@ final class RecorderAdmin {
   }
 
   private void media(Context ctx) throws IOException {
-    Optional<CallRecord> call = recorder.buffer().find(inum(ctx));
+    // A call's first replay decodes what it kept raw, unless its consolidation did so already.
+    Optional<CallRecord> call = recorder.buffer().find(inum(ctx)).map(recorder.decoding()::decodePending);
     Path wav = call.map(c -> recorder.config().dataDir().resolve(c.mediaPath())).orElse(null);
     if (wav == null || !Files.isRegularFile(wav)) {
       ctx.status(404).json(Map.of("error", "no media for call " + ctx.pathParam("inum") + " in this call buffer"));

@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param diskFloor the free space of the data directory's filesystem below which the recorder takes no new call
  * @param gapGrace how long after its end a call of the secondary must be in the call database before the gap
  *     audit counts it missing
+ * @param mediaDecoder the ffmpeg program that decodes codecs other than G.711 (a path, or a name on the PATH);
+ *     empty for none, which keeps those payloads raw
  */
 public record RecorderConfig(
     int serial,
@@ -46,7 +48,8 @@ public record RecorderConfig(
     Duration gapGrace,
     String databaseUrl,
     String databaseUser,
-    String databasePassword) {
+    String databasePassword,
+    String mediaDecoder) {
 
   private static final Duration MIN_FLUSH_INTERVAL = Duration.ofMillis(10);
   private static final Duration MAX_FLUSH_INTERVAL = Duration.ofSeconds(10);
@@ -82,6 +85,7 @@ public record RecorderConfig(
     if (gapGrace.isNegative() || gapGrace.isZero()) {
       throw new ConfigException("'gap.grace' must be a positive duration such as 60s, got " + gapGrace);
     }
+    mediaDecoder = mediaDecoder == null ? "" : mediaDecoder.strip();
     Objects.requireNonNull(databaseUrl, "databaseUrl");
     if (!databaseUrl.startsWith("jdbc:postgresql:")) {
       throw new ConfigException("'database.url' must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), got '"
@@ -114,7 +118,8 @@ public record RecorderConfig(
         file.duration("gap.grace", Duration.ofSeconds(60)),
         file.string("database.url"),
         file.string("database.user", "tandem"),
-        file.string("database.password", ""));
+        file.string("database.password", ""),
+        file.string("media.decoder", "ffmpeg"));
     file.rejectUnknown();
     return config;
   }

@@ -88,6 +88,15 @@ final class RecorderMetrics {
         .register(registry);
   }
 
+  /**
+   * A call showed a quirk: something its capture source sent that was odd but recordable, counted by kind as
+   * {@code tandem_sip_quirks_total{kind=...}}.
+   */
+  void quirk(String kind) {
+    Counter.builder("tandem_sip_quirks").description("odd but recordable things capture sources sent, by kind")
+        .tag("kind", kind).register(registry).increment();
+  }
+
   /** A call ended; one handed to the Workflow has its marking timed from now. */
   void callEnded(CallRecord call, boolean submitted) {
     callsEnded.increment();

@@ -5,7 +5,6 @@ import io.tandem.call.CallState;
 import io.tandem.call.Inum;
 import io.tandem.callbuffer.CallBuffer;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,10 +13,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.UnaryOperator;
 
 /**
  * Reads a {@link Batch} of due PENDING entries: the entries from the Workflow, their calls from the call
- * buffer, and the verdict of the media check on each finished call. Changes nothing. A large batch is read
+ * buffer, and the verdict of the media check on each finished call, after what the call kept raw is decoded
+ * into its media (the one change a read makes, to the call's own media and row, and the same when done
+ * again). A large batch is read
  * a part at a time, each part's media checked on a thread of its own while the next part is read from the
  * call buffer (the one waits on files, the other on the local store), so that a read ahead, which the
  * marking of a backlog waits for, takes little more than reading its calls. Thread-safe.
@@ -34,11 +36,13 @@ final class BatchReader {
   private final Workflow workflow;
   private final CallBuffer buffer;
   private final MediaCheck mediaCheck;
+  private final UnaryOperator<CallRecord> decoding;
 
-  BatchReader(Workflow workflow, CallBuffer buffer, MediaCheck mediaCheck) {
+  BatchReader(Workflow workflow, CallBuffer buffer, MediaCheck mediaCheck, UnaryOperator<CallRecord> decoding) {
     this.workflow = workflow;
     this.buffer = buffer;
     this.mediaCheck = mediaCheck;
+    this.decoding = decoding;
   }
 
   /** At most {@code limit} due entries but those in {@code exclude}, their calls and their media's verdict. */
@@ -66,11 +70,13 @@ final class BatchReader {
     int parts = due.size() < MIN_SPLIT ? 1 : PARTS;
     List<CallRecord> calls = new ArrayList<>(due.size());
     List<FutureTask<Map<Inum, Optional<String>>>> checks = new ArrayList<>(parts);
+    List<List<CallRecord>> partsChecked = new ArrayList<>(parts);
     for (int part = 0; part < parts; part++) {
-      List<CallRecord> found = find(due.subList(due.size() * part / parts, due.size() * (part + 1) / parts));
-      calls.addAll(found);
+      List<CallRecord> found = new ArrayList<>(find(due.subList(due.size() * part / parts,
+          due.size() * (part + 1) / parts)));
       FutureTask<Map<Inum, Optional<String>>> check = new FutureTask<>(() -> problems(found));
       checks.add(check);
+      partsChecked.add(found);
       if (part < parts - 1) {
         Thread.ofVirtual().name("consolidator-media-check").start(check);
       } else {
@@ -81,6 +87,9 @@ final class BatchReader {
     for (FutureTask<Map<Inum, Optional<String>>> check : checks) {
       problems.putAll(result(check));
     }
+    for (List<CallRecord> part : partsChecked) {
+      calls.addAll(part);
+    }
     return verdicts(due, calls, problems, promotedOnly, departures);
   }
 
@@ -88,11 +97,17 @@ final class BatchReader {
     return inums.isEmpty() ? List.of() : buffer.find(inums);
   }
 
-  /** The media problem of every finished call, or empty for a sound one. */
-  private Map<Inum, Optional<String>> problems(Collection<CallRecord> calls) {
+  /**
+   * The media problem of every finished call, or empty for a sound one, after what it kept raw is decoded;
+   * each call in {@code calls} is replaced by the call as decoding left it.
+   */
+  private Map<Inum, Optional<String>> problems(List<CallRecord> calls) {
     Map<Inum, Optional<String>> problems = new HashMap<>();
-    for (CallRecord call : calls) {
+    for (int i = 0; i < calls.size(); i++) {
+      CallRecord call = calls.get(i);
       if (call.state() != CallState.RECORDING) {
+        call = decoding.apply(call);
+        calls.set(i, call);
         problems.put(call.inum(), mediaCheck.problem(call));
       }
     }

@@ -1,6 +1,9 @@
 package io.tandem.workflow;
 
 import io.tandem.archive.ArchiveLedger;
+import io.tandem.call.CallRecord;
+import io.tandem.decoding.MediaDecoding;
+import java.util.function.UnaryOperator;
 import io.tandem.archive.FilesystemArchive;
 import io.tandem.callbuffer.CallBuffer;
 import io.tandem.database.CallMarker;
@@ -44,7 +47,7 @@ public final class Consolidator {
     Predicate<Throwable> retryable = Objects.requireNonNull(b.retryable, "retryable");
     ArchiveLedger ledger = Objects.requireNonNull(b.ledger, "ledger");
     // Each step keeps its own cache: a cache serves one thread.
-    this.marking = new MarkingStep(workflow, buffer, new MediaCheck(dataDir), Objects.requireNonNull(b.marker,
+    this.marking = new MarkingStep(workflow, buffer, new MediaCheck(dataDir), b.decoding, Objects.requireNonNull(b.marker,
         "marker"), Objects.requireNonNull(b.fences, "fences"), retryable, b.listener, counters,
         new RuleCache(ledger, b.ruleCacheTtl, clock), clock, b.markingBatch);
     RuleCache rules = new RuleCache(ledger, b.ruleCacheTtl, clock);
@@ -134,8 +137,19 @@ public final class Consolidator {
     private ConsolidationListener listener = new ConsolidationListener() {};
     private Duration ruleCacheTtl = Duration.ofSeconds(5);
     private int markingBatch = MarkingStep.DEFAULT_BATCH;
+    private UnaryOperator<CallRecord> decoding = UnaryOperator.identity();
 
     private Builder() {}
+
+    /**
+     * Optional; decodes what a finished call kept raw before its media is checked and it is marked, and
+     * returns the call as it is then. Default: nothing is decoded.
+     */
+    public Builder decoding(MediaDecoding value) {
+      Objects.requireNonNull(value, "decoding");
+      this.decoding = value::decodePending;
+      return this;
+    }
 
     public Builder workflow(Workflow value) {
       this.workflow = value;

@@ -17,6 +17,7 @@ import java.util.concurrent.FutureTask;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,12 +55,13 @@ final class MarkingStep {
   /** The batch marked last, being moved on while the next one is marked, or null. */
   private Advance advancing;
 
-  MarkingStep(Workflow workflow, CallBuffer buffer, MediaCheck mediaCheck, CallMarker marker,
+  MarkingStep(Workflow workflow, CallBuffer buffer, MediaCheck mediaCheck, UnaryOperator<CallRecord> decoding,
+      CallMarker marker,
       Supplier<Fence> fences, Predicate<Throwable> retryable, ConsolidationListener listener,
       ConsolidationCounters counters, RuleCache rules, Clock clock, int batch) {
     this.batchSize = batch;
     this.workflow = workflow;
-    this.reader = new BatchReader(workflow, buffer, mediaCheck);
+    this.reader = new BatchReader(workflow, buffer, mediaCheck, decoding);
     this.marker = marker;
     this.fences = fences;
     this.retryable = retryable;

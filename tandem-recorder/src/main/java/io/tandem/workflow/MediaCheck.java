@@ -15,14 +15,13 @@ import java.util.Optional;
 /**
  * Checks a finished call's WAV file against its media statistics before it is marked: the file exists,
  * has a RIFF/WAVE header, its data length (size minus the 44-byte header) equals the bytes the statistics
- * count, and their duration agrees with 16-bit 8 kHz audio on the header's channels within 20 ms.
+ * count, and their duration agrees with 16-bit audio at the header's rate on its channels within 20 ms.
  * Stateless and thread-safe.
  */
 final class MediaCheck {
   static final int HEADER_BYTES = 44;
   static final long TOLERANCE_MILLIS = 20;
   private static final int BYTES_PER_SAMPLE = 2;
-  private static final int SAMPLE_RATE = 8000;
 
   private final Path dataDir;
 
@@ -52,10 +51,11 @@ final class MediaCheck {
       return Optional.of("media file " + call.mediaPath() + " is shorter than a WAV header");
     }
     int channels = header.hasRemaining() ? 0 : channels(header.array());
-    if (channels < 1) {
+    int rate = header.hasRemaining() ? 0 : rate(header.array());
+    if (channels < 1 || rate < 1) {
       return Optional.of("media file " + call.mediaPath() + " is not a WAV file with at least one channel");
     }
-    return disagreement(call, size - HEADER_BYTES, channels);
+    return disagreement(call, size - HEADER_BYTES, channels, rate);
   }
 
   /** Reads from the file's start until the buffer is full or the file ends (a header cut short). */
@@ -71,17 +71,22 @@ final class MediaCheck {
     return Optional.of("media file " + call.mediaPath() + " is missing");
   }
 
-  private static Optional<String> disagreement(CallRecord call, long dataBytes, int channels) {
+  private static Optional<String> disagreement(CallRecord call, long dataBytes, int channels, int rate) {
     if (dataBytes != call.stats().bytes()) {
       return Optional.of("media file has " + dataBytes + " data bytes but the statistics count "
           + call.stats().bytes());
     }
-    long playedMillis = dataBytes * 1000 / ((long) BYTES_PER_SAMPLE * channels * SAMPLE_RATE);
+    long playedMillis = dataBytes * 1000 / ((long) BYTES_PER_SAMPLE * channels * rate);
     if (Math.abs(playedMillis - call.stats().durationMillis()) > TOLERANCE_MILLIS) {
       return Optional.of("media plays for " + playedMillis + " ms on " + channels
           + " channel(s) but the statistics say " + call.stats().durationMillis() + " ms");
     }
     return Optional.empty();
+  }
+
+  /** The sample rate a RIFF/WAVE header declares, or 0 when it is not one. */
+  private static int rate(byte[] header) {
+    return channels(header) > 0 ? ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt(24) : 0;
   }
 
   /** The channels a RIFF/WAVE header declares, or 0 when it is not one. */

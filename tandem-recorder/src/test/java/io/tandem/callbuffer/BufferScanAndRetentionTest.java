@@ -7,6 +7,7 @@ import io.tandem.call.CallRole;
 import io.tandem.call.CallState;
 import io.tandem.call.Inum;
 import io.tandem.call.MediaStats;
+import io.tandem.capture.rtp.PayloadLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -94,6 +95,22 @@ class BufferScanAndRetentionTest {
     assertThat(dataDir.resolve(old.mediaPath())).doesNotExist();
     assertThat(buffer.find(List.of(oldPending.inum(), oldRecording.inum(), fresh.inum()))).hasSize(3);
     assertThat(dataDir.resolve(fresh.mediaPath())).exists();
+  }
+
+  @Test
+  void retentionDeletesACallsPayloadLogsAndWhatAnInterruptedDecodeLeftWithItsWav() throws IOException {
+    CallRecord old = finished("raw", NOW.minus(Duration.ofDays(40)), 1_000);
+    Path wav = dataDir.resolve(old.mediaPath());
+    Files.write(PayloadLog.pending(wav), new byte[10]);
+    Files.write(PayloadLog.kept(wav), new byte[10]);
+    Files.write(Files.createDirectories(PayloadLog.decodingFolder(wav)).resolve("decoded.wav"), new byte[10]);
+
+    assertThat(buffer.applyRetention(Duration.ofDays(30), Long.MAX_VALUE, dataDir)).isEqualTo(1);
+
+    assertThat(wav).doesNotExist();
+    assertThat(PayloadLog.pending(wav)).doesNotExist();
+    assertThat(PayloadLog.kept(wav)).doesNotExist();
+    assertThat(PayloadLog.decodingFolder(wav)).doesNotExist();
   }
 
   @Test

@@ -37,7 +37,7 @@ class DeferredEndsTest {
 
   private static DeferredEnds.End end(int sequence) {
     return new DeferredEnds.End(inum(sequence), Instant.parse("2026-12-02T10:00:00Z"), CallState.COMPLETE,
-        MediaStats.NONE);
+        MediaStats.NONE, List.of());
   }
 
   private static Inum inum(int sequence) {

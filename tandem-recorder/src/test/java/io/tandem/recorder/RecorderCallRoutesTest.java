@@ -45,7 +45,7 @@ class RecorderCallRoutesTest {
     recorder = new Recorder(new RecorderConfig(654322, null, "pair-q", Position.MAIN, dataDir, ZoneId.of("UTC"),
         "127.0.0.1", 0, "127.0.0.1", 0, 40_200, 40_300, 1, Duration.ofMillis(50), Duration.ofMillis(100),
         Duration.ofSeconds(60), Duration.ofDays(30), Long.MAX_VALUE, DiskFloor.DEFAULT, Duration.ofSeconds(60),
-        "jdbc:postgresql://127.0.0.1:1/tandem", "tandem", ""), Clock.systemUTC()).start();
+        "jdbc:postgresql://127.0.0.1:1/tandem", "tandem", "", ""), Clock.systemUTC()).start();
   }
 
   @AfterEach

@@ -39,7 +39,7 @@ class RecorderJobRoutesTest {
     recorder = new Recorder(new RecorderConfig(654321, null, "pair-r", Position.BACKUP, dataDir, ZoneId.of("UTC"),
         "127.0.0.1", 0, "127.0.0.1", 0, 40_000, 40_100, 1, Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(60),
         Duration.ofDays(30), Long.MAX_VALUE, DiskFloor.DEFAULT, Duration.ofSeconds(60),
-        "jdbc:postgresql://127.0.0.1:1/tandem", "tandem", ""),
+        "jdbc:postgresql://127.0.0.1:1/tandem", "tandem", "", ""),
         Clock.systemUTC()).start();
   }
 

@@ -36,7 +36,7 @@ class BatchReaderTest {
     store = LocalStore.open(dataDir.resolve("buffer.db"));
     buffer = new CallBuffer(store, new InumAllocator(store, 123456, null), Clock.systemUTC());
     workflow = new Workflow(store, Clock.systemUTC());
-    reader = new BatchReader(workflow, buffer, new MediaCheck(dataDir));
+    reader = new BatchReader(workflow, buffer, new MediaCheck(dataDir), java.util.function.UnaryOperator.identity());
   }
 
   @AfterEach

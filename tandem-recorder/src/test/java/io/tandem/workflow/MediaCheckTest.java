@@ -62,15 +62,28 @@ class MediaCheckTest {
         problem -> assertThat(problem).contains("16000 data bytes but the statistics count 8000"));
   }
 
+  @Test
+  void aDecodedWavIsMeasuredAtTheRateItsHeaderGives() throws IOException {
+    write("wide.wav", wav(2, 16000, 128_000));
+
+    assertThat(new MediaCheck(dataDir).problem(call("wide.wav", 128_000, 2_000))).isEmpty();
+    assertThat(new MediaCheck(dataDir).problem(call("wide.wav", 128_000, 8_000))).hasValueSatisfying(
+        problem -> assertThat(problem).contains("plays for 2000 ms on 2 channel(s)"));
+  }
+
   private void write(String name, byte[] content) throws IOException {
     Files.write(dataDir.resolve(name), content);
   }
 
   private static byte[] wav(int channels, int dataBytes) {
+    return wav(channels, 8000, dataBytes);
+  }
+
+  private static byte[] wav(int channels, int rate, int dataBytes) {
     ByteBuffer file = ByteBuffer.allocate(44 + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
     file.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + dataBytes)
         .put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1)
-        .putShort((short) channels).putInt(8000).putInt(16_000 * channels).putShort((short) (2 * channels))
+        .putShort((short) channels).putInt(rate).putInt(2 * rate * channels).putShort((short) (2 * channels))
         .putShort((short) 16).put("data".getBytes(StandardCharsets.US_ASCII)).putInt(dataBytes);
     return file.array();
   }

@@ -3,19 +3,24 @@ package io.tandem.capture.siprec;
 import io.tandem.capture.sip.MediaDescription;
 import io.tandem.capture.sip.PayloadFormat;
 import io.tandem.capture.sip.SessionDescription;
+import io.tandem.media.AudioEncoding;
 import io.tandem.media.G711;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Builds the recorder's SDP answer to a SIPREC offer: every offered stream received. Stateless. */
+/**
+ * Builds the recorder's SDP answer to a SIPREC offer: every offered stream received, recvonly, with every
+ * payload format of its offer that the recorder records, in the offer's order. Stateless.
+ */
 public final class SiprecAnswer {
   private SiprecAnswer() {}
 
   /**
    * One {@code m=audio} line per offered stream, in offer order, on the local port at the same index,
-   * with the stream's chosen format, its label echoed and {@code a=recvonly}, or {@code a=inactive} for a
-   * stream its sender holds.
+   * with the stream's {@link #answerable} formats (their rtpmap and fmtp echoed), its label echoed and
+   * {@code a=recvonly}, or {@code a=inactive} for a stream its sender holds.
    */
   public static String sdp(String localAddress, long sessionId, List<OfferedStream> streams, List<Integer> localPorts) {
     if (localAddress == null || localAddress.isBlank()) {
@@ -28,12 +33,67 @@ public final class SiprecAnswer {
     List<MediaDescription> media = new ArrayList<>();
     for (int i = 0; i < streams.size(); i++) {
       OfferedStream stream = streams.get(i);
-      PayloadFormat format = stream.chosenFormat();
-      media.add(new MediaDescription("audio", localPorts.get(i), "RTP/AVP", List.of(format.payloadType()),
-          Map.of(format.payloadType(), format.rtpmap()), stream.label(), stream.held() ? "inactive" : "recvonly",
-          localAddress));
+      media.add(media(localPorts.get(i), answerable(stream.formats()), stream.label(),
+          stream.held() ? "inactive" : "recvonly", localAddress));
     }
     return sdp(localAddress, sessionId, sessionId, media);
+  }
+
+  /**
+   * The formats of an offered {@code m=} line to answer, in the offer's order: every one the recorder
+   * decodes (PCMU, PCMA, G.722, G.729, GSM, iLBC, Opus), comfort noise and telephone-event. An offer with
+   * none of those audio formats is answered with all it offered: the recorder keeps their payloads raw.
+   */
+  public static List<PayloadFormat> answerable(List<PayloadFormat> offered) {
+    List<PayloadFormat> known = new ArrayList<>();
+    boolean audio = false;
+    for (PayloadFormat format : offered) {
+      AudioEncoding encoding = AudioEncoding.named(format.encoding());
+      if (encoding != AudioEncoding.OTHER) {
+        known.add(format);
+        audio |= encoding.decodable();
+      }
+    }
+    return audio ? List.copyOf(known) : List.copyOf(offered);
+  }
+
+  /** The payload type the recorder takes a stream to send first: its first answerable audio format. */
+  public static int chosenPayloadType(List<PayloadFormat> offered) {
+    for (PayloadFormat format : answerable(offered)) {
+      AudioEncoding encoding = AudioEncoding.named(format.encoding());
+      if (encoding != AudioEncoding.CN && encoding != AudioEncoding.TELEPHONE_EVENT) {
+        return format.payloadType();
+      }
+    }
+    return offered.get(0).payloadType();
+  }
+
+  /** An answer's {@code m=audio} line of {@code formats}, with their rtpmap and fmtp. */
+  public static MediaDescription media(int port, List<PayloadFormat> formats, String label, String direction,
+      String localAddress) {
+    List<Integer> types = new ArrayList<>();
+    Map<Integer, String> rtpmap = new LinkedHashMap<>();
+    List<String> fmtp = new ArrayList<>();
+    for (PayloadFormat format : formats) {
+      types.add(format.payloadType());
+      rtpmap.put(format.payloadType(), format.encoding().equals(PayloadFormat.UNKNOWN) ? null : rtpmapOf(format));
+      if (!format.fmtp().isEmpty()) {
+        fmtp.add("fmtp:" + format.payloadType() + " " + format.fmtp());
+      }
+    }
+    rtpmap.values().removeIf(java.util.Objects::isNull);
+    return new MediaDescription("audio", port, "RTP/AVP", types, rtpmap, label, direction, localAddress, fmtp);
+  }
+
+  /** The rtpmap value of a format, with the encoding's usual spelling for those SDPs write in lower case. */
+  private static String rtpmapOf(PayloadFormat format) {
+    String name = switch (AudioEncoding.named(format.encoding())) {
+      case OPUS -> "opus";
+      case ILBC -> "iLBC";
+      case TELEPHONE_EVENT -> "telephone-event";
+      default -> format.encoding();
+    };
+    return name + "/" + format.clockRate() + (format.channels() > 1 ? "/" + format.channels() : "");
   }
 
   /**

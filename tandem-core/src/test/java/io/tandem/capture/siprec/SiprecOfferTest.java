@@ -65,6 +65,39 @@ class SiprecOfferTest {
   }
 
   @Test
+  void everyRecordableFormatIsAnsweredInOfferOrderWithTelephoneEventAndItsFmtp() throws Exception {
+    String sdp = SDP.replace("RTP/AVP 18 8 0", "RTP/AVP 111 9 18 101 98")
+        .replace("a=rtpmap:8 PCMA/8000", "a=rtpmap:111 opus/48000/2\r\na=fmtp:111 maxplaybackrate=16000\r\n"
+            + "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=rtpmap:98 AMR-WB/16000\r\n"
+            + "a=rtpmap:18 G729/8000\r\na=fmtp:18 annexb=yes");
+    SiprecOffer offer = SiprecOffer.from(invite("siprec", "multipart/mixed;boundary=OSS-unique-boundary-42", sdp,
+        RecordingMetadataTest.RFC7865));
+
+    SessionDescription answer = Sdp.parse(SiprecAnswer.sdp("127.0.0.1", 42, offer.streams(), List.of(40000, 40002)));
+
+    assertThat(offer.streams().get(0).payloadType()).isEqualTo(111);
+    assertThat(answer.media().get(0).formats()).containsExactly(111, 9, 18, 101);
+    assertThat(answer.media().get(0).rtpmap()).containsEntry(111, "opus/48000/2").containsEntry(9, "G722/8000")
+        .containsEntry(101, "telephone-event/8000").doesNotContainKey(98);
+    assertThat(answer.media().get(0).otherAttributes()).contains("fmtp:111 maxplaybackrate=16000",
+        "fmtp:101 0-15", "fmtp:18 annexb=yes");
+  }
+
+  @Test
+  void anOfferOfCodecsNobodyDecodesIsAnsweredAsOfferedToBeKeptRaw() throws Exception {
+    String sdp = SDP.replace("RTP/AVP 18 8 0", "RTP/AVP 98 4").replace("a=rtpmap:8 PCMA/8000",
+        "a=rtpmap:98 AMR-WB/16000");
+    SiprecOffer offer = SiprecOffer.from(invite("siprec", "multipart/mixed;boundary=OSS-unique-boundary-42", sdp,
+        RecordingMetadataTest.RFC7865));
+
+    SessionDescription answer = Sdp.parse(SiprecAnswer.sdp("127.0.0.1", 42, offer.streams(), List.of(40000, 40002)));
+
+    assertThat(offer.streams().get(0).payloadType()).isEqualTo(98);
+    assertThat(answer.media().get(0).formats()).containsExactly(98, 4);
+    assertThat(answer.media().get(0).rtpmap()).containsEntry(98, "AMR-WB/16000").containsEntry(4, "G723/8000");
+  }
+
+  @Test
   void realisticInviteBecomesAnOfferWithLabelledStreamsInOrder() throws Exception {
     SiprecOffer offer = SiprecOffer.from(realistic());
 
@@ -79,7 +112,7 @@ class SiprecOfferTest {
     assertThat(offer.participants()).extracting(p -> p.aor())
         .containsExactly("sip:alice@example.com", "sip:bob@example.net");
     assertThat(offer.streams()).containsExactly(
-        new OfferedStream("96", 8, "zSfPoSvdSDCmU3A3TRDxAw==", "192.0.2.10", 36000,
+        new OfferedStream("96", 18, "zSfPoSvdSDCmU3A3TRDxAw==", "192.0.2.10", 36000,
             List.of(new PayloadFormat(18, "G729", 8000, 1, ""), new PayloadFormat(8, "PCMA", 8000, 1, ""),
                 new PayloadFormat(0, "PCMU", 8000, 1, "")), "sendonly"),
         new OfferedStream("97", 0, "srfBElmCRp2QB23b7Mpk0w==", "192.0.2.10", 36002,
@@ -96,8 +129,9 @@ class SiprecOfferTest {
     assertThat(answer.media()).extracting(MediaDescription::port).containsExactly(40000, 40002);
     assertThat(answer.media()).extracting(MediaDescription::label).containsExactly("96", "97");
     assertThat(answer.media()).extracting(MediaDescription::direction).containsOnly("recvonly");
-    assertThat(answer.media()).extracting(MediaDescription::formats).containsExactly(List.of(8), List.of(0));
-    assertThat(answer.media().get(0).rtpmap()).containsEntry(8, "PCMA/8000");
+    assertThat(answer.media()).extracting(MediaDescription::formats).containsExactly(List.of(18, 8, 0),
+        List.of(0, 8));
+    assertThat(answer.media().get(0).rtpmap()).containsEntry(18, "G729/8000").containsEntry(8, "PCMA/8000");
     assertThat(answer.media().get(1).connectionAddress()).isEqualTo("127.0.0.1");
     assertThat(answer.origin()).contains(" 42 42 IN IP4 127.0.0.1");
   }
@@ -241,7 +275,7 @@ class SiprecOfferTest {
   }
 
   @Test
-  void aStreamWithoutG711RecordsItsFirstAudioFormatAndSaysItCannotBeDecoded() throws Exception {
+  void aStreamWithoutG711IsTakenToSendItsFirstAudioFormatWhichIsDecodedLater() throws Exception {
     String sdp = SDP.replace("RTP/AVP 18 8 0", "RTP/AVP 101 18 9\r\na=rtpmap:101 telephone-event/8000\r\n"
         + "a=fmtp:101 0-15").replace("a=rtpmap:8 PCMA/8000\r\n", "");
 
@@ -250,9 +284,19 @@ class SiprecOfferTest {
     assertThat(offer.streams().get(0).payloadType()).isEqualTo(18);
     assertThat(offer.streams().get(0).formats()).extracting(PayloadFormat::encoding)
         .containsExactly("TELEPHONE-EVENT", "G729", "G722");
-    assertThat(offer.quirks()).containsExactly("codec-unsupported:G729");
+    assertThat(offer.quirks()).isEmpty();
     assertThat(Sdp.parse(SiprecAnswer.sdp("127.0.0.1", 7, offer.streams(), List.of(40000, 40002))).media().get(0)
-        .rtpmap()).containsExactly(Map.entry(18, "G729/8000"));
+        .formats()).containsExactly(101, 18, 9);
+  }
+
+  @Test
+  void aStreamInACodecNobodyDecodesSaysSo() throws Exception {
+    String sdp = SDP.replace("RTP/AVP 18 8 0", "RTP/AVP 98\r\na=rtpmap:98 AMR/8000")
+        .replace("a=rtpmap:8 PCMA/8000\r\n", "");
+
+    SiprecOffer offer = SiprecOffer.from(invite("siprec", BOUNDARY, sdp, RecordingMetadataTest.RFC7865));
+
+    assertThat(offer.quirks()).containsExactly("codec-unsupported:AMR");
   }
 
   @Test

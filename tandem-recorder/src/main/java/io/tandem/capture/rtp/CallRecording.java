@@ -1,16 +1,21 @@
 package io.tandem.capture.rtp;
 
+import io.tandem.call.DtmfEvent;
 import io.tandem.call.MediaStats;
 import io.tandem.media.WavFile;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One call's media on its capture thread: the streams' timelines, the WAV file and how much of the
- * timeline is written. All fields but {@link #progress} are confined to the capture thread; the
- * file is handed to the finisher only after the capture thread is done with it.
+ * One call's media on its capture thread: the streams' timelines, the WAV file, the payload log of what
+ * is kept raw, and how much of the timeline is written. All fields but {@link #progress} and {@link #dtmf}
+ * are confined to the capture thread; the files are handed to the finisher only after the capture thread is
+ * done with them.
  */
 final class CallRecording {
   private static final int FRAMES_PER_MILLI = WavFile.SAMPLE_RATE / 1000;
@@ -24,7 +29,11 @@ final class CallRecording {
   /** When the first packet of any stream arrived: the call's media starts there. -1 until then. */
   private long originMillis = -1;
   final CompletableFuture<MediaStats> closed = new CompletableFuture<>();
+  /** The packets kept raw (audio other than G.711, telephone-event), written with each flush of the WAV. */
+  final PayloadLogWriter payloads;
   StreamTimeline[] streams;
+  /** The DTMF events of every stream, set when the call stops. */
+  volatile List<DtmfEvent> dtmf = List.of();
 
   private final PcmBlockWriter writer;
   private long writtenFrames;
@@ -41,6 +50,7 @@ final class CallRecording {
     this.channels = channels;
     this.ring = new FrameRing(ringFrames, channels);
     this.writer = writer;
+    this.payloads = new PayloadLogWriter(wav);
   }
 
   /** @return false when the call had been stopped already */
@@ -92,12 +102,24 @@ final class CallRecording {
     if (target > writtenFrames) {
       writeUpTo(target);
     }
+    payloads.flush();
     progress = stats();
   }
 
-  /** Writes every sample received; the WAV then lasts as long as the longest stream. */
+  /**
+   * Writes every sample received; the WAV then lasts as long as the longest stream. Takes the DTMF events of
+   * every stream, in order of their start.
+   */
   void flushAll() {
     writeUpTo(endPosition());
+    payloads.flush();
+    List<DtmfEvent> events = new ArrayList<>();
+    for (StreamTimeline stream : streams) {
+      stream.events.finish();
+      events.addAll(stream.events.events());
+    }
+    events.sort(Comparator.comparingLong(DtmfEvent::startMillis));
+    dtmf = List.copyOf(events);
     progress = stats();
   }
 

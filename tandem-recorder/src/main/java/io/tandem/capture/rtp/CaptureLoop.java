@@ -1,6 +1,7 @@
 package io.tandem.capture.rtp;
 
-import io.tandem.media.G711;
+import io.tandem.capture.sip.PayloadFormat;
+import io.tandem.media.AudioEncoding;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -47,6 +48,9 @@ final class CaptureLoop implements Runnable {
    * may then hold datagrams that waited longer than a poll span.
    */
   static final long LATE_ROUND_MILLIS = 50;
+  private static final int G711_CLOCK = 8000;
+  /** 20 ms of timeline frames: the length given to a packet whose encoding does not tell its own. */
+  private static final int DEFAULT_FRAMES = 160;
   final AtomicLong packetsReceived = new AtomicLong();
   final AtomicLong packetsIgnored = new AtomicLong();
   final AtomicLong packetsMalformed = new AtomicLong();
@@ -321,14 +325,50 @@ final class CaptureLoop implements Runnable {
       packetsMalformed.lazySet(packetsMalformed.get() + 1);
       return;
     }
-    if (!G711.supports(packet.payloadType())) {
-      packetsIgnored.lazySet(packetsIgnored.get() + 1);
+    short[] table = stream.payloads.g711(packet.payloadType());
+    if (table == null) {
+      acceptOther(stream, arrival);
       return;
     }
     packetsReceived.lazySet(packetsReceived.get() + 1);
     stream.pace.packetSamples(packet.payloadLength());
     stream.call.countReceived();
-    stream.place(packet, arrival);
+    stream.place(packet, arrival, G711_CLOCK, packet.payloadLength(), table);
+  }
+
+  /**
+   * A packet other than G.711: audio is placed and kept raw in the call's payload log, telephone-event taken
+   * as DTMF (and kept raw too), comfort noise counted and left silent; a payload type the stream does not
+   * know is counted as ignored.
+   */
+  private void acceptOther(StreamTimeline stream, long arrival) {
+    int type = packet.payloadType();
+    PayloadFormat format = stream.payloads.format(type);
+    if (format == null) {
+      packetsIgnored.lazySet(packetsIgnored.get() + 1);
+      return;
+    }
+    packetsReceived.lazySet(packetsReceived.get() + 1);
+    stream.call.countReceived();
+    AudioEncoding encoding = stream.payloads.encoding(type);
+    if (encoding == AudioEncoding.TELEPHONE_EVENT) {
+      stream.telephoneEvent(packet, format, arrival);
+      return;
+    }
+    if (encoding == AudioEncoding.CN) {
+      stream.count(packet);
+      return;
+    }
+    int frames = encoding.frames(packet.buffer(), packet.payloadOffset(), packet.payloadLength());
+    if (frames <= 0) {
+      // Its length does not say how long it plays: taken as the usual 20 ms, kept raw all the same.
+      frames = DEFAULT_FRAMES;
+    }
+    stream.pace.packetSamples(frames);
+    long position = stream.place(packet, arrival, format.clockRate(), frames, null);
+    if (position >= 0) {
+      stream.call.payloads.packet(stream.channel, format, packet, position);
+    }
   }
 
   private void runCommands() {

@@ -1,6 +1,8 @@
 package io.tandem.capture.rtp;
 
+import io.tandem.call.DtmfEvent;
 import io.tandem.call.MediaStats;
+import io.tandem.capture.sip.PayloadFormat;
 import io.tandem.media.WavFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,12 +31,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The recorder's RTP engine: receives each call's G.711 streams on UDP ports from a pool, from any
- * source address, and writes them as one WAV per call, one channel per stream, lined up in time.
- * Audio older than the jitter delay is written every flush interval, so a killed process leaves the
- * media so far on disk (its header repaired by {@link WavFile#repair}). A closed call's WAV is
- * finalised and fsynced before its future completes. When the disk refuses a write (it is full), that
- * call writes nothing more, and at its close its WAV keeps the whole frames written before, with a
+ * The recorder's RTP engine: receives each call's streams on UDP ports from a pool, from any source
+ * address, and writes them as one 8 kHz WAV per call, one channel per stream, lined up in time. G.711 is
+ * decoded on the spot; other audio is placed and its payload kept raw in the call's {@link PayloadLog} for
+ * decoding later, its place in the WAV silent until then; telephone-event becomes the call's DTMF events.
+ * Audio older than the jitter delay is written every flush interval, with the payload log, so a killed
+ * process leaves the media so far on disk (the WAV's header repaired by {@link WavFile#repair}). A closed
+ * call's files are finalised and fsynced before its future completes. When the disk refuses a write (it is
+ * full), that call writes nothing more, and at its close its WAV keeps the whole frames written before, with a
  * header that says so; its future then fails, and {@link #progress} counts exactly what was kept.
  * Thread-safe: calls are spread over capture threads that own all per-call state.
  */
@@ -126,7 +130,7 @@ public final class MediaCapture implements AutoCloseable {
     StreamTimeline[] timelines = new StreamTimeline[streams.size()];
     for (int i = 0; i < timelines.length; i++) {
       timelines[i] = new StreamTimeline(recording, streams.get(i).channel(), bound.get(i), sockets.get(i),
-          CaptureLoop.POLL_SPAN_SAMPLES);
+          CaptureLoop.POLL_SPAN_SAMPLES, new PayloadTable(streams.get(i).formats()));
     }
     recording.streams = timelines;
     loop.execute(() -> registerOrFail(loop, recording));
@@ -148,6 +152,26 @@ public final class MediaCapture implements AutoCloseable {
       });
     }
     return recording.closed;
+  }
+
+  /**
+   * Takes the payload formats a later offer answered for the stream on {@code channel}: its packets are read
+   * by them from now on. A channel the call does not have changes nothing.
+   */
+  public void formats(CallMedia media, int channel, List<PayloadFormat> formats) {
+    PayloadTable table = new PayloadTable(formats);
+    media.loop.execute(() -> {
+      for (StreamTimeline stream : media.recording.streams) {
+        if (stream.channel == channel) {
+          stream.payloads = table;
+        }
+      }
+    });
+  }
+
+  /** The DTMF events of a call, in order of their start, once its {@link #close} has completed. */
+  public List<DtmfEvent> dtmf(CallMedia media) {
+    return media.recording.dtmf;
   }
 
   /** The statistics as of the last periodic write (every flush interval). */
@@ -228,8 +252,12 @@ public final class MediaCapture implements AutoCloseable {
   private void finish(CallRecording recording) {
     MediaStats stats = recording.stats();
     try (FileChannel file = recording.file) {
+      IOException payloadFailure = closePayloads(recording);
       if (recording.failure() != null) {
         throw recording.failure();
+      }
+      if (payloadFailure != null) {
+        throw payloadFailure;
       }
       WavFile.writeHeader(file, recording.channels, stats.bytes());
       file.force(true);
@@ -238,6 +266,15 @@ public final class MediaCapture implements AutoCloseable {
       writeFailures.incrementAndGet();
       keepWhatWasWritten(recording, e);
       recording.closed.completeExceptionally(e);
+    }
+  }
+
+  private static IOException closePayloads(CallRecording recording) {
+    try {
+      recording.payloads.close();
+      return null;
+    } catch (IOException e) {
+      return e;
     }
   }
 

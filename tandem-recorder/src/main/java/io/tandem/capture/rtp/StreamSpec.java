@@ -1,18 +1,49 @@
 package io.tandem.capture.rtp;
 
-import io.tandem.media.G711;
+import io.tandem.capture.sip.PayloadFormat;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 
 /**
- * One RTP stream to receive: the WAV channel (0-based) it is written to and the G.711 payload type
- * negotiated for it. Packets of either G.711 type are decoded by their own type. Immutable.
+ * One RTP stream to receive: the WAV channel (0-based) it is written to and every payload format answered
+ * for it. Each packet is taken by its own payload type: G.711 is decoded at once, other audio kept raw for
+ * decoding later, telephone-event kept as DTMF, comfort noise left silent; a static payload type (RFC 3551)
+ * is known even when it was not answered. Immutable.
  */
-public record StreamSpec(int channel, int payloadType) {
+public record StreamSpec(int channel, List<PayloadFormat> formats) {
   public StreamSpec {
     if (channel < 0 || channel > 63) {
       throw new IllegalArgumentException("channel must be 0 to 63, got " + channel);
     }
-    if (!G711.supports(payloadType)) {
-      throw new IllegalArgumentException("payloadType must be G.711 (0 PCMU or 8 PCMA), got " + payloadType);
+    Objects.requireNonNull(formats, "formats");
+    if (formats.isEmpty()) {
+      throw new IllegalArgumentException("expected at least one payload format for channel " + channel);
     }
+    Set<Integer> types = new HashSet<>();
+    for (PayloadFormat format : formats) {
+      if (!types.add(format.payloadType())) {
+        throw new IllegalArgumentException("payload type " + format.payloadType() + " twice on channel " + channel);
+      }
+    }
+    formats = List.copyOf(formats);
+  }
+
+  /** A stream of one static payload type (RFC 3551), such as 0 (PCMU) or 8 (PCMA). */
+  public StreamSpec(int channel, int payloadType) {
+    this(channel, List.of(staticFormat(payloadType)));
+  }
+
+  private static PayloadFormat staticFormat(int payloadType) {
+    if (payloadType < 0 || payloadType > 127) {
+      throw new IllegalArgumentException("payloadType must be 0 to 127, got " + payloadType);
+    }
+    PayloadFormat format = PayloadFormat.of(payloadType, null, null);
+    if (format.encoding().equals(PayloadFormat.UNKNOWN)) {
+      throw new IllegalArgumentException("payloadType " + payloadType + " is not a static audio payload type; "
+          + "give its format");
+    }
+    return format;
   }
 }

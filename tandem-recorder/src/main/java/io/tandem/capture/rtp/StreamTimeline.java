@@ -1,21 +1,25 @@
 package io.tandem.capture.rtp;
 
+import io.tandem.capture.sip.PayloadFormat;
 import io.tandem.media.G711;
 import java.nio.channels.DatagramChannel;
 
 /**
- * Places one stream's packets on its call's timeline: by RTP timestamp from an anchor taken at the
- * arrival of the stream's first packet, decoded into its channel of the call's frame ring. The
+ * Places one stream's packets on its call's timeline (8 kHz frames): by RTP timestamp, scaled from the
+ * payload format's clock rate, from an anchor taken at the arrival of the stream's first packet. G.711 is
+ * decoded into its channel of the call's frame ring; other audio is only placed, for its raw copy. The
  * anchor is taken again at a new SSRC (where the stream ended, when the new source arrives within the
- * jitter allowed for), a timestamp jump, or an in-order packet that would land wholly or partly in the call's
- * past (a hold resumed with timestamps carrying on, a stream fallen behind), so no audio is dropped as late.
- * Only a packet older than one already placed can come too late: wholly, and it is counted lost; partly, and
- * its samples already written past are cut.
+ * jitter allowed for), a change of clock rate (a switch to a codec with another clock), a timestamp jump,
+ * or an in-order packet that would land wholly or partly in the call's past (a hold resumed with timestamps
+ * carrying on, a stream fallen behind), so no audio is dropped as late. Only a G.711 packet older than one
+ * already placed can come too late: wholly, and it is counted lost; partly, and its samples already written
+ * past are cut; a raw packet is kept whole wherever it lands, since decoding places it later.
  * Tracks sequence numbers to drop duplicates and count losses. Confined to its capture thread.
  */
 final class StreamTimeline {
   /** A timestamp moving more than 10 s at once is a new source, not the same clock. */
-  private static final int MAX_TIMESTAMP_JUMP = 10 * 8000;
+  private static final int MAX_TIMESTAMP_JUMP_SECONDS = 10;
+  private static final int TIMELINE_RATE = 8000;
   /** A sequence number moving this far (a minute of 20 ms packets) restarts the loss count. */
   private static final int MAX_SEQUENCE_JUMP = 3000;
   private static final int SEQUENCE_WINDOW = 64;
@@ -34,8 +38,12 @@ final class StreamTimeline {
   final CallRecording call;
   final ReceiveBudget budget = new ReceiveBudget();
   final ReceivePace pace;
+  /** What each payload type means on this stream; replaced when a new offer changes the formats. */
+  PayloadTable payloads;
+  final TelephoneEvents events = new TelephoneEvents();
 
   private boolean anchored;
+  private int anchorClock = TIMELINE_RATE;
   private long ssrc;
   private long anchorPosition;
   private long anchorTimestamp;
@@ -48,6 +56,12 @@ final class StreamTimeline {
   private long endPosition;
 
   StreamTimeline(CallRecording call, int channel, int port, DatagramChannel socket, int pollSpanSamples) {
+    this(call, channel, port, socket, pollSpanSamples, new PayloadTable(java.util.List.of()));
+  }
+
+  StreamTimeline(CallRecording call, int channel, int port, DatagramChannel socket, int pollSpanSamples,
+      PayloadTable payloads) {
+    this.payloads = payloads;
     this.call = call;
     this.pace = new ReceivePace(pollSpanSamples);
     this.channel = channel;
@@ -56,17 +70,33 @@ final class StreamTimeline {
   }
 
   /**
-   * Puts a parsed G.711 packet in its place.
+   * Puts a parsed G.711 packet (8 kHz clock, one sample a byte) in its place.
    *
    * @param arrivalPosition the call timeline frame at which the packet arrived, whole 20 ms frames
    * @return false when the packet was a duplicate or came too late to be written
    */
   boolean place(RtpPacket packet, long arrivalPosition) {
+    return place(packet, arrivalPosition, TIMELINE_RATE, packet.payloadLength(),
+        G711.decodeTable(packet.payloadType())) >= 0;
+  }
+
+  /**
+   * Puts a parsed packet in its place.
+   *
+   * @param arrivalPosition the call timeline frame at which the packet arrived, whole 20 ms frames
+   * @param clockRate the RTP clock rate of the packet's payload format
+   * @param length how long the packet plays, in 8 kHz frames
+   * @param table the G.711 decode table, or null for a packet kept raw
+   * @return the timeline frame the packet starts at, or -1 when it was a duplicate or came too late to be written
+   */
+  long place(RtpPacket packet, long arrivalPosition, int clockRate, int length, short[] table) {
     long timestamp = packet.timestamp();
-    if (!anchored || packet.ssrc() != ssrc
-        || Math.abs((int) (timestamp - (highestTimestamp & 0xFFFF_FFFFL))) > MAX_TIMESTAMP_JUMP) {
-      boolean newSource = anchored && packet.ssrc() != ssrc && endPosition > 0;
-      anchor(packet, newSource && arrivalPosition - endPosition <= SSRC_JOIN ? endPosition : arrivalPosition);
+    if (!anchored || packet.ssrc() != ssrc || clockRate != anchorClock
+        || Math.abs((long) (int) (timestamp - (highestTimestamp & 0xFFFF_FFFFL)))
+            > (long) MAX_TIMESTAMP_JUMP_SECONDS * clockRate) {
+      boolean continues = anchored && (packet.ssrc() != ssrc || clockRate != anchorClock) && endPosition > 0;
+      anchor(packet, continues && arrivalPosition - endPosition <= SSRC_JOIN ? endPosition : arrivalPosition,
+          clockRate);
     }
     long extendedTimestamp = highestTimestamp + (int) (timestamp - (highestTimestamp & 0xFFFF_FFFFL));
     long sequence = highestSequence + (short) (packet.sequence() - (int) (highestSequence & 0xFFFF));
@@ -76,10 +106,9 @@ final class StreamTimeline {
     }
     long behind = highestSequence - sequence;
     if (behind >= SEQUENCE_WINDOW || (behind >= 0 && (seenWindow & (1L << behind)) != 0)) {
-      return false;
+      return -1;
     }
-    long position = anchorPosition + (extendedTimestamp - anchorTimestamp);
-    int length = packet.payloadLength();
+    long position = anchorPosition + frames(extendedTimestamp - anchorTimestamp);
     long written = call.writtenFrames();
     if (behind < 0 && (position < written || arrivalPosition - position > MAX_LAG)) {
       // Newer than anything the stream sent, yet in the call's past: the sender's clock stood still while
@@ -87,23 +116,78 @@ final class StreamTimeline {
       // One only partly in the past (the stream fell behind the call's other streams by about the jitter
       // delay) goes just past what is written, moved by less than its length rather than cut.
       boolean partly = position + length > written && arrivalPosition - position <= MAX_LAG;
-      anchor(packet, partly ? written : arrivalPosition);
+      anchor(packet, partly ? written : arrivalPosition, clockRate);
       extendedTimestamp = highestTimestamp;
       sequence = highestSequence;
       behind = 0;
       position = anchorPosition;
     }
-    if (position + length <= written) {
-      return false;
+    if (table != null && position + length <= written) {
+      return -1;
     }
     markSeen(sequence, behind);
     if (extendedTimestamp > highestTimestamp) {
       highestTimestamp = extendedTimestamp;
     }
-    call.makeRoomUpTo(position + length);
-    decodeInto(packet, position, length);
+    if (table != null) {
+      call.makeRoomUpTo(position + length);
+      decodeInto(packet, table, position, length);
+    }
     endPosition = Math.max(endPosition, position + length);
+    return position;
+  }
+
+  /**
+   * Counts a packet that carries no audio to place (telephone-event, comfort noise) in the stream's sequence,
+   * so that it is not counted lost.
+   *
+   * @return false when it repeats a packet already counted
+   */
+  boolean count(RtpPacket packet) {
+    if (!anchored || packet.ssrc() != ssrc) {
+      return true;
+    }
+    long sequence = highestSequence + (short) (packet.sequence() - (int) (highestSequence & 0xFFFF));
+    if (Math.abs(sequence - highestSequence) > MAX_SEQUENCE_JUMP) {
+      return true;
+    }
+    long behind = highestSequence - sequence;
+    if (behind >= SEQUENCE_WINDOW || (behind >= 0 && (seenWindow & (1L << behind)) != 0)) {
+      return false;
+    }
+    markSeen(sequence, behind);
     return true;
+  }
+
+  /**
+   * Takes a telephone-event packet as DTMF and keeps it raw at the place its event started: by its timestamp
+   * when the stream's audio runs on the same source and clock, else by its arrival less its duration.
+   */
+  void telephoneEvent(RtpPacket packet, PayloadFormat format, long arrivalPosition) {
+    if (!count(packet) || packet.payloadLength() < TelephoneEvents.PAYLOAD_BYTES) {
+      return;
+    }
+    byte[] b = packet.buffer();
+    int at = packet.payloadOffset();
+    long start = positionOf(packet.ssrc(), packet.timestamp(), format.clockRate());
+    if (start < 0) {
+      long duration = ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
+      start = Math.max(0, arrivalPosition - duration * TIMELINE_RATE / format.clockRate());
+    }
+    events.accept(b, at, packet.payloadLength(), packet.ssrc(), packet.timestamp(), start, format.clockRate());
+    call.payloads.packet(channel, format, packet, start);
+  }
+
+  /**
+   * The timeline frame of RTP {@code timestamp} of this stream's current source at {@code clockRate}, or -1
+   * when the stream is not anchored on that source and clock.
+   */
+  long positionOf(long ssrc, long timestamp, int clockRate) {
+    if (!anchored || ssrc != this.ssrc || clockRate != anchorClock) {
+      return -1;
+    }
+    long extended = highestTimestamp + (int) (timestamp - (highestTimestamp & 0xFFFF_FFFFL));
+    return Math.max(0, anchorPosition + frames(extended - anchorTimestamp));
   }
 
   /** Sequence numbers expected but never placed, over every SSRC this stream had. */
@@ -119,8 +203,9 @@ final class StreamTimeline {
     return endPosition;
   }
 
-  private void anchor(RtpPacket packet, long arrivalPosition) {
+  private void anchor(RtpPacket packet, long arrivalPosition, int clockRate) {
     anchored = true;
+    anchorClock = clockRate;
     ssrc = packet.ssrc();
     anchorPosition = Math.max(arrivalPosition, Math.max(endPosition, call.writtenFrames()));
     anchorTimestamp = packet.timestamp();
@@ -150,9 +235,13 @@ final class StreamTimeline {
     acceptedInSegment++;
   }
 
-  private void decodeInto(RtpPacket packet, long position, int length) {
+  /** Timeline frames of a timestamp difference at the anchor's clock rate. */
+  private long frames(long timestampDelta) {
+    return anchorClock == TIMELINE_RATE ? timestampDelta : Math.floorDiv(timestampDelta * TIMELINE_RATE, anchorClock);
+  }
+
+  private void decodeInto(RtpPacket packet, short[] table, long position, int length) {
     int skip = (int) Math.max(0, call.writtenFrames() - position);
-    call.ring.decode(channel, position, G711.decodeTable(packet.payloadType()), packet.buffer(), packet.payloadOffset(),
-        skip, length);
+    call.ring.decode(channel, position, table, packet.buffer(), packet.payloadOffset(), skip, length);
   }
 }

@@ -7,6 +7,7 @@ import io.tandem.callbuffer.CallBuffer;
 import io.tandem.callbuffer.MetadataBody;
 import io.tandem.capture.Quirks;
 import io.tandem.capture.rtp.CallMedia;
+import io.tandem.capture.rtp.MediaCapture;
 import io.tandem.capture.sip.SessionDescription;
 import io.tandem.capture.sip.SipMessage;
 import java.nio.charset.StandardCharsets;
@@ -62,11 +63,12 @@ final class RecordingSession {
   }
 
   /**
-   * Applies a re-INVITE or UPDATE and returns its answer; the quirks the request showed are counted in
-   * {@code tallies}. A request whose body cannot be split, or whose SDP cannot be read, gets its 4xx and changes
-   * nothing.
+   * Applies a re-INVITE or UPDATE and returns its answer; new payload formats go to {@code capture}, and the
+   * quirks the request showed are counted in {@code tallies}. A request whose body cannot be split, or whose SDP
+   * cannot be read, gets its 4xx and changes nothing.
    */
-  synchronized SipMessage change(SipMessage request, CallBuffer buffer, Clock clock, SessionTallies tallies) {
+  synchronized SipMessage change(SipMessage request, CallBuffer buffer, MediaCapture capture, Clock clock,
+      SessionTallies tallies) {
     SiprecBody body;
     Optional<SessionDescription> offer;
     try {
@@ -89,6 +91,8 @@ final class RecordingSession {
       SessionStreams.Change change = streams.reoffer(offer.get(),
           update.map(RecordingMetadata::senders).orElse(Map.of()));
       quirks.addAll(change.quirks());
+      // A stream whose formats changed decodes its packets by the new payload type mapping from now on.
+      change.formats().forEach((channel, formats) -> capture.formats(media, channel, formats));
       if (!change.notes().isEmpty()) {
         log.info("{} of {}: {}", request.method(), call.inum(), String.join(", ", change.notes()));
       }

@@ -3,6 +3,7 @@ package io.tandem.capture.siprec;
 import io.tandem.call.CallRecord;
 import io.tandem.call.CallRole;
 import io.tandem.call.CallState;
+import io.tandem.call.DtmfEvent;
 import io.tandem.call.Inum;
 import io.tandem.call.MediaStats;
 import io.tandem.call.StreamInfo;
@@ -11,7 +12,7 @@ import io.tandem.callbuffer.MetadataBody;
 import io.tandem.capture.rtp.CallMedia;
 import io.tandem.capture.rtp.MediaCapture;
 import io.tandem.capture.rtp.StreamSpec;
-import io.tandem.media.G711;
+import io.tandem.capture.sip.PayloadFormat;
 import io.tandem.capture.sip.SipHandler;
 import io.tandem.capture.sip.SipMessage;
 import io.tandem.capture.sip.SipReply;
@@ -46,10 +47,10 @@ public final class RecordingSessions implements SipHandler {
   /** How long an SBC should send new calls elsewhere after a 503 (RFC 3261 21.5.4); room returns in seconds. */
   private static final String RETRY_AFTER_SECONDS = "30";
 
-  /** Ends a call durably, with whatever must happen in the same transaction (its Workflow entry). */
+  /** Ends a call durably, with its DTMF events and whatever must happen in the same transaction (its Workflow entry). */
   @FunctionalInterface
   public interface CallEnd {
-    CallRecord finish(Inum inum, Instant end, CallState state, MediaStats stats);
+    CallRecord finish(Inum inum, Instant end, CallState state, MediaStats stats, List<DtmfEvent> dtmf);
   }
 
   private final CallBuffer buffer;
@@ -165,7 +166,7 @@ public final class RecordingSessions implements SipHandler {
 
   /** Applies a re-INVITE or UPDATE to its session; one that was taken counts as a change. */
   private SipMessage change(RecordingSession session, SipMessage request) {
-    SipMessage response = session.change(request, buffer, clock, tallies);
+    SipMessage response = session.change(request, buffer, media, clock, tallies);
     if (response.status() == 200) {
       changed.incrementAndGet();
     }
@@ -202,10 +203,9 @@ public final class RecordingSessions implements SipHandler {
     List<StreamSpec> specs = new ArrayList<>();
     for (int channel = 0; channel < offer.streams().size(); channel++) {
       OfferedStream stream = offer.streams().get(channel);
+      List<PayloadFormat> formats = SiprecAnswer.answerable(stream.formats());
       streams.add(new StreamInfo(stream.label(), channel, stream.participantId(), stream.chosenFormat().encoding()));
-      // Capture decodes each packet by its own payload type; a stream recorded in another codec records G.711
-      // packets if any come, and silence otherwise.
-      specs.add(new StreamSpec(channel, G711.supports(stream.payloadType()) ? stream.payloadType() : G711.PCMU));
+      specs.add(new StreamSpec(channel, formats));
     }
     Instant start = clock.instant();
     MetadataBody metadata = offer.metadataPart()
@@ -216,7 +216,7 @@ public final class RecordingSessions implements SipHandler {
     try {
       handle = media.open(call.mediaPath(), specs);
     } catch (RuntimeException e) {
-      buffer.finish(call.inum(), clock.instant(), CallState.TRUNCATED, MediaStats.NONE);
+      buffer.finish(call.inum(), clock.instant(), CallState.TRUNCATED, MediaStats.NONE, List.of());
       throw e;
     }
     SessionStreams answer = new SessionStreams(mediaAddress, call.inum().value(), offer.streams(), streams,
@@ -294,7 +294,7 @@ public final class RecordingSessions implements SipHandler {
       stats = media.progress(session.media);
       state = CallState.TRUNCATED;
     }
-    callEnd.finish(session.call().inum(), clock.instant(), state, stats);
+    callEnd.finish(session.call().inum(), clock.instant(), state, stats, media.dtmf(session.media));
     ended.incrementAndGet();
   }
 

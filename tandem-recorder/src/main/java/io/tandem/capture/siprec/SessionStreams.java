@@ -31,6 +31,7 @@ final class SessionStreams {
   private final List<Integer> ports;
   private final String[] labelOnChannel;
   private final boolean[] held;
+  private final List<List<PayloadFormat>> formatsOnChannel = new ArrayList<>();
   private List<StreamInfo> streams;
   private long version;
   private String answer;
@@ -47,6 +48,7 @@ final class SessionStreams {
     for (int channel = 0; channel < offered.size(); channel++) {
       labelOnChannel[channel] = offered.get(channel).label();
       held[channel] = offered.get(channel).held();
+      formatsOnChannel.add(SiprecAnswer.answerable(offered.get(channel).formats()));
     }
     this.version = sdpSessionId;
     this.answer = SiprecAnswer.sdp(localAddress, sdpSessionId, offered, ports);
@@ -65,8 +67,13 @@ final class SessionStreams {
     streams = List.copyOf(updated);
   }
 
-  /** What a new offer changed, for the log (empty when nothing), and the quirks the offer showed. */
-  record Change(List<String> notes, boolean streamsChanged, List<String> quirks) {}
+  /**
+   * What a new offer changed, for the log (empty when nothing), the quirks the offer showed, and in
+   * {@code formats} the channels whose answered payload formats changed, with the new ones, for the capture to
+   * read their packets by.
+   */
+  record Change(List<String> notes, boolean streamsChanged, List<String> quirks,
+      Map<Integer, List<PayloadFormat>> formats) {}
 
   /**
    * Answers a new offer line for line and applies it.
@@ -80,6 +87,7 @@ final class SessionStreams {
     List<StreamInfo> infos = new ArrayList<>(streams);
     List<MediaDescription> media = new ArrayList<>();
     List<String> notes = new ArrayList<>();
+    Map<Integer, List<PayloadFormat>> formatChanges = new java.util.TreeMap<>();
     boolean streamsChanged = false;
     for (OfferedStreams.Line line : read.lines()) {
       OfferedStream stream = line.stream();
@@ -99,13 +107,13 @@ final class SessionStreams {
         media.add(declined(line.media(), List.of(format.payloadType()), Map.of()));
         continue;
       }
+      List<PayloadFormat> formats = SiprecAnswer.answerable(stream.formats());
       if (channel < 0) {
         channel = indexOf(labels, null);
         if (channel < 0) {
           notes.add("stream " + stream.label() + " declined: the recording has " + labels.length
               + " channels, all in use");
-          media.add(declined(line.media(), List.of(format.payloadType()),
-              Map.of(format.payloadType(), format.rtpmap())));
+          media.add(SiprecAnswer.media(0, formats, stream.label(), INACTIVE, localAddress));
           continue;
         }
         labels[channel] = stream.label();
@@ -123,8 +131,10 @@ final class SessionStreams {
         infos.set(channel, info);
         streamsChanged = true;
       }
-      media.add(new MediaDescription("audio", ports.get(channel), "RTP/AVP", List.of(format.payloadType()),
-          Map.of(format.payloadType(), format.rtpmap()), stream.label(), stream.held() ? INACTIVE : RECVONLY,
+      if (!formats.equals(formatsOnChannel.get(channel))) {
+        formatChanges.put(channel, formats);
+      }
+      media.add(SiprecAnswer.media(ports.get(channel), formats, stream.label(), stream.held() ? INACTIVE : RECVONLY,
           localAddress));
     }
     String next = SiprecAnswer.sdp(localAddress, sdpSessionId, version + 1, media);
@@ -134,7 +144,8 @@ final class SessionStreams {
     }
     System.arraycopy(labels, 0, labelOnChannel, 0, labels.length);
     streams = List.copyOf(infos);
-    return new Change(List.copyOf(notes), streamsChanged, read.quirks());
+    formatChanges.forEach(formatsOnChannel::set);
+    return new Change(List.copyOf(notes), streamsChanged, read.quirks(), formatChanges);
   }
 
   /** Whether the stream on {@code channel} is on hold. */

@@ -48,6 +48,21 @@ final class RtpTestSource implements AutoCloseable {
     return out;
   }
 
+  /** The next packet of the stream carrying {@code payload} as {@code type}; the timestamp then moves {@code step}. */
+  byte[] next(int type, byte[] payload, int step) {
+    byte[] out = at(type, false, timestamp, payload);
+    timestamp += step;
+    return out;
+  }
+
+  /** A packet at RTP timestamp {@code at} (a telephone event keeps its start's); the sequence moves on. */
+  byte[] at(int type, boolean marker, long at, byte[] payload) {
+    byte[] out = new byte[RtpPacket.HEADER_LENGTH + payload.length];
+    RtpPacket.write(out, type, marker, sequence & 0xFFFF, at & 0xFFFF_FFFFL, ssrc, payload, 0, payload.length);
+    sequence++;
+    return out;
+  }
+
   void send(byte[] datagram, int port) {
     try {
       socket.send(ByteBuffer.wrap(datagram), new InetSocketAddress("127.0.0.1", port));

@@ -52,8 +52,8 @@ class NewCallAdmissionTest {
     buffer = new CallBuffer(store, new InumAllocator(store, 400_002, null), Clock.systemUTC());
     media = new MediaCapture("127.0.0.1", new RtpPortPool(31_000, 31_199), dataDir, Clock.systemUTC(),
         CaptureSettings.defaults());
-    sessions = new RecordingSessions(buffer, media, () -> CallRole.MASTER, (inum, end, state, stats) -> {
-      CallRecord call = buffer.finish(inum, end, state, stats);
+    sessions = new RecordingSessions(buffer, media, () -> CallRole.MASTER, (inum, end, state, stats, dtmf) -> {
+      CallRecord call = buffer.finish(inum, end, state, stats, dtmf);
       ended.add(call);
       return call;
     }, "127.0.0.1", Clock.systemUTC());

@@ -1,0 +1,149 @@
+package io.tandem.decoding;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ffmpeg program this recorder decodes with (Debian's package, a maintained decoder of every codec
+ * but G.711), found once at start: by path, or by name on the {@code PATH}; with the audio decoders it
+ * has. When it is missing the recorder says so once in its log and decodes nothing. Immutable and
+ * thread-safe; each run is a process of its own.
+ */
+public final class Ffmpeg {
+  private static final Logger log = LoggerFactory.getLogger(Ffmpeg.class);
+  private static final Duration LIST_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Path program;
+  private final Set<String> decoders;
+
+  private Ffmpeg(Path program, Set<String> decoders) {
+    this.program = program;
+    this.decoders = Set.copyOf(decoders);
+  }
+
+  /** No decoder at all: every payload other than G.711 stays raw. */
+  public static Ffmpeg none() {
+    return new Ffmpeg(null, Set.of());
+  }
+
+  /**
+   * Finds {@code command} (a path, or a name looked up on the {@code PATH}; empty for none) and lists its
+   * audio decoders; logs once when it cannot be found or run.
+   */
+  public static Ffmpeg locate(String command) {
+    if (command == null || command.isBlank()) {
+      log.warn("no media decoder configured: calls in codecs other than G.711 keep their payloads raw and are "
+          + "marked codec-unsupported");
+      return none();
+    }
+    Path program = find(command.strip());
+    if (program == null) {
+      log.warn("media decoder '{}' not found (install Debian's ffmpeg): calls in codecs other than G.711 keep "
+          + "their payloads raw and are marked codec-unsupported", command);
+      return none();
+    }
+    try {
+      Set<String> decoders = listDecoders(program);
+      log.info("decoding with {} ({} audio decoders)", program, decoders.size());
+      return new Ffmpeg(program, decoders);
+    } catch (IOException e) {
+      log.warn("media decoder {} cannot be run ({}): calls in codecs other than G.711 keep their payloads raw "
+          + "and are marked codec-unsupported", program, e.getMessage());
+      return none();
+    }
+  }
+
+  public boolean available() {
+    return program != null;
+  }
+
+  /** Whether it has a decoder of any of {@code names} (such as {@code opus}, {@code libopus}). */
+  public boolean decodes(List<String> names) {
+    for (String name : names) {
+      if (decoders.contains(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Runs ffmpeg quietly with {@code arguments}; waits at most {@code timeout}, then kills it.
+   *
+   * @throws IOException when it cannot start, fails (with the end of what it said) or runs too long
+   */
+  public void run(List<String> arguments, Duration timeout) throws IOException {
+    if (program == null) {
+      throw new IOException("no media decoder is available");
+    }
+    List<String> command = new ArrayList<>(List.of(program.toString(), "-hide_banner", "-nostdin", "-loglevel",
+        "error", "-y"));
+    command.addAll(arguments);
+    run(command, timeout, false);
+  }
+
+  private static Set<String> listDecoders(Path program) throws IOException {
+    String listing = run(List.of(program.toString(), "-hide_banner", "-decoders"), LIST_TIMEOUT, true);
+    Set<String> names = new HashSet<>();
+    for (String line : listing.split("\n")) {
+      String[] words = line.strip().split("\\s+");
+      // " A....D opus   Opus": audio decoders only.
+      if (words.length >= 2 && words[0].length() == 6 && words[0].charAt(0) == 'A') {
+        names.add(words[1]);
+      }
+    }
+    return names;
+  }
+
+  private static String run(List<String> command, Duration timeout, boolean keepOutput) throws IOException {
+    Path output = Files.createTempFile("tandem-ffmpeg", ".log");
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+      boolean ended;
+      try {
+        ended = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while " + command.get(0) + " ran", e);
+      }
+      if (!ended) {
+        process.destroyForcibly();
+        throw new IOException(command.get(0) + " ran longer than " + timeout.toSeconds() + " s");
+      }
+      String said = Files.readString(output, StandardCharsets.UTF_8);
+      if (process.exitValue() != 0) {
+        throw new IOException(command.get(0) + " exited with " + process.exitValue() + ": "
+            + said.substring(Math.max(0, said.length() - 600)).strip());
+      }
+      return keepOutput ? said : "";
+    } finally {
+      Files.deleteIfExists(output);
+    }
+  }
+
+  private static Path find(String command) {
+    if (command.contains(File.separator)) {
+      Path path = Path.of(command);
+      return Files.isExecutable(path) ? path : null;
+    }
+    for (String entry : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      if (!entry.isEmpty() && Files.isExecutable(Path.of(entry, command))) {
+        return Path.of(entry, command);
+      }
+    }
+    return null;
+  }
+}
