@@ -41,8 +41,8 @@ final class DatabaseFixture implements AutoCloseable {
   }
 
   void clear() throws SQLException {
-    execute("TRUNCATE pairs, recorders, interactions, copies, archive_rules, archived_copies, events, audit, failovers"
-        + " RESTART IDENTITY CASCADE");
+    execute("TRUNCATE pairs, recorders, interactions, copies, archive_rules, archived_copies, events, audit, failovers,"
+        + " interaction_merges RESTART IDENTITY CASCADE");
   }
 
   void execute(String sql) throws SQLException {

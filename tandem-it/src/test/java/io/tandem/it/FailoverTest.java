@@ -132,7 +132,7 @@ class FailoverTest {
     HttpResponse<String> refused = post(pair.managerUrl() + "/api/pairs/pair-" + MAIN + "/failback", "");
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
 
-    pair.database.updatePairPolicy("pair-" + MAIN, null, "manual", null);
+    pair.database.updatePairPolicy("pair-" + MAIN, null, "manual", null, null);
     await().atMost(Duration.ofSeconds(10)).until(() -> PairFixture.getJson(pair.managerUrl() + "/api/pairs").get(0)
         .get("healthy").asBoolean());
     HttpResponse<String> accepted = post(pair.managerUrl() + "/api/pairs/pair-" + MAIN + "/failback", "");

@@ -66,6 +66,9 @@ final class RecorderMetrics {
     FunctionCounter.builder("tandem_gap_calls", recorder.gapAudit(), GapAudit::gapsFound)
         .description("calls of this secondary found missing from the call database by the gap audit")
         .register(registry);
+    FunctionCounter.builder("tandem_linked_copies", recorder.gapAudit(), GapAudit::copiesLinked)
+        .description("copies of this recorder linked to their interactions by the gap audit")
+        .register(registry);
     Gauge.builder("tandem_primary", recorder.standing(), s -> s.role() == io.tandem.call.Role.PRIMARY ? 1 : 0)
         .register(registry);
   }

@@ -1,0 +1,150 @@
+package io.tandem.database;
+
+import io.tandem.call.CallRecord;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.postgresql.PGConnection;
+
+/**
+ * Finds the interaction of each call's conversation, by these rules in this order: the interaction the call's
+ * copy is linked to already; the one its correlation key names (its own key, or a tombstone's); then, for a
+ * call whose conversation may have been marked under another key, the live interaction with the call's SIP
+ * identity (the nearest in start when there are several), and last a live interaction with the call's
+ * participants key whose start is within the pair's tolerance of the call's, that has a copy of the pair's
+ * other recorder and none of the call's recorder. Matches by participants are handed out nearest first: an
+ * interaction goes to one call of a batch only, and to none that another call of the batch reaches by an
+ * earlier rule; a call whose nearest is taken gets its next nearest. One statement per batch. Stateless.
+ */
+final class CopyMatching {
+  /** The rule that found a call's interaction. */
+  enum Rule {
+    COPY, KEY, SIP_IDENTITY, PARTICIPANTS;
+
+    /** Whether the call's key names no row yet, so a tombstone should make it name the interaction. */
+    boolean byAnotherKey() {
+      return this == SIP_IDENTITY || this == PARTICIPANTS;
+    }
+  }
+
+  /** A call's interaction and the rule that found it. */
+  record Match(long interactionId, Rule rule) {}
+
+  /** The nearest interactions by participants looked at per call: enough for calls of a batch that compete. */
+  private static final int CANDIDATES = 4;
+
+  private static final String MICROS = "timestamptz 'epoch' + (%s) * interval '1 microsecond'";
+  private static final String DISTANCE = "abs(extract(epoch FROM i.start_time) * 1000000 - t.s)";
+
+  private static final String FIND = """
+      SELECT t.n, own.interaction_id, named.id, by_sip.id, by_participants.id, by_participants.distance
+      FROM unnest(?::bigint[], ?::int[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::boolean[])
+           WITH ORDINALITY AS t(inum, serial, k, sip, pk, s, other, n)
+      LEFT JOIN copies own ON own.inum = t.inum
+      LEFT JOIN LATERAL (
+        SELECT coalesce(i.merged_into, i.id) AS id FROM interactions i
+        WHERE own.inum IS NULL AND i.correlation_key = t.k) named ON true
+      LEFT JOIN LATERAL (
+        SELECT i.id FROM interactions i
+        WHERE own.inum IS NULL AND named.id IS NULL AND t.other
+          AND i.sip_identity = t.sip AND i.merged_into IS NULL
+        ORDER BY %1$s, i.id LIMIT 1) by_sip ON true
+      LEFT JOIN LATERAL (
+        SELECT i.id, %1$s AS distance FROM interactions i
+        WHERE own.inum IS NULL AND named.id IS NULL AND by_sip.id IS NULL AND t.other
+          AND i.participants_key = t.pk AND i.merged_into IS NULL
+          AND i.start_time BETWEEN %2$s AND %3$s
+          AND EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.serial = ?)
+          AND NOT EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.serial = t.serial)
+        ORDER BY distance, i.id LIMIT %4$d) by_participants ON true""".formatted(DISTANCE,
+      MICROS.formatted("t.s - ?"), MICROS.formatted("t.s + ?"), CANDIDATES);
+
+  private CopyMatching() {}
+
+  /**
+   * The interaction of each call that has one, by INUM; {@code byOtherKeys} says which calls may match by
+   * SIP identity and participants (the others by their copy and key only).
+   */
+  static Map<Long, Match> find(Connection connection, MarkingScope scope, List<CallRecord> calls,
+      Predicate<CallRecord> byOtherKeys) throws SQLException {
+    int size = calls.size();
+    long[] inums = new long[size];
+    int[] serials = new int[size];
+    String[] keys = new String[size];
+    String[] sipIdentities = new String[size];
+    String[] participantsKeys = new String[size];
+    long[] starts = new long[size];
+    boolean[] other = new boolean[size];
+    for (int i = 0; i < size; i++) {
+      CallRecord call = calls.get(i);
+      inums[i] = call.inum().value();
+      serials[i] = call.inum().serial();
+      keys[i] = call.correlationKey();
+      other[i] = byOtherKeys.test(call);
+      sipIdentities[i] = other[i] && !call.sipIdentity().isEmpty() ? call.sipIdentity() : null;
+      participantsKeys[i] = other[i] ? ParticipantsKey.of(call.participants()) : null;
+      starts[i] = CallColumns.micros(call.start());
+    }
+    Map<Long, Match> matches = new HashMap<>();
+    List<Candidate> byParticipants = new ArrayList<>();
+    Set<Long> reachedOtherwise = new HashSet<>();
+    try (PreparedStatement statement = connection.prepareStatement(FIND)) {
+      PGConnection pg = connection.unwrap(PGConnection.class);
+      statement.setArray(1, pg.createArrayOf("bigint", inums));
+      statement.setArray(2, pg.createArrayOf("int4", serials));
+      statement.setArray(3, connection.createArrayOf("text", keys));
+      statement.setArray(4, connection.createArrayOf("text", sipIdentities));
+      statement.setArray(5, connection.createArrayOf("text", participantsKeys));
+      statement.setArray(6, pg.createArrayOf("bigint", starts));
+      statement.setArray(7, pg.createArrayOf("bool", other));
+      statement.setLong(8, scope.toleranceMicros());
+      statement.setLong(9, scope.toleranceMicros());
+      statement.setInt(10, scope.partner());
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          int index = rows.getInt(1) - 1;
+          Match match = firstFound(rows);
+          if (match != null) {
+            matches.put(inums[index], match);
+            reachedOtherwise.add(match.interactionId());
+          } else {
+            long id = rows.getLong(5);
+            if (!rows.wasNull()) {
+              byParticipants.add(new Candidate(inums[index], id, rows.getDouble(6), index));
+            }
+          }
+        }
+      }
+    }
+    byParticipants.sort(Comparator.comparingDouble(Candidate::distance).thenComparingInt(Candidate::index));
+    for (Candidate candidate : byParticipants) {
+      if (!matches.containsKey(candidate.inum()) && reachedOtherwise.add(candidate.interactionId())) {
+        matches.put(candidate.inum(), new Match(candidate.interactionId(), Rule.PARTICIPANTS));
+      }
+    }
+    return matches;
+  }
+
+  /** The match by copy, key or SIP identity of one row, or null. */
+  private static Match firstFound(ResultSet rows) throws SQLException {
+    Rule[] rules = {Rule.COPY, Rule.KEY, Rule.SIP_IDENTITY};
+    for (int i = 0; i < rules.length; i++) {
+      long id = rows.getLong(2 + i);
+      if (!rows.wasNull()) {
+        return new Match(id, rules[i]);
+      }
+    }
+    return null;
+  }
+
+  private record Candidate(long inum, long interactionId, double distance, int index) {}
+}
