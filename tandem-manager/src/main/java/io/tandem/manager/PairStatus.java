@@ -6,11 +6,12 @@ import io.tandem.redundancy.PairAlarms;
 import java.util.List;
 
 /**
- * A pair as {@code GET /api/pairs} shows it: epoch, rollback window, policies, whether it is healthy (no
- * alarm), its alarms (BACKUP_DOWN, PRIMARY_DOWN, BOTH_DOWN) and the health of each recorder.
+ * A pair as {@code GET /api/pairs} shows it: epoch, rollback window, policies (failback, gap, and the tolerance
+ * on start times by which copies without a shared session id are matched by their participants), whether it
+ * is healthy (no alarm), its alarms (BACKUP_DOWN, PRIMARY_DOWN, BOTH_DOWN) and the health of each recorder.
  */
 public record PairStatus(String name, long epoch, long rollbackWindowSeconds, String failbackPolicy, String gapPolicy,
-    boolean healthy, List<String> alarms, List<RecorderStatus> recorders) {
+    int matchToleranceMillis, boolean healthy, List<String> alarms, List<RecorderStatus> recorders) {
   public PairStatus {
     alarms = List.copyOf(alarms);
     recorders = List.copyOf(recorders);
@@ -19,7 +20,7 @@ public record PairStatus(String name, long epoch, long rollbackWindowSeconds, St
   static PairStatus of(PairView pair, HealthProbe probe) {
     List<String> alarms = PairAlarms.of(pair, probe);
     return new PairStatus(pair.name(), pair.epoch(), pair.rollbackWindowSeconds(), pair.failbackPolicy(),
-        pair.gapPolicy(), alarms.isEmpty(), alarms, pair.recorders().stream()
+        pair.gapPolicy(), pair.matchToleranceMillis(), alarms.isEmpty(), alarms, pair.recorders().stream()
         .map(recorder -> RecorderStatus.of(recorder, probe.healthy(recorder.serial())))
         .toList());
   }

@@ -25,11 +25,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The Recorder Manager: the admin console and REST API over the call database, with replay, metrics,
  * reprocess of call date ranges (forwarded to the recorder concerned), the health probe of every
- * registered recorder and the Recorder Redundancy Controller that acts on it. Thread-safe; start once, stop once.
+ * registered recorder and the Recorder Redundancy Controller that acts on it, and the merge pass of
+ * interactions that two recorders created for one conversation. Thread-safe; start once, stop once.
  */
 public final class RecorderManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RecorderManager.class);
   private static final int CONSOLE_INTERACTIONS = 50;
+  /** How long the merge pass waits after one pass before the next. */
+  private static final Duration MERGE_DELAY = Duration.ofSeconds(2);
 
   private final ManagerConfig config;
   private final CallDatabase database;
@@ -38,6 +41,7 @@ public final class RecorderManager implements AutoCloseable {
   private final ManagerMetrics metrics;
   private final MediaReplay replay = new MediaReplay();
   private final ReprocessJobs reprocessJobs;
+  private final InteractionMergePass merges;
   private final Javalin app;
 
   public RecorderManager(ManagerConfig config, CallDatabase database) {
@@ -48,6 +52,7 @@ public final class RecorderManager implements AutoCloseable {
     probe.afterEachPoll(redundancy::tick);
     this.metrics = new ManagerMetrics(database, probe);
     this.reprocessJobs = new ReprocessJobs(database::pairs);
+    this.merges = new InteractionMergePass(database, MERGE_DELAY);
     this.app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
       // Replay must send exactly the bytes asked for.
@@ -83,6 +88,7 @@ public final class RecorderManager implements AutoCloseable {
   public void start() {
     app.start(config.bindHost(), config.httpPort());
     probe.start();
+    merges.start();
     LOG.info("Recorder Manager listening on http://{}:{}", config.bindHost(), port());
   }
 
@@ -91,6 +97,7 @@ public final class RecorderManager implements AutoCloseable {
   }
 
   public void stop() {
+    merges.close();
     probe.close();
     redundancy.close();
     app.stop();
@@ -114,7 +121,7 @@ public final class RecorderManager implements AutoCloseable {
     String name = ctx.pathParam("name");
     PolicyRequest request = PolicyRequest.parse(ctx.body());
     if (!database.updatePairPolicy(name, request.rollbackWindowSeconds(), request.failbackPolicy(),
-        request.gapPolicy())) {
+        request.gapPolicy(), request.matchToleranceMillis())) {
       JsonAnswers.error(ctx, 404, "no pair " + name);
       return;
     }
