@@ -20,12 +20,16 @@ ALTER TABLE copies ALTER COLUMN correlation_key SET NOT NULL;
 -- Only live interactions are looked up or listed, and most interactions never have an identity.
 CREATE INDEX interactions_sip_identity ON interactions (sip_identity)
   WHERE sip_identity IS NOT NULL AND merged_into IS NULL;
+-- A copy is matched by participants when its start or its end is near the interaction's: a recorder that came
+-- up during a call starts its copy late, one that died ends it early.
 CREATE INDEX interactions_participants ON interactions (participants_key, start_time)
+  WHERE participants_key IS NOT NULL AND merged_into IS NULL;
+CREATE INDEX interactions_participants_end ON interactions (participants_key, end_time)
   WHERE participants_key IS NOT NULL AND merged_into IS NULL;
 DROP INDEX interactions_start_time;
 CREATE INDEX interactions_start_time ON interactions (start_time, id) WHERE merged_into IS NULL;
 
--- How far apart two copies' starts may be and still be one conversation by their participants.
+-- How far apart two copies' starts (or ends) may be and still be one conversation by their participants.
 ALTER TABLE pairs ADD COLUMN match_tolerance_ms integer NOT NULL DEFAULT 2000
   CHECK (match_tolerance_ms BETWEEN 0 AND 60000);
 

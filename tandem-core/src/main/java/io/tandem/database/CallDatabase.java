@@ -84,7 +84,7 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
   /**
    * Links a recorder's calls to the interactions of their conversations, under its fence, as the secondary's
    * gap audit does: each call whose conversation has an interaction (by its copy, its key, its SIP identity,
-   * or its participants and start) becomes a copy of it, the interaction is widened to cover it and its best
+   * or its participants with a start or end near the interaction's) becomes a copy of it, the interaction is widened to cover it and its best
    * copy chosen again; no interaction is created, and copies linked already are left as they are. One
    * transaction; calls in {@code lookUpOnly} are looked up but not linked.
    *
@@ -99,8 +99,8 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
 
   /**
    * One merge pass: merges every pair of live interactions found to be one conversation (same SIP identity,
-   * or same participants with starts within the pair's tolerance and copies of different recorders) into the
-   * older one; returns how many were merged. Run by one process at a time, periodically.
+   * or same participants with starts or ends within the pair's tolerance and copies of different recorders)
+   * into the older one; returns how many were merged. Run by one process at a time, periodically.
    */
   public int mergeTwinInteractions() throws SQLException {
     return merges.pass();

@@ -20,8 +20,9 @@ import org.postgresql.PGConnection;
  * copy is linked to already; the one its correlation key names (its own key, or a tombstone's); then, for a
  * call whose conversation may have been marked under another key, the live interaction with the call's SIP
  * identity (the nearest in start when there are several), and last a live interaction with the call's
- * participants key whose start is within the pair's tolerance of the call's, that has a copy of the pair's
- * other recorder and none of the call's recorder. Matches by participants are handed out nearest first: an
+ * participants key whose start or end is within the pair's tolerance of the call's (a recorder that came up
+ * during a call starts its copy late, one that died ends it early), that has a copy of the pair's other
+ * recorder and none of the call's recorder. Matches by participants are handed out nearest first: an
  * interaction goes to one call of a batch only, and to none that another call of the batch reaches by an
  * earlier rule; a call whose nearest is taken gets its next nearest. One statement per batch. Stateless.
  */
@@ -44,11 +45,13 @@ final class CopyMatching {
 
   private static final String MICROS = "timestamptz 'epoch' + (%s) * interval '1 microsecond'";
   private static final String DISTANCE = "abs(extract(epoch FROM i.start_time) * 1000000 - t.s)";
+  private static final String NEAREST_END = "LEAST(%s, abs(extract(epoch FROM i.end_time) * 1000000 - t.e))"
+      .formatted(DISTANCE);
 
   private static final String FIND = """
       SELECT t.n, own.interaction_id, named.id, by_sip.id, by_participants.id, by_participants.distance
-      FROM unnest(?::bigint[], ?::int[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::boolean[])
-           WITH ORDINALITY AS t(inum, serial, k, sip, pk, s, other, n)
+      FROM unnest(?::bigint[], ?::int[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::boolean[])
+           WITH ORDINALITY AS t(inum, serial, k, sip, pk, s, e, other, n)
       LEFT JOIN copies own ON own.inum = t.inum
       LEFT JOIN LATERAL (
         SELECT coalesce(i.merged_into, i.id) AS id FROM interactions i
@@ -59,14 +62,15 @@ final class CopyMatching {
           AND i.sip_identity = t.sip AND i.merged_into IS NULL
         ORDER BY %1$s, i.id LIMIT 1) by_sip ON true
       LEFT JOIN LATERAL (
-        SELECT i.id, %1$s AS distance FROM interactions i
+        SELECT i.id, %5$s AS distance FROM interactions i
         WHERE own.inum IS NULL AND named.id IS NULL AND by_sip.id IS NULL AND t.other
           AND i.participants_key = t.pk AND i.merged_into IS NULL
-          AND i.start_time BETWEEN %2$s AND %3$s
+          AND (i.start_time BETWEEN %2$s AND %3$s OR i.end_time BETWEEN %6$s AND %7$s)
           AND EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.serial = ?)
           AND NOT EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.serial = t.serial)
         ORDER BY distance, i.id LIMIT %4$d) by_participants ON true""".formatted(DISTANCE,
-      MICROS.formatted("t.s - ?"), MICROS.formatted("t.s + ?"), CANDIDATES);
+      MICROS.formatted("t.s - ?"), MICROS.formatted("t.s + ?"), CANDIDATES, NEAREST_END,
+      MICROS.formatted("t.e - ?"), MICROS.formatted("t.e + ?"));
 
   private CopyMatching() {}
 
@@ -83,6 +87,7 @@ final class CopyMatching {
     String[] sipIdentities = new String[size];
     String[] participantsKeys = new String[size];
     long[] starts = new long[size];
+    Long[] ends = new Long[size];
     boolean[] other = new boolean[size];
     for (int i = 0; i < size; i++) {
       CallRecord call = calls.get(i);
@@ -93,6 +98,7 @@ final class CopyMatching {
       sipIdentities[i] = other[i] && !call.sipIdentity().isEmpty() ? call.sipIdentity() : null;
       participantsKeys[i] = other[i] ? ParticipantsKey.of(call.participants()) : null;
       starts[i] = CallColumns.micros(call.start());
+      ends[i] = call.end() == null ? null : CallColumns.micros(call.end());
     }
     Map<Long, Match> matches = new HashMap<>();
     List<Candidate> byParticipants = new ArrayList<>();
@@ -105,10 +111,12 @@ final class CopyMatching {
       statement.setArray(4, connection.createArrayOf("text", sipIdentities));
       statement.setArray(5, connection.createArrayOf("text", participantsKeys));
       statement.setArray(6, pg.createArrayOf("bigint", starts));
-      statement.setArray(7, pg.createArrayOf("bool", other));
-      statement.setLong(8, scope.toleranceMicros());
-      statement.setLong(9, scope.toleranceMicros());
-      statement.setInt(10, scope.partner());
+      statement.setArray(7, connection.createArrayOf("bigint", ends));
+      statement.setArray(8, pg.createArrayOf("bool", other));
+      for (int parameter = 9; parameter <= 12; parameter++) {
+        statement.setLong(parameter, scope.toleranceMicros());
+      }
+      statement.setInt(13, scope.partner());
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           int index = rows.getInt(1) - 1;

@@ -14,8 +14,8 @@ import javax.sql.DataSource;
  * The merge pass: finds live interactions that are one conversation marked twice (two recorders that created
  * one each at the same moment, or the primary's call, matched by key only, marked after the secondary's copy
  * of the same conversation was promoted) and merges the newer into the older. Two interactions are one
- * conversation when they have the same SIP identity, or the same participants key with starts within the
- * pair's tolerance and copies of two different recorders of one pair.
+ * conversation when they have the same SIP identity, or the same participants key with starts (or ends) within
+ * the pair's tolerance and copies of two different recorders of one pair.
  *
  * <p>A merge moves the newer interaction's copies to the older, widens the older and recomputes its best copy,
  * and keeps the newer as a tombstone pointing at the older, as it does every tombstone that pointed at the
@@ -35,7 +35,7 @@ final class InteractionMerges {
 
   private static final String TWINS = """
       WITH n AS (
-        SELECT i.id, i.sip_identity, i.participants_key, i.start_time, r.pair,
+        SELECT i.id, i.sip_identity, i.participants_key, i.start_time, i.end_time, r.pair,
                p.match_tolerance_ms * interval '1 millisecond' AS tolerance
         FROM interactions i
         JOIN LATERAL (SELECT c.serial FROM copies c WHERE c.interaction_id = i.id LIMIT 1) one ON true
@@ -49,13 +49,15 @@ final class InteractionMerges {
         WHERE o.id < n.id AND o.merged_into IS NULL
           AND (o.sip_identity = n.sip_identity
             OR (o.participants_key = n.participants_key
-              AND o.start_time BETWEEN n.start_time - n.tolerance AND n.start_time + n.tolerance
+              AND (o.start_time BETWEEN n.start_time - n.tolerance AND n.start_time + n.tolerance
+                OR o.end_time BETWEEN n.end_time - n.tolerance AND n.end_time + n.tolerance)
               AND NOT EXISTS (SELECT 1 FROM copies a JOIN copies b ON b.serial = a.serial
                               WHERE a.interaction_id = n.id AND b.interaction_id = o.id)
               AND NOT EXISTS (SELECT 1 FROM copies b JOIN recorders r ON r.serial = b.serial
                               WHERE b.interaction_id = o.id AND r.pair <> n.pair)))
         ORDER BY (o.sip_identity = n.sip_identity) IS TRUE DESC,
-                 abs(extract(epoch FROM o.start_time - n.start_time)), o.id
+                 LEAST(abs(extract(epoch FROM o.start_time - n.start_time)),
+                       abs(extract(epoch FROM o.end_time - n.end_time))), o.id
         LIMIT 1) twin ON true
       ORDER BY n.id""";
   private static final String TWINS_AFTER = TWINS.formatted("i.id > ?");

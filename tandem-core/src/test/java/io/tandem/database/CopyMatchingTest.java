@@ -90,6 +90,30 @@ class CopyMatchingTest {
   }
 
   @Test
+  void aCopyThatStartedLateBecauseItsRecorderCameUpDuringTheCallJoinsByItsEnd() throws Exception {
+    database.mark(main, List.of(master(MAIN, 1).key("main-1").between(ALICE, BOB).millis(10_000).build()));
+
+    database.mark(backup, List.of(slave(BACKUP, 1).key("backup-1").startMillisAfterT0(7800).millis(2000)
+        .between(ALICE, BOB).build(), slave(BACKUP, 2).key("backup-2").startMillisAfterT0(7800).millis(2201)
+        .between(ALICE, "sip:carol@c").build()));
+
+    assertThat(interactions()).extracting(view -> view.correlationKey() + view.copies().size())
+        .containsExactly("main-12", "backup-21");
+  }
+
+  @Test
+  void interactionsWhoseCopiesEndTogetherAreMergedThoughOneStartedLate() throws Exception {
+    database.mark(backup, List.of(slave(BACKUP, 1).key("backup-1").between(ALICE, BOB).millis(10_000).build()));
+    database.mark(main, List.of(master(MAIN, 1).key("main-1").startMillisAfterT0(7900).millis(2050)
+        .between(ALICE, BOB).build()));
+
+    assertThat(database.mergeTwinInteractions()).isEqualTo(1);
+
+    assertThat(onlyInteraction().copies()).hasSize(2);
+    assertThat(onlyInteraction().end()).isEqualTo(DatabaseFixture.T0.plusMillis(10_000));
+  }
+
+  @Test
   void theToleranceIsThePairsSetting() throws Exception {
     assertThat(database.updatePairPolicy("pair-a", null, null, null, 500)).isTrue();
     database.mark(main, List.of(master(MAIN, 1).key("main-1").between(ALICE, BOB).build(),

@@ -123,7 +123,7 @@ class FailoverTest {
     load.get();
     // Give the resumed recorder every chance to mark what it held from its primary days.
     await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
-    assertThat(copiesMarkedBy(BACKUP, pausedAt, 1)).isZero();
+    assertThat(copiesMarkedUnder(BACKUP, pausedAt, 2)).as("marked under the epoch it lost").isZero();
   }
 
   @Test
@@ -195,6 +195,21 @@ class FailoverTest {
     try (Connection connection = DriverManager.getConnection(pair.postgres.jdbcUrl(), "postgres", "");
         PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM copies WHERE serial = ? "
             + "AND marked_at >= ? AND marked_epoch >= ?")) {
+      query.setInt(1, serial);
+      query.setTimestamp(2, Timestamp.from(since));
+      query.setLong(3, epoch);
+      try (ResultSet rows = query.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
+  }
+
+  /** Copies of {@code serial} marked at or after {@code since} under exactly {@code epoch}. */
+  static long copiesMarkedUnder(int serial, Instant since, long epoch) throws Exception {
+    try (Connection connection = DriverManager.getConnection(pair.postgres.jdbcUrl(), "postgres", "");
+        PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM copies WHERE serial = ? "
+            + "AND marked_at >= ? AND marked_epoch = ?")) {
       query.setInt(1, serial);
       query.setTimestamp(2, Timestamp.from(since));
       query.setLong(3, epoch);
