@@ -20,11 +20,10 @@ ALTER TABLE copies ALTER COLUMN correlation_key SET NOT NULL;
 -- Only live interactions are looked up or listed, and most interactions never have an identity.
 CREATE INDEX interactions_sip_identity ON interactions (sip_identity)
   WHERE sip_identity IS NOT NULL AND merged_into IS NULL;
--- A copy is matched by participants when its start or its end is near the interaction's: a recorder that came
--- up during a call starts its copy late, one that died ends it early.
+-- A copy is matched by participants when its start or its end is near the interaction's (a recorder that came
+-- up during a call starts its copy late, one that died ends it early). Both are looked up on the start: an
+-- interaction that ends near a copy's end started within the day before, as every conversation does.
 CREATE INDEX interactions_participants ON interactions (participants_key, start_time)
-  WHERE participants_key IS NOT NULL AND merged_into IS NULL;
-CREATE INDEX interactions_participants_end ON interactions (participants_key, end_time)
   WHERE participants_key IS NOT NULL AND merged_into IS NULL;
 DROP INDEX interactions_start_time;
 CREATE INDEX interactions_start_time ON interactions (start_time, id) WHERE merged_into IS NULL;

@@ -128,14 +128,17 @@ final class CallMarking implements AutoCloseable {
     });
   }
 
+  /**
+   * Writes the copies of calls that no copy holds yet (the exclusive marking lock keeps this recorder from
+   * writing them meanwhile, so a plain COPY does), then settles their interactions.
+   */
   private int writeLinks(Connection connection, Fence fence, List<CallRecord> calls, Map<Long, Match> matches)
       throws SQLException {
     long[] ids = interactionIds(calls, matches);
-    CopyChanges changes = MarkingStatements.linkCopies(connection, calls, ids, fence.epoch(), clock.instant());
-    MarkingStatements.widen(connection, spansById(calls, ids));
-    MarkingStatements.updateBestCopies(connection, changes.interactionIds());
+    MarkingStatements.copyCopies(connection, calls, ids, fence.epoch(), clock.instant());
+    MarkingStatements.settle(connection, spansById(calls, ids));
     leaveTombstones(connection, calls, matches);
-    return changes.inserted();
+    return calls.size();
   }
 
   private MarkResult markInOneTransaction(Fence fence, SortedMap<String, Span> spans, Collection<CallRecord> calls)
@@ -192,25 +195,23 @@ final class CallMarking implements AutoCloseable {
       long[] ids = interactionIds(ofExisting, matches, upserted);
       CopyChanges changes = MarkingStatements.upsertCopies(connection, ofExisting, ids, scope.fence().epoch(), now);
       inserted += changes.inserted();
-      // The upsert widened the interactions it found by key; those reached otherwise are widened here.
-      Set<Long> reachedOtherwise = new HashSet<>(upserted.behindTombstones());
-      matches.values().forEach(match -> reachedOtherwise.add(match.interactionId()));
-      List<CallRecord> widening = new ArrayList<>();
-      List<Long> wideningIds = new ArrayList<>();
+      // The upsert widened the interactions it found by key, but not those reached otherwise; and a new
+      // interaction's best copy was set when it was created, while an older one's can only move when one of its
+      // copies was added or changed.
+      Set<Long> settling = new HashSet<>(upserted.behindTombstones());
+      matches.values().forEach(match -> settling.add(match.interactionId()));
+      settling.addAll(changes.interactionIds());
+      List<CallRecord> settled = new ArrayList<>();
+      List<Long> settledIds = new ArrayList<>();
       for (int i = 0; i < ids.length; i++) {
-        if (reachedOtherwise.contains(ids[i])) {
-          widening.add(ofExisting.get(i));
-          wideningIds.add(ids[i]);
+        if (settling.contains(ids[i])) {
+          settled.add(ofExisting.get(i));
+          settledIds.add(ids[i]);
         }
       }
-      if (!widening.isEmpty()) {
-        MarkingStatements.widen(connection, spansById(widening,
-            wideningIds.stream().mapToLong(Long::longValue).toArray()));
-      }
-      // A new interaction's best copy was set when it was created; an older one's best can only move when one
-      // of its copies was added or changed.
-      if (!changes.interactionIds().isEmpty()) {
-        MarkingStatements.updateBestCopies(connection, changes.interactionIds());
+      if (!settled.isEmpty()) {
+        MarkingStatements.settle(connection, spansById(settled,
+            settledIds.stream().mapToLong(Long::longValue).toArray()));
       }
       leaveTombstones(connection, ofExisting, matches);
     }

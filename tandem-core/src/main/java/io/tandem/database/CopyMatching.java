@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -22,9 +21,11 @@ import org.postgresql.PGConnection;
  * identity (the nearest in start when there are several), and last a live interaction with the call's
  * participants key whose start or end is within the pair's tolerance of the call's (a recorder that came up
  * during a call starts its copy late, one that died ends it early), that has a copy of the pair's other
- * recorder and none of the call's recorder. Matches by participants are handed out nearest first: an
- * interaction goes to one call of a batch only, and to none that another call of the batch reaches by an
- * earlier rule; a call whose nearest is taken gets its next nearest. One statement per batch. Stateless.
+ * recorder and none of the call's recorder. A match by participants is a guess, and only an unambiguous one
+ * is taken: the call must have one such interaction only, and the interaction must be the only one of one
+ * call of the batch, and reached by no other call of the batch; otherwise the call matches nothing by
+ * participants (a copy joined to the wrong conversation is worse than a conversation with two interactions).
+ * One statement per batch. Stateless.
  */
 final class CopyMatching {
   /** The rule that found a call's interaction. */
@@ -40,16 +41,14 @@ final class CopyMatching {
   /** A call's interaction and the rule that found it. */
   record Match(long interactionId, Rule rule) {}
 
-  /** The nearest interactions by participants looked at per call: enough for calls of a batch that compete. */
-  private static final int CANDIDATES = 4;
+  /** The longest a conversation is taken to last, so that one ending near a copy's end is found by its start. */
+  private static final long LONGEST_MICROS = 24L * 3600 * 1_000_000;
 
   private static final String MICROS = "timestamptz 'epoch' + (%s) * interval '1 microsecond'";
   private static final String DISTANCE = "abs(extract(epoch FROM i.start_time) * 1000000 - t.s)";
-  private static final String NEAREST_END = "LEAST(%s, abs(extract(epoch FROM i.end_time) * 1000000 - t.e))"
-      .formatted(DISTANCE);
 
   private static final String FIND = """
-      SELECT t.n, own.interaction_id, named.id, by_sip.id, by_participants.id, by_participants.distance
+      SELECT t.n, own.interaction_id, named.id, by_sip.id, by_participants.id
       FROM unnest(?::bigint[], ?::int[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::boolean[])
            WITH ORDINALITY AS t(inum, serial, k, sip, pk, s, e, other, n)
       LEFT JOIN copies own ON own.inum = t.inum
@@ -62,15 +61,16 @@ final class CopyMatching {
           AND i.sip_identity = t.sip AND i.merged_into IS NULL
         ORDER BY %1$s, i.id LIMIT 1) by_sip ON true
       LEFT JOIN LATERAL (
-        SELECT i.id, %5$s AS distance FROM interactions i
+        SELECT i.id FROM interactions i
         WHERE own.inum IS NULL AND named.id IS NULL AND by_sip.id IS NULL AND t.other
           AND i.participants_key = t.pk AND i.merged_into IS NULL
-          AND (i.start_time BETWEEN %2$s AND %3$s OR i.end_time BETWEEN %6$s AND %7$s)
+          AND (i.start_time BETWEEN %2$s AND %3$s
+            OR (i.start_time BETWEEN %4$s AND %5$s AND i.end_time BETWEEN %6$s AND %5$s))
           AND EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.serial = ?)
           AND NOT EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.serial = t.serial)
-        ORDER BY distance, i.id LIMIT %4$d) by_participants ON true""".formatted(DISTANCE,
-      MICROS.formatted("t.s - ?"), MICROS.formatted("t.s + ?"), CANDIDATES, NEAREST_END,
-      MICROS.formatted("t.e - ?"), MICROS.formatted("t.e + ?"));
+        LIMIT 2) by_participants ON true""".formatted(DISTANCE, MICROS.formatted("t.s - ?"),
+      MICROS.formatted("t.s + ?"), MICROS.formatted("t.e - " + LONGEST_MICROS), MICROS.formatted("t.e + ?"),
+      MICROS.formatted("t.e - ?"));
 
   private CopyMatching() {}
 
@@ -101,7 +101,7 @@ final class CopyMatching {
       ends[i] = call.end() == null ? null : CallColumns.micros(call.end());
     }
     Map<Long, Match> matches = new HashMap<>();
-    List<Candidate> byParticipants = new ArrayList<>();
+    Map<Long, List<Long>> candidatesOfCall = new HashMap<>();
     Set<Long> reachedOtherwise = new HashSet<>();
     try (PreparedStatement statement = connection.prepareStatement(FIND)) {
       PGConnection pg = connection.unwrap(PGConnection.class);
@@ -113,10 +113,10 @@ final class CopyMatching {
       statement.setArray(6, pg.createArrayOf("bigint", starts));
       statement.setArray(7, connection.createArrayOf("bigint", ends));
       statement.setArray(8, pg.createArrayOf("bool", other));
-      for (int parameter = 9; parameter <= 12; parameter++) {
+      for (int parameter = 9; parameter <= 13; parameter++) {
         statement.setLong(parameter, scope.toleranceMicros());
       }
-      statement.setInt(13, scope.partner());
+      statement.setInt(14, scope.partner());
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           int index = rows.getInt(1) - 1;
@@ -127,18 +127,20 @@ final class CopyMatching {
           } else {
             long id = rows.getLong(5);
             if (!rows.wasNull()) {
-              byParticipants.add(new Candidate(inums[index], id, rows.getDouble(6), index));
+              candidatesOfCall.computeIfAbsent(inums[index], k -> new ArrayList<>()).add(id);
             }
           }
         }
       }
     }
-    byParticipants.sort(Comparator.comparingDouble(Candidate::distance).thenComparingInt(Candidate::index));
-    for (Candidate candidate : byParticipants) {
-      if (!matches.containsKey(candidate.inum()) && reachedOtherwise.add(candidate.interactionId())) {
-        matches.put(candidate.inum(), new Match(candidate.interactionId(), Rule.PARTICIPANTS));
+    Map<Long, Integer> claims = new HashMap<>();
+    candidatesOfCall.values().forEach(ids -> ids.forEach(id -> claims.merge(id, 1, Integer::sum)));
+    candidatesOfCall.forEach((inum, ids) -> {
+      long id = ids.getFirst();
+      if (ids.size() == 1 && claims.get(id) == 1 && !reachedOtherwise.contains(id)) {
+        matches.put(inum, new Match(id, Rule.PARTICIPANTS));
       }
-    }
+    });
     return matches;
   }
 
@@ -153,6 +155,4 @@ final class CopyMatching {
     }
     return null;
   }
-
-  private record Candidate(long inum, long interactionId, double distance, int index) {}
 }

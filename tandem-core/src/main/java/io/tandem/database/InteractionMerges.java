@@ -15,7 +15,8 @@ import javax.sql.DataSource;
  * one each at the same moment, or the primary's call, matched by key only, marked after the secondary's copy
  * of the same conversation was promoted) and merges the newer into the older. Two interactions are one
  * conversation when they have the same SIP identity, or the same participants key with starts (or ends) within
- * the pair's tolerance and copies of two different recorders of one pair.
+ * the pair's tolerance and copies of two different recorders of one pair, and no other interaction is such a
+ * twin by participants (an ambiguous guess is never taken).
  *
  * <p>A merge moves the newer interaction's copies to the older, widens the older and recomputes its best copy,
  * and keeps the newer as a tombstone pointing at the older, as it does every tombstone that pointed at the
@@ -43,21 +44,21 @@ final class InteractionMerges {
         JOIN pairs p ON p.name = r.pair
         WHERE %s AND i.merged_into IS NULL
         ORDER BY i.id LIMIT ?)
-      SELECT n.id, twin.id FROM n
+      SELECT n.id, twin.id, twin.by_sip, twin.candidates FROM n
       LEFT JOIN LATERAL (
-        SELECT o.id FROM interactions o
+        SELECT o.id, (o.sip_identity = n.sip_identity) IS TRUE AS by_sip, count(*) OVER () AS candidates
+        FROM interactions o
         WHERE o.id < n.id AND o.merged_into IS NULL
           AND (o.sip_identity = n.sip_identity
             OR (o.participants_key = n.participants_key
               AND (o.start_time BETWEEN n.start_time - n.tolerance AND n.start_time + n.tolerance
-                OR o.end_time BETWEEN n.end_time - n.tolerance AND n.end_time + n.tolerance)
+                OR (o.start_time BETWEEN n.end_time - interval '1 day' AND n.end_time + n.tolerance
+                  AND o.end_time BETWEEN n.end_time - n.tolerance AND n.end_time + n.tolerance))
               AND NOT EXISTS (SELECT 1 FROM copies a JOIN copies b ON b.serial = a.serial
                               WHERE a.interaction_id = n.id AND b.interaction_id = o.id)
               AND NOT EXISTS (SELECT 1 FROM copies b JOIN recorders r ON r.serial = b.serial
                               WHERE b.interaction_id = o.id AND r.pair <> n.pair)))
-        ORDER BY (o.sip_identity = n.sip_identity) IS TRUE DESC,
-                 LEAST(abs(extract(epoch FROM o.start_time - n.start_time)),
-                       abs(extract(epoch FROM o.end_time - n.end_time))), o.id
+        ORDER BY by_sip DESC, abs(extract(epoch FROM o.start_time - n.start_time)), o.id
         LIMIT 1) twin ON true
       ORDER BY n.id""";
   private static final String TWINS_AFTER = TWINS.formatted("i.id > ?");
@@ -126,7 +127,7 @@ final class InteractionMerges {
     return merged;
   }
 
-  /** The live interactions after {@code after}, in id order, each with the id of its twin or 0. */
+  /** The live interactions after {@code after}, in id order, each with the id of its one twin or 0. */
   private List<long[]> twins(long after) throws SQLException {
     List<long[]> twins = new ArrayList<>();
     try (Connection connection = dataSource.getConnection();
@@ -135,7 +136,7 @@ final class InteractionMerges {
       query.setInt(2, BATCH);
       try (ResultSet rows = query.executeQuery()) {
         while (rows.next()) {
-          twins.add(new long[] {rows.getLong(1), rows.getLong(2)});
+          twins.add(new long[] {rows.getLong(1), oneTwin(rows)});
         }
       }
     }
@@ -153,7 +154,7 @@ final class InteractionMerges {
         query.setLong(1, newer);
         query.setInt(2, 1);
         try (ResultSet rows = query.executeQuery()) {
-          older = rows.next() ? rows.getLong(2) : 0;
+          older = rows.next() ? oneTwin(rows) : 0;
         }
       }
       if (older == 0) {
@@ -166,6 +167,12 @@ final class InteractionMerges {
       MarkingStatements.updateBestCopies(connection, Set.of(older));
       return true;
     });
+  }
+
+  /** The twin of a row of {@link #TWINS}: one by SIP identity, or the only one by participants; else 0. */
+  private static long oneTwin(ResultSet rows) throws SQLException {
+    long twin = rows.getLong(2);
+    return twin != 0 && (rows.getBoolean(3) || rows.getLong(4) == 1) ? twin : 0;
   }
 
   private static void update(Connection connection, String sql, long first, long second) throws SQLException {

@@ -90,12 +90,6 @@ final class MarkingStatements {
              EXCLUDED.packets_received, EXCLUDED.packets_lost, EXCLUDED.end_time, EXCLUDED.quirks, EXCLUDED.dtmf)
       RETURNING interaction_id, (xmax = 0) AS inserted""";
 
-  // A copy linked already is left as it is.
-  private static final String LINK_COPIES = INSERT_COPIES + """
-
-      ON CONFLICT (inum) DO NOTHING
-      RETURNING interaction_id""";
-
   private static final String UPDATE_BEST_COPIES = """
       UPDATE interactions i SET best_inum = b.inum
       FROM (SELECT DISTINCT ON (interaction_id) interaction_id, inum FROM copies
@@ -103,17 +97,22 @@ final class MarkingStatements {
             ORDER BY interaction_id, %s) b
       WHERE i.id = b.interaction_id AND i.best_inum IS DISTINCT FROM b.inum""".formatted(BestCopy.ORDER_BY);
 
-  /** Widens interactions to cover copies added to them, and names them when they had no participants. */
-  private static final String WIDEN = """
+  /**
+   * Widens interactions to cover the copies just added to them, names them when they had no participants, and
+   * sets their best copy among all their copies; a row that would not change is not written.
+   */
+  private static final String SETTLE = """
       UPDATE interactions i SET
         start_time = LEAST(i.start_time, %1$s),
         end_time = GREATEST(i.end_time, %2$s),
-        participants = CASE WHEN i.participants = '[]'::jsonb THEN t.p::jsonb ELSE i.participants END
+        participants = CASE WHEN i.participants = '[]'::jsonb THEN t.p::jsonb ELSE i.participants END,
+        best_inum = b.inum
       FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[]) AS t(id, s, e, p)
+      CROSS JOIN LATERAL (SELECT c.inum FROM copies c WHERE c.interaction_id = t.id ORDER BY %3$s LIMIT 1) b
       WHERE i.id = t.id
         AND (%1$s < i.start_time OR %2$s > i.end_time OR (i.end_time IS NULL AND t.e IS NOT NULL)
-         OR (i.participants = '[]'::jsonb AND t.p::jsonb <> '[]'::jsonb))""".formatted(MICROS.formatted("t.s"),
-      MICROS.formatted("t.e"));
+         OR (i.participants = '[]'::jsonb AND t.p::jsonb <> '[]'::jsonb) OR i.best_inum IS DISTINCT FROM b.inum)"""
+      .formatted(MICROS.formatted("t.s"), MICROS.formatted("t.e"), BestCopy.ORDER_BY);
 
   private static final String INSERT_TOMBSTONES = """
       INSERT INTO interactions (correlation_key, start_time, end_time, merged_into)
@@ -178,19 +177,12 @@ final class MarkingStatements {
       }
       interactions.copyInto(connection, "interactions (id, correlation_key, start_time, end_time, participants, "
           + "best_inum, sip_identity, participants_key)");
-      BinaryCopy copies = new BinaryCopy(calls.size() * 200);
-      long markedMicros = CallColumns.micros(markedAt);
+      long[] copyIds = new long[calls.size()];
+      int c = 0;
       for (CallRecord call : calls) {
-        copies.row(16).int8(call.inum().value()).int8(idByKey.get(call.correlationKey())).text(call.correlationKey())
-            .int4(call.inum().serial()).text(call.callRole().name()).bool(call.complete())
-            .int8(call.stats().durationMillis()).int8(call.stats().bytes())
-            .int8(call.stats().packetsReceived()).int8(call.stats().packetsLost())
-            .timestamptz(CallColumns.micros(call.start()))
-            .timestamptz(call.end() == null ? null : CallColumns.micros(call.end()))
-            .int8(epoch).timestamptz(markedMicros)
-            .jsonb(CallColumns.jsonArray(call.quirks())).jsonb(CallColumns.jsonArray(call.dtmf()));
+        copyIds[c++] = idByKey.get(call.correlationKey());
       }
-      copies.copyInto(connection, "copies (" + COPY_COLUMNS + ")");
+      copyCopies(connection, calls, copyIds, epoch, markedAt);
       connection.releaseSavepoint(savepoint);
       return true;
     } catch (SQLException e) {
@@ -314,17 +306,33 @@ final class MarkingStatements {
   /** Inserts copies or updates their figures; a copy keeps its interaction whatever {@code ids} says. */
   static CopyChanges upsertCopies(Connection connection, List<CallRecord> calls, long[] ids, long epoch,
       Instant markedAt) throws SQLException {
-    return changes(connection, UPSERT_COPIES, calls, ids, epoch, markedAt, true);
+    return changes(connection, UPSERT_COPIES, calls, ids, epoch, markedAt);
   }
 
-  /** Inserts the copies that are not there yet and leaves the others as they are. */
-  static CopyChanges linkCopies(Connection connection, List<CallRecord> calls, long[] ids, long epoch,
+  /**
+   * Writes copies that are not there by binary COPY, each under the interaction in {@code ids}; an INUM that is
+   * there already fails the whole statement (23505).
+   */
+  static void copyCopies(Connection connection, Collection<CallRecord> calls, long[] ids, long epoch,
       Instant markedAt) throws SQLException {
-    return changes(connection, LINK_COPIES, calls, ids, epoch, markedAt, false);
+    BinaryCopy copies = new BinaryCopy(calls.size() * 200);
+    long markedMicros = CallColumns.micros(markedAt);
+    int i = 0;
+    for (CallRecord call : calls) {
+      copies.row(16).int8(call.inum().value()).int8(ids[i++]).text(call.correlationKey())
+          .int4(call.inum().serial()).text(call.callRole().name()).bool(call.complete())
+          .int8(call.stats().durationMillis()).int8(call.stats().bytes())
+          .int8(call.stats().packetsReceived()).int8(call.stats().packetsLost())
+          .timestamptz(CallColumns.micros(call.start()))
+          .timestamptz(call.end() == null ? null : CallColumns.micros(call.end()))
+          .int8(epoch).timestamptz(markedMicros)
+          .jsonb(CallColumns.jsonArray(call.quirks())).jsonb(CallColumns.jsonArray(call.dtmf()));
+    }
+    copies.copyInto(connection, "copies (" + COPY_COLUMNS + ")");
   }
 
   private static CopyChanges changes(Connection connection, String sql, List<CallRecord> calls, long[] ids,
-      long epoch, Instant markedAt, boolean insertedColumn) throws SQLException {
+      long epoch, Instant markedAt) throws SQLException {
     int inserted = 0;
     Set<Long> changed = new HashSet<>();
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -332,7 +340,7 @@ final class MarkingStatements {
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           changed.add(rows.getLong(1));
-          inserted += !insertedColumn || rows.getBoolean(2) ? 1 : 0;
+          inserted += rows.getBoolean(2) ? 1 : 0;
         }
       }
     }
@@ -348,8 +356,11 @@ final class MarkingStatements {
     }
   }
 
-  /** Widens each interaction to cover its span, which holds the calls just added to it. */
-  static void widen(Connection connection, Map<Long, Span> spans) throws SQLException {
+  /**
+   * Widens each interaction to cover its span (the calls just added to it or changed) and sets its best copy
+   * by the rule among all its copies.
+   */
+  static void settle(Connection connection, Map<Long, Span> spans) throws SQLException {
     int size = spans.size();
     long[] ids = new long[size];
     long[] starts = new long[size];
@@ -363,7 +374,7 @@ final class MarkingStatements {
       participants[i] = new String(participantsJson(entry.getValue().participants()), StandardCharsets.UTF_8);
       i++;
     }
-    try (PreparedStatement statement = connection.prepareStatement(WIDEN)) {
+    try (PreparedStatement statement = connection.prepareStatement(SETTLE)) {
       PGConnection pg = connection.unwrap(PGConnection.class);
       statement.setArray(1, pg.createArrayOf("bigint", ids));
       statement.setArray(2, pg.createArrayOf("bigint", starts));

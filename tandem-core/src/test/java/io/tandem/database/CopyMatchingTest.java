@@ -141,12 +141,37 @@ class CopyMatchingTest {
   }
 
   @Test
-  void theNearestStartWinsAndAnInteractionGoesToOneCallOfABatch() throws Exception {
+  void anAmbiguousMatchByParticipantsIsNoMatchAndIsNeverMerged() throws Exception {
     database.mark(main, List.of(master(MAIN, 1).key("main-1").between(ALICE, BOB).build(),
         master(MAIN, 2).key("main-2").startMillisAfterT0(1500).between(ALICE, BOB).build()));
 
-    database.mark(backup, List.of(slave(BACKUP, 1).key("backup-1").startMillisAfterT0(1200).between(ALICE, BOB)
-        .build(), slave(BACKUP, 2).key("backup-2").startMillisAfterT0(1400).between(ALICE, BOB).build()));
+    MarkResult promoted = database.mark(backup, List.of(slave(BACKUP, 1).key("backup-1").startMillisAfterT0(1200)
+        .between(ALICE, BOB).build()));
+    int merged = database.mergeTwinInteractions();
+
+    assertThat(promoted).isEqualTo(new MarkResult(1, 0, 1));
+    assertThat(merged).isZero();
+    assertThat(interactions()).extracting(InteractionView::correlationKey)
+        .containsExactly("main-1", "backup-1", "main-2");
+  }
+
+  @Test
+  void twoCallsOfABatchThatMatchOneInteractionByParticipantsMatchNothing() throws Exception {
+    database.mark(main, List.of(master(MAIN, 1).key("main-1").between(ALICE, BOB).build()));
+
+    database.mark(backup, List.of(slave(BACKUP, 1).key("backup-1").startMillisAfterT0(100).between(ALICE, BOB)
+        .build(), slave(BACKUP, 2).key("backup-2").startMillisAfterT0(200).between(ALICE, BOB).build()));
+
+    assertThat(interactions()).extracting(view -> view.copies().size()).containsExactly(1, 1, 1);
+  }
+
+  @Test
+  void aBatchHandsEachCallTheOnlyInteractionOfItsParticipants() throws Exception {
+    database.mark(main, List.of(master(MAIN, 1).key("main-1").between(ALICE, BOB).build(),
+        master(MAIN, 2).key("main-2").startMillisAfterT0(500).between(ALICE, "sip:carol@c").build()));
+
+    database.mark(backup, List.of(slave(BACKUP, 1).key("backup-1").startMillisAfterT0(10).between(ALICE, BOB)
+        .build(), slave(BACKUP, 2).key("backup-2").startMillisAfterT0(510).between("sip:carol@c", ALICE).build()));
 
     assertThat(interactions()).extracting(view -> view.correlationKey() + ":" + view.copies().stream()
         .map(CopyView::inum).toList()).containsExactly("main-1:[100000000000001, 100001000000001]",
@@ -197,10 +222,10 @@ class CopyMatchingTest {
   void mergingMovesTheTombstonesThatPointedAtTheMergedInteraction() throws Exception {
     database.mark(main, List.of(master(MAIN, 1).key("main-1").sipIdentity("abc@sbc").between(ALICE, BOB).build()));
     database.mark(main, List.of(master(MAIN, 2).key("main-2").sipIdentity("abc@sbc").startMillisAfterT0(200)
-        .between(ALICE, BOB).build()));
-    // Nearer to main-2 than to main-1: linked to main-2, whose tombstone backup-1 then is.
-    database.mark(backup, List.of(slave(BACKUP, 1).key("backup-1").startMillisAfterT0(190).between(ALICE, BOB)
-        .build()));
+        .between(ALICE, "sip:carol@c").build()));
+    // Linked to main-2 by its participants, so backup-1 names main-2 by a tombstone.
+    database.mark(backup, List.of(slave(BACKUP, 1).key("backup-1").startMillisAfterT0(190)
+        .between(ALICE, "sip:carol@c").build()));
 
     assertThat(database.mergeTwinInteractions()).isEqualTo(1);
     database.mark(backup, List.of(slave(BACKUP, 2).key("backup-1").startMillisAfterT0(5000).build()));
