@@ -84,9 +84,9 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
   /**
    * Links a recorder's calls to the interactions of their conversations, under its fence, as the secondary's
    * gap audit does: each call whose conversation has an interaction (by its copy, its key, its SIP identity,
-   * or its participants with a start or end near the interaction's) becomes a copy of it, the interaction is widened to cover it and its best
-   * copy chosen again; no interaction is created, and copies linked already are left as they are. One
-   * transaction; calls in {@code lookUpOnly} are looked up but not linked.
+   * or its participants with a start or end near the interaction's) becomes a copy of it, the interaction is
+   * widened to cover it and its best copy chosen again; no interaction is created, and copies linked already
+   * are left as they are. One transaction; calls in {@code lookUpOnly} are looked up but not linked.
    *
    * @throws FencedException when the pair's epoch is no longer the fence's: nothing is linked
    */
