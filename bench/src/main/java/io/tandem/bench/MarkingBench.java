@@ -11,9 +11,11 @@ import io.tandem.call.StreamInfo;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.EmbeddedDatabase;
 import io.tandem.database.Fence;
+import io.tandem.database.LinkResult;
 import io.tandem.database.MarkResult;
 import io.tandem.database.RecorderAssignment;
 import io.tandem.database.RecorderRegistration;
+import io.tandem.gapaudit.GapAudit;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,22 +26,29 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.postgresql.PGConnection;
 
 /**
- * Calls marked per second by the call database's batch marking, against a raw COPY of the same number
- * of rows in one transaction into a table with the columns and indexes of {@code copies} (its foreign key
- * aside), both measured in one run on one embedded PostgreSQL. Each marked call writes an interaction
- * and a copy; the baseline writes only the copy-shaped row. After each round the same calls are marked
- * again, as a reprocess does: idempotent, it changes no row, and is reported beside the figure. A first round
- * of the same size warms up the JVM and the server and is not counted.
+ * Calls marked per second by the call database's batch marking, and copies linked per second by the secondary's
+ * gap audit, against a raw COPY of the same number of rows in one transaction into a table with the columns and
+ * indexes of {@code copies} (its foreign key aside), all measured in one run on one embedded PostgreSQL. Each
+ * marked call writes an interaction and a copy; the baseline writes only the copy-shaped row. After each round
+ * the same calls are marked again, as a reprocess does: idempotent, it changes no row, and is reported beside
+ * the figure. Once every round is marked, the Backup's copies of each round's conversations are linked in the
+ * gap audit's batches, each round against a raw COPY of its own: half of them under the same session id as
+ * the Main's (found by key), half under a session id of their own (found by participants and start). Linking
+ * comes after all the marking so that its updates (and the vacuum they call for) do not weigh on the marking
+ * figure. A first round of the same size warms up the JVM and the server and is not counted. Every call has
+ * participants of its own, as real calls do.
  *
  * <p>Run: {@code bench/run marking [CALLS] [BATCH] [ROUNDS]} (defaults 100000; 5000, the batch in which the
- * Workflow marks a backlog; 3). Prints each round
- * and the medians.
+ * Workflow marks a backlog; 3). Prints each round and the medians.
  */
 public final class MarkingBench {
   private static final int SERIAL = 900_001;
+  private static final int BACKUP = 900_002;
+  private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
 
   public static void main(String[] args) throws Exception {
     int calls = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
@@ -59,29 +68,44 @@ public final class MarkingBench {
       database.migrate();
       RecorderAssignment assignment = database.register(new RecorderRegistration(SERIAL, "bench", Position.MAIN,
           "http://127.0.0.1:1", "127.0.0.1:2"));
-      Fence fence = new Fence(SERIAL, assignment.epoch());
+      database.register(new RecorderRegistration(BACKUP, "bench", Position.BACKUP, "http://127.0.0.1:3",
+          "127.0.0.1:4"));
+      Fence main = new Fence(SERIAL, assignment.epoch());
+      Fence backup = new Fence(BACKUP, assignment.epoch());
       double[] copyRates = new double[rounds];
       double[] markRates = new double[rounds];
       double[] remarkRates = new double[rounds];
+      double[] linkCopyRates = new double[rounds];
+      double[] linkByKeyRates = new double[rounds];
+      double[] linkByParticipantsRates = new double[rounds];
+      List<List<CallRecord>> marked = new ArrayList<>();
       long sequence = 1;
       // One round first, not counted, so that neither the JVM nor the server is measured cold.
       rawCopy(postgres.jdbcUrl(), calls, rounds);
-      List<CallRecord> warmUp = new ArrayList<>(calls);
-      for (int i = 0; i < calls; i++) {
-        warmUp.add(call(Inum.of(SERIAL, sequence++), "warm-up-" + i));
-      }
-      markAll(database, fence, warmUp, batch, true);
-      markAll(database, fence, warmUp, batch, false);
+      List<CallRecord> warmUp = mainCalls(sequence, calls, "warm-up", 0);
+      sequence += calls;
+      markAll(database, main, warmUp, batch, true);
+      markAll(database, main, warmUp, batch, false);
+      linkAll(database, backup, backupCopies(warmUp, 0, calls / 2, true));
+      linkAll(database, backup, backupCopies(warmUp, calls / 2, calls, false));
       for (int round = 0; round < rounds; round++) {
         copyRates[round] = rawCopy(postgres.jdbcUrl(), calls, round);
-        List<CallRecord> records = new ArrayList<>(calls);
-        for (int i = 0; i < calls; i++) {
-          records.add(call(Inum.of(SERIAL, sequence++), "bench-" + round + "-" + i));
-        }
-        markRates[round] = markAll(database, fence, records, batch, true);
-        remarkRates[round] = markAll(database, fence, records, batch, false);
+        List<CallRecord> records = mainCalls(sequence, calls, "bench-" + round, round + 1);
+        sequence += calls;
+        markRates[round] = markAll(database, main, records, batch, true);
+        remarkRates[round] = markAll(database, main, records, batch, false);
+        marked.add(records);
         System.out.printf("round %d: raw COPY %.0f rows/s, marking %.0f calls/s, re-marking %.0f calls/s (batch %d)%n",
             round + 1, copyRates[round], markRates[round], remarkRates[round], batch);
+      }
+      for (int round = 0; round < rounds; round++) {
+        linkCopyRates[round] = rawCopy(postgres.jdbcUrl(), calls, rounds + round);
+        List<CallRecord> records = marked.get(round);
+        linkByKeyRates[round] = linkAll(database, backup, backupCopies(records, 0, calls / 2, true));
+        linkByParticipantsRates[round] = linkAll(database, backup, backupCopies(records, calls / 2, calls, false));
+        System.out.printf("linking round %d: raw COPY %.0f rows/s, linking %.0f copies/s by key, %.0f copies/s by"
+            + " participants (batch %d)%n", round + 1, linkCopyRates[round], linkByKeyRates[round],
+            linkByParticipantsRates[round], GapAudit.BATCH);
       }
       double copy = median(copyRates);
       double mark = median(markRates);
@@ -90,13 +114,25 @@ public final class MarkingBench {
           mark / copy);
       double remark = median(remarkRates);
       System.out.printf("median: re-marking the same calls %.0f calls/s, ratio %.2f%n", remark, remark / copy);
-      // Each round's marking against its own COPY, measured moments apart: steadier on a busy machine.
-      double[] roundRatios = new double[rounds];
-      for (int round = 0; round < rounds; round++) {
-        roundRatios[round] = markRates[round] / copyRates[round];
-      }
-      System.out.printf("median of the rounds' own ratios: %.2f (goal >= 0.33)%n", median(roundRatios));
+      double linkCopy = median(linkCopyRates);
+      double byKey = median(linkByKeyRates);
+      double byParticipants = median(linkByParticipantsRates);
+      System.out.printf("median: raw COPY %.0f rows/s, linking the Backup's copies %.0f copies/s by key, ratio %.2f;"
+          + " %.0f copies/s by participants, ratio %.2f%n", linkCopy, byKey, byKey / linkCopy, byParticipants,
+          byParticipants / linkCopy);
+      System.out.printf("median of the rounds' own ratios: marking %.2f (goal >= 0.33), linking by key %.2f, by"
+          + " participants %.2f%n", medianRatio(markRates, copyRates), medianRatio(linkByKeyRates, linkCopyRates),
+          medianRatio(linkByParticipantsRates, linkCopyRates));
     }
+  }
+
+  /** Each round's figure against its own COPY, measured moments apart: steadier on a busy machine. */
+  private static double medianRatio(double[] rates, double[] copyRates) {
+    double[] ratios = new double[rates.length];
+    for (int round = 0; round < rates.length; round++) {
+      ratios[round] = rates[round] / copyRates[round];
+    }
+    return median(ratios);
   }
 
   /**
@@ -118,6 +154,19 @@ public final class MarkingBench {
     return records.size() / ((System.nanoTime() - start) / 1e9);
   }
 
+  /** Links the copies in the gap audit's batches, as it does, and insists that each was linked; copies/s. */
+  private static double linkAll(CallDatabase database, Fence fence, List<CallRecord> copies) throws Exception {
+    long start = System.nanoTime();
+    for (int from = 0; from < copies.size(); from += GapAudit.BATCH) {
+      List<CallRecord> calls = copies.subList(from, Math.min(copies.size(), from + GapAudit.BATCH));
+      LinkResult result = database.link(fence, calls, Set.of());
+      if (result.linked() != calls.size()) {
+        throw new IllegalStateException("linking a batch of " + calls.size() + " gave " + result);
+      }
+    }
+    return copies.size() / ((System.nanoTime() - start) / 1e9);
+  }
+
   static double rawCopy(String url, int rows, int round) throws Exception {
     try (Connection connection = DriverManager.getConnection(url, "postgres", "")) {
       try (Statement statement = connection.createStatement()) {
@@ -127,25 +176,45 @@ public final class MarkingBench {
         statement.execute("ALTER TABLE copy_baseline SET (autovacuum_enabled = false)");
         statement.execute("TRUNCATE copy_baseline");
       }
-      StringBuilder csv = new StringBuilder(rows * 120);
-      Instant start = Instant.parse("2026-11-26T10:00:00Z");
+      StringBuilder csv = new StringBuilder(rows * 140);
       for (int i = 0; i < rows; i++) {
-        csv.append((long) round * rows + i + 1).append(',').append(i + 1).append(',').append(SERIAL)
-            .append(",MASTER,true,5000,80000,500,0,").append(start.plusSeconds(i)).append(',')
-            .append(start.plusSeconds(i + 5)).append(",1,").append(start).append('\n');
+        csv.append((long) round * rows + i + 1).append(',').append(i + 1).append(",baseline-").append(i).append(',')
+            .append(SERIAL).append(",MASTER,true,5000,80000,500,0,").append(T0.plusSeconds(i)).append(',')
+            .append(T0.plusSeconds(i + 5)).append(",1,").append(T0).append('\n');
       }
       long begin = System.nanoTime();
-      ((PGConnection) connection).getCopyAPI().copyIn("COPY copy_baseline FROM STDIN WITH (FORMAT csv)",
-          new StringReader(csv.toString()));
+      ((PGConnection) connection).getCopyAPI().copyIn("COPY copy_baseline (inum, interaction_id, correlation_key,"
+          + " serial, call_role, complete, duration_ms, media_bytes, packets_received, packets_lost, start_time,"
+          + " end_time, marked_epoch, marked_at) FROM STDIN WITH (FORMAT csv)", new StringReader(csv.toString()));
       return rows / ((System.nanoTime() - begin) / 1e9);
     }
   }
 
-  private static CallRecord call(Inum inum, String key) {
-    Instant start = Instant.parse("2026-11-26T10:00:00Z").plusMillis(inum.sequence());
-    return new CallRecord(inum, key, start, start.plusSeconds(5), CallRole.MASTER, CallState.COMPLETE,
-        List.of(new Participant("p1", "sip:alice@example.com", "Alice"),
-            new Participant("p2", "sip:bob@example.com", "Bob")),
+  /** The Main's calls of one round: a conversation each, 5 s long, a millisecond apart, participants their own. */
+  private static List<CallRecord> mainCalls(long firstSequence, int count, String keyPrefix, int round) {
+    List<CallRecord> records = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      records.add(call(Inum.of(SERIAL, firstSequence + i), keyPrefix + "-" + i, CallRole.MASTER,
+          T0.plusSeconds(round * 1000L).plusMillis(i), i));
+    }
+    return records;
+  }
+
+  /** The Backup's copies of the Main's calls {@code [from, to)}, under the same session ids or their own. */
+  private static List<CallRecord> backupCopies(List<CallRecord> mainCalls, int from, int to, boolean sameKey) {
+    List<CallRecord> copies = new ArrayList<>(to - from);
+    for (int i = from; i < to; i++) {
+      CallRecord call = mainCalls.get(i);
+      copies.add(call(Inum.of(BACKUP, call.inum().sequence()), sameKey ? call.correlationKey()
+          : "backup-" + call.correlationKey(), CallRole.SLAVE, call.start().plusMillis(3), i));
+    }
+    return copies;
+  }
+
+  private static CallRecord call(Inum inum, String key, CallRole role, Instant start, int party) {
+    return new CallRecord(inum, key, start, start.plusSeconds(5), role, CallState.COMPLETE,
+        List.of(new Participant("p1", "sip:+1555%07d@caller.example".formatted(party), "Caller"),
+            new Participant("p2", "sip:agent" + party % 500 + "@callee.example", "Agent")),
         List.of(new StreamInfo("1", 0, "p1", "PCMU"), new StreamInfo("2", 1, "p2", "PCMU")),
         new MediaStats(500, 0, 160_000, 5_000), "calls/" + inum + ".wav");
   }

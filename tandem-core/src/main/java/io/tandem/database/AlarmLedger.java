@@ -42,6 +42,8 @@ public final class AlarmLedger {
       SELECT seen.last, e.id, e.type, e.at, e.pair_name, e.details FROM seen
       LEFT JOIN events e ON e.type = 'GAP' AND e.id > ? AND e.id <= seen.last AND NOT EXISTS (
         SELECT 1 FROM interactions i WHERE i.correlation_key = e.details->>'correlationKey')
+        -- Repaired too when the copy itself is in the database, joined to a conversation under another key.
+        AND NOT EXISTS (SELECT 1 FROM copies c WHERE c.inum = (e.details->>'inum')::bigint)
       ORDER BY e.id""";
 
   private final DataSource dataSource;

@@ -62,6 +62,11 @@ final class BinaryCopy {
     return this;
   }
 
+  /** A text value, or NULL. */
+  BinaryCopy textOrNull(String value) {
+    return value == null ? nul() : text(value);
+  }
+
   /** A jsonb value given as the UTF-8 bytes of its JSON text. */
   BinaryCopy jsonb(byte[] utf8) {
     putInt(utf8.length + 1);

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -32,10 +33,12 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
   private final Failovers failovers;
   private final AlarmLedger alarms;
   private final NotificationTargetStore notificationTargets;
+  private final InteractionMerges merges;
 
   private CallDatabase(HikariDataSource pool, Clock clock) {
     this.pool = pool;
     this.marking = new CallMarking(pool, clock);
+    this.merges = new InteractionMerges(pool);
     this.registry = new RecorderRegistry(pool, clock);
     this.queries = new InteractionQueries(pool);
     this.eventLog = new EventLog(pool, clock);
@@ -82,6 +85,31 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
     return marking.mark(fence, calls);
   }
 
+  /**
+   * Links a recorder's calls to the interactions of their conversations, under its fence, as the secondary's
+   * gap audit does: each call whose conversation has an interaction (by its copy, its key, its SIP identity,
+   * or its participants with a start or end near the interaction's) becomes a copy of it, the interaction is
+   * widened to cover it and its best copy chosen again; no interaction is created, and copies linked already
+   * are left as they are. One transaction; calls in {@code lookUpOnly} are looked up but not linked.
+   *
+   * @throws FencedException when the pair's epoch is no longer the fence's: nothing is linked
+   */
+  public LinkResult link(Fence fence, List<CallRecord> calls, Set<Inum> lookUpOnly)
+      throws SQLException, FencedException {
+    Objects.requireNonNull(fence, "fence");
+    Objects.requireNonNull(calls, "calls");
+    return marking.link(fence, calls, Objects.requireNonNull(lookUpOnly, "lookUpOnly"));
+  }
+
+  /**
+   * One merge pass: merges every pair of live interactions found to be one conversation (same SIP identity,
+   * or same participants with starts or ends within the pair's tolerance and copies of different recorders)
+   * into the older one; returns how many were merged. Run by one process at a time, periodically.
+   */
+  public int mergeTwinInteractions() throws SQLException {
+    return merges.pass();
+  }
+
   /** Marking batches that took the COPY path so far (for tests). */
   long copiedBatches() {
     return marking.copiedBatches();
@@ -112,16 +140,17 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
   }
 
   /**
-   * Sets a pair's rollback window, failback policy ({@code never}, {@code manual}) and gap policy
-   * ({@code report}, {@code promote}); a null argument leaves that setting as it is. False when there is no
-   * such pair.
+   * Sets a pair's rollback window, failback policy ({@code never}, {@code manual}), gap policy
+   * ({@code report}, {@code promote}) and match tolerance (how far apart, in milliseconds, two copies' starts
+   * may be to match by their participants, 0 to 60,000); a null argument leaves that setting as it is. False
+   * when there is no such pair.
    *
    * @throws SQLException with SQLState 23514 when a value is outside what the schema allows
    */
   public boolean updatePairPolicy(String pair, Integer rollbackWindowSeconds, String failbackPolicy,
-      String gapPolicy) throws SQLException {
+      String gapPolicy, Integer matchToleranceMillis) throws SQLException {
     return registry.updatePolicy(Objects.requireNonNull(pair, "pair"), rollbackWindowSeconds, failbackPolicy,
-        gapPolicy);
+        gapPolicy, matchToleranceMillis);
   }
 
   /**
@@ -157,11 +186,6 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
    */
   public Optional<FailoverView> finishFailover(long id, PromotionTally tally) throws SQLException {
     return failovers.finish(id, Objects.requireNonNull(tally, "tally"));
-  }
-
-  /** The correlation keys among those given that have an interaction; one statement whatever their number. */
-  public java.util.Set<String> presentCorrelationKeys(java.util.Collection<String> keys) throws SQLException {
-    return queries.presentKeys(Objects.requireNonNull(keys, "keys"));
   }
 
   /** Interactions whose start is in {@code [from, to)}, oldest first, at most {@code limit}. */

@@ -21,14 +21,18 @@ import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
-/** Read-only queries over interactions and their copies for the Recorder Manager. Thread-safe. */
+/**
+ * Read-only queries over interactions and their copies for the Recorder Manager; tombstones (keys that name
+ * another interaction) are never shown or counted. Thread-safe.
+ */
 final class InteractionQueries {
   private static final String COLUMNS = "id, correlation_key, start_time, end_time, best_inum, participants";
   private static final String IN_RANGE = "SELECT " + COLUMNS
-      + " FROM interactions WHERE start_time >= ? AND start_time < ? ORDER BY start_time, id LIMIT ?";
+      + " FROM interactions WHERE start_time >= ? AND start_time < ? AND merged_into IS NULL"
+      + " ORDER BY start_time, id LIMIT ?";
   private static final String RECENT = "SELECT " + COLUMNS
-      + " FROM interactions ORDER BY start_time DESC, id DESC LIMIT ?";
-  private static final String ONE = "SELECT " + COLUMNS + " FROM interactions WHERE id = ?";
+      + " FROM interactions WHERE merged_into IS NULL ORDER BY start_time DESC, id DESC LIMIT ?";
+  private static final String ONE = "SELECT " + COLUMNS + " FROM interactions WHERE id = ? AND merged_into IS NULL";
   private static final String COPIES_OF = """
       SELECT interaction_id, inum, serial, call_role, complete, quirks, dtmf FROM copies
       WHERE interaction_id = ANY(?::bigint[]) ORDER BY interaction_id, inum""";
@@ -37,7 +41,7 @@ final class InteractionQueries {
       FROM interactions i JOIN copies c ON c.inum = i.best_inum
       LEFT JOIN recorders r ON r.serial = c.serial
       LEFT JOIN archived_copies a ON a.inum = c.inum
-      WHERE i.id = ?""";
+      WHERE i.id = ? AND i.merged_into IS NULL""";
   private static final TypeReference<List<Participant>> PARTICIPANTS = new TypeReference<>() {};
   private static final TypeReference<List<String>> QUIRKS = new TypeReference<>() {};
   private static final TypeReference<List<DtmfEvent>> DTMF = new TypeReference<>() {};
@@ -88,27 +92,10 @@ final class InteractionQueries {
     }
   }
 
-  java.util.Set<String> presentKeys(java.util.Collection<String> keys) throws SQLException {
-    java.util.Set<String> present = new java.util.HashSet<>();
-    if (keys.isEmpty()) {
-      return present;
-    }
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement query = connection.prepareStatement(
-            "SELECT correlation_key FROM interactions WHERE correlation_key = ANY(?::text[])")) {
-      query.setArray(1, connection.createArrayOf("text", keys.toArray(String[]::new)));
-      try (ResultSet rows = query.executeQuery()) {
-        while (rows.next()) {
-          present.add(rows.getString(1));
-        }
-      }
-    }
-    return present;
-  }
-
   long count() throws SQLException {
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM interactions");
+        PreparedStatement query = connection.prepareStatement(
+            "SELECT count(*) FROM interactions WHERE merged_into IS NULL");
         ResultSet rows = query.executeQuery()) {
       rows.next();
       return rows.getLong(1);

@@ -32,7 +32,8 @@ final class RecorderRegistry {
   private static final String UPDATE_RECORDER =
       "UPDATE recorders SET admin_url = ?, sip_address = ?, last_seen_at = ? WHERE serial = ?";
   private static final String LIST_PAIRS = """
-      SELECT p.name, p.epoch, p.rollback_window_seconds, p.failback_policy, p.gap_policy, r.serial, r.position, r.role, r.admin_url, r.sip_address
+      SELECT p.name, p.epoch, p.rollback_window_seconds, p.failback_policy, p.gap_policy, p.match_tolerance_ms,
+             r.serial, r.position, r.role, r.admin_url, r.sip_address
       FROM pairs p LEFT JOIN recorders r ON r.pair = p.name
       ORDER BY p.name, r.position DESC""";
 
@@ -140,17 +141,19 @@ final class RecorderRegistry {
 
   private static final String UPDATE_POLICY = """
       UPDATE pairs SET rollback_window_seconds = COALESCE(?, rollback_window_seconds),
-        failback_policy = COALESCE(?, failback_policy), gap_policy = COALESCE(?, gap_policy)
+        failback_policy = COALESCE(?, failback_policy), gap_policy = COALESCE(?, gap_policy),
+        match_tolerance_ms = COALESCE(?, match_tolerance_ms)
       WHERE name = ?""";
 
-  boolean updatePolicy(String pair, Integer rollbackWindowSeconds, String failbackPolicy, String gapPolicy)
-      throws SQLException {
+  boolean updatePolicy(String pair, Integer rollbackWindowSeconds, String failbackPolicy, String gapPolicy,
+      Integer matchToleranceMillis) throws SQLException {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement update = connection.prepareStatement(UPDATE_POLICY)) {
       update.setObject(1, rollbackWindowSeconds);
       update.setString(2, failbackPolicy);
       update.setString(3, gapPolicy);
-      update.setString(4, pair);
+      update.setObject(4, matchToleranceMillis);
+      update.setString(5, pair);
       return update.executeUpdate() == 1;
     }
   }
@@ -165,18 +168,18 @@ final class RecorderRegistry {
         String name = rows.getString(1);
         List<RecorderView> members = recorders.computeIfAbsent(name, k -> new ArrayList<>());
         pairs.putIfAbsent(name, new PairView(name, rows.getLong(2), rows.getLong(3), rows.getString(4),
-            rows.getString(5), List.of()));
-        int serial = rows.getInt(6);
+            rows.getString(5), rows.getInt(6), List.of()));
+        int serial = rows.getInt(7);
         if (!rows.wasNull()) {
-          members.add(new RecorderView(Serial.format(serial), Position.valueOf(rows.getString(7)),
-              Role.valueOf(rows.getString(8)), rows.getString(9), rows.getString(10)));
+          members.add(new RecorderView(Serial.format(serial), Position.valueOf(rows.getString(8)),
+              Role.valueOf(rows.getString(9)), rows.getString(10), rows.getString(11)));
         }
       }
     }
     List<PairView> result = new ArrayList<>(pairs.size());
     for (PairView pair : pairs.values()) {
       result.add(new PairView(pair.name(), pair.epoch(), pair.rollbackWindowSeconds(), pair.failbackPolicy(),
-          pair.gapPolicy(), recorders.get(pair.name())));
+          pair.gapPolicy(), pair.matchToleranceMillis(), recorders.get(pair.name())));
     }
     return result;
   }

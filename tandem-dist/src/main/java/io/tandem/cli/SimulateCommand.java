@@ -3,6 +3,7 @@ package io.tandem.cli;
 import io.tandem.media.G711;
 import io.tandem.simulator.CallSimulator;
 import io.tandem.simulator.PairDirectory;
+import io.tandem.simulator.SessionIds;
 import io.tandem.simulator.SimulationPlan;
 import io.tandem.simulator.SimulationReport;
 import java.net.InetSocketAddress;
@@ -43,6 +44,12 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--codec", defaultValue = "PCMU", paramLabel = "PCMU|PCMA", description = "G.711 law (default ${DEFAULT-VALUE})")
   String codec;
 
+  @Option(names = "--session-ids", defaultValue = "shared", paramLabel = "MODE",
+      description = {"how each conversation is named to the recorders (default ${DEFAULT-VALUE}): shared (one SIPREC",
+          "session id to both), distinct (each recorder its own), distinct-with-sip-identity (each its own, and the",
+          "same sipSessionID of the recorded call to both)"})
+  String sessionIds;
+
   @Option(names = "--details", paramLabel = "FILE",
       description = "also write one JSON line per conversation (session id, tones) to FILE")
   Path details;
@@ -54,9 +61,10 @@ final class SimulateCommand implements Callable<Integer> {
       case "PCMA" -> G711.PCMA;
       default -> throw new IllegalArgumentException("--codec must be PCMU or PCMA, got '" + codec + "'");
     };
+    SessionIds naming = SessionIds.fromOption(sessionIds);
     List<InetSocketAddress> recorders = PairDirectory.sipAddresses(manager, pair);
     SimulationPlan plan = new SimulationPlan(recorders, conversations, cps,
-        Duration.ofMillis(Math.round(duration * 1000)), transport, payloadType);
+        Duration.ofMillis(Math.round(duration * 1000)), transport, payloadType, naming);
     SimulationReport report = new CallSimulator(plan).run();
     if (details != null) {
       Files.write(details, report.conversations().stream().map(io.tandem.json.Json::write).toList());

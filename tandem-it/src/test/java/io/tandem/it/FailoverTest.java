@@ -127,7 +127,7 @@ class FailoverTest {
     load.get();
     // Give the resumed recorder every chance to mark what it held from its primary days.
     await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
-    assertThat(copiesMarkedBy(BACKUP, pausedAt, 1)).isZero();
+    assertThat(copiesMarkedUnder(BACKUP, pausedAt, 2)).as("marked under the epoch it lost").isZero();
   }
 
   @Test
@@ -136,7 +136,7 @@ class FailoverTest {
     HttpResponse<String> refused = post(pair.managerUrl() + "/api/pairs/pair-" + MAIN + "/failback", "");
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
 
-    pair.database.updatePairPolicy("pair-" + MAIN, null, "manual", null);
+    pair.database.updatePairPolicy("pair-" + MAIN, null, "manual", null, null);
     await().atMost(Duration.ofSeconds(10)).until(() -> PairFixture.getJson(pair.managerUrl() + "/api/pairs").get(0)
         .get("healthy").asBoolean());
     HttpResponse<String> accepted = post(pair.managerUrl() + "/api/pairs/pair-" + MAIN + "/failback", "");
@@ -204,6 +204,21 @@ class FailoverTest {
     try (Connection connection = DriverManager.getConnection(pair.postgres.jdbcUrl(), "postgres", "");
         PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM copies WHERE serial = ? "
             + "AND marked_at >= ? AND marked_epoch >= ?")) {
+      query.setInt(1, serial);
+      query.setTimestamp(2, Timestamp.from(since));
+      query.setLong(3, epoch);
+      try (ResultSet rows = query.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
+  }
+
+  /** Copies of {@code serial} marked at or after {@code since} under exactly {@code epoch}. */
+  static long copiesMarkedUnder(int serial, Instant since, long epoch) throws Exception {
+    try (Connection connection = DriverManager.getConnection(pair.postgres.jdbcUrl(), "postgres", "");
+        PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM copies WHERE serial = ? "
+            + "AND marked_at >= ? AND marked_epoch = ?")) {
       query.setInt(1, serial);
       query.setTimestamp(2, Timestamp.from(since));
       query.setLong(3, epoch);

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The secondary's gap audit with real processes: conversations both recorders got leave no gap; one only the
+ * The secondary's gap audit with real processes: conversations both recorders got are marked by the Main and
+ * leave no gap, and the Backup's copies are linked to them once the grace period has passed; one only the
  * Backup got (the Main never heard of it) is reported as a GAP event and promoted under the default policy,
  * and only reported once the policy is {@code report}, when it holds the pair's GAP alarm until a Rebuild Fix on
  * the Backup marks it. The steps build on each other, in order.
@@ -58,12 +59,20 @@ class GapAuditEndToEndTest {
 
   @Test
   @Order(1)
-  void conversationsBothRecordersGotAreMarkedByTheMainOnly() throws Exception {
+  void conversationsBothRecordersGotAreMarkedByTheMainAndTheBackupsCopiesLinkedAfterTheGracePeriod()
+      throws Exception {
     sent.addAll(simulate(pair.sipAddresses(), 3).conversations());
-    ConversationTally.awaitEveryConversationOnce(pair, sent);
+
+    ConversationTally.awaitEveryCopyLinked(pair, sent, Duration.ofSeconds(30));
+
     for (JsonNode interaction : interactions()) {
-      assertThat(serials(interaction)).containsExactly(Integer.toString(MAIN));
+      assertThat(serials(interaction)).containsExactly(Integer.toString(MAIN), Integer.toString(BACKUP));
+      assertThat(interaction.get("copies")).extracting(copy -> copy.get("callRole").asText())
+          .containsExactly("MASTER", "SLAVE");
     }
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        backupMetrics().contains("tandem_linked_copies_total{serial=\"" + BACKUP + "\"} 3.0"));
+    assertThat(pair.events()).noneMatch(event -> "GAP".equals(event.get("type").asText()));
   }
 
   @Test

@@ -140,7 +140,7 @@ class WindowEdgeFailoverTest {
     assertThat(copies).containsExactlyInAnyOrder(edge.inum(), truncated.get("inum").asText());
     List<ConversationSent> sent = new ArrayList<>(round.load().get(120, TimeUnit.SECONDS).conversations());
     sent.add(olderThanTheWindow);
-    assertThat(ConversationTally.awaitEveryConversationOnce(pair, sent)).isEqualTo(new ConversationTally(2, 0, 0, 0));
+    assertThat(ConversationTally.awaitEveryConversationOnce(pair, sent)).isEqualTo(new ConversationTally(2, 0, 0, 0, 0, 0));
   }
 
   /** One short conversation sent to the Backup only, so the Main never hears of it. */

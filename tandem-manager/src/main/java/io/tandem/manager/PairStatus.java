@@ -6,12 +6,13 @@ import io.tandem.redundancy.HealthView;
 import java.util.List;
 
 /**
- * A pair as {@code GET /api/pairs} shows it: epoch, rollback window, policies, whether it is healthy (no
- * alarm), its alarms as raised by the RRC (BACKUP_DOWN, PRIMARY_DOWN, BOTH_DOWN, GAP, and a recorder's own such
- * as DISK_LOW written {@code DISK_LOW@serial}) and the health of each recorder.
+ * A pair as {@code GET /api/pairs} shows it: epoch, rollback window, policies (failback, gap, and the tolerance
+ * on start times by which copies without a shared session id are matched by their participants), whether it
+ * is healthy (no alarm), its alarms as raised by the RRC (BACKUP_DOWN, PRIMARY_DOWN, BOTH_DOWN, GAP, and a
+ * recorder's own such as DISK_LOW written {@code DISK_LOW@serial}) and the health of each recorder.
  */
 public record PairStatus(String name, long epoch, long rollbackWindowSeconds, String failbackPolicy, String gapPolicy,
-    boolean healthy, List<String> alarms, List<RecorderStatus> recorders) {
+    int matchToleranceMillis, boolean healthy, List<String> alarms, List<RecorderStatus> recorders) {
   public PairStatus {
     alarms = List.copyOf(alarms);
     recorders = List.copyOf(recorders);
@@ -21,7 +22,7 @@ public record PairStatus(String name, long epoch, long rollbackWindowSeconds, St
     List<String> alarms = raised.stream().filter(alarm -> alarm.pair().equals(pair.name()))
         .map(alarm -> alarm.serial() == null ? alarm.alarm() : alarm.alarm() + "@" + alarm.serial()).toList();
     return new PairStatus(pair.name(), pair.epoch(), pair.rollbackWindowSeconds(), pair.failbackPolicy(),
-        pair.gapPolicy(), alarms.isEmpty(), alarms, pair.recorders().stream()
+        pair.gapPolicy(), pair.matchToleranceMillis(), alarms.isEmpty(), alarms, pair.recorders().stream()
         .map(recorder -> RecorderStatus.of(recorder, probe.healthy(recorder.serial())))
         .toList());
   }

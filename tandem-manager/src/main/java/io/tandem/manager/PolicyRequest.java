@@ -11,8 +11,12 @@ import java.util.List;
  * left out (null here) keeps its setting. Every failure is a {@link BadRequestException} naming the field and
  * what was expected. Immutable.
  */
-record PolicyRequest(Integer rollbackWindowSeconds, String failbackPolicy, String gapPolicy) {
-  private static final List<String> FIELDS = List.of("rollbackWindowSeconds", "failbackPolicy", "gapPolicy");
+record PolicyRequest(Integer rollbackWindowSeconds, String failbackPolicy, String gapPolicy,
+    Integer matchToleranceMillis) {
+  private static final List<String> FIELDS = List.of("rollbackWindowSeconds", "failbackPolicy", "gapPolicy",
+      "matchToleranceMillis");
+  /** The widest tolerance: a minute apart is no longer the same moment. */
+  private static final int MAX_TOLERANCE_MILLIS = 60_000;
   private static final List<String> FAILBACK_POLICIES = List.of("never", "manual");
   private static final List<String> GAP_POLICIES = List.of("report", "promote");
 
@@ -34,7 +38,20 @@ record PolicyRequest(Integer rollbackWindowSeconds, String failbackPolicy, Strin
       }
     }
     return new PolicyRequest(seconds(json.get("rollbackWindowSeconds")),
-        choice(json, "failbackPolicy", FAILBACK_POLICIES), choice(json, "gapPolicy", GAP_POLICIES));
+        choice(json, "failbackPolicy", FAILBACK_POLICIES), choice(json, "gapPolicy", GAP_POLICIES),
+        tolerance(json.get("matchToleranceMillis")));
+  }
+
+  private static Integer tolerance(JsonNode value) {
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0
+        || value.intValue() > MAX_TOLERANCE_MILLIS) {
+      throw new BadRequestException("'matchToleranceMillis' must be a whole number of milliseconds from 0 to "
+          + MAX_TOLERANCE_MILLIS + ", got " + value);
+    }
+    return value.intValue();
   }
 
   private static Integer seconds(JsonNode value) {

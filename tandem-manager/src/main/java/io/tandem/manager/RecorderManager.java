@@ -28,14 +28,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The Recorder Manager: the admin console and REST API over the call database, with replay, metrics,
  * reprocess of call date ranges (forwarded to the recorder concerned), the health probe of every
- * registered recorder, the Recorder Redundancy Controller that acts on it, and the notifier that pushes every
- * event to the notification targets. Thread-safe; start once, stop once.
+ * registered recorder, the Recorder Redundancy Controller that acts on it, the notifier that pushes every
+ * event to the notification targets, and the merge pass of interactions that two recorders created for one
+ * conversation. Thread-safe; start once, stop once.
  */
 public final class RecorderManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RecorderManager.class);
   private static final int CONSOLE_INTERACTIONS = 50;
   /** How long an order or read sent to a recorder waits for its answer. */
   private static final Duration RECORDER_TIMEOUT = Duration.ofSeconds(5);
+  /** How long the merge pass waits after one pass before the next. */
+  private static final Duration MERGE_DELAY = Duration.ofSeconds(2);
 
   private final ManagerConfig config;
   private final CallDatabase database;
@@ -46,6 +49,7 @@ public final class RecorderManager implements AutoCloseable {
   private final MediaReplay replay = new MediaReplay(clients);
   private final ReprocessJobs reprocessJobs;
   private final Notifier notifier;
+  private final InteractionMergePass merges;
   private final Javalin app;
 
   public RecorderManager(ManagerConfig config, CallDatabase database) {
@@ -59,6 +63,7 @@ public final class RecorderManager implements AutoCloseable {
     this.reprocessJobs = new ReprocessJobs(database::pairs, clients);
     this.notifier = new Notifier(database, config.notifications(), metrics.registry(), Clock.systemUTC());
     NotificationTargetApi targets = new NotificationTargetApi(notifier);
+    this.merges = new InteractionMergePass(database, MERGE_DELAY);
     this.app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
       // Replay must send exactly the bytes asked for.
@@ -100,6 +105,7 @@ public final class RecorderManager implements AutoCloseable {
     notifier.start();
     app.start(config.bindHost(), config.httpPort());
     probe.start();
+    merges.start();
     LOG.info("Recorder Manager listening on http://{}:{}", config.bindHost(), port());
   }
 
@@ -108,6 +114,7 @@ public final class RecorderManager implements AutoCloseable {
   }
 
   public void stop() {
+    merges.close();
     probe.close();
     redundancy.close();
     notifier.close();
@@ -161,7 +168,7 @@ public final class RecorderManager implements AutoCloseable {
     String name = ctx.pathParam("name");
     PolicyRequest request = PolicyRequest.parse(ctx.body());
     if (!database.updatePairPolicy(name, request.rollbackWindowSeconds(), request.failbackPolicy(),
-        request.gapPolicy())) {
+        request.gapPolicy(), request.matchToleranceMillis())) {
       JsonAnswers.error(ctx, 404, "no pair " + name);
       return;
     }

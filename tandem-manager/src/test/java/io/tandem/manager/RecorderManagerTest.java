@@ -115,6 +115,7 @@ class RecorderManagerTest {
     assertThat(pair.get("name").asText()).isEqualTo("pair-m");
     assertThat(pair.get("epoch").asLong()).isEqualTo(1);
     assertThat(pair.get("rollbackWindowSeconds").asLong()).isEqualTo(900);
+    assertThat(pair.get("matchToleranceMillis").asInt()).isEqualTo(2000);
     JsonNode main = pair.get("recorders").get(0);
     assertThat(fieldNames(main)).containsExactly("serial", "position", "role", "healthy", "adminUrl", "sipAddress");
     assertThat(main.get("serial").asText()).isEqualTo("500000");
@@ -277,14 +278,17 @@ class RecorderManagerTest {
   void policyChangesOnlyTheGivenFieldsAndAnswersThePair() throws Exception {
     try {
       JsonNode pair = json(put("/api/pairs/pair-m/policy",
-          "{\"gapPolicy\":\"report\",\"rollbackWindowSeconds\":600}"), 200);
+          "{\"gapPolicy\":\"report\",\"rollbackWindowSeconds\":600,\"matchToleranceMillis\":750}"), 200);
       assertThat(pair.get("name").asText()).isEqualTo("pair-m");
       assertThat(pair.get("gapPolicy").asText()).isEqualTo("report");
       assertThat(pair.get("rollbackWindowSeconds").asLong()).isEqualTo(600);
+      assertThat(pair.get("matchToleranceMillis").asInt()).isEqualTo(750);
       assertThat(pair.get("failbackPolicy").asText()).isEqualTo("never");
       assertThat(database.pairs().getFirst().gapPolicy()).isEqualTo("report");
+      assertThat(database.pairs().getFirst().matchToleranceMillis()).isEqualTo(750);
     } finally {
-      json(put("/api/pairs/pair-m/policy", "{\"gapPolicy\":\"promote\",\"rollbackWindowSeconds\":900}"), 200);
+      json(put("/api/pairs/pair-m/policy",
+          "{\"gapPolicy\":\"promote\",\"rollbackWindowSeconds\":900,\"matchToleranceMillis\":2000}"), 200);
     }
   }
 
@@ -298,10 +302,16 @@ class RecorderManagerTest {
         .asText()).startsWith("'rollbackWindowSeconds' must be a whole number of seconds");
     assertThat(json(put("/api/pairs/pair-m/policy", "{\"gap\":\"report\"}"), 400).get("error").asText())
         .startsWith("unknown field 'gap'");
+    for (String tolerance : List.of("-1", "60001", "1.5", "\"2s\"")) {
+      assertThat(json(put("/api/pairs/pair-m/policy", "{\"matchToleranceMillis\":" + tolerance + "}"), 400)
+          .get("error").asText()).isEqualTo("'matchToleranceMillis' must be a whole number of milliseconds from 0"
+          + " to 60000, got " + tolerance);
+    }
     json(put("/api/pairs/pair-m/policy", "{}"), 400);
     assertThat(json(put("/api/pairs/no-such-pair/policy", "{\"gapPolicy\":\"report\"}"), 404).get("error")
         .asText()).isEqualTo("no pair no-such-pair");
     assertThat(database.pairs().getFirst().gapPolicy()).isEqualTo("promote");
+    assertThat(database.pairs().getFirst().matchToleranceMillis()).isEqualTo(2000);
   }
 
   private static boolean mainHealthy() throws Exception {

@@ -24,7 +24,8 @@ class ReprocessJobsTest {
   private final FakeRecorder recorder = newRecorder();
   private final String closedUrl = "http://127.0.0.1:" + closedPort();
   private final RecorderClients clients = new RecorderClients(Duration.ofSeconds(2));
-  private final ReprocessJobs jobs = new ReprocessJobs(() -> List.of(new PairView("pair-j", 1, 900, "never", "promote", List.of(
+  private final ReprocessJobs jobs = new ReprocessJobs(() -> List.of(new PairView("pair-j", 1, 900, "never", "promote",
+      2000, List.of(
       new RecorderView("100001", Position.MAIN, Role.PRIMARY, recorder.adminUrl(), "127.0.0.1:5060"),
       new RecorderView("100002", Position.BACKUP, Role.SECONDARY, closedUrl, "127.0.0.1:5062")))), clients);
 

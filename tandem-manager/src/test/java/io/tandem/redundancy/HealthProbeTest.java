@@ -79,7 +79,7 @@ class HealthProbeTest {
     if (backup != null) {
       recorders.add(new RecorderView("100002", Position.BACKUP, Role.SECONDARY, url(backup), "127.0.0.1:5062"));
     }
-    PairView pair = new PairView("pair-h", 1, 900, "never", "promote", recorders);
+    PairView pair = new PairView("pair-h", 1, 900, "never", "promote", 2000, recorders);
     return new HealthProbe(() -> List.of(pair), clients, Duration.ofMillis(100), 3);
   }
 

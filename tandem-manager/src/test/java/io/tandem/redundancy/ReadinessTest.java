@@ -29,7 +29,7 @@ class ReadinessTest {
 
   @Test
   void aPairWithoutAPrimaryIsNotReady() {
-    PairView pair = new PairView("pair-r", 2, 900, "never", "promote", List.of(
+    PairView pair = new PairView("pair-r", 2, 900, "never", "promote", 2000, List.of(
         new RecorderView("100002", Position.BACKUP, Role.SECONDARY, "http://127.0.0.1:1", "127.0.0.1:5062")));
 
     assertThat(Readiness.notReadyBecause(List.of(pair), neverPolled)).contains("pair pair-r has no registered primary");
@@ -37,7 +37,7 @@ class ReadinessTest {
 
   @Test
   void aPrimaryNotYetHeardFromIsNotReady() {
-    PairView pair = new PairView("pair-r", 1, 900, "never", "promote", List.of(
+    PairView pair = new PairView("pair-r", 1, 900, "never", "promote", 2000, List.of(
         new RecorderView("100001", Position.MAIN, Role.PRIMARY, "http://127.0.0.1:1", "127.0.0.1:5060")));
 
     assertThat(Readiness.notReadyBecause(List.of(pair), neverPolled).orElseThrow())

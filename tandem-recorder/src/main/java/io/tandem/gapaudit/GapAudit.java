@@ -1,39 +1,51 @@
 package io.tandem.gapaudit;
 
 import io.tandem.call.CallRecord;
-import io.tandem.call.CallRole;
 import io.tandem.call.CallState;
 import io.tandem.call.Inum;
 import io.tandem.callbuffer.AuditCursor;
+import io.tandem.database.LinkResult;
 import io.tandem.workflow.Workflow;
-import io.tandem.workflow.WorkflowState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The secondary's gap audit: every call it recorded as SLAVE that ended more than the grace period ago is
- * checked once against the call database by its correlation key; a missing one is reported and, when the
- * pair's policy says so, submitted to the Workflow as promoted so that it gets marked. Calls are audited in
- * start order behind a durable {@link AuditCursor}; a call still recording, or ended within the grace period,
- * holds back the calls that started after it, so none is skipped. A failed lookup or report leaves the cursor
- * where it was: the batch is audited again on the next pass, and a gap may then be reported twice, never
- * missed. At failover the new primary calls {@link #catchUp} before it promotes its window. Thread-safe: passes
- * run one at a time.
+ * The secondary's gap audit. Every call of this recorder that ended more than the grace period ago (recorded
+ * as secondary, or as primary before the recorder became secondary) is linked once, in batches, to the
+ * interaction of its conversation in the call database under the recorder's fence, so that every copy of both
+ * recorders ends up linked and the best copy is chosen among all of them. A call whose conversation has no
+ * interaction is a gap: it is reported and, when the pair's policy says so, promoted (submitted to the
+ * Workflow so that it gets marked). A call whose media fails the check is looked up but never linked.
+ *
+ * <p>Calls are audited in start order behind a durable {@link AuditCursor}; a call still recording, or ended
+ * within the grace period, holds back the calls that started after it, so none is skipped. A failed link
+ * (the database is down, or the fence is stale: nothing is then linked) or report leaves the cursor where it
+ * was: the batch is audited again on the next pass, linking is idempotent, and a gap may be reported twice,
+ * never missed. At failover the new primary calls {@link #catchUp} before it promotes its window.
+ * Thread-safe: passes run one at a time.
  */
 public final class GapAudit {
-  /** Calls per batch: one lookup of present keys each. */
+  /** Calls per batch: one linking transaction each. */
   public static final int BATCH = 1000;
 
-  /** Which correlation keys have an interaction in the call database. */
+  /** Links a batch of this recorder's calls in the call database, under the recorder's current fence. */
   @FunctionalInterface
-  public interface KeyLookup {
-    Set<String> present(Collection<String> keys) throws Exception;
+  public interface CopyLinks {
+    /** Links every call but those in {@code lookUpOnly}; says which calls have no interaction. */
+    LinkResult link(List<CallRecord> calls, Set<Inum> lookUpOnly) throws Exception;
+  }
+
+  /** Why a call's media cannot be linked, or empty when it is sound. */
+  @FunctionalInterface
+  public interface MediaCheck {
+    Optional<String> problem(CallRecord call);
   }
 
   /** Where a gap is reported (the call database's event log); a failure postpones the batch. */
@@ -44,19 +56,22 @@ public final class GapAudit {
 
   private final AuditCursor cursor;
   private final Workflow workflow;
-  private final KeyLookup keys;
+  private final CopyLinks links;
+  private final MediaCheck media;
   private final GapReport report;
   private final Clock clock;
   private final Duration grace;
   private final AtomicLong gaps = new AtomicLong();
   /** Set while a catch-up waits for a regular pass, which then stops after the batch it is auditing. */
   private volatile boolean catchUpWaiting;
+  private final AtomicLong linked = new AtomicLong();
 
-  public GapAudit(AuditCursor cursor, Workflow workflow, KeyLookup keys, GapReport report, Clock clock,
-      Duration grace) {
+  public GapAudit(AuditCursor cursor, Workflow workflow, CopyLinks links, MediaCheck media, GapReport report,
+      Clock clock, Duration grace) {
     this.cursor = Objects.requireNonNull(cursor, "cursor");
     this.workflow = Objects.requireNonNull(workflow, "workflow");
-    this.keys = Objects.requireNonNull(keys, "keys");
+    this.links = Objects.requireNonNull(links, "links");
+    this.media = Objects.requireNonNull(media, "media");
     this.report = Objects.requireNonNull(report, "report");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.grace = Objects.requireNonNull(grace, "grace");
@@ -66,7 +81,7 @@ public final class GapAudit {
    * Audits every call that is due, batch by batch; returns the gaps found in this pass.
    *
    * @param promote whether a missing call is promoted (policy {@code promote}) or only reported
-   * @throws Exception from the lookup or the report; the batch that failed stays due
+   * @throws Exception from linking or the report; the batch that failed stays due
    */
   public synchronized int run(boolean promote) throws Exception {
     Instant cutoff = clock.instant().minus(grace);
@@ -132,21 +147,32 @@ public final class GapAudit {
     return gaps.get();
   }
 
+  /** Copies this audit linked to their interactions since it was made. */
+  public long copiesLinked() {
+    return linked.get();
+  }
+
+  /** Audits one batch of due calls, in start order: links them, reports the gaps, then moves the cursor on. */
   private int audit(List<CallRecord> due, boolean promote) throws Exception {
-    List<CallRecord> recordedAsSecondary = due.stream().filter(call -> call.callRole() == CallRole.SLAVE).toList();
-    Set<String> present = recordedAsSecondary.isEmpty() ? Set.of()
-        : keys.present(recordedAsSecondary.stream().map(CallRecord::correlationKey).distinct().toList());
-    List<CallRecord> missing = recordedAsSecondary.stream()
-        .filter(call -> !present.contains(call.correlationKey())).toList();
+    Set<Inum> unsound = new HashSet<>();
+    for (CallRecord call : due) {
+      if (media.problem(call).isPresent()) {
+        unsound.add(call.inum());
+      }
+    }
+    LinkResult result = links.link(due, unsound);
+    Set<Inum> missingInums = new HashSet<>(result.missing());
+    List<CallRecord> missing = due.stream().filter(call -> missingInums.contains(call.inum())).toList();
     for (CallRecord call : missing) {
       report.report(call, promote);
     }
     List<Inum> promoted = promote ? missing.stream().map(CallRecord::inum).toList() : List.of();
     cursor.advance(due.getLast(), () -> {
       if (!promoted.isEmpty()) {
-        workflow.submitAll(promoted, WorkflowState.PENDING, true);
+        workflow.promote(promoted);
       }
     });
+    linked.addAndGet(result.linked());
     gaps.addAndGet(missing.size());
     return missing.size();
   }

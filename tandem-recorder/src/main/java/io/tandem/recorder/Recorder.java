@@ -38,6 +38,7 @@ import io.tandem.admin.JobView;
 import io.tandem.rebuild.RebuildJobs;
 import io.tandem.workflow.ConsolidationListener;
 import io.tandem.workflow.Consolidator;
+import io.tandem.workflow.MediaCheck;
 import io.tandem.workflow.Workflow;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -144,7 +145,9 @@ public final class Recorder implements AutoCloseable {
         .build();
     consolidator.setActive(standing.role() == Role.PRIMARY);
     consolidator.start();
-    gapAudit = new GapAudit(new AuditCursor(store), workflow, database::presentCorrelationKeys, this::reportGap, clock,
+    MediaCheck mediaCheck = new MediaCheck(dataDir);
+    gapAudit = new GapAudit(new AuditCursor(store), workflow,
+        (calls, lookUpOnly) -> database.link(fence(), calls, lookUpOnly), mediaCheck::problem, this::reportGap, clock,
         config.gapGrace());
     audit = new AuditTrail(database::audit, DatabaseErrors::isRetryable, Duration.ofSeconds(1));
     rebuilds = new RebuildJobs(store, buffer, workflow, this::catchUpGaps, audit, clock, config.timeZone());
@@ -330,7 +333,10 @@ public final class Recorder implements AutoCloseable {
     return promoteGaps;
   }
 
-  /** One pass of the gap audit, only while this recorder is a registered secondary; a failure postpones it. */
+  /**
+   * One pass of the gap audit, only while this recorder is a registered secondary: links its copies to their
+   * interactions and reports (and promotes) the gaps; a failure postpones it.
+   */
   private void auditGaps() {
     if (!registered || standing.role() != Role.SECONDARY) {
       return;

@@ -84,6 +84,9 @@ final class RecorderMetrics {
         .register(registry);
     Gauge.builder("tandem_call_ends_waiting", recorder, Recorder::deferredEndCount)
         .description("call ends the local store refused, waiting in memory to be written").register(registry);
+    FunctionCounter.builder("tandem_linked_copies", recorder.gapAudit(), GapAudit::copiesLinked)
+        .description("copies of this recorder linked to their interactions by the gap audit")
+        .register(registry);
     Gauge.builder("tandem_primary", recorder.standing(), s -> s.role() == io.tandem.call.Role.PRIMARY ? 1 : 0)
         .register(registry);
   }

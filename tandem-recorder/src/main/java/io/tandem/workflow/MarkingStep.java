@@ -24,14 +24,42 @@ import org.slf4j.LoggerFactory;
 /**
  * Consolidates one batch of due PENDING entries: checks each call's media, marks the sound ones through the
  * call marker under the current fence, and moves them on only after the marking committed: to ARCHIVING, or
- * straight to DONE while no archive rule is in force, as archiving would then have nothing to apply (the
- * call was just read from the buffer). While a batch is being marked, the next one is read from the
- * Workflow and the call buffer and its media checked on a thread of its own, and the batch marked before is
- * moved on on another, so that the call database, the local store and this process work at the same time.
- * Reading changes nothing; a batch's move is committed and reported (counters, listener) before the next run
- * reads anything it could include, and at the latest in the next run, so a crash in between only marks the
- * batch again, idempotently. Runs on the consolidation thread only; {@link #discardNext} when the thread has
- * stopped.
+ * straight to DONE while no archive rule is in force, as archiving would then have nothing to apply (the call
+ * was just read from the buffer).
+ *
+ * <p>The marking pipeline, in one place. Its threads:
+ * <ol>
+ *   <li>the marking thread ({@code consolidator-marking}), the only one that runs this class: it reads a
+ *       batch (or takes the one read ahead), marks it, and starts its move;
+ *   <li>the read ahead ({@code consolidator-read-ahead}, at most one): while a full batch is being marked
+ *       (a backlog), the next one is read from the Workflow and the call buffer by {@link BatchReader}, which
+ *       checks the media of each quarter of a large read on a thread of its own
+ *       ({@code consolidator-media-check}) while it reads the next quarter;
+ *   <li>the move ({@code consolidator-advance}, at most one): a marked batch's move out of PENDING, committing
+ *       while the next batch is marked;
+ *   <li>in the call database, the second half of a large batch of the primary's own calls
+ *       ({@code call-marking-half}): the batch is split by correlation key into two transactions marked at
+ *       once on two connections, and is marked only when both have committed.
+ * </ol>
+ * The invariants between them:
+ * <ul>
+ *   <li>Reading changes nothing; only the marking thread starts, takes and drops the read ahead and the move.
+ *   <li>A batch's move starts only after its marking committed, and only once the move before it has finished
+ *       and been reported (counters, listener); that report also comes before any fresh read, and at the
+ *       latest in the next run. A crash in between leaves the batch PENDING, and it is marked again,
+ *       idempotently; so is a batch whose half failed while the other half committed.
+ *   <li>A read ahead leaves out the batch being marked and the batch still being moved: both are PENDING
+ *       until their move commits, but neither is due again.
+ *   <li>The Workflow's departures counter is read before every read: if any entry left PENDING otherwise than
+ *       by this step's own move since (a Rebuild Full, a failure), the batch keeps only the entries still
+ *       PENDING, looked up again.
+ *   <li>The fence is read before the role, and a demoted recorder clears the role before it learns the new
+ *       epoch, so a batch of non-promoted entries is never marked under an epoch in which the recorder is
+ *       secondary. A refused fence stops marking until a new one is known; what was read ahead is dropped.
+ *   <li>After a retryable failure the step backs off and what was read ahead is dropped: it would be old by
+ *       the time it is marked.
+ * </ul>
+ * Runs on the marking thread only; {@link #discardNext} when that thread has stopped.
  */
 final class MarkingStep {
   static final int DEFAULT_BATCH = 5000;
@@ -226,8 +254,8 @@ final class MarkingStep {
   private void startAdvance(List<CallRecord> calls) {
     finishAdvance();
     List<Inum> inums = inums(calls);
-    WorkflowState next = afterMarking();
-    FutureTask<Void> moved = new FutureTask<>(() -> workflow.advance(inums, WorkflowState.PENDING, next), null);
+    WorkflowState target = afterMarking();
+    FutureTask<Void> moved = new FutureTask<>(() -> workflow.advance(inums, WorkflowState.PENDING, target), null);
     Thread.ofVirtual().name("consolidator-advance").start(moved);
     advancing = new Advance(inums, moved);
   }

@@ -13,24 +13,24 @@ import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
- * Checks a finished call's WAV file against its media statistics before it is marked: the file exists,
+ * Checks a finished call's WAV file against its media statistics before it is marked or linked: the file exists,
  * has a RIFF/WAVE header, its data length (size minus the 44-byte header) equals the bytes the statistics
  * count, and their duration agrees with 16-bit audio at the header's rate on its channels within 20 ms.
  * Stateless and thread-safe.
  */
-final class MediaCheck {
+public final class MediaCheck {
   static final int HEADER_BYTES = 44;
   static final long TOLERANCE_MILLIS = 20;
   private static final int BYTES_PER_SAMPLE = 2;
 
   private final Path dataDir;
 
-  MediaCheck(Path dataDir) {
+  public MediaCheck(Path dataDir) {
     this.dataDir = dataDir;
   }
 
   /** Why the call's media cannot be consolidated, or empty when it is sound. */
-  Optional<String> problem(CallRecord call) {
+  public Optional<String> problem(CallRecord call) {
     Path media = dataDir.resolve(call.mediaPath());
     ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
     long size;

@@ -110,6 +110,24 @@ public final class Workflow {
   }
 
   /**
+   * Promotes calls so that a secondary consolidates them: adds every INUM not yet in the Workflow as a promoted
+   * PENDING entry, and makes the PENDING entries already there promoted (a call submitted while the recorder
+   * was primary and never marked). Entries in other states are left alone. One transaction; returns how many
+   * were added or promoted.
+   */
+  public int promote(Collection<Inum> inums) {
+    if (inums.isEmpty()) {
+      return 0;
+    }
+    int changed = store.transaction(c -> submitAll(inums, WorkflowState.PENDING, true)
+        + update(c, inums, "UPDATE workflow SET promoted = 1 WHERE +state = 'PENDING' AND +promoted = 0 AND inum IN "));
+    if (changed > 0) {
+      submitListeners.forEach(Runnable::run);
+    }
+    return changed;
+  }
+
+  /**
    * Moves entries that are DONE, FAILED or AWAITING_REPROCESS back to PENDING so that they are consolidated
    * again; entries being consolidated stay where they are. Every entry named is promoted. One transaction;
    * returns how many moved.

@@ -13,6 +13,9 @@ import io.tandem.callbuffer.AuditCursor;
 import io.tandem.callbuffer.CallBuffer;
 import io.tandem.callbuffer.InumAllocator;
 import io.tandem.callbuffer.LocalStore;
+import io.tandem.database.Fence;
+import io.tandem.database.FencedException;
+import io.tandem.database.LinkResult;
 import io.tandem.workflow.Workflow;
 import io.tandem.workflow.WorkflowState;
 import java.nio.file.Path;
@@ -23,10 +26,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -45,11 +48,16 @@ class GapAuditTest {
   @TempDir
   Path dataDir;
   private final SettableClock clock = new SettableClock(T0);
+  /** The conversations (by correlation key) that have an interaction in the call database. */
   private final Set<String> database = new HashSet<>();
-  private final List<Integer> lookups = Collections.synchronizedList(new ArrayList<>());
+  /** The copies linked in the call database. */
+  private final Set<Inum> linked = new HashSet<>();
+  private final List<Integer> batches = Collections.synchronizedList(new ArrayList<>());
   private final List<String> reports = Collections.synchronizedList(new ArrayList<>());
+  private final Set<Inum> unsoundMedia = new HashSet<>();
   private boolean databaseDown;
-  private volatile Hook lookupHook = () -> { };
+  private boolean fenced;
+  private volatile Hook linkHook = () -> { };
   private LocalStore store;
   private CallBuffer buffer;
   private Workflow workflow;
@@ -67,7 +75,7 @@ class GapAuditTest {
   }
 
   @Test
-  void missingCallIsReportedAndPromotedUnderPromotePolicy() throws Exception {
+  void aCopyWhoseConversationHasAnInteractionIsLinkedAndAMissingOneIsReportedAndPromoted() throws Exception {
     CallRecord present = call("conv-1", CallRole.SLAVE, 0, 10);
     CallRecord missing = call("conv-2", CallRole.SLAVE, 5, 10);
     database.add("conv-1");
@@ -76,6 +84,7 @@ class GapAuditTest {
     GapAudit audit = audit();
     assertThat(audit.run(true)).isEqualTo(1);
 
+    assertThat(linked).containsExactly(present.inum());
     assertThat(reports).containsExactly(missing.inum() + " promoted");
     assertThat(workflow.entry(missing.inum())).hasValueSatisfying(entry -> {
       assertThat(entry.state()).isEqualTo(WorkflowState.PENDING);
@@ -83,6 +92,7 @@ class GapAuditTest {
     });
     assertThat(workflow.contains(present.inum())).isFalse();
     assertThat(audit.gapsFound()).isEqualTo(1);
+    assertThat(audit.copiesLinked()).isEqualTo(1);
   }
 
   @Test
@@ -97,14 +107,44 @@ class GapAuditTest {
   }
 
   @Test
-  void callsRecordedAsPrimaryAreNotLookedUp() throws Exception {
-    call("conv-1", CallRole.MASTER, 0, 10);
+  void callsRecordedWhileThisRecorderWasPrimaryAreLinkedToo() throws Exception {
+    CallRecord master = call("conv-1", CallRole.MASTER, 0, 10);
+    database.add("conv-1");
     clock.set(T0.plusSeconds(100));
 
     assertThat(audit().run(true)).isZero();
 
-    assertThat(lookups).isEmpty();
+    assertThat(linked).containsExactly(master.inum());
     assertThat(reports).isEmpty();
+  }
+
+  @Test
+  void aMissingCallThatWaitsInTheWorkflowSinceThisRecorderWasPrimaryIsPromoted() throws Exception {
+    CallRecord master = call("conv-1", CallRole.MASTER, 0, 10);
+    workflow.submit(master.inum());
+    clock.set(T0.plusSeconds(100));
+
+    assertThat(audit().run(true)).isEqualTo(1);
+
+    assertThat(workflow.entry(master.inum())).hasValueSatisfying(entry -> {
+      assertThat(entry.state()).isEqualTo(WorkflowState.PENDING);
+      assertThat(entry.promoted()).isTrue();
+    });
+  }
+
+  @Test
+  void aCallWithUnsoundMediaIsLookedUpButNeverLinked() throws Exception {
+    CallRecord broken = call("conv-1", CallRole.SLAVE, 0, 10);
+    CallRecord brokenAndMissing = call("conv-2", CallRole.SLAVE, 1, 10);
+    unsoundMedia.add(broken.inum());
+    unsoundMedia.add(brokenAndMissing.inum());
+    database.add("conv-1");
+    clock.set(T0.plusSeconds(100));
+
+    assertThat(audit().run(true)).isEqualTo(1);
+
+    assertThat(linked).isEmpty();
+    assertThat(reports).containsExactly(brokenAndMissing.inum() + " promoted");
   }
 
   @Test
@@ -113,7 +153,7 @@ class GapAuditTest {
     GapAudit audit = audit();
     clock.set(T0.plusSeconds(69));
     assertThat(audit.run(true)).isZero();
-    assertThat(lookups).isEmpty();
+    assertThat(batches).isEmpty();
 
     clock.set(T0.plusSeconds(70));
     assertThat(audit.run(true)).isEqualTo(1);
@@ -149,6 +189,21 @@ class GapAuditTest {
   }
 
   @Test
+  void aStaleFenceLinksNothingAndLeavesTheBatchDue() throws Exception {
+    CallRecord present = call("conv-1", CallRole.SLAVE, 0, 10);
+    database.add("conv-1");
+    clock.set(T0.plusSeconds(100));
+    GapAudit audit = audit();
+    fenced = true;
+    assertThatThrownBy(() -> audit.run(true)).isInstanceOf(FencedException.class);
+    assertThat(linked).isEmpty();
+
+    fenced = false;
+    audit.run(true);
+    assertThat(linked).containsExactly(present.inum());
+  }
+
+  @Test
   void aRestartedAuditGoesOnFromItsDurableCursor() throws Exception {
     CallRecord first = call("conv-1", CallRole.SLAVE, 0, 10);
     clock.set(T0.plusSeconds(100));
@@ -164,7 +219,7 @@ class GapAuditTest {
   }
 
   @Test
-  void keysAreLookedUpInBatchesOfAtMostOneThousand() throws Exception {
+  void callsAreLinkedInBatchesOfAtMostOneThousand() throws Exception {
     List<Inum> inums = store.transaction(c -> {
       List<Inum> all = new ArrayList<>();
       for (int i = 0; i < 2500; i++) {
@@ -179,7 +234,8 @@ class GapAuditTest {
 
     assertThat(audit().run(true)).isEqualTo(500);
 
-    assertThat(lookups).containsExactly(1000, 1000, 500);
+    assertThat(batches).containsExactly(1000, 1000, 500);
+    assertThat(linked).hasSize(2000);
     assertThat(workflow.presentAmong(inums)).containsExactlyInAnyOrderElementsOf(inums.subList(2000, 2500));
   }
 
@@ -232,7 +288,7 @@ class GapAuditTest {
     CallRecord inWindow = call("conv-in-window", CallRole.SLAVE, 35, 1);
     clock.set(T0.plusSeconds(41));
     assertThat(audit().catchUp(T0.plusSeconds(30), true)).isZero();
-    assertThat(lookups).isEmpty();
+    assertThat(batches).isEmpty();
 
     store.close();
     openStore();
@@ -263,7 +319,7 @@ class GapAuditTest {
 
     assertThat(audit().catchUp(T0.plusSeconds(5000), true)).isEqualTo(1);
 
-    assertThat(lookups).containsExactly(GapAudit.BATCH - 1, 1);
+    assertThat(batches).containsExactly(GapAudit.BATCH - 1, 1);
     assertThat(reports).containsExactly(ended.getLast().inum() + " promoted");
     assertThat(workflow.contains(recording[0].inum())).isFalse();
   }
@@ -279,7 +335,7 @@ class GapAuditTest {
     clock.set(T0.plusSeconds(5000));
     CountDownLatch lookingUp = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    lookupHook = () -> {
+    linkHook = () -> {
       lookingUp.countDown();
       release.await();
     };
@@ -288,7 +344,7 @@ class GapAuditTest {
     try {
       Future<Integer> regular = threads.submit(() -> audit.run(true));
       lookingUp.await();
-      lookupHook = () -> { };
+      linkHook = () -> { };
       Thread[] catchingUp = new Thread[1];
       Future<Integer> catchUp = threads.submit(() -> {
         catchingUp[0] = Thread.currentThread();
@@ -303,24 +359,41 @@ class GapAuditTest {
     } finally {
       release.countDown();
       threads.shutdownNow();
-    }    assertThat(lookups).containsExactly(1000, 1000, 500);
+    }
+    assertThat(batches).containsExactly(1000, 1000, 500);
     assertThat(reports).hasSize(2500).doesNotHaveDuplicates();
   }
 
   private GapAudit audit() {
-    return new GapAudit(new AuditCursor(store), workflow, this::present,
+    return new GapAudit(new AuditCursor(store), workflow, this::link,
+        call -> unsoundMedia.contains(call.inum()) ? Optional.of("media file is missing") : Optional.empty(),
         (call, promoted) -> reports.add(call.inum() + (promoted ? " promoted" : " reported")), clock, GRACE);
   }
 
-  private Set<String> present(Collection<String> keys) throws Exception {
-    lookupHook.run();
+  /** Links as the call database does, by correlation key only. */
+  private LinkResult link(List<CallRecord> calls, Set<Inum> lookUpOnly) throws Exception {
+    linkHook.run();
     if (databaseDown) {
       throw new SQLException("connection refused", "08001");
     }
-    lookups.add(keys.size());
-    Set<String> found = new HashSet<>(keys);
-    found.retainAll(database);
-    return found;
+    if (fenced) {
+      throw new FencedException(new Fence(100_002, 1), 2);
+    }
+    batches.add(calls.size());
+    int linkedNow = 0;
+    int already = 0;
+    List<Inum> missing = new ArrayList<>();
+    for (CallRecord call : calls) {
+      if (linked.contains(call.inum())) {
+        already++;
+      } else if (!database.contains(call.correlationKey())) {
+        missing.add(call.inum());
+      } else if (!lookUpOnly.contains(call.inum())) {
+        linked.add(call.inum());
+        linkedNow++;
+      }
+    }
+    return new LinkResult(linkedNow, already, missing);
   }
 
   private CallRecord call(String key, CallRole role, long startSecond, long seconds) {
@@ -328,7 +401,7 @@ class GapAuditTest {
     return buffer.finish(call.inum(), call.start().plusSeconds(seconds), CallState.COMPLETE, MediaStats.NONE);
   }
 
-  /** Work run inside a key lookup. */
+  /** Work run inside a batch's linking. */
   @FunctionalInterface
   private interface Hook {
     void run() throws Exception;

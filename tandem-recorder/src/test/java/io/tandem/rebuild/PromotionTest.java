@@ -11,6 +11,7 @@ import io.tandem.call.CallState;
 import io.tandem.call.Inum;
 import io.tandem.call.MediaStats;
 import io.tandem.callbuffer.AuditCursor;
+import io.tandem.database.LinkResult;
 import io.tandem.callbuffer.CallBuffer;
 import io.tandem.callbuffer.InumAllocator;
 import io.tandem.callbuffer.LocalStore;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -96,11 +98,10 @@ class PromotionTest {
     CallRecord missing = call("missing", WINDOW_FROM.minusSeconds(300), WINDOW_FROM.minusSeconds(290));
     CallRecord marked = call("marked", WINDOW_FROM.minusSeconds(200), WINDOW_FROM.minusSeconds(190));
     CallRecord straddling = call("straddling", WINDOW_FROM.minusSeconds(16), NOW.minusSeconds(2));
-    GapAudit gapAudit = new GapAudit(new AuditCursor(store), workflow, keys -> {
-      Set<String> present = new java.util.HashSet<>(keys);
-      present.retainAll(Set.of("marked"));
-      return present;
-    }, (call, promoted) -> reports.add(call.correlationKey()), clock, Duration.ofSeconds(60));
+    GapAudit gapAudit = new GapAudit(new AuditCursor(store), workflow, (calls, lookUpOnly) -> new LinkResult(0, 0,
+        calls.stream().filter(call -> !call.correlationKey().equals("marked")).map(CallRecord::inum).toList()),
+        call -> Optional.empty(), (call, promoted) -> reports.add(call.correlationKey()), clock,
+        Duration.ofSeconds(60));
     List<Boolean> straddlingInWorkflowAtCatchUp = new ArrayList<>();
 
     Future<Void> job = promote(new JobProgress(), windowStart -> {

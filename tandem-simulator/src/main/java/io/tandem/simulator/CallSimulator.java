@@ -25,7 +25,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A SIPREC client that behaves like an SBC: starts conversations at the plan's rate and forks each to every
- * recorder with the same session id, streaming two tones per call in real time. {@link #run()} blocks
+ * recorder, with the same session id or one of its own per recorder as the plan says, streaming two tones per
+ * call in real time. {@link #run()} blocks
  * until every conversation has ended; one simulator runs one plan at a time.
  */
 public final class CallSimulator {
@@ -75,8 +76,9 @@ public final class CallSimulator {
         long startNanos = System.nanoTime();
         for (int index = 0; index < plan.conversations(); index++) {
           waitUntil(startNanos + (long) (index * 1e9 / plan.callsPerSecond()));
-          ConversationSent conversation = new ConversationSent(index, newSessionId(), clock.instant(),
-              Tones.frequency(index, 0), Tones.frequency(index, 1));
+          List<String> sessionIds = sessionIds();
+          ConversationSent conversation = new ConversationSent(index, sessionIds.getFirst(), clock.instant(),
+              Tones.frequency(index, 0), Tones.frequency(index, 1), sessionIds, sipIdentity());
           sentCount++;
           if (listed) {
             sent.add(conversation);
@@ -120,11 +122,17 @@ public final class CallSimulator {
   /** One conversation forked to every recorder; true when it completed on all of them. */
   private boolean converse(ConversationSent conversation, SipClientTransport transport, RtpPacer pacer,
       Map<String, AtomicInteger> completed) throws IOException {
-    ConversationOffer offer = ConversationOffer.of(conversation.index(), conversation.sessionId(),
-        plan.payloadType(), pacer.localPort());
     List<RecorderLeg> legs = plan.recorders().stream().map(recorder -> new RecorderLeg(transport, recorder)).toList();
-    List<CompletableFuture<Boolean>> invites = legs.stream().map(leg -> leg.invite(offer.contentType(), offer.body()))
-        .toList();
+    List<CompletableFuture<Boolean>> invites = new ArrayList<>(legs.size());
+    ConversationOffer offer = null;
+    for (int i = 0; i < legs.size(); i++) {
+      String sessionId = conversation.recorderSessionIds().get(i);
+      if (offer == null || !offer.sessionId().equals(sessionId)) {
+        offer = ConversationOffer.of(conversation.index(), sessionId, conversation.sipIdentity(), plan.payloadType(),
+            pacer.localPort());
+      }
+      invites.add(legs.get(i).invite(offer.contentType(), offer.body()));
+    }
     List<RecorderLeg> established = new ArrayList<>();
     List<CompletableFuture<Void>> media = new ArrayList<>();
     for (int i = 0; i < legs.size(); i++) {
@@ -174,6 +182,27 @@ public final class CallSimulator {
       }
     }
     return stream < answered.size() ? answered.get(stream) : null;
+  }
+
+  /** The session id sent to each recorder of the plan, in its order. */
+  private List<String> sessionIds() {
+    if (plan.sessionIds() == SessionIds.SHARED) {
+      return java.util.Collections.nCopies(plan.recorders().size(), newSessionId());
+    }
+    List<String> ids = new ArrayList<>(plan.recorders().size());
+    for (int i = 0; i < plan.recorders().size(); i++) {
+      ids.add(newSessionId());
+    }
+    return ids;
+  }
+
+  /** The recorded call's SIP identity: a Session-ID as RFC 7989 writes it, 32 hexadecimal digits; or none. */
+  private String sipIdentity() {
+    if (plan.sessionIds() != SessionIds.DISTINCT_WITH_SIP_IDENTITY) {
+      return "";
+    }
+    UUID uuid = UUID.randomUUID();
+    return "%016x%016x".formatted(uuid.getMostSignificantBits(), uuid.getLeastSignificantBits());
   }
 
   private static String newSessionId() {

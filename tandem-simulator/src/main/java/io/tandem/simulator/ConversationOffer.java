@@ -13,15 +13,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The SIPREC body of one conversation, identical for every recorder it is forked to: an SDP with two
- * sendonly audio streams labelled "1" and "2", and RFC 7865 metadata naming the caller (sending stream 1)
- * and the callee (sending stream 2) under the conversation's session id. Immutable.
+ * The SIPREC body of one conversation as sent to one recorder: an SDP with two sendonly audio streams labelled
+ * "1" and "2", and RFC 7865 metadata naming the caller (sending stream 1) and the callee (sending stream 2)
+ * under the session id sent to that recorder, with the recorded call's SIP identity ({@code sipSessionID})
+ * when one is given. Immutable.
  */
 record ConversationOffer(String sessionId, String contentType, byte[] body) {
   static final List<String> LABELS = List.of("1", "2");
   private static final String BOUNDARY = "tandem-siprec-boundary";
 
-  static ConversationOffer of(int index, String sessionId, int payloadType, int rtpPort) {
+  static ConversationOffer of(int index, String sessionId, String sipIdentity, int payloadType, int rtpPort) {
     String address = "127.0.0.1";
     List<MediaDescription> media = LABELS.stream().map(label -> new MediaDescription("audio", rtpPort, "RTP/AVP",
         List.of(payloadType), Map.of(payloadType, SiprecAnswer.encoding(payloadType)), label, "sendonly", address))
@@ -35,10 +36,26 @@ record ConversationOffer(String sessionId, String contentType, byte[] body) {
     Map<String, String> senders = new LinkedHashMap<>();
     senders.put(LABELS.get(0), caller.id());
     senders.put(LABELS.get(1), callee.id());
-    byte[] metadata = new RecordingMetadata(sessionId, List.of(caller, callee), senders).toXml();
+    byte[] metadata = withSipIdentity(new RecordingMetadata(sessionId, List.of(caller, callee), senders).toXml(),
+        sipIdentity);
     byte[] body = Multipart.build(BOUNDARY, List.of(
         new BodyPart("application/sdp", sdp.getBytes(StandardCharsets.UTF_8)),
         new BodyPart(RecordingMetadata.CONTENT_TYPE, Map.of("Content-Disposition", "recording-session"), metadata)));
     return new ConversationOffer(sessionId, "multipart/mixed;boundary=" + BOUNDARY, body);
+  }
+
+  /** The metadata with the SIP identity as the {@code <session>} element's {@code <sipSessionID>} (RFC 7865). */
+  private static byte[] withSipIdentity(byte[] metadata, String sipIdentity) {
+    if (sipIdentity.isEmpty()) {
+      return metadata;
+    }
+    String xml = new String(metadata, StandardCharsets.UTF_8);
+    String end = "></session>";
+    int at = xml.indexOf(end);
+    if (at < 0) {
+      throw new IllegalStateException("the metadata has no empty <session> element to put the SIP identity in");
+    }
+    return (xml.substring(0, at) + "><sipSessionID>" + sipIdentity + "</sipSessionID></session>"
+        + xml.substring(at + end.length())).getBytes(StandardCharsets.UTF_8);
   }
 }

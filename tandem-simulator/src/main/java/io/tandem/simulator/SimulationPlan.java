@@ -9,10 +9,11 @@ import java.util.Set;
 /**
  * What the call simulator does: fork each of {@code conversations} to every recorder of a pair, starting
  * {@code callsPerSecond} conversations a second, each lasting {@code callDuration}, over {@code transport}
- * ("udp" or "tcp") with G.711 payload type 0 or 8. Immutable; validated when built, errors name the field.
+ * ("udp" or "tcp") with G.711 payload type 0 or 8, naming each conversation to the recorders as
+ * {@code sessionIds} says. Immutable; validated when built, errors name the field.
  */
 public record SimulationPlan(List<InetSocketAddress> recorders, int conversations, double callsPerSecond,
-    Duration callDuration, String transport, int payloadType) {
+    Duration callDuration, String transport, int payloadType, SessionIds sessionIds) {
 
   private static final Set<String> TRANSPORTS = Set.of("udp", "tcp");
 
@@ -36,6 +37,15 @@ public record SimulationPlan(List<InetSocketAddress> recorders, int conversation
     if (!G711.supports(payloadType)) {
       throw new IllegalArgumentException("payloadType must be 0 (PCMU) or 8 (PCMA), got " + payloadType);
     }
+    if (sessionIds == null) {
+      throw new IllegalArgumentException("sessionIds must be given");
+    }
+  }
+
+  /** A plan that sends every recorder the same session id. */
+  public SimulationPlan(List<InetSocketAddress> recorders, int conversations, double callsPerSecond,
+      Duration callDuration, String transport, int payloadType) {
+    this(recorders, conversations, callsPerSecond, callDuration, transport, payloadType, SessionIds.SHARED);
   }
 
   /** The number of 20 ms packets each stream of a call carries. */

@@ -33,6 +33,50 @@ class CallSimulatorTest {
   }
 
   @Test
+  void distinctSessionIdsGiveEachRecorderItsOwnIdAndTheSameParticipantsAndSipIdentity() throws Exception {
+    try (FakeRecorder main = new FakeRecorder(0); FakeRecorder backup = new FakeRecorder(0)) {
+      SimulationPlan plan = new SimulationPlan(List.of(main.address(), backup.address()), 2, 20,
+          Duration.ofMillis(200), "udp", G711.PCMU, SessionIds.DISTINCT_WITH_SIP_IDENTITY);
+
+      SimulationReport report = new CallSimulator(plan).run();
+
+      assertThat(report.failures()).isZero();
+      for (ConversationSent conversation : report.conversations()) {
+        String toMain = conversation.recorderSessionIds().get(0);
+        String toBackup = conversation.recorderSessionIds().get(1);
+        assertThat(toMain).isEqualTo(conversation.sessionId()).isNotEqualTo(toBackup);
+        assertThat(main.sessionIds).contains(toMain).doesNotContain(toBackup);
+        assertThat(backup.sessionIds).contains(toBackup).doesNotContain(toMain);
+        assertThat(conversation.sipIdentity()).matches("[0-9a-f]{32}");
+        String caller = "sip:+1555%07d@caller.invalid".formatted(conversation.index());
+        for (FakeRecorder recorder : List.of(main, backup)) {
+          assertThat(recorder.inviteBodies).filteredOn(body -> body.contains(caller)).singleElement().asString()
+              .contains("<sipSessionID>" + conversation.sipIdentity() + "</sipSessionID>");
+        }
+      }
+    }
+  }
+
+  @Test
+  void distinctSessionIdsWithoutSipIdentitySendNone() throws Exception {
+    try (FakeRecorder main = new FakeRecorder(0); FakeRecorder backup = new FakeRecorder(0)) {
+      SimulationReport report = new CallSimulator(new SimulationPlan(List.of(main.address(), backup.address()), 1,
+          20, Duration.ofMillis(200), "udp", G711.PCMU, SessionIds.DISTINCT)).run();
+
+      assertThat(main.sessionIds).doesNotContainAnyElementsOf(backup.sessionIds).hasSize(1);
+      assertThat(report.conversations().getFirst().sipIdentity()).isEmpty();
+      assertThat(main.inviteBodies).noneMatch(body -> body.contains("sipSessionID"));
+    }
+  }
+
+  @Test
+  void sessionIdModesAreNamedOnTheCommandLineAndAnUnknownOneIsRefusedNamingTheChoices() {
+    assertThat(SessionIds.fromOption("distinct-with-sip-identity")).isEqualTo(SessionIds.DISTINCT_WITH_SIP_IDENTITY);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SessionIds.fromOption("separate"))
+        .hasMessage("--session-ids must be one of [shared, distinct, distinct-with-sip-identity], got 'separate'");
+  }
+
+  @Test
   void anUnlistedRunCountsAsARunDoesButKeepsNoConversation() throws Exception {
     try (FakeRecorder recorder = new FakeRecorder(0)) {
       SimulationReport report = new CallSimulator(new SimulationPlan(List.of(recorder.address()), 3, 20,

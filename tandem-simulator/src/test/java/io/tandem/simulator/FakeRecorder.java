@@ -35,6 +35,8 @@ final class FakeRecorder implements AutoCloseable {
       List<Integer> sequences) {}
 
   final List<String> sessionIds = new CopyOnWriteArrayList<>();
+  /** The body of every INVITE answered, as text. */
+  final List<String> inviteBodies = new CopyOnWriteArrayList<>();
   final List<ReceivedStream> streams = new CopyOnWriteArrayList<>();
   final Map<String, Boolean> byes = new ConcurrentHashMap<>();
   private final Map<String, byte[]> answers = new ConcurrentHashMap<>();
@@ -160,6 +162,7 @@ final class FakeRecorder implements AutoCloseable {
     try {
       SiprecOffer offer = SiprecOffer.from(request);
       sessionIds.add(offer.sessionId());
+      inviteBodies.add(new String(request.body(), StandardCharsets.UTF_8));
       List<Integer> ports = new ArrayList<>();
       for (OfferedStream stream : offer.streams()) {
         ports.add(listen(offer.sessionId(), stream));

@@ -1,0 +1,218 @@
+package io.tandem.database;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * The merge pass: finds live interactions that are one conversation marked twice (two recorders that created
+ * one each at the same moment, or the primary's call, matched by key only, marked after the secondary's copy
+ * of the same conversation was promoted) and merges the newer into the older. Two interactions are one
+ * conversation when they have the same SIP identity, or the same participants key with starts (or ends) within
+ * the pair's tolerance and copies of two different recorders of one pair, and no other interaction is such a
+ * twin by participants (an ambiguous guess is never taken).
+ *
+ * <p>A merge moves the newer interaction's copies to the older, widens the older and recomputes its best copy,
+ * and keeps the newer as a tombstone pointing at the older, as it does every tombstone that pointed at the
+ * newer, so that every key still names a live interaction. Each merge is one transaction that locks every pair
+ * (so it waits for the marking in progress and holds new marking back until it commits) and finds the older
+ * one again under that lock: merging is idempotent, and a crash leaves no merge half done.
+ *
+ * <p>Each interaction is checked once, in id order, behind a durable place ({@code interaction_merges}).
+ * Ids are taken before their interaction commits, so the place moves up to the highest id seen by a pass only
+ * when no transaction that began before that pass is still open; until then the ids above it are checked again.
+ * Open transactions are read from {@code pg_stat_activity}, which shows every transaction of the role the
+ * processes connect as. Not thread-safe: one pass at a time.
+ */
+final class InteractionMerges {
+  /** Interactions checked per statement. */
+  private static final int BATCH = 1000;
+
+  private static final String TWINS = """
+      WITH n AS (
+        SELECT i.id, i.sip_identity, i.participants_key, i.start_time, i.end_time, r.pair,
+               p.match_tolerance_ms * interval '1 millisecond' AS tolerance
+        FROM interactions i
+        JOIN LATERAL (SELECT c.serial FROM copies c WHERE c.interaction_id = i.id LIMIT 1) one ON true
+        JOIN recorders r ON r.serial = one.serial
+        JOIN pairs p ON p.name = r.pair
+        WHERE %s AND i.merged_into IS NULL
+        ORDER BY i.id LIMIT ?)
+      SELECT n.id, twin.id, twin.by_sip, twin.candidates FROM n
+      LEFT JOIN LATERAL (
+        SELECT o.id, (o.sip_identity = n.sip_identity) IS TRUE AS by_sip, count(*) OVER () AS candidates
+        FROM interactions o
+        WHERE o.id < n.id AND o.merged_into IS NULL
+          AND (o.sip_identity = n.sip_identity
+            OR (o.participants_key = n.participants_key
+              AND (o.start_time BETWEEN n.start_time - n.tolerance AND n.start_time + n.tolerance
+                OR (o.start_time BETWEEN n.end_time - interval '1 day' AND n.end_time + n.tolerance
+                  AND o.end_time BETWEEN n.end_time - n.tolerance AND n.end_time + n.tolerance))
+              AND NOT EXISTS (SELECT 1 FROM copies a JOIN copies b ON b.serial = a.serial
+                              WHERE a.interaction_id = n.id AND b.interaction_id = o.id)
+              AND NOT EXISTS (SELECT 1 FROM copies b JOIN recorders r ON r.serial = b.serial
+                              WHERE b.interaction_id = o.id AND r.pair <> n.pair)))
+        ORDER BY by_sip DESC, abs(extract(epoch FROM o.start_time - n.start_time)), o.id
+        LIMIT 1) twin ON true
+      ORDER BY n.id""";
+  private static final String TWINS_AFTER = TWINS.formatted("i.id > ?");
+  private static final String TWIN_OF = TWINS.formatted("i.id = ?");
+
+  private static final String LOCK_PAIRS = "SELECT name FROM pairs ORDER BY name FOR UPDATE";
+  private static final String MOVE_COPIES = "UPDATE copies SET interaction_id = ? WHERE interaction_id = ?";
+  private static final String REPOINT_TOMBSTONES = "UPDATE interactions SET merged_into = ? WHERE merged_into = ?";
+  private static final String WIDEN_OLDER = """
+      UPDATE interactions o SET
+        start_time = LEAST(o.start_time, n.start_time),
+        end_time = GREATEST(o.end_time, n.end_time),
+        participants = CASE WHEN o.participants = '[]'::jsonb THEN n.participants ELSE o.participants END
+      FROM interactions n WHERE o.id = ? AND n.id = ?""";
+  private static final String BURY = "UPDATE interactions SET merged_into = ? WHERE id = ?";
+  private static final String CHECKED_THROUGH = "SELECT checked_through FROM interaction_merges WHERE id = 1";
+  private static final String STORE_CHECKED_THROUGH = """
+      INSERT INTO interaction_merges (id, checked_through) VALUES (1, ?)
+      ON CONFLICT (id) DO UPDATE SET checked_through = GREATEST(interaction_merges.checked_through,
+                                                                EXCLUDED.checked_through)""";
+  private static final String HORIZON = "SELECT coalesce(max(id), 0), now() FROM interactions";
+  private static final String SETTLED = """
+      SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity
+                         WHERE datname = current_database() AND pid <> pg_backend_pid()
+                           AND backend_type = 'client backend' AND xact_start < ?)""";
+
+  private final DataSource dataSource;
+
+  /** The highest id and the time at the start of the last pass, or null before the first. */
+  private Horizon previous;
+
+  InteractionMerges(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  private record Horizon(long highestId, Timestamp at) {}
+
+  /** Checks every interaction not checked yet and merges the twins it finds; returns how many it merged. */
+  int pass() throws SQLException {
+    Horizon now;
+    long checkedThrough;
+    boolean settled;
+    try (Connection connection = dataSource.getConnection()) {
+      now = horizon(connection);
+      checkedThrough = checkedThrough(connection);
+      settled = previous != null && settledSince(connection, previous.at());
+    }
+    int merged = 0;
+    long after = checkedThrough;
+    while (true) {
+      List<long[]> twins = twins(after);
+      for (long[] twin : twins) {
+        if (twin[1] != 0 && mergeIntoTwin(twin[0])) {
+          merged++;
+        }
+      }
+      if (twins.size() < BATCH) {
+        break;
+      }
+      after = twins.getLast()[0];
+    }
+    if (settled && previous.highestId() > checkedThrough) {
+      store(previous.highestId());
+    }
+    previous = now;
+    return merged;
+  }
+
+  /** The live interactions after {@code after}, in id order, each with the id of its one twin or 0. */
+  private List<long[]> twins(long after) throws SQLException {
+    List<long[]> twins = new ArrayList<>();
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement query = connection.prepareStatement(TWINS_AFTER)) {
+      query.setLong(1, after);
+      query.setInt(2, BATCH);
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          twins.add(new long[] {rows.getLong(1), oneTwin(rows)});
+        }
+      }
+    }
+    return twins;
+  }
+
+  /** Merges an interaction into its twin, found again under every pair's lock; false when it has none now. */
+  private boolean mergeIntoTwin(long newer) throws SQLException {
+    return Transactions.inTransaction(dataSource, connection -> {
+      try (PreparedStatement lock = connection.prepareStatement(LOCK_PAIRS)) {
+        lock.executeQuery().close();
+      }
+      long older;
+      try (PreparedStatement query = connection.prepareStatement(TWIN_OF)) {
+        query.setLong(1, newer);
+        query.setInt(2, 1);
+        try (ResultSet rows = query.executeQuery()) {
+          older = rows.next() ? oneTwin(rows) : 0;
+        }
+      }
+      if (older == 0) {
+        return false;
+      }
+      update(connection, MOVE_COPIES, older, newer);
+      update(connection, REPOINT_TOMBSTONES, older, newer);
+      update(connection, WIDEN_OLDER, older, newer);
+      update(connection, BURY, older, newer);
+      MarkingStatements.updateBestCopies(connection, Set.of(older));
+      return true;
+    });
+  }
+
+  /** The twin of a row of {@link #TWINS}: one by SIP identity, or the only one by participants; else 0. */
+  private static long oneTwin(ResultSet rows) throws SQLException {
+    long twin = rows.getLong(2);
+    return twin != 0 && (rows.getBoolean(3) || rows.getLong(4) == 1) ? twin : 0;
+  }
+
+  private static void update(Connection connection, String sql, long first, long second) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setLong(1, first);
+      statement.setLong(2, second);
+      statement.executeUpdate();
+    }
+  }
+
+  private static Horizon horizon(Connection connection) throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement(HORIZON); ResultSet rows = query.executeQuery()) {
+      rows.next();
+      return new Horizon(rows.getLong(1), rows.getTimestamp(2));
+    }
+  }
+
+  private static long checkedThrough(Connection connection) throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement(CHECKED_THROUGH);
+        ResultSet rows = query.executeQuery()) {
+      return rows.next() ? rows.getLong(1) : 0;
+    }
+  }
+
+  /** Whether every transaction that was open at {@code at} has ended, so that the ids it took are settled. */
+  private static boolean settledSince(Connection connection, Timestamp at) throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement(SETTLED)) {
+      query.setTimestamp(1, at);
+      try (ResultSet rows = query.executeQuery()) {
+        rows.next();
+        return rows.getBoolean(1);
+      }
+    }
+  }
+
+  private void store(long highestId) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(STORE_CHECKED_THROUGH)) {
+      statement.setLong(1, highestId);
+      statement.executeUpdate();
+    }
+  }
+}

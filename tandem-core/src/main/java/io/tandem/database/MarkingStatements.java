@@ -1,0 +1,453 @@
+package io.tandem.database;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import io.tandem.call.CallRecord;
+import io.tandem.call.Participant;
+import io.tandem.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.postgresql.PGConnection;
+
+/**
+ * The statements that write marked calls, each set-based: one statement (or one COPY) whatever the number of
+ * calls, every value bound as an array or sent in binary, times as microseconds since the epoch. They run in
+ * the caller's transaction and decide nothing: which of them runs, and with which interaction for each call,
+ * is the marking policy's choice. Stateless.
+ */
+final class MarkingStatements {
+  // Times travel as microseconds since the epoch in binary arrays: exact, and no text to parse per row.
+  private static final String MICROS = "timestamptz 'epoch' + %s * interval '1 microsecond'";
+
+  // A row that would not change is left as it is (but locked), so it is not returned: its id is looked up.
+  // A tombstone is never changed: the interaction it points at is widened instead.
+  private static final String UPSERT_INTERACTIONS = """
+      INSERT INTO interactions (correlation_key, start_time, end_time, participants, best_inum, sip_identity,
+                                participants_key)
+      SELECT t.k, %s, %s, t.p::jsonb, t.b, t.sip, t.pk
+      FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::text[])
+           AS t(k, s, e, p, b, sip, pk)
+      ON CONFLICT (correlation_key) DO UPDATE SET
+        start_time = LEAST(interactions.start_time, EXCLUDED.start_time),
+        end_time = GREATEST(interactions.end_time, EXCLUDED.end_time),
+        participants = CASE WHEN interactions.participants = '[]'::jsonb
+                            THEN EXCLUDED.participants ELSE interactions.participants END
+      WHERE interactions.merged_into IS NULL
+        AND (EXCLUDED.start_time < interactions.start_time
+         OR EXCLUDED.end_time > interactions.end_time
+         OR (interactions.end_time IS NULL AND EXCLUDED.end_time IS NOT NULL)
+         OR (interactions.participants = '[]'::jsonb AND EXCLUDED.participants <> '[]'::jsonb))
+      RETURNING id, correlation_key, (xmax = 0) AS inserted""".formatted(MICROS.formatted("t.s"),
+      MICROS.formatted("t.e"));
+
+  /** The interaction each key names: its own row's id, or the id a tombstone points at. */
+  private static final String INTERACTION_IDS = """
+      SELECT coalesce(merged_into, id), correlation_key, merged_into IS NOT NULL
+      FROM interactions WHERE correlation_key = ANY(?::text[])""";
+
+  private static final String COPY_COLUMNS = "inum, interaction_id, correlation_key, serial, call_role, complete, "
+      + "duration_ms, media_bytes, packets_received, packets_lost, start_time, end_time, marked_epoch, marked_at, "
+      + "quirks, dtmf";
+
+  private static final String INSERT_COPIES = """
+      INSERT INTO copies (%s)
+      SELECT t.inum, t.iid, t.k, t.serial, t.role, t.complete, t.dur, t.bytes, t.rx, t.lost, %s, %s, ?, ?, t.q::jsonb,
+             t.d::jsonb
+      FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::text[], ?::boolean[], ?::bigint[], ?::bigint[],
+                  ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[])
+           AS t(inum, iid, k, serial, role, complete, dur, bytes, rx, lost, s, e, q, d)""".formatted(COPY_COLUMNS,
+      MICROS.formatted("t.s"), MICROS.formatted("t.e"));
+
+  // A copy stays with the interaction it was first written under; only its figures change.
+  private static final String UPSERT_COPIES = INSERT_COPIES + """
+
+      ON CONFLICT (inum) DO UPDATE SET
+        complete = EXCLUDED.complete,
+        duration_ms = EXCLUDED.duration_ms,
+        media_bytes = EXCLUDED.media_bytes,
+        packets_received = EXCLUDED.packets_received,
+        packets_lost = EXCLUDED.packets_lost,
+        end_time = EXCLUDED.end_time,
+        quirks = EXCLUDED.quirks,
+        dtmf = EXCLUDED.dtmf
+      WHERE (copies.complete, copies.duration_ms, copies.media_bytes, copies.packets_received,
+             copies.packets_lost, copies.end_time, copies.quirks, copies.dtmf)
+            IS DISTINCT FROM (EXCLUDED.complete, EXCLUDED.duration_ms, EXCLUDED.media_bytes,
+             EXCLUDED.packets_received, EXCLUDED.packets_lost, EXCLUDED.end_time, EXCLUDED.quirks, EXCLUDED.dtmf)
+      RETURNING interaction_id, (xmax = 0) AS inserted""";
+
+  private static final String UPDATE_BEST_COPIES = """
+      UPDATE interactions i SET best_inum = b.inum
+      FROM (SELECT DISTINCT ON (interaction_id) interaction_id, inum FROM copies
+            WHERE interaction_id = ANY(?::bigint[])
+            ORDER BY interaction_id, %s) b
+      WHERE i.id = b.interaction_id AND i.best_inum IS DISTINCT FROM b.inum""".formatted(BestCopy.ORDER_BY);
+
+  /**
+   * Widens interactions to cover the copies just added to them, names them when they had no participants, and
+   * sets their best copy among all their copies; a row that would not change is not written.
+   */
+  private static final String SETTLE = """
+      UPDATE interactions i SET
+        start_time = LEAST(i.start_time, %1$s),
+        end_time = GREATEST(i.end_time, %2$s),
+        participants = CASE WHEN i.participants = '[]'::jsonb THEN t.p::jsonb ELSE i.participants END,
+        best_inum = b.inum
+      FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[]) AS t(id, s, e, p)
+      CROSS JOIN LATERAL (SELECT c.inum FROM copies c WHERE c.interaction_id = t.id ORDER BY %3$s LIMIT 1) b
+      WHERE i.id = t.id
+        AND (%1$s < i.start_time OR %2$s > i.end_time OR (i.end_time IS NULL AND t.e IS NOT NULL)
+         OR (i.participants = '[]'::jsonb AND t.p::jsonb <> '[]'::jsonb) OR i.best_inum IS DISTINCT FROM b.inum)"""
+      .formatted(MICROS.formatted("t.s"), MICROS.formatted("t.e"), BestCopy.ORDER_BY);
+
+  private static final String INSERT_TOMBSTONES = """
+      INSERT INTO interactions (correlation_key, start_time, end_time, merged_into)
+      SELECT t.k, %s, %s, t.id FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bigint[]) AS t(k, s, e, id)
+      ON CONFLICT (correlation_key) DO NOTHING""".formatted(MICROS.formatted("t.s"), MICROS.formatted("t.e"));
+
+  private static final String NEW_INTERACTION_IDS = """
+      SELECT nextval('interactions_id_seq') FROM generate_series(1, ?)""";
+
+  /**
+   * How many calls of a batch the call database holds already as marking them would leave them: the
+   * interaction of the call's copy needs no change (its span covers the call, it has participants or the call
+   * brings none) and the copy is there with the same figures.
+   */
+  private static final String ALREADY_MARKED = """
+      SELECT count(*)
+      FROM unnest(?::bigint[], ?::boolean[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
+                  ?::bigint[], ?::boolean[], ?::text[], ?::text[])
+           AS t(inum, complete, dur, bytes, rx, lost, s, e, named, q, d)
+      JOIN copies c ON c.inum = t.inum
+      JOIN interactions i ON i.id = c.interaction_id
+      WHERE (c.complete, c.duration_ms, c.media_bytes, c.packets_received, c.packets_lost, c.end_time, c.quirks,
+             c.dtmf)
+            IS NOT DISTINCT FROM (t.complete, t.dur, t.bytes, t.rx, t.lost, %s, t.q::jsonb, t.d::jsonb)
+        AND i.start_time <= %s
+        AND (t.e IS NULL OR i.end_time >= %s)
+        AND NOT (t.named AND i.participants = '[]'::jsonb)""".formatted(MICROS.formatted("t.e"),
+      MICROS.formatted("t.s"), MICROS.formatted("t.e"));
+
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private static final ObjectWriter PARTICIPANTS = Json.MAPPER.writerFor(new TypeReference<List<Participant>>() {});
+
+  private MarkingStatements() {}
+
+  /** The interactions an upsert wrote or found, by key. */
+  record UpsertedInteractions(Map<String, Long> idByKey, Set<String> created, Set<Long> behindTombstones) {}
+
+  /** Copies an upsert added, and the interactions whose copies it added or changed. */
+  record CopyChanges(int inserted, Set<Long> interactionIds) {}
+
+  /**
+   * Writes one new interaction per span and every call as its copy by two binary COPYs under a savepoint.
+   * False, with the transaction back at the savepoint, when a key or an INUM is there already: the unique
+   * indexes decide, never a read.
+   */
+  static boolean copyAllNew(Connection connection, Map<String, Span> spans, Collection<CallRecord> calls,
+      long epoch, Instant markedAt) throws SQLException {
+    Savepoint savepoint = connection.setSavepoint();
+    try {
+      long[] ids = newInteractionIds(connection, spans.size());
+      Map<String, Long> idByKey = new HashMap<>(spans.size() * 2);
+      BinaryCopy interactions = new BinaryCopy(spans.size() * 220);
+      int i = 0;
+      for (Map.Entry<String, Span> entry : spans.entrySet()) {
+        Span span = entry.getValue();
+        idByKey.put(entry.getKey(), ids[i]);
+        interactions.row(8).int8(ids[i]).text(entry.getKey()).timestamptz(span.startMicros())
+            .timestamptz(span.endMicros()).jsonb(participantsJson(span.participants())).int8(span.bestInum())
+            .textOrNull(span.sipIdentity()).textOrNull(span.participantsKey());
+        i++;
+      }
+      interactions.copyInto(connection, "interactions (id, correlation_key, start_time, end_time, participants, "
+          + "best_inum, sip_identity, participants_key)");
+      long[] copyIds = new long[calls.size()];
+      int c = 0;
+      for (CallRecord call : calls) {
+        copyIds[c++] = idByKey.get(call.correlationKey());
+      }
+      copyCopies(connection, calls, copyIds, epoch, markedAt);
+      connection.releaseSavepoint(savepoint);
+      return true;
+    } catch (SQLException e) {
+      if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        throw e;
+      }
+      connection.rollback(savepoint);
+      return false;
+    }
+  }
+
+  private static long[] newInteractionIds(Connection connection, int count) throws SQLException {
+    long[] ids = new long[count];
+    try (PreparedStatement statement = connection.prepareStatement(NEW_INTERACTION_IDS)) {
+      statement.setInt(1, count);
+      try (ResultSet rows = statement.executeQuery()) {
+        for (int i = 0; i < count; i++) {
+          if (!rows.next()) {
+            throw new IllegalStateException("the call database gave " + i + " interaction ids of " + count);
+          }
+          ids[i] = rows.getLong(1);
+        }
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * Writes the interaction of every span that has none, widens the others, and gives the id of each: a key
+   * held by a tombstone gives the interaction it points at, which is left for {@link #widen} to widen.
+   */
+  static UpsertedInteractions upsertInteractions(Connection connection, Map<String, Span> spans)
+      throws SQLException {
+    int size = spans.size();
+    String[] keys = new String[size];
+    long[] starts = new long[size];
+    Long[] ends = new Long[size];
+    String[] participants = new String[size];
+    long[] best = new long[size];
+    String[] sipIdentities = new String[size];
+    String[] participantsKeys = new String[size];
+    int i = 0;
+    for (Map.Entry<String, Span> entry : spans.entrySet()) {
+      Span span = entry.getValue();
+      keys[i] = entry.getKey();
+      starts[i] = span.startMicros();
+      ends[i] = span.endMicros();
+      participants[i] = new String(participantsJson(span.participants()), StandardCharsets.UTF_8);
+      best[i] = span.bestInum();
+      sipIdentities[i] = span.sipIdentity();
+      participantsKeys[i] = span.participantsKey();
+      i++;
+    }
+    Map<String, Long> idByKey = new HashMap<>(size * 2);
+    Set<String> created = new HashSet<>();
+    try (PreparedStatement statement = connection.prepareStatement(UPSERT_INTERACTIONS)) {
+      PGConnection pg = connection.unwrap(PGConnection.class);
+      statement.setArray(1, connection.createArrayOf("text", keys));
+      statement.setArray(2, pg.createArrayOf("bigint", starts));
+      statement.setArray(3, connection.createArrayOf("bigint", ends));
+      statement.setArray(4, connection.createArrayOf("text", participants));
+      statement.setArray(5, pg.createArrayOf("bigint", best));
+      statement.setArray(6, connection.createArrayOf("text", sipIdentities));
+      statement.setArray(7, connection.createArrayOf("text", participantsKeys));
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          idByKey.put(rows.getString(2), rows.getLong(1));
+          if (rows.getBoolean(3)) {
+            created.add(rows.getString(2));
+          }
+        }
+      }
+    }
+    Set<Long> behindTombstones = new HashSet<>();
+    if (idByKey.size() < size) {
+      unchangedIds(connection, keys, idByKey, behindTombstones);
+    }
+    return new UpsertedInteractions(idByKey, created, behindTombstones);
+  }
+
+  /**
+   * Looks up the ids of the keys the upsert left unchanged (it locked their rows, so they are there until the
+   * batch commits) into {@code idByKey}; those named by a tombstone also into {@code behindTombstones}.
+   */
+  private static void unchangedIds(Connection connection, String[] keys, Map<String, Long> idByKey,
+      Set<Long> behindTombstones) throws SQLException {
+    List<String> missing = new ArrayList<>();
+    for (String key : keys) {
+      if (!idByKey.containsKey(key)) {
+        missing.add(key);
+      }
+    }
+    int found = 0;
+    try (PreparedStatement statement = connection.prepareStatement(INTERACTION_IDS)) {
+      statement.setArray(1, connection.createArrayOf("text", missing.toArray(String[]::new)));
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          idByKey.put(rows.getString(2), rows.getLong(1));
+          if (rows.getBoolean(3)) {
+            behindTombstones.add(rows.getLong(1));
+          }
+          found++;
+        }
+      }
+    }
+    if (found != missing.size()) {
+      throw new IllegalStateException("the call database lost interactions it had just locked: found "
+          + found + " of " + missing.size());
+    }
+  }
+
+  /** Inserts the copies of interactions that had none before; {@code ids} holds each call's interaction. */
+  static int insertCopies(Connection connection, List<CallRecord> calls, long[] ids, long epoch, Instant markedAt)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(INSERT_COPIES)) {
+      bindCopies(connection, statement, calls, ids, epoch, markedAt);
+      return statement.executeUpdate();
+    }
+  }
+
+  /** Inserts copies or updates their figures; a copy keeps its interaction whatever {@code ids} says. */
+  static CopyChanges upsertCopies(Connection connection, List<CallRecord> calls, long[] ids, long epoch,
+      Instant markedAt) throws SQLException {
+    return changes(connection, UPSERT_COPIES, calls, ids, epoch, markedAt);
+  }
+
+  /**
+   * Writes copies that are not there by binary COPY, each under the interaction in {@code ids}; an INUM that is
+   * there already fails the whole statement (23505).
+   */
+  static void copyCopies(Connection connection, Collection<CallRecord> calls, long[] ids, long epoch,
+      Instant markedAt) throws SQLException {
+    BinaryCopy copies = new BinaryCopy(calls.size() * 200);
+    long markedMicros = CallColumns.micros(markedAt);
+    int i = 0;
+    for (CallRecord call : calls) {
+      copies.row(16).int8(call.inum().value()).int8(ids[i++]).text(call.correlationKey())
+          .int4(call.inum().serial()).text(call.callRole().name()).bool(call.complete())
+          .int8(call.stats().durationMillis()).int8(call.stats().bytes())
+          .int8(call.stats().packetsReceived()).int8(call.stats().packetsLost())
+          .timestamptz(CallColumns.micros(call.start()))
+          .timestamptz(call.end() == null ? null : CallColumns.micros(call.end()))
+          .int8(epoch).timestamptz(markedMicros)
+          .jsonb(CallColumns.jsonArray(call.quirks())).jsonb(CallColumns.jsonArray(call.dtmf()));
+    }
+    copies.copyInto(connection, "copies (" + COPY_COLUMNS + ")");
+  }
+
+  private static CopyChanges changes(Connection connection, String sql, List<CallRecord> calls, long[] ids,
+      long epoch, Instant markedAt) throws SQLException {
+    int inserted = 0;
+    Set<Long> changed = new HashSet<>();
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      bindCopies(connection, statement, calls, ids, epoch, markedAt);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          changed.add(rows.getLong(1));
+          inserted += rows.getBoolean(2) ? 1 : 0;
+        }
+      }
+    }
+    return new CopyChanges(inserted, changed);
+  }
+
+  /** Sets each interaction's best copy by the rule, among all its copies. */
+  static void updateBestCopies(Connection connection, Collection<Long> ids) throws SQLException {
+    Long[] sorted = ids.stream().sorted().toArray(Long[]::new);
+    try (PreparedStatement statement = connection.prepareStatement(UPDATE_BEST_COPIES)) {
+      statement.setArray(1, connection.createArrayOf("bigint", sorted));
+      statement.executeUpdate();
+    }
+  }
+
+  /**
+   * Widens each interaction to cover its span (the calls just added to it or changed) and sets its best copy
+   * by the rule among all its copies.
+   */
+  static void settle(Connection connection, Map<Long, Span> spans) throws SQLException {
+    int size = spans.size();
+    long[] ids = new long[size];
+    long[] starts = new long[size];
+    Long[] ends = new Long[size];
+    String[] participants = new String[size];
+    int i = 0;
+    for (Map.Entry<Long, Span> entry : spans.entrySet()) {
+      ids[i] = entry.getKey();
+      starts[i] = entry.getValue().startMicros();
+      ends[i] = entry.getValue().endMicros();
+      participants[i] = new String(participantsJson(entry.getValue().participants()), StandardCharsets.UTF_8);
+      i++;
+    }
+    try (PreparedStatement statement = connection.prepareStatement(SETTLE)) {
+      PGConnection pg = connection.unwrap(PGConnection.class);
+      statement.setArray(1, pg.createArrayOf("bigint", ids));
+      statement.setArray(2, pg.createArrayOf("bigint", starts));
+      statement.setArray(3, connection.createArrayOf("bigint", ends));
+      statement.setArray(4, connection.createArrayOf("text", participants));
+      statement.executeUpdate();
+    }
+  }
+
+  /**
+   * Leaves a tombstone for each call's key pointing at the interaction in {@code ids}, so that the key names
+   * that interaction from now on; a key that names a row already keeps it.
+   */
+  static void insertTombstones(Connection connection, List<CallRecord> calls, long[] ids) throws SQLException {
+    CallColumns columns = new CallColumns(calls);
+    try (PreparedStatement statement = connection.prepareStatement(INSERT_TOMBSTONES)) {
+      PGConnection pg = connection.unwrap(PGConnection.class);
+      statement.setArray(1, connection.createArrayOf("text", columns.keys));
+      statement.setArray(2, pg.createArrayOf("bigint", columns.starts));
+      statement.setArray(3, connection.createArrayOf("bigint", columns.ends));
+      statement.setArray(4, pg.createArrayOf("bigint", ids));
+      statement.executeUpdate();
+    }
+  }
+
+  /**
+   * Runs {@link #ALREADY_MARKED}. Read at the fence's share lock like the upserts; a conversation changed
+   * or removed after this read is a change after the batch, which was then already marked.
+   */
+  static long alreadyMarked(Connection connection, Collection<CallRecord> calls) throws SQLException {
+    CallColumns columns = new CallColumns(calls);
+    PGConnection pg = connection.unwrap(PGConnection.class);
+    try (PreparedStatement statement = connection.prepareStatement(ALREADY_MARKED)) {
+      statement.setArray(1, pg.createArrayOf("bigint", columns.inums));
+      statement.setArray(2, pg.createArrayOf("bool", columns.complete));
+      statement.setArray(3, pg.createArrayOf("bigint", columns.durations));
+      statement.setArray(4, pg.createArrayOf("bigint", columns.bytes));
+      statement.setArray(5, pg.createArrayOf("bigint", columns.received));
+      statement.setArray(6, pg.createArrayOf("bigint", columns.lost));
+      statement.setArray(7, pg.createArrayOf("bigint", columns.starts));
+      statement.setArray(8, connection.createArrayOf("bigint", columns.ends));
+      statement.setArray(9, pg.createArrayOf("bool", columns.named));
+      statement.setArray(10, connection.createArrayOf("text", columns.quirks));
+      statement.setArray(11, connection.createArrayOf("text", columns.dtmf));
+      try (ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
+  }
+
+  private static void bindCopies(Connection connection, PreparedStatement statement, List<CallRecord> calls,
+      long[] ids, long epoch, Instant markedAt) throws SQLException {
+    CallColumns columns = new CallColumns(calls);
+    statement.setLong(1, epoch);
+    statement.setTimestamp(2, Timestamp.from(markedAt));
+    Object[] arrays = {columns.inums, ids, columns.keys, columns.serials, columns.roles, columns.complete,
+        columns.durations, columns.bytes, columns.received, columns.lost, columns.starts, columns.ends,
+        columns.quirks, columns.dtmf};
+    String[] types = {"bigint", "bigint", "text", "int4", "text", "bool", "bigint", "bigint", "bigint", "bigint",
+        "bigint", "bigint", "text", "text"};
+    PGConnection pg = connection.unwrap(PGConnection.class);
+    for (int i = 0; i < arrays.length; i++) {
+      statement.setArray(3 + i, pg.createArrayOf(types[i], arrays[i]));
+    }
+  }
+
+  /** The participants as JSON, by a writer bound to their type (a list of unknown type costs a look-up per element). */
+  static byte[] participantsJson(List<Participant> participants) {
+    try {
+      return PARTICIPANTS.writeValueAsBytes(participants);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the participants as JSON: " + participants, e);
+    }
+  }
+}
