@@ -33,6 +33,8 @@ public final class Quirks {
   public static final String METADATA_LATE = "metadata-late";
   /** Recording metadata that could not be read at all (kept raw). */
   public static final String METADATA_UNREADABLE = "metadata-unreadable";
+  /** Metadata that uses a namespace prefix it never declares, read by the names after the prefixes. */
+  public static final String METADATA_UNDECLARED_PREFIX = "metadata-undeclared-prefix";
   /** The older draft SIPREC metadata schema. */
   public static final String METADATA_DRAFT_SCHEMA = "metadata-draft-schema";
   /** Associations that name participant or stream ids the metadata does not define. */

@@ -84,6 +84,72 @@ final class PairFixture implements AutoCloseable {
     this(root, mainSerial, backupSerial, rtpBase, rtpPorts, false, "500ms", Map.of(), Map.of(), mainSettings);
   }
 
+  /** A pair of the given serials and first RTP port, with every other choice at its default until set. */
+  static Builder builder(Path root, int mainSerial, int backupSerial, int rtpBase) {
+    return new Builder(root, mainSerial, backupSerial, rtpBase);
+  }
+
+  /** The choices of a fixture, each with the default the constructors use; {@link #start} makes the pair. */
+  static final class Builder {
+    private final Path root;
+    private final int mainSerial;
+    private final int backupSerial;
+    private final int rtpBase;
+    private int rtpPorts = 2000;
+    private boolean managerAsProcess;
+    private String healthInterval = "500ms";
+    private Map<String, String> recorderSettings = Map.of();
+    private Map<String, String> managerSettings = Map.of();
+    private Map<String, String> mainSettings = Map.of();
+
+    private Builder(Path root, int mainSerial, int backupSerial, int rtpBase) {
+      this.root = root;
+      this.mainSerial = mainSerial;
+      this.backupSerial = backupSerial;
+      this.rtpBase = rtpBase;
+    }
+
+    /** RTP ports each recorder gets: the Main's from the base, the Backup's right above (default 2000). */
+    Builder rtpPorts(int ports) {
+      this.rtpPorts = ports;
+      return this;
+    }
+
+    Builder managerAsProcess() {
+      this.managerAsProcess = true;
+      return this;
+    }
+
+    /** The Recorder Manager's health interval as a config file writes it (default 500ms). */
+    Builder healthInterval(String interval) {
+      this.healthInterval = interval;
+      return this;
+    }
+
+    /** Settings added to both recorders' config files, such as {@code gap.grace}. */
+    Builder recorderSettings(Map<String, String> settings) {
+      this.recorderSettings = settings;
+      return this;
+    }
+
+    /** Settings added to the Recorder Manager's config, such as {@code notify.*} keys. */
+    Builder managerSettings(Map<String, String> settings) {
+      this.managerSettings = settings;
+      return this;
+    }
+
+    /** Settings added to the Main's config file only. */
+    Builder mainSettings(Map<String, String> settings) {
+      this.mainSettings = settings;
+      return this;
+    }
+
+    PairFixture start() throws Exception {
+      return new PairFixture(root, mainSerial, backupSerial, rtpBase, rtpPorts, managerAsProcess, healthInterval,
+          recorderSettings, managerSettings, mainSettings);
+    }
+  }
+
   private PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase, int rtpPorts,
       boolean managerAsProcess, String healthInterval, Map<String, String> recorderSettings,
       Map<String, String> managerSettings, Map<String, String> mainSettings) throws Exception {

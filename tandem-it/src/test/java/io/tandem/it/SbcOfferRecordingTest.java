@@ -30,6 +30,10 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,7 +45,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * interaction for it with the Main's copy marked, and replay through the Recorder Manager gives each stream's
  * tone on its own channel. One case per offer, so that the report reads as an interoperability table.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SbcOfferRecordingTest {
+  /** The Main's and the Backup's INUM of each offer, for the last test. */
+  private static final Map<SbcOffer, String[]> BACKUP_COPIES = new java.util.concurrent.ConcurrentHashMap<>();
+
   private static final double[] TONES = {700, 1300};
   private static final int PACKETS = 100;
   private static final Duration AWAIT = Duration.ofSeconds(30);
@@ -55,7 +63,9 @@ class SbcOfferRecordingTest {
   static void startPair() throws Exception {
     // RTP ports of their own, away from the other integration tests' ranges.
     int rtpBase = 42_000 + 400 * ThreadLocalRandom.current().nextInt(20);
-    pair = new PairFixture(root, 380001, 380002, rtpBase, 200);
+    // A short grace period, so that the Backup's gap audit links its copy of each offer within the test.
+    pair = PairFixture.builder(root, 380001, 380002, rtpBase).rtpPorts(200)
+        .recorderSettings(Map.of("gap.grace", "2s")).start();
   }
 
   @AfterAll
@@ -71,6 +81,7 @@ class SbcOfferRecordingTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("offers")
+  @Order(1)
   void eachOfferIsRecordedTwiceMarkedOnceAndReplayedWithItsTones(SbcOffer offer) throws Exception {
     Set<String> mainBefore = inums(pair.main);
     Set<String> backupBefore = inums(pair.backup);
@@ -167,17 +178,38 @@ class SbcOfferRecordingTest {
    * Exactly one interaction holds the conversation, the Main's copy in it marked, complete and MASTER with the
    * offer's quirks; wherever the Backup's copy is linked, it is in that same interaction.
    */
+  /** Waits for the Main's copy of the offer to be marked; checks it, and that no other interaction holds either copy. */
   private static JsonNode awaitMarkedOnce(SbcOffer offer, String mainInum, String backupInum) {
     List<JsonNode> holding = await().atMost(AWAIT).until(() -> interactionsHolding(mainInum, backupInum),
         found -> found.stream().anyMatch(i -> copy(i, mainInum).isPresent()));
     assertThat(holding).as("interactions holding %s's copies %s and %s", offer, mainInum, backupInum).hasSize(1);
-    JsonNode copy = copy(holding.get(0), mainInum).orElseThrow();
-    assertThat(copy.get("marked").asBoolean()).as("the Main's copy of %s is marked", offer).isTrue();
-    assertThat(copy.get("complete").asBoolean()).as("the Main's copy of %s is complete", offer).isTrue();
-    assertThat(copy.get("callRole").asText()).isEqualTo("MASTER");
-    assertThat(texts(copy.get("quirks"))).as("quirks on the marked copy of %s", offer)
-        .containsExactlyInAnyOrderElementsOf(offer.quirks());
+    assertCopy(offer, holding.get(0), mainInum, "MASTER");
+    BACKUP_COPIES.put(offer, new String[] {mainInum, backupInum});
     return holding.get(0);
+  }
+
+  private static void assertCopy(SbcOffer offer, JsonNode interaction, String inum, String role) {
+    JsonNode copy = copy(interaction, inum).orElseThrow();
+    assertThat(copy.get("marked").asBoolean()).as("copy %s of %s is marked", inum, offer).isTrue();
+    assertThat(copy.get("complete").asBoolean()).as("copy %s of %s is complete", inum, offer).isTrue();
+    assertThat(copy.get("callRole").asText()).as("role of copy %s of %s", inum, offer).isEqualTo(role);
+    assertThat(texts(copy.get("quirks"))).as("quirks on copy %s of %s", inum, offer)
+        .containsExactlyInAnyOrderElementsOf(offer.quirks());
+  }
+
+  /**
+   * Once the Backup's grace period has passed, its copy of every offer is linked to the interaction that holds
+   * the Main's, and to no other: one conversation, one interaction, both copies. Waited for once, after all.
+   */
+  @Test
+  @Order(2)
+  void theBackupsCopyOfEveryOfferIsLinkedToTheSameInteraction() {
+    assertThat(BACKUP_COPIES).as("offers recorded by the test above").hasSize(offers().size());
+    BACKUP_COPIES.forEach((offer, inums) -> {
+      List<JsonNode> holding = await().atMost(AWAIT).until(() -> interactionsHolding(inums),
+          found -> found.size() == 1 && copy(found.get(0), inums[1]).isPresent());
+      assertCopy(offer, holding.get(0), inums[1], "SLAVE");
+    });
   }
 
   private static void assertReplayHasTones(SbcOffer offer, JsonNode interaction) throws Exception {

@@ -11,14 +11,15 @@ import org.w3c.dom.Node;
  * session's {@code <sipSessionID>} (RFC 7865 6.2, the RFC 7989 Session-ID of the recorded call; white space
  * removed, hex in lower case); else a vendor extension element naming the recorded call's Call-ID (local name
  * {@code callid}, {@code call-id}, {@code call_id}, {@code sipcallid} or {@code originalcallid}, in any case and
- * namespace, as the call-id of Ribbon's predefined callData); else a
- * universal call id an Avaya-facing SBC adds (Oracle/Acme's {@code apkt:ucid}, AudioCodes' {@code AvayaUCID}),
- * without its {@code ;encoding=} parameter; else empty. Stateless.
+ * namespace, as the call-id of Ribbon's predefined callData, or a copied header labelled {@code Call-ID}, as
+ * Oracle/Acme's {@code apkt:header}); else a
+ * universal call id a contact-centre-facing SBC adds (Oracle/Acme's {@code apkt:ucid}, AudioCodes'
+ * {@code AvayaUCID} and {@code GenesysUUID}), without its {@code ;encoding=} parameter; else empty. Stateless.
  */
 final class MetadataIdentity {
   private static final int MAX_LENGTH = 256;
   private static final Set<String> CALL_ID_NAMES = Set.of("callid", "sipcallid", "originalcallid");
-  private static final Set<String> UCID_NAMES = Set.of("ucid", "avayaucid", "universalcallid");
+  private static final Set<String> UCID_NAMES = Set.of("ucid", "avayaucid", "universalcallid", "genesysuuid");
 
   private MetadataIdentity() {}
 
@@ -30,6 +31,9 @@ final class MetadataIdentity {
       }
     }
     String callId = first(root, CALL_ID_NAMES);
+    if (callId == null) {
+      callId = labelledHeader(root, "Call-ID");
+    }
     if (callId != null) {
       return bounded(callId);
     }
@@ -53,6 +57,30 @@ final class MetadataIdentity {
         return text;
       }
       String found = first(element, names);
+      if (found != null) {
+        return found;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The value of the first SIP header an extension copies by label, depth first, as Oracle/Acme's
+   * {@code <apkt:header label="Call-ID"><value>...</value></apkt:header>} does; null when there is none.
+   */
+  private static String labelledHeader(Element parent, String header) {
+    for (Node child = parent.getFirstChild(); child != null; child = child.getNextSibling()) {
+      if (!(child instanceof Element element)) {
+        continue;
+      }
+      if (MetadataXml.localName(element).equalsIgnoreCase("header")
+          && header.equalsIgnoreCase(MetadataXml.attribute(element, "label"))) {
+        String value = MetadataXml.text(MetadataXml.firstChild(element, "value"));
+        if (value != null && !value.isBlank()) {
+          return value;
+        }
+      }
+      String found = labelledHeader(element, header);
       if (found != null) {
         return found;
       }

@@ -36,8 +36,13 @@ final class MetadataReader {
     this.root = root;
   }
 
-  static RecordingMetadata read(Element root) {
-    return new MetadataReader(root).read();
+  /** {@code undeclaredPrefixes}: the document could be read only without namespaces, a quirk of its own. */
+  static RecordingMetadata read(Element root, boolean undeclaredPrefixes) {
+    MetadataReader reader = new MetadataReader(root);
+    if (undeclaredPrefixes) {
+      reader.quirks.add(Quirks.METADATA_UNDECLARED_PREFIX);
+    }
+    return reader.read();
   }
 
   private RecordingMetadata read() {

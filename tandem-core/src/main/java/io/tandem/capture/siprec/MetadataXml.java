@@ -38,26 +38,42 @@ final class MetadataXml {
 
   private MetadataXml() {}
 
-  static Element parseRoot(byte[] xml) throws MetadataException {
+  /**
+   * The metadata's root element, and whether it could be read only by ignoring namespaces: a document that
+   * uses a prefix it never declares (as some SBCs' vendor extensions do) is not namespace-well-formed, but it
+   * is well-formed XML, and its elements are then matched by the part of their names after the prefix.
+   */
+  record Parsed(Element root, boolean undeclaredPrefixes) {}
+
+  static Parsed parse(byte[] xml) throws MetadataException {
     try {
-      DocumentBuilder builder = hardenedFactory().newDocumentBuilder();
-      builder.setErrorHandler(QUIET);
-      builder.setEntityResolver((publicId, systemId) -> {
-        throw new SAXException("external entities are not allowed");
-      });
-      Document document = builder.parse(new ByteArrayInputStream(xml));
-      return document.getDocumentElement();
-    } catch (SAXException e) {
-      throw new MetadataException("expected well-formed recording metadata XML without a DOCTYPE: " + e.getMessage(),
-          e);
+      return new Parsed(parse(xml, true), false);
+    } catch (SAXException namespaced) {
+      try {
+        return new Parsed(parse(xml, false), true);
+      } catch (SAXException | IOException | ParserConfigurationException | RuntimeException e) {
+        throw new MetadataException("expected well-formed recording metadata XML without a DOCTYPE: "
+            + namespaced.getMessage(), namespaced);
+      }
     } catch (IOException | ParserConfigurationException | RuntimeException e) {
       throw new MetadataException("cannot read recording metadata XML: " + e.getMessage(), e);
     }
   }
 
-  private static DocumentBuilderFactory hardenedFactory() throws ParserConfigurationException {
+  private static Element parse(byte[] xml, boolean namespaceAware)
+      throws SAXException, IOException, ParserConfigurationException {
+    DocumentBuilder builder = hardenedFactory(namespaceAware).newDocumentBuilder();
+    builder.setErrorHandler(QUIET);
+    builder.setEntityResolver((publicId, systemId) -> {
+      throw new SAXException("external entities are not allowed");
+    });
+    Document document = builder.parse(new ByteArrayInputStream(xml));
+    return document.getDocumentElement();
+  }
+
+  private static DocumentBuilderFactory hardenedFactory(boolean namespaceAware) throws ParserConfigurationException {
     DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-    factory.setNamespaceAware(true);
+    factory.setNamespaceAware(namespaceAware);
     factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
     factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
     factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
@@ -70,9 +86,14 @@ final class MetadataXml {
     return factory;
   }
 
+  /** A node's name without its prefix, whether or not the document was read with namespaces. */
   static String localName(Node node) {
     String local = node.getLocalName();
-    return local != null ? local : node.getNodeName();
+    if (local != null) {
+      return local;
+    }
+    String name = node.getNodeName();
+    return name.substring(name.indexOf(':') + 1);
   }
 
   /** The element children of a parent whose local name is one of the given names, in document order. */

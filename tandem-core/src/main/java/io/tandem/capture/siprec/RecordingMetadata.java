@@ -99,13 +99,14 @@ public record RecordingMetadata(String sessionId, List<Participant> participants
       throw new MetadataException("expected recording metadata of at most " + MAX_BYTES + " bytes, got "
           + xml.length);
     }
-    Element root = MetadataXml.parseRoot(xml);
+    MetadataXml.Parsed parsed = MetadataXml.parse(xml);
+    Element root = parsed.root();
     String rootName = MetadataXml.localName(root);
     // <recording_metadata> is the root of the earliest draft schema, which some SBCs still send.
     if (!rootName.equals("recording") && !rootName.equals(MetadataReader.EARLIEST_DRAFT_ROOT)) {
       throw new MetadataException("expected a <recording> root element, got <" + rootName + ">");
     }
-    return MetadataReader.read(root);
+    return MetadataReader.read(root, parsed.undeclaredPrefixes());
   }
 
   /** RFC 7865 XML for this metadata; each stream's id is derived from its label. */

@@ -83,8 +83,10 @@ public record SiprecOffer(String callId, String correlationKey, List<Participant
       quirks.add(Quirks.NO_METADATA);
     }
     quirks.addAll(metadataQuirks);
+    // Without readable metadata the INVITE's own headers are all that names the parties: taken as a plain
+    // INVITE's, they also let the two recorders' copies be matched by participants.
     List<Participant> participants = metadata.map(RecordingMetadata::participants)
-        .orElseGet(() -> body.metadata().isEmpty() ? SignalledParticipants.of(invite) : List.of());
+        .orElseGet(() -> SignalledParticipants.of(invite));
     String key = metadata.map(RecordingMetadata::sessionId).filter(id -> !id.isEmpty()).orElse(invite.callId());
     return new SiprecOffer(invite.callId(), key, participants, offered.streams(),
         metadata.map(RecordingMetadata::sipIdentity).orElse(""), List.copyOf(quirks), body.metadata(), metadata,

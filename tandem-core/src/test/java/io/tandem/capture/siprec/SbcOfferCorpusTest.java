@@ -60,6 +60,8 @@ class SbcOfferCorpusTest {
     List<String> quirks = header(lines, "quirks").stream().flatMap(q -> List.of(q.split(",\\s*")).stream())
         .map(String::strip).filter(q -> !q.isEmpty() && !q.equals("none")).toList();
     assertThat(offer.quirks()).as("quirks of %s", file.getFileName()).containsExactlyInAnyOrderElementsOf(quirks);
+    assertThat(offer.sipIdentity()).as("SIP identity of %s", file.getFileName())
+        .isEqualTo(header(lines, "sip-identity").stream().findFirst().orElse(""));
     List<String> codecs = offer.streams().stream().map(s -> s.payloadType() == G711.PCMA ? "PCMA"
         : s.payloadType() == G711.PCMU ? "PCMU" : "payload type " + s.payloadType()).toList();
     assertThat(codecs).as("codec chosen for each stream of %s", file.getFileName())

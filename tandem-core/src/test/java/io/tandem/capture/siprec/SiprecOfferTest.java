@@ -223,17 +223,30 @@ class SiprecOfferTest {
   }
 
   @Test
-  void unreadableMetadataIsRecordedKeyedByCallIdWithTheRawPartKept() throws Exception {
+  void unreadableMetadataIsRecordedKeyedByCallIdWithItsPartiesFromTheHeadersAndTheRawPartKept() throws Exception {
     SipMessage broken = invite("siprec", BOUNDARY, SDP, "<recording xmlns:apkt=http://acmepacket.com/>");
 
     SiprecOffer offer = SiprecOffer.from(broken);
 
     assertThat(offer.quirks()).containsExactly("metadata-unreadable");
     assertThat(offer.correlationKey()).isEqualTo(CALL_ID);
-    assertThat(offer.participants()).isEmpty();
+    assertThat(offer.participants()).extracting(Participant::id).containsExactly("from", "to");
     assertThat(offer.metadata()).isEmpty();
     assertThat(offer.metadataPart()).hasValueSatisfying(part -> assertThat(new String(part.content(),
         StandardCharsets.UTF_8)).isEqualTo("<recording xmlns:apkt=http://acmepacket.com/>"));
+  }
+
+  @Test
+  void metadataWithAnUndeclaredPrefixIsReadWithoutNamespacesAndSaysSo() throws Exception {
+    String metadata = RecordingMetadataTest.RFC7865.replace("</session>",
+        "<ac:GenesysUUID xmlns=\"urn:ietf:params:xml:ns:Genesys\">7QJ2M0K5NH3A</ac:GenesysUUID></session>");
+
+    SiprecOffer offer = SiprecOffer.from(invite("siprec", BOUNDARY, SDP, metadata));
+
+    assertThat(offer.quirks()).containsExactly("metadata-undeclared-prefix");
+    assertThat(offer.correlationKey()).isEqualTo("hVpd7YQgRW2nD22h7q60JQ==");
+    assertThat(offer.participants()).extracting(Participant::aor)
+        .containsExactly("sip:alice@example.com", "sip:bob@example.net");
   }
 
   @Test
