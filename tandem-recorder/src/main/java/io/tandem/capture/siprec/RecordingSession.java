@@ -12,10 +12,12 @@ import io.tandem.capture.sip.SessionDescription;
 import io.tandem.capture.sip.SipMessage;
 import io.tandem.capture.sip.SipPeer;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 final class RecordingSession {
   private static final Logger log = LoggerFactory.getLogger(RecordingSession.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   final String callId;
   final CallMedia media;
@@ -64,6 +67,13 @@ final class RecordingSession {
     this.speaksSiprec = offer.speaksSiprec();
     offer.metadata().ifPresent(metadata -> knownIds.addAll(metadata.definedIds()));
     call.participants().forEach(participant -> knownIds.add(participant.id()));
+  }
+
+  /** A To tag nobody can guess: 128 random bits, never derived from the call. */
+  static String newToTag() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
   }
 
   synchronized CallRecord call() {

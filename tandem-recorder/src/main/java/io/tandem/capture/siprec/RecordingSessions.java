@@ -22,12 +22,10 @@ import io.tandem.capture.sip.SipRefusals;
 import io.tandem.capture.sip.SipReply;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,7 +55,6 @@ public final class RecordingSessions implements SipHandler {
   private static final String CANNOT_RECORD = "cannot-record";
   /** How long an SBC should send new calls elsewhere after a 503 (RFC 3261 21.5.4); room returns in seconds. */
   private static final String RETRY_AFTER_SECONDS = "30";
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** Ends a call durably, with its DTMF events and whatever must happen in the same transaction (its Workflow entry). */
   @FunctionalInterface
@@ -263,9 +260,12 @@ public final class RecordingSessions implements SipHandler {
     } catch (ExecutionException | IOException e) {
       log.warn("media of cancelled call {} could not be removed: {}", session.call().inum(), e.toString());
     }
-    buffer.discard(session.call().inum());
+    try {
+      buffer.discard(session.call().inum());
+    } finally {
+      admitted.decrementAndGet();
+    }
     cancelled.incrementAndGet();
-    admitted.decrementAndGet();
     log.info("INVITE {} cancelled before its answer; {} discarded", session.callId, session.call().inum());
   }
 
@@ -294,7 +294,8 @@ public final class RecordingSessions implements SipHandler {
         handle.ports());
     log.info("recording {} as {} ({} streams, correlation key {}{})", request.callId(), call.inum(), streams.size(),
         offer.correlationKey(), offer.quirks().isEmpty() ? "" : ", quirks " + offer.quirks());
-    return new RecordingSession(request.callId(), call, handle, newTag(), answer, offer, start, request.fromTag(), peer);
+    return new RecordingSession(request.callId(), call, handle, RecordingSession.newToTag(), answer, offer, start,
+        request.fromTag(), peer);
   }
 
   /**
@@ -361,21 +362,25 @@ public final class RecordingSessions implements SipHandler {
   }
 
   private void finish(RecordingSession session, CallState state) {
-    MediaStats stats;
     try {
-      stats = media.close(session.media).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while closing the media of " + session.call().inum(), e);
-    } catch (ExecutionException e) {
-      log.error("media of {} could not be closed cleanly; keeping what was written", session.call().inum(),
-          e.getCause());
-      stats = media.progress(session.media);
-      state = CallState.TRUNCATED;
+      MediaStats stats;
+      try {
+        stats = media.close(session.media).get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while closing the media of " + session.call().inum(), e);
+      } catch (ExecutionException e) {
+        log.error("media of {} could not be closed cleanly; keeping what was written", session.call().inum(),
+            e.getCause());
+        stats = media.progress(session.media);
+        state = CallState.TRUNCATED;
+      }
+      callEnd.finish(session.call().inum(), clock.instant(), state, stats, media.dtmf(session.media));
+      ended.incrementAndGet();
+    } finally {
+      // Its place under the limit of calls in progress is free again, whatever became of its end.
+      admitted.decrementAndGet();
     }
-    callEnd.finish(session.call().inum(), clock.instant(), state, stats, media.dtmf(session.media));
-    ended.incrementAndGet();
-    admitted.decrementAndGet();
   }
 
   /**
@@ -426,52 +431,5 @@ public final class RecordingSessions implements SipHandler {
   /** Requests that named a session's Call-ID with other tags or from another source, answered 481. */
   public long strangerCount() {
     return strangers.get();
-  }
-
-  /** A dialog tag nobody can guess: 128 random bits. */
-  private static String newTag() {
-    byte[] bytes = new byte[16];
-    RANDOM.nextBytes(bytes);
-    return HexFormat.of().formatHex(bytes);
-  }
-
-  /** An INVITE being answered, until its session is published or a CANCEL stops it. */
-  private static final class PendingInvite {
-    private final String branch;
-    private final String fromTag;
-    private final SipPeer peer;
-    private boolean cancelled;
-    private boolean answered;
-
-    PendingInvite(SipMessage invite, SipPeer peer) {
-      this.branch = invite.topViaBranch();
-      this.fromTag = invite.fromTag();
-      this.peer = peer;
-    }
-
-    /** Whether a CANCEL is of this INVITE's transaction, from its sender. */
-    boolean sameTransaction(SipMessage cancel, SipPeer from) {
-      return (branch == null || branch.equals(cancel.topViaBranch()))
-          && java.util.Objects.equals(fromTag, cancel.fromTag()) && peer.sameSource(from);
-    }
-
-    /** Publishes the session unless a CANCEL came first; false when it did. */
-    synchronized boolean answer(Runnable publish) {
-      if (cancelled) {
-        return false;
-      }
-      publish.run();
-      answered = true;
-      return true;
-    }
-
-    /** Cancels the INVITE unless it was already answered; false when it was. */
-    synchronized boolean cancel() {
-      if (answered) {
-        return false;
-      }
-      cancelled = true;
-      return true;
-    }
   }
 }

@@ -19,6 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** A stream latched to its first source, taken over only after the silence the setting allows, and timestamps held to time. */
 class RtpSourceLatchingTest {
   private static final double[] TONES = {440, 1000};
+  /**
+   * How much later than the sender's own clock says the receiver may find time passed: the first packet may reach
+   * the capture late on a loaded machine, and a packet is placed where it arrived. Far below the jumps sent.
+   */
+  private static final long JITTER_MILLIS = 200;
 
   @TempDir Path dataDir;
   private MediaCapture capture;
@@ -156,7 +161,7 @@ class RtpSourceLatchingTest {
     short[] samples = WavFile.read(call.wavPath()).channel(0);
     assertThat(count(samples, RtpTestSource.decodedLevel(G711.PCMU, 2000))).isEqualTo(50 * 160);
     assertThat(samples.length / 8L).as("milliseconds of WAV against %d ms passed", passedMillis)
-        .isLessThanOrEqualTo(passedMillis + 40);
+        .isLessThanOrEqualTo(passedMillis + JITTER_MILLIS);
     assertThat(stats.packetsReceived()).isEqualTo(50);
     assertThat(capture.counters().timestampJumps()).isEqualTo(1);
   }
@@ -179,7 +184,7 @@ class RtpSourceLatchingTest {
     short[] samples = WavFile.read(call.wavPath()).channel(0);
     assertThat(count(samples, RtpTestSource.decodedLevel(G711.PCMU, 2000))).isEqualTo(30 * 160);
     assertThat(samples.length / 8L).as("milliseconds of WAV against %d ms passed", passedMillis)
-        .isLessThanOrEqualTo(passedMillis + 40);
+        .isLessThanOrEqualTo(passedMillis + JITTER_MILLIS);
     assertThat(capture.counters().timestampJumps()).isEqualTo(29);
   }
 
