@@ -78,7 +78,8 @@ class RtpSourceLatchingTest {
         first.send(first.next(RtpTestSource.level(2000)), call.ports().get(0));
         second.send(second.next(RtpTestSource.level(-3000)), call.ports().get(0));
       });
-      Thread.sleep(500);
+      // Silent well past the setting, even as a capture thread held up on a loaded machine counts it.
+      Thread.sleep(1000);
       // The first source is silent past the setting: an SBC that failed over to another media address.
       RtpTestSource.paced(25, i -> second.send(second.next(RtpTestSource.level(-3000)), call.ports().get(0)));
     }
@@ -119,6 +120,10 @@ class RtpSourceLatchingTest {
         RtpTestSource second = new RtpTestSource(G711.PCMU, 9000, 700_000, 0x2222)) {
       RtpTestSource.paced(10, i -> first.send(first.next(RtpTestSource.level(2000)), call.ports().get(0)));
       capture.relatch(call, 0);
+      // Commands run in order on the capture thread: once this one has run, the stream is open to a new source.
+      java.util.concurrent.CountDownLatch applied = new java.util.concurrent.CountDownLatch(1);
+      capture.executeOnCaptureThreads(applied::countDown);
+      applied.await(5, TimeUnit.SECONDS);
       // The old source's last packets, still on their way when the new offer was taken, are its own yet.
       RtpTestSource.paced(3, i -> first.send(first.next(RtpTestSource.level(2000)), call.ports().get(0)));
       RtpTestSource.paced(10, i -> second.send(second.next(RtpTestSource.level(-3000)), call.ports().get(0)));

@@ -62,18 +62,21 @@ class SipServerAccessTest {
   void aUdpFloodFromOutsideTheAllowListIsCountedButOnlyAFewAreAnswered() throws Exception {
     start(SipLimits.DEFAULTS);
     int answers = 0;
+    long started = System.nanoTime();
+    long seconds;
     try (DatagramSocket stranger = new DatagramSocket(new InetSocketAddress(STRANGER, 0))) {
       for (int i = 0; i < 200; i++) {
         send(stranger, options("flood-" + i));
       }
       await().atMost(Duration.ofSeconds(5)).until(() -> refusals.sourceCount(SipTransport.UDP) == 200);
+      seconds = (System.nanoTime() - started) / 1_000_000_000L + 1;
       stranger.setSoTimeout(300);
       while (receive(stranger) != null) {
         answers++;
       }
     }
-    // At most 20 a second; the flood may straddle a second.
-    assertThat(answers).isBetween(1, 40);
+    // At most 20 in each second the flood was handled in (a loaded machine may spread it over more than one).
+    assertThat(answers).isBetween(1, (int) (20 * (seconds + 1)));
     assertThat(handled).hasValue(0);
   }
 
