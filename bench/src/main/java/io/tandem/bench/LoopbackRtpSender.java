@@ -1,6 +1,7 @@
 package io.tandem.bench;
 
 import io.tandem.capture.rtp.RtpPacket;
+import io.tandem.capture.srtp.SrtpSender;
 import io.tandem.media.G711;
 import io.tandem.media.ToneAnalysis;
 import java.io.IOException;
@@ -13,7 +14,7 @@ import java.util.function.LongSupplier;
 
 /**
  * Sends 20 ms packets of 160 bytes (PCMU unless told another payload type, such as 9 for G.722) to a set of
- * loopback ports, one RTP stream per port, either as fast as
+ * loopback ports, one RTP stream per port (as SRTP when given a sender per port), either as fast as
  * the receiver keeps up ({@link #send}) or at the pace of real streams ({@link #sendPaced}). Not
  * thread-safe; one sender per run.
  */
@@ -24,16 +25,25 @@ final class LoopbackRtpSender implements AutoCloseable {
 
   private final DatagramChannel socket;
   private final byte[] payload = new byte[160];
-  private final byte[] packet = new byte[RtpPacket.HEADER_LENGTH + 160];
+  /** Room for an SRTP tag after the payload. */
+  private final byte[] packet = new byte[RtpPacket.HEADER_LENGTH + 160 + 10];
   private final ByteBuffer out = ByteBuffer.wrap(packet);
   private final int payloadType;
+  /** One SRTP sender per target, in the order of the ports sent to; empty for plain RTP. */
+  private final List<SrtpSender> srtp;
 
   LoopbackRtpSender() throws IOException {
-    this(G711.PCMU);
+    this(G711.PCMU, List.of());
   }
 
   LoopbackRtpSender(int payloadType) throws IOException {
+    this(payloadType, List.of());
+  }
+
+  /** With {@code srtp} (one sender a target port), every packet is sent as SRTP under its stream's key. */
+  LoopbackRtpSender(int payloadType, List<SrtpSender> srtp) throws IOException {
     this.payloadType = payloadType;
+    this.srtp = srtp;
     socket = DatagramChannel.open();
     socket.bind(new InetSocketAddress("127.0.0.1", 0));
     for (int i = 0; i < payload.length; i++) {
@@ -85,9 +95,12 @@ final class LoopbackRtpSender implements AutoCloseable {
   private void sendPacket(InetSocketAddress[] targets, long i) throws IOException {
     int stream = (int) (i % targets.length);
     long index = i / targets.length;
-    RtpPacket.write(packet, payloadType, false, (int) (index & 0xFFFF), (index * 160) & 0xFFFF_FFFFL, stream + 1,
-        payload, 0, payload.length);
-    out.clear();
+    int length = RtpPacket.write(packet, payloadType, false, (int) (index & 0xFFFF), (index * 160) & 0xFFFF_FFFFL,
+        stream + 1, payload, 0, payload.length);
+    if (!srtp.isEmpty()) {
+      length = srtp.get(stream).protect(packet, length);
+    }
+    out.clear().limit(length);
     socket.send(out, targets[stream]);
   }
 

@@ -5,6 +5,10 @@ import io.tandem.capture.rtp.CaptureSettings;
 import io.tandem.capture.rtp.MediaCapture;
 import io.tandem.capture.rtp.RtpPortPool;
 import io.tandem.capture.rtp.StreamSpec;
+import io.tandem.capture.sip.PayloadFormat;
+import io.tandem.capture.srtp.SdesCrypto;
+import io.tandem.capture.srtp.SrtpSender;
+import io.tandem.capture.srtp.SrtpSuite;
 import io.tandem.media.G711;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,13 +60,15 @@ import java.util.stream.Stream;
  * </pre>
  *
  * {@code --payload-type 9} sends G.722 payloads (160 bytes, 20 ms), which the capture places and keeps raw in
- * each call's payload log instead of decoding. Defaults: paced, 500 calls, 5 seconds per measurement (250,000 packets), 5 repetitions, the
+ * each call's payload log instead of decoding. {@code --srtp AES_CM_128_HMAC_SHA1_80} (or {@code _32}) measures,
+ * in each repetition, the capture of the same load sent as SRTP (each stream under its own SDES key,
+ * authenticated and decrypted before it is placed) right after the plain capture, so both come from one run. Defaults: paced, 500 calls, 5 seconds per measurement (250,000 packets), 5 repetitions, the
  * recorder's default flush interval; about two minutes. Burst defaults to 100000 packets.
  */
 public final class RtpCaptureBench {
   private static final String USAGE =
       "usage: RtpCaptureBench [--load paced|burst] [--calls K] [--seconds S] [--packets N] [--repetitions R]"
-          + " [--flush-ms F] [--payload-type 0|8|9]";
+          + " [--flush-ms F] [--payload-type 0|8|9] [--srtp AES_CM_128_HMAC_SHA1_80|AES_CM_128_HMAC_SHA1_32]";
 
   private final boolean paced;
   private final long packets;
@@ -72,10 +78,13 @@ public final class RtpCaptureBench {
   private final CaptureSettings settings;
   /** What the capture's packets carry: PCMU (0) or PCMA (8), decoded at once, or G.722 (9), kept raw. */
   private final int payloadType;
+  /** The SRTP suite measured beside plain RTP, or null for plain RTP only. */
+  private final SrtpSuite srtp;
 
   private RtpCaptureBench(boolean paced, long packets, int seconds, int calls, int repetitions,
-      CaptureSettings settings, int payloadType) {
+      CaptureSettings settings, int payloadType, SrtpSuite srtp) {
     this.payloadType = payloadType;
+    this.srtp = srtp;
     this.paced = paced;
     this.packets = packets;
     this.seconds = seconds;
@@ -106,6 +115,7 @@ public final class RtpCaptureBench {
     int repetitions = 5;
     long flushMillis = CaptureSettings.DEFAULT_FLUSH_INTERVAL.toMillis();
     int payloadType = G711.PCMU;
+    SrtpSuite srtp = null;
     for (int i = 0; i < args.length; i += 2) {
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException("expected a value after " + args[i]);
@@ -128,6 +138,12 @@ public final class RtpCaptureBench {
         };
         continue;
       }
+      if (args[i].equals("--srtp")) {
+        String name = args[i + 1];
+        srtp = SrtpSuite.named(name).orElseThrow(() -> new IllegalArgumentException(
+            "expected AES_CM_128_HMAC_SHA1_80 or AES_CM_128_HMAC_SHA1_32 after --srtp, got " + name));
+        continue;
+      }
       long value = positive(args[i], args[i + 1]);
       switch (args[i]) {
         case "--packets" -> packets = value;
@@ -136,13 +152,13 @@ public final class RtpCaptureBench {
         case "--repetitions" -> repetitions = Math.toIntExact(value);
         case "--flush-ms" -> flushMillis = value;
         default -> throw new IllegalArgumentException(
-            "expected --load, --packets, --seconds, --calls, --repetitions, --flush-ms or --payload-type, got "
+            "expected --load, --packets, --seconds, --calls, --repetitions, --flush-ms, --payload-type or --srtp, got "
                 + args[i]);
       }
     }
     CaptureSettings settings = new CaptureSettings(CaptureSettings.DEFAULT_THREADS,
         CaptureSettings.DEFAULT_JITTER_DELAY, Duration.ofMillis(flushMillis), CaptureSettings.DEFAULT_RECEIVE_INTERVAL);
-    return new RtpCaptureBench(paced, packets, seconds, calls, repetitions, settings, payloadType);
+    return new RtpCaptureBench(paced, packets, seconds, calls, repetitions, settings, payloadType, srtp);
   }
 
   private void run() throws Exception {
@@ -156,8 +172,13 @@ public final class RtpCaptureBench {
     }
     measureBaseline();
     measureSelectorBaseline();
-    measureCapture();
+    measureCapture(null);
+    if (srtp != null) {
+      measureCapture(srtp);
+    }
     double[] baseline = new double[repetitions];
+    double[] secured = new double[repetitions];
+    double[] securedAllocated = new double[repetitions];
     double[] selecting = new double[repetitions];
     double[] capture = new double[repetitions];
     double[] closing = new double[repetitions];
@@ -166,7 +187,7 @@ public final class RtpCaptureBench {
     for (int r = 0; r < repetitions; r++) {
       baseline[r] = measureBaseline();
       selecting[r] = measureSelectorBaseline();
-      double[] media = measureCapture();
+      double[] media = measureCapture(null);
       capture[r] = media[0];
       closing[r] = media[1];
       allocated[r] = media[2];
@@ -174,6 +195,14 @@ public final class RtpCaptureBench {
       System.out.printf("  repetition %d: raw blocking %.0f, raw selector %.0f, capture while open %.0f,"
           + " with close %.0f ns/packet; capture allocated %.1f B/packet, missed %.0f packets%n", r + 1, baseline[r],
           selecting[r], capture[r], capture[r] + closing[r], allocated[r], lost[r]);
+      if (srtp != null) {
+        double[] srtpMedia = measureCapture(srtp);
+        secured[r] = srtpMedia[0];
+        securedAllocated[r] = srtpMedia[2];
+        System.out.printf("  repetition %d: capture of SRTP (%s) while open %.0f ns/packet, %.2f x plain;"
+            + " allocated %.1f B/packet, missed %.0f packets%n", r + 1, srtp, secured[r], secured[r] / capture[r],
+            securedAllocated[r], srtpMedia[3]);
+      }
     }
     double base = median(baseline);
     double select = median(selecting);
@@ -193,6 +222,16 @@ public final class RtpCaptureBench {
     System.out.printf("ratio capture/raw blocking:                %8.2f%n", media / base);
     System.out.printf("ratio capture/raw selector:                %8.2f%n", media / select);
     System.out.printf("two-stream calls per core at 50 packets/s per stream: %.0f%n", 1e9 / (media * 100));
+    if (srtp != null) {
+      double secure = median(secured);
+      System.out.printf("MediaCapture of SRTP (%s):   %8.0f ns CPU per packet (median, calls open)%n", srtp,
+          secure);
+      System.out.printf("MediaCapture of SRTP heap allocation:      %8.1f bytes per packet (median)%n",
+          median(securedAllocated));
+      System.out.printf("ratio SRTP/plain capture:                  %8.2f (medians of the same run)%n",
+          secure / media);
+      System.out.printf("two-stream SRTP calls per core:            %8.0f%n", 1e9 / (secure * 100));
+    }
   }
 
   private long sentPerMeasurement() {
@@ -297,17 +336,22 @@ public final class RtpCaptureBench {
    * to the last received, {@code [1]} CPU ns for closing every call and finalising its WAV, {@code [2]}
    * heap bytes allocated while the calls were open; {@code [3]} the packets sent but not received.
    */
-  private double[] measureCapture() throws Exception {
+  private double[] measureCapture(SrtpSuite suite) throws Exception {
     Path dataDir = Files.createTempDirectory("rtp-capture-bench");
     int base = 20000 + 2 * (int) (Math.random() * 10000);
     RtpPortPool pool = new RtpPortPool(base, base + 4 * calls + 200);
     MediaCapture capture = new MediaCapture("127.0.0.1", pool, dataDir, Clock.systemUTC(), settings);
-    try (LoopbackRtpSender sender = new LoopbackRtpSender(payloadType)) {
+    List<SdesCrypto> keys = new ArrayList<>();
+    for (int stream = 0; suite != null && stream < 2 * calls; stream++) {
+      keys.add(SdesCrypto.random(1, suite));
+    }
+    try (LoopbackRtpSender sender = new LoopbackRtpSender(payloadType,
+        keys.stream().map(SrtpSender::new).toList())) {
       List<CallMedia> opened = new ArrayList<>();
       List<Integer> ports = new ArrayList<>();
       for (int c = 0; c < calls; c++) {
-        CallMedia call = capture.open("bench/call-" + c + ".wav",
-            List.of(new StreamSpec(0, G711.PCMU), new StreamSpec(1, G711.PCMU)));
+        CallMedia call = capture.open("bench/call-" + c + ".wav", List.of(stream(0, keys, 2 * c),
+            stream(1, keys, 2 * c + 1)));
         opened.add(call);
         ports.addAll(call.ports());
       }
@@ -328,6 +372,14 @@ public final class RtpCaptureBench {
       capture.stop();
       deleteTree(dataDir);
     }
+  }
+
+  /** A PCMU stream on {@code channel}, as SRTP under {@code keys[index]} when there are keys. */
+  private static StreamSpec stream(int channel, List<SdesCrypto> keys, int index) {
+    if (keys.isEmpty()) {
+      return new StreamSpec(channel, G711.PCMU);
+    }
+    return new StreamSpec(channel, List.of(PayloadFormat.of(G711.PCMU, "PCMU/8000", null)), keys.get(index));
   }
 
   private static void awaitQuiet(AtomicLong counter) throws InterruptedException {

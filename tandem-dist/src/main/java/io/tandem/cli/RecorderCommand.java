@@ -14,8 +14,10 @@ import picocli.CommandLine.Option;
 @Command(name = "recorder", mixinStandardHelpOptions = true,
     description = {"Runs one recorder: SIPREC capture, call buffer, Workflow and admin API.",
         "The config file holds key = value lines: recorder.serial, recorder.pair, recorder.position (MAIN or BACKUP),",
-        "recorder.dataDir, sip.port, admin.port, database.url, and optional rtp.portMin/portMax, recorder.timeZone,",
-        "buffer.retention, media.timeout, gap.grace, database.user/password, recorder.contingencySerial."})
+        "recorder.dataDir, sip.port, sip.allow (the SBC addresses that may send SIP), admin.port, database.url, and",
+        "optional rtp.portMin/portMax, recorder.timeZone, buffer.retention, media.timeout, gap.grace,",
+        "database.user/password, recorder.contingencySerial, sip.maxCalls, sip.maxStreamsPerCall,",
+        "sip.maxTcpConnections, sip.tcpIdleTimeout, sip.tls.* (SIP over TLS), rtp.sourceTakeover."})
 final class RecorderCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "the recorder's config file")
   Path config;

@@ -1,5 +1,6 @@
 package io.tandem.cli;
 
+import io.tandem.capture.srtp.SrtpSuite;
 import io.tandem.media.G711;
 import io.tandem.simulator.CallSimulator;
 import io.tandem.simulator.PairDirectory;
@@ -21,9 +22,14 @@ import picocli.CommandLine.Option;
     description = {"Sends SIPREC conversations to both recorders of a pair, as an SBC does, and ends with one line",
         "of JSON: conversations sent, calls per recorder, failures. Exit status 0 only when nothing failed."})
 final class SimulateCommand implements Callable<Integer> {
-  @Option(names = "--manager", required = true, paramLabel = "URL",
+  @Option(names = "--manager", paramLabel = "URL",
       description = "the Recorder Manager, e.g. http://127.0.0.1:8080 (the pair's SIP addresses come from it)")
   URI manager;
+
+  @Option(names = "--recorder", paramLabel = "HOST:PORT",
+      description = "a recorder's SIP address to fork to, instead of the pair's from the Manager; repeat it for "
+          + "each (with --transport tls, the recorders' TLS ports)")
+  List<String> recorderAddresses;
 
   @Option(names = "--pair", paramLabel = "NAME", description = "the pair to call (default: the first pair)")
   String pair;
@@ -38,8 +44,17 @@ final class SimulateCommand implements Callable<Integer> {
       description = "length of each conversation in seconds (default ${DEFAULT-VALUE})")
   double duration;
 
-  @Option(names = "--transport", defaultValue = "udp", paramLabel = "udp|tcp", description = "SIP transport (default ${DEFAULT-VALUE})")
+  @Option(names = "--transport", defaultValue = "udp", paramLabel = "udp|tcp|tls",
+      description = "SIP transport (default ${DEFAULT-VALUE}); tls needs --recorder with the recorders' TLS ports")
   String transport;
+
+  @Option(names = "--tls-trust", paramLabel = "FILE",
+      description = "PEM certificates to trust as the recorders' over TLS (default: the JDK's trusted authorities)")
+  Path tlsTrust;
+
+  @Option(names = "--srtp", paramLabel = "SUITE",
+      description = "send SRTP with SDES keys in the offer: AES_CM_128_HMAC_SHA1_80 or AES_CM_128_HMAC_SHA1_32")
+  String srtp;
 
   @Option(names = "--codec", defaultValue = "PCMU", paramLabel = "PCMU|PCMA", description = "G.711 law (default ${DEFAULT-VALUE})")
   String codec;
@@ -62,14 +77,40 @@ final class SimulateCommand implements Callable<Integer> {
       default -> throw new IllegalArgumentException("--codec must be PCMU or PCMA, got '" + codec + "'");
     };
     SessionIds naming = SessionIds.fromOption(sessionIds);
-    List<InetSocketAddress> recorders = PairDirectory.sipAddresses(manager, pair);
+    SrtpSuite suite = srtp == null ? null : SrtpSuite.named(srtp).orElseThrow(() -> new IllegalArgumentException(
+        "--srtp must be AES_CM_128_HMAC_SHA1_80 or AES_CM_128_HMAC_SHA1_32, got '" + srtp + "'"));
+    List<InetSocketAddress> recorders = recorders();
     SimulationPlan plan = new SimulationPlan(recorders, conversations, cps,
-        Duration.ofMillis(Math.round(duration * 1000)), transport, payloadType, naming);
+        Duration.ofMillis(Math.round(duration * 1000)), transport, payloadType, naming, suite, tlsTrust);
     SimulationReport report = new CallSimulator(plan).run();
     if (details != null) {
       Files.write(details, report.conversations().stream().map(io.tandem.json.Json::write).toList());
     }
     System.out.println(report.summaryJson());
     return report.failures() == 0 ? 0 : 1;
+  }
+
+  /** The addresses given with --recorder, or else the pair's from the Manager. */
+  private List<InetSocketAddress> recorders() throws Exception {
+    if (recorderAddresses != null && !recorderAddresses.isEmpty()) {
+      return recorderAddresses.stream().map(SimulateCommand::address).toList();
+    }
+    if (manager == null) {
+      throw new IllegalArgumentException("give --manager URL, or each recorder's SIP address with --recorder HOST:PORT");
+    }
+    if (transport.equals("tls")) {
+      throw new IllegalArgumentException("--transport tls needs the recorders' TLS addresses: give each with "
+          + "--recorder HOST:PORT");
+    }
+    return PairDirectory.sipAddresses(manager, pair);
+  }
+
+  static InetSocketAddress address(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    if (colon <= 0 || !hostPort.substring(colon + 1).matches("[0-9]{1,5}")
+        || Integer.parseInt(hostPort.substring(colon + 1)) > 65535) {
+      throw new IllegalArgumentException("--recorder must be HOST:PORT, got '" + hostPort + "'");
+    }
+    return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
   }
 }

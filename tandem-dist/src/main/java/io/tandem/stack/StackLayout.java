@@ -18,6 +18,8 @@ public record StackLayout(Path dataDir, int port) {
   public static final int BACKUP_SERIAL = 100_002;
   public static final String PAIR = "pair-1";
   private static final int RTP_PORTS_PER_RECORDER = 6_000;
+  /** The recorders take SIP from this machine only. */
+  static final String SIP_ALLOW = "127.0.0.0/8, ::1";
 
   public StackLayout {
     dataDir = dataDir.toAbsolutePath().normalize();
@@ -89,6 +91,8 @@ public record StackLayout(Path dataDir, int port) {
     config.setProperty("recorder.position", position.name());
     config.setProperty("recorder.dataDir", dir.toString());
     config.setProperty("sip.port", Integer.toString(sipPort(position)));
+    // The stack's SBC is the call simulator on this machine: SIP from anywhere else is refused.
+    config.setProperty("sip.allow", SIP_ALLOW);
     config.setProperty("admin.port", Integer.toString(adminPort(position)));
     int rtpMin = rtpBase() + (position == Position.MAIN ? 0 : RTP_PORTS_PER_RECORDER);
     config.setProperty("rtp.portMin", Integer.toString(rtpMin));

@@ -22,6 +22,8 @@ class StackLayoutTest {
         Path file = layout.writeRecorderConfig(position, "jdbc:postgresql://127.0.0.1:5432/postgres");
         RecorderConfig config = RecorderConfig.from(ConfigFile.load(file));
         assertThat(config.sipPort()).isEqualTo(layout.sipPort(position));
+        assertThat(config.sipAccess().allowed().allows(java.net.InetAddress.getLoopbackAddress())).isTrue();
+        assertThat(config.sipAccess().allowed().allows(java.net.InetAddress.getByName("192.0.2.1"))).isFalse();
         assertThat(config.rtpPortMax()).as("RTP below the ephemeral range").isLessThan(32_768);
         for (int used = port; used <= port + 5; used++) {
           assertThat(used >= config.rtpPortMin() && used <= config.rtpPortMax())

@@ -84,6 +84,15 @@ final class PairFixture implements AutoCloseable {
     this(root, mainSerial, backupSerial, rtpBase, rtpPorts, false, "500ms", Map.of(), Map.of(), mainSettings);
   }
 
+  /**
+   * {@code recorderSettings} go to both recorders' config files, {@code mainSettings} to the Main's over them, such
+   * as a port each recorder needs its own of.
+   */
+  PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase, Map<String, String> recorderSettings,
+      Map<String, String> mainSettings) throws Exception {
+    this(root, mainSerial, backupSerial, rtpBase, 2000, false, "500ms", recorderSettings, Map.of(), mainSettings);
+  }
+
   /** A pair of the given serials and first RTP port, with every other choice at its default until set. */
   static Builder builder(Path root, int mainSerial, int backupSerial, int rtpBase) {
     return new Builder(root, mainSerial, backupSerial, rtpBase);

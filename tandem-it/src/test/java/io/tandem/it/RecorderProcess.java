@@ -61,6 +61,8 @@ final class RecorderProcess implements AutoCloseable {
     // A floor of its own, so that the suite does not depend on how full the machine's disk is (the default is
     // the larger of 1 GiB and 2 % of the filesystem); the disk-full test sets its own.
     properties.setProperty("disk.floor", "64MiB");
+    // The tests' SBCs (the simulator, sipp, raw dialogs) all send from this machine.
+    properties.setProperty("sip.allow", "127.0.0.0/8, ::1");
     settings.forEach(properties::setProperty);
     config = dataDir.resolve("recorder.properties");
     try (Writer writer = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {

@@ -128,7 +128,7 @@ class SippRecordingTest {
     assertThat(result.succeeded()).as("%s", result).isTrue();
     // The CANCEL's 200 carries the dialog's tag.
     assertThat(result.messages()).containsPattern("SIP/2.0 200 OK\\r?\\n(?:[^\\r\\n]+\\r?\\n)*?"
-        + "To: [^\\r\\n]*;tag=t[0-9]+\\r?\\n(?:[^\\r\\n]+\\r?\\n)*?CSeq: 1 CANCEL");
+        + "To: [^\\r\\n]*;tag=[0-9a-f]{32}\\r?\\n(?:[^\\r\\n]+\\r?\\n)*?CSeq: 1 CANCEL");
     assertThat(call("sipp-cancel")).hasValueSatisfying(c -> assertThat(c.get("state").asText()).isEqualTo("COMPLETE"));
     await().atMost(Duration.ofSeconds(5)).until(() ->
         PairFixture.getJson(pair.main.adminUrl() + "/api/status").get("activeCalls").asInt() == 0);

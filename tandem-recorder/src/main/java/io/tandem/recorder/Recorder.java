@@ -17,6 +17,8 @@ import io.tandem.callbuffer.LocalStoreException;
 import io.tandem.capture.rtp.CaptureSettings;
 import io.tandem.capture.rtp.MediaCapture;
 import io.tandem.capture.rtp.RtpPortPool;
+import io.tandem.capture.sip.SipAccess;
+import io.tandem.capture.sip.SipRefusals;
 import io.tandem.capture.sip.SipServer;
 import io.tandem.capture.siprec.RecordingSessions;
 import io.tandem.config.DirectoryLock;
@@ -43,6 +45,7 @@ import io.tandem.workflow.Workflow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -111,6 +114,9 @@ public final class Recorder implements AutoCloseable {
   }
 
   public synchronized Recorder start() throws IOException {
+    SipAccess access = config.sipAccess();
+    // Read first, so that a certificate or key that cannot be used stops the start before anything is taken.
+    SSLContext tls = access.tls() == null ? null : access.tls().sslContext();
     Path dataDir = config.dataDir();
     Files.createDirectories(dataDir);
     lock = DirectoryLock.claim(dataDir, "recorder.lock", "recorder");
@@ -152,12 +158,17 @@ public final class Recorder implements AutoCloseable {
     audit = new AuditTrail(database::audit, DatabaseErrors::isRetryable, Duration.ofSeconds(1));
     rebuilds = new RebuildJobs(store, buffer, workflow, this::catchUpGaps, audit, clock, config.timeZone());
     media = new MediaCapture(config.sipHost(), new RtpPortPool(config.rtpPortMin(), config.rtpPortMax()), dataDir,
-        clock, new CaptureSettings(config.rtpThreads(), config.jitterDelay(), config.flushInterval()));
+        clock, new CaptureSettings(config.rtpThreads(), config.jitterDelay(), config.flushInterval())
+            .withSourceTakeover(config.rtpSourceTakeover()));
+    SipRefusals refusals = new SipRefusals();
     sessions = new RecordingSessions(buffer, media, () -> CallRole.of(standing.role()), this::endCall,
-        config.sipHost(), clock);
+        config.sipHost(), clock, access.limits(), refusals);
     sessions.takeNewCallsWhile(this::takesNewCall);
-    sip = new SipServer(sessions);
+    sip = new SipServer(sessions, access.allowed(), access.limits(), refusals);
     sip.start(config.sipHost(), config.sipPort());
+    if (tls != null) {
+      sip.startTls(config.sipHost(), access.tls().port(), tls);
+    }
     admin = new RecorderAdmin(this, metrics).start(config.adminHost(), config.adminPort());
     metrics.bind(this);
     chores.execute(this::registerAndReschedule);
@@ -169,8 +180,9 @@ public final class Recorder implements AutoCloseable {
     // Every 10 s, or as often as the grace period when it is shorter; a pass with nothing due costs no query.
     long auditMillis = Math.min(10_000, config.gapGrace().toMillis());
     gapChores.scheduleWithFixedDelay(this::auditGaps, auditMillis, auditMillis, TimeUnit.MILLISECONDS);
-    log.info("recorder {} ({} of pair {}) started as {} at epoch {}; SIP {}, admin {}", config.serial(),
-        config.position(), config.pair(), standing.role(), standing.epoch(), sipAddress(), adminUrl());
+    log.info("recorder {} ({} of pair {}) started as {} at epoch {}; SIP {}{}, admin {}", config.serial(),
+        config.position(), config.pair(), standing.role(), standing.epoch(), sipAddress(),
+        tls == null ? "" : ", SIP over TLS " + sipTlsAddress(), adminUrl());
     return this;
   }
 
@@ -433,6 +445,11 @@ public final class Recorder implements AutoCloseable {
 
   public String sipAddress() {
     return config.sipHost() + ":" + sip.port();
+  }
+
+  /** {@code host:port} of SIP over TLS, or null when the recorder takes no TLS. */
+  public String sipTlsAddress() {
+    return sip.tlsPort() == 0 ? null : config.sipHost() + ":" + sip.tlsPort();
   }
 
   public RecorderConfig config() {

@@ -4,6 +4,10 @@ import io.tandem.call.Position;
 import io.tandem.call.Serial;
 import io.tandem.callbuffer.DiskFloor;
 import io.tandem.capture.rtp.CaptureSettings;
+import io.tandem.capture.sip.AllowList;
+import io.tandem.capture.sip.SipAccess;
+import io.tandem.capture.sip.SipLimits;
+import io.tandem.capture.sip.SipTls;
 import io.tandem.config.ConfigException;
 import io.tandem.config.ConfigFile;
 import java.nio.file.Path;
@@ -24,6 +28,8 @@ import java.util.Objects;
  *     audit counts it missing
  * @param mediaDecoder the ffmpeg program that decodes codecs other than G.711 (a path, or a name on the PATH);
  *     empty for none, which keeps those payloads raw
+ * @param sipAccess the SBC allow-list (given explicitly in every config file), the SIP limits, and SIP over TLS
+ * @param rtpSourceTakeover how long a stream must be silent before a new source may take it; zero for never
  */
 public record RecorderConfig(
     int serial,
@@ -49,7 +55,9 @@ public record RecorderConfig(
     String databaseUrl,
     String databaseUser,
     String databasePassword,
-    String mediaDecoder) {
+    String mediaDecoder,
+    SipAccess sipAccess,
+    Duration rtpSourceTakeover) {
 
   private static final Duration MIN_FLUSH_INTERVAL = Duration.ofMillis(10);
   private static final Duration MAX_FLUSH_INTERVAL = Duration.ofSeconds(10);
@@ -86,11 +94,39 @@ public record RecorderConfig(
       throw new ConfigException("'gap.grace' must be a positive duration such as 60s, got " + gapGrace);
     }
     mediaDecoder = mediaDecoder == null ? "" : mediaDecoder.strip();
+    Objects.requireNonNull(sipAccess, "sipAccess");
+    if (sipAccess.tls() != null) {
+      int tlsPort = sipAccess.tls().port();
+      if (tlsPort == sipPort) {
+        throw new ConfigException("'sip.tls.port' must differ from 'sip.port' (" + sipPort + ")");
+      }
+      if (tlsPort >= rtpPortMin && tlsPort <= rtpPortMax) {
+        throw new ConfigException("'sip.tls.port' " + tlsPort + " lies inside the RTP range " + rtpPortMin + ".."
+            + rtpPortMax);
+      }
+    }
+    Objects.requireNonNull(rtpSourceTakeover, "rtpSourceTakeover");
+    if (rtpSourceTakeover.isNegative() || rtpSourceTakeover.compareTo(Duration.ofHours(1)) > 0) {
+      throw new ConfigException("'rtp.sourceTakeover' must be a duration from 0s (never) to 1h, got "
+          + rtpSourceTakeover.toMillis() + "ms");
+    }
     Objects.requireNonNull(databaseUrl, "databaseUrl");
     if (!databaseUrl.startsWith("jdbc:postgresql:")) {
       throw new ConfigException("'database.url' must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), got '"
           + databaseUrl + "'");
     }
+  }
+
+  /** A recorder that takes SIP from loopback only, within the default limits, without TLS, streams latched for good. */
+  public RecorderConfig(int serial, Integer contingencySerial, String pair, Position position, Path dataDir,
+      ZoneId timeZone, String sipHost, int sipPort, String adminHost, int adminPort, int rtpPortMin, int rtpPortMax,
+      int rtpThreads, Duration jitterDelay, Duration flushInterval, Duration mediaTimeout, Duration retention,
+      long capacityBytes, DiskFloor diskFloor, Duration gapGrace, String databaseUrl, String databaseUser,
+      String databasePassword, String mediaDecoder) {
+    this(serial, contingencySerial, pair, position, dataDir, timeZone, sipHost, sipPort, adminHost, adminPort,
+        rtpPortMin, rtpPortMax, rtpThreads, jitterDelay, flushInterval, mediaTimeout, retention, capacityBytes,
+        diskFloor, gapGrace, databaseUrl, databaseUser, databasePassword, mediaDecoder, SipAccess.loopback(),
+        CaptureSettings.NO_TAKEOVER);
   }
 
   public static RecorderConfig from(ConfigFile file) {
@@ -119,9 +155,47 @@ public record RecorderConfig(
         file.string("database.url"),
         file.string("database.user", "tandem"),
         file.string("database.password", ""),
-        file.string("media.decoder", "ffmpeg"));
+        file.string("media.decoder", "ffmpeg"),
+        sipAccess(file),
+        file.duration("rtp.sourceTakeover", CaptureSettings.NO_TAKEOVER));
     file.rejectUnknown();
     return config;
+  }
+
+  /**
+   * The allow-list (required: a recorder on a network must be told which SBCs may send it SIP), the limits, and
+   * SIP over TLS when a certificate or keystore is given.
+   */
+  private static SipAccess sipAccess(ConfigFile file) {
+    String allow = file.string("sip.allow", null);
+    if (allow == null) {
+      throw new ConfigException("'sip.allow' must list the SBC addresses allowed to send SIP to this recorder, such "
+          + "as 10.0.0.5, 10.0.1.0/24 (127.0.0.1 for a client on this machine), got nothing");
+    }
+    AllowList allowed;
+    SipLimits limits;
+    try {
+      allowed = AllowList.parse(allow);
+      limits = new SipLimits(file.integer("sip.maxCalls", SipLimits.DEFAULT_MAX_CALLS, 1, 1_000_000),
+          file.integer("sip.maxStreamsPerCall", SipLimits.DEFAULT_MAX_STREAMS_PER_CALL, 1, 64),
+          file.integer("sip.maxTcpConnections", SipLimits.DEFAULT_MAX_TCP_CONNECTIONS, 1, 100_000),
+          file.duration("sip.tcpIdleTimeout", SipLimits.DEFAULT_TCP_IDLE_TIMEOUT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage().startsWith("'") ? e.getMessage() : "'sip.allow' " + e.getMessage());
+    }
+    String certificate = file.string("sip.tls.certificate", null);
+    String key = file.string("sip.tls.key", null);
+    String keystore = file.string("sip.tls.keystore", null);
+    boolean portGiven = file.string("sip.tls.port", null) != null;
+    int tlsPort = file.integer("sip.tls.port", SipTls.DEFAULT_PORT, 1, 65535);
+    String password = file.string("sip.tls.keystorePassword", "");
+    SipTls tls = certificate == null && key == null && keystore == null && !portGiven ? null
+        : new SipTls(tlsPort, path(certificate), path(key), path(keystore), password);
+    return new SipAccess(allowed, limits, tls);
+  }
+
+  private static Path path(String value) {
+    return value == null ? null : Path.of(value);
   }
 
   private static int serial(String key, String value) {

@@ -10,6 +10,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tandem.call.CallRecord;
 import io.tandem.call.Inum;
+import io.tandem.capture.sip.SipLimit;
+import io.tandem.capture.sip.SipRefusals;
+import io.tandem.capture.sip.SipTransport;
 import io.tandem.capture.siprec.SessionTallies;
 import io.tandem.gapaudit.GapAudit;
 import io.tandem.workflow.WorkflowState;
@@ -64,6 +67,7 @@ final class RecorderMetrics {
     FunctionCounter.builder("tandem_rtp_malformed", recorder.media(), m -> m.counters().packetsMalformed())
         .register(registry);
     FunctionCounter.builder("tandem_rtp_lost", recorder.media(), m -> m.counters().packetsLost()).register(registry);
+    bindGuards(recorder);
     for (WorkflowState state : WorkflowState.values()) {
       Gauge.builder("tandem_workflow_entries", recorder.workflow(), w -> w.counts().getOrDefault(state, 0L))
           .tag("state", state.name()).register(registry);
@@ -88,6 +92,41 @@ final class RecorderMetrics {
         .description("copies of this recorder linked to their interactions by the gap audit")
         .register(registry);
     Gauge.builder("tandem_primary", recorder.standing(), s -> s.role() == io.tandem.call.Role.PRIMARY ? 1 : 0)
+        .register(registry);
+  }
+
+  /** What the allow-list, the dialogs, the limits, latching, the timestamp bound and SRTP refused or held back. */
+  private void bindGuards(Recorder recorder) {
+    SipRefusals refusals = recorder.sip().refusals();
+    for (SipTransport transport : SipTransport.values()) {
+      FunctionCounter.builder("tandem_sip_source_refused", refusals, r -> r.sourceCount(transport))
+          .description("SIP datagrams and connections from sources outside the SBC allow-list (sip.allow)")
+          .tag("transport", transport.label()).register(registry);
+    }
+    for (SipLimit limit : SipLimit.values()) {
+      FunctionCounter.builder("tandem_sip_limit_refusals", refusals, r -> r.limitCount(limit))
+          .description("INVITEs refused and TCP or TLS connections refused or closed for a limit, by limit")
+          .tag("limit", limit.label()).register(registry);
+    }
+    FunctionCounter.builder("tandem_sip_dialog_mismatches", recorder.sessions(), s -> s.strangerCount())
+        .description("requests naming a recording's Call-ID with other tags or from another source, answered 481")
+        .register(registry);
+    FunctionCounter.builder("tandem_sip_tls_handshake_failures", recorder.sip(), s -> s.tlsHandshakeFailures())
+        .description("SIP over TLS connections whose handshake failed or did not come in time").register(registry);
+    Gauge.builder("tandem_sip_connections", recorder.sip(), s -> s.openConnections())
+        .description("SIP TCP and TLS connections open now").register(registry);
+    FunctionCounter.builder("tandem_rtp_foreign_source", recorder.media(), m -> m.counters().foreignSource())
+        .description("RTP packets dropped for coming from another source than the one their stream latched to")
+        .register(registry);
+    FunctionCounter.builder("tandem_rtp_source_takeovers", recorder.media(), m -> m.counters().sourceTakeovers())
+        .description("RTP streams taken by a new source after silence (rtp.sourceTakeover)").register(registry);
+    FunctionCounter.builder("tandem_rtp_timestamp_jumps", recorder.media(), m -> m.counters().timestampJumps())
+        .description("RTP packets whose timestamp ran ahead of the time that passed, placed where they arrived")
+        .register(registry);
+    FunctionCounter.builder("tandem_srtp_unauthentic", recorder.media(), m -> m.counters().srtpUnauthentic())
+        .description("SRTP packets dropped because their authentication tag did not match").register(registry);
+    FunctionCounter.builder("tandem_srtp_replayed", recorder.media(), m -> m.counters().srtpReplayed())
+        .description("SRTP packets dropped as replays (already received, or older than the replay window)")
         .register(registry);
   }
 

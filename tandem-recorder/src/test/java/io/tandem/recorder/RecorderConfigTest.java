@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tandem.call.Position;
 import io.tandem.callbuffer.DiskFloor;
+import io.tandem.capture.sip.AllowList;
+import io.tandem.capture.sip.SipLimits;
 import io.tandem.config.ConfigException;
 import io.tandem.config.ConfigFile;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Properties;
@@ -29,6 +32,48 @@ class RecorderConfigTest {
     assertThat(config.contingencySerial()).isNull();
     assertThat(config.diskFloor()).isEqualTo(DiskFloor.DEFAULT);
     assertThat(config.sipAddress()).isEqualTo("127.0.0.1:5060");
+    assertThat(config.sipAccess().limits()).isEqualTo(new SipLimits(1_000, 8, 256, Duration.ofMinutes(10)));
+    assertThat(config.sipAccess().tls()).isNull();
+    assertThat(config.rtpSourceTakeover()).isZero();
+  }
+
+  @Test
+  void aFileWithoutTheSbcAllowListFailsWithOneLineSayingSo() {
+    Properties file = minimal();
+    file.remove("sip.allow");
+    assertThatThrownBy(() -> RecorderConfig.from(ConfigFile.of(file))).isInstanceOf(ConfigException.class)
+        .hasMessage("'sip.allow' must list the SBC addresses allowed to send SIP to this recorder, such as 10.0.0.5, "
+            + "10.0.1.0/24 (127.0.0.1 for a client on this machine), got nothing");
+  }
+
+  @Test
+  void theAllowListTakesAddressesAndNetworksOfBothFamilies() throws Exception {
+    Properties file = minimal();
+    file.setProperty("sip.allow", "10.0.0.5 10.0.1.0/24, 2001:db8::/32");
+    AllowList allowed = RecorderConfig.from(ConfigFile.of(file)).sipAccess().allowed();
+    assertThat(allowed.allows(InetAddress.getByName("10.0.0.5"))).isTrue();
+    assertThat(allowed.allows(InetAddress.getByName("10.0.0.6"))).isFalse();
+    assertThat(allowed.allows(InetAddress.getByName("10.0.1.200"))).isTrue();
+    assertThat(allowed.allows(InetAddress.getByName("10.0.2.1"))).isFalse();
+    assertThat(allowed.allows(InetAddress.getByName("2001:db8:1::7"))).isTrue();
+    assertThat(allowed.allows(InetAddress.getByName("2001:db9::7"))).isFalse();
+  }
+
+  @Test
+  void theLimitsTlsAndSourceTakeoverAreRead() {
+    Properties file = minimal();
+    file.setProperty("sip.maxCalls", "50");
+    file.setProperty("sip.maxStreamsPerCall", "2");
+    file.setProperty("sip.maxTcpConnections", "4");
+    file.setProperty("sip.tcpIdleTimeout", "30s");
+    file.setProperty("sip.tls.certificate", "/etc/tandem/sip.pem");
+    file.setProperty("sip.tls.key", "/etc/tandem/sip.key");
+    file.setProperty("rtp.sourceTakeover", "2s");
+    RecorderConfig config = RecorderConfig.from(ConfigFile.of(file));
+    assertThat(config.sipAccess().limits()).isEqualTo(new SipLimits(50, 2, 4, Duration.ofSeconds(30)));
+    assertThat(config.sipAccess().tls().port()).isEqualTo(5061);
+    assertThat(config.sipAccess().tls().certificate()).isEqualTo(java.nio.file.Path.of("/etc/tandem/sip.pem"));
+    assertThat(config.rtpSourceTakeover()).isEqualTo(Duration.ofSeconds(2));
   }
 
   @Test
@@ -86,6 +131,23 @@ class RecorderConfigTest {
     assertRefused("recorder.contingencySerial", "100001", "must differ from 'recorder.serial'");
     assertRefused("disk.floor", "plenty", "'disk.floor' must be a size of at least 1MiB such as 1GiB");
     assertRefused("disk.floor", "75%", "from 0.01% to 50% such as 2%, got '75%'");
+    assertRefused("sip.allow", "sbc.example.com", "'sip.allow' expected IP addresses or networks such as 10.0.0.5");
+    assertRefused("sip.allow", "10.0.0.0/33", "got '10.0.0.0/33'");
+    assertRefused("sip.maxCalls", "0", "'sip.maxCalls' must be a whole number from 1 to 1000000, got 0");
+    assertRefused("sip.maxStreamsPerCall", "65", "'sip.maxStreamsPerCall' must be a whole number from 1 to 64");
+    assertRefused("sip.tcpIdleTimeout", "10ms", "'sip.tcpIdleTimeout' must be a duration from 100ms to 1d");
+    assertRefused("sip.tls.port", "5061", "SIP over TLS needs either 'sip.tls.certificate' with 'sip.tls.key'");
+    assertRefused("sip.tls.key", "/etc/tandem/sip.key", "'sip.tls.certificate' and 'sip.tls.key' go together");
+    assertRefused("rtp.sourceTakeover", "2h", "'rtp.sourceTakeover' must be a duration from 0s (never) to 1h");
+  }
+
+  @Test
+  void aTlsPortThatIsTheSipPortIsRefused() {
+    Properties file = minimal();
+    file.setProperty("sip.tls.keystore", "/etc/tandem/sip.p12");
+    file.setProperty("sip.tls.port", "5060");
+    assertThatThrownBy(() -> RecorderConfig.from(ConfigFile.of(file))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'sip.tls.port' must differ from 'sip.port' (5060)");
   }
 
   private static void assertRefused(String key, String value, String expected) {
@@ -104,6 +166,7 @@ class RecorderConfigTest {
     file.setProperty("sip.port", "5060");
     file.setProperty("admin.port", "8081");
     file.setProperty("database.url", "jdbc:postgresql://localhost:5432/tandem");
+    file.setProperty("sip.allow", "10.0.0.5, 10.0.1.0/24");
     return file;
   }
 }

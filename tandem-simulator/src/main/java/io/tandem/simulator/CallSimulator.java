@@ -1,6 +1,8 @@
 package io.tandem.simulator;
 
 import io.tandem.capture.sip.MediaDescription;
+import io.tandem.capture.srtp.SdesCrypto;
+import io.tandem.capture.srtp.SrtpSender;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -26,7 +28,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A SIPREC client that behaves like an SBC: starts conversations at the plan's rate and forks each to every
  * recorder, with the same session id or one of its own per recorder as the plan says, streaming two tones per
- * call in real time. {@link #run()} blocks
+ * call in real time, as SRTP with keys of its offer when the plan says so. {@link #run()} blocks
  * until every conversation has ended; one simulator runs one plan at a time.
  */
 public final class CallSimulator {
@@ -70,7 +72,7 @@ public final class CallSimulator {
     ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().daemon().name("simulator-sip-timers").factory());
     try (RtpPacer pacer = new RtpPacer();
-        SipClientTransport transport = SipClientTransport.open(plan.transport(), timers)) {
+        SipClientTransport transport = SipClientTransport.open(plan, timers)) {
       // Closing the executor waits for every conversation to end; nothing is kept of one that has ended.
       try (ExecutorService conversations = Executors.newVirtualThreadPerTaskExecutor()) {
         long startNanos = System.nanoTime();
@@ -122,6 +124,8 @@ public final class CallSimulator {
   /** One conversation forked to every recorder; true when it completed on all of them. */
   private boolean converse(ConversationSent conversation, SipClientTransport transport, RtpPacer pacer,
       Map<String, AtomicInteger> completed) throws IOException {
+    List<SdesCrypto> keys = plan.srtp() == null ? List.of() : ConversationOffer.LABELS.stream()
+        .map(label -> SdesCrypto.random(1, plan.srtp())).toList();
     List<RecorderLeg> legs = plan.recorders().stream().map(recorder -> new RecorderLeg(transport, recorder)).toList();
     List<CompletableFuture<Boolean>> invites = new ArrayList<>(legs.size());
     ConversationOffer offer = null;
@@ -129,7 +133,7 @@ public final class CallSimulator {
       String sessionId = conversation.recorderSessionIds().get(i);
       if (offer == null || !offer.sessionId().equals(sessionId)) {
         offer = ConversationOffer.of(conversation.index(), sessionId, conversation.sipIdentity(), plan.payloadType(),
-            pacer.localPort());
+            pacer.localPort(), keys);
       }
       invites.add(legs.get(i).invite(offer.contentType(), offer.body()));
     }
@@ -138,7 +142,7 @@ public final class CallSimulator {
     for (int i = 0; i < legs.size(); i++) {
       if (invites.get(i).join()) {
         established.add(legs.get(i));
-        media.addAll(startMedia(legs.get(i), conversation, pacer));
+        media.addAll(startMedia(legs.get(i), conversation, pacer, keys));
       }
     }
     boolean mediaSent = CompletableFuture.allOf(media.toArray(CompletableFuture[]::new)).handle((v, e) -> e == null)
@@ -154,8 +158,9 @@ public final class CallSimulator {
     return mediaSent && done == legs.size();
   }
 
-  private List<CompletableFuture<Void>> startMedia(RecorderLeg leg, ConversationSent conversation, RtpPacer pacer)
-      throws UnknownHostException {
+  /** Starts each stream of a leg; with SDES {@code keys} (one a stream), as SRTP, which the answer must take. */
+  private List<CompletableFuture<Void>> startMedia(RecorderLeg leg, ConversationSent conversation, RtpPacer pacer,
+      List<SdesCrypto> keys) throws UnknownHostException {
     List<CompletableFuture<Void>> streams = new ArrayList<>();
     List<MediaDescription> answered = leg.answer().media();
     for (int stream = 0; stream < ConversationOffer.LABELS.size(); stream++) {
@@ -164,11 +169,17 @@ public final class CallSimulator {
         streams.add(CompletableFuture.failedFuture(new IOException("the recorder declined stream " + (stream + 1))));
         continue;
       }
+      if (!keys.isEmpty() && media.otherAttributes().stream().noneMatch(a -> a.startsWith("crypto:"))) {
+        streams.add(CompletableFuture.failedFuture(new IOException("the recorder answered SRTP stream " + (stream + 1)
+            + " without a=crypto")));
+        continue;
+      }
       InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(media.connectionAddress()),
           media.port());
       double frequency = stream == 0 ? conversation.frequency1() : conversation.frequency2();
+      SrtpSender srtp = keys.isEmpty() ? null : new SrtpSender(keys.get(stream));
       streams.add(pacer.start(target, plan.payloadType(), ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL,
-          frequency, plan.packetsPerStream()));
+          frequency, plan.packetsPerStream(), srtp));
     }
     return streams;
   }

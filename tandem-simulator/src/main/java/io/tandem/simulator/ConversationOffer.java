@@ -7,6 +7,7 @@ import io.tandem.capture.sip.BodyPart;
 import io.tandem.capture.sip.MediaDescription;
 import io.tandem.capture.sip.Multipart;
 import io.tandem.capture.sip.SessionDescription;
+import io.tandem.capture.srtp.SdesCrypto;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,19 +15,25 @@ import java.util.Map;
 
 /**
  * The SIPREC body of one conversation as sent to one recorder: an SDP with two sendonly audio streams labelled
- * "1" and "2", and RFC 7865 metadata naming the caller (sending stream 1) and the callee (sending stream 2)
- * under the session id sent to that recorder, with the recorded call's SIP identity ({@code sipSessionID})
- * when one is given. Immutable.
+ * "1" and "2" (RTP/SAVP with an SDES key each, for SRTP), and RFC 7865 metadata naming the caller (sending
+ * stream 1) and the callee (sending stream 2) under the session id sent to that recorder, with the recorded
+ * call's SIP identity ({@code sipSessionID}) when one is given. Immutable.
  */
 record ConversationOffer(String sessionId, String contentType, byte[] body) {
   static final List<String> LABELS = List.of("1", "2");
   private static final String BOUNDARY = "tandem-siprec-boundary";
 
-  static ConversationOffer of(int index, String sessionId, String sipIdentity, int payloadType, int rtpPort) {
+  /** The offer of one conversation; with {@code keys} (one a stream), each stream as SRTP under its SDES key. */
+  static ConversationOffer of(int index, String sessionId, String sipIdentity, int payloadType, int rtpPort,
+      List<SdesCrypto> keys) {
     String address = "127.0.0.1";
-    List<MediaDescription> media = LABELS.stream().map(label -> new MediaDescription("audio", rtpPort, "RTP/AVP",
-        List.of(payloadType), Map.of(payloadType, SiprecAnswer.encoding(payloadType)), label, "sendonly", address))
-        .toList();
+    List<MediaDescription> media = new java.util.ArrayList<>();
+    for (int stream = 0; stream < LABELS.size(); stream++) {
+      boolean srtp = !keys.isEmpty();
+      media.add(new MediaDescription("audio", rtpPort, srtp ? "RTP/SAVP" : "RTP/AVP", List.of(payloadType),
+          Map.of(payloadType, SiprecAnswer.encoding(payloadType)), LABELS.get(stream), "sendonly", address,
+          srtp ? List.of(keys.get(stream).toAttribute()) : List.of()));
+    }
     String sdp = new SessionDescription("simulator " + (index + 1) + " 1 IN IP4 " + address, "SIPREC", address, media)
         .toString();
     Participant caller = new Participant(sessionId + "-caller", "sip:+1555" + String.format("%07d", index)

@@ -1,6 +1,7 @@
 package io.tandem.simulator;
 
 import io.tandem.capture.rtp.RtpPacket;
+import io.tandem.capture.srtp.SrtpSender;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,7 +16,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Sends the RTP of every active stream from one UDP socket and one thread, in real time: each stream
- * gets a 20 ms packet whenever one is due, with its own SSRC, sequence numbers and timestamps. A stream
+ * gets a 20 ms packet whenever one is due, with its own SSRC, sequence numbers and timestamps, protected as
+ * SRTP when the stream has a sender for it. A stream
  * that falls behind catches up in a burst rather than dropping packets. Thread-safe: any thread may start
  * a stream.
  */
@@ -43,17 +45,18 @@ final class RtpPacer implements AutoCloseable {
     return packetsSent.get();
   }
 
-  /** Starts a stream now; the future completes when its last packet is sent. */
+  /** Starts a stream now, as SRTP through {@code srtp} unless it is null; the future completes when its last packet is sent. */
   CompletableFuture<Void> start(InetSocketAddress target, int payloadType, long ssrc, double frequency,
-      int packets) {
-    Stream stream = new Stream(target, payloadType, ssrc, frequency, packets, System.nanoTime());
+      int packets, SrtpSender srtp) {
+    Stream stream = new Stream(target, payloadType, ssrc, frequency, packets, System.nanoTime(), srtp);
     active.add(stream);
     LockSupport.unpark(thread);
     return stream.done;
   }
 
   private void run() {
-    ByteBuffer out = ByteBuffer.allocate(RtpPacket.HEADER_LENGTH + Tones.SAMPLES_PER_PACKET);
+    // Room for an SRTP tag and an MKI of up to four bytes.
+    ByteBuffer out = ByteBuffer.allocate(RtpPacket.HEADER_LENGTH + Tones.SAMPLES_PER_PACKET + 14);
     while (running) {
       long now = System.nanoTime();
       long nextDue = now + PACKET_NANOS;
@@ -80,6 +83,9 @@ final class RtpPacer implements AutoCloseable {
     int length = RtpPacket.write(out.array(), stream.payloadType, index == 0, (stream.firstSequence + index) & 0xFFFF,
         (stream.firstTimestamp + (long) index * Tones.SAMPLES_PER_PACKET) & 0xFFFF_FFFFL, stream.ssrc,
         stream.payload(index), 0, Tones.SAMPLES_PER_PACKET);
+    if (stream.srtp != null) {
+      length = stream.srtp.protect(out.array(), length);
+    }
     out.limit(length);
     try {
       channel.send(out, stream.target);
@@ -115,10 +121,13 @@ final class RtpPacer implements AutoCloseable {
     final long firstTimestamp;
     final byte[] repeatedPayload;
     final CompletableFuture<Void> done = new CompletableFuture<>();
+    final SrtpSender srtp;
     long nextDue;
     int sent;
 
-    Stream(InetSocketAddress target, int payloadType, long ssrc, double frequency, int packets, long start) {
+    Stream(InetSocketAddress target, int payloadType, long ssrc, double frequency, int packets, long start,
+        SrtpSender srtp) {
+      this.srtp = srtp;
       this.target = target;
       this.payloadType = payloadType;
       this.ssrc = ssrc;

@@ -1,7 +1,9 @@
 package io.tandem.simulator;
 
+import io.tandem.capture.srtp.SrtpSuite;
 import io.tandem.media.G711;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -9,13 +11,16 @@ import java.util.Set;
 /**
  * What the call simulator does: fork each of {@code conversations} to every recorder of a pair, starting
  * {@code callsPerSecond} conversations a second, each lasting {@code callDuration}, over {@code transport}
- * ("udp" or "tcp") with G.711 payload type 0 or 8, naming each conversation to the recorders as
- * {@code sessionIds} says. Immutable; validated when built, errors name the field.
+ * ("udp", "tcp" or "tls") with G.711 payload type 0 or 8, naming each conversation to the recorders as
+ * {@code sessionIds} says, as SRTP of {@code srtp} (SDES keys in the offer) or plain RTP (null). Over TLS the
+ * recorders' certificates are checked against {@code tlsTrust} (PEM certificates) or, when null, the JDK's
+ * trusted authorities, and must name the address called. Immutable; validated when built, errors name the field.
  */
 public record SimulationPlan(List<InetSocketAddress> recorders, int conversations, double callsPerSecond,
-    Duration callDuration, String transport, int payloadType, SessionIds sessionIds) {
+    Duration callDuration, String transport, int payloadType, SessionIds sessionIds, SrtpSuite srtp,
+    Path tlsTrust) {
 
-  private static final Set<String> TRANSPORTS = Set.of("udp", "tcp");
+  private static final Set<String> TRANSPORTS = Set.of("udp", "tcp", "tls");
 
   public SimulationPlan {
     if (recorders == null || recorders.isEmpty()) {
@@ -32,7 +37,10 @@ public record SimulationPlan(List<InetSocketAddress> recorders, int conversation
       throw new IllegalArgumentException("callDuration must be at least 20 ms (one packet), got " + callDuration);
     }
     if (transport == null || !TRANSPORTS.contains(transport)) {
-      throw new IllegalArgumentException("transport must be udp or tcp, got " + transport);
+      throw new IllegalArgumentException("transport must be udp, tcp or tls, got " + transport);
+    }
+    if (tlsTrust != null && !transport.equals("tls")) {
+      throw new IllegalArgumentException("tlsTrust is for the tls transport, got transport " + transport);
     }
     if (!G711.supports(payloadType)) {
       throw new IllegalArgumentException("payloadType must be 0 (PCMU) or 8 (PCMA), got " + payloadType);
@@ -42,10 +50,20 @@ public record SimulationPlan(List<InetSocketAddress> recorders, int conversation
     }
   }
 
-  /** A plan that sends every recorder the same session id. */
+  /**
+   * A plan that sends every recorder the same session id, over plain RTP, and with the JDK's trusted
+   * authorities if the transport is TLS.
+   */
   public SimulationPlan(List<InetSocketAddress> recorders, int conversations, double callsPerSecond,
       Duration callDuration, String transport, int payloadType) {
-    this(recorders, conversations, callsPerSecond, callDuration, transport, payloadType, SessionIds.SHARED);
+    this(recorders, conversations, callsPerSecond, callDuration, transport, payloadType, SessionIds.SHARED, null,
+        null);
+  }
+
+  /** A plan naming conversations as {@code sessionIds} says, over plain RTP. */
+  public SimulationPlan(List<InetSocketAddress> recorders, int conversations, double callsPerSecond,
+      Duration callDuration, String transport, int payloadType, SessionIds sessionIds) {
+    this(recorders, conversations, callsPerSecond, callDuration, transport, payloadType, sessionIds, null, null);
   }
 
   /** The number of 20 ms packets each stream of a call carries. */

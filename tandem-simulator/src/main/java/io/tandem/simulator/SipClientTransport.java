@@ -27,11 +27,15 @@ abstract class SipClientTransport implements AutoCloseable {
     this.timers = timers;
   }
 
-  static SipClientTransport open(String transport, ScheduledExecutorService timers) throws IOException {
-    return transport.equals("tcp") ? new TcpSipClient(timers) : new UdpSipClient(timers);
+  static SipClientTransport open(SimulationPlan plan, ScheduledExecutorService timers) throws IOException {
+    return switch (plan.transport()) {
+      case "tcp" -> new TcpSipClient(timers);
+      case "tls" -> new TcpSipClient(timers, TlsTrust.socketFactory(plan.tlsTrust()));
+      default -> new UdpSipClient(timers);
+    };
   }
 
-  /** "UDP" or "TCP", as written in Via. */
+  /** "UDP", "TCP" or "TLS", as written in Via. */
   abstract String viaTransport();
 
   /** The address this side is reached at by a recorder, for Via and Contact. */

@@ -11,21 +11,31 @@ import java.net.Socket;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
- * SIP over TCP: one connection per recorder, opened on first use, messages framed by Content-Length.
- * No retransmissions (the connection is reliable). Thread-safe.
+ * SIP over TCP, or over TLS when given a TLS socket factory: one connection per recorder, opened on first use
+ * (a TLS one handshaken, the recorder's certificate checked against the address called), messages framed by
+ * Content-Length. No retransmissions (the connection is reliable). Thread-safe.
  */
 final class TcpSipClient extends SipClientTransport {
   private final Map<InetSocketAddress, Connection> connections = new ConcurrentHashMap<>();
+  private final SSLSocketFactory tls;
 
   TcpSipClient(ScheduledExecutorService timers) {
+    this(timers, null);
+  }
+
+  TcpSipClient(ScheduledExecutorService timers, SSLSocketFactory tls) {
     super(timers);
+    this.tls = tls;
   }
 
   @Override
   String viaTransport() {
-    return "TCP";
+    return tls == null ? "TCP" : "TLS";
   }
 
   @Override
@@ -53,8 +63,8 @@ final class TcpSipClient extends SipClientTransport {
         }
       });
     } catch (ConnectFailed e) {
-      throw new IOException("cannot connect to recorder " + recorder + " over TCP: " + e.getCause().getMessage(),
-          e.getCause());
+      throw new IOException("cannot connect to recorder " + recorder + " over " + viaTransport() + ": "
+          + e.getCause().getMessage(), e.getCause());
     }
   }
 
@@ -64,6 +74,18 @@ final class TcpSipClient extends SipClientTransport {
       connection.socket.close();
       awaitEnd(connection.reader);
     }
+  }
+
+  /** TLS over a connected socket; the recorder's certificate must name the host or IP address called (RFC 5922). */
+  private Socket handshake(Socket plain, InetSocketAddress recorder) throws IOException {
+    SSLSocket socket = (SSLSocket) tls.createSocket(plain, recorder.getHostString(), recorder.getPort(), true);
+    SSLParameters parameters = socket.getSSLParameters();
+    parameters.setEndpointIdentificationAlgorithm("HTTPS");
+    socket.setSSLParameters(parameters);
+    socket.setSoTimeout(10_000);
+    socket.startHandshake();
+    socket.setSoTimeout(0);
+    return socket;
   }
 
   private static final class ConnectFailed extends RuntimeException {
@@ -80,11 +102,12 @@ final class TcpSipClient extends SipClientTransport {
 
     Connection(InetSocketAddress recorder) throws IOException {
       this.recorder = recorder;
-      this.socket = new Socket();
-      socket.setTcpNoDelay(true);
-      socket.connect(recorder, 5000);
+      Socket plain = new Socket();
+      plain.setTcpNoDelay(true);
+      plain.connect(recorder, 5000);
+      this.socket = tls == null ? plain : handshake(plain, recorder);
       this.output = socket.getOutputStream();
-      this.reader = Thread.ofPlatform().daemon().name("simulator-sip-tcp-" + recorder.getPort()).start(this::read);
+      this.reader = Thread.ofPlatform().daemon().name("simulator-sip-" + viaTransport().toLowerCase(java.util.Locale.ROOT) + "-" + recorder.getPort()).start(this::read);
     }
 
     private void read() {

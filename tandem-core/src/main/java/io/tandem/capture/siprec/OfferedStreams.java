@@ -4,6 +4,7 @@ import io.tandem.capture.Quirks;
 import io.tandem.capture.sip.MediaDescription;
 import io.tandem.capture.sip.PayloadFormat;
 import io.tandem.capture.sip.SessionDescription;
+import io.tandem.capture.srtp.SdesCrypto;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -36,6 +37,42 @@ public final class OfferedStreams {
   }
 
   private OfferedStreams() {}
+
+  /**
+   * The first {@code a=crypto} line of an SRTP line that a recorder can receive with (SDES over RTP/SAVP or
+   * RTP/SAVPF, not DTLS-SRTP), or null.
+   */
+  static SdesCrypto crypto(MediaDescription media) {
+    String proto = media.proto().toUpperCase(Locale.ROOT);
+    if (!OfferedStream.secure(proto) || !proto.startsWith("RTP/")) {
+      return null;
+    }
+    for (String attribute : media.otherAttributes()) {
+      if (attribute.regionMatches(true, 0, "crypto:", 0, 7)) {
+        try {
+          return SdesCrypto.parse(attribute.substring(7));
+        } catch (IllegalArgumentException e) {
+          // A suite or key the recorder cannot use: the next line may offer one it can.
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Refuses an offer with an SRTP stream the recorder cannot receive: nothing of that stream could be recorded.
+   *
+   * @throws SiprecException 488, naming the stream and what was expected
+   */
+  public static void requireUsableCrypto(Read read) throws SiprecException {
+    for (OfferedStream stream : read.streams()) {
+      if (stream.secure() && stream.crypto() == null && stream.port() != 0) {
+        throw new SiprecException(488, SiprecException.SRTP_UNUSABLE, "Not Acceptable Here (expected stream "
+            + stream.label() + " (" + stream.proto() + ") to offer SDES keys, a=crypto with AES_CM_128_HMAC_SHA1_80 or "
+            + "AES_CM_128_HMAC_SHA1_32 and one inline key)");
+      }
+    }
+  }
 
   /**
    * Reads the offer's lines; {@code senders} names the participant that sends each label (empty when unknown).
@@ -78,7 +115,7 @@ public final class OfferedStreams {
       PayloadFormat chosen = StreamCodec.choose(formats);
       StreamCodec.quirk(chosen).ifPresent(quirks::add);
       lines.add(new Line(media, new OfferedStream(label, chosen.payloadType(), senders.get(label),
-          media.connectionAddress(), media.port(), formats, direction)));
+          media.connectionAddress(), media.port(), formats, direction, media.proto(), crypto(media))));
     }
     return new Read(lines, List.copyOf(quirks));
   }

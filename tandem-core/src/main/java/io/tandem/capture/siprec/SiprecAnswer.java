@@ -3,6 +3,7 @@ package io.tandem.capture.siprec;
 import io.tandem.capture.sip.MediaDescription;
 import io.tandem.capture.sip.PayloadFormat;
 import io.tandem.capture.sip.SessionDescription;
+import io.tandem.capture.srtp.SdesCrypto;
 import io.tandem.media.AudioEncoding;
 import io.tandem.media.G711;
 import java.util.ArrayList;
@@ -23,6 +24,15 @@ public final class SiprecAnswer {
    * {@code a=recvonly}, or {@code a=inactive} for a stream its sender holds.
    */
   public static String sdp(String localAddress, long sessionId, List<OfferedStream> streams, List<Integer> localPorts) {
+    return sdp(localAddress, sessionId, streams, localPorts, java.util.Collections.nCopies(streams.size(), null));
+  }
+
+  /**
+   * As {@link #sdp(String, long, List, List)}, each SRTP stream answered in its offer's profile with the recorder's
+   * own key of {@code answerKeys} (at the same index; null for a stream of plain RTP).
+   */
+  public static String sdp(String localAddress, long sessionId, List<OfferedStream> streams, List<Integer> localPorts,
+      List<SdesCrypto> answerKeys) {
     if (localAddress == null || localAddress.isBlank()) {
       throw new IllegalArgumentException("localAddress must be non-empty");
     }
@@ -34,7 +44,7 @@ public final class SiprecAnswer {
     for (int i = 0; i < streams.size(); i++) {
       OfferedStream stream = streams.get(i);
       media.add(media(localPorts.get(i), answerable(stream.formats()), stream.label(),
-          stream.held() ? "inactive" : "recvonly", localAddress));
+          stream.held() ? "inactive" : "recvonly", localAddress, stream.proto(), answerKeys.get(i)));
     }
     return sdp(localAddress, sessionId, sessionId, media);
   }
@@ -68,9 +78,19 @@ public final class SiprecAnswer {
     return offered.get(0).payloadType();
   }
 
-  /** An answer's {@code m=audio} line of {@code formats}, with their rtpmap and fmtp. */
+  /** An answer's {@code m=audio} line of {@code formats}, with their rtpmap and fmtp, over plain RTP. */
   public static MediaDescription media(int port, List<PayloadFormat> formats, String label, String direction,
       String localAddress) {
+    return media(port, formats, label, direction, localAddress, OfferedStream.RTP_AVP, null);
+  }
+
+  /**
+   * An answer's {@code m=audio} line of {@code formats}: with {@code answerKey}, in the offer's SRTP profile
+   * {@code proto} with the recorder's {@code a=crypto} line (RFC 4568 5.1.2: same tag and suite as the offer's
+   * chosen line, a key of its own); without, over plain RTP.
+   */
+  public static MediaDescription media(int port, List<PayloadFormat> formats, String label, String direction,
+      String localAddress, String proto, SdesCrypto answerKey) {
     List<Integer> types = new ArrayList<>();
     Map<Integer, String> rtpmap = new LinkedHashMap<>();
     List<String> fmtp = new ArrayList<>();
@@ -82,7 +102,11 @@ public final class SiprecAnswer {
       }
     }
     rtpmap.values().removeIf(java.util.Objects::isNull);
-    return new MediaDescription("audio", port, "RTP/AVP", types, rtpmap, label, direction, localAddress, fmtp);
+    if (answerKey != null) {
+      fmtp.add(answerKey.toAttribute());
+    }
+    return new MediaDescription("audio", port, answerKey == null ? OfferedStream.RTP_AVP : proto, types, rtpmap, label,
+        direction, localAddress, fmtp);
   }
 
   /** The rtpmap value of a format, with the encoding's usual spelling for those SDPs write in lower case. */

@@ -15,6 +15,8 @@ public final class SiprecException extends Exception {
   public static final String NO_AUDIO = "no-audio";
   /** A body that cannot be split into its parts, or of a type that carries no SDP. */
   public static final String BODY_UNREADABLE = "body-unreadable";
+  /** An SRTP stream without SDES keys a recorder can receive with: nothing of it could be recorded. */
+  public static final String SRTP_UNUSABLE = "srtp-unusable";
   /** A request that is not an INVITE where one was expected. */
   public static final String NOT_AN_INVITE = "not-an-invite";
 

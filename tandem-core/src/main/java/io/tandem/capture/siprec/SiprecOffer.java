@@ -78,6 +78,7 @@ public record SiprecOffer(String callId, String correlationKey, List<Participant
       throw new SiprecException(488, SiprecException.NO_AUDIO,
           "Not Acceptable Here (expected at least one m=audio line in the SDP offer)");
     }
+    OfferedStreams.requireUsableCrypto(offered);
     quirks.addAll(offered.quirks());
     if (body.metadata().isEmpty()) {
       quirks.add(Quirks.NO_METADATA);

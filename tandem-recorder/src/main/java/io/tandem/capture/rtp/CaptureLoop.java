@@ -1,9 +1,11 @@
 package io.tandem.capture.rtp;
 
 import io.tandem.capture.sip.PayloadFormat;
+import io.tandem.capture.srtp.SrtpReceiver;
 import io.tandem.media.AudioEncoding;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
@@ -55,12 +57,19 @@ final class CaptureLoop implements Runnable {
   final AtomicLong packetsIgnored = new AtomicLong();
   final AtomicLong packetsMalformed = new AtomicLong();
   final AtomicLong packetsLost = new AtomicLong();
+  final AtomicLong foreignSource = new AtomicLong();
+  final AtomicLong sourceTakeovers = new AtomicLong();
+  final AtomicLong srtpUnauthentic = new AtomicLong();
+  final AtomicLong srtpReplayed = new AtomicLong();
+  final AtomicLong timestampJumps = new AtomicLong();
 
   private final Selector selector;
   private final InstantSource clock;
   private final long jitterMillis;
   private final long flushMillis;
   private final long receiveIntervalNanos;
+  /** How long a stream must be silent before a new source may take it; 0: never. */
+  private final long takeoverMillis;
   /** Whether streams at their pace are polled by tick rather than selected; see {@link #MIN_JITTER_FOR_POLLING}. */
   private final boolean polling;
   private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
@@ -98,6 +107,7 @@ final class CaptureLoop implements Runnable {
     this.jitterMillis = settings.jitterDelay().toMillis();
     this.flushMillis = settings.flushInterval().toMillis();
     this.receiveIntervalNanos = settings.receiveInterval().toNanos();
+    this.takeoverMillis = settings.sourceTakeover().toMillis();
     this.polling = receiveIntervalNanos > 0 && settings.jitterDelay().compareTo(MIN_JITTER_FOR_POLLING) >= 0;
     this.thread = new Thread(this, name);
     this.thread.setDaemon(true);
@@ -298,14 +308,18 @@ final class CaptureLoop implements Runnable {
     try {
       while (received < maxDatagrams) {
         datagram.clear();
-        if (socket.receive(datagram) == null) {
+        SocketAddress source = socket.receive(datagram);
+        if (source == null) {
           return received;
         }
         received++;
         int length = datagram.position();
         datagram.get(0, datagramBytes, 0, length);
+        if (source != stream.source && !fromLatchedSource(stream, source)) {
+          continue;
+        }
         long arrival = roundMillis() - stream.pace.waitedMillis(received - 1, expected);
-        accept(stream, length, stream.call.arrivalPosition(arrival));
+        accept(stream, length, stream.call.arrivalPosition(arrival), source);
       }
     } catch (IOException e) {
       packetsMalformed.lazySet(packetsMalformed.get() + 1);
@@ -320,11 +334,43 @@ final class CaptureLoop implements Runnable {
     return roundMillis;
   }
 
-  private void accept(StreamTimeline stream, int length, long arrival) {
+  /**
+   * Whether a datagram whose source is not the very address object the stream latched to may go on: it is the
+   * same address, or the stream has not latched yet, or it has been silent long enough for a new source to take
+   * it. Others are counted and dropped. (The channel hands back the same address object while the sender stays.)
+   */
+  private boolean fromLatchedSource(StreamTimeline stream, SocketAddress source) {
+    SocketAddress latched = stream.source;
+    if (latched == null || latched.equals(source) || stream.moved
+        || (takeoverMillis > 0 && roundMillis() - stream.lastPacketMillis >= takeoverMillis)) {
+      return true;
+    }
+    foreignSource.lazySet(foreignSource.get() + 1);
+    return false;
+  }
+
+  /**
+   * Takes one datagram of the stream: an SRTP one is authenticated and decrypted first (refused ones counted and
+   * dropped); the first valid packet latches the stream to its source, or takes it over for a new source after
+   * silence.
+   */
+  private void accept(StreamTimeline stream, int length, long arrival, SocketAddress source) {
+    SrtpReceiver srtp = stream.srtp;
+    if (srtp != null) {
+      length = srtp.unprotect(datagramBytes, length);
+      if (length < 0) {
+        refused(length);
+        return;
+      }
+    }
     if (!packet.parse(datagramBytes, 0, length)) {
       packetsMalformed.lazySet(packetsMalformed.get() + 1);
       return;
     }
+    if (source != stream.source) {
+      latch(stream, source);
+    }
+    stream.lastPacketMillis = roundMillis();
     short[] table = stream.payloads.g711(packet.payloadType());
     if (table == null) {
       acceptOther(stream, arrival);
@@ -334,6 +380,26 @@ final class CaptureLoop implements Runnable {
     stream.pace.packetSamples(packet.payloadLength());
     stream.call.countReceived();
     stream.place(packet, arrival, G711_CLOCK, packet.payloadLength(), table);
+  }
+
+  private void latch(StreamTimeline stream, SocketAddress source) {
+    SocketAddress before = stream.source;
+    stream.source = source;
+    if (before != null && !before.equals(source)) {
+      stream.moved = false;
+      sourceTakeovers.lazySet(sourceTakeovers.get() + 1);
+      log.info("RTP stream on port {} taken by {} from {} ({} ms after its last packet)", stream.port, source,
+          before, roundMillis() - stream.lastPacketMillis);
+    }
+  }
+
+  private void refused(int code) {
+    AtomicLong counter = switch (code) {
+      case SrtpReceiver.UNAUTHENTIC -> srtpUnauthentic;
+      case SrtpReceiver.REPLAYED -> srtpReplayed;
+      default -> packetsMalformed;
+    };
+    counter.lazySet(counter.get() + 1);
   }
 
   /**

@@ -10,9 +10,14 @@ import java.util.Objects;
  * gather in its sockets between two receive rounds (receiveInterval), so that one round takes many
  * streams' packets for one wake-up. With a jitter delay of 100 ms or more, a stream at its pace is
  * read once per 40 ms (one packet time for longer packets) rather than selected for every datagram.
- * Immutable; validated when built.
+ * Each stream latches to the first source (address and port) that sends it a valid packet; with
+ * {@code sourceTakeover} set, a stream silent that long may be taken by a new source (an SBC that failed over to
+ * another media address), and with it zero, never. Immutable; validated when built.
  */
-public record CaptureSettings(int threads, Duration jitterDelay, Duration flushInterval, Duration receiveInterval) {
+public record CaptureSettings(int threads, Duration jitterDelay, Duration flushInterval, Duration receiveInterval,
+    Duration sourceTakeover) {
+  /** Latched for good: a new source never takes a stream. */
+  public static final Duration NO_TAKEOVER = Duration.ZERO;
   public static final int DEFAULT_THREADS = 1;
   public static final Duration DEFAULT_JITTER_DELAY = Duration.ofMillis(200);
   /**
@@ -29,6 +34,10 @@ public record CaptureSettings(int threads, Duration jitterDelay, Duration flushI
     Objects.requireNonNull(jitterDelay, "jitterDelay");
     Objects.requireNonNull(flushInterval, "flushInterval");
     Objects.requireNonNull(receiveInterval, "receiveInterval");
+    Objects.requireNonNull(sourceTakeover, "sourceTakeover");
+    if (sourceTakeover.isNegative() || sourceTakeover.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException("sourceTakeover must be 0 (never) to 1 h, got " + sourceTakeover);
+    }
     if (threads < 1 || threads > 64) {
       throw new IllegalArgumentException("threads must be 1 to 64, got " + threads);
     }
@@ -48,14 +57,24 @@ public record CaptureSettings(int threads, Duration jitterDelay, Duration flushI
     }
   }
 
-  /** The default receive interval, shortened to the jitter delay when that is shorter. */
+  /** Streams latched for good. */
+  public CaptureSettings(int threads, Duration jitterDelay, Duration flushInterval, Duration receiveInterval) {
+    this(threads, jitterDelay, flushInterval, receiveInterval, NO_TAKEOVER);
+  }
+
+  /** The default receive interval, shortened to the jitter delay when that is shorter; streams latched for good. */
   public CaptureSettings(int threads, Duration jitterDelay, Duration flushInterval) {
-    this(threads, jitterDelay, flushInterval, shorterOf(DEFAULT_RECEIVE_INTERVAL, jitterDelay));
+    this(threads, jitterDelay, flushInterval, shorterOf(DEFAULT_RECEIVE_INTERVAL, jitterDelay), NO_TAKEOVER);
   }
 
   public static CaptureSettings defaults() {
     return new CaptureSettings(DEFAULT_THREADS, DEFAULT_JITTER_DELAY, DEFAULT_FLUSH_INTERVAL,
-        DEFAULT_RECEIVE_INTERVAL);
+        DEFAULT_RECEIVE_INTERVAL, NO_TAKEOVER);
+  }
+
+  /** These settings with streams that a new source may take after {@code silence} (zero: never). */
+  public CaptureSettings withSourceTakeover(Duration silence) {
+    return new CaptureSettings(threads, jitterDelay, flushInterval, receiveInterval, silence);
   }
 
   /**

@@ -3,6 +3,8 @@ package io.tandem.capture.rtp;
 import io.tandem.call.DtmfEvent;
 import io.tandem.call.MediaStats;
 import io.tandem.capture.sip.PayloadFormat;
+import io.tandem.capture.srtp.SdesCrypto;
+import io.tandem.capture.srtp.SrtpReceiver;
 import io.tandem.media.WavFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,8 +33,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The recorder's RTP engine: receives each call's streams on UDP ports from a pool, from any source
- * address, and writes them as one 8 kHz WAV per call, one channel per stream, lined up in time. G.711 is
+ * The recorder's RTP engine: receives each call's streams on UDP ports from a pool, each stream from the first
+ * source that sends it a valid packet (see {@link CaptureSettings} for a new source after silence), SRTP
+ * authenticated and decrypted before anything is placed, and writes them as one 8 kHz WAV per call, one channel
+ * per stream, lined up in time. G.711 is
  * decoded on the spot; other audio is placed and its payload kept raw in the call's {@link PayloadLog} for
  * decoding later, its place in the WAV silent until then; telephone-event becomes the call's DTMF events.
  * Audio older than the jitter delay is written every flush interval, with the payload log, so a killed
@@ -130,7 +134,8 @@ public final class MediaCapture implements AutoCloseable {
     StreamTimeline[] timelines = new StreamTimeline[streams.size()];
     for (int i = 0; i < timelines.length; i++) {
       timelines[i] = new StreamTimeline(recording, streams.get(i).channel(), bound.get(i), sockets.get(i),
-          CaptureLoop.POLL_SPAN_SAMPLES, new PayloadTable(streams.get(i).formats()));
+          CaptureLoop.POLL_SPAN_SAMPLES, new PayloadTable(streams.get(i).formats()), loop.timestampJumps);
+      timelines[i].srtp = streams.get(i).srtp() == null ? null : new SrtpReceiver(streams.get(i).srtp());
     }
     recording.streams = timelines;
     loop.execute(() -> registerOrFail(loop, recording));
@@ -169,6 +174,35 @@ public final class MediaCapture implements AutoCloseable {
     });
   }
 
+  /**
+   * Takes the SRTP key a later offer gave the stream on {@code channel} (null: plain RTP from now on): its packets
+   * are authenticated and decrypted by it from now on. A channel the call does not have changes nothing.
+   */
+  public void srtp(CallMedia media, int channel, SdesCrypto key) {
+    SrtpReceiver receiver = key == null ? null : new SrtpReceiver(key);
+    media.loop.execute(() -> {
+      for (StreamTimeline stream : media.recording.streams) {
+        if (stream.channel == channel) {
+          stream.srtp = receiver;
+        }
+      }
+    });
+  }
+
+  /**
+   * Lets the stream on {@code channel} latch anew: a later offer, from the dialog's own SBC, moved its media
+   * elsewhere. The stream keeps taking its source until another source sends it a valid packet; that one takes it.
+   */
+  public void relatch(CallMedia media, int channel) {
+    media.loop.execute(() -> {
+      for (StreamTimeline stream : media.recording.streams) {
+        if (stream.channel == channel) {
+          stream.moved = true;
+        }
+      }
+    });
+  }
+
   /** The DTMF events of a call, in order of their start, once its {@link #close} has completed. */
   public List<DtmfEvent> dtmf(CallMedia media) {
     return media.recording.dtmf;
@@ -184,13 +218,24 @@ public final class MediaCapture implements AutoCloseable {
     long ignored = 0;
     long malformed = 0;
     long lost = 0;
+    long foreign = 0;
+    long takeovers = 0;
+    long unauthentic = 0;
+    long replayed = 0;
+    long jumps = 0;
     for (CaptureLoop loop : loops) {
       received += loop.packetsReceived.get();
       ignored += loop.packetsIgnored.get();
       malformed += loop.packetsMalformed.get();
       lost += loop.packetsLost.get();
+      foreign += loop.foreignSource.get();
+      takeovers += loop.sourceTakeovers.get();
+      unauthentic += loop.srtpUnauthentic.get();
+      replayed += loop.srtpReplayed.get();
+      jumps += loop.timestampJumps.get();
     }
-    return new CaptureCounters(received, ignored, malformed, lost, openCallCount());
+    return new CaptureCounters(received, ignored, malformed, lost, openCallCount(), foreign, takeovers, unauthentic,
+        replayed, jumps);
   }
 
   /** Calls whose media could not all be written (a full disk): each kept what reached its file, and ended truncated. */

@@ -1,8 +1,11 @@
 package io.tandem.capture.rtp;
 
 import io.tandem.capture.sip.PayloadFormat;
+import io.tandem.capture.srtp.SrtpReceiver;
 import io.tandem.media.G711;
+import java.net.SocketAddress;
 import java.nio.channels.DatagramChannel;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Places one stream's packets on its call's timeline (8 kHz frames): by RTP timestamp, scaled from the
@@ -14,7 +17,11 @@ import java.nio.channels.DatagramChannel;
  * carrying on, a stream fallen behind), so no audio is dropped as late. Only a G.711 packet older than one
  * already placed can come too late: wholly, and it is counted lost; partly, and its samples already written
  * past are cut; a raw packet is kept whole wherever it lands, since decoding places it later.
- * Tracks sequence numbers to drop duplicates and count losses. Confined to its capture thread.
+ * A packet may not land further ahead of its arrival than {@link #maxLead} (a second, and a fifth of a percent of
+ * the call so far, more than any sender's clock runs fast): one that would is a timestamp jump, anchored again
+ * where it arrived (or just past the stream's end), so the silence it writes is no more than the time that passed;
+ * each such jump is counted. The stream also keeps the source it latched to and its SRTP receiver, for its
+ * capture loop. Tracks sequence numbers to drop duplicates and count losses. Confined to its capture thread.
  */
 final class StreamTimeline {
   /** A timestamp moving more than 10 s at once is a new source, not the same clock. */
@@ -31,6 +38,10 @@ final class StreamTimeline {
    * network's or ours, not silence.
    */
   private static final int SSRC_JOIN = 800;
+  /** A second of timeline: how far ahead of its arrival any packet may land, besides the drift allowance. */
+  private static final int LEAD = TIMELINE_RATE;
+  /** A sender's clock running 2,000 ppm fast (twenty times a poor crystal) gains 1/512 of the call. */
+  private static final int DRIFT_SHIFT = 9;
 
   final int channel;
   final int port;
@@ -41,6 +52,15 @@ final class StreamTimeline {
   /** What each payload type means on this stream; replaced when a new offer changes the formats. */
   PayloadTable payloads;
   final TelephoneEvents events = new TelephoneEvents();
+  /** The SRTP receiver of the stream's key, or null for plain RTP; replaced when a new offer changes the key. */
+  SrtpReceiver srtp;
+  /** The source the stream latched to (the first to send it a valid packet), or null before it. */
+  SocketAddress source;
+  /** Whether a new offer moved the stream: the next source other than the latched one takes it. */
+  boolean moved;
+  /** When the stream last took a packet, in the capture loop's clock: a new source may take it after silence. */
+  long lastPacketMillis;
+  private final AtomicLong timestampJumps;
 
   private boolean anchored;
   private int anchorClock = TIMELINE_RATE;
@@ -56,11 +76,13 @@ final class StreamTimeline {
   private long endPosition;
 
   StreamTimeline(CallRecording call, int channel, int port, DatagramChannel socket, int pollSpanSamples) {
-    this(call, channel, port, socket, pollSpanSamples, new PayloadTable(java.util.List.of()));
+    this(call, channel, port, socket, pollSpanSamples, new PayloadTable(java.util.List.of()), new AtomicLong());
   }
 
+  /** {@code timestampJumps} counts the jumps held to the time that passed; only this stream's thread adds to it. */
   StreamTimeline(CallRecording call, int channel, int port, DatagramChannel socket, int pollSpanSamples,
-      PayloadTable payloads) {
+      PayloadTable payloads, AtomicLong timestampJumps) {
+    this.timestampJumps = timestampJumps;
     this.payloads = payloads;
     this.call = call;
     this.pace = new ReceivePace(pollSpanSamples);
@@ -95,6 +117,9 @@ final class StreamTimeline {
         || Math.abs((long) (int) (timestamp - (highestTimestamp & 0xFFFF_FFFFL)))
             > (long) MAX_TIMESTAMP_JUMP_SECONDS * clockRate) {
       boolean continues = anchored && (packet.ssrc() != ssrc || clockRate != anchorClock) && endPosition > 0;
+      if (anchored && !continues && (int) (timestamp - (highestTimestamp & 0xFFFF_FFFFL)) > 0) {
+        timestampJumps.lazySet(timestampJumps.get() + 1);
+      }
       anchor(packet, continues && arrivalPosition - endPosition <= SSRC_JOIN ? endPosition : arrivalPosition,
           clockRate);
     }
@@ -117,6 +142,14 @@ final class StreamTimeline {
       // delay) goes just past what is written, moved by less than its length rather than cut.
       boolean partly = position + length > written && arrivalPosition - position <= MAX_LAG;
       anchor(packet, partly ? written : arrivalPosition, clockRate);
+      extendedTimestamp = highestTimestamp;
+      sequence = highestSequence;
+      behind = 0;
+      position = anchorPosition;
+    }
+    if (behind <= 0 && position - arrivalPosition > maxLead(arrivalPosition)) {
+      anchor(packet, arrivalPosition, clockRate);
+      timestampJumps.lazySet(timestampJumps.get() + 1);
       extendedTimestamp = highestTimestamp;
       sequence = highestSequence;
       behind = 0;
@@ -188,6 +221,11 @@ final class StreamTimeline {
     }
     long extended = highestTimestamp + (int) (timestamp - (highestTimestamp & 0xFFFF_FFFFL));
     return Math.max(0, anchorPosition + frames(extended - anchorTimestamp));
+  }
+
+  /** How far ahead of its arrival a packet may land, {@code arrivalPosition} frames into the call. */
+  static long maxLead(long arrivalPosition) {
+    return LEAD + (arrivalPosition >> DRIFT_SHIFT);
   }
 
   /** Sequence numbers expected but never placed, over every SSRC this stream had. */

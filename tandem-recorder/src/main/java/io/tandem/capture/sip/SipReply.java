@@ -4,6 +4,9 @@ package io.tandem.capture.sip;
 public interface SipReply {
   void send(SipMessage response);
 
-  /** Whether the request came over a reliable transport (TCP), where nothing is retransmitted. */
+  /** Whether the request came over a reliable transport (TCP or TLS), where nothing is retransmitted. */
   boolean reliable();
+
+  /** Where the request came from. */
+  SipPeer peer();
 }

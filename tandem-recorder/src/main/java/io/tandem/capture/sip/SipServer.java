@@ -3,48 +3,86 @@ package io.tandem.capture.sip;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
+import java.net.ServerSocket;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SIP over UDP and TCP on one host and port. Each request is parsed, passed through the transaction
- * layer, and handed to the {@link SipHandler} on a virtual thread; a malformed one is answered 400 with
- * the parser's reason when it carries enough headers to be answered, and dropped and counted otherwise.
- * Nothing a peer sends can stop the server. Thread-safe; {@link #stop()} closes every socket.
+ * SIP over UDP and TCP on one host and port, and over TLS on another when started so. Only sources on the
+ * allow-list are served: a datagram from any other is counted and answered 403 as often as the refusal gate lets
+ * it (a flood is only counted), a TCP connection likewise (see {@link StreamListener}), a TLS connection is closed
+ * unread. TCP and TLS connections are capped together and closed when idle. Each request is parsed, passed
+ * through the transaction layer, and handed to the {@link SipHandler} on a virtual thread; a malformed one is
+ * answered 400 with the parser's reason when it carries enough headers to be answered, and dropped and counted
+ * otherwise. Nothing a peer sends can stop the server. Thread-safe; {@link #stop()} closes every socket.
  */
 public final class SipServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SipServer.class);
   private static final int MAX_DATAGRAM = 65_535;
   /** How many system-picked ports are tried before giving up on finding one free for both transports. */
   private static final int EPHEMERAL_ATTEMPTS = 20;
+  /** 403s a second to sources outside the allow-list: enough to tell a misconfigured SBC, too few to reflect a flood. */
+  private static final int REFUSALS_PER_SECOND = 20;
+  private static final List<String> TLS_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
   private final SipHandler handler;
+  private final AllowList allowed;
+  private final SipLimits limits;
+  private final SipRefusals refusals;
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("sip-timers").daemon().factory());
   private final SipTransactions transactions = new SipTransactions(timers);
-  private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
+  private final RefusalGate refusalGate = new RefusalGate(REFUSALS_PER_SECOND);
+  private final RefusalGate refusalLog = new RefusalGate(1);
+  private final AtomicInteger openConnections = new AtomicInteger();
   private final AtomicLong malformed = new AtomicLong();
   private final AtomicLong requests = new AtomicLong();
+  private final StreamListener.Intake intake = new StreamListener.Intake() {
+    @Override
+    public void received(SipMessage message, SipReply reply) {
+      workers.execute(() -> handleMessage(message, reply));
+    }
+
+    @Override
+    public void malformed() {
+      malformed.incrementAndGet();
+    }
+
+    @Override
+    public void refuse(SipMessage request, SipReply reply) {
+      forbid(request, reply);
+    }
+  };
   private DatagramChannel udp;
-  private ServerSocketChannel tcp;
+  private StreamListener tcp;
+  private StreamListener tls;
   private volatile boolean running;
 
+  /** A server that takes SIP from anywhere, within the default limits: for tests that exercise neither. */
   public SipServer(SipHandler handler) {
+    this(handler, AllowList.ANY, SipLimits.DEFAULTS, new SipRefusals());
+  }
+
+  public SipServer(SipHandler handler, AllowList allowed, SipLimits limits, SipRefusals refusals) {
     this.handler = handler;
+    this.allowed = allowed;
+    this.limits = limits;
+    this.refusals = refusals;
   }
 
   /**
@@ -52,27 +90,46 @@ public final class SipServer implements AutoCloseable {
    * number; when that number is taken for TCP, another UDP port is tried.
    */
   public void start(String host, int port) throws IOException {
+    ServerSocket stream;
     for (int attempt = 1; ; attempt++) {
       udp = DatagramChannel.open();
       udp.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
       bind(() -> udp.bind(new InetSocketAddress(host, port)), "UDP", host, port);
       int bound = ((InetSocketAddress) udp.getLocalAddress()).getPort();
-      tcp = ServerSocketChannel.open();
-      tcp.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      stream = new ServerSocket();
+      stream.setReuseAddress(true);
+      ServerSocket listening = stream;
       try {
-        bind(() -> tcp.bind(new InetSocketAddress(host, bound)), "TCP", host, bound);
+        bind(() -> listening.bind(new InetSocketAddress(host, bound), 128), "TCP", host, bound);
         break;
       } catch (BindException e) {
+        closeQuietly(stream);
         if (port != 0 || attempt == EPHEMERAL_ATTEMPTS) {
           throw e;
         }
       }
     }
-    int bound = port();
     running = true;
+    tcp = new StreamListener(SipTransport.TCP, stream, allowed, limits, refusals, refusalGate, openConnections,
+        workers, intake);
     Thread.ofPlatform().name("sip-udp").daemon().start(this::receiveUdp);
-    Thread.ofPlatform().name("sip-tcp-accept").daemon().start(this::acceptTcp);
-    log.info("SIP listening on {}:{} (UDP and TCP)", host, bound);
+    Thread.ofPlatform().name("sip-tcp-accept").daemon().start(tcp);
+    log.info("SIP listening on {}:{} (UDP and TCP), taking SIP from {}", host, port(), allowed);
+  }
+
+  /** Binds SIP over TLS (RFC 3261 26.2) on its own port, with the certificate and key of {@code context}. */
+  public void startTls(String host, int port, SSLContext context) throws IOException {
+    SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory().createServerSocket();
+    server.setReuseAddress(true);
+    List<String> protocols = new ArrayList<>(TLS_PROTOCOLS);
+    protocols.retainAll(Arrays.asList(server.getSupportedProtocols()));
+    server.setEnabledProtocols(protocols.toArray(String[]::new));
+    server.setNeedClientAuth(false);
+    bind(() -> server.bind(new InetSocketAddress(host, port), 128), "TLS", host, port);
+    tls = new StreamListener(SipTransport.TLS, server, allowed, limits, refusals, refusalGate, openConnections,
+        workers, intake);
+    Thread.ofPlatform().name("sip-tls-accept").daemon().start(tls);
+    log.info("SIP listening on {}:{} (TLS, {})", host, tls.port(), String.join(" and ", protocols));
   }
 
   public int port() {
@@ -83,9 +140,28 @@ public final class SipServer implements AutoCloseable {
     }
   }
 
+  /** The TLS port, or 0 when the server takes no TLS. */
+  public int tlsPort() {
+    return tls == null ? 0 : tls.port();
+  }
+
   /** Requests answered 400 or dropped because they could not be parsed. */
   public long malformedCount() {
     return malformed.get();
+  }
+
+  /** TLS connections whose handshake failed or did not come in time. */
+  public long tlsHandshakeFailures() {
+    return tls == null ? 0 : tls.handshakeFailures.get();
+  }
+
+  /** TCP and TLS connections open now. */
+  public int openConnections() {
+    return openConnections.get();
+  }
+
+  public SipRefusals refusals() {
+    return refusals;
   }
 
   private interface Binding {
@@ -97,8 +173,9 @@ public final class SipServer implements AutoCloseable {
     try {
       binding.bind();
     } catch (BindException e) {
-      closeQuietly(udp);
-      closeQuietly(tcp);
+      if (!transport.equals("TLS")) {
+        closeQuietly(udp);
+      }
       BindException named = new BindException("SIP port " + host + ":" + port + " (" + transport
           + ") is already in use");
       named.initCause(e);
@@ -115,10 +192,14 @@ public final class SipServer implements AutoCloseable {
     while (running) {
       try {
         buffer.clear();
-        SocketAddress source = udp.receive(buffer);
+        InetSocketAddress source = (InetSocketAddress) udp.receive(buffer);
         byte[] data = new byte[buffer.position()];
         buffer.flip().get(data);
-        dispatch(data, new UdpReply(source));
+        if (allowed.allows(source.getAddress())) {
+          dispatch(data, new UdpReply(new SipPeer(SipTransport.UDP, source)));
+        } else {
+          refuseDatagram(data, source);
+        }
       } catch (ClosedChannelException e) {
         return;
       } catch (IOException | RuntimeException e) {
@@ -127,49 +208,27 @@ public final class SipServer implements AutoCloseable {
     }
   }
 
-  private void acceptTcp() {
-    while (running) {
-      try {
-        SocketChannel connection = tcp.accept();
-        connections.add(connection);
-        workers.execute(() -> serveTcp(connection));
-      } catch (ClosedChannelException e) {
-        return;
-      } catch (IOException e) {
-        log.warn("SIP TCP accept failed; going on", e);
-      }
+  /** A datagram from outside the allow-list: counted, and answered 403 while the refusal gate lets it. */
+  private void refuseDatagram(byte[] data, InetSocketAddress source) {
+    refusals.source(SipTransport.UDP);
+    if (refusalLog.tryPass()) {
+      log.warn("SIP UDP from {} refused: not on the SBC allow-list (sip.allow); {} refused so far", source,
+          refusals.sourceCount(SipTransport.UDP));
     }
-  }
-
-  private void serveTcp(SocketChannel connection) {
-    SipStreamFramer framer = new SipStreamFramer();
-    TcpReply reply = new TcpReply(connection);
-    ByteBuffer buffer = ByteBuffer.allocate(16 * 1024);
-    try (connection) {
-      while (running && connection.read(buffer.clear()) >= 0) {
-        framer.feed(buffer.array(), 0, buffer.position());
-        SipMessage message;
-        while ((message = nextFramed(framer, connection)) != null) {
-          SipMessage framed = message;
-          workers.execute(() -> handleMessage(framed, reply));
-        }
-      }
-    } catch (FramingException e) {
-      log.warn("SIP TCP connection from {} closed: {}", reply.peer, e.getMessage());
-    } catch (IOException e) {
-      log.debug("SIP TCP connection from {} ended: {}", reply.peer, e.getMessage());
-    } finally {
-      connections.remove(connection);
+    if (!refusalGate.tryPass()) {
+      return;
     }
-  }
-
-  private SipMessage nextFramed(SipStreamFramer framer, SocketChannel connection) throws FramingException {
     try {
-      return framer.next();
+      forbid(SipParser.parse(data, 0, data.length), new UdpReply(new SipPeer(SipTransport.UDP, source)));
     } catch (SipParseException e) {
-      // A stream that cannot be framed cannot be resynchronised: count it and drop the connection.
-      malformed.incrementAndGet();
-      throw new FramingException(e.getMessage());
+      // Not even SIP: nothing to answer.
+    }
+  }
+
+  private void forbid(SipMessage request, SipReply reply) {
+    if (request.isRequest() && !"ACK".equals(request.method())) {
+      reply.send(SipMessage.responseTo(request, 403, "Forbidden - " + reply.peer().address().getAddress()
+          .getHostAddress() + " is not on this recorder's SBC allow-list").build());
     }
   }
 
@@ -208,6 +267,11 @@ public final class SipServer implements AutoCloseable {
       public boolean reliable() {
         return reply.reliable();
       }
+
+      @Override
+      public SipPeer peer() {
+        return reply.peer();
+      }
     });
   }
 
@@ -230,8 +294,12 @@ public final class SipServer implements AutoCloseable {
   public void stop() {
     running = false;
     closeQuietly(udp);
-    closeQuietly(tcp);
-    connections.forEach(SipServer::closeQuietly);
+    if (tcp != null) {
+      tcp.close();
+    }
+    if (tls != null) {
+      tls.close();
+    }
     timers.shutdownNow();
     workers.shutdownNow();
   }
@@ -247,16 +315,16 @@ public final class SipServer implements AutoCloseable {
   }
 
   private final class UdpReply implements SipReply {
-    private final SocketAddress peer;
+    private final SipPeer peer;
 
-    UdpReply(SocketAddress peer) {
+    UdpReply(SipPeer peer) {
       this.peer = peer;
     }
 
     @Override
     public void send(SipMessage response) {
       try {
-        udp.send(ByteBuffer.wrap(response.toBytes()), peer);
+        udp.send(ByteBuffer.wrap(response.toBytes()), peer.address());
       } catch (IOException e) {
         log.warn("SIP UDP send to {} failed: {}", peer, e.getMessage());
       }
@@ -266,47 +334,10 @@ public final class SipServer implements AutoCloseable {
     public boolean reliable() {
       return false;
     }
-  }
-
-  private static final class TcpReply implements SipReply {
-    private final SocketChannel connection;
-    private final String peer;
-
-    TcpReply(SocketChannel connection) {
-      this.connection = connection;
-      String address;
-      try {
-        address = String.valueOf(connection.getRemoteAddress());
-      } catch (IOException e) {
-        address = "?";
-      }
-      this.peer = address;
-    }
 
     @Override
-    public void send(SipMessage response) {
-      ByteBuffer bytes = ByteBuffer.wrap(response.toBytes());
-      synchronized (connection) {
-        try {
-          while (bytes.hasRemaining()) {
-            connection.write(bytes);
-          }
-        } catch (IOException e) {
-          // The peer closed the connection; what it asked for was already done before this answer.
-          log.debug("SIP TCP send to {} failed: {}", peer, e.getMessage());
-        }
-      }
-    }
-
-    @Override
-    public boolean reliable() {
-      return true;
-    }
-  }
-
-  private static final class FramingException extends Exception {
-    FramingException(String message) {
-      super(message);
+    public SipPeer peer() {
+      return peer;
     }
   }
 }

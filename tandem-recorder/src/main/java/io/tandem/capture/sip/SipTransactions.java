@@ -32,7 +32,7 @@ final class SipTransactions {
    * @return true when it is new and must be handled; false when it was a retransmission, already answered
    */
   boolean begin(SipMessage request, SipReply reply) {
-    String key = key(request);
+    String key = key(request, reply);
     Entry fresh = new Entry(System.currentTimeMillis());
     Entry existing = entries.putIfAbsent(key, fresh);
     if (existing == null) {
@@ -55,7 +55,7 @@ final class SipTransactions {
    * under the entry's lock, so no 100 for a retransmission can follow it.
    */
   void answer(SipMessage request, SipMessage response, SipReply reply) {
-    Entry entry = entries.get(key(request));
+    Entry entry = entries.get(key(request, reply));
     if (entry != null) {
       synchronized (entry) {
         entry.response = response;
@@ -95,9 +95,11 @@ final class SipTransactions {
     return entries.size();
   }
 
-  private static String key(SipMessage request) {
-    // The branch identifies a transaction (RFC 3261 17.2.3); CANCEL shares its INVITE's branch.
-    return request.topViaBranch() + '|' + request.cseq().number() + '|' + request.cseq().method();
+  private static String key(SipMessage request, SipReply reply) {
+    // The branch identifies a transaction (RFC 3261 17.2.3); CANCEL shares its INVITE's branch. The source is part
+    // of it, so that a request from elsewhere that copies a branch never gets another sender's response.
+    return request.topViaBranch() + '|' + request.cseq().number() + '|' + request.cseq().method() + '|'
+        + reply.peer().address().getAddress().getHostAddress();
   }
 
   private static final class Entry {

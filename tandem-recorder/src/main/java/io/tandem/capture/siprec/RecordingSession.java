@@ -10,32 +10,41 @@ import io.tandem.capture.rtp.CallMedia;
 import io.tandem.capture.rtp.MediaCapture;
 import io.tandem.capture.sip.SessionDescription;
 import io.tandem.capture.sip.SipMessage;
+import io.tandem.capture.sip.SipPeer;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One recording session in progress: its call, its media, its dialog tag, whether its INVITE named the
+ * One recording session in progress: its call, its media, its dialog (the SBC's From tag, the recorder's random To
+ * tag, the source its INVITE came from), whether its INVITE named the
  * siprec extension (only then do its 200s require it), and what it knows of the call's description (participants, streams, SIP identity, quirks, the metadata ids defined so far). A re-INVITE or
  * an UPDATE changes it: every metadata body is kept raw with the call, metadata that can be read is merged,
- * an SDP offer is answered, and what changed is stored durably before the 200. Only an SDP offer that cannot
+ * an SDP offer is answered (a stream whose media the offer moves may latch to a new source; a new SRTP key is
+ * taken), and what changed is stored durably before the 200. Only an SDP offer that cannot
  * be read is refused, and then nothing changes. Thread-safe: its methods are synchronized.
  */
 final class RecordingSession {
   private static final Logger log = LoggerFactory.getLogger(RecordingSession.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   final String callId;
   final CallMedia media;
   final String toTag;
+  final String fromTag;
+  final SipPeer peer;
   volatile long lastPackets = -1;
   volatile Instant lastProgress;
   private final SessionStreams streams;
@@ -45,8 +54,10 @@ final class RecordingSession {
   private boolean hadMetadata;
 
   RecordingSession(String callId, CallRecord call, CallMedia media, String toTag, SessionStreams streams,
-      SiprecOffer offer, Instant openedAt) {
+      SiprecOffer offer, Instant openedAt, String fromTag, SipPeer peer) {
     this.callId = callId;
+    this.fromTag = fromTag;
+    this.peer = peer;
     this.call = call;
     this.media = media;
     this.toTag = toTag;
@@ -58,8 +69,32 @@ final class RecordingSession {
     call.participants().forEach(participant -> knownIds.add(participant.id()));
   }
 
+  /** A To tag nobody can guess: 128 random bits, never derived from the call. */
+  static String newToTag() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
   synchronized CallRecord call() {
     return call;
+  }
+
+  /**
+   * Whether a request with a To tag (BYE, re-INVITE, UPDATE) belongs to this dialog: the SBC's From tag, this
+   * recorder's To tag, from the source the INVITE came from.
+   */
+  boolean inDialog(SipMessage request, SipPeer from) {
+    return toTag.equals(request.toTag()) && fromCaller(request, from);
+  }
+
+  /**
+   * Whether a request of the dialog's SBC that may come without the To tag (the INVITE sent again, a CANCEL)
+   * is this dialog's: the SBC's From tag, from the INVITE's source, and this recorder's To tag if it has one.
+   */
+  boolean fromCaller(SipMessage request, SipPeer from) {
+    return Objects.equals(fromTag, request.fromTag()) && (request.toTag() == null || toTag.equals(request.toTag()))
+        && peer.sameSource(from);
   }
 
   /**
@@ -74,6 +109,9 @@ final class RecordingSession {
     try {
       body = SiprecBody.of(request);
       offer = MetadataUpdate.sdp(body);
+      if (offer.isPresent()) {
+        OfferedStreams.requireUsableCrypto(OfferedStreams.read(offer.get(), Map.of(), Set.of(), false));
+      }
     } catch (SiprecException e) {
       log.info("{} of {} refused: {}", request.method(), call.inum(), e.reason());
       return SipMessage.responseTo(request, e.status(), e.reason()).build();
@@ -93,6 +131,8 @@ final class RecordingSession {
       quirks.addAll(change.quirks());
       // A stream whose formats changed decodes its packets by the new payload type mapping from now on.
       change.formats().forEach((channel, formats) -> capture.formats(media, channel, formats));
+      change.keys().forEach((channel, key) -> capture.srtp(media, channel, key.orElse(null)));
+      change.moved().forEach(channel -> capture.relatch(media, channel));
       if (!change.notes().isEmpty()) {
         log.info("{} of {}: {}", request.method(), call.inum(), String.join(", ", change.notes()));
       }

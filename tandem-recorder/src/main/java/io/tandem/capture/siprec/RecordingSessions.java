@@ -14,7 +14,11 @@ import io.tandem.capture.rtp.MediaCapture;
 import io.tandem.capture.rtp.StreamSpec;
 import io.tandem.capture.sip.PayloadFormat;
 import io.tandem.capture.sip.SipHandler;
+import io.tandem.capture.sip.SipLimit;
+import io.tandem.capture.sip.SipLimits;
 import io.tandem.capture.sip.SipMessage;
+import io.tandem.capture.sip.SipPeer;
+import io.tandem.capture.sip.SipRefusals;
 import io.tandem.capture.sip.SipReply;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -36,7 +41,11 @@ import org.slf4j.LoggerFactory;
  * The recording sessions of one recorder: an INVITE with something to record (a SIPREC offer, or a plain
  * INVITE with SDP) becomes a call in the call buffer with its media capture, its quirks and its metadata body
  * kept raw; its BYE (or silent media past the timeout) finishes the call durably before the 200 is sent, and
- * the finished call is handed on. Quirks and refusals are counted by kind in {@link #tallies()}. Thread-safe:
+ * the finished call is handed on. A request inside a dialog (BYE, re-INVITE, UPDATE, CANCEL, the INVITE sent
+ * again) is taken only with the dialog's tags (the SBC's From tag, the recorder's To tag, drawn at random) from
+ * the source the INVITE came from ({@link io.tandem.capture.sip.SipPeer#sameSource}); any other gets 481 and
+ * changes nothing. New calls past the limit of calls in progress, and offers of more streams than a call takes,
+ * are refused and counted by limit. Quirks and refusals are counted by kind in {@link #tallies()}. Thread-safe:
  * each dialog is claimed by exactly one finisher.
  */
 public final class RecordingSessions implements SipHandler {
@@ -67,10 +76,23 @@ public final class RecordingSessions implements SipHandler {
   private final SessionTallies tallies = new SessionTallies();
   private final AtomicLong cancelled = new AtomicLong();
   private final AtomicLong changed = new AtomicLong();
+  private final AtomicLong strangers = new AtomicLong();
+  /** Calls admitted and not yet finished or given up: INVITEs being answered and sessions in progress. */
+  private final AtomicInteger admitted = new AtomicInteger();
+  private final SipLimits limits;
+  private final SipRefusals refusals;
   private volatile BooleanSupplier takingNewCalls = () -> true;
 
   public RecordingSessions(CallBuffer buffer, MediaCapture media, Supplier<CallRole> callRole, CallEnd callEnd,
       String mediaAddress, Clock clock) {
+    this(buffer, media, callRole, callEnd, mediaAddress, clock, SipLimits.DEFAULTS, new SipRefusals());
+  }
+
+  /** With the limits of calls in progress and streams per call, counting what they refuse in {@code refusals}. */
+  public RecordingSessions(CallBuffer buffer, MediaCapture media, Supplier<CallRole> callRole, CallEnd callEnd,
+      String mediaAddress, Clock clock, SipLimits limits, SipRefusals refusals) {
+    this.limits = limits;
+    this.refusals = refusals;
     this.buffer = buffer;
     this.media = media;
     this.callRole = callRole;
@@ -109,6 +131,11 @@ public final class RecordingSessions implements SipHandler {
   private void invite(SipMessage request, SipReply reply) {
     RecordingSession existing = sessions.get(request.callId());
     if (existing != null) {
+      if (request.toTag() != null ? !existing.inDialog(request, reply.peer())
+          : !existing.fromCaller(request, reply.peer())) {
+        reply.send(stranger(request, reply));
+        return;
+      }
       // A re-INVITE changes the session; a second copy of the dialog's INVITE gets the answer it had.
       reply.send(request.toTag() != null ? change(existing, request) : existing.answer(request));
       return;
@@ -122,6 +149,23 @@ public final class RecordingSessions implements SipHandler {
           .header("Retry-After", RETRY_AFTER_SECONDS).build());
       return;
     }
+    if (admitted.incrementAndGet() > limits.maxCalls()) {
+      admitted.decrementAndGet();
+      refusals.limit(SipLimit.CALLS_IN_PROGRESS);
+      log.warn("INVITE {} refused: {} calls in progress, the limit (sip.maxCalls)", request.callId(),
+          limits.maxCalls());
+      reply.send(SipMessage.responseTo(request, 503, "Service Unavailable - " + limits.maxCalls()
+          + " calls in progress, the limit of this recorder (sip.maxCalls)")
+          .header("Retry-After", RETRY_AFTER_SECONDS).build());
+      return;
+    }
+    if (!answerNew(request, reply)) {
+      admitted.decrementAndGet();
+    }
+  }
+
+  /** Answers a new INVITE admitted under the limit; false when no session was opened of it. */
+  private boolean answerNew(SipMessage request, SipReply reply) {
     SiprecOffer offer;
     try {
       offer = SiprecOffer.from(request);
@@ -129,34 +173,57 @@ public final class RecordingSessions implements SipHandler {
       refuse(e.kind());
       log.info("INVITE {} refused: {} {}", request.callId(), e.status(), e.reason());
       reply.send(SipMessage.responseTo(request, e.status(), e.reason()).build());
-      return;
+      return false;
     }
-    PendingInvite pending = new PendingInvite(request);
+    if (offer.streams().size() > limits.maxStreamsPerCall()) {
+      refusals.limit(SipLimit.STREAMS_PER_CALL);
+      log.warn("INVITE {} refused: {} audio streams, more than the {} a call takes (sip.maxStreamsPerCall)",
+          request.callId(), offer.streams().size(), limits.maxStreamsPerCall());
+      reply.send(SipMessage.responseTo(request, 488, "Not Acceptable Here - " + offer.streams().size()
+          + " audio streams, more than the " + limits.maxStreamsPerCall() + " a call takes (sip.maxStreamsPerCall)")
+          .build());
+      return false;
+    }
+    PendingInvite pending = new PendingInvite(request, reply.peer());
     if (unanswered.putIfAbsent(request.callId(), pending) != null) {
       reply.send(SipMessage.responseTo(request, 491, "Request Pending - an INVITE of this Call-ID is being answered")
           .build());
-      return;
+      return false;
     }
     RecordingSession session;
     try {
-      session = open(request, offer);
+      session = open(request, offer, reply.peer());
     } catch (RuntimeException e) {
       unanswered.remove(request.callId(), pending);
       refuse(CANNOT_RECORD);
       log.error("cannot start recording {}", request.callId(), e);
       reply.send(SipMessage.responseTo(request, 503, "Service Unavailable - cannot start recording").build());
-      return;
+      return false;
     }
     if (!pending.answer(() -> sessions.put(request.callId(), session))) {
       unanswered.remove(request.callId(), pending);
       discard(session);
       reply.send(SipMessage.responseTo(request, 487, "Request Terminated").build().withToTag(session.toTag));
-      return;
+      // The discard gave up its place under the limit.
+      return true;
     }
     unanswered.remove(request.callId(), pending);
     started.incrementAndGet();
     tallies.quirks(offer.quirks());
     reply.send(session.answer(request));
+    return true;
+  }
+
+  /**
+   * The answer to a request that names a session's Call-ID with other tags or from another source: a spoofed
+   * BYE or re-INVITE, or a stray one. It changes nothing.
+   */
+  private SipMessage stranger(SipMessage request, SipReply reply) {
+    strangers.incrementAndGet();
+    log.warn("{} of {} from {} refused: its tags or source are not those of the dialog", request.method(),
+        request.callId(), reply.peer());
+    return SipMessage.responseTo(request, 481, "Call/Transaction Does Not Exist - no dialog with these tags from "
+        + "this source").build();
   }
 
   private void refuse(String kind) {
@@ -180,7 +247,7 @@ public final class RecordingSessions implements SipHandler {
       reply.send(SipMessage.responseTo(request, 481, "Call/Transaction Does Not Exist").build());
       return;
     }
-    reply.send(change(existing, request));
+    reply.send(existing.inDialog(request, reply.peer()) ? change(existing, request) : stranger(request, reply));
   }
 
   /** A recording whose INVITE was cancelled before it was answered: nothing of it was acknowledged. */
@@ -193,19 +260,23 @@ public final class RecordingSessions implements SipHandler {
     } catch (ExecutionException | IOException e) {
       log.warn("media of cancelled call {} could not be removed: {}", session.call().inum(), e.toString());
     }
-    buffer.discard(session.call().inum());
+    try {
+      buffer.discard(session.call().inum());
+    } finally {
+      admitted.decrementAndGet();
+    }
     cancelled.incrementAndGet();
     log.info("INVITE {} cancelled before its answer; {} discarded", session.callId, session.call().inum());
   }
 
-  private RecordingSession open(SipMessage request, SiprecOffer offer) {
+  private RecordingSession open(SipMessage request, SiprecOffer offer, SipPeer peer) {
     List<StreamInfo> streams = new ArrayList<>();
     List<StreamSpec> specs = new ArrayList<>();
     for (int channel = 0; channel < offer.streams().size(); channel++) {
       OfferedStream stream = offer.streams().get(channel);
       List<PayloadFormat> formats = SiprecAnswer.answerable(stream.formats());
       streams.add(new StreamInfo(stream.label(), channel, stream.participantId(), stream.chosenFormat().encoding()));
-      specs.add(new StreamSpec(channel, formats));
+      specs.add(new StreamSpec(channel, formats, stream.crypto()));
     }
     Instant start = clock.instant();
     MetadataBody metadata = offer.metadataPart()
@@ -223,7 +294,8 @@ public final class RecordingSessions implements SipHandler {
         handle.ports());
     log.info("recording {} as {} ({} streams, correlation key {}{})", request.callId(), call.inum(), streams.size(),
         offer.correlationKey(), offer.quirks().isEmpty() ? "" : ", quirks " + offer.quirks());
-    return new RecordingSession(request.callId(), call, handle, "t" + call.inum(), answer, offer, start);
+    return new RecordingSession(request.callId(), call, handle, RecordingSession.newToTag(), answer, offer, start,
+        request.fromTag(), peer);
   }
 
   /**
@@ -233,7 +305,7 @@ public final class RecordingSessions implements SipHandler {
    */
   private void cancel(SipMessage request, SipReply reply) {
     PendingInvite pending = unanswered.get(request.callId());
-    if (pending != null && pending.sameTransaction(request) && pending.cancel()) {
+    if (pending != null && pending.sameTransaction(request, reply.peer()) && pending.cancel()) {
       reply.send(SipMessage.responseTo(request, 200, "OK").build());
       return;
     }
@@ -242,12 +314,20 @@ public final class RecordingSessions implements SipHandler {
       reply.send(SipMessage.responseTo(request, 481, "Call/Transaction Does Not Exist").build());
       return;
     }
+    if (!session.fromCaller(request, reply.peer())) {
+      reply.send(stranger(request, reply));
+      return;
+    }
     reply.send(SipMessage.responseTo(request, 200, "OK").build().withToTag(session.toTag));
   }
 
   private void bye(SipMessage request, SipReply reply) {
-    RecordingSession session = sessions.remove(request.callId());
-    if (session == null) {
+    RecordingSession session = sessions.get(request.callId());
+    if (session != null && !session.inDialog(request, reply.peer())) {
+      reply.send(stranger(request, reply));
+      return;
+    }
+    if (session == null || !sessions.remove(request.callId(), session)) {
       reply.send(SipMessage.responseTo(request, 481, "Call/Transaction Does Not Exist").build());
       return;
     }
@@ -282,20 +362,25 @@ public final class RecordingSessions implements SipHandler {
   }
 
   private void finish(RecordingSession session, CallState state) {
-    MediaStats stats;
     try {
-      stats = media.close(session.media).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while closing the media of " + session.call().inum(), e);
-    } catch (ExecutionException e) {
-      log.error("media of {} could not be closed cleanly; keeping what was written", session.call().inum(),
-          e.getCause());
-      stats = media.progress(session.media);
-      state = CallState.TRUNCATED;
+      MediaStats stats;
+      try {
+        stats = media.close(session.media).get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while closing the media of " + session.call().inum(), e);
+      } catch (ExecutionException e) {
+        log.error("media of {} could not be closed cleanly; keeping what was written", session.call().inum(),
+            e.getCause());
+        stats = media.progress(session.media);
+        state = CallState.TRUNCATED;
+      }
+      callEnd.finish(session.call().inum(), clock.instant(), state, stats, media.dtmf(session.media));
+      ended.incrementAndGet();
+    } finally {
+      // Its place under the limit of calls in progress is free again, whatever became of its end.
+      admitted.decrementAndGet();
     }
-    callEnd.finish(session.call().inum(), clock.instant(), state, stats, media.dtmf(session.media));
-    ended.incrementAndGet();
   }
 
   /**
@@ -343,37 +428,8 @@ public final class RecordingSessions implements SipHandler {
     return cancelled.get();
   }
 
-  /** An INVITE being answered, until its session is published or a CANCEL stops it. */
-  private static final class PendingInvite {
-    private final String branch;
-    private boolean cancelled;
-    private boolean answered;
-
-    PendingInvite(SipMessage invite) {
-      this.branch = invite.topViaBranch();
-    }
-
-    boolean sameTransaction(SipMessage cancel) {
-      return branch == null || branch.equals(cancel.topViaBranch());
-    }
-
-    /** Publishes the session unless a CANCEL came first; false when it did. */
-    synchronized boolean answer(Runnable publish) {
-      if (cancelled) {
-        return false;
-      }
-      publish.run();
-      answered = true;
-      return true;
-    }
-
-    /** Cancels the INVITE unless it was already answered; false when it was. */
-    synchronized boolean cancel() {
-      if (answered) {
-        return false;
-      }
-      cancelled = true;
-      return true;
-    }
+  /** Requests that named a session's Call-ID with other tags or from another source, answered 481. */
+  public long strangerCount() {
+    return strangers.get();
   }
 }

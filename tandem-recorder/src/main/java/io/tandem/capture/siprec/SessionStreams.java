@@ -4,11 +4,14 @@ import io.tandem.call.StreamInfo;
 import io.tandem.capture.sip.MediaDescription;
 import io.tandem.capture.sip.PayloadFormat;
 import io.tandem.capture.sip.SessionDescription;
+import io.tandem.capture.srtp.SdesCrypto;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -19,8 +22,9 @@ import java.util.Set;
  * order: a known label keeps its channel; a stream the SRC holds ({@code a=inactive}, or {@code a=recvonly}
  * from its side) is answered {@code a=inactive} and goes on as silence, as one offered held at first does; a
  * stream removed with port 0 frees its channel; a stream the SRC adds takes a freed channel, or is declined
- * with port 0 when there is none, since a recording's WAV keeps the channel count it started with. Not
- * thread-safe: its session guards it.
+ * with port 0 when there is none, since a recording's WAV keeps the channel count it started with. An SRTP
+ * stream is answered in its offer's profile with a key of the recorder's own (RFC 4568), kept while the offer
+ * keeps its tag and suite; a new offered key is handed to the capture. Not thread-safe: its session guards it.
  */
 final class SessionStreams {
   private static final String RECVONLY = "recvonly";
@@ -32,6 +36,11 @@ final class SessionStreams {
   private final String[] labelOnChannel;
   private final boolean[] held;
   private final List<List<PayloadFormat>> formatsOnChannel = new ArrayList<>();
+  /** The key the SBC sends each channel's SRTP with (null: plain RTP), and the key the recorder answered with. */
+  private final SdesCrypto[] offeredKeys;
+  private final SdesCrypto[] answerKeys;
+  /** Where the SBC's offer says each channel's media is (address and port), to notice a stream moved. */
+  private final String[] offeredFrom;
   private List<StreamInfo> streams;
   private long version;
   private String answer;
@@ -45,13 +54,19 @@ final class SessionStreams {
     this.streams = List.copyOf(streams);
     this.labelOnChannel = new String[ports.size()];
     this.held = new boolean[ports.size()];
+    this.offeredKeys = new SdesCrypto[ports.size()];
+    this.answerKeys = new SdesCrypto[ports.size()];
+    this.offeredFrom = new String[ports.size()];
     for (int channel = 0; channel < offered.size(); channel++) {
       labelOnChannel[channel] = offered.get(channel).label();
       held[channel] = offered.get(channel).held();
       formatsOnChannel.add(SiprecAnswer.answerable(offered.get(channel).formats()));
+      offeredKeys[channel] = offered.get(channel).crypto();
+      answerKeys[channel] = answerKey(offered.get(channel).crypto(), null);
+      offeredFrom[channel] = where(offered.get(channel));
     }
     this.version = sdpSessionId;
-    this.answer = SiprecAnswer.sdp(localAddress, sdpSessionId, offered, ports);
+    this.answer = SiprecAnswer.sdp(localAddress, sdpSessionId, offered, ports, Arrays.asList(answerKeys));
   }
 
   String answer() {
@@ -73,7 +88,22 @@ final class SessionStreams {
    * read their packets by.
    */
   record Change(List<String> notes, boolean streamsChanged, List<String> quirks,
-      Map<Integer, List<PayloadFormat>> formats) {}
+      Map<Integer, List<PayloadFormat>> formats, Map<Integer, Optional<SdesCrypto>> keys, Set<Integer> moved) {}
+
+  private static String where(OfferedStream stream) {
+    return stream.address() + " " + stream.port();
+  }
+
+  /** The SRTP key a stream's offered key is answered with: the one answered before while tag and suite stay. */
+  private static SdesCrypto answerKey(SdesCrypto offered, SdesCrypto answered) {
+    if (offered == null) {
+      return null;
+    }
+    if (answered != null && answered.tag() == offered.tag() && answered.suite() == offered.suite()) {
+      return answered;
+    }
+    return SdesCrypto.random(offered.tag(), offered.suite());
+  }
 
   /**
    * Answers a new offer line for line and applies it.
@@ -88,6 +118,9 @@ final class SessionStreams {
     List<MediaDescription> media = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     Map<Integer, List<PayloadFormat>> formatChanges = new java.util.TreeMap<>();
+    Map<Integer, Optional<SdesCrypto>> keyChanges = new java.util.TreeMap<>();
+    SdesCrypto[] answered = answerKeys.clone();
+    Set<Integer> moved = new java.util.TreeSet<>();
     boolean streamsChanged = false;
     for (OfferedStreams.Line line : read.lines()) {
       OfferedStream stream = line.stream();
@@ -113,7 +146,8 @@ final class SessionStreams {
         if (channel < 0) {
           notes.add("stream " + stream.label() + " declined: the recording has " + labels.length
               + " channels, all in use");
-          media.add(SiprecAnswer.media(0, formats, stream.label(), INACTIVE, localAddress));
+          media.add(SiprecAnswer.media(0, formats, stream.label(), INACTIVE, localAddress, stream.proto(),
+              answerKey(stream.crypto(), null)));
           continue;
         }
         labels[channel] = stream.label();
@@ -134,8 +168,18 @@ final class SessionStreams {
       if (!formats.equals(formatsOnChannel.get(channel))) {
         formatChanges.put(channel, formats);
       }
+      if (!Objects.equals(stream.crypto(), offeredKeys[channel])) {
+        keyChanges.put(channel, Optional.ofNullable(stream.crypto()));
+        notes.add("stream " + stream.label() + (stream.crypto() == null ? " now plain RTP" : " keyed anew"));
+      }
+      answered[channel] = answerKey(stream.crypto(), answered[channel]);
+      if (!where(stream).equals(offeredFrom[channel])) {
+        // The SBC's media for this stream moved (a new address or port): its RTP may come from elsewhere now.
+        moved.add(channel);
+        offeredFrom[channel] = where(stream);
+      }
       media.add(SiprecAnswer.media(ports.get(channel), formats, stream.label(), stream.held() ? INACTIVE : RECVONLY,
-          localAddress));
+          localAddress, stream.proto(), answered[channel]));
     }
     String next = SiprecAnswer.sdp(localAddress, sdpSessionId, version + 1, media);
     if (!sameExceptVersion(next, answer)) {
@@ -145,7 +189,9 @@ final class SessionStreams {
     System.arraycopy(labels, 0, labelOnChannel, 0, labels.length);
     streams = List.copyOf(infos);
     formatChanges.forEach(formatsOnChannel::set);
-    return new Change(List.copyOf(notes), streamsChanged, read.quirks(), formatChanges);
+    keyChanges.forEach((channel, key) -> offeredKeys[channel] = key.orElse(null));
+    System.arraycopy(answered, 0, answerKeys, 0, answered.length);
+    return new Change(List.copyOf(notes), streamsChanged, read.quirks(), formatChanges, keyChanges, moved);
   }
 
   /** Whether the stream on {@code channel} is on hold. */

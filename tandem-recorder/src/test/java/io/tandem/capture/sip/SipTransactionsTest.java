@@ -87,6 +87,11 @@ class SipTransactionsTest {
       public boolean reliable() {
         return true;
       }
+
+      @Override
+      public SipPeer peer() {
+        return new SipPeer(SipTransport.TCP, new java.net.InetSocketAddress("127.0.0.1", 5060));
+      }
     };
   }
 }
