@@ -13,13 +13,13 @@ up=$!
 # The stack's exit status after kill is not 0; under set -e the trap would stop before the rm.
 trap 'kill $up 2>/dev/null; wait $up 2>/dev/null || true; rm -rf "$data"' EXIT
 until grep -q "Press Ctrl-C" "$data/up.out" 2>/dev/null; do kill -0 $up || { cat "$data/up.out"; exit 1; }; sleep 0.2; done
-manager="http://127.0.0.1:$port"; metrics="http://127.0.0.1:$((port + 1))/metrics"
-"$root/tandem" simulate --manager "$manager" --conversations 40 --cps 10 --duration 2 >/dev/null
+manager="https://127.0.0.1:$port"; metrics="https://127.0.0.1:$((port + 1))/metrics"; ca="$data/tls/ca.pem"
+"$root/tandem" simulate --manager "$manager" --ca "$ca" --conversations 40 --cps 10 --duration 2 >/dev/null
 sleep 2
-buckets() { curl -s "$metrics" | sed -n 's/^tandem_call_end_to_marked_seconds_bucket{.*le="\([^"]*\)".*} \(.*\)$/\1 \2/p'; }
+buckets() { curl -s --cacert "$ca" "$metrics" | sed -n 's/^tandem_call_end_to_marked_seconds_bucket{.*le="\([^"]*\)".*} \(.*\)$/\1 \2/p'; }
 buckets >"$data/before"
 conversations=$(awk -v c="$cps" -v s="$seconds" 'BEGIN { printf "%d", c * s }')
-"$root/tandem" simulate --manager "$manager" --conversations "$conversations" --cps "$cps" --duration 5
+"$root/tandem" simulate --manager "$manager" --ca "$ca" --conversations "$conversations" --cps "$cps" --duration 5
 sleep 3
 buckets >"$data/after"
 join "$data/before" "$data/after" | awk '

@@ -14,11 +14,11 @@ for i in $(seq 0 "$rounds"); do
   start=$(date +%s.%N)
   "$root/tandem" up --data "$data" --port "$port" >"$data/up-$i.out" 2>&1 &
   up=$!
-  until curl -sf "http://127.0.0.1:$port/health" >/dev/null; do kill -0 $up || { cat "$data/up-$i.out"; exit 1; }; sleep 0.05; done
+  until curl -sf --cacert "$data/tls/ca.pem" "https://127.0.0.1:$port/health" >/dev/null 2>&1; do kill -0 $up || { cat "$data/up-$i.out"; exit 1; }; sleep 0.05; done
   t=$(echo "$(date +%s.%N) - $start" | bc)
   until grep -q "Press Ctrl-C" "$data/up-$i.out"; do kill -0 $up || { cat "$data/up-$i.out"; exit 1; }; sleep 0.05; done
   ready=$(echo "$(date +%s.%N) - $start" | bc)
-  curl -sf "http://127.0.0.1:$port/ready" >/dev/null || { echo "printed ready but GET /ready is not 200"; exit 1; }
+  curl -sf --cacert "$data/tls/ca.pem" "https://127.0.0.1:$port/ready" >/dev/null || { echo "printed ready but GET /ready is not 200"; exit 1; }
   kill $up; wait $up || true
   if [ "$i" -eq 0 ]; then echo "first start (creates everything): health ${t}s, ready ${ready}s"
   else echo "warm start $i: health ${t}s, ready ${ready}s"; times+=("$ready"); fi

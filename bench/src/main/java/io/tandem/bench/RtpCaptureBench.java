@@ -3,6 +3,8 @@ package io.tandem.bench;
 import io.tandem.capture.rtp.CallMedia;
 import io.tandem.capture.rtp.CaptureSettings;
 import io.tandem.capture.rtp.MediaCapture;
+import io.tandem.media.MediaFiles;
+import io.tandem.media.sealed.MediaKeys;
 import io.tandem.capture.rtp.RtpPortPool;
 import io.tandem.capture.rtp.StreamSpec;
 import io.tandem.capture.sip.PayloadFormat;
@@ -56,19 +58,23 @@ import java.util.stream.Stream;
  * <pre>
  * java -cp 'tandem-dist/target/lib/*:bench/target/classes' io.tandem.bench.RtpCaptureBench \
  *     [--load paced|burst] [--calls K] [--seconds S] [--packets N] [--repetitions R] [--flush-ms F]
- *     [--payload-type 0|8|9]
+ *     [--payload-type 0|8|9] [--srtp SUITE] [--media plain|sealed|both]
  * </pre>
  *
  * {@code --payload-type 9} sends G.722 payloads (160 bytes, 20 ms), which the capture places and keeps raw in
  * each call's payload log instead of decoding. {@code --srtp AES_CM_128_HMAC_SHA1_80} (or {@code _32}) measures,
  * in each repetition, the capture of the same load sent as SRTP (each stream under its own SDES key,
- * authenticated and decrypted before it is placed) right after the plain capture, so both come from one run. Defaults: paced, 500 calls, 5 seconds per measurement (250,000 packets), 5 repetitions, the
- * recorder's default flush interval; about two minutes. Burst defaults to 100000 packets.
+ * authenticated and decrypted before it is placed) right after the plain capture, so both come from one run.
+ * {@code --media sealed} seals the WAVs at rest (AES-256-GCM, as a recorder with a media key does); {@code both}
+ * measures plain then sealed capture in each repetition. Defaults: paced, 500 calls, 5 seconds per measurement
+ * (250,000 packets), 5 repetitions, the recorder's default flush interval; about two minutes. Burst defaults to
+ * 100000 packets.
  */
 public final class RtpCaptureBench {
   private static final String USAGE =
       "usage: RtpCaptureBench [--load paced|burst] [--calls K] [--seconds S] [--packets N] [--repetitions R]"
-          + " [--flush-ms F] [--payload-type 0|8|9] [--srtp AES_CM_128_HMAC_SHA1_80|AES_CM_128_HMAC_SHA1_32]";
+          + " [--flush-ms F] [--payload-type 0|8|9] [--srtp AES_CM_128_HMAC_SHA1_80|AES_CM_128_HMAC_SHA1_32]"
+          + " [--media plain|sealed|both]";
 
   private final boolean paced;
   private final long packets;
@@ -80,11 +86,14 @@ public final class RtpCaptureBench {
   private final int payloadType;
   /** The SRTP suite measured beside plain RTP, or null for plain RTP only. */
   private final SrtpSuite srtp;
+  /** Which media files the capture writes: plain, sealed, or both in turn. */
+  private final String sealing;
 
   private RtpCaptureBench(boolean paced, long packets, int seconds, int calls, int repetitions,
-      CaptureSettings settings, int payloadType, SrtpSuite srtp) {
+      CaptureSettings settings, int payloadType, SrtpSuite srtp, String media) {
     this.payloadType = payloadType;
     this.srtp = srtp;
+    this.sealing = media;
     this.paced = paced;
     this.packets = packets;
     this.seconds = seconds;
@@ -116,6 +125,7 @@ public final class RtpCaptureBench {
     long flushMillis = CaptureSettings.DEFAULT_FLUSH_INTERVAL.toMillis();
     int payloadType = G711.PCMU;
     SrtpSuite srtp = null;
+    String media = "plain";
     for (int i = 0; i < args.length; i += 2) {
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException("expected a value after " + args[i]);
@@ -126,6 +136,13 @@ public final class RtpCaptureBench {
           case "burst" -> false;
           default -> throw new IllegalArgumentException("expected paced or burst after --load, got " + args[i + 1]);
         };
+        continue;
+      }
+      if (args[i].equals("--media")) {
+        media = args[i + 1];
+        if (!List.of("plain", "sealed", "both").contains(media)) {
+          throw new IllegalArgumentException("expected plain, sealed or both after --media, got " + media);
+        }
         continue;
       }
       if (args[i].equals("--payload-type")) {
@@ -158,7 +175,7 @@ public final class RtpCaptureBench {
     }
     CaptureSettings settings = new CaptureSettings(CaptureSettings.DEFAULT_THREADS,
         CaptureSettings.DEFAULT_JITTER_DELAY, Duration.ofMillis(flushMillis), CaptureSettings.DEFAULT_RECEIVE_INTERVAL);
-    return new RtpCaptureBench(paced, packets, seconds, calls, repetitions, settings, payloadType, srtp);
+    return new RtpCaptureBench(paced, packets, seconds, calls, repetitions, settings, payloadType, srtp, media);
   }
 
   private void run() throws Exception {
@@ -170,12 +187,20 @@ public final class RtpCaptureBench {
       System.out.printf("RTP capture on loopback, burst: %d packets per repetition, %d two-stream calls,"
           + " %d repetitions, flush every %d ms%n", packets, calls, repetitions, settings.flushInterval().toMillis());
     }
+    System.out.println("media files: " + sealing);
+    MediaFiles plain = MediaFiles.plain();
+    MediaFiles sealed = MediaFiles.of(MediaKeys.generate(), true);
     measureBaseline();
     measureSelectorBaseline();
-    measureCapture(null);
-    if (srtp != null) {
-      measureCapture(srtp);
+    measureCapture(null, sealing.equals("plain") ? plain : sealed);
+    if (sealing.equals("both")) {
+      measureCapture(null, plain);
     }
+    if (srtp != null) {
+      measureCapture(srtp, plain);
+    }
+    double[] sealedCapture = new double[repetitions];
+    double[] sealedClosing = new double[repetitions];
     double[] baseline = new double[repetitions];
     double[] secured = new double[repetitions];
     double[] securedAllocated = new double[repetitions];
@@ -187,16 +212,25 @@ public final class RtpCaptureBench {
     for (int r = 0; r < repetitions; r++) {
       baseline[r] = measureBaseline();
       selecting[r] = measureSelectorBaseline();
-      double[] media = measureCapture(null);
-      capture[r] = media[0];
-      closing[r] = media[1];
-      allocated[r] = media[2];
-      lost[r] = media[3];
+      double[] measured = measureCapture(null, sealing.equals("sealed") ? sealed : plain);
+      capture[r] = measured[0];
+      closing[r] = measured[1];
+      allocated[r] = measured[2];
+      lost[r] = measured[3];
       System.out.printf("  repetition %d: raw blocking %.0f, raw selector %.0f, capture while open %.0f,"
           + " with close %.0f ns/packet; capture allocated %.1f B/packet, missed %.0f packets%n", r + 1, baseline[r],
           selecting[r], capture[r], capture[r] + closing[r], allocated[r], lost[r]);
+      if (sealing.equals("both")) {
+        double[] withSealing = measureCapture(null, sealed);
+        sealedCapture[r] = withSealing[0];
+        sealedClosing[r] = withSealing[1];
+        lost[r] += withSealing[3];
+        System.out.printf("  repetition %d, sealed: capture while open %.0f, with close %.0f ns/packet; allocated %.1f"
+            + " B/packet, missed %.0f packets%n", r + 1, withSealing[0], withSealing[0] + withSealing[1],
+            withSealing[2], withSealing[3]);
+      }
       if (srtp != null) {
-        double[] srtpMedia = measureCapture(srtp);
+        double[] srtpMedia = measureCapture(srtp, plain);
         secured[r] = srtpMedia[0];
         securedAllocated[r] = srtpMedia[2];
         System.out.printf("  repetition %d: capture of SRTP (%s) while open %.0f ns/packet, %.2f x plain;"
@@ -231,6 +265,14 @@ public final class RtpCaptureBench {
       System.out.printf("ratio SRTP/plain capture:                  %8.2f (medians of the same run)%n",
           secure / media);
       System.out.printf("two-stream SRTP calls per core:            %8.0f%n", 1e9 / (secure * 100));
+    }
+    if (sealing.equals("both")) {
+      System.out.printf("sealed capture receive+place+periodic WAV: %8.0f ns CPU per packet (median, calls open)%n",
+          median(sealedCapture));
+      System.out.printf("sealed capture closing calls:              %8.0f ns CPU per packet (median)%n",
+          median(sealedClosing));
+      System.out.printf("ratio sealed/plain capture:                %8.2f (median of the repetitions' own: %.2f)%n",
+          median(sealedCapture) / media, medianRatio(sealedCapture, capture));
     }
   }
 
@@ -336,11 +378,19 @@ public final class RtpCaptureBench {
    * to the last received, {@code [1]} CPU ns for closing every call and finalising its WAV, {@code [2]}
    * heap bytes allocated while the calls were open; {@code [3]} the packets sent but not received.
    */
-  private double[] measureCapture(SrtpSuite suite) throws Exception {
+  private static double medianRatio(double[] over, double[] under) {
+    double[] ratios = new double[over.length];
+    for (int i = 0; i < over.length; i++) {
+      ratios[i] = over[i] / under[i];
+    }
+    return median(ratios);
+  }
+
+  private double[] measureCapture(SrtpSuite suite, MediaFiles files) throws Exception {
     Path dataDir = Files.createTempDirectory("rtp-capture-bench");
     int base = 20000 + 2 * (int) (Math.random() * 10000);
     RtpPortPool pool = new RtpPortPool(base, base + 4 * calls + 200);
-    MediaCapture capture = new MediaCapture("127.0.0.1", pool, dataDir, Clock.systemUTC(), settings);
+    MediaCapture capture = new MediaCapture("127.0.0.1", pool, dataDir, Clock.systemUTC(), settings, files);
     List<SdesCrypto> keys = new ArrayList<>();
     for (int stream = 0; suite != null && stream < 2 * calls; stream++) {
       keys.add(SdesCrypto.random(1, suite));

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * The one client of a recorder's admin API, used by the Recorder Manager's health probe, the RRC's orders,
@@ -48,7 +49,12 @@ public final class RecorderClient {
 
   /** A client of the recorder at {@code recorder} (such as {@code http://127.0.0.1:8081}) with a connection of its own. */
   public static RecorderClient of(URI recorder, Duration timeout) {
-    return new RecorderClient(recorder.toString(), RecorderClients.newHttpClient(timeout), timeout);
+    return of(recorder, timeout, null);
+  }
+
+  /** {@link #of(URI, Duration)} trusting {@code trust} (null: the JDK's authorities) for an https recorder. */
+  public static RecorderClient of(URI recorder, Duration timeout, SSLContext trust) {
+    return new RecorderClient(recorder.toString(), RecorderClients.newHttpClient(timeout, trust), timeout);
   }
 
   /** The recorder's admin API address, without a trailing slash. */

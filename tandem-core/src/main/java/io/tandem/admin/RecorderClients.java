@@ -5,10 +5,13 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
 
 /**
  * The clients of every recorder a process talks to, one per admin address, sharing one HTTP client (HTTP/1.1:
- * a recorder that hangs holds only its own connections). Thread-safe; closing it closes the HTTP client.
+ * a recorder that hangs holds only its own connections). Recorders at https addresses must show a certificate
+ * the given trust accepts (the JDK's authorities by default) for their own name. Thread-safe; closing it closes
+ * the HTTP client.
  */
 public final class RecorderClients implements AutoCloseable {
   private final HttpClient http;
@@ -17,8 +20,13 @@ public final class RecorderClients implements AutoCloseable {
 
   /** {@code timeout}: how long a request waits for its answer unless a call says otherwise. */
   public RecorderClients(Duration timeout) {
+    this(timeout, null);
+  }
+
+  /** {@code trust}: what https recorders are trusted by, or null for the JDK's default authorities. */
+  public RecorderClients(Duration timeout, SSLContext trust) {
     this.timeout = Objects.requireNonNull(timeout, "timeout");
-    this.http = newHttpClient(timeout);
+    this.http = newHttpClient(timeout, trust);
   }
 
   /** The client of the recorder whose admin API is at {@code adminUrl}. */
@@ -27,8 +35,13 @@ public final class RecorderClients implements AutoCloseable {
         url -> new RecorderClient(url, http, timeout));
   }
 
-  static HttpClient newHttpClient(Duration connectTimeout) {
-    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+  static HttpClient newHttpClient(Duration connectTimeout, SSLContext trust) {
+    HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(connectTimeout);
+    if (trust != null) {
+      builder.sslContext(trust);
+    }
+    return builder.build();
   }
 
   @Override

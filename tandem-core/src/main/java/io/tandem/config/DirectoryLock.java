@@ -27,8 +27,8 @@ public final class DirectoryLock implements AutoCloseable {
    * @throws IllegalStateException when another process holds the directory
    */
   public static DirectoryLock claim(Path directory, String name, String holder) throws IOException {
-    Files.createDirectories(directory);
-    FileChannel channel = FileChannel.open(directory.resolve(name), StandardOpenOption.CREATE,
+    PrivateFiles.createFolders(directory);
+    FileChannel channel = PrivateFiles.open(directory.resolve(name), StandardOpenOption.CREATE,
         StandardOpenOption.WRITE);
     FileLock lock;
     try {

@@ -24,18 +24,24 @@ public final class WavFile {
 
   private WavFile() {}
 
-  /** Writes an 8000 Hz header at position 0 of {@code ch} without moving the channel's position. */
+  /** Writes an 8000 Hz header at position 0 of a plain file. */
   public static void writeHeader(FileChannel ch, int channels, long dataBytes) throws IOException {
+    writeHeader(new PlainMediaChannel(ch), channels, SAMPLE_RATE, dataBytes);
+  }
+
+  /** Writes the header at position 0 of a plain file. */
+  public static void writeHeader(FileChannel ch, int channels, int sampleRate, long dataBytes) throws IOException {
+    writeHeader(new PlainMediaChannel(ch), channels, sampleRate, dataBytes);
+  }
+
+  /** Writes an 8000 Hz header at position 0 of {@code ch}. */
+  public static void writeHeader(MediaChannel ch, int channels, long dataBytes) throws IOException {
     writeHeader(ch, channels, SAMPLE_RATE, dataBytes);
   }
 
-  /** Writes the header at position 0 of {@code ch} without moving the channel's position. */
-  public static void writeHeader(FileChannel ch, int channels, int sampleRate, long dataBytes) throws IOException {
-    ByteBuffer header = header(channels, sampleRate, dataBytes);
-    long at = 0;
-    while (header.hasRemaining()) {
-      at += ch.write(header, at);
-    }
+  /** Writes the header at position 0 of {@code ch}. */
+  public static void writeHeader(MediaChannel ch, int channels, int sampleRate, long dataBytes) throws IOException {
+    ch.write(header(channels, sampleRate, dataBytes), 0);
   }
 
   /** The 8000 Hz header bytes for {@code channels} channels and {@code dataBytes} bytes of samples. */
@@ -73,10 +79,17 @@ public final class WavFile {
    * @throws WavFormatException when a file at least a header long does not start with our header
    */
   public static long repair(Path wav, int channels) throws IOException {
+    try (MediaChannel ch = plain(wav, true)) {
+      return repair(ch, wav, channels);
+    }
+  }
+
+  /** {@link #repair(Path, int)} of an open file, plain or sealed; {@code wav} names it in errors. */
+  public static long repair(MediaChannel ch, Path wav, int channels) throws IOException {
     if (channels < 1 || channels > 64) {
       throw new IllegalArgumentException("channels must be 1 to 64, got " + channels);
     }
-    return repairWith(wav, channels);
+    return repairWith(ch, wav, channels);
   }
 
   /**
@@ -85,91 +98,103 @@ public final class WavFile {
    * @throws WavFormatException when the file is shorter than a header
    */
   public static long repair(Path wav) throws IOException {
-    return repairWith(wav, 0);
-  }
-
-  private static long repairWith(Path wav, int channelsWhenEmpty) throws IOException {
-    try (FileChannel ch = FileChannel.open(wav, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      if (ch.size() < HEADER_BYTES) {
-        if (channelsWhenEmpty == 0) {
-          throw new WavFormatException(wav + ": expected at least a 44-byte header, found " + ch.size()
-              + " bytes; give the channel count to rewrite it as an empty WAV");
-        }
-        int channels = channelsWhenEmpty;
-        ch.truncate(0);
-        writeHeader(ch, channels, 0);
-        ch.force(true);
-        return 0;
-      }
-      WavHeader header = WavHeader.read(ch, wav);
-      if (header.dataOffset() != HEADER_BYTES) {
-        throw new WavFormatException(wav + ": expected the data chunk at byte 44, found it at " + header.dataOffset());
-      }
-      int blockAlign = header.blockAlign();
-      long dataBytes = Math.min(ch.size() - HEADER_BYTES, MAX_DATA_BYTES);
-      dataBytes -= dataBytes % blockAlign;
-      if (ch.size() != HEADER_BYTES + dataBytes) {
-        ch.truncate(HEADER_BYTES + dataBytes);
-      }
-      writeHeader(ch, header.channels(), header.sampleRate(), dataBytes);
-      ch.force(true);
-      return dataBytes;
+    try (MediaChannel ch = plain(wav, true)) {
+      return repairWith(ch, wav, 0);
     }
   }
 
-  /** Reads every sample of a 16-bit PCM WAV, one array per channel. */
+  private static long repairWith(MediaChannel ch, Path wav, int channelsWhenEmpty) throws IOException {
+    if (ch.size() < HEADER_BYTES) {
+      if (channelsWhenEmpty == 0) {
+        throw new WavFormatException(wav + ": expected at least a 44-byte header, found " + ch.size()
+            + " bytes; give the channel count to rewrite it as an empty WAV");
+      }
+      int channels = channelsWhenEmpty;
+      ch.truncate(0);
+      writeHeader(ch, channels, 0);
+      ch.force();
+      return 0;
+    }
+    WavHeader header = WavHeader.read(ch, wav);
+    if (header.dataOffset() != HEADER_BYTES) {
+      throw new WavFormatException(wav + ": expected the data chunk at byte 44, found it at " + header.dataOffset());
+    }
+    int blockAlign = header.blockAlign();
+    long dataBytes = Math.min(ch.size() - HEADER_BYTES, MAX_DATA_BYTES);
+    dataBytes -= dataBytes % blockAlign;
+    if (ch.size() != HEADER_BYTES + dataBytes) {
+      ch.truncate(HEADER_BYTES + dataBytes);
+    }
+    writeHeader(ch, header.channels(), header.sampleRate(), dataBytes);
+    ch.force();
+    return dataBytes;
+  }
+
+  /** Reads every sample of a plain 16-bit PCM WAV, one array per channel. */
   public static WavAudio read(Path wav) throws IOException {
-    try (FileChannel ch = FileChannel.open(wav, StandardOpenOption.READ)) {
-      WavHeader header = WavHeader.read(ch, wav);
-      long available = Math.max(0, ch.size() - header.dataOffset());
-      long dataBytes = Math.min(header.dataBytes(), available);
-      int frames = Math.toIntExact(dataBytes / header.blockAlign());
-      ByteBuffer data = ByteBuffer.allocate(frames * header.blockAlign()).order(ByteOrder.LITTLE_ENDIAN);
-      long at = header.dataOffset();
-      while (data.hasRemaining() && ch.read(data, at + data.position()) >= 0) {
-        // read until the buffer is full or the file ends
-      }
-      data.flip();
-      short[][] samples = new short[header.channels()][frames];
-      for (int f = 0; f < frames; f++) {
-        for (int c = 0; c < header.channels(); c++) {
-          samples[c][f] = data.getShort();
-        }
-      }
-      return new WavAudio(header.channels(), header.sampleRate(), samples);
+    try (MediaChannel ch = plain(wav, false)) {
+      return read(ch, wav);
     }
   }
 
-  /** The header of a 16-bit PCM WAV file, its data size capped by what the file really holds. */
+  /** Reads every sample of a 16-bit PCM WAV, plain or sealed, as {@code files} opens it. */
+  public static WavAudio read(MediaFiles files, Path wav) throws IOException {
+    try (MediaChannel ch = files.open(wav, false)) {
+      return read(ch, wav);
+    }
+  }
+
+  private static WavAudio read(MediaChannel ch, Path wav) throws IOException {
+    WavHeader header = WavHeader.read(ch, wav);
+    long available = Math.max(0, ch.size() - header.dataOffset());
+    long dataBytes = Math.min(header.dataBytes(), available);
+    int frames = Math.toIntExact(dataBytes / header.blockAlign());
+    ByteBuffer data = ByteBuffer.allocate(frames * header.blockAlign()).order(ByteOrder.LITTLE_ENDIAN);
+    ch.readFully(data, header.dataOffset());
+    data.flip();
+    short[][] samples = new short[header.channels()][frames];
+    for (int f = 0; f < frames; f++) {
+      for (int c = 0; c < header.channels(); c++) {
+        samples[c][f] = data.getShort();
+      }
+    }
+    return new WavAudio(header.channels(), header.sampleRate(), samples);
+  }
+
+  /** The header of a plain 16-bit PCM WAV file, its data size capped by what the file really holds. */
   public static WavHeader header(Path wav) throws IOException {
-    try (FileChannel ch = FileChannel.open(wav, StandardOpenOption.READ)) {
-      WavHeader header = WavHeader.read(ch, wav);
-      long dataBytes = Math.min(header.dataBytes(), Math.max(0, ch.size() - header.dataOffset()));
-      return new WavHeader(header.channels(), header.sampleRate(), header.dataOffset(), dataBytes);
+    try (MediaChannel ch = plain(wav, false)) {
+      return header(ch, wav);
     }
   }
 
-  /** The data bytes the header declares, capped by what the file really holds. */
+  /** The header of an open WAV file, plain or sealed, its data size capped by what the file really holds. */
+  public static WavHeader header(MediaChannel ch, Path wav) throws IOException {
+    WavHeader header = WavHeader.read(ch, wav);
+    long dataBytes = Math.min(header.dataBytes(), Math.max(0, ch.size() - header.dataOffset()));
+    return new WavHeader(header.channels(), header.sampleRate(), header.dataOffset(), dataBytes);
+  }
+
+  /** The data bytes a plain file's header declares, capped by what the file really holds. */
   public static long dataBytes(Path wav) throws IOException {
-    try (FileChannel ch = FileChannel.open(wav, StandardOpenOption.READ)) {
-      WavHeader header = WavHeader.read(ch, wav);
-      return Math.min(header.dataBytes(), Math.max(0, ch.size() - header.dataOffset()));
-    }
+    return header(wav).dataBytes();
   }
 
-  /** How long the file plays, from its header and length. */
+  /** How long a plain file plays, from its header and length. */
   public static long durationMillis(Path wav) throws IOException {
-    try (FileChannel ch = FileChannel.open(wav, StandardOpenOption.READ)) {
-      WavHeader header = WavHeader.read(ch, wav);
-      long dataBytes = Math.min(header.dataBytes(), Math.max(0, ch.size() - header.dataOffset()));
-      return durationMillis(dataBytes, header.channels(), header.sampleRate());
-    }
+    WavHeader header = header(wav);
+    return durationMillis(header.dataBytes(), header.channels(), header.sampleRate());
   }
 
   /** How long {@code dataBytes} of 16-bit PCM play for. */
   public static long durationMillis(long dataBytes, int channels, int sampleRate) {
     long frames = dataBytes / ((long) channels * BYTES_PER_SAMPLE);
     return frames * 1000 / sampleRate;
+  }
+
+  private static MediaChannel plain(Path wav, boolean write) throws IOException {
+    return new PlainMediaChannel(write ? FileChannel.open(wav, StandardOpenOption.READ, StandardOpenOption.WRITE)
+        : FileChannel.open(wav, StandardOpenOption.READ));
   }
 
   static byte[] ascii(String tag) {

@@ -3,7 +3,6 @@ package io.tandem.media;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -16,7 +15,7 @@ public record WavHeader(int channels, int sampleRate, long dataOffset, long data
   }
 
   /** Walks the RIFF chunks up to the data chunk; unknown chunks are skipped. */
-  static WavHeader read(FileChannel ch, Path wav) throws IOException {
+  static WavHeader read(MediaChannel ch, Path wav) throws IOException {
     ByteBuffer riff = readAt(ch, 0, 12);
     if (riff.remaining() < 12 || !tag(riff, 0, "RIFF") || !tag(riff, 8, "WAVE")) {
       throw new WavFormatException(wav + ": expected a RIFF/WAVE file, the first 12 bytes say otherwise");
@@ -54,11 +53,9 @@ public record WavHeader(int channels, int sampleRate, long dataOffset, long data
     throw new WavFormatException(wav + ": expected a data chunk, found none");
   }
 
-  private static ByteBuffer readAt(FileChannel ch, long position, int length) throws IOException {
+  private static ByteBuffer readAt(MediaChannel ch, long position, int length) throws IOException {
     ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
-    while (b.hasRemaining() && ch.read(b, position + b.position()) >= 0) {
-      // read until full or end of file
-    }
+    ch.readFully(b, position);
     return b.flip();
   }
 

@@ -1,8 +1,9 @@
 package io.tandem.replay;
 
+import io.tandem.media.MediaChannel;
+import io.tandem.media.MediaFiles;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,17 +12,20 @@ import java.util.Optional;
 /**
  * How a GET of a media file is answered under a single HTTP Range: 200 with the whole file when no range is
  * asked, 206 with exactly the asked bytes, or a {@link RangeNotSatisfiableException} (416) when the range
- * starts past the end. Holds no HTTP server's types: a server copies {@link #status()} and {@link #headers()}
+ * starts past the end. A sealed file is answered with its plain bytes, opened chunk by chunk as they are sent, so a
+ * range costs what it covers. Holds no HTTP server's types: a server copies {@link #status()} and {@link #headers()}
  * to its answer and writes the body with {@link #writeTo}. Immutable.
  */
 public final class FileAnswer {
+  private final MediaFiles files;
   private final Path file;
   private final int status;
   private final long first;
   private final long last;
   private final Map<String, String> headers;
 
-  private FileAnswer(Path file, int status, long first, long last, Map<String, String> headers) {
+  private FileAnswer(MediaFiles files, Path file, int status, long first, long last, Map<String, String> headers) {
+    this.files = files;
     this.file = file;
     this.status = status;
     this.first = first;
@@ -30,24 +34,38 @@ public final class FileAnswer {
   }
 
   /**
-   * The answer to a request for {@code file} with the given {@code Range} header value (null when absent).
+   * The answer to a request for the plain file {@code file} with the given {@code Range} header value (null when
+   * absent).
    *
    * @throws RangeNotSatisfiableException when the range starts at or past the file's end
    * @throws IOException when the file's size cannot be read
    */
   public static FileAnswer of(Path file, String rangeHeader) throws IOException, RangeNotSatisfiableException {
-    long length = Files.size(file);
+    return of(MediaFiles.plain(), file, rangeHeader);
+  }
+
+  /**
+   * The answer to a request for {@code file}, plain or sealed as {@code files} opens it.
+   *
+   * @throws io.tandem.media.sealed.SealedMediaException when it is sealed under a key {@code files} lacks
+   */
+  public static FileAnswer of(MediaFiles files, Path file, String rangeHeader)
+      throws IOException, RangeNotSatisfiableException {
+    long length;
+    try (MediaChannel channel = files.open(file, false)) {
+      length = channel.size();
+    }
     Optional<ByteRange> range = ByteRange.parse(rangeHeader, length);
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Accept-Ranges", "bytes");
     if (range.isEmpty()) {
       headers.put("Content-Length", Long.toString(length));
-      return new FileAnswer(file, 200, 0, length - 1, headers);
+      return new FileAnswer(files, file, 200, 0, length - 1, headers);
     }
     ByteRange r = range.get();
     headers.put("Content-Range", r.contentRange());
     headers.put("Content-Length", Long.toString(r.length()));
-    return new FileAnswer(file, 206, r.first(), r.last(), headers);
+    return new FileAnswer(files, file, 206, r.first(), r.last(), headers);
   }
 
   public int status() {
@@ -61,6 +79,8 @@ public final class FileAnswer {
 
   /** Writes the answer's bytes of the file, exactly those; none for an empty file. */
   public void writeTo(OutputStream out) throws IOException {
-    FileSlice.copy(file, first, last, out);
+    try (MediaChannel channel = files.open(file, false)) {
+      FileSlice.copy(channel, file, first, last, out);
+    }
   }
 }

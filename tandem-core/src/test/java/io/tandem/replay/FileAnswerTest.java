@@ -3,7 +3,11 @@ package io.tandem.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tandem.media.MediaChannel;
+import io.tandem.media.MediaFiles;
+import io.tandem.media.sealed.MediaKeys;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -33,6 +37,27 @@ class FileAnswerTest {
     assertThat(answer.headers()).isEqualTo(Map.of("Accept-Ranges", "bytes", "Content-Length", "56",
         "Content-Range", "bytes 44-99/1000"));
     assertThat(body(answer)).isEqualTo(Arrays.copyOfRange(bytes, 44, 100));
+  }
+
+  @Test
+  void aSealedFileIsAnsweredWithExactlyThePlainBytesAsked() throws Exception {
+    byte[] bytes = bytes(50_000);
+    MediaFiles sealed = MediaFiles.of(MediaKeys.generate(), true);
+    Path file = dir.resolve("sealed.wav");
+    try (MediaChannel channel = sealed.create(file)) {
+      channel.write(ByteBuffer.wrap(bytes), 0);
+    }
+    assertThat(Files.size(file)).isNotEqualTo(bytes.length);
+    for (String range : new String[] {null, "bytes=0-0", "bytes=4000-4200", "bytes=4065-4066", "bytes=8131-20000",
+        "bytes=-1", "bytes=-4066", "bytes=49999-"}) {
+      FileAnswer plain = FileAnswer.of(write("plain.wav", bytes), range);
+      FileAnswer answer = FileAnswer.of(sealed, file, range);
+      assertThat(answer.status()).as(range).isEqualTo(plain.status());
+      assertThat(answer.headers()).as(range).isEqualTo(plain.headers());
+      assertThat(body(answer)).as(range).isEqualTo(body(plain));
+    }
+    assertThatThrownBy(() -> FileAnswer.of(sealed, file, "bytes=50000-"))
+        .isInstanceOf(RangeNotSatisfiableException.class);
   }
 
   @Test

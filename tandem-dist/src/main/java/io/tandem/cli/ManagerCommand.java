@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
         "The config file holds key = value lines: manager.port, database.url, and optional manager.host,",
         "database.user, database.password, health.interval, health.misses, and the notification keys",
         "notify.heartbeat, notify.retryMax, notify.webhook.NAME.url|secret,",
-        "notify.syslog.NAME.host|port|transport|facility.",
+        "notify.syslog.NAME.host|port|transport|facility, HTTPS with manager.tls.certificate and manager.tls.key",
+        "(or manager.tls.keystore and manager.tls.keystorePassword), recorders.tls.trust, and media.keyFile.",
         "The call database schema is migrated at start."})
 final class ManagerCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "the manager's config file")

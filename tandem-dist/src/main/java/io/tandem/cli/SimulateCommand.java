@@ -7,6 +7,7 @@ import io.tandem.simulator.PairDirectory;
 import io.tandem.simulator.SessionIds;
 import io.tandem.simulator.SimulationPlan;
 import io.tandem.simulator.SimulationReport;
+import io.tandem.tls.TlsTrust;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
@@ -23,8 +24,13 @@ import picocli.CommandLine.Option;
         "of JSON: conversations sent, calls per recorder, failures. Exit status 0 only when nothing failed."})
 final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--manager", paramLabel = "URL",
-      description = "the Recorder Manager, e.g. http://127.0.0.1:8080 (the pair's SIP addresses come from it)")
+      description = "the Recorder Manager, e.g. https://127.0.0.1:8080 (the pair's SIP addresses come from it)")
   URI manager;
+
+  @Option(names = "--ca", paramLabel = "FILE", defaultValue = "${env:TANDEM_CA}",
+      description = "PEM file of the CA or certificate an https Manager is trusted by (default: $TANDEM_CA, else the "
+          + "JDK's authorities)")
+  Path ca;
 
   @Option(names = "--recorder", paramLabel = "HOST:PORT",
       description = "a recorder's SIP address to fork to, instead of the pair's from the Manager; repeat it for "
@@ -102,7 +108,7 @@ final class SimulateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--transport tls needs the recorders' TLS addresses: give each with "
           + "--recorder HOST:PORT");
     }
-    return PairDirectory.sipAddresses(manager, pair);
+    return PairDirectory.sipAddresses(manager, pair, ca == null ? null : TlsTrust.of(ca, "--ca"));
   }
 
   static InetSocketAddress address(String hostPort) {

@@ -5,11 +5,13 @@ import io.tandem.simulator.PairDirectory;
 import io.tandem.simulator.SimulationPlan;
 import io.tandem.stack.Stack;
 import io.tandem.stack.StackLayout;
+import io.tandem.tls.TlsTrust;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,13 +29,17 @@ final class UpCommand implements Callable<Integer> {
       description = "Recorder Manager port (default ${DEFAULT-VALUE}); the stack also uses PORT+1 to PORT+5")
   int port;
 
+  @Option(names = "--http", description = {"answer plain HTTP instead of HTTPS with the stack's self-signed "
+      + "certificate", "(everything listens on 127.0.0.1 only either way)"})
+  boolean plainHttp;
+
   @Option(names = "--simulate", paramLabel = "CPS",
       description = "feed the pair with simulated conversations at CPS calls per second (30 s each)")
   Double simulate;
 
   @Override
   public Integer call() throws Exception {
-    Stack stack = new Stack(new StackLayout(data, port));
+    Stack stack = new Stack(new StackLayout(data, port, plainHttp));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("Stopping Tandem...");
@@ -52,7 +58,9 @@ final class UpCommand implements Callable<Integer> {
   private static void feed(Stack stack, double cps) {
     try {
       URI manager = URI.create(stack.layout().managerUrl());
-      SimulationPlan plan = new SimulationPlan(PairDirectory.sipAddresses(manager, null), Integer.MAX_VALUE, cps,
+      SSLContext trust = stack.tls() == null ? null
+          : TlsTrust.of(stack.layout().certificate(), "tls/ca.pem");
+      SimulationPlan plan = new SimulationPlan(PairDirectory.sipAddresses(manager, null, trust), Integer.MAX_VALUE, cps,
           Duration.ofSeconds(30), "udp", 0);
       new CallSimulator(plan).runUnlisted();
     } catch (Exception e) {

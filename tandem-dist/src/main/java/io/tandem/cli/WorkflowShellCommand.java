@@ -4,6 +4,7 @@ import io.tandem.shell.InteractiveShell;
 import io.tandem.shell.ProgressReporter;
 import io.tandem.admin.RecorderClient;
 import io.tandem.shell.ShellSession;
+import io.tandem.tls.TlsTrust;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -32,8 +33,13 @@ final class WorkflowShellCommand implements Callable<Integer> {
   private static final Duration PLAIN_PROGRESS_EVERY = Duration.ofSeconds(5);
 
   @Option(names = "--recorder", required = true, paramLabel = "URL",
-      description = "the recorder's admin API, e.g. http://127.0.0.1:8081")
+      description = "the recorder's admin API, e.g. https://127.0.0.1:8081")
   URI recorder;
+
+  @Option(names = "--ca", paramLabel = "FILE", defaultValue = "${env:TANDEM_CA}",
+      description = "PEM file of the CA or certificate an https recorder is trusted by (default: $TANDEM_CA, else "
+          + "the JDK's authorities)")
+  Path ca;
 
   @Option(names = {"-c", "--command"}, paramLabel = "COMMAND", description = "run this one command and exit")
   String command;
@@ -42,7 +48,8 @@ final class WorkflowShellCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    RecorderClient client = RecorderClient.of(recorder, REQUEST_TIMEOUT);
+    RecorderClient client = RecorderClient.of(recorder, REQUEST_TIMEOUT,
+        ca == null ? null : TlsTrust.of(ca, "--ca"));
     // Standard output only: a bar must not be drawn into a file just because stderr is a terminal.
     try (Terminal terminal = TerminalBuilder.builder().system(true).dumb(true)
         .systemOutput(TerminalBuilder.SystemOutput.SysOut).build()) {

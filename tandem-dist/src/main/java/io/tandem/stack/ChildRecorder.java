@@ -1,8 +1,8 @@
 package io.tandem.stack;
 
 import io.tandem.call.Position;
+import io.tandem.config.PrivateFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +34,8 @@ final class ChildRecorder {
   synchronized void start() throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
-    Files.createDirectories(startupArchive.getParent());
+    PrivateFiles.createFolders(startupArchive.getParent());
+    PrivateFiles.touch(logFile);
     command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx512m",
         // Class data sharing: made at the first exit, used by every later start, remade when the build changes.
         // The JDK's own notes on the archive (a module option it cannot optimise, a class it leaves out) are not

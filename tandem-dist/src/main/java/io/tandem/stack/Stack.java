@@ -2,14 +2,18 @@ package io.tandem.stack;
 
 import io.tandem.call.Position;
 import io.tandem.config.DirectoryLock;
+import io.tandem.config.PrivateFiles;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.DatabaseConfig;
 import io.tandem.database.EmbeddedDatabase;
 import io.tandem.manager.ManagerConfig;
 import io.tandem.manager.RecorderManager;
+import io.tandem.media.sealed.MediaKeys;
+import io.tandem.notification.NotificationSettings;
+import io.tandem.tls.TlsIdentity;
+import io.tandem.tls.TlsTrust;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +38,8 @@ public final class Stack implements AutoCloseable {
   private EmbeddedDatabase postgres;
   private CallDatabase database;
   private RecorderManager manager;
+  private TlsIdentity tls;
+  private MediaKeys mediaKeys;
 
   public Stack(StackLayout layout) {
     this.layout = layout;
@@ -46,7 +52,10 @@ public final class Stack implements AutoCloseable {
    * registers as soon as it answers.
    */
   public Stack start() throws Exception {
+    PrivateFiles.createFolders(layout.dataDir());
     lock = DirectoryLock.claim(layout.dataDir(), "stack.lock", "'tandem up'");
+    mediaKeys = StackSecrets.mediaKeys(layout);
+    tls = layout.plainHttp() ? null : StackSecrets.certificate(layout);
     String databaseUrl = EmbeddedDatabase.jdbcUrl(layout.postgresPort());
     for (Position position : Position.values()) {
       ChildRecorder child = new ChildRecorder(position, layout.writeRecorderConfig(position, databaseUrl),
@@ -58,12 +67,13 @@ public final class Stack implements AutoCloseable {
     database = CallDatabase.connect(new DatabaseConfig(postgres.jdbcUrl(), "postgres", "", 8));
     database.migrate();
     if (database.rules().isEmpty()) {
-      Files.createDirectories(layout.archiveDir());
+      PrivateFiles.createFolders(layout.archiveDir());
       database.addRule("all calls", null, 0, layout.archiveDir(), true);
       log.info("archive rule 'all calls' created: every marked call is copied to {}", layout.archiveDir());
     }
     manager = new RecorderManager(new ManagerConfig("127.0.0.1", layout.port(), postgres.jdbcUrl(), "postgres", "",
-        Duration.ofSeconds(1), 3), database);
+        Duration.ofSeconds(1), 3, NotificationSettings.defaults(), tls,
+        tls == null ? null : TlsTrust.of(layout.certificate(), "tls/ca.pem"), mediaKeys), database);
     manager.start();
     awaitReady();
     return this;
@@ -75,15 +85,34 @@ public final class Stack implements AutoCloseable {
     out.println("  API                " + layout.managerUrl() + "/api/pairs");
     out.println("  Metrics            " + layout.managerUrl() + "/metrics");
     for (Position position : Position.values()) {
-      out.printf("  %-6s recorder    serial %d, admin http://127.0.0.1:%d, SIP 127.0.0.1:%d (UDP and TCP), log %s%n",
-          position, layout.serial(position), layout.adminPort(position), layout.sipPort(position),
+      out.printf("  %-6s recorder    serial %d, admin %s, SIP 127.0.0.1:%d (UDP and TCP), log %s%n",
+          position, layout.serial(position), layout.adminUrl(position), layout.sipPort(position),
           layout.recorderDir(position).resolve("recorder.log"));
     }
     out.println("  Call database      " + postgres.jdbcUrl() + " (user postgres)");
     out.println("  Archive            " + layout.archiveDir());
-    out.println("Send calls with: ./tandem simulate --manager " + layout.managerUrl()
+    out.println("  Media at rest      sealed with AES-256-GCM under master key " + mediaKeys.current().id()
+        + " of " + layout.mediaKeyFile() + " (keep a copy: without it the recordings cannot be read)");
+    String ca = "";
+    if (tls != null) {
+      out.println("  Certificate        " + layout.certificate() + ", self-signed for 127.0.0.1 and localhost");
+      out.println("                     SHA-256 fingerprint " + tls.fingerprint());
+      ca = " --ca " + layout.certificate();
+    } else {
+      out.println("  HTTP               plain, on loopback only (--http); nothing on the wire is encrypted");
+    }
+    out.println("Send calls with: ./tandem simulate --manager " + layout.managerUrl() + ca
         + " --conversations 10 --cps 2 --duration 10");
+    out.println("Rebuild with:    ./tandem shell --recorder " + layout.adminUrl(Position.MAIN) + ca);
+    if (tls != null) {
+      out.println("Ask the API:     curl --cacert " + layout.certificate() + " " + layout.managerUrl() + "/api/pairs");
+    }
     out.println("Press Ctrl-C to stop; the same data directory resumes.");
+  }
+
+  /** The certificate the stack answers HTTPS with, or null on plain HTTP. */
+  public TlsIdentity tls() {
+    return tls;
   }
 
   public StackLayout layout() {

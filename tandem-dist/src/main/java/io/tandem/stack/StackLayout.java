@@ -1,9 +1,9 @@
 package io.tandem.stack;
 
 import io.tandem.call.Position;
+import io.tandem.config.PrivateFiles;
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -11,9 +11,10 @@ import java.util.Properties;
 /**
  * Where everything of a one-machine stack lives under its data directory, and which ports it uses:
  * the Recorder Manager on PORT, the Main's and the Backup's admin APIs on PORT+1 and PORT+2, their SIP on
- * PORT+3 and PORT+4, the embedded PostgreSQL on PORT+5. Immutable.
+ * PORT+3 and PORT+4, the embedded PostgreSQL on PORT+5; the APIs answer HTTPS with the stack's own certificate
+ * under {@code tls/} unless {@code plainHttp}, and media are sealed under the key of {@code media.key}. Immutable.
  */
-public record StackLayout(Path dataDir, int port) {
+public record StackLayout(Path dataDir, int port, boolean plainHttp) {
   public static final int MAIN_SERIAL = 100_001;
   public static final int BACKUP_SERIAL = 100_002;
   public static final String PAIR = "pair-1";
@@ -27,6 +28,11 @@ public record StackLayout(Path dataDir, int port) {
       throw new IllegalArgumentException("--port must be from 1024 to 65530 (the stack uses PORT to PORT+5), got "
           + port);
     }
+  }
+
+  /** HTTPS with the stack's own certificate. */
+  public StackLayout(Path dataDir, int port) {
+    this(dataDir, port, false);
   }
 
   /**
@@ -68,7 +74,35 @@ public record StackLayout(Path dataDir, int port) {
   }
 
   public String managerUrl() {
-    return "http://127.0.0.1:" + port;
+    return scheme() + "://127.0.0.1:" + port;
+  }
+
+  public String adminUrl(Position position) {
+    return scheme() + "://127.0.0.1:" + adminPort(position);
+  }
+
+  public String scheme() {
+    return plainHttp ? "http" : "https";
+  }
+
+  /** Where the stack keeps its certificate and key, as PEM files. */
+  public Path tlsDir() {
+    return dataDir.resolve("tls");
+  }
+
+  /** The stack's self-signed certificate in PEM: what clients trust ({@code --ca}, {@code curl --cacert}). */
+  public Path certificate() {
+    return tlsDir().resolve("ca.pem");
+  }
+
+  /** The certificate's private key, PKCS#8 PEM, 0600. */
+  public Path certificateKey() {
+    return tlsDir().resolve("tandem.key");
+  }
+
+  /** The media master key file, made at the first start, 0600. */
+  public Path mediaKeyFile() {
+    return dataDir.resolve("media.key");
   }
 
   /** Writes the recorder's config file afresh; the serial, pair and data directory never change. */
@@ -84,7 +118,7 @@ public record StackLayout(Path dataDir, int port) {
 
   public Path writeRecorderConfig(Position position, String databaseUrl) throws IOException {
     Path dir = recorderDir(position);
-    Files.createDirectories(dir);
+    PrivateFiles.createFolders(dir);
     Properties config = new Properties();
     config.setProperty("recorder.serial", Integer.toString(serial(position)));
     config.setProperty("recorder.pair", PAIR);
@@ -99,8 +133,15 @@ public record StackLayout(Path dataDir, int port) {
     config.setProperty("rtp.portMax", Integer.toString(rtpMin + RTP_PORTS_PER_RECORDER - 1));
     config.setProperty("database.url", databaseUrl);
     config.setProperty("database.user", "postgres");
+    if (Files.isRegularFile(mediaKeyFile())) {
+      config.setProperty("media.keyFile", mediaKeyFile().toString());
+    }
+    if (!plainHttp && Files.isRegularFile(certificateKey())) {
+      config.setProperty("admin.tls.certificate", certificate().toString());
+      config.setProperty("admin.tls.key", certificateKey().toString());
+    }
     Path file = dir.resolve("recorder.properties");
-    try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+    try (Writer writer = PrivateFiles.newWriter(file)) {
       config.store(writer, "written by 'tandem up' at every start");
     }
     return file;

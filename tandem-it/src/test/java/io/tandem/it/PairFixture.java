@@ -25,11 +25,13 @@ import java.util.Map;
  * recorder as separate OS processes started from the built distribution.
  */
 final class PairFixture implements AutoCloseable {
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+      .sslContext(TestCertificate.TRUST).build();
 
   final Path root;
   final int postgresPort;
   final Path archive;
+  private String managerScheme = "http";
   EmbeddedDatabase postgres;
   CallDatabase database;
   RecorderManager manager;
@@ -60,6 +62,16 @@ final class PairFixture implements AutoCloseable {
       String healthInterval, Map<String, String> recorderSettings) throws Exception {
     this(root, mainSerial, backupSerial, rtpBase, 2000, managerAsProcess, healthInterval, recorderSettings, Map.of(),
         Map.of());
+  }
+
+  /**
+   * {@code recorderSettings} go to both recorders' config files and {@code managerSettings} to the in-process
+   * Recorder Manager's, such as TLS and media keys.
+   */
+  static PairFixture with(Path root, int mainSerial, int backupSerial, int rtpBase, Map<String, String> recorderSettings,
+      Map<String, String> managerSettings, Map<String, String> backupSettings) throws Exception {
+    return new PairFixture(root, mainSerial, backupSerial, rtpBase, 2000, false, "500ms", recorderSettings,
+        managerSettings, Map.of(), backupSettings);
   }
 
   /** {@code managerSettings} are added to the Recorder Manager's config, such as {@code notify.*} keys. */
@@ -162,6 +174,14 @@ final class PairFixture implements AutoCloseable {
   private PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase, int rtpPorts,
       boolean managerAsProcess, String healthInterval, Map<String, String> recorderSettings,
       Map<String, String> managerSettings, Map<String, String> mainSettings) throws Exception {
+    this(root, mainSerial, backupSerial, rtpBase, rtpPorts, managerAsProcess, healthInterval, recorderSettings,
+        managerSettings, mainSettings, Map.of());
+  }
+
+  private PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase, int rtpPorts,
+      boolean managerAsProcess, String healthInterval, Map<String, String> recorderSettings,
+      Map<String, String> managerSettings, Map<String, String> mainSettings, Map<String, String> backupSettings)
+      throws Exception {
     this.root = root;
     this.postgresPort = RecorderProcess.freePort();
     this.archive = root.resolve("archive");
@@ -177,13 +197,15 @@ final class PairFixture implements AutoCloseable {
         managerProcess = new ManagerProcess(root.resolve("manager"), postgres.jdbcUrl(), healthInterval, 3,
             managerSettings).start();
       } else {
+        managerScheme = managerSettings.containsKey("manager.tls.keystore")
+            || managerSettings.containsKey("manager.tls.certificate") ? "https" : "http";
         manager = new RecorderManager(managerConfig(postgres.jdbcUrl(), healthInterval, managerSettings), database);
         manager.start();
       }
       main = new RecorderProcess(mainSerial, "pair-" + mainSerial, Position.MAIN, root.resolve("main"),
           postgres.jdbcUrl(), rtpBase, withAll(rtpRange(recorderSettings, rtpBase, rtpPorts), mainSettings));
       backup = new RecorderProcess(backupSerial, "pair-" + mainSerial, Position.BACKUP, root.resolve("backup"),
-          postgres.jdbcUrl(), rtpBase + rtpPorts, rtpRange(recorderSettings, rtpBase + rtpPorts, rtpPorts));
+          postgres.jdbcUrl(), rtpBase + rtpPorts, withAll(rtpRange(recorderSettings, rtpBase + rtpPorts, rtpPorts), backupSettings));
       main.start();
       backup.start();
     } catch (Exception | Error e) {
@@ -234,7 +256,7 @@ final class PairFixture implements AutoCloseable {
   }
 
   String managerUrl() {
-    return managerProcess != null ? managerProcess.url() : "http://127.0.0.1:" + manager.port();
+    return managerProcess != null ? managerProcess.url() : managerScheme + "://127.0.0.1:" + manager.port();
   }
 
   /** The recorder that is primary now, as the call database says. */

@@ -23,13 +23,15 @@ final class RecorderProcess implements AutoCloseable {
   /** Ports {@link #freePort} has handed out, never handed out twice. */
   private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
   static final Path LIB = Path.of("..", "tandem-dist", "target", "lib").toAbsolutePath().normalize();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1))
+      .sslContext(TestCertificate.TRUST).build();
 
   final int serial;
   final Position position;
   final Path dataDir;
   final int sipPort;
   final int adminPort;
+  private final String scheme;
   private final Path config;
   private Process process;
 
@@ -46,6 +48,8 @@ final class RecorderProcess implements AutoCloseable {
     this.dataDir = dataDir;
     this.sipPort = freePort();
     this.adminPort = freePort();
+    this.scheme = settings.containsKey("admin.tls.keystore") || settings.containsKey("admin.tls.certificate")
+        ? "https" : "http";
     Files.createDirectories(dataDir);
     Properties properties = new Properties();
     properties.setProperty("recorder.serial", Integer.toString(serial));
@@ -110,7 +114,7 @@ final class RecorderProcess implements AutoCloseable {
   }
 
   String adminUrl() {
-    return "http://127.0.0.1:" + adminPort;
+    return scheme + "://127.0.0.1:" + adminPort;
   }
 
   String sipAddress() {

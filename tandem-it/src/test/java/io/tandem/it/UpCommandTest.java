@@ -5,6 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tandem.json.Json;
+import io.tandem.tls.TlsIdentity;
+import io.tandem.tls.TlsTrust;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,30 +20,43 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code tandem up} starts a working stack with zero set-up, stops cleanly, and resumes with its calls. */
+/**
+ * {@code tandem up} starts a working stack with zero set-up, on HTTPS with a certificate it makes and media sealed
+ * under a key it makes, stops cleanly, and resumes with its calls.
+ */
 class UpCommandTest {
   @TempDir
   Path root;
+
+  private HttpClient http;
 
   @Test
   void upRecordsSimulatedCallsAndResumesThemAfterAStop() throws Exception {
     Path data = root.resolve("data");
     int port = RecorderProcess.freePort();
-    String manager = "http://127.0.0.1:" + port;
+    String manager = "https://127.0.0.1:" + port;
     Process up = startUp(data, port);
+    Path ca = data.resolve("tls").resolve("ca.pem");
+    String printed = Files.readString(upLog);
+    TlsIdentity served = TlsIdentity.fromPem(ca, data.resolve("tls").resolve("tandem.key"), "ca.pem", "tandem.key");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("tls").resolve("tandem.key"))))
+        .isEqualTo("rw-------");
+    assertThat(printed).contains("SHA-256 fingerprint " + served.fingerprint()).contains("--ca " + ca);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("media.key"))))
+        .isEqualTo("rw-------");
+    http = HttpClient.newBuilder().sslContext(TlsTrust.of(ca, "ca.pem")).build();
     try {
-      assertThat(PairFixture.getJson(manager + "/ready").get("status").asText()).isEqualTo("ready");
+      assertThat(getJson(manager + "/ready").get("status").asText()).isEqualTo("ready");
       Path out = root.resolve("simulate.log");
-      Process simulate = RecorderProcess.launch(List.of("simulate", "--manager", manager, "--conversations", "3",
-          "--cps", "3", "--duration", "2"), out);
+      Process simulate = RecorderProcess.launch(List.of("simulate", "--manager", manager, "--ca", ca.toString(),
+          "--conversations", "3", "--cps", "3", "--duration", "2"), out);
       assertThat(simulate.waitFor(60, TimeUnit.SECONDS)).isTrue();
       List<String> lines = Files.readAllLines(out);
       JsonNode summary = Json.MAPPER.readTree(lines.get(lines.size() - 1));
       assertThat(summary.get("conversationsSent").asInt()).isEqualTo(3);
       assertThat(summary.get("failures").asInt()).isZero();
       assertThat(simulate.exitValue()).isZero();
-      await().atMost(Duration.ofSeconds(30)).until(() ->
-          PairFixture.getJson(manager + "/api/interactions").size() == 3);
+      await().atMost(Duration.ofSeconds(30)).until(() -> getJson(manager + "/api/interactions").size() == 3);
     } finally {
       stop(up);
     }
@@ -44,10 +64,10 @@ class UpCommandTest {
 
     Process again = startUp(data, port);
     try {
-      assertThat(PairFixture.getJson(manager + "/ready").get("status").asText())
+      assertThat(getJson(manager + "/ready").get("status").asText())
           .as("ready as soon as 'tandem up' says so").isEqualTo("ready");
-      assertThat(PairFixture.getJson(manager + "/api/interactions")).hasSize(3);
-      JsonNode pairs = PairFixture.getJson(manager + "/api/pairs");
+      assertThat(getJson(manager + "/api/interactions")).hasSize(3);
+      JsonNode pairs = getJson(manager + "/api/pairs");
       assertThat(pairs).hasSize(1);
       assertThat(pairs.get(0).get("recorders")).hasSize(2);
     } finally {
@@ -55,8 +75,18 @@ class UpCommandTest {
     }
   }
 
+  private Path upLog;
+
+  private JsonNode getJson(String url) throws Exception {
+    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).as("GET %s: %s", url, answer.body()).isEqualTo(200);
+    return Json.MAPPER.readTree(answer.body());
+  }
+
   private Process startUp(Path data, int port) throws Exception {
     Path log = Files.createTempFile(root, "up", ".log");
+    upLog = log;
     Process up = RecorderProcess.launch(List.of("up", "--data", data.toString(), "--port", Integer.toString(port)),
         log);
     await().atMost(Duration.ofSeconds(90)).until(() -> {

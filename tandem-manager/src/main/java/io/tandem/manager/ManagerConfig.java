@@ -3,9 +3,15 @@ package io.tandem.manager;
 import io.tandem.config.ConfigException;
 import io.tandem.config.ConfigFile;
 import io.tandem.database.DatabaseConfig;
+import io.tandem.media.sealed.MediaKeys;
+import io.tandem.media.sealed.SealingSettings;
 import io.tandem.notification.NotificationSettings;
+import io.tandem.tls.TlsIdentity;
+import io.tandem.tls.TlsTrust;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 
 /**
  * How a Recorder Manager runs: where it listens, where the call database is, how recorders' health is
@@ -15,9 +21,14 @@ import java.util.Objects;
  * @param healthInterval how often each recorder's health is polled, and how long one poll may take
  * @param healthMisses consecutive missed polls after which a recorder counts as unhealthy
  * @param notifications the notification targets of the config file, the heartbeat interval and the retry cap
+ * @param tls the certificate the API answers HTTPS with ({@code manager.tls.*}), or null for plain HTTP
+ * @param recorderTrust what recorders' https admin APIs are trusted by ({@code recorders.tls.trust}), or null
+ *     for the JDK's default authorities
+ * @param mediaKeys the media keys that open sealed archived copies for replay ({@code media.keyFile})
  */
 public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, String databaseUser,
-    String databasePassword, Duration healthInterval, int healthMisses, NotificationSettings notifications) {
+    String databasePassword, Duration healthInterval, int healthMisses, NotificationSettings notifications,
+    TlsIdentity tls, SSLContext recorderTrust, MediaKeys mediaKeys) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -41,6 +52,14 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
       throw new ConfigException("healthMisses must be >= 1, got " + healthMisses);
     }
     Objects.requireNonNull(notifications, "notifications");
+    mediaKeys = mediaKeys == null ? MediaKeys.none() : mediaKeys;
+  }
+
+  /** Plain HTTP, the JDK's trust, no media key. */
+  public ManagerConfig(String bindHost, int httpPort, String databaseUrl, String databaseUser,
+      String databasePassword, Duration healthInterval, int healthMisses, NotificationSettings notifications) {
+    this(bindHost, httpPort, databaseUrl, databaseUser, databasePassword, healthInterval, healthMisses, notifications,
+        null, null, MediaKeys.none());
   }
 
   /** No notification target, and the default heartbeat interval and retry cap. */
@@ -60,9 +79,21 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
         file.string("database.password", ""),
         file.duration("health.interval", DEFAULT_HEALTH_INTERVAL),
         file.integer("health.misses", DEFAULT_HEALTH_MISSES, 1, 1000),
-        NotificationSettings.from(file));
+        NotificationSettings.from(file),
+        TlsIdentity.from(file, "manager.tls"),
+        trust(file.string("recorders.tls.trust", null)),
+        SealingSettings.keys(file));
     file.rejectUnknown();
     return config;
+  }
+
+  private static SSLContext trust(String pemFile) {
+    return pemFile == null ? null : TlsTrust.of(Path.of(pemFile), "recorders.tls.trust");
+  }
+
+  /** The scheme the API answers with: https with a certificate, http without. */
+  public String scheme() {
+    return tls == null ? "http" : "https";
   }
 
   public DatabaseConfig databaseConfig() {
@@ -77,6 +108,6 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
   public String toString() {
     return "ManagerConfig[bindHost=" + bindHost + ", httpPort=" + httpPort + ", databaseUrl=" + databaseUrl
         + ", databaseUser=" + databaseUser + ", healthInterval=" + healthInterval + ", healthMisses=" + healthMisses
-        + ", notifications=" + notifications + "]";
+        + ", notifications=" + notifications + ", tls=" + (tls != null) + ", mediaKeys=" + mediaKeys.ids() + "]";
   }
 }

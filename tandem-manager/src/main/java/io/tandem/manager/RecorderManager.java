@@ -9,6 +9,8 @@ import io.tandem.database.DatabaseErrors;
 import io.tandem.database.InteractionView;
 import io.tandem.database.MediaSource;
 import io.tandem.database.PairView;
+import io.tandem.media.MediaFiles;
+import io.tandem.tls.HttpsConnector;
 import io.tandem.notification.Notifier;
 import io.tandem.redundancy.FailbackRefusedException;
 import io.tandem.redundancy.HealthProbe;
@@ -45,8 +47,8 @@ public final class RecorderManager implements AutoCloseable {
   private final HealthProbe probe;
   private final RedundancyController redundancy;
   private final ManagerMetrics metrics;
-  private final RecorderClients clients = new RecorderClients(RECORDER_TIMEOUT);
-  private final MediaReplay replay = new MediaReplay(clients);
+  private final RecorderClients clients;
+  private final MediaReplay replay;
   private final ReprocessJobs reprocessJobs;
   private final Notifier notifier;
   private final InteractionMergePass merges;
@@ -55,6 +57,8 @@ public final class RecorderManager implements AutoCloseable {
   public RecorderManager(ManagerConfig config, CallDatabase database) {
     this.config = Objects.requireNonNull(config, "config");
     this.database = Objects.requireNonNull(database, "database");
+    this.clients = new RecorderClients(RECORDER_TIMEOUT, config.recorderTrust());
+    this.replay = new MediaReplay(clients, MediaFiles.of(config.mediaKeys(), false));
     this.probe = new HealthProbe(database::pairs, clients, config.healthInterval(), config.healthMisses());
     this.redundancy = new RedundancyController(database, probe, clients, config.healthInterval(),
         config.notifications().heartbeatInterval(), Clock.systemUTC());
@@ -66,6 +70,10 @@ public final class RecorderManager implements AutoCloseable {
     this.merges = new InteractionMergePass(database, MERGE_DELAY);
     this.app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
+      if (config.tls() != null) {
+        cfg.jetty.addConnector((server, http) -> HttpsConnector.of(server, http, config.tls(), config.bindHost(),
+            config.httpPort()));
+      }
       // Replay must send exactly the bytes asked for.
       cfg.http.compressionStrategy = CompressionStrategy.NONE;
       cfg.requestLogger.http(metrics::recordRequest);
@@ -106,7 +114,7 @@ public final class RecorderManager implements AutoCloseable {
     app.start(config.bindHost(), config.httpPort());
     probe.start();
     merges.start();
-    LOG.info("Recorder Manager listening on http://{}:{}", config.bindHost(), port());
+    LOG.info("Recorder Manager listening on {}://{}:{}", config.scheme(), config.bindHost(), port());
   }
 
   public int port() {

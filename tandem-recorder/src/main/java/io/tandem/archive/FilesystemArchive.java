@@ -1,6 +1,8 @@
 package io.tandem.archive;
 
 import io.tandem.call.Inum;
+import io.tandem.config.PrivateFiles;
+import io.tandem.media.MediaFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -19,7 +21,9 @@ import java.util.HexFormat;
 /**
  * Copies call media into an archive folder as {@code <target>/yyyy/MM/dd/<inum>.wav} (UTC date of the
  * call's start). A copy is written to a temporary file beside its target, synced, verified by SHA-256
- * against the source, and only then renamed into place, so a crash never leaves a partial archived file.
+ * against the source, and only then renamed into place, so a crash never leaves a partial archived file. A sealed
+ * file is copied as it is stored, still sealed under its own key, and the copy is also opened chunk by chunk
+ * to prove that every chunk authenticates. Folders are made 0700 and copies 0600.
  * Idempotent: an existing copy with the source's checksum is kept, a differing one replaced. Stateless and
  * thread-safe, provided no two threads copy the same INUM into the same target at once.
  */
@@ -27,6 +31,18 @@ public final class FilesystemArchive {
   private static final DateTimeFormatter DAY_FOLDER = DateTimeFormatter.ofPattern("yyyy/MM/dd")
       .withZone(ZoneOffset.UTC);
   private static final int BUFFER = 64 * 1024;
+
+  private final MediaFiles files;
+
+  /** An archive of plain media only. */
+  public FilesystemArchive() {
+    this(MediaFiles.plain());
+  }
+
+  /** {@code files} opens sealed media to verify their copies. */
+  public FilesystemArchive(MediaFiles files) {
+    this.files = files;
+  }
 
   public ArchivedCopy copy(Path source, Path targetRoot, Inum inum, Instant start) throws IOException {
     if (!Files.isRegularFile(source)) {
@@ -39,20 +55,40 @@ public final class FilesystemArchive {
     if (Files.isRegularFile(target) && sha256(target).equals(sourceSum)) {
       return new ArchivedCopy(target.toString(), sourceSum, bytes);
     }
-    Files.createDirectories(folder);
+    PrivateFiles.createFolders(folder);
     // A fixed temporary name: a copy cut off by a crash is simply overwritten by the next attempt.
     Path temporary = folder.resolve("." + inum + ".wav.part");
-    Files.copy(source, temporary, StandardCopyOption.REPLACE_EXISTING);
-    sync(temporary, StandardOpenOption.WRITE);
+    copyBytes(source, temporary);
     String copySum = sha256(temporary);
     if (!copySum.equals(sourceSum)) {
       Files.deleteIfExists(temporary);
       throw new IOException("archived copy of call " + inum + " has SHA-256 " + copySum + " but its source "
           + source + " has " + sourceSum);
     }
+    if (MediaFiles.isSealed(temporary)) {
+      files.verify(temporary);
+    }
     Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     syncFolder(folder);
     return new ArchivedCopy(target.toString(), sourceSum, bytes);
+  }
+
+  /** Copies the stored bytes into a new 0600 file and syncs it. */
+  private static void copyBytes(Path source, Path target) throws IOException {
+    try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+        FileChannel out = PrivateFiles.open(target, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      long size = in.size();
+      for (long done = 0; done < size; ) {
+        long moved = in.transferTo(done, size - done, out);
+        if (moved <= 0) {
+          break;
+        }
+        done += moved;
+      }
+      out.force(true);
+    }
+    PrivateFiles.restrict(target);
   }
 
   /** The lower-case hex SHA-256 of a file's content. */

@@ -269,6 +269,12 @@ public final class CallBuffer {
         + "ORDER BY start_nanos DESC, inum DESC LIMIT 1", correlationKey)).stream().findFirst();
   }
 
+  /** The {@code limit} calls that started last, newest first. */
+  public List<CallRecord> newest(int limit) {
+    return store.read(c -> query(c, "SELECT " + CallRows.COLUMNS + " FROM calls ORDER BY start_nanos DESC, inum DESC "
+        + "LIMIT ?", limit));
+  }
+
   public List<CallRecord> recording() {
     return store.read(c -> query(c, "SELECT " + CallRows.COLUMNS + " FROM calls WHERE state = 'RECORDING' "
         + "ORDER BY inum"));

@@ -1,5 +1,6 @@
 package io.tandem.callbuffer;
 
+import io.tandem.config.PrivateFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -41,7 +42,7 @@ public final class LocalStore implements AutoCloseable {
     try {
       Path folder = file.toAbsolutePath().getParent();
       if (folder != null) {
-        Files.createDirectories(folder);
+        PrivateFiles.createFolders(folder);
       }
       Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
       LocalStore store = new LocalStore(file, connection);

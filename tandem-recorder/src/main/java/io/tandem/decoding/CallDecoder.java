@@ -3,10 +3,15 @@ package io.tandem.decoding;
 import io.tandem.call.DtmfEvent;
 import io.tandem.capture.rtp.PayloadLog;
 import io.tandem.capture.rtp.TelephoneEvents;
+import io.tandem.config.PrivateFiles;
 import io.tandem.media.AudioEncoding;
+import io.tandem.media.MediaChannel;
+import io.tandem.media.MediaFiles;
 import io.tandem.media.WavFile;
 import io.tandem.media.WavHeader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.LongBuffer;
 import java.nio.channels.FileChannel;
@@ -33,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * its runs, 8000 at least) and resamples the WAV's G.711 audio to it when that rate is higher, and each
  * packet's audio overwrites its place in its channel. The new WAV is written aside in a work folder beside
  * the call's files, fsynced and renamed over the old one, so a kill -9 leaves either WAV whole. Doing it
- * again on the WAV it made gives the same WAV: packets overwrite, they do not add. Thread-safe as long as
- * one call is decoded by one thread at a time.
+ * again on the WAV it made gives the same WAV: packets overwrite, they do not add. When media are sealed at rest,
+ * no plain audio touches the disk: the decode's own files are sealed under a key that lives in this decode
+ * alone, and ffmpeg reads and writes them through pipes, one process a run. Thread-safe as long as one call is
+ * decoded by one thread at a time.
  */
 public final class CallDecoder {
   private static final Logger log = LoggerFactory.getLogger(CallDecoder.class);
@@ -42,9 +49,16 @@ public final class CallDecoder {
   private static final String UNSUPPORTED = "codec-unsupported:";
 
   private final Ffmpeg ffmpeg;
+  private final MediaFiles files;
 
   public CallDecoder(Ffmpeg ffmpeg) {
+    this(ffmpeg, MediaFiles.plain());
+  }
+
+  /** {@code files} reads the call's files and writes its new WAV, sealed when it seals new files. */
+  public CallDecoder(Ffmpeg ffmpeg, MediaFiles files) {
     this.ffmpeg = ffmpeg;
+    this.files = files;
   }
 
   public Ffmpeg ffmpeg() {
@@ -59,11 +73,13 @@ public final class CallDecoder {
   public DecodeOutcome decode(Path wav, Path payloadLog) throws IOException {
     Path work = workFolder(wav);
     deleteTree(work);
-    Files.createDirectories(work);
+    PrivateFiles.createFolders(work);
+    boolean piped = files.sealsNew() || MediaFiles.isSealed(wav);
+    MediaFiles scratch = piped ? MediaFiles.ephemeral() : MediaFiles.plain();
     try {
-      Runs runs = new Runs(work);
+      Runs runs = new Runs(work, scratch);
       try {
-        PayloadLog.read(payloadLog, runs::add);
+        PayloadLog.read(files, payloadLog, runs::add);
       } finally {
         runs.close();
       }
@@ -72,19 +88,24 @@ public final class CallDecoder {
       if (decodable.isEmpty()) {
         return new DecodeOutcome(-1, -1, 0, List.copyOf(quirks), runs.dtmf(), quirks.isEmpty());
       }
-      WavHeader capture = WavFile.header(wav);
+      WavHeader capture;
+      try (MediaChannel channel = files.open(wav, false)) {
+        capture = WavFile.header(channel, wav);
+      }
       int rate = TIMELINE_RATE;
       for (PayloadRun run : decodable) {
         rate = Math.max(rate, run.audioRate);
       }
-      List<PayloadRun> decoded = runFfmpeg(wav, capture, decodable, rate, work);
+      List<PayloadRun> decoded = piped ? runPiped(wav, capture, decodable, rate, work, scratch)
+          : runFfmpeg(wav, capture, decodable, rate, work);
       for (PayloadRun run : decodable) {
         if (!decoded.contains(run)) {
           quirks.add("codec-undecodable:" + run.encoding);
         }
       }
       Path built = work.resolve("decoded.wav");
-      long dataBytes = new WavRebuild(wav, capture, rate, work.resolve("capture.pcm")).build(built, decoded);
+      long dataBytes = new WavRebuild(wav, capture, rate, work.resolve("capture.pcm"), files, scratch)
+          .build(built, decoded);
       Files.move(built, wav, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       syncFolder(wav.getParent());
       long duration = WavFile.durationMillis(dataBytes, capture.channels(), rate);
@@ -130,9 +151,41 @@ public final class CallDecoder {
     return decoded;
   }
 
+  /**
+   * {@link #runFfmpeg} through pipes: the WAV's audio resampled by one process when the rate rises, then each run
+   * by a process of its own, its input and output sealed files of this decode.
+   */
+  private List<PayloadRun> runPiped(Path wav, WavHeader capture, List<PayloadRun> runs, int rate, Path work,
+      MediaFiles scratch) throws IOException {
+    boolean resample = capture.sampleRate() != rate && capture.dataBytes() > 0 && !silent(wav, capture);
+    Duration timeout = Duration.ofSeconds(60 + capture.dataBytes() / capture.blockAlign() / capture.sampleRate() / 60);
+    String hz = Integer.toString(rate);
+    List<String> output = List.of("-map", "0:a:0", "-ac", "1", "-ar", hz, "-c:a", "pcm_s16le", "-f", "s16le", "pipe:1");
+    if (resample) {
+      try (InputStream in = files.newInputStream(wav);
+          OutputStream out = scratch.newOutputStream(work.resolve("capture.pcm"))) {
+        ffmpeg.pipe(List.of("-f", "wav", "-i", "pipe:0", "-map", "0:a:0", "-ar", hz, "-c:a", "pcm_s16le", "-f",
+            "s16le", "pipe:1"), in, out, timeout);
+      }
+    }
+    List<PayloadRun> decoded = new ArrayList<>();
+    for (PayloadRun run : runs) {
+      List<String> arguments = new ArrayList<>(run.inputOptions("pipe:0"));
+      arguments.addAll(output);
+      try (InputStream in = scratch.newInputStream(run.input); OutputStream out = scratch.newOutputStream(run.output)) {
+        ffmpeg.pipe(arguments, in, out, timeout);
+        decoded.add(run);
+      } catch (IOException e) {
+        log.warn("{} of channel {} in {} cannot be decoded; kept raw: {}", run.encoding, run.channel,
+            wav.getFileName(), e.getMessage());
+      }
+    }
+    return decoded;
+  }
+
   /** Whether every sample of the WAV's data is zero. */
-  private static boolean silent(Path wav, WavHeader header) throws IOException {
-    try (FileChannel in = FileChannel.open(wav, StandardOpenOption.READ)) {
+  private boolean silent(Path wav, WavHeader header) throws IOException {
+    try (MediaChannel in = files.open(wav, false)) {
       ByteBuffer block = ByteBuffer.allocate(1 << 16);
       long at = header.dataOffset();
       long end = header.dataOffset() + header.dataBytes();
@@ -201,12 +254,14 @@ public final class CallDecoder {
   /** The log's packets sorted into runs, the formats nobody decodes, and the DTMF of each channel. */
   private final class Runs {
     private final Path work;
+    private final MediaFiles scratch;
     private final Map<String, PayloadRun> runs = new LinkedHashMap<>();
     private final Map<Integer, TelephoneEvents> events = new TreeMap<>();
     final Set<String> unsupported = new LinkedHashSet<>();
 
-    Runs(Path work) {
+    Runs(Path work, MediaFiles scratch) {
       this.work = work;
+      this.scratch = scratch;
     }
 
     void add(PayloadLog.Packet packet) throws IOException {
@@ -229,7 +284,7 @@ public final class CallDecoder {
       PayloadRun run = runs.get(key);
       if (run == null) {
         run = new PayloadRun(runs.size(), packet.channel(), encoding, encoding.audioRate(packet.format().fmtp()),
-            encoding == AudioEncoding.ILBC ? AudioEncoding.ilbcMode(packet.payload().length) : 0, work);
+            encoding == AudioEncoding.ILBC ? AudioEncoding.ilbcMode(packet.payload().length) : 0, work, scratch);
         runs.put(key, run);
       }
       run.add(packet);

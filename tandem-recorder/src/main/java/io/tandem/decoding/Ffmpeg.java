@@ -2,6 +2,8 @@ package io.tandem.decoding;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +12,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class Ffmpeg {
   private static final Logger log = LoggerFactory.getLogger(Ffmpeg.class);
   private static final Duration LIST_TIMEOUT = Duration.ofSeconds(30);
+  private static final ScheduledExecutorService TIMEOUTS = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().name("ffmpeg-timeouts").daemon().factory());
 
   private final Path program;
   private final Set<String> decoders;
@@ -91,6 +99,81 @@ public final class Ffmpeg {
         "error", "-y"));
     command.addAll(arguments);
     run(command, timeout, false);
+  }
+
+  /**
+   * Runs ffmpeg quietly with {@code arguments} that read {@code pipe:0} and write {@code pipe:1}: {@code in} is fed
+   * to it and what it writes goes to {@code out}, so no plain audio passes through a file. Waits at most
+   * {@code timeout}, then kills it.
+   *
+   * @throws IOException when it cannot start, fails (with the end of what it said) or runs too long
+   */
+  public void pipe(List<String> arguments, InputStream in, OutputStream out, Duration timeout) throws IOException {
+    if (program == null) {
+      throw new IOException("no media decoder is available");
+    }
+    List<String> command = new ArrayList<>(List.of(program.toString(), "-hide_banner", "-nostdin", "-loglevel",
+        "error", "-y"));
+    command.addAll(arguments);
+    Path said = Files.createTempFile("tandem-ffmpeg", ".log");
+    try {
+      Process process = new ProcessBuilder(command).redirectError(said.toFile()).start();
+      AtomicReference<IOException> unread = new AtomicReference<>();
+      Thread feeder = Thread.ofVirtual().name("ffmpeg-feed").start(() -> feed(in, process, unread));
+      ScheduledFuture<?> watchdog = TIMEOUTS.schedule(process::destroyForcibly, timeout.toMillis(),
+          TimeUnit.MILLISECONDS);
+      try (InputStream decoded = process.getInputStream()) {
+        decoded.transferTo(out);
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) || watchdog.isDone()) {
+          process.destroyForcibly();
+          throw new IOException(command.get(0) + " ran longer than " + timeout.toSeconds() + " s");
+        }
+        feeder.join();
+        if (unread.get() != null) {
+          throw new IOException("the input of " + command.get(0) + " could not be read: " + unread.get().getMessage(),
+              unread.get());
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while " + command.get(0) + " ran", e);
+      } finally {
+        watchdog.cancel(false);
+      }
+      if (process.exitValue() != 0) {
+        String text = Files.readString(said, StandardCharsets.UTF_8);
+        throw new IOException(command.get(0) + " exited with " + process.exitValue() + ": "
+            + text.substring(Math.max(0, text.length() - 600)).strip());
+      }
+    } finally {
+      Files.deleteIfExists(said);
+    }
+  }
+
+  /**
+   * Feeds a process its input. Input that cannot be read is kept in {@code unread} and the process killed, so that
+   * no partial decode passes for a whole one; a process that stopped reading (it failed) is told by its exit status.
+   */
+  private static void feed(InputStream in, Process process, AtomicReference<IOException> unread) {
+    byte[] buffer = new byte[1 << 16];
+    try (OutputStream stdin = process.getOutputStream()) {
+      while (true) {
+        int read;
+        try {
+          read = in.read(buffer);
+        } catch (IOException e) {
+          unread.set(e);
+          process.destroyForcibly();
+          return;
+        }
+        if (read < 0) {
+          return;
+        }
+        stdin.write(buffer, 0, read);
+      }
+    } catch (IOException e) {
+      log.debug("ffmpeg stopped reading its input: {}", e.getMessage());
+    }
   }
 
   private static Set<String> listDecoders(Path program) throws IOException {

@@ -2,12 +2,12 @@ package io.tandem.decoding;
 
 import io.tandem.capture.rtp.PayloadLog;
 import io.tandem.media.AudioEncoding;
+import io.tandem.media.MediaFiles;
 import io.tandem.media.OpusPacket;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -33,15 +33,16 @@ final class PayloadRun implements AutoCloseable {
   private int count;
   private long end;
 
-  PayloadRun(int index, int channel, AudioEncoding encoding, int audioRate, int ilbcMode, Path folder)
-      throws IOException {
+  /** {@code scratch} makes its input file: sealed under a key of this process alone when media are sealed. */
+  PayloadRun(int index, int channel, AudioEncoding encoding, int audioRate, int ilbcMode, Path folder,
+      MediaFiles scratch) throws IOException {
     this.channel = channel;
     this.encoding = encoding;
     this.audioRate = audioRate;
     this.ilbcMode = ilbcMode;
     this.input = folder.resolve("run-" + index + ".in");
     this.output = folder.resolve("run-" + index + ".pcm");
-    this.out = new BufferedOutputStream(Files.newOutputStream(input), 1 << 16);
+    this.out = new BufferedOutputStream(scratch.newOutputStream(input), 1 << 16);
     this.ogg = encoding == AudioEncoding.OPUS ? new OggOpusWriter(out) : null;
     if (encoding == AudioEncoding.ILBC) {
       out.write(("#!iLBC" + ilbcMode + "\n").getBytes(StandardCharsets.US_ASCII));
@@ -120,14 +121,20 @@ final class PayloadRun implements AutoCloseable {
 
   /** The ffmpeg input options that read {@link #input}. */
   List<String> inputOptions() {
-    return switch (encoding) {
-      case G722 -> List.of("-f", "g722", "-i", input.toString());
-      case G729 -> List.of("-f", "g729", "-i", input.toString());
-      case GSM -> List.of("-f", "gsm", "-i", input.toString());
-      case ILBC -> List.of("-f", "ilbc", "-i", input.toString());
-      case OPUS -> List.of("-f", "ogg", "-i", input.toString());
+    return inputOptions(input.toString());
+  }
+
+  /** The ffmpeg input options that read this run's input from {@code source} (a file, or {@code pipe:0}). */
+  List<String> inputOptions(String source) {
+    String format = switch (encoding) {
+      case G722 -> "g722";
+      case G729 -> "g729";
+      case GSM -> "gsm";
+      case ILBC -> "ilbc";
+      case OPUS -> "ogg";
       default -> throw new IllegalStateException(encoding + " is not decoded from a run");
     };
+    return List.of("-f", format, "-i", source);
   }
 
   /** The names ffmpeg may list a decoder of this encoding under. */

@@ -1,5 +1,7 @@
 package io.tandem.decoding;
 
+import io.tandem.media.MediaChannel;
+import io.tandem.media.MediaFiles;
 import io.tandem.media.WavFile;
 import io.tandem.media.WavHeader;
 import java.io.BufferedInputStream;
@@ -7,18 +9,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * Builds a call's decoded WAV at its new rate: first the WAV's own audio (copied, or as ffmpeg resampled it),
  * as long as it was or as long as the last packet reaches if that is later, then each run's decoded audio
- * written over its packets' places in its channel, packet by packet in the order they were logged. Not
- * thread-safe.
+ * written over its packets' places in its channel, packet by packet in the order they were logged. The WAV is read
+ * and the new one written through {@code files} (sealed when sealing is on), the decode's own files through
+ * {@code scratch}. Not thread-safe.
  */
 final class WavRebuild {
   private static final int TIMELINE_RATE = 8000;
@@ -28,13 +29,17 @@ final class WavRebuild {
   private final WavHeader capture;
   private final int rate;
   private final Path resampled;
+  private final MediaFiles files;
+  private final MediaFiles scratch;
 
   /** @param resampled where ffmpeg wrote the WAV's audio at {@code rate}, used when the WAV's rate differs */
-  WavRebuild(Path wav, WavHeader capture, int rate, Path resampled) {
+  WavRebuild(Path wav, WavHeader capture, int rate, Path resampled, MediaFiles files, MediaFiles scratch) {
     this.wav = wav;
     this.capture = capture;
     this.rate = rate;
     this.resampled = resampled;
+    this.files = files;
+    this.scratch = scratch;
   }
 
   /** Writes the WAV to {@code target} and makes it durable; returns its data bytes. */
@@ -48,8 +53,7 @@ final class WavRebuild {
     }
     long dataBytes = Math.min(frames * channels * BYTES, WavFile.MAX_DATA_BYTES / (channels * BYTES)
         * (channels * BYTES));
-    try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (MediaChannel out = files.replace(target)) {
       WavFile.writeHeader(out, channels, rate, dataBytes);
       copyBase(out, Math.min(baseFrames * channels * BYTES, dataBytes));
       if (out.size() < WavFile.HEADER_BYTES + dataBytes) {
@@ -61,27 +65,30 @@ final class WavRebuild {
           overlay(out, run, channels, dataBytes);
         }
       }
-      out.force(true);
+      out.force();
     }
     return dataBytes;
   }
 
-  private void copyBase(FileChannel out, long bytes) throws IOException {
+  private void copyBase(MediaChannel out, long bytes) throws IOException {
     boolean same = capture.sampleRate() == rate;
     Path source = same ? wav : resampled;
     long offset = same ? capture.dataOffset() : 0;
     if (bytes <= 0 || !Files.exists(source)) {
       return;
     }
-    try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
+    try (MediaChannel in = (same ? files : scratch).open(source, false)) {
       long available = Math.min(bytes, Math.max(0, in.size() - offset));
+      ByteBuffer block = ByteBuffer.allocate(1 << 16);
       long done = 0;
       while (done < available) {
-        long moved = in.transferTo(offset + done, available - done, out.position(WavFile.HEADER_BYTES + done));
-        if (moved <= 0) {
+        block.clear().limit((int) Math.min(block.capacity(), available - done));
+        int read = in.read(block, offset + done);
+        if (read <= 0) {
           break;
         }
-        done += moved;
+        out.write(block.flip(), WavFile.HEADER_BYTES + done);
+        done += read;
       }
     }
   }
@@ -90,10 +97,10 @@ final class WavRebuild {
    * Writes each packet's decoded samples, read in order from the run's output, over its place in its channel;
    * packets that follow each other are written as one span.
    */
-  private void overlay(FileChannel out, PayloadRun run, int channels, long dataBytes) throws IOException {
+  private void overlay(MediaChannel out, PayloadRun run, int channels, long dataBytes) throws IOException {
     long limitFrames = dataBytes / (channels * BYTES);
     Span span = new Span(out, run.channel, channels, limitFrames);
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(run.output), 1 << 16)) {
+    try (InputStream in = new BufferedInputStream(scratch.newInputStream(run.output), 1 << 16)) {
       for (int i = 0; i < run.count(); i++) {
         int count = (int) toRate(run.frames(i));
         long start = toRate(run.position(i));
@@ -110,7 +117,7 @@ final class WavRebuild {
   /** Samples of one channel for consecutive frames, gathered to be written over their place at once. */
   private static final class Span {
     private static final int MAX_FRAMES = 1 << 15;
-    private final FileChannel out;
+    private final MediaChannel out;
     private final int channel;
     private final int channels;
     private final long limitFrames;
@@ -119,7 +126,7 @@ final class WavRebuild {
     private long start;
     private int length;
 
-    Span(FileChannel out, int channel, int channels, long limitFrames) {
+    Span(MediaChannel out, int channel, int channels, long limitFrames) {
       this.out = out;
       this.channel = channel;
       this.channels = channels;
@@ -162,9 +169,7 @@ final class WavRebuild {
         frames = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
       }
       frames.clear().limit(bytes);
-      while (frames.hasRemaining() && out.read(frames, at + frames.position()) > 0) {
-        // read the frames the span covers
-      }
+      out.readFully(frames, at);
       for (int f = 0; f < frameCount; f++) {
         int to = (f * channels + channel) * BYTES;
         frames.put(to, samples[f * BYTES]).put(to + 1, samples[f * BYTES + 1]);
@@ -175,11 +180,8 @@ final class WavRebuild {
   }
 
   /** Writes the buffer's remaining bytes with its current position at file offset {@code at}. */
-  private static void write(FileChannel out, ByteBuffer bytes, long at) throws IOException {
-    long origin = at - bytes.position();
-    while (bytes.hasRemaining()) {
-      out.write(bytes, origin + bytes.position());
-    }
+  private static void write(MediaChannel out, ByteBuffer bytes, long at) throws IOException {
+    out.write(bytes, at);
   }
 
   private long toRate(long timelineFrames) {

@@ -7,6 +7,7 @@ import io.tandem.call.DtmfEvent;
 import io.tandem.call.Inum;
 import io.tandem.call.MediaStats;
 import io.tandem.call.Role;
+import io.tandem.archive.FilesystemArchive;
 import io.tandem.callbuffer.AuditCursor;
 import io.tandem.callbuffer.CallBuffer;
 import io.tandem.callbuffer.DiskFloor;
@@ -16,12 +17,14 @@ import io.tandem.callbuffer.LocalStore;
 import io.tandem.callbuffer.LocalStoreException;
 import io.tandem.capture.rtp.CaptureSettings;
 import io.tandem.capture.rtp.MediaCapture;
+import io.tandem.capture.rtp.PayloadLog;
 import io.tandem.capture.rtp.RtpPortPool;
 import io.tandem.capture.sip.SipAccess;
 import io.tandem.capture.sip.SipRefusals;
 import io.tandem.capture.sip.SipServer;
 import io.tandem.capture.siprec.RecordingSessions;
 import io.tandem.config.DirectoryLock;
+import io.tandem.config.PrivateFiles;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.DatabaseConfig;
 import io.tandem.database.DatabaseErrors;
@@ -33,6 +36,8 @@ import io.tandem.decoding.CallDecoder;
 import io.tandem.decoding.Ffmpeg;
 import io.tandem.decoding.MediaDecoding;
 import io.tandem.gapaudit.GapAudit;
+import io.tandem.media.MediaChannel;
+import io.tandem.media.MediaFiles;
 import io.tandem.media.WavFile;
 import io.tandem.rebuild.AuditTrail;
 import io.tandem.rebuild.JobConflictException;
@@ -78,6 +83,7 @@ public final class Recorder implements AutoCloseable {
 
   private final RecorderConfig config;
   private final Clock clock;
+  private final MediaFiles files;
   private final ScheduledExecutorService chores = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("recorder-chores").daemon().factory());
   // Its own thread, so that a long audit never holds up registration or the ending of silent calls.
@@ -111,6 +117,7 @@ public final class Recorder implements AutoCloseable {
   public Recorder(RecorderConfig config, Clock clock) {
     this.config = config;
     this.clock = clock;
+    this.files = config.sealing().files();
   }
 
   public synchronized Recorder start() throws IOException {
@@ -118,24 +125,29 @@ public final class Recorder implements AutoCloseable {
     // Read first, so that a certificate or key that cannot be used stops the start before anything is taken.
     SSLContext tls = access.tls() == null ? null : access.tls().sslContext();
     Path dataDir = config.dataDir();
-    Files.createDirectories(dataDir);
+    PrivateFiles.createFolders(dataDir);
     lock = DirectoryLock.claim(dataDir, "recorder.lock", "recorder");
     freeSpace = FreeSpaceWatch.of(dataDir, config.diskFloor());
     FreeSpaceWatch.Reading room = freeSpace.reading();
     log.info("free-space floor of {}: {}, that is {} on its filesystem; {} free now", dataDir, config.diskFloor(),
         DiskFloor.size(room.floorBytes()), DiskFloor.size(room.freeBytes()));
+    // SQLite makes its journal files with the mode of the database file.
+    PrivateFiles.touch(dataDir.resolve("buffer.db"));
     store = LocalStore.open(dataDir.resolve("buffer.db"));
     buffer = new CallBuffer(store, new InumAllocator(store, config.serial(), config.contingencySerial()), clock);
     workflow = new Workflow(store, clock);
     standing = Standing.load(dataDir.resolve("standing.properties"), config.position());
+    new SealedMediaCheck(dataDir, files).check(buffer.recording(), buffer.newest(SealedMediaCheck.NEWEST));
+    log.info("media at rest: new files {}; media keys {}", files.sealsNew() ? "sealed (AES-256-GCM) under key "
+        + files.keys().current().id() : "plain", files.keys().ids());
     recoverInterruptedCalls();
     database = CallDatabase.connect(new DatabaseConfig(config.databaseUrl(), config.databaseUser(),
         config.databasePassword(), 4));
     metrics = new RecorderMetrics(config.serial());
-    decoding = new MediaDecoding(dataDir, buffer, new CallDecoder(Ffmpeg.locate(config.mediaDecoder())),
+    decoding = new MediaDecoding(dataDir, buffer, new CallDecoder(Ffmpeg.locate(config.mediaDecoder()), files),
         metrics::quirk);
     consolidator = Consolidator.builder().workflow(workflow).callBuffer(buffer).dataDir(dataDir).marker(database)
-        .decoding(decoding)
+        .decoding(decoding).mediaFiles(files).archive(new FilesystemArchive(files))
         .ledger(database).fences(this::fence).retryable(DatabaseErrors::isRetryable).clock(clock)
         .listener(new ConsolidationListener() {
           @Override
@@ -159,7 +171,7 @@ public final class Recorder implements AutoCloseable {
     rebuilds = new RebuildJobs(store, buffer, workflow, this::catchUpGaps, audit, clock, config.timeZone());
     media = new MediaCapture(config.sipHost(), new RtpPortPool(config.rtpPortMin(), config.rtpPortMax()), dataDir,
         clock, new CaptureSettings(config.rtpThreads(), config.jitterDelay(), config.flushInterval())
-            .withSourceTakeover(config.rtpSourceTakeover()));
+            .withSourceTakeover(config.rtpSourceTakeover()), files);
     SipRefusals refusals = new SipRefusals();
     sessions = new RecordingSessions(buffer, media, () -> CallRole.of(standing.role()), this::endCall,
         config.sipHost(), clock, access.limits(), refusals);
@@ -169,7 +181,7 @@ public final class Recorder implements AutoCloseable {
     if (tls != null) {
       sip.startTls(config.sipHost(), access.tls().port(), tls);
     }
-    admin = new RecorderAdmin(this, metrics).start(config.adminHost(), config.adminPort());
+    admin = new RecorderAdmin(this, metrics).start(config.adminHost(), config.adminPort(), config.adminTls());
     metrics.bind(this);
     chores.execute(this::registerAndReschedule);
     chores.scheduleWithFixedDelay(() -> sessions.endSilentCalls(config.mediaTimeout()), 1, 1, TimeUnit.SECONDS);
@@ -262,7 +274,16 @@ public final class Recorder implements AutoCloseable {
     Path wav = config.dataDir().resolve(call.mediaPath());
     int channels = Math.max(1, call.streams().size());
     try {
-      long bytes = Files.exists(wav) ? WavFile.repair(wav, channels) : 0;
+      long bytes = 0;
+      if (Files.exists(wav)) {
+        try (MediaChannel channel = files.recover(wav)) {
+          bytes = WavFile.repair(channel, wav, channels);
+        }
+      }
+      Path payloads = PayloadLog.pending(wav);
+      if (Files.exists(payloads)) {
+        files.recover(payloads).close();
+      }
       return new MediaStats(0, 0, bytes, bytes * 1000 / (2L * channels * 8000));
     } catch (IOException e) {
       log.error("media of interrupted call {} cannot be repaired", call.inum(), e);
@@ -440,7 +461,12 @@ public final class Recorder implements AutoCloseable {
   }
 
   public String adminUrl() {
-    return "http://" + config.adminHost() + ":" + admin.port();
+    return config.adminScheme() + "://" + config.adminHost() + ":" + admin.port();
+  }
+
+  /** How this recorder makes and opens its media files, sealed or plain. */
+  public MediaFiles mediaFiles() {
+    return files;
   }
 
   public String sipAddress() {

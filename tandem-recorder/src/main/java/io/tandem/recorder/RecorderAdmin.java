@@ -8,6 +8,8 @@ import io.tandem.call.Inum;
 import io.tandem.callbuffer.FreeSpaceWatch;
 import io.tandem.json.Json;
 import io.tandem.rebuild.JobConflictException;
+import io.tandem.tls.HttpsConnector;
+import io.tandem.tls.TlsIdentity;
 import io.tandem.admin.JobView;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,9 +36,13 @@ final class RecorderAdmin {
     this.metrics = metrics;
   }
 
-  RecorderAdmin start(String host, int port) {
+  /** Starts on {@code host:port}: HTTPS only when {@code tls} is given, plain HTTP otherwise. */
+  RecorderAdmin start(String host, int port, TlsIdentity tls) {
     app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
+      if (tls != null) {
+        cfg.jetty.addConnector((server, http) -> HttpsConnector.of(server, http, tls, host, port));
+      }
       cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
       cfg.routes.get("/health", this::health);
       cfg.routes.get("/api/status", this::status);
@@ -146,7 +152,7 @@ final class RecorderAdmin {
       ctx.status(404).json(Map.of("error", "no media for call " + ctx.pathParam("inum") + " in this call buffer"));
       return;
     }
-    MediaResponse.serve(ctx, wav);
+    MediaResponse.serve(ctx, recorder.mediaFiles(), wav);
   }
 
   private void rebuild(Context ctx) {

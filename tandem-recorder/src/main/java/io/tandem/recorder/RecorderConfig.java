@@ -10,6 +10,8 @@ import io.tandem.capture.sip.SipLimits;
 import io.tandem.capture.sip.SipTls;
 import io.tandem.config.ConfigException;
 import io.tandem.config.ConfigFile;
+import io.tandem.media.sealed.SealingSettings;
+import io.tandem.tls.TlsIdentity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -30,6 +32,8 @@ import java.util.Objects;
  *     empty for none, which keeps those payloads raw
  * @param sipAccess the SBC allow-list (given explicitly in every config file), the SIP limits, and SIP over TLS
  * @param rtpSourceTakeover how long a stream must be silent before a new source may take it; zero for never
+ * @param sealing whether new media files are sealed at rest, and the master keys sealed ones are read with
+ * @param adminTls the certificate the admin API answers HTTPS with, or null for plain HTTP
  */
 public record RecorderConfig(
     int serial,
@@ -57,7 +61,9 @@ public record RecorderConfig(
     String databasePassword,
     String mediaDecoder,
     SipAccess sipAccess,
-    Duration rtpSourceTakeover) {
+    Duration rtpSourceTakeover,
+    SealingSettings sealing,
+    TlsIdentity adminTls) {
 
   private static final Duration MIN_FLUSH_INTERVAL = Duration.ofMillis(10);
   private static final Duration MAX_FLUSH_INTERVAL = Duration.ofSeconds(10);
@@ -110,6 +116,7 @@ public record RecorderConfig(
       throw new ConfigException("'rtp.sourceTakeover' must be a duration from 0s (never) to 1h, got "
           + rtpSourceTakeover.toMillis() + "ms");
     }
+    sealing = sealing == null ? SealingSettings.off() : sealing;
     Objects.requireNonNull(databaseUrl, "databaseUrl");
     if (!databaseUrl.startsWith("jdbc:postgresql:")) {
       throw new ConfigException("'database.url' must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), got '"
@@ -126,7 +133,7 @@ public record RecorderConfig(
     this(serial, contingencySerial, pair, position, dataDir, timeZone, sipHost, sipPort, adminHost, adminPort,
         rtpPortMin, rtpPortMax, rtpThreads, jitterDelay, flushInterval, mediaTimeout, retention, capacityBytes,
         diskFloor, gapGrace, databaseUrl, databaseUser, databasePassword, mediaDecoder, SipAccess.loopback(),
-        CaptureSettings.NO_TAKEOVER);
+        CaptureSettings.NO_TAKEOVER, SealingSettings.off(), null);
   }
 
   public static RecorderConfig from(ConfigFile file) {
@@ -157,7 +164,9 @@ public record RecorderConfig(
         file.string("database.password", ""),
         file.string("media.decoder", "ffmpeg"),
         sipAccess(file),
-        file.duration("rtp.sourceTakeover", CaptureSettings.NO_TAKEOVER));
+        file.duration("rtp.sourceTakeover", CaptureSettings.NO_TAKEOVER),
+        SealingSettings.from(file),
+        TlsIdentity.from(file, "admin.tls"));
     file.rejectUnknown();
     return config;
   }
@@ -204,6 +213,11 @@ public record RecorderConfig(
     } catch (IllegalArgumentException e) {
       throw new ConfigException("'" + key + "' " + e.getMessage());
     }
+  }
+
+  /** The scheme the admin API answers with: https with a certificate, http without. */
+  public String adminScheme() {
+    return adminTls == null ? "http" : "https";
   }
 
   public String sipAddress() {

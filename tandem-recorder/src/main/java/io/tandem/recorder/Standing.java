@@ -2,13 +2,13 @@ package io.tandem.recorder;
 
 import io.tandem.call.Position;
 import io.tandem.call.Role;
+import io.tandem.config.PrivateFiles;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,10 +102,8 @@ public final class Standing {
     Properties stored = new Properties();
     stored.setProperty("role", next.role().name());
     stored.setProperty("epoch", Long.toString(next.epoch()));
-    Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-    try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-      stored.store(writer, "role and epoch last learned from the call database");
-    }
-    Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    StringWriter text = new StringWriter();
+    stored.store(text, "role and epoch last learned from the call database");
+    PrivateFiles.writeAtomically(file, text.toString());
   }
 }

@@ -5,6 +5,7 @@ import io.tandem.call.CallRecord;
 import io.tandem.decoding.MediaDecoding;
 import java.util.function.UnaryOperator;
 import io.tandem.archive.FilesystemArchive;
+import io.tandem.media.MediaFiles;
 import io.tandem.callbuffer.CallBuffer;
 import io.tandem.database.CallMarker;
 import io.tandem.database.Fence;
@@ -47,7 +48,7 @@ public final class Consolidator {
     Predicate<Throwable> retryable = Objects.requireNonNull(b.retryable, "retryable");
     ArchiveLedger ledger = Objects.requireNonNull(b.ledger, "ledger");
     // Each step keeps its own cache: a cache serves one thread.
-    this.marking = new MarkingStep(workflow, buffer, new MediaCheck(dataDir), b.decoding, Objects.requireNonNull(b.marker,
+    this.marking = new MarkingStep(workflow, buffer, new MediaCheck(dataDir, b.files), b.decoding, Objects.requireNonNull(b.marker,
         "marker"), Objects.requireNonNull(b.fences, "fences"), retryable, b.listener, counters,
         new RuleCache(ledger, b.ruleCacheTtl, clock), clock, b.markingBatch);
     RuleCache rules = new RuleCache(ledger, b.ruleCacheTtl, clock);
@@ -138,8 +139,15 @@ public final class Consolidator {
     private Duration ruleCacheTtl = Duration.ofSeconds(5);
     private int markingBatch = MarkingStep.DEFAULT_BATCH;
     private UnaryOperator<CallRecord> decoding = UnaryOperator.identity();
+    private MediaFiles files = MediaFiles.plain();
 
     private Builder() {}
+
+    /** Optional; opens the media files to check, plain or sealed. Default: plain files only. */
+    public Builder mediaFiles(MediaFiles value) {
+      this.files = Objects.requireNonNull(value, "mediaFiles");
+      return this;
+    }
 
     /**
      * Optional; decodes what a finished call kept raw before its media is checked and it is marked, and

@@ -1,22 +1,23 @@
 package io.tandem.workflow;
 
 import io.tandem.call.CallRecord;
+import io.tandem.media.MediaChannel;
+import io.tandem.media.MediaFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
  * Checks a finished call's WAV file against its media statistics before it is marked or linked: the file exists,
  * has a RIFF/WAVE header, its data length (size minus the 44-byte header) equals the bytes the statistics
- * count, and their duration agrees with 16-bit audio at the header's rate on its channels within 20 ms.
- * Stateless and thread-safe.
+ * count, and their duration agrees with 16-bit audio at the header's rate on its channels within 20 ms. A sealed
+ * file is checked on its plain bytes; one this recorder's keys cannot open is unreadable. Stateless and
+ * thread-safe.
  */
 public final class MediaCheck {
   static final int HEADER_BYTES = 44;
@@ -24,9 +25,15 @@ public final class MediaCheck {
   private static final int BYTES_PER_SAMPLE = 2;
 
   private final Path dataDir;
+  private final MediaFiles files;
 
   public MediaCheck(Path dataDir) {
+    this(dataDir, MediaFiles.plain());
+  }
+
+  public MediaCheck(Path dataDir, MediaFiles files) {
     this.dataDir = dataDir;
+    this.files = files;
   }
 
   /** Why the call's media cannot be consolidated, or empty when it is sound. */
@@ -36,10 +43,10 @@ public final class MediaCheck {
     long size;
     // One open, then the size from the open file and the header by one read: this runs for every call
     // consolidated, and looking the path up twice was a third of its time.
-    try (FileChannel in = FileChannel.open(media, StandardOpenOption.READ)) {
+    try (MediaChannel in = files.open(media, false)) {
       size = in.size();
       if (size >= HEADER_BYTES) {
-        readHeader(in, header);
+        in.readFully(header, 0);
       }
     } catch (NoSuchFileException e) {
       return missing(call);
@@ -56,15 +63,6 @@ public final class MediaCheck {
       return Optional.of("media file " + call.mediaPath() + " is not a WAV file with at least one channel");
     }
     return disagreement(call, size - HEADER_BYTES, channels, rate);
-  }
-
-  /** Reads from the file's start until the buffer is full or the file ends (a header cut short). */
-  private static void readHeader(FileChannel in, ByteBuffer header) throws IOException {
-    while (header.hasRemaining()) {
-      if (in.read(header, header.position()) < 0) {
-        return;
-      }
-    }
   }
 
   private static Optional<String> missing(CallRecord call) {

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 
 /**
  * Asks a Recorder Manager for the SIP addresses of a pair's recorders ({@code GET /api/pairs}).
@@ -25,14 +26,23 @@ public final class PairDirectory {
 
   /** The SIP addresses of the named pair's recorders, or of the first pair when {@code pairName} is null. */
   public static List<InetSocketAddress> sipAddresses(URI manager, String pairName) {
-    return select(fetchPairs(manager), pairName, manager);
+    return sipAddresses(manager, pairName, null);
   }
 
-  private static JsonNode fetchPairs(URI manager) {
+  /** As {@link #sipAddresses(URI, String)}, an https Manager trusted by {@code trust} (null: the JDK's authorities). */
+  public static List<InetSocketAddress> sipAddresses(URI manager, String pairName, SSLContext trust) {
+    return select(fetchPairs(manager, trust), pairName, manager);
+  }
+
+  private static JsonNode fetchPairs(URI manager, SSLContext trust) {
     URI pairsUri = manager.resolve(manager.getPath().endsWith("/") ? "api/pairs" : manager.getPath() + "/api/pairs");
     HttpRequest request = HttpRequest.newBuilder(pairsUri).timeout(TIMEOUT).GET().build();
     HttpResponse<String> response;
-    try (HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build()) {
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(TIMEOUT);
+    if (trust != null) {
+      builder.sslContext(trust);
+    }
+    try (HttpClient client = builder.build()) {
       response = client.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new IllegalStateException("cannot reach the Recorder Manager at " + manager + ": " + e, e);

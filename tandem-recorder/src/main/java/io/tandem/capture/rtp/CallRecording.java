@@ -2,9 +2,10 @@ package io.tandem.capture.rtp;
 
 import io.tandem.call.DtmfEvent;
 import io.tandem.call.MediaStats;
+import io.tandem.media.MediaChannel;
+import io.tandem.media.MediaFiles;
 import io.tandem.media.WavFile;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,7 +23,7 @@ final class CallRecording {
   private static final int FRAMES_PER_PACKET = 160;
 
   final Path wav;
-  final FileChannel file;
+  final MediaChannel file;
   final int channels;
   /** The frames received and not yet written, every stream in its channel. */
   final FrameRing ring;
@@ -44,13 +45,13 @@ final class CallRecording {
   private IOException failure;
   private volatile MediaStats progress = MediaStats.NONE;
 
-  CallRecording(Path wav, FileChannel file, int channels, int ringFrames, PcmBlockWriter writer) {
+  CallRecording(Path wav, MediaChannel file, int channels, int ringFrames, PcmBlockWriter writer, MediaFiles files) {
     this.wav = wav;
     this.file = file;
     this.channels = channels;
     this.ring = new FrameRing(ringFrames, channels);
     this.writer = writer;
-    this.payloads = new PayloadLogWriter(wav);
+    this.payloads = new PayloadLogWriter(wav, files);
   }
 
   /** @return false when the call had been stopped already */

@@ -5,6 +5,8 @@ import io.tandem.call.MediaStats;
 import io.tandem.capture.sip.PayloadFormat;
 import io.tandem.capture.srtp.SdesCrypto;
 import io.tandem.capture.srtp.SrtpReceiver;
+import io.tandem.media.MediaChannel;
+import io.tandem.media.MediaFiles;
 import io.tandem.media.WavFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,10 +14,8 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * process leaves the media so far on disk (the WAV's header repaired by {@link WavFile#repair}). A closed
  * call's files are finalised and fsynced before its future completes. When the disk refuses a write (it is
  * full), that call writes nothing more, and at its close its WAV keeps the whole frames written before, with a
- * header that says so; its future then fails, and {@link #progress} counts exactly what was kept.
+ * header that says so; its future then fails, and {@link #progress} counts exactly what was kept. The files are
+ * made by its {@link MediaFiles}: sealed at rest when sealing is on, each flush re-sealing the call's last chunk.
  * Thread-safe: calls are spread over capture threads that own all per-call state.
  */
 public final class MediaCapture implements AutoCloseable {
@@ -56,6 +57,7 @@ public final class MediaCapture implements AutoCloseable {
   private final Path dataDir;
   private final InstantSource clock;
   private final CaptureSettings settings;
+  private final MediaFiles files;
   private final CaptureLoop[] loops;
   private final ExecutorService finisher;
   private final AtomicInteger nextLoop = new AtomicInteger();
@@ -64,6 +66,13 @@ public final class MediaCapture implements AutoCloseable {
 
   public MediaCapture(String bindAddress, RtpPortPool ports, Path dataDir, InstantSource clock,
       CaptureSettings settings) {
+    this(bindAddress, ports, dataDir, clock, settings, MediaFiles.plain());
+  }
+
+  /** {@code files} makes each call's WAV and payload log, sealed or plain. */
+  public MediaCapture(String bindAddress, RtpPortPool ports, Path dataDir, InstantSource clock,
+      CaptureSettings settings, MediaFiles files) {
+    this.files = Objects.requireNonNull(files, "files");
     this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
     this.ports = Objects.requireNonNull(ports, "ports");
     this.dataDir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath().normalize();
@@ -113,7 +122,7 @@ public final class MediaCapture implements AutoCloseable {
     }
     Path wav = resolveInDataDir(relativeWavPath);
     int channels = channelCount(streams);
-    FileChannel file = createWav(wav, channels);
+    MediaChannel file = createWav(wav, channels);
     List<DatagramChannel> sockets = new ArrayList<>();
     List<Integer> bound = new ArrayList<>();
     try {
@@ -130,7 +139,7 @@ public final class MediaCapture implements AutoCloseable {
       throw (RuntimeException) e;
     }
     CaptureLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
-    CallRecording recording = new CallRecording(wav, file, channels, settings.ringFrames(), loop.writer());
+    CallRecording recording = new CallRecording(wav, file, channels, settings.ringFrames(), loop.writer(), files);
     StreamTimeline[] timelines = new StreamTimeline[streams.size()];
     for (int i = 0; i < timelines.length; i++) {
       timelines[i] = new StreamTimeline(recording, streams.get(i).channel(), bound.get(i), sockets.get(i),
@@ -296,7 +305,7 @@ public final class MediaCapture implements AutoCloseable {
 
   private void finish(CallRecording recording) {
     MediaStats stats = recording.stats();
-    try (FileChannel file = recording.file) {
+    try (MediaChannel file = recording.file) {
       IOException payloadFailure = closePayloads(recording);
       if (recording.failure() != null) {
         throw recording.failure();
@@ -305,7 +314,7 @@ public final class MediaCapture implements AutoCloseable {
         throw payloadFailure;
       }
       WavFile.writeHeader(file, recording.channels, stats.bytes());
-      file.force(true);
+      file.force();
       recording.closed.complete(stats);
     } catch (IOException | RuntimeException e) {
       writeFailures.incrementAndGet();
@@ -327,9 +336,9 @@ public final class MediaCapture implements AutoCloseable {
    * After a write that failed (a full disk): the WAV keeps the whole frames that reached it, with a header that
    * says so, durably; the call's statistics then count exactly those.
    */
-  private static void keepWhatWasWritten(CallRecording recording, Exception failure) {
-    try {
-      recording.settle(WavFile.repair(recording.wav, recording.channels));
+  private void keepWhatWasWritten(CallRecording recording, Exception failure) {
+    try (MediaChannel file = files.recover(recording.wav)) {
+      recording.settle(WavFile.repair(file, recording.wav, recording.channels));
     } catch (IOException | RuntimeException e) {
       failure.addSuppressed(e);
       log.error("media file {} could not be settled after a failed write; a restart repairs it", recording.wav, e);
@@ -403,7 +412,7 @@ public final class MediaCapture implements AutoCloseable {
     throw last;
   }
 
-  private void abandon(List<DatagramChannel> sockets, List<Integer> bound, FileChannel file, Path wav) {
+  private void abandon(List<DatagramChannel> sockets, List<Integer> bound, MediaChannel file, Path wav) {
     for (DatagramChannel socket : sockets) {
       try {
         socket.close();
@@ -445,10 +454,9 @@ public final class MediaCapture implements AutoCloseable {
     return highest + 1;
   }
 
-  private static FileChannel createWav(Path wav, int channels) {
+  private MediaChannel createWav(Path wav, int channels) {
     try {
-      Files.createDirectories(wav.getParent());
-      FileChannel file = FileChannel.open(wav, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      MediaChannel file = files.create(wav);
       try {
         WavFile.writeHeader(file, channels, 0);
       } catch (IOException e) {

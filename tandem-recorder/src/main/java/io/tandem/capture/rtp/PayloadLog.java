@@ -1,6 +1,7 @@
 package io.tandem.capture.rtp;
 
 import io.tandem.capture.sip.PayloadFormat;
+import io.tandem.media.MediaFiles;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -83,9 +84,14 @@ public final class PayloadLog {
    * @throws IOException when the file does not start as a payload log, or cannot be read
    */
   public static boolean read(Path log, PacketSink sink) throws IOException {
+    return read(MediaFiles.plain(), log, sink);
+  }
+
+  /** {@link #read(Path, PacketSink)} of a log plain or sealed, as {@code files} opens it. */
+  public static boolean read(MediaFiles files, Path log, PacketSink sink) throws IOException {
     InputStream raw;
     try {
-      raw = Files.newInputStream(log);
+      raw = files.newInputStream(log);
     } catch (NoSuchFileException e) {
       return false;
     }

@@ -1,36 +1,44 @@
 package io.tandem.capture.rtp;
 
 import io.tandem.capture.sip.PayloadFormat;
+import io.tandem.media.MediaChannel;
+import io.tandem.media.MediaFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
  * Appends one call's {@link PayloadLog}: packets gather in memory and are written at each flush of the
  * call's WAV; the file and the buffer are made at the first packet, so a call all in G.711 without DTMF has
- * neither. A write that fails stops the log (the WAV goes on). Confined to one thread at a time: its capture
+ * neither; {@link MediaFiles} makes it, sealed like the WAV when sealing is on. A write that fails stops the log (the WAV goes on). Confined to one thread at a time: its capture
  * thread until {@link #close}, which the finisher calls after the capture thread is done with it.
  */
 public final class PayloadLogWriter {
   private static final int MAX_RECORD = 0xFFFF;
 
   private final Path path;
+  private final MediaFiles files;
   /** The format last written for each channel and payload type ({@code channel << 7 | type}); a call has few. */
   private int[] writtenKeys = new int[4];
   private PayloadFormat[] writtenFormats = new PayloadFormat[4];
   private int writtenCount;
   /** What gathered since the last flush; none until the call's first packet kept raw. */
   private ByteBuffer pending = ByteBuffer.allocate(0);
-  private FileChannel file;
+  private MediaChannel file;
+  private long written;
   private IOException failure;
   private long packets;
 
   public PayloadLogWriter(Path wav) {
+    this(wav, MediaFiles.plain());
+  }
+
+  public PayloadLogWriter(Path wav, MediaFiles files) {
     this.path = PayloadLog.pending(wav);
+    this.files = files;
   }
 
   /** Keeps a packet placed at {@code position} (8 kHz frames) on {@code channel}, with its format. */
@@ -60,14 +68,15 @@ public final class PayloadLogWriter {
     }
     try {
       if (file == null) {
-        file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING);
-        file.write(ByteBuffer.wrap(PayloadLog.MAGIC));
+        Files.deleteIfExists(path);
+        file = files.create(path);
+        file.write(ByteBuffer.wrap(PayloadLog.MAGIC), 0);
+        written = PayloadLog.MAGIC.length;
       }
       pending.flip();
-      while (pending.hasRemaining()) {
-        file.write(pending);
-      }
+      int bytes = pending.remaining();
+      file.write(pending, written);
+      written += bytes;
     } catch (IOException e) {
       failure = e;
     }
@@ -78,10 +87,10 @@ public final class PayloadLogWriter {
   public void close() throws IOException {
     flush();
     if (file != null) {
-      try (FileChannel closing = file) {
+      try (MediaChannel closing = file) {
         file = null;
         if (failure == null) {
-          closing.force(true);
+          closing.force();
         }
       }
     }

@@ -1,10 +1,10 @@
 package io.tandem.capture.rtp;
 
+import io.tandem.media.MediaChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ShortBuffer;
-import java.nio.channels.FileChannel;
 
 /**
  * Writes runs of a call's interleaved frames as 16-bit little-endian PCM at their place in the WAV
@@ -22,7 +22,7 @@ final class PcmBlockWriter {
    * Writes frames {@code [from, to)} of the call's timeline from {@code ring} to {@code file}; the WAV data
    * starts at {@code dataOffset}. With {@code file} null the frames are only consumed.
    */
-  void write(FrameRing ring, long from, long to, FileChannel file, long dataOffset) throws IOException {
+  void write(FrameRing ring, long from, long to, MediaChannel file, long dataOffset) throws IOException {
     int channels = ring.channels();
     int blockFrames = Math.min(BLOCK_SAMPLES / channels, ring.frames());
     long frame = from;
@@ -37,10 +37,8 @@ final class PcmBlockWriter {
     }
   }
 
-  private void writeBlock(FileChannel file, long position, int count) throws IOException {
+  private void writeBlock(MediaChannel file, long position, int count) throws IOException {
     bytes.clear().limit(count * 2);
-    while (bytes.hasRemaining()) {
-      file.write(bytes, position + bytes.position());
-    }
+    file.write(bytes, position);
   }
 }

@@ -59,6 +59,7 @@ class CodecRecordingTest {
   private CallMedia opened;
   private MediaCapture capture;
   private MediaDecoding decoding;
+  private io.tandem.media.MediaFiles files = io.tandem.media.MediaFiles.plain();
 
   @BeforeEach
   void start() {
@@ -84,6 +85,25 @@ class CodecRecordingTest {
     CallRecord call = recorded(sending(G722, RealEncoders.g722(1000, 1000, work), 160));
 
     assertTone(call, 0, 16000, 1000, 1000);
+  }
+
+  @Test
+  void sealedMediaAreDecodedThroughPipesAndStaySealed() throws Exception {
+    capture.stop();
+    files = io.tandem.media.MediaFiles.of(io.tandem.media.sealed.MediaKeys.generate(), true);
+    int base = 20000 + 2 * ThreadLocalRandom.current().nextInt(15000);
+    capture = new MediaCapture("127.0.0.1", new RtpPortPool(base, base + 40), dataDir, Clock.systemUTC(),
+        new CaptureSettings(1, Duration.ofMillis(200), Duration.ofMillis(50)), files);
+    decoding = new MediaDecoding(dataDir, buffer, new CallDecoder(Ffmpeg.locate("ffmpeg"), files));
+    CallRecord captured = recorded(sending(G722, RealEncoders.g722(1000, 1000, work), 160), false);
+    Path wav = dataDir.resolve(captured.mediaPath());
+    assertThat(io.tandem.media.MediaFiles.isSealed(PayloadLog.pending(wav))).as("the payload log is sealed").isTrue();
+
+    CallRecord call = decoding.decodePending(captured);
+
+    assertTone(call, 0, 16000, 1000, 1000);
+    assertThat(io.tandem.media.MediaFiles.isSealed(wav)).as("the decoded WAV is sealed").isTrue();
+    assertThat(CallDecoder.workFolder(wav)).doesNotExist();
   }
 
   @Test
@@ -402,11 +422,11 @@ class CodecRecordingTest {
   /** Asserts the call's decoded WAV: its rate, its length, its tone throughout; returns it. */
   private WavAudio assertTone(CallRecord call, int channel, int rate, double tone, long millis) throws Exception {
     Path wav = dataDir.resolve(call.mediaPath());
-    WavAudio audio = WavFile.read(wav);
+    WavAudio audio = WavFile.read(files, wav);
     assertThat(audio.sampleRate()).as("sample rate").isEqualTo(rate);
     assertThat(audio.durationMillis()).as("duration").isBetween(millis - 40, millis + 40);
     assertThat(call.stats().durationMillis()).isEqualTo(audio.durationMillis());
-    assertThat(call.stats().bytes()).isEqualTo(WavFile.dataBytes(wav));
+    assertThat(call.stats().bytes()).isEqualTo((long) audio.frames() * audio.channels() * 2);
     long half = millis / 2;
     assertThat(dominant(audio.channel(channel), rate, 60, half)).as("tone of the first half").isEqualTo(tone);
     assertThat(dominant(audio.channel(channel), rate, half, millis - 60)).as("tone of the second half")

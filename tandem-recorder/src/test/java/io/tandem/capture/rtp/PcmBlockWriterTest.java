@@ -30,7 +30,8 @@ class PcmBlockWriterTest {
     ring.decode(2, from, table, codes, 0, 0, frames);
     Path wav = dir.resolve("out.pcm");
 
-    try (FileChannel file = FileChannel.open(wav, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (io.tandem.media.MediaChannel file = new io.tandem.media.PlainMediaChannel(FileChannel.open(wav,
+        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
       // Blocks of 16,384 samples hold 3,276 frames of five channels: three blocks, one across the ring's end.
       new PcmBlockWriter().write(ring, from, from + frames, file, 44 - from * 2 * channels);
     }

@@ -94,7 +94,8 @@ class StreamTimelineTest {
         StandardOpenOption.WRITE);
     files.add(file);
     file.write(WavFile.header(channels, 0));
-    return new CallRecording(wav, file, channels, 8192, new PcmBlockWriter());
+    return new CallRecording(wav, new io.tandem.media.PlainMediaChannel(file), channels, 8192, new PcmBlockWriter(),
+        io.tandem.media.MediaFiles.plain());
   }
 
   private static RtpPacket packet(long ssrc, int index, int level) {
