@@ -215,6 +215,14 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
     return queries.bestCopySource(interactionId);
   }
 
+  /**
+   * Where each copy of an interaction can be read, the marked best copy first and then the others in the
+   * best-copy rule's order; empty when there is no such interaction or it has no copy.
+   */
+  public List<MediaSource> copySources(long interactionId) throws SQLException {
+    return queries.copySources(interactionId);
+  }
+
   public long interactionCount() throws SQLException {
     return queries.count();
   }

@@ -42,6 +42,16 @@ final class InteractionQueries {
       LEFT JOIN recorders r ON r.serial = c.serial
       LEFT JOIN archived_copies a ON a.inum = c.inum
       WHERE i.id = ? AND i.merged_into IS NULL""";
+  // Every copy of an interaction, the marked best first, then the others in the best-copy rule's order: the order
+  // in which replay tries them when one cannot be read.
+  private static final String COPY_SOURCES = """
+      SELECT inum, serial, admin_url, location FROM (
+        SELECT c.inum, c.serial, c.complete, c.duration_ms, r.admin_url, a.location, c.inum = i.best_inum AS best
+        FROM interactions i JOIN copies c ON c.interaction_id = i.id
+        LEFT JOIN recorders r ON r.serial = c.serial
+        LEFT JOIN archived_copies a ON a.inum = c.inum
+        WHERE i.id = ? AND i.merged_into IS NULL) s
+      ORDER BY best DESC, """ + BestCopy.ORDER_BY;
   private static final TypeReference<List<Participant>> PARTICIPANTS = new TypeReference<>() {};
   private static final TypeReference<List<String>> QUIRKS = new TypeReference<>() {};
   private static final TypeReference<List<DtmfEvent>> DTMF = new TypeReference<>() {};
@@ -90,6 +100,20 @@ final class InteractionQueries {
             rows.getString(4)));
       }
     }
+  }
+
+  List<MediaSource> copySources(long interactionId) throws SQLException {
+    List<MediaSource> sources = new ArrayList<>();
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement query = connection.prepareStatement(COPY_SOURCES)) {
+      query.setLong(1, interactionId);
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          sources.add(new MediaSource(new Inum(rows.getLong(1)), rows.getInt(2), rows.getString(3), rows.getString(4)));
+        }
+      }
+    }
+    return sources;
   }
 
   long count() throws SQLException {

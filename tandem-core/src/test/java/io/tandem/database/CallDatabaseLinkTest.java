@@ -89,6 +89,19 @@ class CallDatabaseLinkTest {
   }
 
   @Test
+  void replayTriesTheMarkedBestCopyFirstThenEveryOtherCopyByTheBestCopyRule() throws Exception {
+    database.mark(main, List.of(master(MAIN, 1).key("conv-1").millis(9000).build()));
+    database.link(backup, List.of(slave(BACKUP, 1).key("conv-1").millis(8000).build()), Set.of());
+    long id = onlyInteraction().id();
+    database.recordArchived(Inum.of(BACKUP, 1), "archive/b.wav", "ab12", 8000);
+
+    assertThat(database.copySources(id)).extracting(MediaSource::inum, MediaSource::archiveLocation)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(Inum.of(MAIN, 1), null),
+            org.assertj.core.groups.Tuple.tuple(Inum.of(BACKUP, 1), "archive/b.wav"));
+    assertThat(database.copySources(id + 1000)).isEmpty();
+  }
+
+  @Test
   void aLinkedCopyThatReachesBeyondTheInteractionWidensIt() throws Exception {
     database.mark(main, List.of(master(MAIN, 1).key("conv-1").startMillisAfterT0(500).millis(1000).build()));
 

@@ -122,6 +122,7 @@ final class PairFixture implements AutoCloseable {
     private Map<String, String> recorderSettings = Map.of();
     private Map<String, String> managerSettings = Map.of();
     private Map<String, String> mainSettings = Map.of();
+    private boolean archiving = true;
 
     private Builder(Path root, int mainSerial, int backupSerial, int rtpBase) {
       this.root = root;
@@ -165,9 +166,15 @@ final class PairFixture implements AutoCloseable {
       return this;
     }
 
+    /** No archive rule: every copy stays in its recorder's call buffer only (default: one rule, all calls). */
+    Builder withoutArchiving() {
+      this.archiving = false;
+      return this;
+    }
+
     PairFixture start() throws Exception {
       return new PairFixture(root, mainSerial, backupSerial, rtpBase, rtpPorts, managerAsProcess, healthInterval,
-          recorderSettings, managerSettings, mainSettings);
+          recorderSettings, managerSettings, mainSettings, Map.of(), archiving);
     }
   }
 
@@ -182,6 +189,14 @@ final class PairFixture implements AutoCloseable {
       boolean managerAsProcess, String healthInterval, Map<String, String> recorderSettings,
       Map<String, String> managerSettings, Map<String, String> mainSettings, Map<String, String> backupSettings)
       throws Exception {
+    this(root, mainSerial, backupSerial, rtpBase, rtpPorts, managerAsProcess, healthInterval, recorderSettings,
+        managerSettings, mainSettings, backupSettings, true);
+  }
+
+  private PairFixture(Path root, int mainSerial, int backupSerial, int rtpBase, int rtpPorts,
+      boolean managerAsProcess, String healthInterval, Map<String, String> recorderSettings,
+      Map<String, String> managerSettings, Map<String, String> mainSettings, Map<String, String> backupSettings,
+      boolean archiving) throws Exception {
     this.root = root;
     this.postgresPort = RecorderProcess.freePort();
     this.archive = root.resolve("archive");
@@ -190,7 +205,7 @@ final class PairFixture implements AutoCloseable {
       startPostgres();
       database = CallDatabase.connect(new DatabaseConfig(postgres.jdbcUrl(), "postgres", "", 4));
       database.migrate();
-      if (database.rules().isEmpty()) {
+      if (archiving && database.rules().isEmpty()) {
         database.addRule("all calls", null, 0, archive, true);
       }
       if (managerAsProcess) {

@@ -4,19 +4,20 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.tandem.admin.RecorderClients;
+import io.tandem.call.Inum;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.DatabaseErrors;
 import io.tandem.database.InteractionView;
 import io.tandem.database.MediaSource;
 import io.tandem.database.PairView;
 import io.tandem.media.MediaFiles;
-import io.tandem.tls.HttpsConnector;
 import io.tandem.notification.Notifier;
 import io.tandem.redundancy.FailbackRefusedException;
 import io.tandem.redundancy.HealthProbe;
 import io.tandem.redundancy.Readiness;
 import io.tandem.redundancy.RedundancyController;
 import io.tandem.replay.MediaReplay;
+import io.tandem.tls.HttpsConnector;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,6 +87,7 @@ public final class RecorderManager implements AutoCloseable {
       cfg.routes.get("/api/interactions", this::interactions);
       cfg.routes.get("/api/interactions/{id}", this::interaction);
       cfg.routes.get("/api/interactions/{id}/media", this::media);
+      cfg.routes.get("/api/interactions/{id}/copies/{inum}/media", this::copyMedia);
       cfg.routes.post("/api/reprocess", this::reprocess);
       cfg.routes.get("/api/jobs/{id}", this::job);
       cfg.routes.get("/api/events", ctx -> JsonAnswers.json(ctx, 200, database.events()));
@@ -207,9 +209,21 @@ public final class RecorderManager implements AutoCloseable {
 
   private void media(Context ctx) throws Exception {
     long id = RequestParameters.id(ctx);
-    Optional<MediaSource> source = database.bestCopySource(id);
-    if (source.isEmpty()) {
+    List<MediaSource> sources = database.copySources(id);
+    if (sources.isEmpty()) {
       JsonAnswers.error(ctx, 404, "no interaction " + id + " with a marked copy");
+      return;
+    }
+    replay.serve(ctx, sources);
+  }
+
+  private void copyMedia(Context ctx) throws Exception {
+    long id = RequestParameters.id(ctx);
+    Inum inum = RequestParameters.inum(ctx);
+    Optional<MediaSource> source = database.copySources(id).stream()
+        .filter(candidate -> candidate.inum().equals(inum)).findFirst();
+    if (source.isEmpty()) {
+      JsonAnswers.error(ctx, 404, "interaction " + id + " has no copy " + inum);
       return;
     }
     replay.serve(ctx, source.get());

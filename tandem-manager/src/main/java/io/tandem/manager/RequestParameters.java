@@ -1,6 +1,7 @@
 package io.tandem.manager;
 
 import io.javalin.http.Context;
+import io.tandem.call.Inum;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -56,5 +57,15 @@ final class RequestParameters {
       // Falls through to the one error below.
     }
     throw new BadRequestException(what + " must be a positive whole number, got '" + value + "'");
+  }
+
+  /** The {@code inum} path parameter: a copy's 15-digit INUM. */
+  static Inum inum(Context ctx) {
+    String value = ctx.pathParam("inum");
+    try {
+      return Inum.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestException("copy INUM must be 15 digits with a non-zero serial, got '" + value + "'");
+    }
   }
 }

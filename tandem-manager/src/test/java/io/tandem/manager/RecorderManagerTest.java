@@ -50,6 +50,7 @@ class RecorderManagerTest {
   private static long archivedId;
   private static long onRecorderId;
   private static long unreachableId;
+  private static long fallbackId;
 
   @BeforeAll
   static void startManager() throws Exception {
@@ -64,6 +65,11 @@ class RecorderManagerTest {
     database.mark(new Fence(500_000, 1), List.of(call(500_000, 1, "conv-archived", 0),
         call(500_000, 2, "conv-on-recorder", 10)));
     database.mark(new Fence(500_001, 1), List.of(call(500_001, 1, "conv-unreachable", 20)));
+    // A conversation whose best copy is on the unreachable recorder and whose other copy, truncated, is on the
+    // reachable one.
+    database.mark(new Fence(500_001, 1), List.of(call(500_001, 2, "conv-fallback", 30)));
+    database.link(new Fence(500_000, 1), List.of(call(500_000, 3, "conv-fallback", 30, CallState.TRUNCATED)),
+        java.util.Set.of());
     archiveDirectory = Files.createDirectories(files.resolve("archive"));
     Path archived = Files.write(archiveDirectory.resolve("500000000000001.wav"), ARCHIVED);
     database.recordArchived(Inum.of(500_000, 1), archived.toString(), "00", ARCHIVED.length);
@@ -71,6 +77,7 @@ class RecorderManagerTest {
     archivedId = idOf("conv-archived");
     onRecorderId = idOf("conv-on-recorder");
     unreachableId = idOf("conv-unreachable");
+    fallbackId = idOf("conv-fallback");
     manager = new RecorderManager(new ManagerConfig("127.0.0.1", 0, server.jdbcUrl(), "postgres", "",
         Duration.ofMillis(100), 3), database);
     manager.start();
@@ -139,7 +146,7 @@ class RecorderManagerTest {
   void interactionsHaveTheDocumentedShape() throws Exception {
     JsonNode list = json(get("/api/interactions", null), 200);
 
-    assertThat(list).hasSize(3);
+    assertThat(list).hasSize(4);
     JsonNode first = list.get(0);
     assertThat(fieldNames(first)).containsExactly("id", "correlationKey", "start", "end", "bestInum", "copies");
     assertThat(first.get("correlationKey").asText()).isEqualTo("conv-archived");
@@ -187,6 +194,7 @@ class RecorderManagerTest {
     assertThat(answer.statusCode()).isEqualTo(200);
     assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("audio/wav"));
     assertThat(answer.headers().firstValue("Accept-Ranges")).contains("bytes");
+    assertThat(answer.headers().firstValue("X-Tandem-Inum")).contains("500000000000001");
     assertThat(answer.body()).isEqualTo(ARCHIVED);
   }
 
@@ -226,6 +234,36 @@ class RecorderManagerTest {
   }
 
   @Test
+  void whenTheBestCopysRecorderIsUnreachableTheNextCopyIsServedAndNamed() throws Exception {
+    JsonNode interaction = json(get("/api/interactions/" + fallbackId, null), 200);
+    assertThat(interaction.get("bestInum").asText()).as("the best copy is the unreachable recorder's")
+        .isEqualTo("500001000000002");
+
+    HttpResponse<byte[]> answer = get("/api/interactions/" + fallbackId + "/media", "bytes=-100");
+
+    assertThat(answer.statusCode()).isEqualTo(206);
+    assertThat(answer.headers().firstValue("X-Tandem-Inum")).contains("500000000000003");
+    assertThat(recorder.lastMediaPath).isEqualTo("/api/calls/500000000000003/media");
+    assertThat(answer.headers().firstValue("Content-Range")).contains("bytes 39900-39999/40000");
+    assertThat(answer.body()).isEqualTo(Arrays.copyOfRange(ON_RECORDER, 39_900, 40_000));
+  }
+
+  @Test
+  void oneGivenCopyIsServedOrRefusedWithoutFallingBack() throws Exception {
+    HttpResponse<byte[]> reachable = get("/api/interactions/" + fallbackId + "/copies/500000000000003/media", null);
+    assertThat(reachable.statusCode()).isEqualTo(200);
+    assertThat(reachable.headers().firstValue("X-Tandem-Inum")).contains("500000000000003");
+    assertThat(reachable.body()).isEqualTo(ON_RECORDER);
+
+    assertThat(json(get("/api/interactions/" + fallbackId + "/copies/500001000000002/media", null), 502)
+        .get("error").asText()).contains("500001000000002", "cannot be reached");
+    assertThat(json(get("/api/interactions/" + fallbackId + "/copies/500000000000001/media", null), 404)
+        .get("error").asText()).contains("has no copy 500000000000001");
+    assertThat(json(get("/api/interactions/" + fallbackId + "/copies/12345/media", null), 400)
+        .get("error").asText()).contains("15 digits", "'12345'");
+  }
+
+  @Test
   void eventsAreListedOldestFirst() throws Exception {
     JsonNode events = json(get("/api/events", null), 200);
 
@@ -240,7 +278,7 @@ class RecorderManagerTest {
 
     String text = new String(get("/metrics", null).body());
 
-    assertThat(text).contains("tandem_interactions 3.0", "tandem_recorders_healthy", "http_server_requests_seconds_count");
+    assertThat(text).contains("tandem_interactions 4.0", "tandem_recorders_healthy", "http_server_requests_seconds_count");
   }
 
   @Test
@@ -357,9 +395,13 @@ class RecorderManagerTest {
   }
 
   private static CallRecord call(int serial, long sequence, String key, long offsetSeconds) {
+    return call(serial, sequence, key, offsetSeconds, CallState.COMPLETE);
+  }
+
+  private static CallRecord call(int serial, long sequence, String key, long offsetSeconds, CallState state) {
     Instant start = T0.plusSeconds(offsetSeconds);
     return new CallRecord(Inum.of(serial, sequence), key, start, start.plusSeconds(5),
-        serial == 500_000 ? CallRole.MASTER : CallRole.SLAVE, CallState.COMPLETE,
+        serial == 500_000 ? CallRole.MASTER : CallRole.SLAVE, state,
         List.of(new Participant("p1", "sip:alice@example.com", "Alice")), List.of(),
         new MediaStats(250, 0, 40_000, 5000), "media/" + sequence + ".wav");
   }
