@@ -223,6 +223,11 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
     return queries.copySources(interactionId);
   }
 
+  /** One page of interactions matching {@code search}, with their copies and participants. */
+  public InteractionPage search(InteractionSearch search) throws SQLException {
+    return queries.search(search);
+  }
+
   public long interactionCount() throws SQLException {
     return queries.count();
   }

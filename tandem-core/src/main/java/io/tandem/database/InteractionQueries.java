@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -114,6 +115,76 @@ final class InteractionQueries {
       }
     }
     return sources;
+  }
+
+  InteractionPage search(InteractionSearch search) throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT i.id, i.correlation_key, i.start_time, i.end_time, i.best_inum,"
+        + " i.participants FROM interactions i WHERE i.merged_into IS NULL");
+    List<Object> values = new ArrayList<>();
+    if (search.from() != null) {
+      sql.append(" AND i.start_time >= ?");
+      values.add(Timestamp.from(search.from()));
+    }
+    if (search.to() != null) {
+      sql.append(" AND i.start_time < ?");
+      values.add(Timestamp.from(search.to()));
+    }
+    if (search.participant() != null) {
+      // The same expression as the trigram index, so that the index answers it.
+      sql.append(" AND participants_text(i.participants) LIKE ? ESCAPE '\\'");
+      values.add("%" + likeLiteral(search.participant().toLowerCase(Locale.ROOT)) + "%");
+    }
+    if (search.serial() != null) {
+      sql.append(" AND EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.serial = ?)");
+      values.add(search.serial());
+    }
+    if (search.callRole() != null) {
+      sql.append(" AND EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.call_role = ?)");
+      values.add(search.callRole().name());
+    }
+    if (search.minDuration() != null) {
+      sql.append(" AND extract(epoch FROM i.end_time - i.start_time) * 1000 >= ?");
+      values.add(search.minDuration().toMillis());
+    }
+    if (search.maxDuration() != null) {
+      sql.append(" AND extract(epoch FROM i.end_time - i.start_time) * 1000 <= ?");
+      values.add(search.maxDuration().toMillis());
+    }
+    if (search.complete() != null) {
+      sql.append(" AND EXISTS (SELECT 1 FROM copies c WHERE c.inum = i.best_inum AND c.complete = ?)");
+      values.add(search.complete());
+    }
+    if (search.withQuirks() != null) {
+      sql.append(search.withQuirks() ? " AND" : " AND NOT").append(
+          " EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.quirks <> '[]'::jsonb)");
+    }
+    String direction = search.newestFirst() ? "DESC" : "ASC";
+    if (search.after() != null) {
+      // A row comparison, which the (start_time, id) index answers: the page starts right after the cursor.
+      sql.append(search.newestFirst() ? " AND (i.start_time, i.id) < (?, ?)" : " AND (i.start_time, i.id) > (?, ?)");
+      values.add(Timestamp.from(search.after().start()));
+      values.add(search.after().id());
+    }
+    sql.append(" ORDER BY i.start_time ").append(direction).append(", i.id ").append(direction).append(" LIMIT ?");
+    values.add(search.limit());
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement query = connection.prepareStatement(sql.toString())) {
+      for (int i = 0; i < values.size(); i++) {
+        query.setObject(i + 1, values.get(i));
+      }
+      List<InteractionView> found = withCopies(connection, readInteractions(query, true));
+      Optional<InteractionSearch.Cursor> next = Optional.empty();
+      if (found.size() == search.limit()) {
+        InteractionView last = found.get(found.size() - 1);
+        next = Optional.of(new InteractionSearch.Cursor(last.start(), last.id()));
+      }
+      return new InteractionPage(found, next);
+    }
+  }
+
+  /** {@code text} with LIKE's wildcards and escape character taken literally. */
+  private static String likeLiteral(String text) {
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 
   long count() throws SQLException {

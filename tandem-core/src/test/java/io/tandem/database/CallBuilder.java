@@ -20,6 +20,7 @@ final class CallBuilder {
   private long millis = 1000;
   private CallState state = CallState.COMPLETE;
   private final List<Participant> participants = new ArrayList<>();
+  private final List<String> quirks = new ArrayList<>();
 
   private CallBuilder(int serial, long sequence, CallRole role) {
     this.inum = Inum.of(serial, sequence);
@@ -70,9 +71,20 @@ final class CallBuilder {
     return this;
   }
 
+  /** One more participant, by name and address of record. */
+  CallBuilder participant(String name, String aor) {
+    participants.add(new Participant("p" + participants.size(), aor, name));
+    return this;
+  }
+
+  CallBuilder quirks(String... kinds) {
+    quirks.addAll(List.of(kinds));
+    return this;
+  }
+
   CallRecord build() {
     return new CallRecord(inum, key, start, start.plusMillis(millis), role, state, participants, List.of(),
-        new MediaStats(millis / 20, 0, millis * 8, millis), "media/" + inum + ".wav", sipIdentity, List.of(),
+        new MediaStats(millis / 20, 0, millis * 8, millis), "media/" + inum + ".wav", sipIdentity, quirks,
         List.of());
   }
 }

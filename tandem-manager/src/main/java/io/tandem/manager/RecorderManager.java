@@ -7,6 +7,7 @@ import io.tandem.admin.RecorderClients;
 import io.tandem.call.Inum;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.DatabaseErrors;
+import io.tandem.database.InteractionPage;
 import io.tandem.database.InteractionView;
 import io.tandem.database.MediaSource;
 import io.tandem.database.PairView;
@@ -18,6 +19,8 @@ import io.tandem.redundancy.Readiness;
 import io.tandem.redundancy.RedundancyController;
 import io.tandem.replay.MediaReplay;
 import io.tandem.tls.HttpsConnector;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class RecorderManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RecorderManager.class);
   private static final int CONSOLE_INTERACTIONS = 50;
+  /** The header carrying the cursor of a search's next page, absent on its last. */
+  static final String NEXT_CURSOR = "X-Tandem-Next-Cursor";
   /** How long an order or read sent to a recorder waits for its answer. */
   private static final Duration RECORDER_TIMEOUT = Duration.ofSeconds(5);
   /** How long the merge pass waits after one pass before the next. */
@@ -191,10 +196,25 @@ public final class RecorderManager implements AutoCloseable {
   }
 
   private void interactions(Context ctx) throws Exception {
-    Instant from = RequestParameters.instant(ctx, "from", Instant.EPOCH);
-    Instant to = RequestParameters.instant(ctx, "to", Instant.now().plus(Duration.ofDays(1)));
-    int limit = RequestParameters.limit(ctx);
-    JsonAnswers.json(ctx, 200, database.interactions(from, to, limit));
+    InteractionPage page = database.search(SearchParameters.read(ctx));
+    page.next().ifPresent(cursor -> {
+      String next = cursor.text();
+      ctx.header(NEXT_CURSOR, next);
+      ctx.header("Link", "<" + nextPageUrl(ctx, next) + ">; rel=\"next\"");
+    });
+    JsonAnswers.json(ctx, 200, page.interactions());
+  }
+
+  /** The same request's path and query with the next page's cursor in place of this one's. */
+  private static String nextPageUrl(Context ctx, String cursor) {
+    StringBuilder url = new StringBuilder(ctx.path()).append("?cursor=").append(cursor);
+    ctx.queryParamMap().forEach((name, values) -> {
+      if (!name.equals("cursor")) {
+        values.forEach(value -> url.append('&').append(name).append('=')
+            .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
+      }
+    });
+    return url.toString();
   }
 
   private void interaction(Context ctx) throws Exception {

@@ -147,8 +147,10 @@ class RecorderManagerTest {
     JsonNode list = json(get("/api/interactions", null), 200);
 
     assertThat(list).hasSize(4);
-    JsonNode first = list.get(0);
-    assertThat(fieldNames(first)).containsExactly("id", "correlationKey", "start", "end", "bestInum", "copies");
+    assertThat(list.get(0).get("correlationKey").asText()).as("newest first").isEqualTo("conv-fallback");
+    JsonNode first = list.get(3);
+    assertThat(fieldNames(first)).containsExactly("id", "correlationKey", "start", "end", "bestInum", "copies",
+        "participants");
     assertThat(first.get("correlationKey").asText()).isEqualTo("conv-archived");
     assertThat(first.get("start").asText()).isEqualTo("2026-11-26T14:30:00Z");
     assertThat(first.get("bestInum").asText()).isEqualTo("500000000000001");
@@ -162,6 +164,47 @@ class RecorderManagerTest {
     assertThat(list).extracting(node -> node.get("correlationKey").asText()).containsExactly("conv-on-recorder");
 
     assertThat(json(get("/api/interactions?limit=2", null), 200)).hasSize(2);
+  }
+
+  @Test
+  void searchPagesByCursorWithTheFiltersKept() throws Exception {
+    HttpResponse<byte[]> first = get("/api/interactions?serial=500000&limit=1&order=oldest", null);
+    assertThat(json(first, 200)).extracting(node -> node.get("correlationKey").asText())
+        .containsExactly("conv-archived");
+    String cursor = first.headers().firstValue("X-Tandem-Next-Cursor").orElseThrow();
+    assertThat(first.headers().firstValue("Link")).hasValueSatisfying(link -> assertThat(link)
+        .startsWith("</api/interactions?cursor=" + cursor).contains("serial=500000", "order=oldest", "rel=\"next\""));
+
+    List<String> rest = new java.util.ArrayList<>();
+    String next = cursor;
+    while (next != null) {
+      HttpResponse<byte[]> page = get("/api/interactions?serial=500000&limit=1&order=oldest&cursor=" + next, null);
+      json(page, 200).forEach(node -> rest.add(node.get("correlationKey").asText()));
+      next = page.headers().firstValue("X-Tandem-Next-Cursor").orElse(null);
+    }
+    assertThat(rest).containsExactly("conv-on-recorder", "conv-fallback");
+    assertThat(json(get("/api/interactions?participant=ALICE&complete=false", null), 200))
+        .extracting(node -> node.get("correlationKey").asText()).isEmpty();
+    assertThat(json(get("/api/interactions?participant=alice&callRole=slave&minDuration=5&maxDuration=5", null), 200))
+        .extracting(node -> node.get("correlationKey").asText()).containsExactly("conv-fallback", "conv-unreachable");
+  }
+
+  @Test
+  void malformedSearchParametersAre400NamingTheParameterAndTheFormExpected() throws Exception {
+    assertThat(error("/api/interactions?serial=12")).contains("'serial'", "six digits", "'12'");
+    assertThat(error("/api/interactions?callRole=boss")).contains("'callRole'", "MASTER or SLAVE");
+    assertThat(error("/api/interactions?minDuration=-1")).contains("'minDuration'", "whole number of seconds");
+    assertThat(error("/api/interactions?minDuration=9&maxDuration=3")).contains("'minDuration' must not be above");
+    assertThat(error("/api/interactions?complete=yes")).contains("'complete'", "true or false");
+    assertThat(error("/api/interactions?quirks=1")).contains("'quirks'", "true or false");
+    assertThat(error("/api/interactions?order=random")).contains("'order'", "newest or oldest");
+    assertThat(error("/api/interactions?cursor=abc")).contains("'cursor'", "X-Tandem-Next-Cursor");
+    assertThat(error("/api/interactions?participants=alice")).contains("unknown search parameter participants",
+        "participant,");
+  }
+
+  private static String error(String path) throws Exception {
+    return json(get(path, null), 400).get("error").asText();
   }
 
   @Test

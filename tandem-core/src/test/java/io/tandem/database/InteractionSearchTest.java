@@ -1,0 +1,160 @@
+package io.tandem.database;
+
+import static io.tandem.database.CallBuilder.master;
+import static io.tandem.database.CallBuilder.slave;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tandem.call.CallRole;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Searching interactions by each criterion, and paging through them by cursor while calls are marked. */
+class InteractionSearchTest {
+  private static final int MAIN = 700_000;
+  private static final int BACKUP = 700_001;
+  private static DatabaseFixture fixture;
+  private CallDatabase database;
+  private Fence main;
+  private Fence backup;
+
+  @BeforeAll
+  static void startDatabase() throws Exception {
+    fixture = DatabaseFixture.start();
+  }
+
+  @AfterAll
+  static void stopDatabase() {
+    fixture.close();
+  }
+
+  @BeforeEach
+  void markConversations() throws Exception {
+    fixture.clear();
+    database = fixture.database;
+    main = fixture.registerPair("pair-s", MAIN);
+    backup = new Fence(BACKUP, main.epoch());
+    database.mark(main, List.of(
+        master(MAIN, 1).key("alice-short").startMillisAfterT0(0).millis(20_000)
+            .participant("Alice Martin", "sip:+441632960001@sbc.example.com").build(),
+        master(MAIN, 2).key("bob-long").startMillisAfterT0(60_000).millis(600_000)
+            .participant("Bob_Stone", "sip:+441632960777@sbc.example.com").quirks("no-metadata").build(),
+        master(MAIN, 3).key("carol-cut").startMillisAfterT0(120_000).millis(90_000).truncated()
+            .participant("Carol 100%", "tel:+15550100").build()));
+    // The Backup's copy of Bob's call only.
+    database.link(backup, List.of(slave(BACKUP, 1).key("bob-long").startMillisAfterT0(60_000).millis(600_000)
+        .participant("Bob_Stone", "sip:+441632960777@sbc.example.com").build()), Set.of());
+  }
+
+  @Test
+  void everythingNewestFirst() throws Exception {
+    assertThat(keys(UnaryOperator.identity())).containsExactly("carol-cut", "bob-long", "alice-short");
+    InteractionView carol = database.search(InteractionSearch.all(10)).interactions().get(0);
+    assertThat(carol.participants()).extracting(p -> p.name()).containsExactly("Carol 100%");
+    assertThat(carol.copies()).hasSize(1);
+  }
+
+  @Test
+  void byParticipantAnyPartOfANameOrAddressInAnyCase() throws Exception {
+    assertThat(keys(s -> participant(s, "960777"))).containsExactly("bob-long");
+    assertThat(keys(s -> participant(s, "ALICE"))).containsExactly("alice-short");
+    assertThat(keys(s -> participant(s, "sbc.example"))).containsExactly("bob-long", "alice-short");
+    assertThat(keys(s -> participant(s, "+1555"))).containsExactly("carol-cut");
+    // LIKE's wildcards are taken as the characters they are.
+    assertThat(keys(s -> participant(s, "100%"))).containsExactly("carol-cut");
+    assertThat(keys(s -> participant(s, "b_s"))).containsExactly("bob-long");
+    assertThat(keys(s -> participant(s, "%"))).containsExactly("carol-cut");
+    assertThat(keys(s -> participant(s, "nobody"))).isEmpty();
+  }
+
+  @Test
+  void byRecorderAndCallRole() throws Exception {
+    assertThat(keys(s -> new InteractionSearch(null, null, null, BACKUP, null, null, null, null, null, true, null, 10)))
+        .containsExactly("bob-long");
+    assertThat(keys(s -> new InteractionSearch(null, null, null, MAIN, null, null, null, null, null, true, null, 10)))
+        .containsExactly("carol-cut", "bob-long", "alice-short");
+    assertThat(keys(s -> new InteractionSearch(null, null, null, null, CallRole.SLAVE, null, null, null, null, true,
+        null, 10))).containsExactly("bob-long");
+  }
+
+  @Test
+  void byDurationCompletenessQuirksAndTime() throws Exception {
+    assertThat(keys(s -> new InteractionSearch(null, null, null, null, null, Duration.ofSeconds(60),
+        Duration.ofSeconds(120), null, null, true, null, 10))).containsExactly("carol-cut");
+    assertThat(keys(s -> new InteractionSearch(null, null, null, null, null, null, null, false, null, true, null, 10)))
+        .containsExactly("carol-cut");
+    assertThat(keys(s -> new InteractionSearch(null, null, null, null, null, null, null, true, null, true, null, 10)))
+        .containsExactly("bob-long", "alice-short");
+    assertThat(keys(s -> new InteractionSearch(null, null, null, null, null, null, null, null, true, true, null, 10)))
+        .containsExactly("bob-long");
+    assertThat(keys(s -> new InteractionSearch(null, null, null, null, null, null, null, null, false, false, null,
+        10))).containsExactly("alice-short", "carol-cut");
+    Instant t0 = DatabaseFixture.T0;
+    assertThat(keys(s -> new InteractionSearch(t0.plusSeconds(60), t0.plusSeconds(120), null, null, null, null, null,
+        null, null, true, null, 10))).containsExactly("bob-long");
+  }
+
+  @Test
+  void pagingByCursorNeitherMissesNorRepeatsARowWhileCallsAreMarked() throws Exception {
+    List<io.tandem.call.CallRecord> calls = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      // Several calls share a start, so the cursor must order by id too.
+      calls.add(master(MAIN, 100 + i).key("page-" + i).startMillisAfterT0(1_000_000 + (i / 3) * 1000L).build());
+    }
+    database.mark(main, calls);
+    Set<String> before = new HashSet<>(keys(s -> new InteractionSearch(null, null, null, null, null, null, null, null,
+        null, true, null, 1000)));
+
+    List<String> seen = new ArrayList<>();
+    InteractionSearch search = new InteractionSearch(null, null, null, null, null, null, null, null, null, true, null,
+        7);
+    int pages = 0;
+    int marking = 0;
+    while (true) {
+      InteractionPage page = database.search(search);
+      page.interactions().forEach(view -> seen.add(view.correlationKey()));
+      pages++;
+      // Between pages, more calls are marked: some newer than all, some older than the pages already read.
+      database.mark(main, List.of(
+          master(MAIN, 500 + marking).key("newer-" + marking).startMillisAfterT0(9_000_000 + marking).build(),
+          master(MAIN, 600 + marking).key("older-" + marking).startMillisAfterT0(-1_000_000 - marking).build()));
+      marking++;
+      if (page.next().isEmpty()) {
+        break;
+      }
+      search = search.after(InteractionSearch.Cursor.parse(page.next().get().text()));
+    }
+
+    assertThat(pages).isGreaterThan(7);
+    assertThat(seen).as("rows seen more than once").doesNotHaveDuplicates();
+    assertThat(seen).as("every row there before paging began").containsAll(before);
+    assertThat(seen).as("rows newer than the first page are not in later pages")
+        .noneMatch(key -> key.startsWith("newer-"));
+  }
+
+  @Test
+  void aCursorNotWrittenByASearchIsRefused() {
+    assertThatThrownBy(() -> InteractionSearch.Cursor.parse("not-a-cursor")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a cursor");
+    InteractionSearch.Cursor cursor = new InteractionSearch.Cursor(DatabaseFixture.T0, 42);
+    assertThat(InteractionSearch.Cursor.parse(cursor.text())).isEqualTo(cursor);
+  }
+
+  private static InteractionSearch participant(InteractionSearch ignored, String text) {
+    return new InteractionSearch(null, null, text, null, null, null, null, null, null, true, null, 10);
+  }
+
+  private List<String> keys(UnaryOperator<InteractionSearch> search) throws Exception {
+    return database.search(search.apply(InteractionSearch.all(10))).interactions().stream()
+        .map(InteractionView::correlationKey).toList();
+  }
+}
