@@ -12,3 +12,8 @@ CREATE FUNCTION participants_text(participants jsonb) RETURNS text
 
 CREATE INDEX interactions_participants_text ON interactions USING gin (participants_text(participants) gin_trgm_ops)
   WHERE merged_into IS NULL;
+
+-- Truncated copies and copies with quirks are few: a search for them probes these small indexes for each
+-- interaction it passes, instead of reading copies' rows. Marking writes to them only for such copies.
+CREATE INDEX copies_truncated ON copies (inum) WHERE NOT complete;
+CREATE INDEX copies_with_quirks ON copies (interaction_id) WHERE quirks <> '[]'::jsonb;

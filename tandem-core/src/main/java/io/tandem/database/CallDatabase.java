@@ -228,6 +228,14 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
     return queries.search(search);
   }
 
+  /**
+   * The server's plan of {@code search}'s query, run ({@code EXPLAIN (ANALYZE, FORMAT JSON)}): how the indexes
+   * answer it, and its time in the server alone.
+   */
+  public String explainSearch(InteractionSearch search) throws SQLException {
+    return queries.explainSearch(search);
+  }
+
   public long interactionCount() throws SQLException {
     return queries.count();
   }

@@ -118,60 +118,9 @@ final class InteractionQueries {
   }
 
   InteractionPage search(InteractionSearch search) throws SQLException {
-    StringBuilder sql = new StringBuilder("SELECT i.id, i.correlation_key, i.start_time, i.end_time, i.best_inum,"
-        + " i.participants FROM interactions i WHERE i.merged_into IS NULL");
-    List<Object> values = new ArrayList<>();
-    if (search.from() != null) {
-      sql.append(" AND i.start_time >= ?");
-      values.add(Timestamp.from(search.from()));
-    }
-    if (search.to() != null) {
-      sql.append(" AND i.start_time < ?");
-      values.add(Timestamp.from(search.to()));
-    }
-    if (search.participant() != null) {
-      // The same expression as the trigram index, so that the index answers it.
-      sql.append(" AND participants_text(i.participants) LIKE ? ESCAPE '\\'");
-      values.add("%" + likeLiteral(search.participant().toLowerCase(Locale.ROOT)) + "%");
-    }
-    if (search.serial() != null) {
-      sql.append(" AND EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.serial = ?)");
-      values.add(search.serial());
-    }
-    if (search.callRole() != null) {
-      sql.append(" AND EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.call_role = ?)");
-      values.add(search.callRole().name());
-    }
-    if (search.minDuration() != null) {
-      sql.append(" AND extract(epoch FROM i.end_time - i.start_time) * 1000 >= ?");
-      values.add(search.minDuration().toMillis());
-    }
-    if (search.maxDuration() != null) {
-      sql.append(" AND extract(epoch FROM i.end_time - i.start_time) * 1000 <= ?");
-      values.add(search.maxDuration().toMillis());
-    }
-    if (search.complete() != null) {
-      sql.append(" AND EXISTS (SELECT 1 FROM copies c WHERE c.inum = i.best_inum AND c.complete = ?)");
-      values.add(search.complete());
-    }
-    if (search.withQuirks() != null) {
-      sql.append(search.withQuirks() ? " AND" : " AND NOT").append(
-          " EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.quirks <> '[]'::jsonb)");
-    }
-    String direction = search.newestFirst() ? "DESC" : "ASC";
-    if (search.after() != null) {
-      // A row comparison, which the (start_time, id) index answers: the page starts right after the cursor.
-      sql.append(search.newestFirst() ? " AND (i.start_time, i.id) < (?, ?)" : " AND (i.start_time, i.id) > (?, ?)");
-      values.add(Timestamp.from(search.after().start()));
-      values.add(search.after().id());
-    }
-    sql.append(" ORDER BY i.start_time ").append(direction).append(", i.id ").append(direction).append(" LIMIT ?");
-    values.add(search.limit());
+    SearchStatement statement = SearchStatement.of(search);
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement query = connection.prepareStatement(sql.toString())) {
-      for (int i = 0; i < values.size(); i++) {
-        query.setObject(i + 1, values.get(i));
-      }
+        PreparedStatement query = statement.prepare(connection, "")) {
       List<InteractionView> found = withCopies(connection, readInteractions(query, true));
       Optional<InteractionSearch.Cursor> next = Optional.empty();
       if (found.size() == search.limit()) {
@@ -179,6 +128,81 @@ final class InteractionQueries {
         next = Optional.of(new InteractionSearch.Cursor(last.start(), last.id()));
       }
       return new InteractionPage(found, next);
+    }
+  }
+
+  /** The server's plan of {@code search}'s query, run: {@code EXPLAIN (ANALYZE, FORMAT JSON)}'s answer. */
+  String explainSearch(InteractionSearch search) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement query = SearchStatement.of(search).prepare(connection, "EXPLAIN (ANALYZE, FORMAT JSON) ");
+        ResultSet rows = query.executeQuery()) {
+      rows.next();
+      return rows.getString(1);
+    }
+  }
+
+  /** The query of a search and the values of its parameters, in order. */
+  private record SearchStatement(String sql, List<Object> values) {
+    static SearchStatement of(InteractionSearch search) {
+      StringBuilder sql = new StringBuilder("SELECT i.id, i.correlation_key, i.start_time, i.end_time, i.best_inum,"
+          + " i.participants FROM interactions i WHERE i.merged_into IS NULL");
+      List<Object> values = new ArrayList<>();
+      if (search.from() != null) {
+        sql.append(" AND i.start_time >= ?");
+        values.add(Timestamp.from(search.from()));
+      }
+      if (search.to() != null) {
+        sql.append(" AND i.start_time < ?");
+        values.add(Timestamp.from(search.to()));
+      }
+      if (search.participant() != null) {
+        // The same expression as the trigram index, so that the index answers it.
+        sql.append(" AND participants_text(i.participants) LIKE ? ESCAPE '\\'");
+        values.add("%" + likeLiteral(search.participant().toLowerCase(Locale.ROOT)) + "%");
+      }
+      if (search.serial() != null) {
+        sql.append(" AND EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.serial = ?)");
+        values.add(search.serial());
+      }
+      if (search.callRole() != null) {
+        sql.append(" AND EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.call_role = ?)");
+        values.add(search.callRole().name());
+      }
+      if (search.minDuration() != null) {
+        sql.append(" AND extract(epoch FROM i.end_time - i.start_time) * 1000 >= ?");
+        values.add(search.minDuration().toMillis());
+      }
+      if (search.maxDuration() != null) {
+        sql.append(" AND extract(epoch FROM i.end_time - i.start_time) * 1000 <= ?");
+        values.add(search.maxDuration().toMillis());
+      }
+      // These two are written out, not parameters, so that the partial indexes for them are seen to apply.
+      if (search.complete() != null) {
+        sql.append(" AND EXISTS (SELECT 1 FROM copies c WHERE c.inum = i.best_inum AND ")
+            .append(search.complete() ? "c.complete" : "NOT c.complete").append(')');
+      }
+      if (search.withQuirks() != null) {
+        sql.append(search.withQuirks() ? " AND" : " AND NOT").append(
+            " EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.quirks <> '[]'::jsonb)");
+      }
+      String direction = search.newestFirst() ? "DESC" : "ASC";
+      if (search.after() != null) {
+        // A row comparison, which the (start_time, id) index answers: the page starts right after the cursor.
+        sql.append(" AND (i.start_time, i.id) ").append(search.newestFirst() ? '<' : '>').append(" (?, ?)");
+        values.add(Timestamp.from(search.after().start()));
+        values.add(search.after().id());
+      }
+      sql.append(" ORDER BY i.start_time ").append(direction).append(", i.id ").append(direction).append(" LIMIT ?");
+      values.add(search.limit());
+      return new SearchStatement(sql.toString(), values);
+    }
+
+    PreparedStatement prepare(Connection connection, String prefix) throws SQLException {
+      PreparedStatement query = connection.prepareStatement(prefix + sql);
+      for (int i = 0; i < values.size(); i++) {
+        query.setObject(i + 1, values.get(i));
+      }
+      return query;
     }
   }
 

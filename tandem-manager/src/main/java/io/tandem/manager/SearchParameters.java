@@ -22,6 +22,7 @@ final class SearchParameters {
   static InteractionSearch read(Context ctx) {
     Set<String> unknown = new TreeSet<>(ctx.queryParamMap().keySet());
     unknown.removeAll(NAMES);
+    unknown.remove(""); // a stray '&', as in "?limit=5&"
     if (!unknown.isEmpty()) {
       throw new BadRequestException("unknown search parameter " + String.join(", ", unknown) + "; expected some of "
           + String.join(", ", new TreeSet<>(NAMES)));

@@ -164,6 +164,7 @@ class RecorderManagerTest {
     assertThat(list).extracting(node -> node.get("correlationKey").asText()).containsExactly("conv-on-recorder");
 
     assertThat(json(get("/api/interactions?limit=2", null), 200)).hasSize(2);
+    assertThat(json(get("/api/interactions?limit=2&", null), 200)).as("a stray '&' is no parameter").hasSize(2);
   }
 
   @Test
