@@ -22,6 +22,9 @@ final class ArchiveStore {
   private static final String ADD_RULE = """
       INSERT INTO archive_rules (name, recorder_serial, min_duration_ms, target_path, enabled)
       VALUES (?, ?, ?, ?, ?) RETURNING id""";
+  private static final String UPDATE_RULE = """
+      UPDATE archive_rules SET name = ?, recorder_serial = ?, min_duration_ms = ?, target_path = ?, enabled = ?
+      WHERE id = ?""";
   private static final String RECORD_ARCHIVED = """
       INSERT INTO archived_copies (inum, location, sha256, bytes, archived_at) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (inum) DO UPDATE SET location = EXCLUDED.location, sha256 = EXCLUDED.sha256,
@@ -56,20 +59,44 @@ final class ArchiveStore {
     new ArchiveRule(0, name, recorderSerial, minDurationMillis, target, enabled);
     try (Connection connection = dataSource.getConnection();
         PreparedStatement insert = connection.prepareStatement(ADD_RULE)) {
-      insert.setString(1, name);
-      if (recorderSerial == null) {
-        insert.setNull(2, Types.INTEGER);
-      } else {
-        insert.setInt(2, recorderSerial);
-      }
-      insert.setLong(3, minDurationMillis);
-      insert.setString(4, target.toString());
-      insert.setBoolean(5, enabled);
+      setRule(insert, name, recorderSerial, minDurationMillis, target, enabled);
       try (ResultSet rows = insert.executeQuery()) {
         rows.next();
         return new ArchiveRule(rows.getLong(1), name, recorderSerial, minDurationMillis, target, enabled);
       }
     }
+  }
+
+  /** Replaces every setting of rule {@code rule.id()}; false when there is no such rule. */
+  boolean updateRule(ArchiveRule rule) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement update = connection.prepareStatement(UPDATE_RULE)) {
+      setRule(update, rule.name(), rule.recorderSerial(), rule.minDurationMillis(), rule.target(), rule.enabled());
+      update.setLong(6, rule.id());
+      return update.executeUpdate() == 1;
+    }
+  }
+
+  /** Removes a rule (what it archived stays archived); false when there is no such rule. */
+  boolean removeRule(long id) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement delete = connection.prepareStatement("DELETE FROM archive_rules WHERE id = ?")) {
+      delete.setLong(1, id);
+      return delete.executeUpdate() == 1;
+    }
+  }
+
+  private static void setRule(PreparedStatement statement, String name, Integer recorderSerial,
+      long minDurationMillis, Path target, boolean enabled) throws SQLException {
+    statement.setString(1, name);
+    if (recorderSerial == null) {
+      statement.setNull(2, Types.INTEGER);
+    } else {
+      statement.setInt(2, recorderSerial);
+    }
+    statement.setLong(3, minDurationMillis);
+    statement.setString(4, target.toString());
+    statement.setBoolean(5, enabled);
   }
 
   void recordArchived(Inum inum, String location, String sha256, long bytes) throws SQLException {

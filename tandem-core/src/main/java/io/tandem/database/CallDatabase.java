@@ -251,6 +251,16 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
     return archive.addRule(name, recorderSerial, minDurationMillis, target, enabled);
   }
 
+  /** Replaces every setting of rule {@code rule.id()}; false when there is no such rule. */
+  public boolean updateRule(ArchiveRule rule) throws SQLException {
+    return archive.updateRule(rule);
+  }
+
+  /** Removes an archive rule; what it archived stays archived. False when there is no such rule. */
+  public boolean removeRule(long id) throws SQLException {
+    return archive.removeRule(id);
+  }
+
   @Override
   public void recordArchived(Inum inum, String location, String sha256, long bytes) throws SQLException {
     archive.recordArchived(inum, location, sha256, bytes);

@@ -73,6 +73,7 @@ public final class RecorderManager implements AutoCloseable {
     this.reprocessJobs = new ReprocessJobs(database::pairs, clients);
     this.notifier = new Notifier(database, config.notifications(), metrics.registry(), Clock.systemUTC());
     NotificationTargetApi targets = new NotificationTargetApi(notifier);
+    ArchiveRuleApi rules = new ArchiveRuleApi(database);
     this.merges = new InteractionMergePass(database, MERGE_DELAY);
     this.app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
@@ -99,6 +100,10 @@ public final class RecorderManager implements AutoCloseable {
       cfg.routes.get("/api/notification-targets", targets::list);
       cfg.routes.post("/api/notification-targets", targets::add);
       cfg.routes.delete("/api/notification-targets/{id}", targets::remove);
+      cfg.routes.get("/api/archive-rules", rules::list);
+      cfg.routes.post("/api/archive-rules", rules::add);
+      cfg.routes.put("/api/archive-rules/{id}", rules::update);
+      cfg.routes.delete("/api/archive-rules/{id}", rules::remove);
       cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
           .result(metrics.scrape()));
       cfg.routes.exception(BadRequestException.class, (e, ctx) -> JsonAnswers.error(ctx, 400, e.getMessage()));
