@@ -47,6 +47,8 @@ public final class RecorderManager implements AutoCloseable {
   private static final Duration RECORDER_TIMEOUT = Duration.ofSeconds(5);
   /** How long the merge pass waits after one pass before the next. */
   private static final Duration MERGE_DELAY = Duration.ofSeconds(2);
+  /** How often the live feed looks for what changed, while a console is connected. */
+  private static final Duration LIVE_INTERVAL = Duration.ofMillis(500);
 
   private final ManagerConfig config;
   private final CallDatabase database;
@@ -58,6 +60,7 @@ public final class RecorderManager implements AutoCloseable {
   private final ReprocessJobs reprocessJobs;
   private final Notifier notifier;
   private final InteractionMergePass merges;
+  private final LiveFeed live;
   private final Javalin app;
 
   public RecorderManager(ManagerConfig config, CallDatabase database) {
@@ -74,6 +77,7 @@ public final class RecorderManager implements AutoCloseable {
     this.notifier = new Notifier(database, config.notifications(), metrics.registry(), Clock.systemUTC());
     NotificationTargetApi targets = new NotificationTargetApi(notifier);
     ArchiveRuleApi rules = new ArchiveRuleApi(database);
+    this.live = new LiveFeed(database, this::pairStatuses, LIVE_INTERVAL);
     this.merges = new InteractionMergePass(database, MERGE_DELAY);
     this.app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
@@ -97,6 +101,8 @@ public final class RecorderManager implements AutoCloseable {
       cfg.routes.post("/api/reprocess", this::reprocess);
       cfg.routes.get("/api/jobs/{id}", this::job);
       cfg.routes.get("/api/events", ctx -> JsonAnswers.json(ctx, 200, database.events()));
+      cfg.routes.before("/api/live", live::check);
+      cfg.routes.sse("/api/live", live::connect);
       cfg.routes.get("/api/notification-targets", targets::list);
       cfg.routes.post("/api/notification-targets", targets::add);
       cfg.routes.delete("/api/notification-targets/{id}", targets::remove);
@@ -126,6 +132,7 @@ public final class RecorderManager implements AutoCloseable {
     app.start(config.bindHost(), config.httpPort());
     probe.start();
     merges.start();
+    live.start();
     LOG.info("Recorder Manager listening on {}://{}:{}", config.scheme(), config.bindHost(), port());
   }
 
@@ -134,6 +141,7 @@ public final class RecorderManager implements AutoCloseable {
   }
 
   public void stop() {
+    live.close();
     merges.close();
     probe.close();
     redundancy.close();
