@@ -1,6 +1,5 @@
 package io.tandem.manager;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.tandem.archive.ArchiveRule;
@@ -9,7 +8,6 @@ import io.tandem.database.CallDatabase;
 import io.tandem.json.Json;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -97,22 +95,8 @@ final class ArchiveRuleApi {
 
   /** The rule a request body describes, with {@code id}; each failure names the field and what was expected. */
   static ArchiveRule parse(long id, String body) {
-    JsonNode json;
-    try {
-      json = body == null || body.isBlank() ? null : Json.MAPPER.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw new BadRequestException("the body must be a JSON object with " + FIELDS + ": " + e.getOriginalMessage());
-    }
-    if (json == null || !json.isObject()) {
-      throw new BadRequestException("the body must be a JSON object with " + FIELDS);
-    }
-    for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!FIELDS.contains(name)) {
-        throw new BadRequestException("unknown field '" + name + "' of an archive rule; expected only " + FIELDS);
-      }
-    }
-    String name = text(json, "name");
+    JsonNode json = JsonBodies.object(body, FIELDS);
+    String name = JsonBodies.optionalText(json, "name");
     if (name == null || name.isBlank() || name.length() > MAX_NAME) {
       throw new BadRequestException("'name' must be a string of 1 to " + MAX_NAME + " characters, got "
           + json.get("name"));
@@ -122,7 +106,7 @@ final class ArchiveRuleApi {
   }
 
   private static Path target(JsonNode json) {
-    String target = text(json, "target");
+    String target = JsonBodies.optionalText(json, "target");
     if (target == null || target.isBlank()) {
       throw new BadRequestException("'target' must be the absolute path of the archive folder, got "
           + json.get("target"));
@@ -174,16 +158,5 @@ final class ArchiveRuleApi {
       return value.booleanValue();
     }
     throw new BadRequestException("'enabled' must be true or false, got " + value);
-  }
-
-  private static String text(JsonNode json, String field) {
-    JsonNode value = json.get(field);
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (!value.isTextual()) {
-      throw new BadRequestException("'" + field + "' must be a string, got " + value);
-    }
-    return value.textValue();
   }
 }

@@ -57,7 +57,7 @@ public final class RecorderManager implements AutoCloseable {
   private final ManagerMetrics metrics;
   private final RecorderClients clients;
   private final MediaReplay replay;
-  private final ReprocessJobs reprocessJobs;
+  private final ForwardedJobs jobs;
   private final Notifier notifier;
   private final InteractionMergePass merges;
   private final LiveFeed live;
@@ -73,7 +73,7 @@ public final class RecorderManager implements AutoCloseable {
         config.notifications().heartbeatInterval(), Clock.systemUTC());
     probe.afterEachPoll(redundancy::tick);
     this.metrics = new ManagerMetrics(database, probe);
-    this.reprocessJobs = new ReprocessJobs(database::pairs, clients);
+    this.jobs = new ForwardedJobs(database::pairs, clients);
     this.notifier = new Notifier(database, config.notifications(), metrics.registry(), Clock.systemUTC());
     NotificationTargetApi targets = new NotificationTargetApi(notifier);
     ArchiveRuleApi rules = new ArchiveRuleApi(database);
@@ -99,6 +99,7 @@ public final class RecorderManager implements AutoCloseable {
       cfg.routes.get("/api/interactions/{id}/media", this::media);
       cfg.routes.get("/api/interactions/{id}/copies/{inum}/media", this::copyMedia);
       cfg.routes.post("/api/reprocess", this::reprocess);
+      cfg.routes.post("/api/rebuild", this::rebuild);
       cfg.routes.get("/api/jobs/{id}", this::job);
       cfg.routes.get("/api/events", ctx -> JsonAnswers.json(ctx, 200, database.events()));
       cfg.routes.before("/api/live", live::check);
@@ -115,7 +116,7 @@ public final class RecorderManager implements AutoCloseable {
       cfg.routes.exception(BadRequestException.class, (e, ctx) -> JsonAnswers.error(ctx, 400, e.getMessage()));
       cfg.routes.exception(FailbackRefusedException.class,
           (e, ctx) -> JsonAnswers.error(ctx, e.status(), e.getMessage()));
-      cfg.routes.exception(ReprocessRefusedException.class,
+      cfg.routes.exception(JobRefusedException.class,
           (e, ctx) -> JsonAnswers.error(ctx, e.status(), e.getMessage()));
       cfg.routes.exception(Exception.class, this::failed);
       cfg.routes.error(404, ctx -> {
@@ -264,13 +265,19 @@ public final class RecorderManager implements AutoCloseable {
 
   private void reprocess(Context ctx) throws Exception {
     ReprocessRequest request = ReprocessRequest.parse(ctx.body());
-    String id = reprocessJobs.start(request.serial(), request.from(), request.to(), "manager@" + ctx.ip());
+    String id = jobs.start(request.serial(), request.from(), request.to(), "manager@" + ctx.ip());
+    JsonAnswers.json(ctx, 202, Map.of("id", id));
+  }
+
+  private void rebuild(Context ctx) throws Exception {
+    RebuildRequest request = RebuildRequest.parse(ctx.body());
+    String id = jobs.startRebuild(request.serial(), request.command(), "manager@" + ctx.ip());
     JsonAnswers.json(ctx, 202, Map.of("id", id));
   }
 
   private void job(Context ctx) throws Exception {
     String id = ctx.pathParam("id");
-    Optional<ReprocessJobView> job = reprocessJobs.job(id);
+    Optional<ForwardedJobView> job = jobs.job(id);
     if (job.isPresent()) {
       JsonAnswers.json(ctx, 200, job.get());
     } else {

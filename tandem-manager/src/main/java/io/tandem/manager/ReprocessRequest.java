@@ -1,11 +1,8 @@
 package io.tandem.manager;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tandem.json.Json;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -16,27 +13,8 @@ record ReprocessRequest(String serial, Instant from, Instant to) {
   private static final List<String> FIELDS = List.of("serial", "from", "to");
 
   static ReprocessRequest parse(String body) {
-    JsonNode json;
-    try {
-      json = body == null || body.isBlank() ? null : Json.MAPPER.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw new BadRequestException("the body must be a JSON object with the fields " + FIELDS + ": "
-          + e.getOriginalMessage());
-    }
-    if (json == null || !json.isObject()) {
-      throw new BadRequestException("the body must be a JSON object with the fields " + FIELDS);
-    }
-    for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!FIELDS.contains(name)) {
-        throw new BadRequestException("unknown field '" + name + "'; expected only " + FIELDS);
-      }
-    }
-    String serial = text(json, "serial");
-    if (!serial.matches("[0-9]{6}")) {
-      throw new BadRequestException("'serial' must be a recorder's six-digit serial such as \"123456\", got '"
-          + serial + "'");
-    }
+    JsonNode json = JsonBodies.object(body, FIELDS);
+    String serial = JsonBodies.serial(json, "serial");
     Instant from = instant(json, "from");
     Instant to = instant(json, "to");
     if (!from.isBefore(to)) {
@@ -45,19 +23,8 @@ record ReprocessRequest(String serial, Instant from, Instant to) {
     return new ReprocessRequest(serial, from, to);
   }
 
-  private static String text(JsonNode json, String field) {
-    JsonNode value = json.get(field);
-    if (value == null || value.isNull()) {
-      throw new BadRequestException("'" + field + "' is required");
-    }
-    if (!value.isTextual()) {
-      throw new BadRequestException("'" + field + "' must be a string, got " + value);
-    }
-    return value.textValue();
-  }
-
   private static Instant instant(JsonNode json, String field) {
-    String value = text(json, field);
+    String value = JsonBodies.text(json, field);
     try {
       return Instant.parse(value);
     } catch (DateTimeParseException e) {

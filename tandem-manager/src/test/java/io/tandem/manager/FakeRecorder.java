@@ -21,6 +21,7 @@ final class FakeRecorder implements AutoCloseable {
   volatile String lastRangeAsked;
   volatile String lastMediaPath;
   volatile String lastReprocessBody;
+  volatile String lastRebuildBody;
   /** The status the next reprocess request gets: 202 starts a job, 409 says one is running. */
   volatile int reprocessStatus = 202;
   /** Jobs by id, as the recorder would show them. */
@@ -35,6 +36,7 @@ final class FakeRecorder implements AutoCloseable {
     server.createContext("/health", this::health);
     server.createContext("/api/calls/", this::media);
     server.createContext("/api/reprocess", this::reprocess);
+    server.createContext("/api/rebuild", this::rebuild);
     server.createContext("/api/jobs/", this::job);
     server.start();
   }
@@ -80,6 +82,15 @@ final class FakeRecorder implements AutoCloseable {
     }
     String id = "job-" + jobCount.incrementAndGet();
     jobs.put(id, "{\"id\":\"" + id + "\",\"kind\":\"REPROCESS\",\"state\":\"RUNNING\",\"progress\":"
+        + "{\"scanned\":0,\"total\":10,\"matched\":0,\"added\":0,\"alreadyPresent\":0},\"summary\":null,"
+        + "\"error\":null}");
+    answer(exchange, 202, jobs.get(id));
+  }
+
+  private void rebuild(HttpExchange exchange) throws IOException {
+    lastRebuildBody = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    String id = "job-" + jobCount.incrementAndGet();
+    jobs.put(id, "{\"id\":\"" + id + "\",\"kind\":\"REBUILD\",\"state\":\"RUNNING\",\"progress\":"
         + "{\"scanned\":0,\"total\":10,\"matched\":0,\"added\":0,\"alreadyPresent\":0},\"summary\":null,"
         + "\"error\":null}");
     answer(exchange, 202, jobs.get(id));

@@ -357,6 +357,21 @@ class RecorderManagerTest {
   }
 
   @Test
+  void aRebuildIsStartedOnTheChosenRecorderAndFollowedLikeAReprocess() throws Exception {
+    JsonNode started = json(post("/api/rebuild", "{\"serial\":\"500000\",\"command\":\"Rebuild Fix true true\"}"),
+        202);
+
+    JsonNode job = json(get("/api/jobs/" + started.get("id").asText(), null), 200);
+    assertThat(job.get("kind").asText()).isEqualTo("REBUILD");
+    assertThat(job.get("serial").asText()).isEqualTo("500000");
+    assertThat(Json.MAPPER.readTree(recorder.lastRebuildBody).get("command").asText()).isEqualTo("Rebuild Fix true true");
+    assertThat(json(post("/api/rebuild", "{\"serial\":\"500000\",\"command\":\"Rebuild Half\"}"), 400)
+        .get("error").asText()).contains("'command'", "Full or Fix");
+    assertThat(json(post("/api/rebuild", "{\"serial\":\"500000\"}"), 400).get("error").asText())
+        .isEqualTo("'command' is required");
+  }
+
+  @Test
   void policyChangesOnlyTheGivenFieldsAndAnswersThePair() throws Exception {
     try {
       JsonNode pair = json(put("/api/pairs/pair-m/policy",

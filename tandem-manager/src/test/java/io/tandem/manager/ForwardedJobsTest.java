@@ -3,6 +3,7 @@ package io.tandem.manager;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tandem.admin.JobKind;
 import io.tandem.admin.JobState;
 import io.tandem.admin.RecorderClients;
 import io.tandem.call.Position;
@@ -17,14 +18,14 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class ReprocessJobsTest {
+class ForwardedJobsTest {
   private static final Instant FROM = Instant.parse("2026-11-26T00:00:00Z");
   private static final Instant TO = Instant.parse("2026-11-27T00:00:00Z");
 
   private final FakeRecorder recorder = newRecorder();
   private final String closedUrl = "http://127.0.0.1:" + closedPort();
   private final RecorderClients clients = new RecorderClients(Duration.ofSeconds(2));
-  private final ReprocessJobs jobs = new ReprocessJobs(() -> List.of(new PairView("pair-j", 1, 900, "never", "promote",
+  private final ForwardedJobs jobs = new ForwardedJobs(() -> List.of(new PairView("pair-j", 1, 900, "never", "promote",
       2000, List.of(
       new RecorderView("100001", Position.MAIN, Role.PRIMARY, recorder.adminUrl(), "127.0.0.1:5060"),
       new RecorderView("100002", Position.BACKUP, Role.SECONDARY, closedUrl, "127.0.0.1:5062")))), clients);
@@ -46,11 +47,32 @@ class ReprocessJobsTest {
     recorder.jobs.put("job-1", "{\"id\":\"job-1\",\"state\":\"DONE\",\"progress\":{\"scanned\":10,\"total\":10,"
         + "\"matched\":7,\"added\":0,\"alreadyPresent\":0},\"summary\":\"Reprocess done: scanned 10, reprocessed 7, "
         + "in 0.1 s\",\"error\":null}");
-    ReprocessJobView done = jobs.job(id).orElseThrow();
+    ForwardedJobView done = jobs.job(id).orElseThrow();
     assertThat(done.state()).isEqualTo(JobState.DONE);
     assertThat(done.serial()).isEqualTo("100001");
     assertThat(done.summary()).isEqualTo("Reprocess done: scanned 10, reprocessed 7, in 0.1 s");
     assertThat(done.progress().matched()).isEqualTo(7);
+  }
+
+  @Test
+  void aRebuildIsCheckedByTheShellsGrammarForwardedAsTypedAndReadThrough() throws Exception {
+    String id = jobs.startRebuild("100001", "  rebuild fix true false 20261126000000  ", "ann");
+
+    assertThat(Json.MAPPER.readTree(recorder.lastRebuildBody)).isEqualTo(Json.MAPPER.readTree(
+        "{\"command\":\"rebuild fix true false 20261126000000\",\"actor\":\"ann\"}"));
+    ForwardedJobView job = jobs.job(id).orElseThrow();
+    assertThat(job.kind()).isEqualTo(JobKind.REBUILD);
+    assertThat(job.state()).isEqualTo(JobState.RUNNING);
+    assertThat(jobs.job(jobs.start("100001", FROM, TO, "ann")).orElseThrow().kind()).isEqualTo(JobKind.REPROCESS);
+  }
+
+  @Test
+  void aCommandTheShellWouldRefuseIsRefusedWithItsLineAndNothingIsSent() {
+    assertStatus(() -> jobs.startRebuild("100001", "Rebuild Sometimes", "ann"), 400, "'command': expected Full or Fix");
+    assertStatus(() -> jobs.startRebuild("100001", "status", "ann"), 400, "must be a WorkflowShell Rebuild");
+    assertStatus(() -> jobs.startRebuild("100001", "", "ann"), 400, "expected a command");
+    assertThat(recorder.lastRebuildBody).isNull();
+    assertStatus(() -> jobs.startRebuild("999999", "Rebuild Fix", "ann"), 404, "no recorder with serial 999999");
   }
 
   @Test
@@ -69,7 +91,7 @@ class ReprocessJobsTest {
     String id = jobs.start("100001", FROM, TO, "ann@desk");
     recorder.jobs.clear();
 
-    ReprocessJobView lost = jobs.job(id).orElseThrow();
+    ForwardedJobView lost = jobs.job(id).orElseThrow();
 
     assertThat(lost.state()).isEqualTo(JobState.FAILED);
     assertThat(lost.error()).contains("no longer knows job job-1", "again is safe");
@@ -91,8 +113,8 @@ class ReprocessJobsTest {
 
   private static void assertStatus(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, int status,
       String message) {
-    assertThatThrownBy(call).isInstanceOf(ReprocessRefusedException.class).hasMessageContaining(message)
-        .satisfies(e -> assertThat(((ReprocessRefusedException) e).status()).isEqualTo(status));
+    assertThatThrownBy(call).isInstanceOf(JobRefusedException.class).hasMessageContaining(message)
+        .satisfies(e -> assertThat(((JobRefusedException) e).status()).isEqualTo(status));
   }
 
   private static FakeRecorder newRecorder() {

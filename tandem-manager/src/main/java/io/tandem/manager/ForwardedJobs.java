@@ -1,6 +1,7 @@
 package io.tandem.manager;
 
 import io.tandem.admin.JobFigures;
+import io.tandem.admin.JobKind;
 import io.tandem.admin.JobState;
 import io.tandem.admin.JobView;
 import io.tandem.admin.RecorderClient;
@@ -9,6 +10,9 @@ import io.tandem.admin.RecorderException;
 import io.tandem.database.PairView;
 import io.tandem.database.RecorderView;
 import io.tandem.redundancy.HealthProbe;
+import io.tandem.shell.ShellCommand;
+import io.tandem.shell.ShellParser;
+import io.tandem.shell.ShellSyntaxException;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -17,21 +21,23 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Reprocess call date ranges on behalf of the Recorder Manager: forwards each request to the recorder's
- * admin API, where it runs as a recorder job, and reads the job's state through from the recorder on every
+ * Reprocesses of call date ranges and WorkflowShell Rebuilds on behalf of the Recorder Manager: forwards each
+ * request to the recorder's admin API, where it runs as a recorder job, and reads the job's state through from the recorder on every
  * look-up. Keeps its ids of the last {@link #KEPT} jobs in memory, each with the last state seen, so a job
  * that ended stays known after its recorder restarts. Thread-safe.
  */
-public final class ReprocessJobs {
+public final class ForwardedJobs {
   static final int KEPT = 1000;
 
   /** A job forwarded to a recorder, with the last view of it read through. */
   private static final class Forwarded {
+    final JobKind kind;
     final String serial;
     final String recorderJobId;
-    volatile ReprocessJobView lastSeen;
+    volatile ForwardedJobView lastSeen;
 
-    Forwarded(String serial, String recorderJobId) {
+    Forwarded(JobKind kind, String serial, String recorderJobId) {
+      this.kind = kind;
       this.serial = serial;
       this.recorderJobId = recorderJobId;
     }
@@ -46,7 +52,7 @@ public final class ReprocessJobs {
     }
   };
 
-  public ReprocessJobs(HealthProbe.RecorderDirectory directory, RecorderClients clients) {
+  public ForwardedJobs(HealthProbe.RecorderDirectory directory, RecorderClients clients) {
     this.directory = directory;
     this.clients = clients;
   }
@@ -60,18 +66,47 @@ public final class ReprocessJobs {
     } catch (RecorderException e) {
       throw refusal(recorder, e);
     }
+    return remember(JobKind.REPROCESS, recorder, job);
+  }
+
+  /**
+   * Starts a WorkflowShell Rebuild on the recorder with this serial, {@code command} being the text as the shell
+   * takes it and checked by the same grammar; returns the Manager's job id.
+   */
+  public String startRebuild(String serial, String command, String actor) throws SQLException {
+    ShellCommand parsed;
+    try {
+      parsed = ShellParser.parse(command);
+    } catch (ShellSyntaxException e) {
+      throw new JobRefusedException(400, "'command': " + e.getMessage());
+    }
+    if (!(parsed instanceof ShellCommand.Rebuild)) {
+      throw new JobRefusedException(400, "'command' must be a WorkflowShell Rebuild, such as \"Rebuild Fix\", got '"
+          + command.strip() + "'");
+    }
+    RecorderView recorder = recorder(serial);
+    JobView job;
+    try {
+      job = clients.of(recorder.adminUrl()).rebuild(command.strip(), actor);
+    } catch (RecorderException e) {
+      throw refusal(recorder, e);
+    }
+    return remember(JobKind.REBUILD, recorder, job);
+  }
+
+  private String remember(JobKind kind, RecorderView recorder, JobView job) {
     if (job.id() == null || job.id().isEmpty()) {
-      throw new ReprocessRefusedException(502, "recorder " + serial + " accepted the reprocess without a job id");
+      throw new JobRefusedException(502, "recorder " + recorder.serial() + " accepted the job without a job id");
     }
     String id = UUID.randomUUID().toString();
     synchronized (this) {
-      forwarded.put(id, new Forwarded(serial, job.id()));
+      forwarded.put(id, new Forwarded(kind, recorder.serial(), job.id()));
     }
     return id;
   }
 
   /** The job as its recorder reports it now; empty for an id this Manager does not know. */
-  public Optional<ReprocessJobView> job(String id) throws SQLException {
+  public Optional<ForwardedJobView> job(String id) throws SQLException {
     Forwarded job;
     synchronized (this) {
       job = forwarded.get(id);
@@ -79,13 +114,13 @@ public final class ReprocessJobs {
     if (job == null) {
       return Optional.empty();
     }
-    ReprocessJobView seen = readThrough(id, job);
+    ForwardedJobView seen = readThrough(id, job);
     job.lastSeen = seen;
     return Optional.of(seen);
   }
 
-  private ReprocessJobView readThrough(String id, Forwarded job) throws SQLException {
-    ReprocessJobView previous = job.lastSeen;
+  private ForwardedJobView readThrough(String id, Forwarded job) throws SQLException {
+    ForwardedJobView previous = job.lastSeen;
     // A job that ended stays as it ended, whatever happens to its recorder since.
     if (previous != null && previous.state() != JobState.RUNNING) {
       return previous;
@@ -98,12 +133,13 @@ public final class ReprocessJobs {
       throw refusal(recorder, e);
     }
     if (view.isEmpty()) {
-      return new ReprocessJobView(id, job.serial, JobState.FAILED, previous == null ? JobFigures.NONE
+      return new ForwardedJobView(id, job.kind, job.serial, JobState.FAILED, previous == null ? JobFigures.NONE
           : previous.progress(), null, "recorder " + job.serial + " no longer knows job " + job.recorderJobId
-          + " (it restarted before the job ended); reprocessing the range again is safe");
+          + " (it restarted before the job ended); " + (job.kind == JobKind.REBUILD
+          ? "running the Rebuild again is safe" : "reprocessing the range again is safe"));
     }
     JobView current = view.get();
-    return new ReprocessJobView(id, job.serial, current.state(), current.figures(), current.summary(),
+    return new ForwardedJobView(id, job.kind, job.serial, current.state(), current.figures(), current.summary(),
         current.error());
   }
 
@@ -115,17 +151,17 @@ public final class ReprocessJobs {
         }
       }
     }
-    throw new ReprocessRefusedException(404, "no recorder with serial " + serial + " is registered");
+    throw new JobRefusedException(404, "no recorder with serial " + serial + " is registered");
   }
 
   /** The recorder's 400 and 409 are the client's to see; anything else is the recorder's fault. */
-  private static ReprocessRefusedException refusal(RecorderView recorder, RecorderException e) {
+  private static JobRefusedException refusal(RecorderView recorder, RecorderException e) {
     if (e.unreachable()) {
-      return new ReprocessRefusedException(502, "recorder " + recorder.serial() + " at " + recorder.adminUrl()
+      return new JobRefusedException(502, "recorder " + recorder.serial() + " at " + recorder.adminUrl()
           + " is unreachable: " + e.getMessage());
     }
     int status = e.status() == 400 || e.status() == 409 ? e.status() : 502;
-    return new ReprocessRefusedException(status, status == 502
+    return new JobRefusedException(status, status == 502
         ? "recorder " + recorder.serial() + " answered " + e.status() + ": " + e.getMessage() : e.getMessage());
   }
 }
