@@ -236,6 +236,14 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
     return queries.explainSearch(search);
   }
 
+  /** Copies that started in each of the last {@code minutes} minutes up to {@code now}'s, per recorder. */
+  public CallsPerMinute callsPerMinute(Instant now, int minutes) throws SQLException {
+    if (minutes < 1 || minutes > 1440) {
+      throw new IllegalArgumentException("minutes must be 1 to 1440, got " + minutes);
+    }
+    return queries.callsPerMinute(now, minutes);
+  }
+
   public long interactionCount() throws SQLException {
     return queries.count();
   }

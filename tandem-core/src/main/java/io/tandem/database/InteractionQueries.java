@@ -211,6 +211,36 @@ final class InteractionQueries {
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 
+  CallsPerMinute callsPerMinute(Instant now, int minutes) throws SQLException {
+    long last = Math.floorDiv(now.getEpochSecond(), 60) * 60;
+    long first = last - 60L * (minutes - 1);
+    List<Long> starts = new ArrayList<>(minutes);
+    for (int minute = 0; minute < minutes; minute++) {
+      starts.add(first + 60L * minute);
+    }
+    Map<String, Long[]> counts = new java.util.TreeMap<>();
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement query = connection.prepareStatement("""
+            SELECT serial, floor(extract(epoch FROM start_time) / 60)::bigint * 60, count(*) FROM copies
+            WHERE start_time >= ? AND start_time < ? GROUP BY 1, 2""")) {
+      query.setTimestamp(1, Timestamp.from(Instant.ofEpochSecond(first)));
+      query.setTimestamp(2, Timestamp.from(Instant.ofEpochSecond(last + 60)));
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          Long[] perMinute = counts.computeIfAbsent(Serial.format(rows.getInt(1)), serial -> {
+            Long[] zeros = new Long[minutes];
+            java.util.Arrays.fill(zeros, 0L);
+            return zeros;
+          });
+          perMinute[(int) ((rows.getLong(2) - first) / 60)] = rows.getLong(3);
+        }
+      }
+    }
+    Map<String, List<Long>> recorders = new HashMap<>();
+    counts.forEach((serial, perMinute) -> recorders.put(serial, List.of(perMinute)));
+    return new CallsPerMinute(Instant.ofEpochSecond(first), starts, recorders);
+  }
+
   long count() throws SQLException {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement query = connection.prepareStatement(

@@ -37,6 +37,11 @@ final class ManagerMetrics {
         .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
   }
 
+  /** One replay request, of a range or of the whole file. */
+  void replayed(boolean range) {
+    registry.counter("tandem.replay.requests", "range", range ? "yes" : "no").increment();
+  }
+
   /** Where other parts of the Manager register their meters. */
   PrometheusMeterRegistry registry() {
     return registry;

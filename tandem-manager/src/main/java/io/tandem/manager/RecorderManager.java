@@ -3,6 +3,7 @@ package io.tandem.manager;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
 import io.tandem.admin.RecorderClients;
 import io.tandem.call.Inum;
 import io.tandem.database.CallDatabase;
@@ -40,7 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RecorderManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RecorderManager.class);
-  private static final int CONSOLE_INTERACTIONS = 50;
   /** The header carrying the cursor of a search's next page, absent on its last. */
   static final String NEXT_CURSOR = "X-Tandem-Next-Cursor";
   /** How long an order or read sent to a recorder waits for its answer. */
@@ -90,7 +90,14 @@ public final class RecorderManager implements AutoCloseable {
       cfg.requestLogger.http(metrics::recordRequest);
       cfg.routes.get("/health", ctx -> JsonAnswers.json(ctx, 200, Map.of("status", "alive")));
       cfg.routes.get("/ready", this::ready);
-      cfg.routes.get("/", this::console);
+      cfg.staticFiles.enableWebjars();
+      cfg.staticFiles.add(files -> {
+        files.hostedPath = "/console";
+        files.directory = "/console";
+        files.location = Location.CLASSPATH;
+      });
+      cfg.routes.get("/", ctx -> ctx.redirect("/console/index.html"));
+      cfg.routes.get("/api/stats/calls-per-minute", this::callsPerMinute);
       cfg.routes.get("/api/pairs", ctx -> JsonAnswers.json(ctx, 200, pairStatuses()));
       cfg.routes.post("/api/pairs/{name}/failback", this::failback);
       cfg.routes.put("/api/pairs/{name}/policy", this::updatePolicy);
@@ -243,6 +250,7 @@ public final class RecorderManager implements AutoCloseable {
 
   private void media(Context ctx) throws Exception {
     long id = RequestParameters.id(ctx);
+    metrics.replayed(ctx.header("Range") != null);
     List<MediaSource> sources = database.copySources(id);
     if (sources.isEmpty()) {
       JsonAnswers.error(ctx, 404, "no interaction " + id + " with a marked copy");
@@ -253,6 +261,7 @@ public final class RecorderManager implements AutoCloseable {
 
   private void copyMedia(Context ctx) throws Exception {
     long id = RequestParameters.id(ctx);
+    metrics.replayed(ctx.header("Range") != null);
     Inum inum = RequestParameters.inum(ctx);
     Optional<MediaSource> source = database.copySources(id).stream()
         .filter(candidate -> candidate.inum().equals(inum)).findFirst();
@@ -285,9 +294,9 @@ public final class RecorderManager implements AutoCloseable {
     }
   }
 
-  private void console(Context ctx) throws Exception {
-    String page = ConsolePage.render(pairStatuses(), database.recentInteractions(CONSOLE_INTERACTIONS));
-    ctx.contentType("text/html; charset=utf-8").result(page);
+  private void callsPerMinute(Context ctx) throws Exception {
+    int minutes = RequestParameters.wholeNumber(ctx, "minutes", 60, 1, 1440);
+    JsonAnswers.json(ctx, 200, database.callsPerMinute(Instant.now(), minutes));
   }
 
   private void failed(Exception e, Context ctx) {

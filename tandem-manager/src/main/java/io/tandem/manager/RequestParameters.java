@@ -68,4 +68,22 @@ final class RequestParameters {
       throw new BadRequestException("copy INUM must be 15 digits with a non-zero serial, got '" + value + "'");
     }
   }
+
+  /** A whole-number query parameter from {@code min} to {@code max}, {@code fallback} when absent. */
+  static int wholeNumber(Context ctx, String name, int fallback, int min, int max) {
+    String value = ctx.queryParam(name);
+    if (value == null || value.isEmpty()) {
+      return fallback;
+    }
+    try {
+      int number = Integer.parseInt(value);
+      if (number >= min && number <= max) {
+        return number;
+      }
+    } catch (NumberFormatException e) {
+      // Falls through to the one error below.
+    }
+    throw new BadRequestException("'" + name + "' must be a whole number from " + min + " to " + max + ", got '" + value
+        + "'");
+  }
 }

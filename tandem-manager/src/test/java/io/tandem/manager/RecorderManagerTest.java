@@ -323,15 +323,38 @@ class RecorderManagerTest {
     String text = new String(get("/metrics", null).body());
 
     assertThat(text).contains("tandem_interactions 4.0", "tandem_recorders_healthy", "http_server_requests_seconds_count");
+    get("/api/interactions/" + archivedId + "/media", "bytes=0-9");
+    assertThat(new String(get("/metrics", null).body())).containsPattern("tandem_replay_requests_total\\{range=\"yes\"\\} [1-9]");
   }
 
   @Test
-  void consolePageListsPairsAndLinksMedia() throws Exception {
-    HttpResponse<byte[]> answer = get("/", null);
-    String page = new String(answer.body());
+  void theConsoleIsServedWithTheLibrariesItLoads() throws Exception {
+    HttpResponse<byte[]> root = get("/", null);
+    assertThat(root.statusCode()).isBetween(301, 303);
+    assertThat(root.headers().firstValue("Location")).contains("/console/index.html");
 
-    assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
-    assertThat(page).contains("pair-m", "PRIMARY", "SECONDARY", "/api/interactions/" + archivedId + "/media");
+    HttpResponse<byte[]> page = get("/console/index.html", null);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
+    String html = new String(page.body());
+    assertThat(html).contains("console.js", "/webjars/uplot/", "/webjars/wavesurfer.js/");
+    for (String asset : List.of("/console/console.js", "/console/console.css",
+        "/webjars/uplot/1.6.30/dist/uPlot.iife.min.js", "/webjars/wavesurfer.js/5.1.0/dist/wavesurfer.min.js")) {
+      HttpResponse<byte[]> answer = get(asset, null);
+      assertThat(answer.statusCode()).as(asset).isEqualTo(200);
+      assertThat(answer.body().length).as(asset).isGreaterThan(500);
+    }
+  }
+
+  @Test
+  void callsPerMinuteArePerRecorderOverTheAskedMinutes() throws Exception {
+    JsonNode chart = json(get("/api/stats/calls-per-minute?minutes=5", null), 200);
+    assertThat(chart.get("minutes")).hasSize(5);
+    assertThat(chart.get("minutes").get(1).asLong() - chart.get("minutes").get(0).asLong()).isEqualTo(60);
+    // The test's calls started in 2026, long before the last five minutes.
+    assertThat(chart.get("recorders").size()).isZero();
+    assertThat(json(get("/api/stats/calls-per-minute?minutes=0", null), 400).get("error").asText())
+        .contains("'minutes'", "1 to 1440");
   }
 
   @Test
