@@ -29,6 +29,9 @@ async function api(method, path, body) {
     options.body = JSON.stringify(body);
   }
   const response = await fetch(path, options);
+  if (response.status === 401 && path !== '/api/login') {
+    showLogin();
+  }
   const text = await response.text();
   const json = text ? JSON.parse(text) : null;
   if (!response.ok) throw new Error(json && json.error ? json.error : method + ' ' + path + ': ' + response.status);
@@ -41,6 +44,27 @@ function localInstant(value) {
 
 function seconds(from, to) {
   return from && to ? Math.round((Date.parse(to) - Date.parse(from)) / 1000) + ' s' : 'recording';
+}
+
+// ---- Signing in: the API answers 401 until a session cookie is set ----
+
+function showLogin() {
+  $('#login').hidden = false;
+  document.querySelector('main').hidden = true;
+}
+
+async function login(event) {
+  event.preventDefault();
+  $('#login-error').textContent = '';
+  try {
+    const { json } = await api('POST', '/api/login', { name: $('#login-name').value, password: $('#login-password').value });
+    $('#who').textContent = json.name + ' (' + json.role + ')';
+    $('#login').hidden = true;
+    document.querySelector('main').hidden = false;
+    start();
+  } catch (e) {
+    $('#login-error').textContent = e.message;
+  }
 }
 
 // ---- Pairs and events, kept current by the live feed ----
@@ -108,6 +132,8 @@ function addEvent(event) {
   $('#timeline').prepend(item);
 }
 
+let liveSource = null;
+
 async function startLive() {
   let after = 0;
   try {
@@ -117,7 +143,9 @@ async function startLive() {
   } catch (e) {
     $('#live-state').textContent = 'events unavailable: ' + e.message;
   }
+  if (liveSource) liveSource.close();
   const source = new EventSource('/api/live?after=' + after);
+  liveSource = source;
   source.addEventListener('open', () => { $('#live-state').textContent = 'live'; });
   source.addEventListener('error', () => { $('#live-state').textContent = 'reconnecting…'; });
   source.addEventListener('pairs', (message) => renderPairs(JSON.parse(message.data)));
@@ -295,11 +323,22 @@ async function changeRule(change) {
 
 // ---- Wiring ----
 
-document.addEventListener('DOMContentLoaded', () => {
+let started = false;
+
+/** Loads everything the page shows; again after signing in. */
+function start() {
   startLive();
   refreshChart();
-  setInterval(refreshChart, 30_000);
   refreshRules().catch((e) => { $('#rule-error').textContent = e.message; });
+  search(false);
+  if (!started) {
+    started = true;
+    setInterval(refreshChart, 30_000);
+  }
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('#login-form').addEventListener('submit', login);
   $('#search-form').addEventListener('submit', (event) => { event.preventDefault(); search(false); });
   $('#more').addEventListener('click', () => search(true));
   $('#reprocess-form').addEventListener('submit', (event) => {
@@ -317,5 +356,5 @@ document.addEventListener('DOMContentLoaded', () => {
     changeRule(() => api('POST', '/api/archive-rules', { name: $('#rule-name').value, target: $('#rule-target').value,
       recorderSerial: serial ? Number(serial) : null, minDurationSeconds: Number($('#rule-min').value || 0) }));
   });
-  search(false);
+  start();
 });
