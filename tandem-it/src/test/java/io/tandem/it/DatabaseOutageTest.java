@@ -129,7 +129,21 @@ class DatabaseOutageTest {
     processes.add(postmaster);
     ProcessHandle.of(postmaster).orElseThrow().descendants().forEach(child -> processes.add(child.pid()));
     signal("STOP", processes);
+    for (long pid : processes) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> stopped(pid));
+    }
     return processes;
+  }
+
+  /** Whether the process is stopped by a signal, as the kernel reports its state (or gone). */
+  private static boolean stopped(long pid) throws IOException {
+    Path stat = Path.of("/proc", Long.toString(pid), "stat");
+    if (!Files.exists(stat)) {
+      return true;
+    }
+    String line = Files.readString(stat);
+    // The state follows the command name, which is in parentheses and may hold spaces.
+    return line.substring(line.lastIndexOf(')') + 2).startsWith("T");
   }
 
   private static void signal(String name, List<Long> processes) throws IOException, InterruptedException {
