@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * kill -9 of the primary while two sipp processes, one for each recorder, hold 200 and more forked two-stream
  * SIPREC calls in progress on it: the RRC fails the pair over, the killed recorder is started again, and the
  * tally by copies and INUMs finds no conversation lost, duplicated or joined to another, and a complete best copy
- * wherever a recorder holds one; the survivor holds every call whole, the killed recorder every call it had begun.
+ * wherever a recorder holds one; the survivor holds every call whole, the killed recorder every call it had begun,
+ * and every copy with media of either recorder is linked.
  */
 class SippFailoverTest {
   private static final double[] TONES = {700, 1300};
@@ -47,7 +48,9 @@ class SippFailoverTest {
       return;
     }
     Sipp.requireCapturePlay();
-    pair = PairFixture.builder(root, 387_001, 387_002, 1100).rtpPorts(1600).start();
+    // The secondary links its copies 5 s after they end, so that the test can wait for every copy linked.
+    pair = PairFixture.builder(root, 387_001, 387_002, 1100).rtpPorts(1600)
+        .recorderSettings(Map.of("gap.grace", "5s")).start();
   }
 
   @AfterAll
@@ -96,12 +99,16 @@ class SippFailoverTest {
       List<ConversationSent> sent = conversations();
       ConversationTally tally = ConversationTally.awaitEveryConversationOnce(pair, sent);
       Map<String, Integer> copies = copiesByRecorder(sent, primary);
+      // A call the kill cut before any of its media reached the disk holds nothing to link.
+      List<String> unlinked = await().atMost(Duration.ofSeconds(60)).until(() -> unlinkedCopiesWithMedia(sent),
+          List::isEmpty);
       System.out.printf("sipp failover: %d calls in progress on the primary at kill -9; failover detected %d ms"
           + " after it; copies %s; %s; %.1f s%n", inProgress, Duration.between(killedAt,
               Instant.parse(failover.get("details").get("detectedAt").asText())).toMillis(), copies, tally,
           (System.nanoTime() - started) / 1e9);
       assertThat(List.of(tally.missing(), tally.duplicated(), tally.misjoined(), tally.incompleteBest()))
           .as("lost, duplicated, misjoined, incomplete best in %s", tally).containsOnly(0);
+      assertThat(unlinked).as("copies with media that no interaction holds").isEmpty();
       assertThat(copies.get("secondary complete")).as("the survivor recorded every call whole").isEqualTo(CALLS);
       assertThat(copies.get("primary")).as("the killed recorder kept every call it had begun")
           .isGreaterThanOrEqualTo(inProgress);
@@ -135,6 +142,26 @@ class SippFailoverTest {
       sent.add(new ConversationSent(call - 1, key, Instant.EPOCH, TONES[0], TONES[1], List.of(key), ""));
     }
     return sent;
+  }
+
+  /** The INUMs of either recorder's calls of the run with media on disk that no interaction holds as a copy. */
+  private static List<String> unlinkedCopiesWithMedia(List<ConversationSent> sent) throws Exception {
+    Set<String> keys = new java.util.HashSet<>();
+    sent.forEach(conversation -> keys.add(conversation.sessionId()));
+    Set<String> linked = new java.util.HashSet<>();
+    for (JsonNode interaction : PairFixture.getJson(pair.managerUrl() + "/api/interactions?limit=100000")) {
+      interaction.get("copies").forEach(copy -> linked.add(copy.get("inum").asText()));
+    }
+    List<String> unlinked = new ArrayList<>();
+    for (RecorderProcess recorder : List.of(pair.main, pair.backup)) {
+      for (JsonNode call : PairFixture.getJson(recorder.adminUrl() + "/api/calls?limit=100000")) {
+        if (keys.contains(call.get("correlationKey").asText()) && call.get("media").get("bytes").asLong() > 0
+            && !linked.contains(call.get("inum").asText())) {
+          unlinked.add(call.get("inum").asText());
+        }
+      }
+    }
+    return unlinked;
   }
 
   /** The calls of the run each recorder holds, by INUM, and of those the complete ones. */
