@@ -59,7 +59,8 @@ class MediaCaptureTest {
     assertThat(audio.channels()).isEqualTo(2);
     assertThat(ToneAnalysis.dominantFrequency(audio.channel(0), 8000, TONES)).isEqualTo(440);
     assertThat(ToneAnalysis.dominantFrequency(audio.channel(1), 8000, TONES)).isEqualTo(1000);
-    assertThat(heardFrames(audio)).as("frames from the later stream's first sound").isBetween(199 * 160, 200 * 160);
+    assertThat(HeardAudio.framesFromLaterStart(audio)).as("frames from the later stream's first sound")
+        .isBetween(199 * 160, 200 * 160);
     assertThat(stats.durationMillis()).isEqualTo(audio.frames() / 8);
     assertThat(stats.packetsReceived()).isEqualTo(400);
     assertThat(stats.packetsLost()).isZero();
@@ -208,17 +209,6 @@ class MediaCaptureTest {
     assertThat(stats.packetsLost()).isZero();
   }
 
-  /**
-   * Frames of the WAV from the first sound of the stream that began last: each stream starts where its first packet
-   * arrived, which a loaded machine may delay by a packet or more, and runs from there by its RTP timestamps.
-   */
-  private static int heardFrames(WavAudio audio) {
-    int laterStart = 0;
-    for (int channel = 0; channel < audio.channels(); channel++) {
-      laterStart = Math.max(laterStart, firstNonZero(audio.channel(channel)));
-    }
-    return audio.frames() - laterStart;
-  }
 
   private static int longestRunOfZeros(short[] samples) {
     int longest = 0;
@@ -384,7 +374,8 @@ class MediaCaptureTest {
       WavAudio audio = WavFile.read(call.wavPath());
       assertThat(ToneAnalysis.dominantFrequency(audio.channel(0), 8000, TONES)).isEqualTo(440);
       assertThat(ToneAnalysis.dominantFrequency(audio.channel(1), 8000, TONES)).isEqualTo(1000);
-      assertThat(heardFrames(audio)).as("frames from the later stream's first sound").isBetween(49 * 160, 50 * 160);
+      assertThat(HeardAudio.framesFromLaterStart(audio)).as("frames from the later stream's first sound")
+          .isBetween(49 * 160, 50 * 160);
       assertThat(stats.durationMillis()).isEqualTo(audio.frames() / 8);
     } finally {
       quick.stop();

@@ -13,6 +13,7 @@ import io.tandem.callbuffer.CallBuffer;
 import io.tandem.callbuffer.InumAllocator;
 import io.tandem.callbuffer.LocalStore;
 import io.tandem.capture.rtp.CaptureSettings;
+import io.tandem.capture.rtp.HeardAudio;
 import io.tandem.capture.rtp.MediaCapture;
 import io.tandem.capture.rtp.RtpPortPool;
 import io.tandem.capture.sip.MediaDescription;
@@ -88,7 +89,8 @@ class RecordingSessionsTest {
       assertThat(audio.channels()).isEqualTo(2);
       // By RTP timestamps, from the later stream's first sound: where each stream begins depends on when its first
       // packet arrived, which a loaded machine delays.
-      assertThat(heardFrames(audio)).as("frames from the later stream's first sound").isBetween(49 * 160, 50 * 160);
+      assertThat(HeardAudio.framesFromLaterStart(audio)).as("frames from the later stream's first sound")
+          .isBetween(49 * 160, 50 * 160);
       double[] candidates = {sent.frequency1(), sent.frequency2()};
       assertThat(ToneAnalysis.dominantFrequency(audio.channel(0), 8000, candidates)).isEqualTo(sent.frequency1());
       assertThat(ToneAnalysis.dominantFrequency(audio.channel(1), 8000, candidates)).isEqualTo(sent.frequency2());
@@ -466,18 +468,5 @@ class RecordingSessionsTest {
   private SimulationReport simulate(int conversations, String transport) {
     return new CallSimulator(new SimulationPlan(List.of(new InetSocketAddress("127.0.0.1", sip.port())),
         conversations, 10, Duration.ofSeconds(1), transport, 0)).run();
-  }
-
-  /** Frames of the WAV from the first sound of the stream that began last. */
-  private static int heardFrames(WavAudio audio) {
-    int laterStart = 0;
-    for (short[] channel : audio.samples()) {
-      int first = 0;
-      while (first < channel.length && channel[first] == 0) {
-        first++;
-      }
-      laterStart = Math.max(laterStart, first);
-    }
-    return audio.frames() - laterStart;
   }
 }
