@@ -97,11 +97,12 @@ class SippFailoverTest {
       toPrimary.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
 
       List<ConversationSent> sent = conversations();
-      ConversationTally tally = ConversationTally.awaitEveryConversationOnce(pair, sent);
+      ConversationTally.awaitEveryConversationOnce(pair, sent);
       Map<String, Integer> copies = copiesByRecorder(sent, primary);
       // A call the kill cut before any of its media reached the disk holds nothing to link.
       List<String> unlinked = await().atMost(Duration.ofSeconds(60)).until(() -> unlinkedCopiesWithMedia(sent),
           List::isEmpty);
+      ConversationTally tally = ConversationTally.of(pair, sent);
       System.out.printf("sipp failover: %d calls in progress on the primary at kill -9; failover detected %d ms"
           + " after it; copies %s; %s; %.1f s%n", inProgress, Duration.between(killedAt,
               Instant.parse(failover.get("details").get("detectedAt").asText())).toMillis(), copies, tally,
