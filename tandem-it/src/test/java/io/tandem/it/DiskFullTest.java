@@ -98,6 +98,8 @@ class DiskFullTest {
     assertThat(metrics(pair.main)).containsPattern("\ntandem_disk_low\\{[^}]*\\} 1\\.0\n")
         .containsPattern("\ntandem_siprec_turned_away_total\\{[^}]*\\} [1-9]");
 
+    JsonNode raised = awaitAlarmEvent("ALARM_RAISED", "DISK_LOW");
+    assertThat(raised.get("details").get("serial").asText()).isEqualTo(Integer.toString(MAIN));
     JsonNode failover = awaitFailovers(1).get(0);
     assertThat(failover.get("details").get("toSerial").asText()).isEqualTo(Integer.toString(BACKUP));
     System.out.printf("disk floor: the Main answered 503 to its health check within %d ms of the fill; failover "
@@ -126,6 +128,10 @@ class DiskFullTest {
     assertThat(answer.get("capturing").asBoolean()).isTrue();
     assertThat(answer.get("alarms")).isEmpty();
     assertThat(answer.get("role").asText()).as("failback is by hand").isEqualTo("SECONDARY");
+    JsonNode cleared = awaitAlarmEvent("ALARM_CLEARED", "DISK_LOW");
+    assertThat(cleared.get("details").get("serial").asText()).isEqualTo(Integer.toString(MAIN));
+    assertThat(cleared.get("details").get("raisedEventId").asLong())
+        .isEqualTo(lastAlarmEvent("ALARM_RAISED", "DISK_LOW").get("id").asLong());
 
     SimulationReport report = simulate(2, 2, Duration.ofSeconds(1)).get();
 
@@ -258,6 +264,21 @@ class DiskFullTest {
         }
       }
     }
+  }
+
+  /** Waits for an event of this type (ALARM_RAISED or ALARM_CLEARED) of this alarm and returns the last one. */
+  private static JsonNode awaitAlarmEvent(String type, String alarm) {
+    return await().atMost(Duration.ofSeconds(30)).until(() -> lastAlarmEvent(type, alarm), event -> event != null);
+  }
+
+  private static JsonNode lastAlarmEvent(String type, String alarm) throws Exception {
+    JsonNode last = null;
+    for (JsonNode event : pair.events()) {
+      if (type.equals(event.get("type").asText()) && alarm.equals(event.get("details").path("alarm").asText())) {
+        last = event;
+      }
+    }
+    return last;
   }
 
   private static List<JsonNode> awaitFailovers(int done) {
