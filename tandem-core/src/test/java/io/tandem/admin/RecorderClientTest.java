@@ -50,7 +50,7 @@ class RecorderClientTest {
     });
     server.start();
     client = RecorderClient.of(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"),
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(10));
   }
 
   @AfterEach
@@ -60,7 +60,7 @@ class RecorderClientTest {
 
   @Test
   void aRecorderThatCannotCaptureAnswersItsHealthAll503() {
-    RecorderHealth health = client.health(Duration.ofSeconds(1));
+    RecorderHealth health = client.health(Duration.ofSeconds(10));
 
     assertThat(health.capturing()).isFalse();
     assertThat(health.role()).isEqualTo(Role.PRIMARY);
@@ -90,7 +90,7 @@ class RecorderClientTest {
 
   @Test
   void mediaIsRelayedWithItsStatusAndHeaders() throws Exception {
-    try (RecorderClient.MediaAnswer media = client.media(Inum.of(100001, 7), "bytes=0-3", Duration.ofSeconds(1))) {
+    try (RecorderClient.MediaAnswer media = client.media(Inum.of(100001, 7), "bytes=0-3", Duration.ofSeconds(10))) {
       assertThat(media.status()).isEqualTo(206);
       assertThat(media.header("Content-Range")).contains("bytes 0-3/100");
       assertThat(new String(media.body().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("RIFF");
@@ -104,7 +104,7 @@ class RecorderClientTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closed = socket.getLocalPort();
     }
-    RecorderClient gone = RecorderClient.of(URI.create("http://127.0.0.1:" + closed), Duration.ofSeconds(1));
+    RecorderClient gone = RecorderClient.of(URI.create("http://127.0.0.1:" + closed), Duration.ofSeconds(10));
 
     assertThatThrownBy(gone::status).isInstanceOfSatisfying(RecorderException.class, e -> {
       assertThat(e.unreachable()).isTrue();
