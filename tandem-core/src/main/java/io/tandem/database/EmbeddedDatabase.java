@@ -5,6 +5,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -17,10 +22,20 @@ public final class EmbeddedDatabase implements AutoCloseable {
   private static final String USER = "postgres";
   private static final String DATABASE = "postgres";
 
-  private final EmbeddedPostgres server;
+  /** Where a protected server's own client authentication lives: password only, over loopback. */
+  private static final String PROTECTED_HBA = """
+      # Written by Tandem: every connection, local or over loopback, needs a role's password (SCRAM).
+      local all all scram-sha-256
+      host all all 127.0.0.1/32 scram-sha-256
+      host all all ::1/128 scram-sha-256
+      """;
 
-  private EmbeddedDatabase(EmbeddedPostgres server) {
+  private final EmbeddedPostgres server;
+  private final String superuserPassword;
+
+  private EmbeddedDatabase(EmbeddedPostgres server, String superuserPassword) {
     this.server = server;
+    this.superuserPassword = superuserPassword;
   }
 
   /**
@@ -29,6 +44,44 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * @param port the TCP port on loopback, or 0 for a free one
    */
   public static EmbeddedDatabase start(Path dataDirectory, int port) throws IOException {
+    return new EmbeddedDatabase(builder(dataDirectory, port).start(), "");
+  }
+
+  /**
+   * Starts the server on {@code dataDirectory} as {@link #start} does, and makes it ask every client for a password:
+   * on the first start the superuser gets {@code superuserPassword} and the server's client authentication is set to
+   * SCRAM passwords only; later starts need the same password. What a stack runs for real; tests use {@link #start}.
+   */
+  public static EmbeddedDatabase startProtected(Path dataDirectory, int port, String superuserPassword)
+      throws IOException {
+    Objects.requireNonNull(superuserPassword, "superuserPassword");
+    if (superuserPassword.length() < 16) {
+      throw new IllegalArgumentException("the superuser's password must be at least 16 characters");
+    }
+    Path hba = dataDirectory.resolve("pg_hba.conf");
+    boolean protectedAlready = Files.isRegularFile(hba) && Files.readString(hba).equals(PROTECTED_HBA);
+    EmbeddedPostgres.Builder builder = builder(dataDirectory, port);
+    if (protectedAlready) {
+      builder.setConnectConfig("password", superuserPassword);
+      return new EmbeddedDatabase(builder.start(), superuserPassword);
+    }
+    EmbeddedPostgres server = builder.start();
+    try (Connection connection = DriverManager.getConnection(jdbcUrl(server.getPort()), USER, "");
+        Statement statement = connection.createStatement()) {
+      statement.execute("SET password_encryption = 'scram-sha-256'");
+      statement.execute("ALTER ROLE " + USER + " WITH PASSWORD " + literal(superuserPassword));
+      Path written = dataDirectory.resolve("pg_hba.conf.tandem");
+      Files.writeString(written, PROTECTED_HBA);
+      Files.move(written, hba, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      statement.execute("SELECT pg_reload_conf()");
+    } catch (SQLException e) {
+      server.close();
+      throw new IOException("cannot protect the embedded PostgreSQL server with a password: " + e.getMessage(), e);
+    }
+    return new EmbeddedDatabase(server, superuserPassword);
+  }
+
+  private static EmbeddedPostgres.Builder builder(Path dataDirectory, int port) throws IOException {
     Objects.requireNonNull(dataDirectory, "dataDirectory");
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
@@ -46,7 +99,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
     if (port > 0) {
       builder.setPort(port);
     }
-    return new EmbeddedDatabase(builder.start());
+    return builder;
+  }
+
+  /** {@code text} as an SQL string literal. */
+  static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
   }
 
   public String jdbcUrl() {
@@ -64,7 +122,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   /** The configuration to reach this server with a pool of {@code poolSize} connections. */
   public DatabaseConfig config(int poolSize) {
-    return new DatabaseConfig(jdbcUrl(), USER, "", poolSize);
+    return new DatabaseConfig(jdbcUrl(), USER, superuserPassword, poolSize);
   }
 
   @Override
