@@ -6,6 +6,7 @@ import io.javalin.json.JavalinJackson;
 import io.tandem.call.CallRecord;
 import io.tandem.call.Inum;
 import io.tandem.callbuffer.FreeSpaceWatch;
+import io.tandem.callbuffer.RetentionResult;
 import io.tandem.json.Json;
 import io.tandem.rebuild.JobConflictException;
 import io.tandem.tls.HttpsConnector;
@@ -94,6 +95,9 @@ final class RecorderAdmin {
     FreeSpaceWatch.Reading room = recorder.freeSpace();
     body.put("disk", Map.of("freeBytes", room.freeBytes(), "floorBytes", room.floorBytes(), "resumeBytes",
         room.resumeBytes()));
+    RetentionResult retention = recorder.retention();
+    body.put("buffer", Map.of("bytes", retention.bufferBytes(), "capacityBytes", recorder.config().capacityBytes(),
+        "heldCalls", retention.heldCalls(), "heldBytes", retention.heldBytes()));
     // A recorder that cannot capture must be seen as failed by the RRC.
     ctx.status(capturing ? 200 : 503).json(body);
   }
