@@ -67,6 +67,7 @@ public final class RecorderManager implements AutoCloseable {
     this.reprocessJobs = new ReprocessJobs(database::pairs, clients);
     this.notifier = new Notifier(database, config.notifications(), metrics.registry(), Clock.systemUTC());
     NotificationTargetApi targets = new NotificationTargetApi(notifier);
+    LegalHoldApi legalHolds = new LegalHoldApi(database);
     this.merges = new InteractionMergePass(database, MERGE_DELAY);
     this.app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
@@ -83,6 +84,7 @@ public final class RecorderManager implements AutoCloseable {
       cfg.routes.get("/api/pairs", ctx -> JsonAnswers.json(ctx, 200, pairStatuses()));
       cfg.routes.post("/api/pairs/{name}/failback", this::failback);
       cfg.routes.put("/api/pairs/{name}/policy", this::updatePolicy);
+      legalHolds.declare(cfg.routes);
       cfg.routes.get("/api/interactions", this::interactions);
       cfg.routes.get("/api/interactions/{id}", this::interaction);
       cfg.routes.get("/api/interactions/{id}/media", this::media);
