@@ -28,6 +28,7 @@ final class BufferRetention {
   private static final Logger LOG = LoggerFactory.getLogger(BufferRetention.class);
   private static final int BATCH = 200;
   /** Workflow states whose call must stay: being consolidated, or waiting for a reprocess to consolidate it. */
+  private static final Set<String> KEPT = Set.of("PENDING", "ARCHIVING", "AWAITING_REPROCESS");
   private static final String KEPT_STATES = "('PENDING', 'ARCHIVING', 'AWAITING_REPROCESS')";
   private static final String CANDIDATES = "SELECT c.inum, c.start_nanos, c.media_bytes, c.media_path, w.state "
       + "FROM calls c LEFT JOIN workflow w ON w.inum = c.inum WHERE c.state <> 'RECORDING' "
@@ -38,6 +39,8 @@ final class BufferRetention {
 
   private final LocalStore store;
   private final Path dataDir;
+  /** Cleared by a failed look-up, so that a pass asks an unreachable call database once, not once a batch. */
+  private boolean canAsk = true;
 
   BufferRetention(LocalStore store, Path dataDir) {
     this.store = store;
@@ -92,23 +95,24 @@ final class BufferRetention {
       return true;
     }
     String state = candidate.workflowState();
-    if (state != null && KEPT_STATES.contains("'" + state + "'")) {
+    if (state != null && KEPT.contains(state)) {
       return true;
     }
     return !"DONE".equals(state) && !linked.contains(candidate.inum());
   }
 
   /** Which calls the call database holds as copies; those DONE in the Workflow were marked and are not asked. */
-  private static Set<Long> linked(RetentionRules rules, List<Candidate> batch) {
+  private Set<Long> linked(RetentionRules rules, List<Candidate> batch) {
     long[] asked = batch.stream().filter(c -> !"DONE".equals(c.workflowState())).mapToLong(Candidate::inum).toArray();
-    if (asked.length == 0) {
+    if (asked.length == 0 || !canAsk) {
       return Set.of();
     }
     try {
       return new HashSet<>(rules.links().linked(asked));
     } catch (Exception e) {
-      LOG.warn("retention cannot ask the call database which of {} call(s) are linked ({}); they are held",
-          asked.length, e.getMessage());
+      canAsk = false;
+      LOG.warn("retention cannot ask the call database which calls are linked ({}); in this pass every call not "
+          + "marked here is held", e.getMessage());
       return Set.of();
     }
   }

@@ -61,7 +61,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -118,6 +117,7 @@ public final class Recorder implements AutoCloseable {
   private RecorderAdmin admin;
   private RecorderMetrics metrics;
   private GapAudit gapAudit;
+  private LegalHoldCache legalHolds;
   private volatile boolean registered;
   private volatile boolean promoteGaps = true;
   private volatile RetentionResult retention = RetentionResult.NONE;
@@ -145,6 +145,7 @@ public final class Recorder implements AutoCloseable {
     buffer = new CallBuffer(store, new InumAllocator(store, config.serial(), config.contingencySerial()), clock);
     workflow = new Workflow(store, clock);
     standing = Standing.load(dataDir.resolve("standing.properties"), config.position());
+    legalHolds = LegalHoldCache.load(dataDir.resolve("legal-holds.json"));
     new SealedMediaCheck(dataDir, files).check(buffer.recording(), buffer.newest(SealedMediaCheck.NEWEST));
     log.info("media at rest: new files {}; media keys {}", files.sealsNew() ? "sealed (AES-256-GCM) under key "
         + files.keys().current().id() : "plain", files.keys().ids());
@@ -486,21 +487,15 @@ public final class Recorder implements AutoCloseable {
   }
 
   /**
-   * One retention pass. The pair's legal holds are read from the call database first; when they cannot be read
-   * nothing is rolled off, since any call might be held, and the call database is not asked again in this pass.
+   * One retention pass. The pair's legal holds are read from the call database first, or taken as known last when
+   * it cannot be reached; a recorder that never read them rolls nothing off, since any call might be held.
    */
   private void applyRetention() {
-    List<LegalHold> holds;
-    try {
-      holds = database.legalHolds(config.pair());
-    } catch (Exception e) {
-      log.warn("retention cannot read the pair's legal holds ({}); nothing is rolled off this pass", e.getMessage());
-      holds = null;
-    }
+    List<LegalHold> holds = legalHolds.refresh(() -> database.legalHolds(config.pair()));
     try {
       boolean wasFull = retention.full();
       RetentionResult result = buffer.applyRetention(new RetentionRules(clock.instant().minus(config.retention()),
-          config.capacityBytes(), holds, holds == null ? inums -> Set.of() : database::linked), config.dataDir());
+          config.capacityBytes(), holds, database::linked), config.dataDir());
       retention = result;
       if (result.removed() > 0) {
         log.info("retention removed {} call(s) from the call buffer", result.removed());

@@ -158,6 +158,24 @@ class RetentionHoldsTest {
   }
 
   @Test
+  void aPassAsksACallDatabaseThatCannotAnswerOnceNotOnceABatch() throws IOException {
+    for (int i = 0; i < 450; i++) {
+      finished("unasked-" + i, NOW.minus(Duration.ofDays(60)).plusSeconds(i), 10);
+    }
+    int[] asks = {0};
+
+    RetentionResult result = buffer.applyRetention(new RetentionRules(NOW.minus(RETENTION), Long.MAX_VALUE,
+        List.of(), inums -> {
+          asks[0]++;
+          throw new java.sql.SQLTransientConnectionException("the call database is down");
+        }), dataDir);
+
+    assertThat(asks[0]).isEqualTo(1);
+    assertThat(result.heldCalls()).isEqualTo(450);
+    assertThat(result.removed()).isZero();
+  }
+
+  @Test
   void heldCallsOverTheSizeMakeTheBufferFullUntilTheyAreLinked() throws IOException {
     CallRecord first = finished("1", NOW.minusSeconds(300), 1_000);
     CallRecord second = finished("2", NOW.minusSeconds(200), 1_000);
