@@ -95,6 +95,11 @@ class RetentionEndToEndTest {
     ConversationTally.awaitEveryCopyLinked(pair, List.of(held, plain, awaiting), Duration.ofSeconds(30));
     assertThat(start(pair.main, held)).isBetween(holdFrom, holdTo);
     assertThat(start(pair.backup, held)).isBetween(holdFrom, holdTo);
+    // Each recorder reads the pair's holds at its retention passes.
+    for (RecorderProcess recorder : List.of(pair.main, pair.backup)) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> PairFixture.getJson(recorder.adminUrl() + "/api/status")
+          .get("legalHolds").findValuesAsText("reason").equals(List.of("case 2026-17")));
+    }
 
     // A Rebuild Full of the one call leaves it awaiting reprocess, its copy marked already.
     Instant awaitingStart = start(pair.main, awaiting);

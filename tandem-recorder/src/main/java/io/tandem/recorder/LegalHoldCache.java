@@ -49,6 +49,11 @@ final class LegalHoldCache {
     }
   }
 
+  /** The holds known last, or null when none was ever read. */
+  List<LegalHold> known() {
+    return known;
+  }
+
   /**
    * Reads the holds from {@code source} and stores them when they changed; when the source fails, the holds known
    * last, or null when none ever were.

@@ -514,6 +514,11 @@ public final class Recorder implements AutoCloseable {
     }
   }
 
+  /** The pair's legal holds as this recorder last read them, or null when it never could. */
+  public List<LegalHold> legalHolds() {
+    return legalHolds.known();
+  }
+
   /** What the last retention pass rolled off and held back. */
   public RetentionResult retention() {
     return retention;

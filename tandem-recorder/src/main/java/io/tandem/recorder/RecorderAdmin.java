@@ -117,6 +117,8 @@ final class RecorderAdmin {
     body.put("sipAddress", recorder.sipAddress());
     body.put("activeCalls", recorder.sessions().active());
     body.put("buffer", recorder.buffer().stats());
+    // The pair's legal holds as retention last read them; null until they could be read once.
+    body.put("legalHolds", recorder.legalHolds());
     body.put("workflow", recorder.workflow().counts());
     ctx.json(body);
   }
