@@ -34,6 +34,7 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
   private final AlarmLedger alarms;
   private final NotificationTargetStore notificationTargets;
   private final InteractionMerges merges;
+  private final LegalHolds legalHolds;
 
   private CallDatabase(HikariDataSource pool, Clock clock) {
     this.pool = pool;
@@ -46,6 +47,7 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
     this.failovers = new Failovers(pool, clock);
     this.alarms = new AlarmLedger(pool, clock);
     this.notificationTargets = new NotificationTargetStore(pool, clock);
+    this.legalHolds = new LegalHolds(pool, clock);
   }
 
   public static CallDatabase connect(DatabaseConfig config) {
@@ -318,6 +320,40 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
   /** Where events are pushed, and how far each target has delivered. */
   public NotificationTargetStore notificationTargets() {
     return notificationTargets;
+  }
+
+  /**
+   * Adds a legal hold on the calls of {@code pair} that start in {@code [from, to)}, with its audit row in the
+   * same transaction; empty, changing nothing, when there is no such pair.
+   */
+  public Optional<LegalHold> addLegalHold(String pair, Instant from, Instant to, String reason, String actor)
+      throws SQLException {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    if (!from.isBefore(to)) {
+      throw new IllegalArgumentException("a legal hold's from (" + from + ") must be before its to (" + to + ")");
+    }
+    return legalHolds.add(Objects.requireNonNull(pair, "pair"), from, to, Objects.requireNonNull(reason, "reason"),
+        Objects.requireNonNull(actor, "actor"));
+  }
+
+  /** Removes a legal hold of {@code pair}, with its audit row; empty, changing nothing, when it has no such hold. */
+  public Optional<LegalHold> removeLegalHold(String pair, long id, String actor) throws SQLException {
+    return legalHolds.remove(Objects.requireNonNull(pair, "pair"), id, Objects.requireNonNull(actor, "actor"));
+  }
+
+  /** The legal holds of {@code pair}, by their start. */
+  public List<LegalHold> legalHolds(String pair) throws SQLException {
+    return legalHolds.ofPair(Objects.requireNonNull(pair, "pair"));
+  }
+
+  /**
+   * Of {@code inums}, those that are copies in the call database (marked, promoted or linked; an archived copy
+   * is one too). A copy is never removed, so the answer only grows with time.
+   */
+  public Set<Long> linked(long[] inums) throws SQLException {
+    Objects.requireNonNull(inums, "inums");
+    return queries.existingCopies(inums);
   }
 
   public void audit(String actor, String action, String detail, String result) throws SQLException {

@@ -25,7 +25,10 @@ import org.postgresql.PGConnection;
  * is taken: the call must have one such interaction only, and the interaction must be the only one of one
  * call of the batch, and reached by no other call of the batch; otherwise the call matches nothing by
  * participants (a copy joined to the wrong conversation is worse than a conversation with two interactions).
- * One statement per batch. Stateless.
+ * One statement per batch, in which every rule is an index probe per call: the look-ups by copy and by key are
+ * lateral with a limit (each finds one row at most, by a unique index), which keeps the planner from joining the
+ * batch to the whole of {@code copies} and {@code interactions} by hash, a scan of both tables per batch that grew
+ * with the call database. Stateless.
  */
 final class CopyMatching {
   /** The rule that found a call's interaction. */
@@ -51,10 +54,10 @@ final class CopyMatching {
       SELECT t.n, own.interaction_id, named.id, by_sip.id, by_participants.id
       FROM unnest(?::bigint[], ?::int[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::boolean[])
            WITH ORDINALITY AS t(inum, serial, k, sip, pk, s, e, other, n)
-      LEFT JOIN copies own ON own.inum = t.inum
+      LEFT JOIN LATERAL (SELECT c.inum, c.interaction_id FROM copies c WHERE c.inum = t.inum LIMIT 1) own ON true
       LEFT JOIN LATERAL (
         SELECT coalesce(i.merged_into, i.id) AS id FROM interactions i
-        WHERE own.inum IS NULL AND i.correlation_key = t.k) named ON true
+        WHERE own.inum IS NULL AND i.correlation_key = t.k LIMIT 1) named ON true
       LEFT JOIN LATERAL (
         SELECT i.id FROM interactions i
         WHERE own.inum IS NULL AND named.id IS NULL AND t.other

@@ -133,8 +133,15 @@ final class EventLog {
   }
 
   void audit(String actor, String action, String detail, String result) throws SQLException {
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement insert = connection.prepareStatement(APPEND_AUDIT)) {
+    try (Connection connection = dataSource.getConnection()) {
+      audit(connection, clock, actor, action, detail, result);
+    }
+  }
+
+  /** Writes an audit row on the caller's connection, so that it commits or rolls back with the caller's work. */
+  static void audit(Connection connection, Clock clock, String actor, String action, String detail, String result)
+      throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(APPEND_AUDIT)) {
       insert.setTimestamp(1, Timestamp.from(clock.instant()));
       insert.setString(2, Objects.requireNonNull(actor, "actor"));
       insert.setString(3, Objects.requireNonNull(action, "action"));

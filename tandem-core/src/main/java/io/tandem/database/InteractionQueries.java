@@ -16,11 +16,14 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
+import org.postgresql.PGConnection;
 
 /**
  * Read-only queries over interactions and their copies for the Recorder Manager; tombstones (keys that name
@@ -248,6 +251,22 @@ final class InteractionQueries {
         ResultSet rows = query.executeQuery()) {
       rows.next();
       return rows.getLong(1);
+    }
+  }
+
+  /** Of the INUMs given, those that are copies. */
+  Set<Long> existingCopies(long[] inums) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement query = connection.prepareStatement(
+            "SELECT inum FROM copies WHERE inum = ANY(?::bigint[])")) {
+      query.setArray(1, connection.unwrap(PGConnection.class).createArrayOf("bigint", inums));
+      Set<Long> found = new HashSet<>();
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          found.add(rows.getLong(1));
+        }
+      }
+      return found;
     }
   }
 

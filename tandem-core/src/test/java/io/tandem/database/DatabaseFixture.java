@@ -42,7 +42,7 @@ final class DatabaseFixture implements AutoCloseable {
 
   void clear() throws SQLException {
     execute("TRUNCATE pairs, recorders, interactions, copies, archive_rules, archived_copies, events, audit, failovers,"
-        + " alarms, notification_targets, interaction_merges RESTART IDENTITY CASCADE");
+        + " alarms, notification_targets, interaction_merges, legal_holds RESTART IDENTITY CASCADE");
   }
 
   void execute(String sql) throws SQLException {

@@ -78,6 +78,7 @@ public final class RecorderManager implements AutoCloseable {
     NotificationTargetApi targets = new NotificationTargetApi(notifier);
     ArchiveRuleApi rules = new ArchiveRuleApi(database);
     this.live = new LiveFeed(database, this::pairStatuses, LIVE_INTERVAL);
+    LegalHoldApi legalHolds = new LegalHoldApi(database);
     this.merges = new InteractionMergePass(database, MERGE_DELAY);
     this.app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
@@ -101,6 +102,7 @@ public final class RecorderManager implements AutoCloseable {
       cfg.routes.get("/api/pairs", ctx -> JsonAnswers.json(ctx, 200, pairStatuses()));
       cfg.routes.post("/api/pairs/{name}/failback", this::failback);
       cfg.routes.put("/api/pairs/{name}/policy", this::updatePolicy);
+      legalHolds.declare(cfg.routes);
       cfg.routes.get("/api/interactions", this::interactions);
       cfg.routes.get("/api/interactions/{id}", this::interaction);
       cfg.routes.get("/api/interactions/{id}/media", this::media);

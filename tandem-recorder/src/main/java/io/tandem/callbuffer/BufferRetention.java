@@ -1,79 +1,162 @@
 package io.tandem.callbuffer;
 
+import io.tandem.capture.rtp.PayloadLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import io.tandem.capture.rtp.PayloadLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Deletes the oldest finished calls beyond the buffer's age or capacity, with their Workflow entries and kept
- * metadata bodies. The media file goes before the row, so a crash in between leaves a row whose file is gone,
- * which the next pass deletes again.
- * Each batch runs in one transaction, so a Workflow entry cannot become active under a deletion.
+ * Rolls off the oldest finished calls beyond the buffer's age or size, with their Workflow entries and kept
+ * metadata bodies, but only those the {@link RetentionRules} let go: a call never promoted, linked or marked
+ * stays, as does one awaiting reprocess or in a legal hold, and is counted as held. Walks the finished calls
+ * oldest first, in batches, asking the call database once a batch. A batch's deletions run in one local
+ * transaction that checks the Workflow again, so an entry that became active meanwhile keeps its call. The media
+ * file goes before the row, so a crash in between leaves a row whose file is gone, which the next pass deletes.
  */
 final class BufferRetention {
+  private static final Logger LOG = LoggerFactory.getLogger(BufferRetention.class);
   private static final int BATCH = 200;
-  private static final String CANDIDATES = "SELECT c.inum, c.start_nanos, c.media_bytes, c.media_path FROM calls c "
-      + "WHERE c.state <> 'RECORDING' AND NOT EXISTS (SELECT 1 FROM workflow w WHERE w.inum = c.inum "
-      + "AND w.state IN ('PENDING', 'ARCHIVING')) ORDER BY c.start_nanos, c.inum LIMIT ?";
+  /** Workflow states whose call must stay: being consolidated, or waiting for a reprocess to consolidate it. */
+  private static final Set<String> KEPT = Set.of("PENDING", "ARCHIVING", "AWAITING_REPROCESS");
+  private static final String KEPT_STATES = "('PENDING', 'ARCHIVING', 'AWAITING_REPROCESS')";
+  private static final String CANDIDATES = "SELECT c.inum, c.start_nanos, c.media_bytes, c.media_path, w.state "
+      + "FROM calls c LEFT JOIN workflow w ON w.inum = c.inum WHERE c.state <> 'RECORDING' "
+      + "AND (c.start_nanos > ? OR (c.start_nanos = ? AND c.inum > ?)) ORDER BY c.start_nanos, c.inum LIMIT ?";
+  private static final String STILL_KEPT = "SELECT 1 FROM workflow WHERE inum = ? AND state IN " + KEPT_STATES;
+
+  private record Candidate(long inum, long startNanos, long bytes, String mediaPath, String workflowState) {}
 
   private final LocalStore store;
   private final Path dataDir;
+  /** Cleared by a failed look-up, so that a pass asks an unreachable call database once, not once a batch. */
+  private boolean canAsk = true;
 
   BufferRetention(LocalStore store, Path dataDir) {
     this.store = store;
     this.dataDir = dataDir;
   }
 
-  int apply(Instant oldestKept, long maxBytes) {
-    if (maxBytes < 0) {
-      throw new IllegalArgumentException("maxBytes must be >= 0, got " + maxBytes);
-    }
-    long cutoff = CallRows.boundNanos(oldestKept);
-    int deleted = 0;
-    while (true) {
-      int batch = store.transaction(c -> deleteBatch(c, cutoff, maxBytes));
-      deleted += batch;
-      if (batch < BATCH) {
-        return deleted;
+  RetentionResult apply(RetentionRules rules) {
+    long cutoff = CallRows.boundNanos(rules.oldestKept());
+    long total = store.read(BufferRetention::totalBytes);
+    int removed = 0;
+    long heldCalls = 0;
+    long heldBytes = 0;
+    long afterStart = Long.MIN_VALUE;
+    long afterInum = Long.MIN_VALUE;
+    boolean more = true;
+    while (more) {
+      List<Candidate> batch = candidates(afterStart, afterInum);
+      more = batch.size() == BATCH;
+      if (batch.isEmpty() || !due(batch.getFirst(), cutoff, total, rules)) {
+        break;
       }
+      Set<Long> linked = linked(rules, batch);
+      List<Candidate> doomed = new ArrayList<>();
+      for (Candidate candidate : batch) {
+        if (!due(candidate, cutoff, total, rules)) {
+          more = false;
+          break;
+        }
+        if (keeps(rules, candidate, linked)) {
+          heldCalls++;
+          heldBytes += candidate.bytes();
+        } else {
+          doomed.add(candidate);
+          total -= candidate.bytes();
+        }
+        afterStart = candidate.startNanos();
+        afterInum = candidate.inum();
+      }
+      removed += doomed.isEmpty() ? 0 : store.transaction(c -> delete(c, doomed));
+    }
+    long after = store.read(BufferRetention::totalBytes);
+    return new RetentionResult(removed, heldCalls, heldBytes, after, after > rules.maxBytes());
+  }
+
+  /** Whether a call is due: past its retention, or among the oldest while the buffer is over its size. */
+  private static boolean due(Candidate candidate, long cutoff, long total, RetentionRules rules) {
+    return candidate.startNanos() < cutoff || total > rules.maxBytes();
+  }
+
+  private static boolean keeps(RetentionRules rules, Candidate candidate, Set<Long> linked) {
+    if (rules.held(CallRows.instant(candidate.startNanos()))) {
+      return true;
+    }
+    String state = candidate.workflowState();
+    if (state != null && KEPT.contains(state)) {
+      return true;
+    }
+    return !"DONE".equals(state) && !linked.contains(candidate.inum());
+  }
+
+  /** Which calls the call database holds as copies; those DONE in the Workflow were marked and are not asked. */
+  private Set<Long> linked(RetentionRules rules, List<Candidate> batch) {
+    long[] asked = batch.stream().filter(c -> !"DONE".equals(c.workflowState())).mapToLong(Candidate::inum).toArray();
+    if (asked.length == 0 || !canAsk) {
+      return Set.of();
+    }
+    try {
+      return new HashSet<>(rules.links().linked(asked));
+    } catch (Exception e) {
+      canAsk = false;
+      LOG.warn("retention cannot ask the call database which calls are linked ({}); in this pass every call not "
+          + "marked here is held", e.getMessage());
+      return Set.of();
     }
   }
 
-  private int deleteBatch(Connection c, long cutoffNanos, long maxBytes) throws SQLException {
-    long total = totalBytes(c);
-    List<Long> doomed = new ArrayList<>();
-    try (PreparedStatement query = c.prepareStatement(CANDIDATES)) {
-      query.setInt(1, BATCH);
-      try (ResultSet rs = query.executeQuery()) {
-        while (rs.next() && (rs.getLong(2) < cutoffNanos || total > maxBytes)) {
-          deleteMedia(rs.getString(4));
-          doomed.add(rs.getLong(1));
-          total -= rs.getLong(3);
+  private List<Candidate> candidates(long afterStart, long afterInum) {
+    return store.read(c -> {
+      try (PreparedStatement query = c.prepareStatement(CANDIDATES)) {
+        query.setLong(1, afterStart);
+        query.setLong(2, afterStart);
+        query.setLong(3, afterInum);
+        query.setInt(4, BATCH);
+        List<Candidate> found = new ArrayList<>();
+        try (ResultSet rs = query.executeQuery()) {
+          while (rs.next()) {
+            found.add(new Candidate(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getString(5)));
+          }
         }
+        return found;
       }
-    }
-    try (PreparedStatement deleteCall = c.prepareStatement("DELETE FROM calls WHERE inum = ?");
+    });
+  }
+
+  private int delete(Connection c, List<Candidate> doomed) throws SQLException {
+    int deleted = 0;
+    try (PreparedStatement stillKept = c.prepareStatement(STILL_KEPT);
+        PreparedStatement deleteCall = c.prepareStatement("DELETE FROM calls WHERE inum = ?");
         PreparedStatement deleteEntry = c.prepareStatement("DELETE FROM workflow WHERE inum = ?");
         PreparedStatement deleteMetadata = c.prepareStatement("DELETE FROM call_metadata WHERE inum = ?")) {
-      for (long inum : doomed) {
-        deleteCall.setLong(1, inum);
-        deleteCall.executeUpdate();
-        deleteEntry.setLong(1, inum);
-        deleteEntry.executeUpdate();
-        deleteMetadata.setLong(1, inum);
-        deleteMetadata.executeUpdate();
+      for (Candidate call : doomed) {
+        stillKept.setLong(1, call.inum());
+        try (ResultSet rs = stillKept.executeQuery()) {
+          if (rs.next()) {
+            continue;
+          }
+        }
+        deleteMedia(call.mediaPath());
+        for (PreparedStatement delete : List.of(deleteCall, deleteEntry, deleteMetadata)) {
+          delete.setLong(1, call.inum());
+          delete.executeUpdate();
+        }
+        deleted++;
       }
     }
-    return doomed.size();
+    return deleted;
   }
 
   private static long totalBytes(Connection c) throws SQLException {

@@ -15,7 +15,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -380,12 +379,13 @@ public final class CallBuffer {
   }
 
   /**
-   * Deletes the oldest finished calls (rows and media) that started more than {@code maxAge} ago, then
-   * more while the buffer's media bytes exceed {@code maxBytes}. Never deletes a RECORDING call nor one
-   * whose Workflow entry is PENDING or ARCHIVING. Returns how many calls it deleted.
+   * One retention pass: rolls off (rows and media) the finished calls that started before the rules' oldest
+   * kept, then the oldest while the buffer's media bytes exceed the rules' size, of those the rules let go, and
+   * counts those it holds back. Never touches a RECORDING call nor one whose Workflow entry is PENDING,
+   * ARCHIVING or AWAITING_REPROCESS.
    */
-  public int applyRetention(Duration maxAge, long maxBytes, Path dataDir) {
-    return new BufferRetention(store, dataDir).apply(clock.instant().minus(maxAge), maxBytes);
+  public RetentionResult applyRetention(RetentionRules rules, Path dataDir) {
+    return new BufferRetention(store, dataDir).apply(rules);
   }
 
   static String mediaPath(Inum inum, Instant start) {

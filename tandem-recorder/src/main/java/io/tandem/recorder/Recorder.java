@@ -15,6 +15,8 @@ import io.tandem.callbuffer.FreeSpaceWatch;
 import io.tandem.callbuffer.InumAllocator;
 import io.tandem.callbuffer.LocalStore;
 import io.tandem.callbuffer.LocalStoreException;
+import io.tandem.callbuffer.RetentionResult;
+import io.tandem.callbuffer.RetentionRules;
 import io.tandem.capture.rtp.CaptureSettings;
 import io.tandem.capture.rtp.MediaCapture;
 import io.tandem.capture.rtp.PayloadLog;
@@ -30,6 +32,7 @@ import io.tandem.database.DatabaseConfig;
 import io.tandem.database.DatabaseErrors;
 import io.tandem.database.Fence;
 import io.tandem.database.FencedException;
+import io.tandem.database.LegalHold;
 import io.tandem.database.RecorderAssignment;
 import io.tandem.database.RecorderRegistration;
 import io.tandem.decoding.CallDecoder;
@@ -92,6 +95,9 @@ public final class Recorder implements AutoCloseable {
   // Its own thread, so that a registration waiting on the call database never delays a free-space check.
   private final ScheduledExecutorService diskChores = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("recorder-disk-watch").daemon().factory());
+  // Its own thread, so that a pass asking a slow call database never delays registration or call ends.
+  private final ScheduledExecutorService retentionChores = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().name("recorder-retention").daemon().factory());
   private final DeferredEnds deferredEnds = new DeferredEnds();
   private final AtomicLong turnedAway = new AtomicLong();
   private FreeSpaceWatch freeSpace;
@@ -111,8 +117,10 @@ public final class Recorder implements AutoCloseable {
   private RecorderAdmin admin;
   private RecorderMetrics metrics;
   private GapAudit gapAudit;
+  private LegalHoldCache legalHolds;
   private volatile boolean registered;
   private volatile boolean promoteGaps = true;
+  private volatile RetentionResult retention = RetentionResult.NONE;
 
   public Recorder(RecorderConfig config, Clock clock) {
     this.config = config;
@@ -137,6 +145,7 @@ public final class Recorder implements AutoCloseable {
     buffer = new CallBuffer(store, new InumAllocator(store, config.serial(), config.contingencySerial()), clock);
     workflow = new Workflow(store, clock);
     standing = Standing.load(dataDir.resolve("standing.properties"), config.position());
+    legalHolds = LegalHoldCache.load(dataDir.resolve("legal-holds.json"));
     new SealedMediaCheck(dataDir, files).check(buffer.recording(), buffer.newest(SealedMediaCheck.NEWEST));
     log.info("media at rest: new files {}; media keys {}", files.sealsNew() ? "sealed (AES-256-GCM) under key "
         + files.keys().current().id() : "plain", files.keys().ids());
@@ -185,7 +194,8 @@ public final class Recorder implements AutoCloseable {
     metrics.bind(this);
     chores.execute(this::registerAndReschedule);
     chores.scheduleWithFixedDelay(() -> sessions.endSilentCalls(config.mediaTimeout()), 1, 1, TimeUnit.SECONDS);
-    chores.scheduleWithFixedDelay(this::applyRetention, 1, 10, TimeUnit.MINUTES);
+    retentionChores.schedule(this::applyRetentionAndReschedule, retentionInterval().toMillis(),
+        TimeUnit.MILLISECONDS);
     chores.scheduleWithFixedDelay(this::writeDeferredEnds, 1, 1, TimeUnit.SECONDS);
     diskChores.scheduleWithFixedDelay(freeSpace::check, FREE_SPACE_CHECK_MILLIS, FREE_SPACE_CHECK_MILLIS,
         TimeUnit.MILLISECONDS);
@@ -413,25 +423,30 @@ public final class Recorder implements AutoCloseable {
   /**
    * The alarms this recorder raises itself, for its health answer; none while all is well. DISK_LOW: free space
    * is below the floor (and not yet back above floor and margin). STORE_WRITE_FAILED: the local store refused to
-   * write the ends of calls, which wait in memory.
+   * write the ends of calls, which wait in memory. BUFFER_HELD_FULL: the last retention pass left the call buffer
+   * over its size, held there by calls it may not roll off.
    */
   public List<String> alarms() {
-    List<String> alarms = new ArrayList<>(2);
+    List<String> alarms = new ArrayList<>(3);
     if (freeSpace.low()) {
       alarms.add("DISK_LOW");
     }
     if (!deferredEnds.isEmpty()) {
       alarms.add("STORE_WRITE_FAILED");
     }
+    if (retention.full()) {
+      alarms.add("BUFFER_HELD_FULL");
+    }
     return alarms;
   }
 
   /**
-   * False when the recorder cannot capture new calls: its data directory is below its free-space floor, or its
-   * local store refuses writes. Reads the last free-space check; costs no system call.
+   * False when the recorder cannot capture new calls: its data directory is below its free-space floor, its
+   * local store refuses writes, or its call buffer is over its size with calls it may not roll off. Reads the
+   * last free-space check and retention pass; costs no system call.
    */
   public boolean capturing() {
-    return !freeSpace.low() && deferredEnds.isEmpty();
+    return !freeSpace.low() && deferredEnds.isEmpty() && !retention.full();
   }
 
   /** The free space of the data directory as last checked, against its floor. */
@@ -449,15 +464,64 @@ public final class Recorder implements AutoCloseable {
     return deferredEnds.size();
   }
 
-  private void applyRetention() {
+  /**
+   * How often retention runs: a quarter of the retention, from 1 s to 10 min, so a short retention (as tests
+   * set) is applied within a quarter of itself; every 10 s at most while held copies fill the buffer, so that
+   * it takes calls again soon after they are linked or a hold is lifted.
+   */
+  private Duration retentionInterval() {
+    Duration quarter = config.retention().dividedBy(4);
+    Duration interval = quarter.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1)
+        : quarter.compareTo(Duration.ofMinutes(10)) > 0 ? Duration.ofMinutes(10) : quarter;
+    return retention.full() && interval.compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10) : interval;
+  }
+
+  private void applyRetentionAndReschedule() {
+    applyRetention();
     try {
-      int removed = buffer.applyRetention(config.retention(), config.capacityBytes(), config.dataDir());
-      if (removed > 0) {
-        log.info("retention removed {} call(s) from the call buffer", removed);
+      retentionChores.schedule(this::applyRetentionAndReschedule, retentionInterval().toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // The recorder is stopping.
+    }
+  }
+
+  /**
+   * One retention pass. The pair's legal holds are read from the call database first, or taken as known last when
+   * it cannot be reached; a recorder that never read them rolls nothing off, since any call might be held.
+   */
+  private void applyRetention() {
+    List<LegalHold> holds = legalHolds.refresh(() -> database.legalHolds(config.pair()));
+    try {
+      boolean wasFull = retention.full();
+      RetentionResult result = buffer.applyRetention(new RetentionRules(clock.instant().minus(config.retention()),
+          config.capacityBytes(), holds, database::linked), config.dataDir());
+      retention = result;
+      if (result.removed() > 0) {
+        log.info("retention removed {} call(s) from the call buffer", result.removed());
+      }
+      if (result.full() && !wasFull) {
+        log.error("the call buffer holds {} bytes, more than its {} (buffer.capacityBytes), and every call it could "
+            + "roll off is held ({} call(s), {} bytes not yet linked in the call database, awaiting reprocess or "
+            + "in a legal hold): no new call is taken until room is made", result.bufferBytes(),
+            config.capacityBytes(), result.heldCalls(), result.heldBytes());
+      } else if (wasFull && !result.full()) {
+        log.info("the call buffer is back within its size ({} of {} bytes); new calls are taken again",
+            result.bufferBytes(), config.capacityBytes());
       }
     } catch (RuntimeException e) {
       log.warn("retention pass failed; will try again", e);
     }
+  }
+
+  /** The pair's legal holds as this recorder last read them, or null when it never could. */
+  public List<LegalHold> legalHolds() {
+    return legalHolds.known();
+  }
+
+  /** What the last retention pass rolled off and held back. */
+  public RetentionResult retention() {
+    return retention;
   }
 
   public String adminUrl() {
@@ -533,6 +597,13 @@ public final class Recorder implements AutoCloseable {
     chores.shutdownNow();
     gapChores.shutdownNow();
     diskChores.shutdownNow();
+    retentionChores.shutdownNow();
+    try {
+      // A pass deleting a batch finishes it before the local store closes.
+      retentionChores.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (sip != null) {
       sip.stop();
     }

@@ -6,6 +6,7 @@ import io.javalin.json.JavalinJackson;
 import io.tandem.call.CallRecord;
 import io.tandem.call.Inum;
 import io.tandem.callbuffer.FreeSpaceWatch;
+import io.tandem.callbuffer.RetentionResult;
 import io.tandem.json.Json;
 import io.tandem.rebuild.JobConflictException;
 import io.tandem.tls.HttpsConnector;
@@ -94,6 +95,9 @@ final class RecorderAdmin {
     FreeSpaceWatch.Reading room = recorder.freeSpace();
     body.put("disk", Map.of("freeBytes", room.freeBytes(), "floorBytes", room.floorBytes(), "resumeBytes",
         room.resumeBytes()));
+    RetentionResult retention = recorder.retention();
+    body.put("buffer", Map.of("bytes", retention.bufferBytes(), "capacityBytes", recorder.config().capacityBytes(),
+        "heldCalls", retention.heldCalls(), "heldBytes", retention.heldBytes()));
     // A recorder that cannot capture must be seen as failed by the RRC.
     ctx.status(capturing ? 200 : 503).json(body);
   }
@@ -113,6 +117,8 @@ final class RecorderAdmin {
     body.put("sipAddress", recorder.sipAddress());
     body.put("activeCalls", recorder.sessions().active());
     body.put("buffer", recorder.buffer().stats());
+    // The pair's legal holds as retention last read them; null until they could be read once.
+    body.put("legalHolds", recorder.legalHolds());
     body.put("workflow", recorder.workflow().counts());
     ctx.json(body);
   }

@@ -94,6 +94,10 @@ public record RecorderConfig(
       throw new ConfigException("'media.flushInterval' must be a duration from 10ms to 10s, got "
           + flushInterval.toMillis() + "ms");
     }
+    Objects.requireNonNull(retention, "retention");
+    if (retention.isNegative() || retention.isZero()) {
+      throw new ConfigException("'buffer.retention' must be a positive duration such as 30d, got " + retention);
+    }
     Objects.requireNonNull(diskFloor, "diskFloor");
     Objects.requireNonNull(gapGrace, "gapGrace");
     if (gapGrace.isNegative() || gapGrace.isZero()) {

@@ -91,6 +91,17 @@ final class RecorderMetrics {
     FunctionCounter.builder("tandem_linked_copies", recorder.gapAudit(), GapAudit::copiesLinked)
         .description("copies of this recorder linked to their interactions by the gap audit")
         .register(registry);
+    Gauge.builder("tandem_buffer_bytes", recorder, r -> r.retention().bufferBytes())
+        .description("media bytes in the call buffer, as the last retention pass found them").register(registry);
+    Gauge.builder("tandem_buffer_held_bytes", recorder, r -> r.retention().heldBytes())
+        .description("media bytes of calls past their retention (or over the buffer's size) kept because they are "
+            + "not linked in the call database, await reprocess or are in a legal hold").register(registry);
+    Gauge.builder("tandem_buffer_held_calls", recorder, r -> r.retention().heldCalls())
+        .description("calls past their retention (or over the buffer's size) kept, as tandem_buffer_held_bytes")
+        .register(registry);
+    Gauge.builder("tandem_buffer_held_full", recorder, r -> r.retention().full() ? 1 : 0)
+        .description("1 while held calls keep the call buffer over its size and no new call is taken")
+        .register(registry);
     Gauge.builder("tandem_primary", recorder.standing(), s -> s.role() == io.tandem.call.Role.PRIMARY ? 1 : 0)
         .register(registry);
   }

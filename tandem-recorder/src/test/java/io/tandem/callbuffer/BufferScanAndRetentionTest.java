@@ -16,7 +16,9 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,7 +88,7 @@ class BufferScanAndRetentionTest {
     workflowEntry(oldPending.inum(), "PENDING");
     workflowEntry(old.inum(), "DONE");
 
-    int deleted = buffer.applyRetention(Duration.ofDays(30), Long.MAX_VALUE, dataDir);
+    int deleted = buffer.applyRetention(everyCopyLinked(Duration.ofDays(30), Long.MAX_VALUE), dataDir).removed();
 
     assertThat(deleted).isEqualTo(1);
     assertThat(buffer.find(old.inum())).isEmpty();
@@ -105,7 +107,8 @@ class BufferScanAndRetentionTest {
     Files.write(PayloadLog.kept(wav), new byte[10]);
     Files.write(Files.createDirectories(PayloadLog.decodingFolder(wav)).resolve("decoded.wav"), new byte[10]);
 
-    assertThat(buffer.applyRetention(Duration.ofDays(30), Long.MAX_VALUE, dataDir)).isEqualTo(1);
+    assertThat(buffer.applyRetention(everyCopyLinked(Duration.ofDays(30), Long.MAX_VALUE), dataDir).removed())
+        .isEqualTo(1);
 
     assertThat(wav).doesNotExist();
     assertThat(PayloadLog.pending(wav)).doesNotExist();
@@ -119,12 +122,23 @@ class BufferScanAndRetentionTest {
     CallRecord middle = finished("2", NOW.minusSeconds(200), 1_000);
     CallRecord newest = finished("3", NOW.minusSeconds(100), 1_000);
 
-    int deleted = buffer.applyRetention(Duration.ofDays(365), 1_500, dataDir);
+    int deleted = buffer.applyRetention(everyCopyLinked(Duration.ofDays(365), 1_500), dataDir).removed();
 
     assertThat(deleted).isEqualTo(2);
     assertThat(buffer.find(List.of(oldest.inum(), middle.inum(), newest.inum()))).extracting(CallRecord::inum)
         .containsExactly(newest.inum());
     assertThat(buffer.stats().bytes()).isEqualTo(1_000);
+  }
+
+  /** Rules under which the call database holds every call as a copy, with no legal hold. */
+  private static RetentionRules everyCopyLinked(Duration maxAge, long maxBytes) {
+    return new RetentionRules(NOW.minus(maxAge), maxBytes, List.of(), inums -> {
+      Set<Long> all = new HashSet<>();
+      for (long inum : inums) {
+        all.add(inum);
+      }
+      return all;
+    });
   }
 
   private CallRecord finished(String key, Instant start, long bytes) throws IOException {

@@ -125,6 +125,7 @@ class RecorderConfigTest {
     assertRefused("media.timeout", "60", "a duration such as 250ms, 30s, 15m, 2h or 7d");
     assertRefused("recorder.timeZone", "Mars/Olympus", "a time zone");
     assertRefused("gap.grace", "0s", "'gap.grace' must be a positive duration");
+    assertRefused("buffer.retention", "0s", "'buffer.retention' must be a positive duration");
     assertRefused("gap.grace", "soon", "a duration such as");
     assertRefused("database.url", "postgres://x", "a PostgreSQL JDBC URL");
     assertRefused("rtp.portMin", "20001", "'rtp.portMin' must be even");
