@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * round finds many datagrams waiting instead of waking for every packet; commands and flushes are
  * not held back by it. A socket is watched by a selector until a datagram comes; then, while its
  * stream keeps its pace, it is read at the tick its next datagram is due, without selecting it (see
- * {@link ReceivePace}). Every call's state is confined to this thread; other threads hand it work
- * through {@link #execute}, so the packet path takes no lock.
+ * {@link ReceivePace}). A read takes the datagrams a socket holds, up to its budget, with one system call when
+ * {@link ReceiveChoice} picked batch receive, else one receive each; either way each datagram is placed alike.
+ * Every call's state is confined to this thread; other threads hand it work through {@link #execute}, so the
+ * packet path takes no lock.
  */
 final class CaptureLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(CaptureLoop.class);
