@@ -68,18 +68,26 @@ final class ReceiveChoice {
     }
   }
 
+  /** Why batch receive cannot run on {@code os} and {@code arch} with a JDK of {@code feature}, or null. */
+  static String platformProblem(String os, String arch, int feature) {
+    if (!"Linux".equals(os) || !ARCHITECTURES.contains(arch)) {
+      return "not Linux on x86_64 or aarch64 but " + os + " on " + arch;
+    }
+    if (feature < 22) {
+      return "Java " + feature + " has no final foreign-function API (22 or newer)";
+    }
+    return null;
+  }
+
   /** The check, run once when first asked for. */
   private static final class Probe {
     static final String REASON = check();
 
     private static String check() {
-      String os = System.getProperty("os.name");
-      String arch = System.getProperty("os.arch");
-      if (!"Linux".equals(os) || !ARCHITECTURES.contains(arch)) {
-        return "not Linux on x86_64 or aarch64 but " + os + " on " + arch;
-      }
-      if (Runtime.version().feature() < 22) {
-        return "Java " + Runtime.version().feature() + " has no final foreign-function API (22 or newer)";
+      String platform = platformProblem(System.getProperty("os.name"), System.getProperty("os.arch"),
+          Runtime.version().feature());
+      if (platform != null) {
+        return platform;
       }
       if (!SocketDescriptor.reachable()) {
         return SocketDescriptor.UNREACHABLE;

@@ -21,6 +21,17 @@ class ReceiveChoiceTest {
   }
 
   @Test
+  void batchNeedsLinuxOnX86OrArmAndAJdkOf22OrNewer() {
+    assertThat(ReceiveChoice.platformProblem("Linux", "amd64", 22)).isNull();
+    assertThat(ReceiveChoice.platformProblem("Linux", "aarch64", 25)).isNull();
+    assertThat(ReceiveChoice.platformProblem("Linux", "amd64", 21))
+        .isEqualTo("Java 21 has no final foreign-function API (22 or newer)");
+    assertThat(ReceiveChoice.platformProblem("Mac OS X", "aarch64", 25))
+        .isEqualTo("not Linux on x86_64 or aarch64 but Mac OS X on aarch64");
+    assertThat(ReceiveChoice.platformProblem("Linux", "riscv64", 25)).startsWith("not Linux on x86_64 or aarch64");
+  }
+
+  @Test
   void plainReadsOneDatagramPerReceive() {
     assertThat(ReceiveChoice.receiver(ReceiveMode.PLAIN, 8, 2048)).isNull();
   }
