@@ -3,6 +3,7 @@ package io.tandem.bench;
 import io.tandem.capture.rtp.CallMedia;
 import io.tandem.capture.rtp.CaptureSettings;
 import io.tandem.capture.rtp.MediaCapture;
+import io.tandem.capture.rtp.ReceiveMode;
 import io.tandem.media.MediaFiles;
 import io.tandem.media.sealed.MediaKeys;
 import io.tandem.capture.rtp.RtpPortPool;
@@ -58,7 +59,7 @@ import java.util.stream.Stream;
  * <pre>
  * java -cp 'tandem-dist/target/lib/*:bench/target/classes' io.tandem.bench.RtpCaptureBench \
  *     [--load paced|burst] [--calls K] [--seconds S] [--packets N] [--repetitions R] [--flush-ms F]
- *     [--payload-type 0|8|9] [--srtp SUITE] [--media plain|sealed|both]
+ *     [--payload-type 0|8|9] [--srtp SUITE] [--media plain|sealed|both] [--receive MODE,...]
  * </pre>
  *
  * {@code --payload-type 9} sends G.722 payloads (160 bytes, 20 ms), which the capture places and keeps raw in
@@ -66,7 +67,9 @@ import java.util.stream.Stream;
  * in each repetition, the capture of the same load sent as SRTP (each stream under its own SDES key,
  * authenticated and decrypted before it is placed) right after the plain capture, so both come from one run.
  * {@code --media sealed} seals the WAVs at rest (AES-256-GCM, as a recorder with a media key does); {@code both}
- * measures plain then sealed capture in each repetition. Defaults: paced, 500 calls, 5 seconds per measurement
+ * measures plain then sealed capture in each repetition. {@code --receive batch,plain} measures the capture with
+ * its sockets read in batches (recvmmsg) and then one datagram per receive in each repetition, each against the
+ * same raw baselines (the first mode named is the one the other options apply to; default: auto). Defaults: paced, 500 calls, 5 seconds per measurement
  * (250,000 packets), 5 repetitions, the recorder's default flush interval; about two minutes. Burst defaults to
  * 100000 packets.
  */
@@ -74,7 +77,7 @@ public final class RtpCaptureBench {
   private static final String USAGE =
       "usage: RtpCaptureBench [--load paced|burst] [--calls K] [--seconds S] [--packets N] [--repetitions R]"
           + " [--flush-ms F] [--payload-type 0|8|9] [--srtp AES_CM_128_HMAC_SHA1_80|AES_CM_128_HMAC_SHA1_32]"
-          + " [--media plain|sealed|both]";
+          + " [--media plain|sealed|both] [--receive batch,plain,auto]";
 
   private final boolean paced;
   private final long packets;
@@ -88,9 +91,12 @@ public final class RtpCaptureBench {
   private final SrtpSuite srtp;
   /** Which media files the capture writes: plain, sealed, or both in turn. */
   private final String sealing;
+  /** How the capture reads its sockets, one measurement each per repetition; the first is the main one. */
+  private final List<ReceiveMode> receives;
 
   private RtpCaptureBench(boolean paced, long packets, int seconds, int calls, int repetitions,
-      CaptureSettings settings, int payloadType, SrtpSuite srtp, String media) {
+      CaptureSettings settings, int payloadType, SrtpSuite srtp, String media, List<ReceiveMode> receives) {
+    this.receives = receives;
     this.payloadType = payloadType;
     this.srtp = srtp;
     this.sealing = media;
@@ -126,6 +132,7 @@ public final class RtpCaptureBench {
     int payloadType = G711.PCMU;
     SrtpSuite srtp = null;
     String media = "plain";
+    List<ReceiveMode> receives = List.of(ReceiveMode.AUTO);
     for (int i = 0; i < args.length; i += 2) {
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException("expected a value after " + args[i]);
@@ -143,6 +150,10 @@ public final class RtpCaptureBench {
         if (!List.of("plain", "sealed", "both").contains(media)) {
           throw new IllegalArgumentException("expected plain, sealed or both after --media, got " + media);
         }
+        continue;
+      }
+      if (args[i].equals("--receive")) {
+        receives = receiveModes(args[i + 1]);
         continue;
       }
       if (args[i].equals("--payload-type")) {
@@ -175,7 +186,22 @@ public final class RtpCaptureBench {
     }
     CaptureSettings settings = new CaptureSettings(CaptureSettings.DEFAULT_THREADS,
         CaptureSettings.DEFAULT_JITTER_DELAY, Duration.ofMillis(flushMillis), CaptureSettings.DEFAULT_RECEIVE_INTERVAL);
-    return new RtpCaptureBench(paced, packets, seconds, calls, repetitions, settings, payloadType, srtp, media);
+    return new RtpCaptureBench(paced, packets, seconds, calls, repetitions, settings, payloadType, srtp, media,
+        receives);
+  }
+
+  private static List<ReceiveMode> receiveModes(String text) {
+    List<ReceiveMode> modes = new ArrayList<>();
+    for (String name : text.split(",")) {
+      ReceiveMode mode = Arrays.stream(ReceiveMode.values()).filter(m -> m.name().equalsIgnoreCase(name.strip()))
+          .findFirst().orElseThrow(() -> new IllegalArgumentException(
+              "expected batch, plain or auto (comma-separated) after --receive, got " + text));
+      if (modes.contains(mode)) {
+        throw new IllegalArgumentException("expected each of batch, plain and auto once after --receive, got " + text);
+      }
+      modes.add(mode);
+    }
+    return List.copyOf(modes);
   }
 
   private void run() throws Exception {
@@ -187,7 +213,8 @@ public final class RtpCaptureBench {
       System.out.printf("RTP capture on loopback, burst: %d packets per repetition, %d two-stream calls,"
           + " %d repetitions, flush every %d ms%n", packets, calls, repetitions, settings.flushInterval().toMillis());
     }
-    System.out.println("media files: " + sealing);
+    System.out.println("media files: " + sealing + "; sockets read: " + receives.stream()
+        .map(m -> m.name().toLowerCase()).toList() + "; load average " + loadAverage());
     MediaFiles plain = MediaFiles.plain();
     MediaFiles sealed = MediaFiles.of(MediaKeys.generate(), true);
     measureBaseline();
@@ -199,6 +226,10 @@ public final class RtpCaptureBench {
     if (srtp != null) {
       measureCapture(srtp, plain);
     }
+    for (ReceiveMode other : receives.subList(1, receives.size())) {
+      measureCapture(null, plain, other);
+    }
+    double[][] others = new double[receives.size()][repetitions];
     double[] sealedCapture = new double[repetitions];
     double[] sealedClosing = new double[repetitions];
     double[] baseline = new double[repetitions];
@@ -220,6 +251,14 @@ public final class RtpCaptureBench {
       System.out.printf("  repetition %d: raw blocking %.0f, raw selector %.0f, capture while open %.0f,"
           + " with close %.0f ns/packet; capture allocated %.1f B/packet, missed %.0f packets%n", r + 1, baseline[r],
           selecting[r], capture[r], capture[r] + closing[r], allocated[r], lost[r]);
+      for (int m = 1; m < receives.size(); m++) {
+        double[] measuredOther = measureCapture(null, plain, receives.get(m));
+        others[m][r] = measuredOther[0];
+        lost[r] += measuredOther[3];
+        System.out.printf("  repetition %d, sockets read %s: capture while open %.0f ns/packet, %.2f x %s;"
+            + " allocated %.1f B/packet, missed %.0f packets%n", r + 1, name(receives.get(m)), others[m][r],
+            others[m][r] / capture[r], name(receives.get(0)), measuredOther[2], measuredOther[3]);
+      }
       if (sealing.equals("both")) {
         double[] withSealing = measureCapture(null, sealed);
         sealedCapture[r] = withSealing[0];
@@ -255,7 +294,20 @@ public final class RtpCaptureBench {
     System.out.printf("MediaCapture packets sent but not received: %7.0f (median)%n", median(lost));
     System.out.printf("ratio capture/raw blocking:                %8.2f%n", media / base);
     System.out.printf("ratio capture/raw selector:                %8.2f%n", media / select);
-    System.out.printf("two-stream calls per core at 50 packets/s per stream: %.0f%n", 1e9 / (media * 100));
+    System.out.printf("two-stream calls per core at 50 packets/s per stream: %.0f (sockets read %s)%n",
+        1e9 / (media * 100), name(receives.get(0)));
+    for (int m = 1; m < receives.size(); m++) {
+      double other = median(others[m]);
+      String first = name(receives.get(0));
+      String named = name(receives.get(m));
+      System.out.printf("MediaCapture, sockets read %-6s           %8.0f ns CPU per packet (median, calls open)%n",
+          named + ":", other);
+      System.out.printf("ratio %s/%s capture:                %8.2f (median of the repetitions' own: %.2f)%n", first,
+          named, media / other, medianRatio(capture, others[m]));
+      System.out.printf("ratio %s capture/raw blocking, selector: %6.2f, %.2f%n", named, other / base,
+          other / select);
+      System.out.printf("two-stream calls per core, sockets read %s: %.0f%n", named, 1e9 / (other * 100));
+    }
     if (srtp != null) {
       double secure = median(secured);
       System.out.printf("MediaCapture of SRTP (%s):   %8.0f ns CPU per packet (median, calls open)%n", srtp,
@@ -273,6 +325,20 @@ public final class RtpCaptureBench {
           median(sealedClosing));
       System.out.printf("ratio sealed/plain capture:                %8.2f (median of the repetitions' own: %.2f)%n",
           median(sealedCapture) / media, medianRatio(sealedCapture, capture));
+    }
+    System.out.println("load average at the end: " + loadAverage());
+  }
+
+  private static String name(ReceiveMode mode) {
+    return mode.name().toLowerCase();
+  }
+
+  /** The one-minute load average, as the kernel reports it. */
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
     }
   }
 
@@ -387,10 +453,15 @@ public final class RtpCaptureBench {
   }
 
   private double[] measureCapture(SrtpSuite suite, MediaFiles files) throws Exception {
+    return measureCapture(suite, files, receives.get(0));
+  }
+
+  private double[] measureCapture(SrtpSuite suite, MediaFiles files, ReceiveMode receive) throws Exception {
     Path dataDir = Files.createTempDirectory("rtp-capture-bench");
     int base = 20000 + 2 * (int) (Math.random() * 10000);
     RtpPortPool pool = new RtpPortPool(base, base + 4 * calls + 200);
-    MediaCapture capture = new MediaCapture("127.0.0.1", pool, dataDir, Clock.systemUTC(), settings, files);
+    MediaCapture capture = new MediaCapture("127.0.0.1", pool, dataDir, Clock.systemUTC(),
+        settings.withReceive(receive), files);
     List<SdesCrypto> keys = new ArrayList<>();
     for (int stream = 0; suite != null && stream < 2 * calls; stream++) {
       keys.add(SdesCrypto.random(1, suite));

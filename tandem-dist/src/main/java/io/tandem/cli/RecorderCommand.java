@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         "recorder.dataDir, sip.port, sip.allow (the SBC addresses that may send SIP), admin.port, database.url, and",
         "optional rtp.portMin/portMax, recorder.timeZone, buffer.retention, media.timeout, gap.grace,",
         "database.user/password, recorder.contingencySerial, sip.maxCalls, sip.maxStreamsPerCall,",
-        "sip.maxTcpConnections, sip.tcpIdleTimeout, sip.tls.* (SIP over TLS), rtp.sourceTakeover,",
+        "sip.maxTcpConnections, sip.tcpIdleTimeout, sip.tls.* (SIP over TLS), rtp.sourceTakeover, rtp.receive,",
         "media.keyFile or media.key and media.encryption (media sealed at rest), admin.tls.certificate and",
         "admin.tls.key or admin.tls.keystore and admin.tls.keystorePassword (HTTPS)."})
 final class RecorderCommand implements Callable<Integer> {

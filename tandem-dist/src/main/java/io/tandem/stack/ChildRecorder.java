@@ -36,7 +36,9 @@ final class ChildRecorder {
     command.add(ProcessHandle.current().info().command().orElse("java"));
     PrivateFiles.createFolders(startupArchive.getParent());
     PrivateFiles.touch(logFile);
-    command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx512m",
+    // The export lets RTP capture read its sockets' descriptors for batch receive (rtp.receive).
+    command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+        "-XX:+UseSerialGC", "-Xmx512m",
         // Class data sharing: made at the first exit, used by every later start, remade when the build changes.
         // The JDK's own notes on the archive (a module option it cannot optimise, a class it leaves out) are not
         // the recorder's to log.

@@ -94,7 +94,8 @@ final class RecorderProcess implements AutoCloseable {
   static Process launch(List<String> args, Path log) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElseThrow());
-    command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx256m",
+    command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+        "-XX:+UseSerialGC", "-Xmx256m",
         "-cp", LIB + "/*", "io.tandem.cli.Tandem"));
     command.addAll(args);
     return new ProcessBuilder(command).redirectErrorStream(true)

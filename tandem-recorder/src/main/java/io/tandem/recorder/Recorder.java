@@ -180,7 +180,7 @@ public final class Recorder implements AutoCloseable {
     rebuilds = new RebuildJobs(store, buffer, workflow, this::catchUpGaps, audit, clock, config.timeZone());
     media = new MediaCapture(config.sipHost(), new RtpPortPool(config.rtpPortMin(), config.rtpPortMax()), dataDir,
         clock, new CaptureSettings(config.rtpThreads(), config.jitterDelay(), config.flushInterval())
-            .withSourceTakeover(config.rtpSourceTakeover()), files);
+            .withSourceTakeover(config.rtpSourceTakeover()).withReceive(config.rtpReceive()), files);
     SipRefusals refusals = new SipRefusals();
     sessions = new RecordingSessions(buffer, media, () -> CallRole.of(standing.role()), this::endCall,
         config.sipHost(), clock, access.limits(), refusals);

@@ -4,6 +4,7 @@ import io.tandem.call.Position;
 import io.tandem.call.Serial;
 import io.tandem.callbuffer.DiskFloor;
 import io.tandem.capture.rtp.CaptureSettings;
+import io.tandem.capture.rtp.ReceiveMode;
 import io.tandem.capture.sip.AllowList;
 import io.tandem.capture.sip.SipAccess;
 import io.tandem.capture.sip.SipLimits;
@@ -34,6 +35,7 @@ import java.util.Objects;
  * @param rtpSourceTakeover how long a stream must be silent before a new source may take it; zero for never
  * @param sealing whether new media files are sealed at rest, and the master keys sealed ones are read with
  * @param adminTls the certificate the admin API answers HTTPS with, or null for plain HTTP
+ * @param rtpReceive how RTP sockets are read: in batches, one datagram per receive, or as a check at start picks
  */
 public record RecorderConfig(
     int serial,
@@ -63,7 +65,8 @@ public record RecorderConfig(
     SipAccess sipAccess,
     Duration rtpSourceTakeover,
     SealingSettings sealing,
-    TlsIdentity adminTls) {
+    TlsIdentity adminTls,
+    ReceiveMode rtpReceive) {
 
   private static final Duration MIN_FLUSH_INTERVAL = Duration.ofMillis(10);
   private static final Duration MAX_FLUSH_INTERVAL = Duration.ofSeconds(10);
@@ -121,6 +124,7 @@ public record RecorderConfig(
           + rtpSourceTakeover.toMillis() + "ms");
     }
     sealing = sealing == null ? SealingSettings.off() : sealing;
+    rtpReceive = rtpReceive == null ? ReceiveMode.AUTO : rtpReceive;
     Objects.requireNonNull(databaseUrl, "databaseUrl");
     if (!databaseUrl.startsWith("jdbc:postgresql:")) {
       throw new ConfigException("'database.url' must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), got '"
@@ -137,7 +141,7 @@ public record RecorderConfig(
     this(serial, contingencySerial, pair, position, dataDir, timeZone, sipHost, sipPort, adminHost, adminPort,
         rtpPortMin, rtpPortMax, rtpThreads, jitterDelay, flushInterval, mediaTimeout, retention, capacityBytes,
         diskFloor, gapGrace, databaseUrl, databaseUser, databasePassword, mediaDecoder, SipAccess.loopback(),
-        CaptureSettings.NO_TAKEOVER, SealingSettings.off(), null);
+        CaptureSettings.NO_TAKEOVER, SealingSettings.off(), null, ReceiveMode.AUTO);
   }
 
   public static RecorderConfig from(ConfigFile file) {
@@ -170,9 +174,20 @@ public record RecorderConfig(
         sipAccess(file),
         file.duration("rtp.sourceTakeover", CaptureSettings.NO_TAKEOVER),
         SealingSettings.from(file),
-        TlsIdentity.from(file, "admin.tls"));
+        TlsIdentity.from(file, "admin.tls"),
+        rtpReceive(file));
     file.rejectUnknown();
     return config;
+  }
+
+  private static ReceiveMode rtpReceive(ConfigFile file) {
+    String value = file.string("rtp.receive", "auto");
+    for (ReceiveMode mode : ReceiveMode.values()) {
+      if (mode.name().equalsIgnoreCase(value.strip())) {
+        return mode;
+      }
+    }
+    throw new ConfigException("'rtp.receive' must be batch, plain or auto, got '" + value + "'");
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tandem.call.Position;
 import io.tandem.callbuffer.DiskFloor;
+import io.tandem.capture.rtp.ReceiveMode;
 import io.tandem.capture.sip.AllowList;
 import io.tandem.capture.sip.SipLimits;
 import io.tandem.config.ConfigException;
@@ -74,6 +75,17 @@ class RecorderConfigTest {
     assertThat(config.sipAccess().tls().port()).isEqualTo(5061);
     assertThat(config.sipAccess().tls().certificate()).isEqualTo(java.nio.file.Path.of("/etc/tandem/sip.pem"));
     assertThat(config.rtpSourceTakeover()).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void rtpReceiveIsAutoUnlessSetToBatchOrPlain() {
+    assertThat(RecorderConfig.from(ConfigFile.of(minimal())).rtpReceive()).isEqualTo(ReceiveMode.AUTO);
+    Properties file = minimal();
+    file.setProperty("rtp.receive", "Plain");
+    assertThat(RecorderConfig.from(ConfigFile.of(file)).rtpReceive()).isEqualTo(ReceiveMode.PLAIN);
+    file.setProperty("rtp.receive", "batch");
+    assertThat(RecorderConfig.from(ConfigFile.of(file)).rtpReceive()).isEqualTo(ReceiveMode.BATCH);
+    assertRefused("rtp.receive", "recvmmsg", "'rtp.receive' must be batch, plain or auto, got 'recvmmsg'");
   }
 
   @Test

@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * round finds many datagrams waiting instead of waking for every packet; commands and flushes are
  * not held back by it. A socket is watched by a selector until a datagram comes; then, while its
  * stream keeps its pace, it is read at the tick its next datagram is due, without selecting it (see
- * {@link ReceivePace}). Every call's state is confined to this thread; other threads hand it work
- * through {@link #execute}, so the packet path takes no lock.
+ * {@link ReceivePace}). A read takes the datagrams a socket holds, up to its budget, with one system call when
+ * {@link ReceiveChoice} picked batch receive, else one receive each; either way each datagram is placed alike.
+ * Every call's state is confined to this thread; other threads hand it work through {@link #execute}, so the
+ * packet path takes no lock.
  */
 final class CaptureLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(CaptureLoop.class);
@@ -78,6 +80,8 @@ final class CaptureLoop implements Runnable {
   /** Direct, so a receive lands in it without a temporary native buffer; copied once for parsing. */
   private final ByteBuffer datagram = ByteBuffer.allocateDirect(2048);
   private final byte[] datagramBytes = new byte[2048];
+  /** Reads a socket's datagrams a batch per system call; null: one {@link DatagramChannel#receive} per datagram. */
+  private final BatchReceiver batch;
   private final PcmBlockWriter writer = new PcmBlockWriter();
   private final Consumer<SelectionKey> onReadable = this::receiveAll;
   private final Consumer<StreamTimeline> onDue = this::poll;
@@ -98,6 +102,8 @@ final class CaptureLoop implements Runnable {
   private final long tickOrigin = System.nanoTime();
 
   CaptureLoop(String name, InstantSource clock, CaptureSettings settings) {
+    // A drain takes up to a budget's worth of datagrams in one call.
+    this.batch = ReceiveChoice.receiver(settings.receive(), ReceiveBudget.MAX, datagramBytes.length);
     try {
       this.selector = Selector.open();
     } catch (IOException e) {
@@ -175,6 +181,9 @@ final class CaptureLoop implements Runnable {
       }
     }
     closeSelector();
+    if (batch != null) {
+      batch.close();
+    }
   }
 
   /**
@@ -205,6 +214,10 @@ final class CaptureLoop implements Runnable {
   /** Starts receiving a call's streams; runs on this thread. */
   void register(CallRecording call) throws IOException {
     for (StreamTimeline stream : call.streams) {
+      if (batch != null) {
+        stream.descriptor = SocketDescriptor.of(stream.socket);
+        stream.lastSender = new LastSender();
+      }
       stream.pace.key = stream.socket.register(selector, SelectionKey.OP_READ, stream);
     }
     calls.add(call);
@@ -303,6 +316,9 @@ final class CaptureLoop implements Runnable {
    * @return how many datagrams were taken before the socket was empty or {@code maxDatagrams} reached
    */
   private int receive(StreamTimeline stream, int maxDatagrams, int expected) {
+    if (batch != null) {
+      return receiveBatches(stream, maxDatagrams, expected);
+    }
     DatagramChannel socket = stream.socket;
     int received = 0;
     try {
@@ -320,6 +336,38 @@ final class CaptureLoop implements Runnable {
         }
         long arrival = roundMillis() - stream.pace.waitedMillis(received - 1, expected);
         accept(stream, length, stream.call.arrivalPosition(arrival), source);
+      }
+    } catch (IOException e) {
+      packetsMalformed.lazySet(packetsMalformed.get() + 1);
+    }
+    return received;
+  }
+
+  /** As {@link #receive}, a batch of datagrams per system call; each is placed as a plain receive places it. */
+  private int receiveBatches(StreamTimeline stream, int maxDatagrams, int expected) {
+    int received = 0;
+    try {
+      while (received < maxDatagrams) {
+        int asked = Math.min(maxDatagrams - received, batch.capacity());
+        int taken = batch.receive(stream.descriptor, asked);
+        for (int i = 0; i < taken; i++) {
+          received++;
+          int length = batch.copy(i, datagramBytes);
+          SocketAddress source = batch.source(i, stream.lastSender);
+          if (source == null) {
+            // Neither IPv4 nor IPv6: nothing an RTP sender sends from.
+            packetsMalformed.lazySet(packetsMalformed.get() + 1);
+            continue;
+          }
+          if (source != stream.source && !fromLatchedSource(stream, source)) {
+            continue;
+          }
+          long arrival = roundMillis() - stream.pace.waitedMillis(received - 1, expected);
+          accept(stream, length, stream.call.arrivalPosition(arrival), source);
+        }
+        if (taken < asked) {
+          return received;
+        }
       }
     } catch (IOException e) {
       packetsMalformed.lazySet(packetsMalformed.get() + 1);

@@ -12,10 +12,12 @@ import java.util.Objects;
  * read once per 40 ms (one packet time for longer packets) rather than selected for every datagram.
  * Each stream latches to the first source (address and port) that sends it a valid packet; with
  * {@code sourceTakeover} set, a stream silent that long may be taken by a new source (an SBC that failed over to
- * another media address), and with it zero, never. Immutable; validated when built.
+ * another media address), and with it zero, never. {@code receive} says how sockets are read: in batches
+ * (recvmmsg), one datagram per receive, or batches when a check at start finds them working (the default).
+ * Immutable; validated when built.
  */
 public record CaptureSettings(int threads, Duration jitterDelay, Duration flushInterval, Duration receiveInterval,
-    Duration sourceTakeover) {
+    Duration sourceTakeover, ReceiveMode receive) {
   /** Latched for good: a new source never takes a stream. */
   public static final Duration NO_TAKEOVER = Duration.ZERO;
   public static final int DEFAULT_THREADS = 1;
@@ -35,6 +37,7 @@ public record CaptureSettings(int threads, Duration jitterDelay, Duration flushI
     Objects.requireNonNull(flushInterval, "flushInterval");
     Objects.requireNonNull(receiveInterval, "receiveInterval");
     Objects.requireNonNull(sourceTakeover, "sourceTakeover");
+    Objects.requireNonNull(receive, "receive");
     if (sourceTakeover.isNegative() || sourceTakeover.compareTo(Duration.ofHours(1)) > 0) {
       throw new IllegalArgumentException("sourceTakeover must be 0 (never) to 1 h, got " + sourceTakeover);
     }
@@ -57,6 +60,12 @@ public record CaptureSettings(int threads, Duration jitterDelay, Duration flushI
     }
   }
 
+  /** Sockets read as a check at start picks. */
+  public CaptureSettings(int threads, Duration jitterDelay, Duration flushInterval, Duration receiveInterval,
+      Duration sourceTakeover) {
+    this(threads, jitterDelay, flushInterval, receiveInterval, sourceTakeover, ReceiveMode.AUTO);
+  }
+
   /** Streams latched for good. */
   public CaptureSettings(int threads, Duration jitterDelay, Duration flushInterval, Duration receiveInterval) {
     this(threads, jitterDelay, flushInterval, receiveInterval, NO_TAKEOVER);
@@ -69,12 +78,17 @@ public record CaptureSettings(int threads, Duration jitterDelay, Duration flushI
 
   public static CaptureSettings defaults() {
     return new CaptureSettings(DEFAULT_THREADS, DEFAULT_JITTER_DELAY, DEFAULT_FLUSH_INTERVAL,
-        DEFAULT_RECEIVE_INTERVAL, NO_TAKEOVER);
+        DEFAULT_RECEIVE_INTERVAL, NO_TAKEOVER, ReceiveMode.AUTO);
   }
 
   /** These settings with streams that a new source may take after {@code silence} (zero: never). */
   public CaptureSettings withSourceTakeover(Duration silence) {
-    return new CaptureSettings(threads, jitterDelay, flushInterval, receiveInterval, silence);
+    return new CaptureSettings(threads, jitterDelay, flushInterval, receiveInterval, silence, receive);
+  }
+
+  /** These settings with sockets read as {@code mode} says. */
+  public CaptureSettings withReceive(ReceiveMode mode) {
+    return new CaptureSettings(threads, jitterDelay, flushInterval, receiveInterval, sourceTakeover, mode);
   }
 
   /**

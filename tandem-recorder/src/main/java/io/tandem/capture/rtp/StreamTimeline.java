@@ -54,6 +54,10 @@ final class StreamTimeline {
   final TelephoneEvents events = new TelephoneEvents();
   /** The SRTP receiver of the stream's key, or null for plain RTP; replaced when a new offer changes the key. */
   SrtpReceiver srtp;
+  /** The socket's file descriptor, for batch receive; -1 while its capture thread reads it one datagram a time. */
+  int descriptor = -1;
+  /** The sender of the socket's last datagram, for batch receive; null otherwise. */
+  LastSender lastSender;
   /** The source the stream latched to (the first to send it a valid packet), or null before it. */
   SocketAddress source;
   /** Whether a new offer moved the stream: the next source other than the latched one takes it. */

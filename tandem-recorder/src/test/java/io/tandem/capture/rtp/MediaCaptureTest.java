@@ -23,6 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MediaCaptureTest {
+  /** How the capture reads its sockets; {@link MediaCaptureBatchTest} runs these tests again with batches. */
+  ReceiveMode receive() {
+    return ReceiveMode.PLAIN;
+  }
+
   private static final double[] TONES = {440, 1000};
 
   @TempDir Path dataDir;
@@ -34,7 +39,7 @@ class MediaCaptureTest {
     int base = 20000 + 2 * ThreadLocalRandom.current().nextInt(15000);
     pool = new RtpPortPool(base, base + 200);
     capture = new MediaCapture("127.0.0.1", pool, dataDir, Clock.systemUTC(),
-        new CaptureSettings(1, Duration.ofMillis(200), Duration.ofMillis(50)));
+        new CaptureSettings(1, Duration.ofMillis(200), Duration.ofMillis(50)).withReceive(receive()));
   }
 
   @AfterEach
@@ -229,7 +234,7 @@ class MediaCaptureTest {
   void captureThreadHeldUpWhileItsStreamsAreSelectedLosesNoAudio() throws Exception {
     // No receive interval: no stream is ever polled, each waits on the selector with its budget of datagrams.
     MediaCapture selecting = new MediaCapture("127.0.0.1", pool, dataDir.resolve("selecting"), Clock.systemUTC(),
-        new CaptureSettings(1, Duration.ofMillis(200), Duration.ofMillis(50), Duration.ZERO));
+        new CaptureSettings(1, Duration.ofMillis(200), Duration.ofMillis(50), Duration.ZERO).withReceive(receive()));
     try {
       assertHeldUpCaptureLosesNoAudio(selecting);
     } finally {
@@ -358,7 +363,7 @@ class MediaCaptureTest {
   @Test
   void shortJitterDelaySelectsEveryDatagramAndLosesNothing() throws Exception {
     MediaCapture quick = new MediaCapture("127.0.0.1", pool, dataDir, Clock.systemUTC(),
-        new CaptureSettings(1, Duration.ofMillis(40), Duration.ofMillis(20)));
+        new CaptureSettings(1, Duration.ofMillis(40), Duration.ofMillis(20)).withReceive(receive()));
     try {
       CallMedia call = quick.open("quick.wav", List.of(new StreamSpec(0, G711.PCMU), new StreamSpec(1, G711.PCMU)));
       try (RtpTestSource a = new RtpTestSource(G711.PCMU, 0, 0, 0xA1); RtpTestSource b = new RtpTestSource(G711.PCMU, 9, 0, 0xB2)) {

@@ -18,6 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A stream latched to its first source, taken over only after the silence the setting allows, and timestamps held to time. */
 class RtpSourceLatchingTest {
+  /** How the capture reads its sockets; {@link RtpSourceLatchingBatchTest} runs these tests again with batches. */
+  ReceiveMode receive() {
+    return ReceiveMode.PLAIN;
+  }
+
   private static final double[] TONES = {440, 1000};
   /**
    * How much later than the sender's own clock says the receiver may find time passed: the first packet may reach
@@ -32,7 +37,8 @@ class RtpSourceLatchingTest {
     // Below the ephemeral ports (32768 and up), where no client socket of this machine lands.
     int base = 21_000 + 2 * ThreadLocalRandom.current().nextInt(5_000);
     capture = new MediaCapture("127.0.0.1", new RtpPortPool(base, base + 40), dataDir, Clock.systemUTC(),
-        new CaptureSettings(1, Duration.ofMillis(200), Duration.ofMillis(50)).withSourceTakeover(takeover));
+        new CaptureSettings(1, Duration.ofMillis(200), Duration.ofMillis(50)).withSourceTakeover(takeover)
+            .withReceive(receive()));
     return capture;
   }
 

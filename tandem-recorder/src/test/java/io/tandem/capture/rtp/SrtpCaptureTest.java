@@ -27,6 +27,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** SRTP streams captured: authenticated, decrypted and placed; forged and replayed packets counted and dropped. */
 class SrtpCaptureTest {
+  /** How the capture reads its sockets; {@link SrtpCaptureBatchTest} runs these tests again with batches. */
+  ReceiveMode receive() {
+    return ReceiveMode.PLAIN;
+  }
+
   private static final double[] TONES = {440, 1000};
 
   @TempDir Path dataDir;
@@ -36,7 +41,7 @@ class SrtpCaptureTest {
   void startCapture() {
     int base = 21_000 + 2 * ThreadLocalRandom.current().nextInt(5_000);
     capture = new MediaCapture("127.0.0.1", new RtpPortPool(base, base + 40), dataDir, Clock.systemUTC(),
-        new CaptureSettings(1, Duration.ofMillis(200), Duration.ofMillis(50)));
+        new CaptureSettings(1, Duration.ofMillis(200), Duration.ofMillis(50)).withReceive(receive()));
   }
 
   @AfterEach
