@@ -1,5 +1,6 @@
 package io.tandem.recorder;
 
+import io.tandem.access.MachineSecret;
 import io.tandem.call.Position;
 import io.tandem.call.Serial;
 import io.tandem.callbuffer.DiskFloor;
@@ -34,6 +35,8 @@ import java.util.Objects;
  * @param rtpSourceTakeover how long a stream must be silent before a new source may take it; zero for never
  * @param sealing whether new media files are sealed at rest, and the master keys sealed ones are read with
  * @param adminTls the certificate the admin API answers HTTPS with, or null for plain HTTP
+ * @param managerSecret the secret the Recorder Manager proves itself with (shared with its config file); only a
+ *     request carrying it may give role and promotion orders. Null takes orders from nobody
  */
 public record RecorderConfig(
     int serial,
@@ -63,7 +66,8 @@ public record RecorderConfig(
     SipAccess sipAccess,
     Duration rtpSourceTakeover,
     SealingSettings sealing,
-    TlsIdentity adminTls) {
+    TlsIdentity adminTls,
+    String managerSecret) {
 
   private static final Duration MIN_FLUSH_INTERVAL = Duration.ofMillis(10);
   private static final Duration MAX_FLUSH_INTERVAL = Duration.ofSeconds(10);
@@ -117,6 +121,9 @@ public record RecorderConfig(
           + rtpSourceTakeover.toMillis() + "ms");
     }
     sealing = sealing == null ? SealingSettings.off() : sealing;
+    if (managerSecret != null) {
+      MachineSecret.check("manager.secret", managerSecret);
+    }
     Objects.requireNonNull(databaseUrl, "databaseUrl");
     if (!databaseUrl.startsWith("jdbc:postgresql:")) {
       throw new ConfigException("'database.url' must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), got '"
@@ -133,7 +140,7 @@ public record RecorderConfig(
     this(serial, contingencySerial, pair, position, dataDir, timeZone, sipHost, sipPort, adminHost, adminPort,
         rtpPortMin, rtpPortMax, rtpThreads, jitterDelay, flushInterval, mediaTimeout, retention, capacityBytes,
         diskFloor, gapGrace, databaseUrl, databaseUser, databasePassword, mediaDecoder, SipAccess.loopback(),
-        CaptureSettings.NO_TAKEOVER, SealingSettings.off(), null);
+        CaptureSettings.NO_TAKEOVER, SealingSettings.off(), null, null);
   }
 
   public static RecorderConfig from(ConfigFile file) {
@@ -166,7 +173,8 @@ public record RecorderConfig(
         sipAccess(file),
         file.duration("rtp.sourceTakeover", CaptureSettings.NO_TAKEOVER),
         SealingSettings.from(file),
-        TlsIdentity.from(file, "admin.tls"));
+        TlsIdentity.from(file, "admin.tls"),
+        MachineSecret.required(file, "manager.secret"));
     file.rejectUnknown();
     return config;
   }

@@ -1,0 +1,17 @@
+package io.tandem.cli;
+
+import io.tandem.access.RouteTable;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/** {@code tandem routes}: prints the route x role table both servers check, as the docs show it. */
+@Command(name = "routes", mixinStandardHelpOptions = true,
+    description = "Prints, as Markdown, every route of the Recorder Manager and of a recorder and the roles that may "
+        + "call it: the very table the servers check.")
+final class RoutesCommand implements Callable<Integer> {
+  @Override
+  public Integer call() {
+    System.out.print(RouteTable.markdown());
+    return 0;
+  }
+}
