@@ -143,6 +143,14 @@ public record RecorderConfig(
         CaptureSettings.NO_TAKEOVER, SealingSettings.off(), null, null);
   }
 
+  /** This config with {@code secret} as the Recorder Manager's secret. */
+  public RecorderConfig withManagerSecret(String secret) {
+    return new RecorderConfig(serial, contingencySerial, pair, position, dataDir, timeZone, sipHost, sipPort, adminHost,
+        adminPort, rtpPortMin, rtpPortMax, rtpThreads, jitterDelay, flushInterval, mediaTimeout, retention,
+        capacityBytes, diskFloor, gapGrace, databaseUrl, databaseUser, databasePassword, mediaDecoder, sipAccess,
+        rtpSourceTakeover, sealing, adminTls, secret);
+  }
+
   public static RecorderConfig from(ConfigFile file) {
     String contingency = file.string("recorder.contingencySerial", null);
     RecorderConfig config = new RecorderConfig(
