@@ -8,10 +8,15 @@ import java.util.Objects;
  */
 public record AuditEntry(String actor, String action, String target, String detail, String result) {
   public AuditEntry {
-    Objects.requireNonNull(actor, "actor");
-    Objects.requireNonNull(action, "action");
-    Objects.requireNonNull(target, "target");
-    Objects.requireNonNull(detail, "detail");
-    Objects.requireNonNull(result, "result");
+    actor = storable(Objects.requireNonNull(actor, "actor"));
+    action = storable(Objects.requireNonNull(action, "action"));
+    target = storable(Objects.requireNonNull(target, "target"));
+    detail = storable(Objects.requireNonNull(detail, "detail"));
+    result = storable(Objects.requireNonNull(result, "result"));
+  }
+
+  /** A NUL, which a request may carry but PostgreSQL text cannot hold, is kept as U+FFFD. */
+  private static String storable(String text) {
+    return text.indexOf('\0') < 0 ? text : text.replace('\0', '\uFFFD');
   }
 }

@@ -95,6 +95,10 @@ public final class Credentials {
 
   /** The user, when the password is its own; a missing user costs the same time as a wrong password. */
   public Optional<Principal> checkPassword(String name, String password) throws SQLException {
+    if (name == null || !NAME.matcher(name).matches()) {
+      PasswordHash.decoy(password);
+      return Optional.empty();
+    }
     try (Connection c = dataSource.getConnection();
         PreparedStatement query = c.prepareStatement("SELECT role, password_hash FROM users WHERE name = ?")) {
       query.setString(1, name);
