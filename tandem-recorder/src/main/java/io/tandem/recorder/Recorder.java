@@ -367,6 +367,10 @@ public final class Recorder implements AutoCloseable {
     audit.record(actor, action, detail, result);
   }
 
+  Clock clock() {
+    return clock;
+  }
+
   /** The call database, for the admin API's credentials and the epochs it has issued. */
   CallDatabase callDatabase() {
     return database;

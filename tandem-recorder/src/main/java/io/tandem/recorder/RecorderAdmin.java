@@ -37,17 +37,22 @@ final class RecorderAdmin {
   private final Recorder recorder;
   private final RecorderMetrics metrics;
   private final AccessPolicy access;
+  private final TokenCheck tokens;
   private Javalin app;
 
   RecorderAdmin(Recorder recorder, RecorderMetrics metrics) {
     this.recorder = recorder;
     this.metrics = metrics;
+    this.tokens = new TokenCheck(token -> recorder.callDatabase().credentials().token(token), recorder.clock());
     this.access = new AccessPolicy(RouteTable.Server.RECORDER, this::authenticate,
         (actor, route, status, reason) -> recorder.auditLater(actor, "refused", route + ": " + reason,
             Integer.toString(status)));
   }
 
-  /** The Recorder Manager by the secret both config files share, or a user's API token from the call database. */
+  /**
+   * The Recorder Manager by the secret both config files share, or a user's API token from the call database (see
+   * {@link TokenCheck} for how long a token found valid is remembered).
+   */
   private Optional<Principal> authenticate(Context ctx) throws SQLException {
     Optional<String> bearer = AccessPolicy.bearer(ctx);
     if (bearer.isEmpty()) {
@@ -57,7 +62,7 @@ final class RecorderAdmin {
     if (secret != null && Secrets.same(secret, bearer.get())) {
       return Optional.of(new Principal("manager", AccessRole.MANAGER, "machine"));
     }
-    Optional<Principal> holder = recorder.callDatabase().credentials().token(bearer.get());
+    Optional<Principal> holder = tokens.holder(bearer.get());
     if (holder.isEmpty()) {
       throw new AccessRefusedException(401, "the bearer token is not valid here (unknown, revoked, or not this "
           + "recorder's Manager secret)");
