@@ -14,9 +14,11 @@ up=$!
 trap 'kill $up 2>/dev/null; wait $up 2>/dev/null || true; rm -rf "$data"' EXIT
 until grep -q "Press Ctrl-C" "$data/up.out" 2>/dev/null; do kill -0 $up || { cat "$data/up.out"; exit 1; }; sleep 0.2; done
 manager="https://127.0.0.1:$port"; metrics="https://127.0.0.1:$((port + 1))/metrics"; ca="$data/tls/ca.pem"
+# The admin token a fresh stack prints once; the simulator and the metrics scrape use it.
+export TANDEM_TOKEN="$(sed -n 's/^ *Admin API token *\(tdm_[A-Za-z0-9_-]*\).*/\1/p' "$data/up.out")"
 "$root/tandem" simulate --manager "$manager" --ca "$ca" --conversations 40 --cps 10 --duration 2 >/dev/null
 sleep 2
-buckets() { curl -s --cacert "$ca" "$metrics" | sed -n 's/^tandem_call_end_to_marked_seconds_bucket{.*le="\([^"]*\)".*} \(.*\)$/\1 \2/p'; }
+buckets() { curl -s --cacert "$ca" -H "Authorization: Bearer $TANDEM_TOKEN" "$metrics" | sed -n 's/^tandem_call_end_to_marked_seconds_bucket{.*le="\([^"]*\)".*} \(.*\)$/\1 \2/p'; }
 buckets >"$data/before"
 conversations=$(awk -v c="$cps" -v s="$seconds" 'BEGIN { printf "%d", c * s }')
 "$root/tandem" simulate --manager "$manager" --ca "$ca" --conversations "$conversations" --cps "$cps" --duration 5

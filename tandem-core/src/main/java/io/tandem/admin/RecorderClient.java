@@ -27,7 +27,7 @@ import javax.net.ssl.SSLContext;
 /**
  * The one client of a recorder's admin API, used by the Recorder Manager's health probe, the RRC's orders,
  * reprocess forwarding and replay, the WorkflowShell and {@code ./tandem up}: typed requests and answers, and
- * one place for timeouts and retries. Every failure is a {@link RecorderException} with one line: the
+ * one place for timeouts, retries and the credential every request carries ({@code Authorization: Bearer}). Every failure is a {@link RecorderException} with one line: the
  * recorder's own error when it sent one, else what went wrong and its address. Reads and role orders, which
  * are idempotent, are tried again once after a connection failure; job-starting requests never are, since a
  * lost answer may hide a job that started. Thread-safe.
@@ -40,11 +40,13 @@ public final class RecorderClient {
   private final String base;
   private final HttpClient http;
   private final Duration timeout;
+  private final String credential;
 
-  RecorderClient(String baseUrl, HttpClient http, Duration timeout) {
+  RecorderClient(String baseUrl, HttpClient http, Duration timeout, String credential) {
     this.base = Objects.requireNonNull(baseUrl, "baseUrl").replaceAll("/+$", "");
     this.http = Objects.requireNonNull(http, "http");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.credential = credential;
   }
 
   /** A client of the recorder at {@code recorder} (such as {@code http://127.0.0.1:8081}) with a connection of its own. */
@@ -54,7 +56,13 @@ public final class RecorderClient {
 
   /** {@link #of(URI, Duration)} trusting {@code trust} (null: the JDK's authorities) for an https recorder. */
   public static RecorderClient of(URI recorder, Duration timeout, SSLContext trust) {
-    return new RecorderClient(recorder.toString(), RecorderClients.newHttpClient(timeout, trust), timeout);
+    return of(recorder, timeout, trust, null);
+  }
+
+  /** {@link #of(URI, Duration, SSLContext)} sending {@code credential} (an API token; null: none) as a bearer. */
+  public static RecorderClient of(URI recorder, Duration timeout, SSLContext trust, String credential) {
+    return new RecorderClient(recorder.toString(), RecorderClients.newHttpClient(timeout, trust), timeout,
+        credential);
   }
 
   /** The recorder's admin API address, without a trailing slash. */
@@ -151,7 +159,12 @@ public final class RecorderClient {
   }
 
   private HttpRequest.Builder request(String path, Duration wait) {
-    return HttpRequest.newBuilder(URI.create(base + path)).timeout(wait).header("Accept", "application/json");
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(wait)
+        .header("Accept", "application/json");
+    if (credential != null) {
+      request.header("Authorization", "Bearer " + credential);
+    }
+    return request;
   }
 
   private String post(String path, Map<String, Object> body, boolean idempotent) {

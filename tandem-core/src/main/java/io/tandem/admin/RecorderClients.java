@@ -16,6 +16,7 @@ import javax.net.ssl.SSLContext;
 public final class RecorderClients implements AutoCloseable {
   private final HttpClient http;
   private final Duration timeout;
+  private final String credential;
   private final Map<String, RecorderClient> byUrl = new ConcurrentHashMap<>();
 
   /** {@code timeout}: how long a request waits for its answer unless a call says otherwise. */
@@ -25,14 +26,23 @@ public final class RecorderClients implements AutoCloseable {
 
   /** {@code trust}: what https recorders are trusted by, or null for the JDK's default authorities. */
   public RecorderClients(Duration timeout, SSLContext trust) {
+    this(timeout, trust, null);
+  }
+
+  /**
+   * {@code credential}: the bearer credential every request carries (the Recorder Manager's secret, or a user's API
+   * token), or null for none.
+   */
+  public RecorderClients(Duration timeout, SSLContext trust, String credential) {
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.http = newHttpClient(timeout, trust);
+    this.credential = credential;
   }
 
   /** The client of the recorder whose admin API is at {@code adminUrl}. */
   public RecorderClient of(String adminUrl) {
     return byUrl.computeIfAbsent(Objects.requireNonNull(adminUrl, "adminUrl"),
-        url -> new RecorderClient(url, http, timeout));
+        url -> new RecorderClient(url, http, timeout, credential));
   }
 
   static HttpClient newHttpClient(Duration connectTimeout, SSLContext trust) {

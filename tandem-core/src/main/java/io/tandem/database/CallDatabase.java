@@ -4,6 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tandem.archive.ArchiveLedger;
 import io.tandem.archive.ArchiveRule;
+import io.tandem.audit.AuditEntry;
+import io.tandem.audit.AuditRow;
+import io.tandem.audit.AuditVerdict;
 import io.tandem.call.CallRecord;
 import io.tandem.call.Inum;
 import java.nio.file.Path;
@@ -35,6 +38,8 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
   private final NotificationTargetStore notificationTargets;
   private final InteractionMerges merges;
   private final LegalHolds legalHolds;
+  private final AuditLog auditLog;
+  private final Credentials credentials;
 
   private CallDatabase(HikariDataSource pool, Clock clock) {
     this.pool = pool;
@@ -47,7 +52,9 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
     this.failovers = new Failovers(pool, clock);
     this.alarms = new AlarmLedger(pool, clock);
     this.notificationTargets = new NotificationTargetStore(pool, clock);
-    this.legalHolds = new LegalHolds(pool, clock);
+    this.auditLog = new AuditLog(pool, clock);
+    this.credentials = new Credentials(pool, clock);
+    this.legalHolds = new LegalHolds(pool, clock, auditLog);
   }
 
   public static CallDatabase connect(DatabaseConfig config) {
@@ -356,8 +363,32 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
     return queries.existingCopies(inums);
   }
 
-  public void audit(String actor, String action, String detail, String result) throws SQLException {
-    eventLog.audit(actor, action, detail, result);
+  /** Appends a row to the hash-chained audit; durable when this returns. */
+  public AuditRow audit(AuditEntry entry) throws SQLException {
+    return auditLog.append(entry);
+  }
+
+  /** The {@code limit} newest audit rows, newest first. */
+  public List<AuditRow> auditRows(int limit) throws SQLException {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be >= 1, got " + limit);
+    }
+    return auditLog.recent(limit);
+  }
+
+  /** Walks the audit chain: intact with its row count, or the first row that was changed or deleted. */
+  public AuditVerdict verifyAudit() throws SQLException {
+    return auditLog.verify();
+  }
+
+  /** Users, API tokens and login sessions. */
+  public Credentials credentials() {
+    return credentials;
+  }
+
+  /** The epoch the call database has issued to a pair; empty when there is no such pair. */
+  public Optional<Long> epoch(String pair) throws SQLException {
+    return registry.epoch(Objects.requireNonNull(pair, "pair"));
   }
 
   @Override

@@ -16,7 +16,7 @@ import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
- * The append-only event log and the audit trail. Rows are only ever inserted. Events become visible in the
+ * The append-only event log. Rows are only ever inserted. Events become visible in the
  * order of their ids: each append takes one transaction-wide lock, held until its transaction ends, so that an
  * event never commits after an event with a higher id, and a reader that has seen event N has seen every event
  * before it (what a delivery that remembers the last id it sent relies on). Thread-safe.
@@ -37,8 +37,6 @@ final class EventLog {
   private static final String LATEST_BY_SERIAL = """
       SELECT DISTINCT ON (details->>'serial') id, type, at, pair_name, details FROM events
       WHERE type = ANY(?) AND details->>'serial' IS NOT NULL ORDER BY details->>'serial', id DESC""";
-  private static final String APPEND_AUDIT =
-      "INSERT INTO audit (at, actor, action, detail, result) VALUES (?, ?, ?, ?, ?)";
   private static final TypeReference<Map<String, Object>> DETAILS = new TypeReference<>() {};
 
   private final DataSource dataSource;
@@ -130,25 +128,6 @@ final class EventLog {
       }
     }
     return events;
-  }
-
-  void audit(String actor, String action, String detail, String result) throws SQLException {
-    try (Connection connection = dataSource.getConnection()) {
-      audit(connection, clock, actor, action, detail, result);
-    }
-  }
-
-  /** Writes an audit row on the caller's connection, so that it commits or rolls back with the caller's work. */
-  static void audit(Connection connection, Clock clock, String actor, String action, String detail, String result)
-      throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement(APPEND_AUDIT)) {
-      insert.setTimestamp(1, Timestamp.from(clock.instant()));
-      insert.setString(2, Objects.requireNonNull(actor, "actor"));
-      insert.setString(3, Objects.requireNonNull(action, "action"));
-      insert.setString(4, Objects.requireNonNull(detail, "detail"));
-      insert.setString(5, Objects.requireNonNull(result, "result"));
-      insert.executeUpdate();
-    }
   }
 
   static Map<String, Object> details(String json) throws SQLException {

@@ -1,5 +1,6 @@
 package io.tandem.database;
 
+import io.tandem.audit.AuditEntry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,10 +27,13 @@ final class LegalHolds {
 
   private final DataSource dataSource;
   private final Clock clock;
+  private final AuditLog auditLog;
 
-  LegalHolds(DataSource dataSource, Clock clock) {
+  /** {@code auditLog} chains each change's audit row, written in the change's own transaction. */
+  LegalHolds(DataSource dataSource, Clock clock, AuditLog auditLog) {
     this.dataSource = dataSource;
     this.clock = clock;
+    this.auditLog = auditLog;
   }
 
   /** Adds a hold to the pair and audits it; empty, changing nothing, when there is no such pair. */
@@ -51,7 +55,8 @@ final class LegalHolds {
           added = read(rows);
         }
       }
-      EventLog.audit(connection, clock, actor, "legal-hold add", describe(added), "added as hold " + added.id());
+      auditLog.append(connection, new AuditEntry(actor, "legal-hold-add", "pair " + pair, describe(added),
+          "added as hold " + added.id()));
       return Optional.of(added);
     });
   }
@@ -70,7 +75,8 @@ final class LegalHolds {
           removed = read(rows);
         }
       }
-      EventLog.audit(connection, clock, actor, "legal-hold remove", describe(removed), "removed");
+      auditLog.append(connection, new AuditEntry(actor, "legal-hold-remove", "pair " + pair, describe(removed),
+          "removed"));
       return Optional.of(removed);
     });
   }

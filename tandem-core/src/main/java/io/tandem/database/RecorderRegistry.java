@@ -158,6 +158,16 @@ final class RecorderRegistry {
     }
   }
 
+  java.util.Optional<Long> epoch(String pair) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement query = connection.prepareStatement("SELECT epoch FROM pairs WHERE name = ?")) {
+      query.setString(1, pair);
+      try (ResultSet rows = query.executeQuery()) {
+        return rows.next() ? java.util.Optional.of(rows.getLong(1)) : java.util.Optional.empty();
+      }
+    }
+  }
+
   List<PairView> pairs() throws SQLException {
     Map<String, PairView> pairs = new LinkedHashMap<>();
     Map<String, List<RecorderView>> recorders = new LinkedHashMap<>();

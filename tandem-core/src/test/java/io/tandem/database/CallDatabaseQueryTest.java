@@ -114,7 +114,7 @@ class CallDatabaseQueryTest {
 
   @Test
   void auditRowsAreAppended() throws Exception {
-    database.audit("admin", "reprocess", "300000 2026-11-26", "ok");
+    database.audit(new io.tandem.audit.AuditEntry("admin", "reprocess", "recorder 300000", "2026-11-26", "ok"));
 
     assertThat(fixture.count("audit")).isEqualTo(1);
   }

@@ -53,7 +53,7 @@ class LegalHoldsTest {
     assertThat(database.legalHolds("pair-b")).isEmpty();
     assertThat(fixture.count("audit")).isEqualTo(1);
     assertThat(fixture.text("SELECT action || ' | ' || actor || ' | ' || detail FROM audit"))
-        .isEqualTo("legal-hold add | manager@127.0.0.1 | hold " + hold.id() + " of pair pair-a on calls starting in ["
+        .isEqualTo("legal-hold-add | manager@127.0.0.1 | hold " + hold.id() + " of pair pair-a on calls starting in ["
             + FROM + ", " + TO + "): case 2026-17");
   }
 
@@ -82,7 +82,7 @@ class LegalHoldsTest {
 
     assertThat(database.legalHolds("pair-a")).isEmpty();
     assertThat(fixture.text("SELECT string_agg(action || ' by ' || actor, ', ' ORDER BY id) FROM audit"))
-        .isEqualTo("legal-hold add by alice, legal-hold remove by bob");
+        .isEqualTo("legal-hold-add by alice, legal-hold-remove by bob");
   }
 
   @Test

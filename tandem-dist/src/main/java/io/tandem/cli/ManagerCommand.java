@@ -3,6 +3,7 @@ package io.tandem.cli;
 import io.tandem.config.ConfigFile;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.DatabaseConfig;
+import io.tandem.manager.FirstAdmin;
 import io.tandem.manager.ManagerConfig;
 import io.tandem.manager.RecorderManager;
 import java.nio.file.Path;
@@ -18,8 +19,10 @@ import picocli.CommandLine.Option;
         "database.user, database.password, health.interval, health.misses, and the notification keys",
         "notify.heartbeat, notify.retryMax, notify.webhook.NAME.url|secret,",
         "notify.syslog.NAME.host|port|transport|facility, HTTPS with manager.tls.certificate and manager.tls.key",
-        "(or manager.tls.keystore and manager.tls.keystorePassword), recorders.tls.trust, and media.keyFile.",
-        "The call database schema is migrated at start."})
+        "(or manager.tls.keystore and manager.tls.keystorePassword), recorders.tls.trust, media.keyFile, and",
+        "manager.secret (required: the secret the recorders' config files share with it).",
+        "The call database schema is migrated at start; when it has no user yet, user 'admin' and an admin API",
+        "token are made and printed once."})
 final class ManagerCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "the manager's config file")
   Path config;
@@ -30,6 +33,7 @@ final class ManagerCommand implements Callable<Integer> {
     CallDatabase database = CallDatabase.connect(new DatabaseConfig(settings.databaseUrl(), settings.databaseUser(),
         settings.databasePassword(), 8));
     database.migrate();
+    FirstAdmin.ensure(database, "tandem manager").ifPresent(admin -> System.out.println(admin.lines()));
     RecorderManager manager = new RecorderManager(settings, database);
     manager.start();
     System.out.println("Recorder Manager on http://" + settings.bindHost() + ":" + manager.port() + "/");

@@ -32,6 +32,10 @@ final class SimulateCommand implements Callable<Integer> {
           + "JDK's authorities)")
   Path ca;
 
+  @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:TANDEM_TOKEN}",
+      description = "the API token the Manager is asked with for the pair's recorders (default: $TANDEM_TOKEN)")
+  String token;
+
   @Option(names = "--recorder", paramLabel = "HOST:PORT",
       description = "a recorder's SIP address to fork to, instead of the pair's from the Manager; repeat it for "
           + "each (with --transport tls, the recorders' TLS ports)")
@@ -108,7 +112,8 @@ final class SimulateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--transport tls needs the recorders' TLS addresses: give each with "
           + "--recorder HOST:PORT");
     }
-    return PairDirectory.sipAddresses(manager, pair, ca == null ? null : TlsTrust.of(ca, "--ca"));
+    return PairDirectory.sipAddresses(manager, pair, ca == null ? null : TlsTrust.of(ca, "--ca"),
+        token == null || token.isBlank() ? null : token.strip());
   }
 
   static InetSocketAddress address(String hostPort) {

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tandem", mixinStandardHelpOptions = true, version = "Tandem 0.1.0",
     description = "Records every call twice, on a Main and a Backup recorder, and never loses or duplicates one.",
     subcommands = {UpCommand.class, ManagerCommand.class, RecorderCommand.class, SimulateCommand.class,
-        WorkflowShellCommand.class})
+        WorkflowShellCommand.class, AuditCommand.class, RoutesCommand.class})
 public final class Tandem {
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));

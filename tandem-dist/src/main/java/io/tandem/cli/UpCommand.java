@@ -1,17 +1,16 @@
 package io.tandem.cli;
 
 import io.tandem.simulator.CallSimulator;
-import io.tandem.simulator.PairDirectory;
 import io.tandem.simulator.SimulationPlan;
 import io.tandem.stack.Stack;
 import io.tandem.stack.StackLayout;
-import io.tandem.tls.TlsTrust;
-import java.net.URI;
+import io.tandem.call.Position;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -57,10 +56,10 @@ final class UpCommand implements Callable<Integer> {
 
   private static void feed(Stack stack, double cps) {
     try {
-      URI manager = URI.create(stack.layout().managerUrl());
-      SSLContext trust = stack.tls() == null ? null
-          : TlsTrust.of(stack.layout().certificate(), "tls/ca.pem");
-      SimulationPlan plan = new SimulationPlan(PairDirectory.sipAddresses(manager, null, trust), Integer.MAX_VALUE, cps,
+      // The stack knows its own recorders' SIP addresses: no API call, so no credential, is needed.
+      List<InetSocketAddress> recorders = List.of(Position.values()).stream()
+          .map(position -> new InetSocketAddress("127.0.0.1", stack.layout().sipPort(position))).toList();
+      SimulationPlan plan = new SimulationPlan(recorders, Integer.MAX_VALUE, cps,
           Duration.ofSeconds(30), "udp", 0);
       new CallSimulator(plan).runUnlisted();
     } catch (Exception e) {

@@ -41,6 +41,10 @@ final class WorkflowShellCommand implements Callable<Integer> {
           + "the JDK's authorities)")
   Path ca;
 
+  @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:TANDEM_TOKEN}",
+      description = "the API token (operator or admin) the recorder is called with (default: $TANDEM_TOKEN)")
+  String token;
+
   @Option(names = {"-c", "--command"}, paramLabel = "COMMAND", description = "run this one command and exit")
   String command;
 
@@ -49,7 +53,7 @@ final class WorkflowShellCommand implements Callable<Integer> {
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     RecorderClient client = RecorderClient.of(recorder, REQUEST_TIMEOUT,
-        ca == null ? null : TlsTrust.of(ca, "--ca"));
+        ca == null ? null : TlsTrust.of(ca, "--ca"), token == null || token.isBlank() ? null : token.strip());
     // Standard output only: a bar must not be drawn into a file just because stderr is a terminal.
     try (Terminal terminal = TerminalBuilder.builder().system(true).dumb(true)
         .systemOutput(TerminalBuilder.SystemOutput.SysOut).build()) {

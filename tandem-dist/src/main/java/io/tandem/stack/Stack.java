@@ -6,6 +6,7 @@ import io.tandem.config.PrivateFiles;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.DatabaseConfig;
 import io.tandem.database.EmbeddedDatabase;
+import io.tandem.manager.FirstAdmin;
 import io.tandem.manager.ManagerConfig;
 import io.tandem.manager.RecorderManager;
 import io.tandem.media.sealed.MediaKeys;
@@ -40,6 +41,9 @@ public final class Stack implements AutoCloseable {
   private RecorderManager manager;
   private TlsIdentity tls;
   private MediaKeys mediaKeys;
+  private String managerSecret;
+  /** The admin's password and API token made at the first start, printed once; null on later starts. */
+  private FirstAdmin firstAdmin;
 
   public Stack(StackLayout layout) {
     this.layout = layout;
@@ -55,6 +59,7 @@ public final class Stack implements AutoCloseable {
     PrivateFiles.createFolders(layout.dataDir());
     lock = DirectoryLock.claim(layout.dataDir(), "stack.lock", "'tandem up'");
     mediaKeys = StackSecrets.mediaKeys(layout);
+    managerSecret = StackSecrets.managerSecret(layout);
     tls = layout.plainHttp() ? null : StackSecrets.certificate(layout);
     String databaseUrl = EmbeddedDatabase.jdbcUrl(layout.postgresPort());
     for (Position position : Position.values()) {
@@ -71,9 +76,10 @@ public final class Stack implements AutoCloseable {
       database.addRule("all calls", null, 0, layout.archiveDir(), true);
       log.info("archive rule 'all calls' created: every marked call is copied to {}", layout.archiveDir());
     }
+    firstAdmin = FirstAdmin.ensure(database, "tandem up").orElse(null);
     manager = new RecorderManager(new ManagerConfig("127.0.0.1", layout.port(), postgres.jdbcUrl(), "postgres", "",
         Duration.ofSeconds(1), 3, NotificationSettings.defaults(), tls,
-        tls == null ? null : TlsTrust.of(layout.certificate(), "tls/ca.pem"), mediaKeys), database);
+        tls == null ? null : TlsTrust.of(layout.certificate(), "tls/ca.pem"), mediaKeys, managerSecret), database);
     manager.start();
     awaitReady();
     return this;
@@ -101,11 +107,17 @@ public final class Stack implements AutoCloseable {
     } else {
       out.println("  HTTP               plain, on loopback only (--http); nothing on the wire is encrypted");
     }
+    if (firstAdmin != null) {
+      out.println(firstAdmin.lines());
+    } else {
+      out.println("  Credentials        user '" + FirstAdmin.NAME + "' and the API token printed at the first start");
+    }
     out.println("Send calls with: ./tandem simulate --manager " + layout.managerUrl() + ca
         + " --conversations 10 --cps 2 --duration 10");
     out.println("Rebuild with:    ./tandem shell --recorder " + layout.adminUrl(Position.MAIN) + ca);
     if (tls != null) {
-      out.println("Ask the API:     curl --cacert " + layout.certificate() + " " + layout.managerUrl() + "/api/pairs");
+      out.println("Ask the API:     curl --cacert " + layout.certificate() + " -H \"Authorization: Bearer "
+          + "$TANDEM_TOKEN\" " + layout.managerUrl() + "/api/pairs");
     }
     out.println("Press Ctrl-C to stop; the same data directory resumes.");
   }
@@ -113,6 +125,11 @@ public final class Stack implements AutoCloseable {
   /** The certificate the stack answers HTTPS with, or null on plain HTTP. */
   public TlsIdentity tls() {
     return tls;
+  }
+
+  /** The admin made at this start, when the call database had no user; empty on later starts. */
+  public Optional<FirstAdmin> firstAdmin() {
+    return Optional.ofNullable(firstAdmin);
   }
 
   public StackLayout layout() {

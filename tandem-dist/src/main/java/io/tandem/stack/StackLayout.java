@@ -105,7 +105,11 @@ public record StackLayout(Path dataDir, int port, boolean plainHttp) {
     return dataDir.resolve("media.key");
   }
 
-  /** Writes the recorder's config file afresh; the serial, pair and data directory never change. */
+  /** The secret the Manager and the recorders share, made at the first start, 0600. */
+  public Path managerSecretFile() {
+    return dataDir.resolve("manager.secret");
+  }
+
   /**
    * Where a recorder child keeps its class data sharing archive: written by the JVM when the child exits, used
    * by every later start to load its classes from a mapped file instead of the jars (several seconds saved on
@@ -116,6 +120,7 @@ public record StackLayout(Path dataDir, int port, boolean plainHttp) {
         + ".jsa");
   }
 
+  /** Writes the recorder's config file afresh; the serial, pair and data directory never change. */
   public Path writeRecorderConfig(Position position, String databaseUrl) throws IOException {
     Path dir = recorderDir(position);
     PrivateFiles.createFolders(dir);
@@ -133,6 +138,9 @@ public record StackLayout(Path dataDir, int port, boolean plainHttp) {
     config.setProperty("rtp.portMax", Integer.toString(rtpMin + RTP_PORTS_PER_RECORDER - 1));
     config.setProperty("database.url", databaseUrl);
     config.setProperty("database.user", "postgres");
+    if (Files.isRegularFile(managerSecretFile())) {
+      config.setProperty("manager.secret", Files.readString(managerSecretFile()).strip());
+    }
     if (Files.isRegularFile(mediaKeyFile())) {
       config.setProperty("media.keyFile", mediaKeyFile().toString());
     }

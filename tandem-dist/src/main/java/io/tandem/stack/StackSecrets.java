@@ -1,5 +1,6 @@
 package io.tandem.stack;
 
+import io.tandem.access.MachineSecret;
 import io.tandem.config.PrivateFiles;
 import io.tandem.media.sealed.MediaKeys;
 import io.tandem.tls.Pem;
@@ -19,7 +20,8 @@ import java.util.List;
 
 /**
  * What a one-machine stack makes once, at its first start, and keeps under its data directory, all 0600 in 0700
- * folders: the media master key ({@code media.key}) and a self-signed certificate for 127.0.0.1 and localhost with
+ * folders: the media master key ({@code media.key}), the secret the Recorder Manager and the recorders know each
+ * other by ({@code manager.secret}), and a self-signed certificate for 127.0.0.1 and localhost with
  * its key ({@code tls/ca.pem}, which clients trust, and {@code tls/tandem.key}). They are kept as PEM, which every
  * process of the stack reads at start without the thousands of key-derivation rounds a PKCS#12 keystore costs.
  * Later starts reuse them. Not thread-safe.
@@ -35,6 +37,14 @@ final class StackSecrets {
       MediaKeys.generate().write(layout.mediaKeyFile());
     }
     return MediaKeys.load(layout.mediaKeyFile(), "media.keyFile");
+  }
+
+  /** The secret the Manager and the recorders share, made when missing. */
+  static String managerSecret(StackLayout layout) throws IOException {
+    if (!Files.isRegularFile(layout.managerSecretFile())) {
+      PrivateFiles.writeAtomically(layout.managerSecretFile(), MachineSecret.generate() + "\n");
+    }
+    return MachineSecret.check("manager.secret", Files.readString(layout.managerSecretFile()).strip());
   }
 
   /** The stack's certificate and key, made when missing. */

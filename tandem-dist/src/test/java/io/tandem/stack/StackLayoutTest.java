@@ -18,9 +18,12 @@ class StackLayoutTest {
   void recorderConfigsItWritesAreValidForAnyManagerPort() throws Exception {
     for (int port : new int[] {1024, 8080, 19_995, 20_000, 23_456, 31_999, 32_000, 65_530}) {
       StackLayout layout = new StackLayout(dir.resolve("p" + port), port);
+      io.tandem.config.PrivateFiles.createFolders(layout.dataDir());
+      String secret = StackSecrets.managerSecret(layout);
       for (Position position : Position.values()) {
         Path file = layout.writeRecorderConfig(position, "jdbc:postgresql://127.0.0.1:5432/postgres");
         RecorderConfig config = RecorderConfig.from(ConfigFile.load(file));
+        assertThat(config.managerSecret()).isEqualTo(secret);
         assertThat(config.sipPort()).isEqualTo(layout.sipPort(position));
         assertThat(config.sipAccess().allowed().allows(java.net.InetAddress.getLoopbackAddress())).isTrue();
         assertThat(config.sipAccess().allowed().allows(java.net.InetAddress.getByName("192.0.2.1"))).isFalse();

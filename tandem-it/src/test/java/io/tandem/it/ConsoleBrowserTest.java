@@ -38,8 +38,8 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * The Manager's console in a real headless Chromium, as an administrator uses it on a real pair: the pairs appear
- * live, a call is found by part of a participant's number, opened, played and sought to its middle, a reprocess is
+ * The Manager's console in a real headless Chromium, as an administrator uses it on a real pair: signed in with a
+ * password (a wrong one refused), the pairs appear live, a call is found by part of a participant's number, opened, played and sought to its middle, a reprocess is
  * started and followed to DONE, and kill -9 of the Main shows up as a failover in the timeline without a reload.
  * Each step leaves a screenshot under {@code target/console-screenshots}.
  */
@@ -49,6 +49,7 @@ class ConsoleBrowserTest {
   private static final int BACKUP = 470_002;
   private static final Duration CALL = Duration.ofSeconds(8);
   private static final Duration WAIT = Duration.ofSeconds(40);
+  private static final String PASSWORD = "a long passphrase for the console test";
   private static final Path SHOTS = Path.of("target", "console-screenshots");
   private static final Pattern RANGE_REPLAYS = Pattern.compile("tandem_replay_requests_total\\{range=\"yes\"} ([0-9.]+)");
 
@@ -87,8 +88,26 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(1)
-  void theConsoleShowsThePairLive() throws Exception {
+  void theConsoleAsksWhoIsThereThenShowsThePairLive() throws Exception {
+    // A person with a password of their own, added by an administrator's script.
+    var added = PairFixture.HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(pair.managerUrl()
+        + "/api/users")).header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers
+        .ofString("{\"name\":\"ann\",\"role\":\"admin\",\"password\":\"" + PASSWORD + "\"}")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+
     browser.get(pair.managerUrl() + "/");
+    await().atMost(WAIT).until(() -> browser.findElement(By.id("login")).isDisplayed());
+    screenshot("0-sign-in");
+    browser.findElement(By.id("login-name")).sendKeys("ann");
+    browser.findElement(By.id("login-password")).sendKeys("not the password");
+    browser.findElement(By.id("login-submit")).click();
+    await().atMost(WAIT).until(() -> text("#login-error").contains("wrong name or password"));
+    browser.findElement(By.id("login-password")).clear();
+    browser.findElement(By.id("login-password")).sendKeys(PASSWORD);
+    browser.findElement(By.id("login-submit")).click();
+    await().atMost(WAIT).until(() -> !browser.findElement(By.id("login")).isDisplayed());
+    assertThat(text("#who")).isEqualTo("ann (admin)");
     await().atMost(WAIT).until(() -> text("#live-state").equals("live"));
     await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector(
         ".pair[data-pair='pair-" + MAIN + "'] tr.recorder[data-serial='" + MAIN + "'][data-role='PRIMARY']")).isEmpty());

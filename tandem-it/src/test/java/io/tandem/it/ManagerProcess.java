@@ -36,6 +36,7 @@ final class ManagerProcess implements AutoCloseable {
     properties.setProperty("database.user", "postgres");
     properties.setProperty("health.interval", healthInterval);
     properties.setProperty("health.misses", Integer.toString(healthMisses));
+    properties.setProperty("manager.secret", TestAccess.MANAGER_SECRET);
     settings.forEach(properties::setProperty);
     config = directory.resolve("manager.properties");
     try (Writer writer = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {

@@ -25,8 +25,9 @@ import java.util.Map;
  * recorder as separate OS processes started from the built distribution.
  */
 final class PairFixture implements AutoCloseable {
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-      .sslContext(TestCertificate.TRUST).build();
+  /** Calls the Manager and the recorders with the tests' admin token. */
+  static final HttpClient HTTP = new AuthenticatedHttpClient(HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(2)).sslContext(TestCertificate.TRUST).build(), TestAccess.ADMIN_TOKEN);
 
   final Path root;
   final int postgresPort;
@@ -205,6 +206,7 @@ final class PairFixture implements AutoCloseable {
       startPostgres();
       database = CallDatabase.connect(new DatabaseConfig(postgres.jdbcUrl(), "postgres", "", 4));
       database.migrate();
+      TestAccess.provision(postgres.jdbcUrl());
       if (archiving && database.rules().isEmpty()) {
         database.addRule("all calls", null, 0, archive, true);
       }
@@ -254,6 +256,7 @@ final class PairFixture implements AutoCloseable {
     properties.setProperty("database.url", databaseUrl);
     properties.setProperty("health.interval", healthInterval);
     properties.setProperty("health.misses", "3");
+    properties.setProperty("manager.secret", TestAccess.MANAGER_SECRET);
     settings.forEach(properties::setProperty);
     return ManagerConfig.from(io.tandem.config.ConfigFile.of(properties));
   }

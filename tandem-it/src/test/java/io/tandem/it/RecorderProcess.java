@@ -67,6 +67,7 @@ final class RecorderProcess implements AutoCloseable {
     properties.setProperty("disk.floor", "64MiB");
     // The tests' SBCs (the simulator, sipp, raw dialogs) all send from this machine.
     properties.setProperty("sip.allow", "127.0.0.0/8, ::1");
+    properties.setProperty("manager.secret", TestAccess.MANAGER_SECRET);
     settings.forEach(properties::setProperty);
     config = dataDir.resolve("recorder.properties");
     try (Writer writer = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
@@ -98,8 +99,11 @@ final class RecorderProcess implements AutoCloseable {
         "-XX:+UseSerialGC", "-Xmx256m",
         "-cp", LIB + "/*", "io.tandem.cli.Tandem"));
     command.addAll(args);
-    return new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    // The shell and the simulator take the tests' admin token from the environment, as a script would.
+    builder.environment().put("TANDEM_TOKEN", TestAccess.ADMIN_TOKEN);
+    return builder.start();
   }
 
   boolean healthy() {

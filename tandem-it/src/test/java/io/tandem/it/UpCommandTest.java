@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +31,8 @@ class UpCommandTest {
   Path root;
 
   private HttpClient http;
+  /** The admin token the first start printed. */
+  private String token;
 
   @Test
   void upRecordsSimulatedCallsAndResumesThemAfterAStop() throws Exception {
@@ -44,12 +48,28 @@ class UpCommandTest {
     assertThat(printed).contains("SHA-256 fingerprint " + served.fingerprint()).contains("--ca " + ca);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("media.key"))))
         .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("manager.secret"))))
+        .isEqualTo("rw-------");
+    Matcher tokenLine = Pattern.compile("Admin API token +(tdm_[A-Za-z0-9_-]+)").matcher(printed);
+    Matcher passwordLine = Pattern.compile("Admin user +'admin', password ([A-Za-z0-9_-]+)").matcher(printed);
+    assertThat(tokenLine.find()).as("the first start prints an admin token: %s", printed).isTrue();
+    assertThat(passwordLine.find()).as("the first start prints the admin's password: %s", printed).isTrue();
+    token = tokenLine.group(1);
     http = HttpClient.newBuilder().sslContext(TlsTrust.of(ca, "ca.pem")).build();
     try {
       assertThat(getJson(manager + "/ready").get("status").asText()).isEqualTo("ready");
+      HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(manager + "/api/pairs")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(anonymous.statusCode()).isEqualTo(401);
+      HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(manager + "/api/login"))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"admin\",\"password\":\"" + passwordLine.group(1)
+              + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+      assertThat(login.headers().firstValue("Set-Cookie")).hasValueSatisfying(cookie -> assertThat(cookie)
+          .contains("tandem_session=").contains("HttpOnly").containsIgnoringCase("SameSite=Strict").contains("Secure"));
       Path out = root.resolve("simulate.log");
       Process simulate = RecorderProcess.launch(List.of("simulate", "--manager", manager, "--ca", ca.toString(),
-          "--conversations", "3", "--cps", "3", "--duration", "2"), out);
+          "--token", token, "--conversations", "3", "--cps", "3", "--duration", "2"), out);
       assertThat(simulate.waitFor(60, TimeUnit.SECONDS)).isTrue();
       List<String> lines = Files.readAllLines(out);
       JsonNode summary = Json.MAPPER.readTree(lines.get(lines.size() - 1));
@@ -63,6 +83,8 @@ class UpCommandTest {
     assertThat(up.exitValue()).as("exit status after a clean stop").isIn(0, 130, 143);
 
     Process again = startUp(data, port);
+    assertThat(Files.readString(upLog)).as("credentials are printed once").doesNotContain(token)
+        .doesNotContain("Admin API token");
     try {
       assertThat(getJson(manager + "/ready").get("status").asText())
           .as("ready as soon as 'tandem up' says so").isEqualTo("ready");
@@ -78,8 +100,8 @@ class UpCommandTest {
   private Path upLog;
 
   private JsonNode getJson(String url) throws Exception {
-    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url))
+        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(answer.statusCode()).as("GET %s: %s", url, answer.body()).isEqualTo(200);
     return Json.MAPPER.readTree(answer.body());
   }

@@ -3,6 +3,7 @@ package io.tandem.manager;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.tandem.archive.ArchiveRule;
+import io.tandem.audit.AuditEntry;
 import io.tandem.call.Serial;
 import io.tandem.database.CallDatabase;
 import io.tandem.json.Json;
@@ -48,9 +49,10 @@ final class ArchiveRuleApi {
       JsonAnswers.error(ctx, 409, "an archive rule named '" + rule.name() + "' exists already");
       return;
     }
+    // Audited first: a rule never changes without its row.
+    database.audit(new AuditEntry(actor(ctx), "archive-rule-add", "rule " + rule.name(), describe(rule), "requested"));
     ArchiveRule added = database.addRule(rule.name(), rule.recorderSerial(), rule.minDurationMillis(), rule.target(),
         rule.enabled());
-    database.audit(actor(ctx), "archive-rule.add", describe(added), "done");
     JsonAnswers.json(ctx, 201, RuleView.of(added));
   }
 
@@ -61,21 +63,21 @@ final class ArchiveRuleApi {
       JsonAnswers.error(ctx, 409, "another archive rule is named '" + rule.name() + "'");
       return;
     }
+    database.audit(new AuditEntry(actor(ctx), "archive-rule-change", "rule " + id, describe(rule), "requested"));
     if (!database.updateRule(rule)) {
       JsonAnswers.error(ctx, 404, "no archive rule " + id);
       return;
     }
-    database.audit(actor(ctx), "archive-rule.update", describe(rule), "done");
     JsonAnswers.json(ctx, 200, RuleView.of(rule));
   }
 
   void remove(Context ctx) throws Exception {
     long id = RequestParameters.id(ctx, "archive rule id");
+    database.audit(new AuditEntry(actor(ctx), "archive-rule-remove", "rule " + id, "", "requested"));
     if (!database.removeRule(id)) {
       JsonAnswers.error(ctx, 404, "no archive rule " + id);
       return;
     }
-    database.audit(actor(ctx), "archive-rule.remove", "rule " + id, "done");
     ctx.status(204);
   }
 
@@ -84,7 +86,7 @@ final class ArchiveRuleApi {
   }
 
   private static String actor(Context ctx) {
-    return "api@" + ctx.ip();
+    return AccessApi.principal(ctx).actor();
   }
 
   private static String describe(ArchiveRule rule) {

@@ -63,8 +63,8 @@ final class LegalHoldApi {
     return database.pairs().stream().anyMatch(view -> view.name().equals(pair));
   }
 
-  /** Who made the change, for the audit trail: the client's address until requests carry credentials. */
+  /** Who made the change, for the audit trail: the authenticated caller. */
   private static String actor(Context ctx) {
-    return "manager@" + ctx.ip();
+    return AccessApi.principal(ctx).actor();
   }
 }

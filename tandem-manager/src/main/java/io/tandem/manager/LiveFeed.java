@@ -2,12 +2,17 @@ package io.tandem.manager;
 
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
+import io.tandem.access.AccessPolicy;
+import io.tandem.access.AccessRole;
+import io.tandem.access.Principal;
+import io.tandem.access.RouteTable;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.DatabaseErrors;
 import io.tandem.database.EventView;
 import io.tandem.json.Json;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,16 +41,22 @@ final class LiveFeed implements AutoCloseable {
   private static final int EVENTS_PER_READ = 500;
   private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
   private static final String STARTING_POINT = "tandem.live.after";
+  private static final String SEES_PAIRS = "tandem.live.pairs";
+  private static final String SEES_EVENTS = "tandem.live.events";
 
   /** One connected console and how far it has been sent. Touched by the feed's thread only, once added. */
   private static final class Listener {
     final SseClient client;
+    final boolean seesPairs;
+    final boolean seesEvents;
     long lastEventId;
     String lastPairs;
 
-    Listener(SseClient client, long lastEventId) {
+    Listener(SseClient client, long lastEventId, boolean seesPairs, boolean seesEvents) {
       this.client = client;
       this.lastEventId = lastEventId;
+      this.seesPairs = seesPairs;
+      this.seesEvents = seesEvents;
     }
   }
 
@@ -92,13 +103,23 @@ final class LiveFeed implements AutoCloseable {
       }
     }
     ctx.attribute(STARTING_POINT, after);
+    // Each part of the feed goes only to a role that may read it through its own route.
+    Optional<AccessRole> role = AccessPolicy.principal(ctx).map(Principal::role);
+    ctx.attribute(SEES_PAIRS, role.isPresent() && may(role.get(), "/api/pairs"));
+    ctx.attribute(SEES_EVENTS, role.isPresent() && may(role.get(), "/api/events"));
+  }
+
+  private static boolean may(AccessRole role, String path) {
+    return RouteTable.find(RouteTable.Server.MANAGER, "GET", path).map(route -> route.roles().contains(role))
+        .orElse(false);
   }
 
   /** Takes a client whose request {@link #check} passed: the stream's handler. */
   void connect(SseClient client) {
     Long after = client.ctx().attribute(STARTING_POINT);
     client.keepAlive();
-    Listener listener = new Listener(client, after == null ? Long.MAX_VALUE : after);
+    Listener listener = new Listener(client, after == null ? Long.MAX_VALUE : after,
+        Boolean.TRUE.equals(client.ctx().attribute(SEES_PAIRS)), Boolean.TRUE.equals(client.ctx().attribute(SEES_EVENTS)));
     client.onClose(() -> listeners.remove(listener));
     listeners.add(listener);
     // The first pairs event and any events the client asked for follow within one interval.
@@ -134,13 +155,15 @@ final class LiveFeed implements AutoCloseable {
       listeners.remove(listener);
       return;
     }
-    if (!pairsJson.equals(listener.lastPairs)) {
+    if (listener.seesPairs && !pairsJson.equals(listener.lastPairs)) {
       client.sendEvent("pairs", pairsJson);
       listener.lastPairs = pairsJson;
     }
     for (EventView event : events) {
       if (event.id() > listener.lastEventId) {
-        client.sendEvent("event", Json.write(event), Long.toString(event.id()));
+        if (listener.seesEvents) {
+          client.sendEvent("event", Json.write(event), Long.toString(event.id()));
+        }
         listener.lastEventId = event.id();
       }
     }

@@ -1,5 +1,6 @@
 package io.tandem.manager;
 
+import io.tandem.access.MachineSecret;
 import io.tandem.config.ConfigException;
 import io.tandem.config.ConfigFile;
 import io.tandem.database.DatabaseConfig;
@@ -25,10 +26,12 @@ import javax.net.ssl.SSLContext;
  * @param recorderTrust what recorders' https admin APIs are trusted by ({@code recorders.tls.trust}), or null
  *     for the JDK's default authorities
  * @param mediaKeys the media keys that open sealed archived copies for replay ({@code media.keyFile})
+ * @param managerSecret the secret shared with the recorders' config files ({@code manager.secret}), sent with every
+ *     request to a recorder; null sends none, and recorders then take no order from this Manager
  */
 public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, String databaseUser,
     String databasePassword, Duration healthInterval, int healthMisses, NotificationSettings notifications,
-    TlsIdentity tls, SSLContext recorderTrust, MediaKeys mediaKeys) {
+    TlsIdentity tls, SSLContext recorderTrust, MediaKeys mediaKeys, String managerSecret) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -53,13 +56,16 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
     }
     Objects.requireNonNull(notifications, "notifications");
     mediaKeys = mediaKeys == null ? MediaKeys.none() : mediaKeys;
+    if (managerSecret != null) {
+      MachineSecret.check("manager.secret", managerSecret);
+    }
   }
 
   /** Plain HTTP, the JDK's trust, no media key. */
   public ManagerConfig(String bindHost, int httpPort, String databaseUrl, String databaseUser,
       String databasePassword, Duration healthInterval, int healthMisses, NotificationSettings notifications) {
     this(bindHost, httpPort, databaseUrl, databaseUser, databasePassword, healthInterval, healthMisses, notifications,
-        null, null, MediaKeys.none());
+        null, null, MediaKeys.none(), null);
   }
 
   /** No notification target, and the default heartbeat interval and retry cap. */
@@ -82,7 +88,8 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
         NotificationSettings.from(file),
         TlsIdentity.from(file, "manager.tls"),
         trust(file.string("recorders.tls.trust", null)),
-        SealingSettings.keys(file));
+        SealingSettings.keys(file),
+        MachineSecret.required(file, "manager.secret"));
     file.rejectUnknown();
     return config;
   }

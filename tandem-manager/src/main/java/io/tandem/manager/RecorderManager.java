@@ -4,7 +4,9 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
+import io.tandem.access.AccessRefusedException;
 import io.tandem.admin.RecorderClients;
+import io.tandem.audit.AuditEntry;
 import io.tandem.call.Inum;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.DatabaseErrors;
@@ -66,7 +68,8 @@ public final class RecorderManager implements AutoCloseable {
   public RecorderManager(ManagerConfig config, CallDatabase database) {
     this.config = Objects.requireNonNull(config, "config");
     this.database = Objects.requireNonNull(database, "database");
-    this.clients = new RecorderClients(RECORDER_TIMEOUT, config.recorderTrust());
+    this.clients = new RecorderClients(RECORDER_TIMEOUT, config.recorderTrust(), config.managerSecret());
+    AccessApi access = new AccessApi(database, config.tls() != null);
     this.replay = new MediaReplay(clients, MediaFiles.of(config.mediaKeys(), false));
     this.probe = new HealthProbe(database::pairs, clients, config.healthInterval(), config.healthMisses());
     this.redundancy = new RedundancyController(database, probe, clients, config.healthInterval(),
@@ -89,6 +92,7 @@ public final class RecorderManager implements AutoCloseable {
       // Replay must send exactly the bytes asked for.
       cfg.http.compressionStrategy = CompressionStrategy.NONE;
       cfg.requestLogger.http(metrics::recordRequest);
+      cfg.routes.beforeMatched(access.policy()::check);
       cfg.routes.get("/health", ctx -> JsonAnswers.json(ctx, 200, Map.of("status", "alive")));
       cfg.routes.get("/ready", this::ready);
       cfg.staticFiles.enableWebjars();
@@ -111,11 +115,21 @@ public final class RecorderManager implements AutoCloseable {
       cfg.routes.post("/api/rebuild", this::rebuild);
       cfg.routes.get("/api/jobs/{id}", this::job);
       cfg.routes.get("/api/events", ctx -> JsonAnswers.json(ctx, 200, database.events()));
-      cfg.routes.before("/api/live", live::check);
+      cfg.routes.beforeMatched("/api/live", live::check);
       cfg.routes.sse("/api/live", live::connect);
       cfg.routes.get("/api/notification-targets", targets::list);
       cfg.routes.post("/api/notification-targets", targets::add);
       cfg.routes.delete("/api/notification-targets/{id}", targets::remove);
+      cfg.routes.post("/api/login", access::login);
+      cfg.routes.post("/api/logout", access::logout);
+      cfg.routes.get("/api/users", access::users);
+      cfg.routes.post("/api/users", access::addUser);
+      cfg.routes.delete("/api/users/{name}", access::removeUser);
+      cfg.routes.get("/api/tokens", access::tokens);
+      cfg.routes.post("/api/tokens", access::addToken);
+      cfg.routes.delete("/api/tokens/{id}", access::revokeToken);
+      cfg.routes.get("/api/audit", access::audit);
+      cfg.routes.get("/api/audit/verify", access::verify);
       cfg.routes.get("/api/archive-rules", rules::list);
       cfg.routes.post("/api/archive-rules", rules::add);
       cfg.routes.put("/api/archive-rules/{id}", rules::update);
@@ -123,6 +137,8 @@ public final class RecorderManager implements AutoCloseable {
       cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
           .result(metrics.scrape()));
       cfg.routes.exception(BadRequestException.class, (e, ctx) -> JsonAnswers.error(ctx, 400, e.getMessage()));
+      cfg.routes.exception(AccessRefusedException.class, (e, ctx) -> JsonAnswers.error(ctx, e.status(),
+          e.getMessage()));
       cfg.routes.exception(FailbackRefusedException.class,
           (e, ctx) -> JsonAnswers.error(ctx, e.status(), e.getMessage()));
       cfg.routes.exception(JobRefusedException.class,
@@ -199,12 +215,15 @@ public final class RecorderManager implements AutoCloseable {
   }
 
   private void failback(Context ctx) throws Exception {
-    JsonAnswers.json(ctx, 202, redundancy.failback(ctx.pathParam("name")));
+    String pair = ctx.pathParam("name");
+    audit(ctx, "failback", "pair " + pair, "", "requested");
+    JsonAnswers.json(ctx, 202, redundancy.failback(pair));
   }
 
   private void updatePolicy(Context ctx) throws Exception {
     String name = ctx.pathParam("name");
     PolicyRequest request = PolicyRequest.parse(ctx.body());
+    audit(ctx, "policy", "pair " + name, request.toString(), "requested");
     if (!database.updatePairPolicy(name, request.rollbackWindowSeconds(), request.failbackPolicy(),
         request.gapPolicy(), request.matchToleranceMillis())) {
       JsonAnswers.error(ctx, 404, "no pair " + name);
@@ -258,6 +277,9 @@ public final class RecorderManager implements AutoCloseable {
       JsonAnswers.error(ctx, 404, "no interaction " + id + " with a marked copy");
       return;
     }
+    String range = ctx.header("Range");
+    audit(ctx, "replay", "interaction " + id, "the best readable of " + sources.size() + " copies"
+        + (range == null ? "" : " (" + range.strip() + ")"), "served");
     replay.serve(ctx, sources);
   }
 
@@ -271,18 +293,26 @@ public final class RecorderManager implements AutoCloseable {
       JsonAnswers.error(ctx, 404, "interaction " + id + " has no copy " + inum);
       return;
     }
+    String range = ctx.header("Range");
+    audit(ctx, "replay", "interaction " + id, "copy " + inum + (range == null ? "" : " (" + range.strip() + ")"),
+        "served");
     replay.serve(ctx, source.get());
   }
 
   private void reprocess(Context ctx) throws Exception {
     ReprocessRequest request = ReprocessRequest.parse(ctx.body());
-    String id = jobs.start(request.serial(), request.from(), request.to(), "manager@" + ctx.ip());
+    String actor = AccessApi.principal(ctx).actor();
+    audit(ctx, "reprocess", "recorder " + request.serial(), "from " + request.from() + " to " + request.to(),
+        "requested");
+    String id = jobs.start(request.serial(), request.from(), request.to(), actor);
     JsonAnswers.json(ctx, 202, Map.of("id", id));
   }
 
   private void rebuild(Context ctx) throws Exception {
     RebuildRequest request = RebuildRequest.parse(ctx.body());
-    String id = jobs.startRebuild(request.serial(), request.command(), "manager@" + ctx.ip());
+    String actor = AccessApi.principal(ctx).actor();
+    audit(ctx, "rebuild", "recorder " + request.serial(), request.command().strip(), "requested");
+    String id = jobs.startRebuild(request.serial(), request.command(), actor);
     JsonAnswers.json(ctx, 202, Map.of("id", id));
   }
 
@@ -299,6 +329,11 @@ public final class RecorderManager implements AutoCloseable {
   private void callsPerMinute(Context ctx) throws Exception {
     int minutes = RequestParameters.wholeNumber(ctx, "minutes", 60, 1, 1440);
     JsonAnswers.json(ctx, 200, database.callsPerMinute(Instant.now(), minutes));
+  }
+
+  /** Writes the request's audit row, durable before the action is taken; a row that cannot be written refuses it. */
+  private void audit(Context ctx, String action, String target, String detail, String result) throws Exception {
+    database.audit(new AuditEntry(AccessApi.principal(ctx).actor(), action, target, detail, result));
   }
 
   private void failed(Exception e, Context ctx) {

@@ -1,6 +1,7 @@
 package io.tandem.redundancy;
 
 import io.tandem.admin.RecorderClients;
+import io.tandem.audit.AuditEntry;
 import io.tandem.call.Role;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.EventView;
@@ -165,10 +166,15 @@ public final class RedundancyController implements AutoCloseable {
         || !probe.healthy(secondary.get().serial())) {
       return;
     }
-    database.beginFailover(pair.name(), "FAILOVER", Integer.parseInt(primary.get().serial()),
-        Integer.parseInt(secondary.get().serial()), clock.instant())
-        .ifPresent(failover -> LOG.warn("primary {} of pair {} failed: failing over to {} at epoch {}",
-            failover.fromSerial(), failover.pair(), failover.toSerial(), failover.epoch()));
+    Optional<FailoverView> begun = database.beginFailover(pair.name(), "FAILOVER",
+        Integer.parseInt(primary.get().serial()), Integer.parseInt(secondary.get().serial()), clock.instant());
+    if (begun.isPresent()) {
+      FailoverView failover = begun.get();
+      LOG.warn("primary {} of pair {} failed: failing over to {} at epoch {}", failover.fromSerial(), failover.pair(),
+          failover.toSerial(), failover.epoch());
+      database.audit(new AuditEntry("rrc", "failover", "pair " + failover.pair(), "from " + failover.fromSerial()
+          + " to " + failover.toSerial() + " at epoch " + failover.epoch(), "begun"));
+    }
   }
 
   private synchronized void driveOpenFailovers() throws SQLException {

@@ -3,6 +3,7 @@ package io.tandem.manager;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tandem.access.AccessRole;
 import io.tandem.archive.ArchiveRule;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.EmbeddedDatabase;
@@ -34,12 +35,14 @@ class ArchiveRuleApiTest {
   private static EmbeddedDatabase server;
   private static CallDatabase database;
   private static RecorderManager manager;
+  private static String token;
 
   @BeforeAll
   static void startManager() throws Exception {
     server = EmbeddedDatabase.start(files.resolve("database"), 0);
     database = CallDatabase.connect(server.config(4));
     database.migrate();
+    token = database.credentials().addToken("test-admin", AccessRole.ADMIN, "the test").token();
     manager = new RecorderManager(new ManagerConfig("127.0.0.1", 0, server.jdbcUrl(), "postgres", "",
         Duration.ofSeconds(5), 3), database);
     manager.start();
@@ -83,7 +86,7 @@ class ArchiveRuleApiTest {
     assertThat(send("DELETE", "/api/archive-rules/" + id, null).statusCode()).isEqualTo(204);
     assertThat(database.rules()).isEmpty();
     assertThat(send("DELETE", "/api/archive-rules/" + id, null).statusCode()).isEqualTo(404);
-    assertThat(auditedActions()).containsSubsequence("archive-rule.add", "archive-rule.update", "archive-rule.remove");
+    assertThat(auditedActions()).containsSubsequence("archive-rule-add", "archive-rule-change", "archive-rule-remove");
   }
 
   @Test
@@ -123,7 +126,7 @@ class ArchiveRuleApiTest {
   private static HttpResponse<String> send(String method, String path, String body) throws Exception {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + manager.port() + path))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .header("Content-Type", "application/json").build();
+        .header("Content-Type", "application/json").header("Authorization", "Bearer " + token).build();
     return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
@@ -131,7 +134,7 @@ class ArchiveRuleApiTest {
     List<String> actions = new ArrayList<>();
     try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), "postgres", "");
         Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT action FROM audit ORDER BY id")) {
+        ResultSet rows = statement.executeQuery("SELECT action FROM audit WHERE action LIKE 'archive-rule%' ORDER BY id")) {
       while (rows.next()) {
         actions.add(rows.getString(1));
       }

@@ -36,12 +36,14 @@ class LegalHoldApiTest {
   private static EmbeddedDatabase server;
   private static CallDatabase database;
   private static RecorderManager manager;
+  private static String token;
 
   @BeforeAll
   static void startManager() throws Exception {
     server = EmbeddedDatabase.start(files.resolve("database"), 0);
     database = CallDatabase.connect(server.config(4));
     database.migrate();
+    token = database.credentials().addToken("test-admin", io.tandem.access.AccessRole.ADMIN, "the test").token();
     // Unreachable admin URLs: these tests need the pair to exist, not to answer.
     database.register(new RecorderRegistration(510_000, "pair-h", Position.MAIN, "http://127.0.0.1:9", "127.0.0.1:1"));
     database.register(new RecorderRegistration(510_001, "pair-h", Position.BACKUP, "http://127.0.0.1:9",
@@ -67,7 +69,7 @@ class LegalHoldApiTest {
     assertThat(Instant.parse(added.get("from").asText())).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
     assertThat(Instant.parse(added.get("to").asText())).isEqualTo(Instant.parse("2026-11-08T00:00:00Z"));
     assertThat(added.get("reason").asText()).isEqualTo("case 2026-17");
-    assertThat(added.get("createdBy").asText()).isEqualTo("manager@127.0.0.1");
+    assertThat(added.get("createdBy").asText()).isEqualTo("token:test-admin");
     long id = added.get("id").asLong();
 
     JsonNode listed = json(send("GET", ROUTE, null), 200);
@@ -125,7 +127,7 @@ class LegalHoldApiTest {
   private static long auditRows() throws Exception {
     try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), "postgres", "");
         Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT count(*) FROM audit WHERE action LIKE 'legal-hold %'")) {
+        ResultSet rows = statement.executeQuery("SELECT count(*) FROM audit WHERE action LIKE 'legal-hold-%'")) {
       rows.next();
       return rows.getLong(1);
     }
@@ -133,7 +135,7 @@ class LegalHoldApiTest {
 
   private static HttpResponse<byte[]> send(String method, String path, String body) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + manager.port() + path))
-        .header("Content-Type", "application/json");
+        .header("Content-Type", "application/json").header("Authorization", "Bearer " + token);
     request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
         : HttpRequest.BodyPublishers.ofString(body));
     return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());

@@ -3,6 +3,7 @@ package io.tandem.manager;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tandem.access.AccessRole;
 import io.tandem.call.Position;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.EmbeddedDatabase;
@@ -35,6 +36,7 @@ class LiveFeedTest {
   private static EmbeddedDatabase server;
   private static CallDatabase database;
   private static RecorderManager manager;
+  private static String token;
 
   /** One server-sent event as read off the stream. */
   private record Sent(String event, String id, JsonNode data) {}
@@ -44,6 +46,7 @@ class LiveFeedTest {
     server = EmbeddedDatabase.start(files.resolve("database"), 0);
     database = CallDatabase.connect(server.config(4));
     database.migrate();
+    token = database.credentials().addToken("test-admin", AccessRole.ADMIN, "the test").token();
     database.register(new RecorderRegistration(520_000, "pair-l", Position.MAIN, "http://127.0.0.1:1",
         "127.0.0.1:15060"));
     database.register(new RecorderRegistration(520_001, "pair-l", Position.BACKUP, "http://127.0.0.1:2",
@@ -74,7 +77,7 @@ class LiveFeedTest {
       assertThat(failover.data().get("details").get("promoted").asInt()).isEqualTo(12);
 
       HttpResponse<String> policy = CLIENT.send(HttpRequest.newBuilder(url("/api/pairs/pair-l/policy"))
-          .PUT(HttpRequest.BodyPublishers.ofString("{\"rollbackWindowSeconds\": 120}")).build(),
+          .header("Authorization", "Bearer " + token).PUT(HttpRequest.BodyPublishers.ofString("{\"rollbackWindowSeconds\": 120}")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(policy.statusCode()).as(policy.body()).isEqualTo(200);
       Sent changed = stream.next(sent -> sent.event().equals("pairs"));
@@ -99,8 +102,27 @@ class LiveFeedTest {
   }
 
   @Test
+  void eachPartOfTheFeedGoesOnlyToARoleThatMayReadIt() throws Exception {
+    String auditor = database.credentials().addToken("test-auditor", AccessRole.AUDITOR, "the test").token();
+    String admin = token;
+    token = auditor;
+    long before = database.lastEventId();
+    try (EventStream stream = EventStream.open("/api/live?after=" + before, null)) {
+      database.appendEvent("GAP", "pair-l", Map.of("missingCalls", 1));
+      Sent first = stream.next(sent -> true);
+      assertThat(first.event()).as("an auditor reads events, never pairs").isEqualTo("event");
+    } finally {
+      token = admin;
+    }
+    HttpResponse<String> anonymous = CLIENT.send(HttpRequest.newBuilder(url("/api/live")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+  }
+
+  @Test
   void aMalformedStartingPointIs400BeforeAnyStreamOpens() throws Exception {
-    HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(url("/api/live?after=yesterday")).build(),
+    HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(url("/api/live?after=yesterday"))
+        .header("Authorization", "Bearer " + token).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(answer.statusCode()).isEqualTo(400);
     assertThat(Json.MAPPER.readTree(answer.body()).get("error").asText()).contains("'after'", "'yesterday'");
@@ -116,7 +138,8 @@ class LiveFeedTest {
     private final CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> response;
 
     private EventStream(String path, String lastEventId) {
-      HttpRequest.Builder request = HttpRequest.newBuilder(url(path)).header("Accept", "text/event-stream");
+      HttpRequest.Builder request = HttpRequest.newBuilder(url(path)).header("Accept", "text/event-stream")
+          .header("Authorization", "Bearer " + token);
       if (lastEventId != null) {
         request.header("Last-Event-ID", lastEventId);
       }

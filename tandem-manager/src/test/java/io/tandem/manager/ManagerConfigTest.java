@@ -16,6 +16,7 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class ManagerConfigTest {
+  private static final String SECRET = "a-secret-of-the-manager-and-its-recorders-0123";
   @Test
   void defaultsApplyWhenOnlyTheDatabaseIsGiven() {
     ManagerConfig config = ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1:5432/tandem"));
@@ -34,8 +35,23 @@ class ManagerConfigTest {
         "health.interval", "250ms", "health.misses", "5"));
 
     assertThat(config).isEqualTo(new ManagerConfig("127.0.0.2", 18080, "jdbc:postgresql://127.0.0.1:5432/tandem",
-        "tandem", "secret", Duration.ofMillis(250), 5));
-    assertThat(config.toString()).doesNotContain("secret");
+        "tandem", "secret", Duration.ofMillis(250), 5, io.tandem.notification.NotificationSettings.defaults(), null,
+        null, io.tandem.media.sealed.MediaKeys.none(), SECRET));
+    assertThat(config.toString()).doesNotContain("secret").doesNotContain(SECRET);
+  }
+
+  @Test
+  void theManagerSecretIsRequiredAndLongEnough() {
+    Properties without = new Properties();
+    without.setProperty("database.url", "jdbc:postgresql://127.0.0.1/t");
+    assertThatThrownBy(() -> ManagerConfig.from(ConfigFile.of(without)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("'manager.secret' must be the secret the Recorder Manager and its recorders share");
+    assertThatThrownBy(() -> ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1/t",
+        "manager.secret", "short")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("'manager.secret' must be at least 32 printable characters without spaces (make one with: "
+            + "openssl rand -base64 32), got 5 characters");
   }
 
   @Test
@@ -115,8 +131,10 @@ class ManagerConfigTest {
         .hasMessageContaining("database.url");
   }
 
+  /** Every file of these tests but one carries the secret the recorders share. */
   private static ConfigFile file(String... keysAndValues) {
     Properties properties = new Properties();
+    properties.setProperty("manager.secret", SECRET);
     for (int i = 0; i < keysAndValues.length; i += 2) {
       properties.setProperty(keysAndValues[i], keysAndValues[i + 1]);
     }

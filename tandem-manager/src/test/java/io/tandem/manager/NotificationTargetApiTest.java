@@ -33,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The notification targets of the API and of the config file, on a Recorder Manager with a real database. */
 class NotificationTargetApiTest {
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
+  /** An admin's API token, which every request of the test carries. */
+  private static String token;
   private static final String SECRET = "a secret long enough";
 
   @TempDir
@@ -48,6 +50,7 @@ class NotificationTargetApiTest {
     server = EmbeddedDatabase.start(files.resolve("database"), 0);
     database = CallDatabase.connect(server.config(4));
     database.migrate();
+    token = database.credentials().addToken("test-admin", io.tandem.access.AccessRole.ADMIN, "the test").token();
     // A pair whose recorders never answer: its alarms are raised while the test runs.
     database.register(new RecorderRegistration(510_000, "pair-n", Position.MAIN, "http://127.0.0.1:1",
         "127.0.0.1:15060"));
@@ -169,17 +172,17 @@ class NotificationTargetApiTest {
   }
 
   private static HttpResponse<byte[]> get(String path) throws Exception {
-    return CLIENT.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    return CLIENT.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private static HttpResponse<byte[]> post(String body) throws Exception {
-    return CLIENT.send(HttpRequest.newBuilder(uri("/api/notification-targets"))
+    return CLIENT.send(HttpRequest.newBuilder(uri("/api/notification-targets")).header("Authorization", "Bearer " + token)
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private static HttpResponse<byte[]> delete(long id) throws Exception {
-    return CLIENT.send(HttpRequest.newBuilder(uri("/api/notification-targets/" + id)).DELETE().build(),
+    return CLIENT.send(HttpRequest.newBuilder(uri("/api/notification-targets/" + id)).header("Authorization", "Bearer " + token).DELETE().build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 

@@ -37,6 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RecorderManagerTest {
   private static final Instant T0 = Instant.parse("2026-11-26T14:30:00Z");
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
+  /** An admin's API token, which every request of the test carries. */
+  private static String token;
   private static final byte[] ARCHIVED = randomBytes(1, 50_000);
   private static final byte[] ON_RECORDER = randomBytes(2, 40_000);
 
@@ -57,6 +59,7 @@ class RecorderManagerTest {
     server = EmbeddedDatabase.start(files.resolve("database"), 0);
     database = CallDatabase.connect(server.config(4));
     database.migrate();
+    token = database.credentials().addToken("test-admin", io.tandem.access.AccessRole.ADMIN, "the test").token();
     recorder = new FakeRecorder(ON_RECORDER);
     database.register(new RecorderRegistration(500_000, "pair-m", Position.MAIN, recorder.adminUrl(),
         "127.0.0.1:15060"));
@@ -439,7 +442,8 @@ class RecorderManagerTest {
   }
 
   private static HttpResponse<byte[]> get(String path, String range) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + manager.port() + path));
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + manager.port() + path))
+        .header("Authorization", "Bearer " + token);
     if (range != null) {
       request.header("Range", range);
     }
@@ -448,12 +452,14 @@ class RecorderManagerTest {
 
   private static HttpResponse<byte[]> post(String path, String body) throws Exception {
     return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + manager.port() + path))
+        .header("Authorization", "Bearer " + token)
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private static HttpResponse<byte[]> put(String path, String body) throws Exception {
     return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + manager.port() + path))
+        .header("Authorization", "Bearer " + token)
         .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }

@@ -27,6 +27,7 @@ import io.tandem.capture.sip.SipServer;
 import io.tandem.capture.siprec.RecordingSessions;
 import io.tandem.config.DirectoryLock;
 import io.tandem.config.PrivateFiles;
+import io.tandem.audit.AuditEntry;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.DatabaseConfig;
 import io.tandem.database.DatabaseErrors;
@@ -176,7 +177,8 @@ public final class Recorder implements AutoCloseable {
     gapAudit = new GapAudit(new AuditCursor(store), workflow,
         (calls, lookUpOnly) -> database.link(fence(), calls, lookUpOnly), mediaCheck::problem, this::reportGap, clock,
         config.gapGrace());
-    audit = new AuditTrail(database::audit, DatabaseErrors::isRetryable, Duration.ofSeconds(1));
+    audit = new AuditTrail((actor, action, detail, result) -> database.audit(new AuditEntry(actor, action,
+        auditTarget(), detail, result)), DatabaseErrors::isRetryable, Duration.ofSeconds(1));
     rebuilds = new RebuildJobs(store, buffer, workflow, this::catchUpGaps, audit, clock, config.timeZone());
     media = new MediaCapture(config.sipHost(), new RtpPortPool(config.rtpPortMin(), config.rtpPortMax()), dataDir,
         clock, new CaptureSettings(config.rtpThreads(), config.jitterDelay(), config.flushInterval())
@@ -354,6 +356,34 @@ public final class Recorder implements AutoCloseable {
       consolidator.setActive(true);
     }
     return adopted;
+  }
+
+  /** How the audit names this recorder. */
+  String auditTarget() {
+    return "recorder " + config.serial();
+  }
+
+  /**
+   * Writes an audit row of this recorder and returns once it is durable in the call database.
+   *
+   * @throws java.sql.SQLException when it cannot be written: the action it records must then be refused
+   */
+  void auditNow(String actor, String action, String detail, String result) throws java.sql.SQLException {
+    database.audit(new AuditEntry(actor, action, auditTarget(), detail, result));
+  }
+
+  /** Audits without waiting: a row the call database cannot take now is written when it can. */
+  void auditLater(String actor, String action, String detail, String result) {
+    audit.record(actor, action, detail, result);
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  /** The call database, for the admin API's credentials and the epochs it has issued. */
+  CallDatabase callDatabase() {
+    return database;
   }
 
   /**

@@ -3,6 +3,12 @@ package io.tandem.recorder;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
+import io.tandem.access.AccessPolicy;
+import io.tandem.access.AccessRefusedException;
+import io.tandem.access.AccessRole;
+import io.tandem.access.Principal;
+import io.tandem.access.RouteTable;
+import io.tandem.access.Secrets;
 import io.tandem.call.CallRecord;
 import io.tandem.call.Inum;
 import io.tandem.callbuffer.FreeSpaceWatch;
@@ -15,6 +21,7 @@ import io.tandem.admin.JobView;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -30,11 +37,38 @@ import java.util.Optional;
 final class RecorderAdmin {
   private final Recorder recorder;
   private final RecorderMetrics metrics;
+  private final AccessPolicy access;
+  private final TokenCheck tokens;
   private Javalin app;
 
   RecorderAdmin(Recorder recorder, RecorderMetrics metrics) {
     this.recorder = recorder;
     this.metrics = metrics;
+    this.tokens = new TokenCheck(token -> recorder.callDatabase().credentials().token(token), recorder.clock());
+    this.access = new AccessPolicy(RouteTable.Server.RECORDER, this::authenticate,
+        (actor, route, status, reason) -> recorder.auditLater(actor, "refused", route + ": " + reason,
+            Integer.toString(status)));
+  }
+
+  /**
+   * The Recorder Manager by the secret both config files share, or a user's API token from the call database (see
+   * {@link TokenCheck} for how long a token found valid is remembered).
+   */
+  private Optional<Principal> authenticate(Context ctx) throws SQLException {
+    Optional<String> bearer = AccessPolicy.bearer(ctx);
+    if (bearer.isEmpty()) {
+      return Optional.empty();
+    }
+    String secret = recorder.config().managerSecret();
+    if (secret != null && Secrets.same(secret, bearer.get())) {
+      return Optional.of(new Principal("manager", AccessRole.MANAGER, "machine"));
+    }
+    Optional<Principal> holder = tokens.holder(bearer.get());
+    if (holder.isEmpty()) {
+      throw new AccessRefusedException(401, "the bearer token is not valid here (unknown, revoked, or not this "
+          + "recorder's Manager secret)");
+    }
+    return holder;
   }
 
   /** Starts on {@code host:port}: HTTPS only when {@code tls} is given, plain HTTP otherwise. */
@@ -45,6 +79,7 @@ final class RecorderAdmin {
         cfg.jetty.addConnector((server, http) -> HttpsConnector.of(server, http, tls, host, port));
       }
       cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+      cfg.routes.beforeMatched(access::check);
       cfg.routes.get("/health", this::health);
       cfg.routes.get("/api/status", this::status);
       cfg.routes.get("/api/calls", this::calls);
@@ -59,6 +94,11 @@ final class RecorderAdmin {
       cfg.routes.get("/api/jobs/{id}", this::job);
       cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
       cfg.routes.exception(BadRequest.class, (e, ctx) -> ctx.status(400).json(Map.of("error", e.getMessage())));
+      cfg.routes.exception(AccessRefusedException.class,
+          (e, ctx) -> ctx.status(e.status()).json(Map.of("error", e.getMessage())));
+      cfg.routes.exception(SQLException.class, (e, ctx) -> ctx.status(503).json(Map.of("error",
+          "the call database is unavailable, so the request could not be checked or audited; nothing was done: "
+              + e.getMessage())));
       cfg.routes.exception(JobConflictException.class,
           (e, ctx) -> ctx.status(409).json(Map.of("error", e.getMessage())));
       cfg.routes.error(404, ctx -> {
@@ -150,7 +190,7 @@ final class RecorderAdmin {
     ctx.json(recorder.buffer().metadata(inum).stream().map(MetadataView::of).toList());
   }
 
-  private void media(Context ctx) throws IOException {
+  private void media(Context ctx) throws IOException, SQLException {
     // A call's first replay decodes what it kept raw, unless its consolidation did so already.
     Optional<CallRecord> call = recorder.buffer().find(inum(ctx)).map(recorder.decoding()::decodePending);
     Path wav = call.map(c -> recorder.config().dataDir().resolve(c.mediaPath())).orElse(null);
@@ -158,22 +198,39 @@ final class RecorderAdmin {
       ctx.status(404).json(Map.of("error", "no media for call " + ctx.pathParam("inum") + " in this call buffer"));
       return;
     }
+    recorder.auditNow(actor(ctx, null), "download", "media of call " + call.get().inum()
+        + rangeNote(ctx), "served");
     MediaResponse.serve(ctx, recorder.mediaFiles(), wav);
   }
 
-  private void rebuild(Context ctx) {
+  private void rebuild(Context ctx) throws SQLException {
     JobRequests.Rebuild request = JobRequests.rebuild(ctx.body(), recorder.config().timeZone());
+    recorder.auditNow(actor(ctx, request.actor()), "rebuild", request.command(), "requested");
     ctx.status(202).json(recorder.rebuilds().rebuild(request.scope(), request.command(), actor(ctx, request.actor())));
   }
 
-  private void reprocess(Context ctx) {
+  private void reprocess(Context ctx) throws SQLException {
     JobRequests.Reprocess request = JobRequests.reprocess(ctx.body());
+    recorder.auditNow(actor(ctx, request.actor()), "reprocess", "from " + request.from() + " to " + request.to(),
+        "requested");
     ctx.status(202).json(recorder.rebuilds().reprocess(request.from(), request.to(), actor(ctx, request.actor())));
   }
 
-  /** The RRC hands a role and epoch; an epoch older than the recorder's is refused with 409. */
-  private void role(Context ctx) throws IOException {
+  /**
+   * The RRC hands a role and epoch; an epoch older than the recorder's, or one the call database has not issued to
+   * the pair, is refused with 409 and changes nothing.
+   */
+  private void role(Context ctx) throws IOException, SQLException {
     JobRequests.RoleOrder order = JobRequests.role(ctx.body());
+    long issued = recorder.callDatabase().epoch(recorder.config().pair()).orElse(0L);
+    if (order.epoch() > issued) {
+      recorder.auditNow(actor(ctx, null), "role", order.role() + " at epoch " + order.epoch(), "refused: not issued");
+      Standing.Current now = recorder.standing().current();
+      ctx.status(409).json(Map.of("error", "epoch " + order.epoch() + " has not been issued by the call database: "
+          + "pair " + recorder.config().pair() + " is at epoch " + issued, "role", now.role(), "epoch", now.epoch()));
+      return;
+    }
+    recorder.auditNow(actor(ctx, null), "role", order.role() + " at epoch " + order.epoch(), "ordered");
     if (!recorder.adopt(order.role(), order.epoch())) {
       Standing.Current now = recorder.standing().current();
       ctx.status(409).json(Map.of("error", "epoch " + order.epoch() + " is older than this recorder's epoch "
@@ -185,8 +242,10 @@ final class RecorderAdmin {
   }
 
   /** The RRC orders the promotion of the rollback window; only the primary of that very epoch runs it. */
-  private void promote(Context ctx) {
+  private void promote(Context ctx) throws SQLException {
     JobRequests.Promote request = JobRequests.promote(ctx.body());
+    recorder.auditNow(actor(ctx, request.actor()), "promote", "epoch " + request.epoch() + " from " + request.from()
+        + (request.to() == null ? "" : " to " + request.to()), "requested");
     ctx.status(202).json(recorder.promote(request.epoch(), request.from(), request.to(), actor(ctx,
         request.actor())));
   }
@@ -201,9 +260,21 @@ final class RecorderAdmin {
     ctx.json(job.get());
   }
 
-  /** Who asked: the actor the request names, or the address it came from. */
+  /**
+   * Who asked, as authenticated: a user's token names its holder, whatever the body says; the Recorder Manager, which
+   * authenticated its own user, may name that user ({@code manager for alice}).
+   */
   private static String actor(Context ctx, String named) {
-    return named == null || named.isBlank() ? "api@" + ctx.ip() : named;
+    Principal principal = AccessPolicy.principal(ctx).orElseThrow();
+    if (principal.role() == AccessRole.MANAGER && named != null && !named.isBlank()) {
+      return "manager for " + named;
+    }
+    return principal.actor();
+  }
+
+  private static String rangeNote(Context ctx) {
+    String range = ctx.header("Range");
+    return range == null ? "" : " (" + range.strip().replaceAll("\\s+", " ") + ")";
   }
 
   private static Inum inum(Context ctx) {

@@ -1,5 +1,6 @@
 package io.tandem.recorder;
 
+import io.tandem.access.MachineSecret;
 import io.tandem.call.Position;
 import io.tandem.call.Serial;
 import io.tandem.callbuffer.DiskFloor;
@@ -36,6 +37,8 @@ import java.util.Objects;
  * @param sealing whether new media files are sealed at rest, and the master keys sealed ones are read with
  * @param adminTls the certificate the admin API answers HTTPS with, or null for plain HTTP
  * @param rtpReceive how RTP sockets are read: in batches, one datagram per receive, or as a check at start picks
+ * @param managerSecret the secret the Recorder Manager proves itself with (shared with its config file); only a
+ *     request carrying it may give role and promotion orders. Null takes orders from nobody
  */
 public record RecorderConfig(
     int serial,
@@ -66,7 +69,7 @@ public record RecorderConfig(
     Duration rtpSourceTakeover,
     SealingSettings sealing,
     TlsIdentity adminTls,
-    ReceiveMode rtpReceive) {
+    ReceiveMode rtpReceive, String managerSecret) {
 
   private static final Duration MIN_FLUSH_INTERVAL = Duration.ofMillis(10);
   private static final Duration MAX_FLUSH_INTERVAL = Duration.ofSeconds(10);
@@ -125,6 +128,9 @@ public record RecorderConfig(
     }
     sealing = sealing == null ? SealingSettings.off() : sealing;
     rtpReceive = rtpReceive == null ? ReceiveMode.AUTO : rtpReceive;
+    if (managerSecret != null) {
+      MachineSecret.check("manager.secret", managerSecret);
+    }
     Objects.requireNonNull(databaseUrl, "databaseUrl");
     if (!databaseUrl.startsWith("jdbc:postgresql:")) {
       throw new ConfigException("'database.url' must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), got '"
@@ -141,7 +147,15 @@ public record RecorderConfig(
     this(serial, contingencySerial, pair, position, dataDir, timeZone, sipHost, sipPort, adminHost, adminPort,
         rtpPortMin, rtpPortMax, rtpThreads, jitterDelay, flushInterval, mediaTimeout, retention, capacityBytes,
         diskFloor, gapGrace, databaseUrl, databaseUser, databasePassword, mediaDecoder, SipAccess.loopback(),
-        CaptureSettings.NO_TAKEOVER, SealingSettings.off(), null, ReceiveMode.AUTO);
+        CaptureSettings.NO_TAKEOVER, SealingSettings.off(), null, ReceiveMode.AUTO, null);
+  }
+
+  /** This config with {@code secret} as the Recorder Manager's secret. */
+  public RecorderConfig withManagerSecret(String secret) {
+    return new RecorderConfig(serial, contingencySerial, pair, position, dataDir, timeZone, sipHost, sipPort, adminHost,
+        adminPort, rtpPortMin, rtpPortMax, rtpThreads, jitterDelay, flushInterval, mediaTimeout, retention,
+        capacityBytes, diskFloor, gapGrace, databaseUrl, databaseUser, databasePassword, mediaDecoder, sipAccess,
+        rtpSourceTakeover, sealing, adminTls, rtpReceive, secret);
   }
 
   public static RecorderConfig from(ConfigFile file) {
@@ -175,7 +189,7 @@ public record RecorderConfig(
         file.duration("rtp.sourceTakeover", CaptureSettings.NO_TAKEOVER),
         SealingSettings.from(file),
         TlsIdentity.from(file, "admin.tls"),
-        rtpReceive(file));
+        rtpReceive(file), MachineSecret.required(file, "manager.secret"));
     file.rejectUnknown();
     return config;
   }

@@ -33,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The admin API's view of what capture sources sent: a call's metadata bodies, and quirks and refusals on /metrics. */
 class RecorderCallRoutesTest {
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
+  /** The Recorder Manager's credential, which these reads carry: it needs no call database to be checked. */
+  private static final String SECRET = "the-manager-secret-of-this-test-0123456789";
   private static final String SDP = "v=0\r\no=sbc 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
       + "m=audio 6000 RTP/AVP 0\r\na=label:1\r\na=sendonly\r\n";
 
@@ -45,7 +47,7 @@ class RecorderCallRoutesTest {
     recorder = new Recorder(new RecorderConfig(654322, null, "pair-q", Position.MAIN, dataDir, ZoneId.of("UTC"),
         "127.0.0.1", 0, "127.0.0.1", 0, 40_200, 40_300, 1, Duration.ofMillis(50), Duration.ofMillis(100),
         Duration.ofSeconds(60), Duration.ofDays(30), Long.MAX_VALUE, DiskFloor.DEFAULT, Duration.ofSeconds(60),
-        "jdbc:postgresql://127.0.0.1:1/tandem", "tandem", "", ""), Clock.systemUTC()).start();
+        "jdbc:postgresql://127.0.0.1:1/tandem", "tandem", "", "").withManagerSecret(SECRET), Clock.systemUTC()).start();
   }
 
   @AfterEach
@@ -79,7 +81,7 @@ class RecorderCallRoutesTest {
     send(invite("routes-2", "application/sdp", SDP.replace("a=label:1\r\n", "").getBytes(StandardCharsets.UTF_8)));
     send(invite("routes-3", "application/sdp", "v=0\r\no=x 1 1 IN IP4 127.0.0.1\r\n".getBytes(StandardCharsets.UTF_8)));
 
-    String metrics = CLIENT.send(HttpRequest.newBuilder(uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+    String metrics = CLIENT.send(HttpRequest.newBuilder(uri("/metrics")).header("Authorization", "Bearer " + SECRET).build(), HttpResponse.BodyHandlers.ofString())
         .body();
 
     assertThat(metrics).containsPattern("tandem_sip_quirks_total\\{kind=\"no-metadata\",serial=\"654322\"} 1.0")
@@ -109,12 +111,12 @@ class RecorderCallRoutesTest {
   }
 
   private JsonNode get(String path) throws Exception {
-    return Json.MAPPER.readTree(CLIENT.send(HttpRequest.newBuilder(uri(path)).build(),
+    return Json.MAPPER.readTree(CLIENT.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + SECRET).build(),
         HttpResponse.BodyHandlers.ofString()).body());
   }
 
   private int status(String path) throws Exception {
-    return CLIENT.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    return CLIENT.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + SECRET).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
   }
 
   private URI uri(String path) {

@@ -18,6 +18,16 @@ import org.junit.jupiter.api.Test;
 
 class RecorderConfigTest {
   @Test
+  void theManagerSecretIsRequired() {
+    Properties file = minimal();
+    file.remove("manager.secret");
+
+    assertThatThrownBy(() -> RecorderConfig.from(ConfigFile.of(file))).isInstanceOf(ConfigException.class)
+        .hasMessage("'manager.secret' must be the secret the Recorder Manager and its recorders share, at least 32 "
+            + "characters (make one with: openssl rand -base64 32), got nothing");
+  }
+
+  @Test
   void aMinimalFileGetsTheDocumentedDefaults() {
     RecorderConfig config = RecorderConfig.from(ConfigFile.of(minimal()));
     assertThat(config.serial()).isEqualTo(100_001);
@@ -180,6 +190,7 @@ class RecorderConfigTest {
     file.setProperty("admin.port", "8081");
     file.setProperty("database.url", "jdbc:postgresql://localhost:5432/tandem");
     file.setProperty("sip.allow", "10.0.0.5, 10.0.1.0/24");
+    file.setProperty("manager.secret", "the-secret-this-recorder-shares-with-its-manager");
     return file;
   }
 }

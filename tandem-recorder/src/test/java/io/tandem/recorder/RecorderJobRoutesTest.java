@@ -9,6 +9,8 @@ import io.tandem.call.CallState;
 import io.tandem.call.MediaStats;
 import io.tandem.call.Position;
 import io.tandem.callbuffer.DiskFloor;
+import io.tandem.database.CallDatabase;
+import io.tandem.database.EmbeddedDatabase;
 import io.tandem.json.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,13 +22,31 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The admin API's job routes on a real recorder whose call database is out of reach. */
+/** The admin API's job routes on a real recorder, with its call database and with the database out of reach. */
 class RecorderJobRoutesTest {
+  /** The Recorder Manager's credential, which these requests carry. */
+  private static final String SECRET = "the-manager-secret-of-this-test-0123456789";
+  private static EmbeddedDatabase postgres;
+
+  @BeforeAll
+  static void startDatabase(@TempDir Path directory) throws Exception {
+    postgres = EmbeddedDatabase.start(directory, 0);
+    try (CallDatabase database = CallDatabase.connect(postgres.config(2))) {
+      database.migrate();
+    }
+  }
+
+  @AfterAll
+  static void stopDatabase() {
+    postgres.close();
+  }
+
   private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
@@ -34,22 +54,39 @@ class RecorderJobRoutesTest {
   Path dataDir;
   private Recorder recorder;
 
-  @BeforeEach
-  void startRecorder() throws Exception {
+  @AfterEach
+  void stopRecorder() {
+    if (recorder != null) {
+      recorder.stop();
+    }
+  }
+
+  private void startRecorder(String databaseUrl) throws Exception {
     recorder = new Recorder(new RecorderConfig(654321, null, "pair-r", Position.BACKUP, dataDir, ZoneId.of("UTC"),
         "127.0.0.1", 0, "127.0.0.1", 0, 40_000, 40_100, 1, Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(60),
         Duration.ofDays(30), Long.MAX_VALUE, DiskFloor.DEFAULT, Duration.ofSeconds(60),
-        "jdbc:postgresql://127.0.0.1:1/tandem", "tandem", "", ""),
+        databaseUrl, "postgres", "", "").withManagerSecret(SECRET),
         Clock.systemUTC()).start();
   }
 
-  @AfterEach
-  void stopRecorder() {
-    recorder.stop();
+  @Test
+  void aRebuildWhoseAuditRowCannotBeWrittenIsRefusedAndNothingRuns() throws Exception {
+    startRecorder("jdbc:postgresql://127.0.0.1:1/tandem");
+    var call = recorder.buffer().begin("conversation-x", T0, CallRole.SLAVE, List.of(), List.of());
+    recorder.buffer().finish(call.inum(), T0.plusSeconds(1), CallState.COMPLETE, MediaStats.NONE);
+
+    HttpResponse<String> refused = post("/api/rebuild", "{\"command\":\"Rebuild Fix true true\"}");
+
+    assertThat(refused.statusCode()).isEqualTo(503);
+    assertThat(Json.MAPPER.readTree(refused.body()).get("error").asText()).startsWith("the call database is "
+        + "unavailable, so the request could not be checked or audited; nothing was done");
+    assertThat(get("/api/jobs")).isEmpty();
+    assertThat(recorder.workflow().counts().values().stream().mapToLong(Long::longValue).sum()).isZero();
   }
 
   @Test
   void rebuildFixRunsAsAJobThatEndsWithItsSummary() throws Exception {
+    startRecorder(postgres.jdbcUrl());
     for (int i = 0; i < 3; i++) {
       var call = recorder.buffer().begin("conversation-" + i, T0.plusSeconds(i), CallRole.SLAVE, List.of(), List.of());
       recorder.buffer().finish(call.inum(), T0.plusSeconds(i + 1), CallState.COMPLETE, MediaStats.NONE);
@@ -74,23 +111,24 @@ class RecorderJobRoutesTest {
 
   @Test
   void badRequestsAndUnknownJobsAreAnsweredWithJsonErrors() throws Exception {
+    startRecorder(postgres.jdbcUrl());
     HttpResponse<String> bad = post("/api/reprocess", "{\"from\":\"2026-11-26T00:00:00Z\"}");
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(Json.MAPPER.readTree(bad.body()).get("error").asText()).isEqualTo("'to' is required");
 
-    HttpResponse<String> unknown = CLIENT.send(HttpRequest.newBuilder(uri("/api/jobs/nope")).build(),
+    HttpResponse<String> unknown = CLIENT.send(HttpRequest.newBuilder(uri("/api/jobs/nope")).header("Authorization", "Bearer " + SECRET).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(Json.MAPPER.readTree(unknown.body()).get("error").asText()).startsWith("no job nope");
   }
 
   private HttpResponse<String> post(String path, String body) throws Exception {
-    return CLIENT.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+    return CLIENT.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + SECRET).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private JsonNode get(String path) throws Exception {
-    return Json.MAPPER.readTree(CLIENT.send(HttpRequest.newBuilder(uri(path)).build(),
+    return Json.MAPPER.readTree(CLIENT.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + SECRET).build(),
         HttpResponse.BodyHandlers.ofString()).body());
   }
 

@@ -31,12 +31,21 @@ public final class PairDirectory {
 
   /** As {@link #sipAddresses(URI, String)}, an https Manager trusted by {@code trust} (null: the JDK's authorities). */
   public static List<InetSocketAddress> sipAddresses(URI manager, String pairName, SSLContext trust) {
-    return select(fetchPairs(manager, trust), pairName, manager);
+    return sipAddresses(manager, pairName, trust, null);
   }
 
-  private static JsonNode fetchPairs(URI manager, SSLContext trust) {
+  /** As {@link #sipAddresses(URI, String, SSLContext)}, asking with an API token (null: none) as a bearer. */
+  public static List<InetSocketAddress> sipAddresses(URI manager, String pairName, SSLContext trust, String token) {
+    return select(fetchPairs(manager, trust, token), pairName, manager);
+  }
+
+  private static JsonNode fetchPairs(URI manager, SSLContext trust, String token) {
     URI pairsUri = manager.resolve(manager.getPath().endsWith("/") ? "api/pairs" : manager.getPath() + "/api/pairs");
-    HttpRequest request = HttpRequest.newBuilder(pairsUri).timeout(TIMEOUT).GET().build();
+    HttpRequest.Builder asking = HttpRequest.newBuilder(pairsUri).timeout(TIMEOUT).GET();
+    if (token != null) {
+      asking.header("Authorization", "Bearer " + token);
+    }
+    HttpRequest request = asking.build();
     HttpResponse<String> response;
     HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(TIMEOUT);
     if (trust != null) {
@@ -52,7 +61,8 @@ public final class PairDirectory {
     }
     if (response.statusCode() != 200) {
       throw new IllegalStateException("the Recorder Manager answered " + response.statusCode() + " to GET "
-          + pairsUri + ", expected 200");
+          + pairsUri + ", expected 200" + (response.statusCode() == 401 ? " (give an API token with --token or "
+          + "TANDEM_TOKEN)" : ""));
     }
     try {
       JsonNode pairs = Json.MAPPER.readTree(response.body());
