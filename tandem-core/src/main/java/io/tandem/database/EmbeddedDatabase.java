@@ -102,6 +102,26 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return builder;
   }
 
+  /**
+   * Makes (or updates) the login role the stack's processes connect as: not a superuser, may not create roles or
+   * databases, a member of {@code tandem_app} (which the migrations grant everything but changing the audit), with
+   * {@code password}. Run after the migrations, as the superuser.
+   */
+  public void ensureApplicationRole(String name, String password) throws SQLException {
+    if (!name.matches("[a-z_][a-z0-9_]{0,62}")) {
+      throw new IllegalArgumentException("a role name must be lower-case letters, digits and _, got '" + name + "'");
+    }
+    try (Connection connection = DriverManager.getConnection(jdbcUrl(), USER, superuserPassword);
+        Statement statement = connection.createStatement()) {
+      statement.execute("SET password_encryption = 'scram-sha-256'");
+      statement.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + name + "') THEN "
+          + "CREATE ROLE " + name + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS; END IF; END $$");
+      statement.execute("ALTER ROLE " + name + " WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD "
+          + literal(password));
+      statement.execute("GRANT tandem_app TO " + name);
+    }
+  }
+
   /** {@code text} as an SQL string literal. */
   static String literal(String text) {
     return "'" + text.replace("'", "''") + "'";
@@ -113,7 +133,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   /** The JDBC URL of an embedded server on {@code port}, known before it starts: its clients may start first. */
   public static String jdbcUrl(int port) {
-    return "jdbc:postgresql://localhost:" + port + "/" + DATABASE + "?user=" + USER;
+    return jdbcUrl(port, USER);
+  }
+
+  /** The JDBC URL of an embedded server on {@code port} for the login role {@code user}. */
+  public static String jdbcUrl(int port, String user) {
+    return "jdbc:postgresql://localhost:" + port + "/" + DATABASE + "?user=" + user;
   }
 
   public int port() {

@@ -4,7 +4,6 @@ import io.tandem.audit.AuditVerdict;
 import io.tandem.config.ConfigFile;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.DatabaseConfig;
-import io.tandem.database.EmbeddedDatabase;
 import io.tandem.manager.ManagerConfig;
 import io.tandem.stack.StackLayout;
 import java.nio.file.Path;
@@ -57,6 +56,6 @@ final class AuditCommand implements Callable<Integer> {
       return ManagerConfig.from(ConfigFile.load(source.config)).databaseConfig();
     }
     StackLayout layout = new StackLayout(source.data, source.port, false);
-    return new DatabaseConfig(EmbeddedDatabase.jdbcUrl(layout.postgresPort()), "postgres", "", 1);
+    return layout.databaseConfig(1);
   }
 }

@@ -42,6 +42,7 @@ public final class Stack implements AutoCloseable {
   private TlsIdentity tls;
   private MediaKeys mediaKeys;
   private String managerSecret;
+  private DatabasePasswords passwords;
   /** The admin's password and API token made at the first start, printed once; null on later starts. */
   private FirstAdmin firstAdmin;
 
@@ -61,23 +62,31 @@ public final class Stack implements AutoCloseable {
     mediaKeys = StackSecrets.mediaKeys(layout);
     managerSecret = StackSecrets.managerSecret(layout);
     tls = layout.plainHttp() ? null : StackSecrets.certificate(layout);
-    String databaseUrl = EmbeddedDatabase.jdbcUrl(layout.postgresPort());
+    passwords = DatabasePasswords.ensure(layout.databaseSecretsFile());
+    String databaseUrl = EmbeddedDatabase.jdbcUrl(layout.postgresPort(), DatabasePasswords.APPLICATION_ROLE);
     for (Position position : Position.values()) {
       ChildRecorder child = new ChildRecorder(position, layout.writeRecorderConfig(position, databaseUrl),
           layout.recorderDir(position).resolve("recorder.log"), layout.startupArchive(position));
       child.start();
       recorders.add(child);
     }
-    postgres = EmbeddedDatabase.start(layout.postgresDir(), layout.postgresPort());
-    database = CallDatabase.connect(new DatabaseConfig(postgres.jdbcUrl(), "postgres", "", 8));
-    database.migrate();
+    // The superuser migrates and makes the application role; every process then connects as that role, which
+    // cannot change the audit. The server asks every client for its password.
+    postgres = EmbeddedDatabase.startProtected(layout.postgresDir(), layout.postgresPort(), passwords.superuser());
+    try (CallDatabase owner = CallDatabase.connect(postgres.config(2))) {
+      owner.migrate();
+    }
+    postgres.ensureApplicationRole(DatabasePasswords.APPLICATION_ROLE, passwords.application());
+    database = CallDatabase.connect(new DatabaseConfig(databaseUrl, DatabasePasswords.APPLICATION_ROLE,
+        passwords.application(), 8));
     if (database.rules().isEmpty()) {
       PrivateFiles.createFolders(layout.archiveDir());
       database.addRule("all calls", null, 0, layout.archiveDir(), true);
       log.info("archive rule 'all calls' created: every marked call is copied to {}", layout.archiveDir());
     }
     firstAdmin = FirstAdmin.ensure(database, "tandem up").orElse(null);
-    manager = new RecorderManager(new ManagerConfig("127.0.0.1", layout.port(), postgres.jdbcUrl(), "postgres", "",
+    manager = new RecorderManager(new ManagerConfig("127.0.0.1", layout.port(), databaseUrl,
+        DatabasePasswords.APPLICATION_ROLE, passwords.application(),
         Duration.ofSeconds(1), 3, NotificationSettings.defaults(), tls,
         tls == null ? null : TlsTrust.of(layout.certificate(), "tls/ca.pem"), mediaKeys, managerSecret), database);
     manager.start();
@@ -95,7 +104,9 @@ public final class Stack implements AutoCloseable {
           position, layout.serial(position), layout.adminUrl(position), layout.sipPort(position),
           layout.recorderDir(position).resolve("recorder.log"));
     }
-    out.println("  Call database      " + postgres.jdbcUrl() + " (user postgres)");
+    out.println("  Call database      " + EmbeddedDatabase.jdbcUrl(layout.postgresPort(),
+        DatabasePasswords.APPLICATION_ROLE) + " (user "
+        + DatabasePasswords.APPLICATION_ROLE + ", not a superuser; passwords in " + layout.databaseSecretsFile() + ")");
     out.println("  Archive            " + layout.archiveDir());
     out.println("  Media at rest      sealed with AES-256-GCM under master key " + mediaKeys.current().id()
         + " of " + layout.mediaKeyFile() + " (keep a copy: without it the recordings cannot be read)");

@@ -2,6 +2,8 @@ package io.tandem.stack;
 
 import io.tandem.call.Position;
 import io.tandem.config.PrivateFiles;
+import io.tandem.database.DatabaseConfig;
+import io.tandem.database.EmbeddedDatabase;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -121,6 +123,22 @@ public record StackLayout(Path dataDir, int port, boolean plainHttp) {
   }
 
   /** Writes the recorder's config file afresh; the serial, pair and data directory never change. */
+  /**
+   * How a tool reaches the stack's call database: as the application role with its password once the stack has
+   * made them (as the passwordless superuser of a stack from before that).
+   */
+  public DatabaseConfig databaseConfig(int poolSize) {
+    DatabasePasswords passwords = DatabasePasswords.readIfPresent(databaseSecretsFile());
+    return passwords == null ? new DatabaseConfig(EmbeddedDatabase.jdbcUrl(postgresPort()), "postgres", "", poolSize)
+        : new DatabaseConfig(EmbeddedDatabase.jdbcUrl(postgresPort(), DatabasePasswords.APPLICATION_ROLE),
+            DatabasePasswords.APPLICATION_ROLE, passwords.application(), poolSize);
+  }
+
+  /** The call database's passwords, the superuser's and the application role's (0600). */
+  public Path databaseSecretsFile() {
+    return dataDir.resolve("database.secrets");
+  }
+
   public Path writeRecorderConfig(Position position, String databaseUrl) throws IOException {
     Path dir = recorderDir(position);
     PrivateFiles.createFolders(dir);
@@ -137,7 +155,11 @@ public record StackLayout(Path dataDir, int port, boolean plainHttp) {
     config.setProperty("rtp.portMin", Integer.toString(rtpMin));
     config.setProperty("rtp.portMax", Integer.toString(rtpMin + RTP_PORTS_PER_RECORDER - 1));
     config.setProperty("database.url", databaseUrl);
-    config.setProperty("database.user", "postgres");
+    DatabasePasswords passwords = DatabasePasswords.readIfPresent(databaseSecretsFile());
+    config.setProperty("database.user", DatabasePasswords.APPLICATION_ROLE);
+    if (passwords != null) {
+      config.setProperty("database.password", passwords.application());
+    }
     if (Files.isRegularFile(managerSecretFile())) {
       config.setProperty("manager.secret", Files.readString(managerSecretFile()).strip());
     }

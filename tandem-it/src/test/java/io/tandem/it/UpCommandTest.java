@@ -1,6 +1,7 @@
 package io.tandem.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -89,6 +90,7 @@ class UpCommandTest {
       assertThat(getJson(manager + "/ready").get("status").asText())
           .as("ready as soon as 'tandem up' says so").isEqualTo("ready");
       assertThat(getJson(manager + "/api/interactions")).hasSize(3);
+      assertTheDatabaseKeepsTheAuditFromTheStack(data, port + 5);
       JsonNode pairs = getJson(manager + "/api/pairs");
       assertThat(pairs).hasSize(1);
       assertThat(pairs.get(0).get("recorders")).hasSize(2);
@@ -98,6 +100,34 @@ class UpCommandTest {
   }
 
   private Path upLog;
+
+  /**
+   * The stack's database asks every client for a password, and the role its processes connect as is no superuser:
+   * it reads the audit and cannot change it.
+   */
+  private static void assertTheDatabaseKeepsTheAuditFromTheStack(Path data, int postgresPort) throws Exception {
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("database.secrets"))))
+        .isEqualTo("rw-------");
+    java.util.Properties passwords = new java.util.Properties();
+    try (var in = Files.newBufferedReader(data.resolve("database.secrets"))) {
+      passwords.load(in);
+    }
+    String url = "jdbc:postgresql://localhost:" + postgresPort + "/postgres";
+    assertThatThrownBy(() -> java.sql.DriverManager.getConnection(url, "postgres", "").close())
+        .as("the superuser without its password").hasMessageContaining("password");
+    try (java.sql.Connection app = java.sql.DriverManager.getConnection(url, "tandem",
+        passwords.getProperty("application")); java.sql.Statement statement = app.createStatement()) {
+      try (var rows = statement.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
+        assertThat(rows.next() && !rows.getBoolean(1)).as("the application's role is no superuser").isTrue();
+      }
+      try (var rows = statement.executeQuery("SELECT count(*) FROM audit")) {
+        assertThat(rows.next() && rows.getLong(1) > 0).as("audit rows the stack wrote").isTrue();
+      }
+      assertThatThrownBy(() -> statement.executeUpdate("UPDATE audit SET result = 'forged'"))
+          .hasMessageContaining("permission denied");
+      assertThatThrownBy(() -> statement.executeUpdate("DELETE FROM audit")).hasMessageContaining("permission denied");
+    }
+  }
 
   private JsonNode getJson(String url) throws Exception {
     HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url))
