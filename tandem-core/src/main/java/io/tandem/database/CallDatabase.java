@@ -238,10 +238,10 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
   }
 
   /**
-   * The server's plan of {@code search}'s query, run ({@code EXPLAIN (ANALYZE, FORMAT JSON)}): how the indexes
-   * answer it, and its time in the server alone.
+   * The server's plans of {@code search}'s queries as {@link #search} asks them, each run ({@code EXPLAIN (ANALYZE,
+   * FORMAT JSON)}): how the indexes answer them, and their time in the server alone.
    */
-  public String explainSearch(InteractionSearch search) throws SQLException {
+  public List<String> explainSearch(InteractionSearch search) throws SQLException {
     return queries.explainSearch(search);
   }
 

@@ -60,10 +60,20 @@ final class InteractionQueries {
   private static final TypeReference<List<String>> QUIRKS = new TypeReference<>() {};
   private static final TypeReference<List<DtmfEvent>> DTMF = new TypeReference<>() {};
 
+  /** How many of the newest interactions in reach the first step of a participant search reads. */
+  static final int RECENT_READ = 20_000;
+
   private final DataSource dataSource;
+  private final int recentRead;
 
   InteractionQueries(DataSource dataSource) {
+    this(dataSource, RECENT_READ);
+  }
+
+  /** {@code recentRead}: how many interactions a participant search reads newest first before asking its index, 0 none. */
+  InteractionQueries(DataSource dataSource, int recentRead) {
     this.dataSource = dataSource;
+    this.recentRead = recentRead;
   }
 
   List<InteractionView> inRange(Instant from, Instant to, int limit) throws SQLException {
@@ -121,10 +131,17 @@ final class InteractionQueries {
   }
 
   InteractionPage search(InteractionSearch search) throws SQLException {
-    SearchStatement statement = SearchStatement.of(search);
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement query = statement.prepare(connection, "")) {
-      List<InteractionView> found = withCopies(connection, readInteractions(query, true));
+    try (Connection connection = dataSource.getConnection()) {
+      List<InteractionView> found = null;
+      for (SearchStatement statement : SearchStatement.of(search, recentRead)) {
+        try (PreparedStatement query = statement.prepare(connection, "")) {
+          found = readInteractions(query, true);
+        }
+        if (found.size() == search.limit()) {
+          break;
+        }
+      }
+      found = withCopies(connection, found);
       Optional<InteractionSearch.Cursor> next = Optional.empty();
       if (found.size() == search.limit()) {
         InteractionView last = found.get(found.size() - 1);
@@ -134,68 +151,110 @@ final class InteractionQueries {
     }
   }
 
-  /** The server's plan of {@code search}'s query, run: {@code EXPLAIN (ANALYZE, FORMAT JSON)}'s answer. */
-  String explainSearch(InteractionSearch search) throws SQLException {
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement query = SearchStatement.of(search).prepare(connection, "EXPLAIN (ANALYZE, FORMAT JSON) ");
-        ResultSet rows = query.executeQuery()) {
-      rows.next();
-      return rows.getString(1);
+  /**
+   * The server's plans of {@code search}'s queries as {@link #search} runs them, each run: {@code EXPLAIN (ANALYZE,
+   * FORMAT JSON)}'s answers, one per query asked.
+   */
+  List<String> explainSearch(InteractionSearch search) throws SQLException {
+    List<String> plans = new ArrayList<>();
+    try (Connection connection = dataSource.getConnection()) {
+      for (SearchStatement statement : SearchStatement.of(search, recentRead)) {
+        String plan;
+        try (PreparedStatement query = statement.prepare(connection, "EXPLAIN (ANALYZE, FORMAT JSON) ");
+            ResultSet rows = query.executeQuery()) {
+          rows.next();
+          plan = rows.getString(1);
+        }
+        plans.add(plan);
+        if (Json.MAPPER.readTree(plan).get(0).get("Plan").get("Actual Rows").asLong() == search.limit()) {
+          break;
+        }
+      }
+    } catch (IOException e) {
+      throw new SQLException("the server's plan is not the JSON it should be", e);
     }
+    return plans;
   }
 
-  /** The query of a search and the values of its parameters, in order. */
+  /**
+   * The query of a search and the values of its parameters, in order.
+   *
+   * <p>A participant search is asked in two steps. A name that many calls share ("agent 12") matches thousands of
+   * interactions, which the trigram index finds only to have them sorted by start, while the newest page of them
+   * lies among the last few thousand calls; a number matches a handful, which only the index finds quickly. So the
+   * first query reads the newest {@value InteractionQueries#RECENT_READ} interactions in reach (by the start index, newest first) and
+   * keeps those that match: when that fills the page, it is the page, since every interaction it passed over is
+   * newer than any it did not read. Otherwise the second query asks the index over all of them.
+   */
   private record SearchStatement(String sql, List<Object> values) {
-    static SearchStatement of(InteractionSearch search) {
-      StringBuilder sql = new StringBuilder("SELECT i.id, i.correlation_key, i.start_time, i.end_time, i.best_inum,"
-          + " i.participants FROM interactions i WHERE i.merged_into IS NULL");
+    /** The queries to ask in turn, until one fills the page or none is left. */
+    static List<SearchStatement> of(InteractionSearch search, int recentRead) {
+      SearchStatement whole = over(search, 0);
+      return search.participant() == null || recentRead <= 0 ? List.of(whole)
+          : List.of(over(search, recentRead), whole);
+    }
+
+    /** The query over every interaction in reach, or only over the newest {@code recent} of them when above 0. */
+    private static SearchStatement over(InteractionSearch search, int recent) {
       List<Object> values = new ArrayList<>();
+      // Which interactions can be on the page at all: not tombstones, in the time range, past the cursor.
+      StringBuilder reach = new StringBuilder(" WHERE i.merged_into IS NULL");
       if (search.from() != null) {
-        sql.append(" AND i.start_time >= ?");
+        reach.append(" AND i.start_time >= ?");
         values.add(Timestamp.from(search.from()));
       }
       if (search.to() != null) {
-        sql.append(" AND i.start_time < ?");
+        reach.append(" AND i.start_time < ?");
         values.add(Timestamp.from(search.to()));
       }
+      if (search.after() != null) {
+        // A row comparison, which the (start_time, id) index answers: the page starts right after the cursor.
+        reach.append(" AND (i.start_time, i.id) ").append(search.newestFirst() ? '<' : '>').append(" (?, ?)");
+        values.add(Timestamp.from(search.after().start()));
+        values.add(search.after().id());
+      }
+      String direction = search.newestFirst() ? "DESC" : "ASC";
+      String order = " ORDER BY i.start_time " + direction + ", i.id " + direction + " LIMIT ?";
+      StringBuilder sql = new StringBuilder("SELECT i.id, i.correlation_key, i.start_time, i.end_time, i.best_inum,"
+          + " i.participants FROM ");
+      StringBuilder filters = new StringBuilder();
+      if (recent > 0) {
+        sql.append("(SELECT * FROM interactions i").append(reach).append(order).append(") i WHERE true");
+        values.add(recent);
+      } else {
+        sql.append("interactions i").append(reach);
+      }
       if (search.participant() != null) {
-        // The same expression as the trigram index, so that the index answers it.
-        sql.append(" AND participants_text(i.participants) LIKE ? ESCAPE '\\'");
+        // The column the trigram index is built on, so that the index answers it.
+        filters.append(" AND i.participants_search LIKE ? ESCAPE '\\'");
         values.add("%" + likeLiteral(search.participant().toLowerCase(Locale.ROOT)) + "%");
       }
       if (search.serial() != null) {
-        sql.append(" AND EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.serial = ?)");
+        filters.append(" AND EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.serial = ?)");
         values.add(search.serial());
       }
       if (search.callRole() != null) {
-        sql.append(" AND EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.call_role = ?)");
+        filters.append(" AND EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.call_role = ?)");
         values.add(search.callRole().name());
       }
       if (search.minDuration() != null) {
-        sql.append(" AND extract(epoch FROM i.end_time - i.start_time) * 1000 >= ?");
+        filters.append(" AND extract(epoch FROM i.end_time - i.start_time) * 1000 >= ?");
         values.add(search.minDuration().toMillis());
       }
       if (search.maxDuration() != null) {
-        sql.append(" AND extract(epoch FROM i.end_time - i.start_time) * 1000 <= ?");
+        filters.append(" AND extract(epoch FROM i.end_time - i.start_time) * 1000 <= ?");
         values.add(search.maxDuration().toMillis());
       }
       // These two are written out, not parameters, so that the partial indexes for them are seen to apply.
       if (search.complete() != null) {
-        sql.append(" AND EXISTS (SELECT 1 FROM copies c WHERE c.inum = i.best_inum AND ")
+        filters.append(" AND EXISTS (SELECT 1 FROM copies c WHERE c.inum = i.best_inum AND ")
             .append(search.complete() ? "c.complete" : "NOT c.complete").append(')');
       }
       if (search.withQuirks() != null) {
-        sql.append(search.withQuirks() ? " AND" : " AND NOT").append(
+        filters.append(search.withQuirks() ? " AND" : " AND NOT").append(
             " EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.quirks <> '[]'::jsonb)");
       }
-      String direction = search.newestFirst() ? "DESC" : "ASC";
-      if (search.after() != null) {
-        // A row comparison, which the (start_time, id) index answers: the page starts right after the cursor.
-        sql.append(" AND (i.start_time, i.id) ").append(search.newestFirst() ? '<' : '>').append(" (?, ?)");
-        values.add(Timestamp.from(search.after().start()));
-        values.add(search.after().id());
-      }
-      sql.append(" ORDER BY i.start_time ").append(direction).append(", i.id ").append(direction).append(" LIMIT ?");
+      sql.append(filters).append(order);
       values.add(search.limit());
       return new SearchStatement(sql.toString(), values);
     }

@@ -142,6 +142,51 @@ class InteractionSearchTest {
   }
 
   @Test
+  void aParticipantSearchThatReadsTheNewestFirstGivesThePagesTheIndexAloneGives() throws Exception {
+    List<io.tandem.call.CallRecord> calls = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      calls.add(master(MAIN, 200 + i).key("step-" + i).startMillisAfterT0(5_000_000 + i * 1000L)
+          .participant(i % 3 == 0 ? "Agent 7" : "Agent 8", "sip:+4420700" + i + "@sbc.example.com").build());
+    }
+    database.mark(main, calls);
+    DatabaseConfig config = fixture.server.config(1);
+    org.postgresql.ds.PGSimpleDataSource dataSource = new org.postgresql.ds.PGSimpleDataSource();
+    dataSource.setUrl(config.jdbcUrl());
+    dataSource.setUser(config.user());
+    dataSource.setPassword(config.password());
+    // Reading 10 first: of the newest 10, 4 are Agent 7's (steps 30 to 39); of the oldest 10, 3 are (the three
+    // calls marked before each test, then steps 0 to 6). A page up to that long is found there, a longer one is not.
+    InteractionQueries stepwise = new InteractionQueries(dataSource, 10);
+    InteractionQueries indexAlone = new InteractionQueries(dataSource, 0);
+
+    for (boolean newestFirst : new boolean[] {true, false}) {
+      for (int limit = 1; limit <= 15; limit++) {
+        InteractionSearch search = new InteractionSearch(null, null, "agent 7", null, null, null, null, null, null,
+            newestFirst, null, limit);
+        List<String> expected = allPages(indexAlone, search);
+        assertThat(expected).as("Agent 7 has every third call").hasSize(14);
+        assertThat(allPages(stepwise, search)).as("newest first %s, pages of %d", newestFirst, limit)
+            .containsExactlyElementsOf(expected);
+        assertThat(stepwise.explainSearch(search)).as("queries asked for the first page of %d", limit)
+            .hasSize(limit <= (newestFirst ? 4 : 3) ? 1 : 2);
+      }
+    }
+  }
+
+  /** The keys of every page of {@code search}, in order, following each page's cursor. */
+  private static List<String> allPages(InteractionQueries queries, InteractionSearch search) throws Exception {
+    List<String> keys = new ArrayList<>();
+    while (true) {
+      InteractionPage page = queries.search(search);
+      page.interactions().forEach(view -> keys.add(view.correlationKey()));
+      if (page.next().isEmpty()) {
+        return keys;
+      }
+      search = search.after(page.next().get());
+    }
+  }
+
+  @Test
   void aCursorNotWrittenByASearchIsRefused() {
     assertThatThrownBy(() -> InteractionSearch.Cursor.parse("not-a-cursor")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not a cursor");
