@@ -255,7 +255,7 @@ final class MarkingStep {
     finishAdvance();
     List<Inum> inums = inums(calls);
     WorkflowState target = afterMarking();
-    FutureTask<Void> moved = new FutureTask<>(() -> workflow.advance(inums, WorkflowState.PENDING, target), null);
+    FutureTask<Void> moved = new FutureTask<>(() -> advance(calls, target), null);
     Thread.ofVirtual().name("consolidator-advance").start(moved);
     advancing = new Advance(inums, moved);
   }
@@ -283,9 +283,24 @@ final class MarkingStep {
   }
 
   private void marked(List<CallRecord> calls) {
-    List<Inum> inums = inums(calls);
-    workflow.advance(inums, WorkflowState.PENDING, afterMarking());
-    reportMarked(inums);
+    advance(calls, afterMarking());
+    reportMarked(inums(calls));
+  }
+
+  /** Moves marked calls out of PENDING to {@code target}; a copy that holds no media has nothing to archive. */
+  private void advance(List<CallRecord> calls, WorkflowState target) {
+    if (target == WorkflowState.DONE || calls.stream().noneMatch(MarkingStep::holdsNothing)) {
+      workflow.advance(inums(calls), WorkflowState.PENDING, target);
+      return;
+    }
+    workflow.advance(inums(calls.stream().filter(call -> !holdsNothing(call)).toList()), WorkflowState.PENDING,
+        target);
+    workflow.advance(inums(calls.stream().filter(MarkingStep::holdsNothing).toList()), WorkflowState.PENDING,
+        WorkflowState.DONE);
+  }
+
+  private static boolean holdsNothing(CallRecord call) {
+    return call.quirks().contains(CallRecord.NO_MEDIA);
   }
 
   /**
