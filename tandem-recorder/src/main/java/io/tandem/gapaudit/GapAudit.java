@@ -171,7 +171,7 @@ public final class GapAudit {
       }
       copies.add(verdict.kind() == MediaVerdict.Kind.NONE ? call.withoutMedia() : call);
     }
-    LinkResult result = links.link(copies, unsound.keySet());
+    LinkResult result = links.link(copies, Set.copyOf(unsound.keySet()));
     Set<Inum> missingInums = new HashSet<>(result.missing());
     List<CallRecord> missing = due.stream().filter(call -> missingInums.contains(call.inum())).toList();
     for (CallRecord call : missing) {

@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Consolidates one batch of due PENDING entries: checks each call's media, marks the sound ones through the
- * call marker under the current fence, and moves them on only after the marking committed: to ARCHIVING, or
- * straight to DONE while no archive rule is in force, as archiving would then have nothing to apply (the call
- * was just read from the buffer).
+ * call marker under the current fence (and, as copies that hold nothing, those none of whose media reached the
+ * disk), and moves them on only after the marking committed: to ARCHIVING, or straight to DONE while no archive
+ * rule is in force, as archiving would then have nothing to apply (the call was just read from the buffer), and
+ * for a copy that holds nothing.
  *
  * <p>The marking pipeline, in one place. Its threads:
  * <ol>
