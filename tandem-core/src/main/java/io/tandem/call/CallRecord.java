@@ -36,6 +36,9 @@ public record CallRecord(
     List<String> quirks,
     List<DtmfEvent> dtmf) {
 
+  /** The quirk of a copy that holds no media: none of it reached its recorder's disk. */
+  public static final String NO_MEDIA = "no-media";
+
   public CallRecord {
     Objects.requireNonNull(inum, "inum");
     Objects.requireNonNull(correlationKey, "correlationKey");
@@ -78,6 +81,18 @@ public record CallRecord(
   public CallRecord finish(Instant endedAt, CallState finalState, MediaStats finalStats, List<DtmfEvent> events) {
     return new CallRecord(inum, correlationKey, start, endedAt, callRole, finalState, participants, streams,
         finalStats, mediaPath, sipIdentity, quirks, events);
+  }
+
+  /**
+   * This call as a copy that holds nothing, for a call none of whose media reached the disk: truncated, with no
+   * media statistics and the quirk {@value #NO_MEDIA}, so that the best-copy rule ranks it below every copy that
+   * holds media. Its start, end, participants and correlation key are kept: it is still a copy of its conversation.
+   */
+  public CallRecord withoutMedia() {
+    List<String> marked = new java.util.ArrayList<>(quirks);
+    marked.add(NO_MEDIA);
+    return new CallRecord(inum, correlationKey, start, end, callRole, CallState.TRUNCATED, participants, streams,
+        MediaStats.NONE, mediaPath, sipIdentity, marked, dtmf);
   }
 
   /** This call with what later metadata said of it: participants, streams, SIP identity and quirks. */

@@ -89,6 +89,31 @@ class CallDatabaseLinkTest {
   }
 
   @Test
+  void aCopyThatHoldsNothingIsLinkedButNeverBestOverACopyWithMediaAndReplayTriesItLast() throws Exception {
+    database.mark(main, List.of(master(MAIN, 1).key("conv-1").millis(9000).build().withoutMedia()));
+    assertThat(onlyInteraction().bestInum()).as("best while it is the only copy").isEqualTo("100000000000001");
+
+    database.link(backup, List.of(slave(BACKUP, 1).key("conv-1").millis(700).truncated().build()), Set.of());
+    database.mark(main, List.of(master(MAIN, 2).key("conv-2").millis(3000).truncated().build()));
+    database.link(backup, List.of(slave(BACKUP, 2).key("conv-2").millis(3000).build().withoutMedia()), Set.of());
+
+    List<InteractionView> interactions = database.interactions(DatabaseFixture.T0.minusSeconds(1),
+        DatabaseFixture.T0.plusSeconds(60), 10);
+    assertThat(interactions).extracting(InteractionView::bestInum)
+        .containsExactlyInAnyOrder("100001000000001", "100000000000002");
+    for (InteractionView interaction : interactions) {
+      assertThat(interaction.copies()).as("copies of %s", interaction.correlationKey()).hasSize(2)
+          .filteredOn(copy -> copy.quirks().contains(CallRecord.NO_MEDIA)).singleElement()
+          .satisfies(empty -> {
+            assertThat(empty.complete()).isFalse();
+            assertThat(empty.inum()).isNotEqualTo(interaction.bestInum());
+            assertThat(database.copySources(interaction.id()).getLast().inum().toString())
+                .as("the copy replay tries last").isEqualTo(empty.inum());
+          });
+    }
+  }
+
+  @Test
   void replayTriesTheMarkedBestCopyFirstThenEveryOtherCopyByTheBestCopyRule() throws Exception {
     database.mark(main, List.of(master(MAIN, 1).key("conv-1").millis(9000).build()));
     database.link(backup, List.of(slave(BACKUP, 1).key("conv-1").millis(8000).build()), Set.of());

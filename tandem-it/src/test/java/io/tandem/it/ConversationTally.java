@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * conversation are those that hold any of those calls as a copy (or, for the copies of a recorder that is down,
  * whose key is one of those session ids). A conversation with no such interaction is
  * missing; one with two or more is duplicated; an interaction holding copies of two conversations is misjoined;
- * a call of a conversation that holds media and that no interaction holds is an unlinked copy; and a best copy
+ * a finished call of a conversation that no interaction holds is an unlinked copy (one that holds no media too: it
+ * is linked as a copy that holds nothing); and a best copy
  * that is truncated although a recorder holds a complete one is an incomplete best. Read from the Recorder Manager's API and both
  * recorders' call buffers.
  */
@@ -35,7 +36,7 @@ record ConversationTally(int sent, int missing, int duplicated, int misjoined, i
       }
     }
     Map<String, Integer> conversationOfInum = new HashMap<>();
-    Set<String> holdingMedia = new HashSet<>();
+    Set<String> finished = new HashSet<>();
     Set<Integer> completeSomewhere = new HashSet<>();
     for (RecorderProcess recorder : List.of(pair.main, pair.backup)) {
       if (!recorder.healthy()) {
@@ -45,8 +46,8 @@ record ConversationTally(int sent, int missing, int duplicated, int misjoined, i
         Integer conversation = conversationOfKey.get(call.get("correlationKey").asText());
         if (conversation != null) {
           conversationOfInum.put(call.get("inum").asText(), conversation);
-          if (call.path("media").path("bytes").asLong() > 0) {
-            holdingMedia.add(call.get("inum").asText());
+          if (!"RECORDING".equals(call.get("state").asText())) {
+            finished.add(call.get("inum").asText());
           }
           if ("COMPLETE".equals(call.get("state").asText())) {
             completeSomewhere.add(conversation);
@@ -87,10 +88,7 @@ record ConversationTally(int sent, int missing, int duplicated, int misjoined, i
       duplicated += count > 1 ? 1 : 0;
       incompleteBest += count > 0 && completeSomewhere.contains(i) && incomplete.contains(i) ? 1 : 0;
     }
-    // A copy cut off by kill -9 before any of its media reached the disk records nothing: the other recorder's copy
-    // holds the conversation, and such a copy fails its media check rather than being linked. Only copies that
-    // hold media must be linked.
-    int unlinked = (int) holdingMedia.stream().filter(inum -> !linked.contains(inum)).count();
+    int unlinked = (int) finished.stream().filter(inum -> !linked.contains(inum)).count();
     return new ConversationTally(conversations.size(), missing, duplicated, misjoined, unlinked, incompleteBest);
   }
 

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * SIPREC calls in progress on it: the RRC fails the pair over, the killed recorder is started again, and the
  * tally by copies and INUMs finds no conversation lost, duplicated or joined to another, and a complete best copy
  * wherever a recorder holds one; the survivor holds every call whole, the killed recorder every call it had begun,
- * and every copy with media of either recorder is linked.
+ * every copy of either recorder is linked (one the kill cut before any media reached the disk as a copy that holds
+ * nothing), and the killed recorder, back as secondary, keeps no Workflow entry PENDING.
  */
 class SippFailoverTest {
   private static final double[] TONES = {700, 1300};
@@ -99,9 +100,10 @@ class SippFailoverTest {
       List<ConversationSent> sent = conversations();
       ConversationTally.awaitEveryConversationOnce(pair, sent);
       Map<String, Integer> copies = copiesByRecorder(sent, primary);
-      // A call the kill cut before any of its media reached the disk holds nothing to link.
-      List<String> unlinked = await().atMost(Duration.ofSeconds(60)).until(() -> unlinkedCopiesWithMedia(sent),
+      List<String> unlinked = await().atMost(Duration.ofSeconds(60)).until(() -> unlinkedCopies(sent),
           List::isEmpty);
+      JsonNode workflow = await().atMost(Duration.ofSeconds(60)).until(() -> PairFixture.getJson(
+          primary.adminUrl() + "/api/status").get("workflow"), states -> states.path("PENDING").asLong() == 0);
       ConversationTally tally = ConversationTally.of(pair, sent);
       System.out.printf("sipp failover: %d calls in progress on the primary at kill -9; failover detected %d ms"
           + " after it; copies %s; %s; %.1f s%n", inProgress, Duration.between(killedAt,
@@ -109,7 +111,9 @@ class SippFailoverTest {
           (System.nanoTime() - started) / 1e9);
       assertThat(List.of(tally.missing(), tally.duplicated(), tally.misjoined(), tally.incompleteBest()))
           .as("lost, duplicated, misjoined, incomplete best in %s", tally).containsOnly(0);
-      assertThat(unlinked).as("copies with media that no interaction holds").isEmpty();
+      assertThat(unlinked).as("copies that no interaction holds").isEmpty();
+      assertThat(workflow.path("PENDING").asLong()).as("PENDING in the killed recorder's Workflow %s", workflow)
+          .isZero();
       assertThat(copies.get("secondary complete")).as("the survivor recorded every call whole").isEqualTo(CALLS);
       assertThat(copies.get("primary")).as("the killed recorder kept every call it had begun")
           .isGreaterThanOrEqualTo(inProgress);
@@ -145,8 +149,8 @@ class SippFailoverTest {
     return sent;
   }
 
-  /** The INUMs of either recorder's calls of the run with media on disk that no interaction holds as a copy. */
-  private static List<String> unlinkedCopiesWithMedia(List<ConversationSent> sent) throws Exception {
+  /** The INUMs of either recorder's finished calls of the run that no interaction holds as a copy. */
+  private static List<String> unlinkedCopies(List<ConversationSent> sent) throws Exception {
     Set<String> keys = new java.util.HashSet<>();
     sent.forEach(conversation -> keys.add(conversation.sessionId()));
     Set<String> linked = new java.util.HashSet<>();
@@ -156,7 +160,7 @@ class SippFailoverTest {
     List<String> unlinked = new ArrayList<>();
     for (RecorderProcess recorder : List.of(pair.main, pair.backup)) {
       for (JsonNode call : PairFixture.getJson(recorder.adminUrl() + "/api/calls?limit=100000")) {
-        if (keys.contains(call.get("correlationKey").asText()) && call.get("media").get("bytes").asLong() > 0
+        if (keys.contains(call.get("correlationKey").asText()) && !"RECORDING".equals(call.get("state").asText())
             && !linked.contains(call.get("inum").asText())) {
           unlinked.add(call.get("inum").asText());
         }

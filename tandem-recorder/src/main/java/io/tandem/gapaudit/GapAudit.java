@@ -5,14 +5,17 @@ import io.tandem.call.CallState;
 import io.tandem.call.Inum;
 import io.tandem.callbuffer.AuditCursor;
 import io.tandem.database.LinkResult;
+import io.tandem.workflow.MediaVerdict;
 import io.tandem.workflow.Workflow;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,7 +25,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * interaction of its conversation in the call database under the recorder's fence, so that every copy of both
  * recorders ends up linked and the best copy is chosen among all of them. A call whose conversation has no
  * interaction is a gap: it is reported and, when the pair's policy says so, promoted (submitted to the
- * Workflow so that it gets marked). A call whose media fails the check is looked up but never linked.
+ * Workflow so that it gets marked). A call none of whose media reached the disk is linked as a copy that holds
+ * nothing ({@link CallRecord#withoutMedia}); a call whose media fails the check otherwise is looked up but never
+ * linked. Workflow entries of audited calls that this recorder left PENDING and unpromoted when it was primary
+ * (calls it submitted then, or that a kill -9 cut off then) are settled with the cursor's move: DONE once the call
+ * is a copy in the call database, FAILED when its media is unsound; a gap's entry is promoted or, under the report
+ * policy, left for when this recorder is primary again.
  *
  * <p>Calls are audited in start order behind a durable {@link AuditCursor}; a call still recording, or ended
  * within the grace period, holds back the calls that started after it, so none is skipped. A failed link
@@ -42,10 +50,10 @@ public final class GapAudit {
     LinkResult link(List<CallRecord> calls, Set<Inum> lookUpOnly) throws Exception;
   }
 
-  /** Why a call's media cannot be linked, or empty when it is sound. */
+  /** Whether a call's media is sound, absent altogether, or unsound. */
   @FunctionalInterface
   public interface MediaCheck {
-    Optional<String> problem(CallRecord call);
+    MediaVerdict verdict(CallRecord call);
   }
 
   /** Where a gap is reported (the call database's event log); a failure postpones the batch. */
@@ -154,23 +162,32 @@ public final class GapAudit {
 
   /** Audits one batch of due calls, in start order: links them, reports the gaps, then moves the cursor on. */
   private int audit(List<CallRecord> due, boolean promote) throws Exception {
-    Set<Inum> unsound = new HashSet<>();
+    Map<Inum, String> unsound = new HashMap<>();
+    List<CallRecord> copies = new ArrayList<>(due.size());
     for (CallRecord call : due) {
-      if (media.problem(call).isPresent()) {
-        unsound.add(call.inum());
+      MediaVerdict verdict = media.verdict(call);
+      if (verdict.kind() == MediaVerdict.Kind.UNSOUND) {
+        unsound.put(call.inum(), verdict.reason());
       }
+      copies.add(verdict.kind() == MediaVerdict.Kind.NONE ? call.withoutMedia() : call);
     }
-    LinkResult result = links.link(due, unsound);
+    LinkResult result = links.link(copies, Set.copyOf(unsound.keySet()));
     Set<Inum> missingInums = new HashSet<>(result.missing());
     List<CallRecord> missing = due.stream().filter(call -> missingInums.contains(call.inum())).toList();
     for (CallRecord call : missing) {
       report.report(call, promote);
     }
     List<Inum> promoted = promote ? missing.stream().map(CallRecord::inum).toList() : List.of();
+    // What the Workflow still holds of these calls from a time as primary is settled by this audit: a secondary
+    // never consolidates it, and retention keeps every call whose entry is PENDING.
+    List<Inum> copiesNow = due.stream().map(CallRecord::inum)
+        .filter(inum -> !missingInums.contains(inum) && !unsound.containsKey(inum)).toList();
+    unsound.keySet().removeAll(missingInums);
     cursor.advance(due.getLast(), () -> {
       if (!promoted.isEmpty()) {
         workflow.promote(promoted);
       }
+      workflow.settleUnpromoted(copiesNow, unsound);
     });
     linked.addAndGet(result.linked());
     gaps.addAndGet(missing.size());

@@ -173,9 +173,9 @@ public final class Recorder implements AutoCloseable {
         .build();
     consolidator.setActive(standing.role() == Role.PRIMARY);
     consolidator.start();
-    MediaCheck mediaCheck = new MediaCheck(dataDir);
+    MediaCheck mediaCheck = new MediaCheck(dataDir, files);
     gapAudit = new GapAudit(new AuditCursor(store), workflow,
-        (calls, lookUpOnly) -> database.link(fence(), calls, lookUpOnly), mediaCheck::problem, this::reportGap, clock,
+        (calls, lookUpOnly) -> database.link(fence(), calls, lookUpOnly), mediaCheck::verdict, this::reportGap, clock,
         config.gapGrace());
     audit = new AuditTrail((actor, action, detail, result) -> database.audit(new AuditEntry(actor, action,
         auditTarget(), detail, result)), DatabaseErrors::isRetryable, Duration.ofSeconds(1));

@@ -11,7 +11,8 @@ import java.util.Set;
  * Due PENDING entries, the calls they name and the verdict on their media, as read without changing
  * anything, with the Workflow's count of departures from before the read. Immutable.
  *
- * @param sound the calls to mark
+ * @param sound the calls to mark: those whose media is sound, and as copies that hold nothing those with no media
+ *     at all
  * @param failures why each failed entry cannot be consolidated
  * @param recording the entries whose call is still recording
  * @param promotedOnly whether only promoted entries were read

@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -69,12 +68,12 @@ final class BatchReader {
     }
     int parts = due.size() < MIN_SPLIT ? 1 : PARTS;
     List<CallRecord> calls = new ArrayList<>(due.size());
-    List<FutureTask<Map<Inum, Optional<String>>>> checks = new ArrayList<>(parts);
+    List<FutureTask<Map<Inum, MediaVerdict>>> checks = new ArrayList<>(parts);
     List<List<CallRecord>> partsChecked = new ArrayList<>(parts);
     for (int part = 0; part < parts; part++) {
       List<CallRecord> found = new ArrayList<>(find(due.subList(due.size() * part / parts,
           due.size() * (part + 1) / parts)));
-      FutureTask<Map<Inum, Optional<String>>> check = new FutureTask<>(() -> problems(found));
+      FutureTask<Map<Inum, MediaVerdict>> check = new FutureTask<>(() -> problems(found));
       checks.add(check);
       partsChecked.add(found);
       if (part < parts - 1) {
@@ -83,8 +82,8 @@ final class BatchReader {
         check.run();
       }
     }
-    Map<Inum, Optional<String>> problems = new HashMap<>();
-    for (FutureTask<Map<Inum, Optional<String>>> check : checks) {
+    Map<Inum, MediaVerdict> problems = new HashMap<>();
+    for (FutureTask<Map<Inum, MediaVerdict>> check : checks) {
       problems.putAll(result(check));
     }
     for (List<CallRecord> part : partsChecked) {
@@ -98,23 +97,23 @@ final class BatchReader {
   }
 
   /**
-   * The media problem of every finished call, or empty for a sound one, after what it kept raw is decoded;
+   * The media verdict of every finished call, after what it kept raw is decoded;
    * each call in {@code calls} is replaced by the call as decoding left it.
    */
-  private Map<Inum, Optional<String>> problems(List<CallRecord> calls) {
-    Map<Inum, Optional<String>> problems = new HashMap<>();
+  private Map<Inum, MediaVerdict> problems(List<CallRecord> calls) {
+    Map<Inum, MediaVerdict> problems = new HashMap<>();
     for (int i = 0; i < calls.size(); i++) {
       CallRecord call = calls.get(i);
       if (call.state() != CallState.RECORDING) {
         call = decoding.apply(call);
         calls.set(i, call);
-        problems.put(call.inum(), mediaCheck.problem(call));
+        problems.put(call.inum(), mediaCheck.verdict(call));
       }
     }
     return problems;
   }
 
-  private static Batch verdicts(List<Inum> due, List<CallRecord> found, Map<Inum, Optional<String>> problems,
+  private static Batch verdicts(List<Inum> due, List<CallRecord> found, Map<Inum, MediaVerdict> problems,
       boolean promotedOnly, long departures) {
     Map<Inum, CallRecord> calls = new HashMap<>();
     found.forEach(call -> calls.put(call.inum(), call));
@@ -127,10 +126,14 @@ final class BatchReader {
         failures.put(inum, "call is not in the call buffer");
       } else if (call.state() == CallState.RECORDING) {
         recording.add(inum);
-      } else if (problems.get(inum).isPresent()) {
-        failures.put(inum, problems.get(inum).get());
       } else {
-        sound.add(call);
+        MediaVerdict verdict = problems.get(inum);
+        switch (verdict.kind()) {
+          case SOUND -> sound.add(call);
+          // Nothing of it reached the disk: it is still a copy of its conversation, one that holds nothing.
+          case NONE -> sound.add(call.withoutMedia());
+          case UNSOUND -> failures.put(inum, verdict.reason());
+        }
       }
     }
     return new Batch(due, sound, failures, recording, promotedOnly, departures);

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Drains a recorder's Workflow on two background threads: one marks due PENDING calls into the call
  * database, the other archives marked ones by the archive rules, so that archive copies never delay marking. While active (the recorder is primary) it consolidates
- * every entry; while inactive (secondary) only promoted ones, which a rebuild, reprocess or promotion added.
+ * every entry; while inactive (secondary) it marks only promoted ones, which a rebuild, reprocess or promotion
+ * added, and archives every marked one.
  * Retryable errors back the step off (100 ms doubling to 30 s) and leave entries where they were; fatal
  * errors fail only the entries concerned; the thread logs every error and carries on. Every state change
  * follows its external effect, so a crash at any point is repaired by doing the step again. Thread-safe:
@@ -54,7 +55,9 @@ public final class Consolidator {
     RuleCache rules = new RuleCache(ledger, b.ruleCacheTtl, clock);
     ArchivingStep archiving = new ArchivingStep(workflow, buffer, dataDir, b.archive, ledger, rules, retryable,
         counters);
-    this.archivingThread = new StepThread("consolidator-archiving", archiving::run, () -> !active,
+    // Archiving takes every marked entry whatever the role: its marking was fenced, and an entry a demoted
+    // recorder left ARCHIVING would otherwise wait, and hold its call in the buffer, until it is primary again.
+    this.archivingThread = new StepThread("consolidator-archiving", archiving::run, () -> false,
         this::recordRetry, () -> { }, counters, clock);
     // Every marked batch is archiving's work: wake it rather than let it find out at its next idle look.
     // Marking reads the role itself, after the fence, so that a demotion is never missed between the two.

@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Consolidates one batch of due PENDING entries: checks each call's media, marks the sound ones through the
- * call marker under the current fence, and moves them on only after the marking committed: to ARCHIVING, or
- * straight to DONE while no archive rule is in force, as archiving would then have nothing to apply (the call
- * was just read from the buffer).
+ * call marker under the current fence (and, as copies that hold nothing, those none of whose media reached the
+ * disk), and moves them on only after the marking committed: to ARCHIVING, or straight to DONE while no archive
+ * rule is in force, as archiving would then have nothing to apply (the call was just read from the buffer), and
+ * for a copy that holds nothing.
  *
  * <p>The marking pipeline, in one place. Its threads:
  * <ol>
@@ -255,7 +256,7 @@ final class MarkingStep {
     finishAdvance();
     List<Inum> inums = inums(calls);
     WorkflowState target = afterMarking();
-    FutureTask<Void> moved = new FutureTask<>(() -> workflow.advance(inums, WorkflowState.PENDING, target), null);
+    FutureTask<Void> moved = new FutureTask<>(() -> advance(calls, target), null);
     Thread.ofVirtual().name("consolidator-advance").start(moved);
     advancing = new Advance(inums, moved);
   }
@@ -283,9 +284,24 @@ final class MarkingStep {
   }
 
   private void marked(List<CallRecord> calls) {
-    List<Inum> inums = inums(calls);
-    workflow.advance(inums, WorkflowState.PENDING, afterMarking());
-    reportMarked(inums);
+    advance(calls, afterMarking());
+    reportMarked(inums(calls));
+  }
+
+  /** Moves marked calls out of PENDING to {@code target}; a copy that holds no media has nothing to archive. */
+  private void advance(List<CallRecord> calls, WorkflowState target) {
+    if (target == WorkflowState.DONE || calls.stream().noneMatch(MarkingStep::holdsNothing)) {
+      workflow.advance(inums(calls), WorkflowState.PENDING, target);
+      return;
+    }
+    workflow.advance(inums(calls.stream().filter(call -> !holdsNothing(call)).toList()), WorkflowState.PENDING,
+        target);
+    workflow.advance(inums(calls.stream().filter(MarkingStep::holdsNothing).toList()), WorkflowState.PENDING,
+        WorkflowState.DONE);
+  }
+
+  private static boolean holdsNothing(CallRecord call) {
+    return call.quirks().contains(CallRecord.NO_MEDIA);
   }
 
   /**

@@ -15,9 +15,10 @@ import java.util.Optional;
 /**
  * Checks a finished call's WAV file against its media statistics before it is marked or linked: the file exists,
  * has a RIFF/WAVE header, its data length (size minus the 44-byte header) equals the bytes the statistics
- * count, and their duration agrees with 16-bit audio at the header's rate on its channels within 20 ms. A sealed
- * file is checked on its plain bytes; one this recorder's keys cannot open is unreadable. Stateless and
- * thread-safe.
+ * count, and their duration agrees with 16-bit audio at the header's rate on its channels within 20 ms. A call
+ * with no file, or a file shorter than a WAV header, holds no media at all (a kill -9 came before any reached the
+ * disk). A sealed file is checked on its plain bytes; one this recorder's keys cannot open is unreadable.
+ * Stateless and thread-safe.
  */
 public final class MediaCheck {
   static final int HEADER_BYTES = 44;
@@ -38,6 +39,11 @@ public final class MediaCheck {
 
   /** Why the call's media cannot be consolidated, or empty when it is sound. */
   public Optional<String> problem(CallRecord call) {
+    return verdict(call).problem();
+  }
+
+  /** Whether the call's media is sound, absent altogether, or unsound and why. */
+  public MediaVerdict verdict(CallRecord call) {
     Path media = dataDir.resolve(call.mediaPath());
     ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
     long size;
@@ -52,34 +58,34 @@ public final class MediaCheck {
       return missing(call);
     } catch (IOException e) {
       return Files.isDirectory(media) ? missing(call)
-          : Optional.of("media file " + call.mediaPath() + " is unreadable: " + e.getMessage());
+          : MediaVerdict.unsound("media file " + call.mediaPath() + " is unreadable: " + e.getMessage());
     }
     if (size < HEADER_BYTES) {
-      return Optional.of("media file " + call.mediaPath() + " is shorter than a WAV header");
+      return MediaVerdict.none("media file " + call.mediaPath() + " is shorter than a WAV header");
     }
     int channels = header.hasRemaining() ? 0 : channels(header.array());
     int rate = header.hasRemaining() ? 0 : rate(header.array());
     if (channels < 1 || rate < 1) {
-      return Optional.of("media file " + call.mediaPath() + " is not a WAV file with at least one channel");
+      return MediaVerdict.unsound("media file " + call.mediaPath() + " is not a WAV file with at least one channel");
     }
     return disagreement(call, size - HEADER_BYTES, channels, rate);
   }
 
-  private static Optional<String> missing(CallRecord call) {
-    return Optional.of("media file " + call.mediaPath() + " is missing");
+  private static MediaVerdict missing(CallRecord call) {
+    return MediaVerdict.none("media file " + call.mediaPath() + " is missing");
   }
 
-  private static Optional<String> disagreement(CallRecord call, long dataBytes, int channels, int rate) {
+  private static MediaVerdict disagreement(CallRecord call, long dataBytes, int channels, int rate) {
     if (dataBytes != call.stats().bytes()) {
-      return Optional.of("media file has " + dataBytes + " data bytes but the statistics count "
+      return MediaVerdict.unsound("media file has " + dataBytes + " data bytes but the statistics count "
           + call.stats().bytes());
     }
     long playedMillis = dataBytes * 1000 / ((long) BYTES_PER_SAMPLE * channels * rate);
     if (Math.abs(playedMillis - call.stats().durationMillis()) > TOLERANCE_MILLIS) {
-      return Optional.of("media plays for " + playedMillis + " ms on " + channels
+      return MediaVerdict.unsound("media plays for " + playedMillis + " ms on " + channels
           + " channel(s) but the statistics say " + call.stats().durationMillis() + " ms");
     }
-    return Optional.empty();
+    return MediaVerdict.sound();
   }
 
   /** The sample rate a RIFF/WAVE header declares, or 0 when it is not one. */

@@ -190,6 +190,40 @@ public final class Workflow {
   }
 
   /**
+   * Settles the entries that a secondary never consolidates, those PENDING and not promoted (submitted while this
+   * recorder was primary, or at its restart for calls a stop cut off then), once the gap audit has dealt with their
+   * calls: those in {@code linked}, now copies in the call database, become DONE; those in {@code unsound}, whose
+   * media failed the check, become FAILED with the reason, as consolidating them would have left them. Promoted
+   * entries, which the secondary consolidates itself, and entries in any other state are left as they are. One
+   * transaction, or the caller's; returns how many moved.
+   */
+  public int settleUnpromoted(Collection<Inum> linked, Map<Inum, String> unsound) {
+    if (linked.isEmpty() && unsound.isEmpty()) {
+      return 0;
+    }
+    long now = clock.millis();
+    return store.transaction(c -> {
+      int moved = linked.isEmpty() ? 0 : departingUpdate(c, linked, "UPDATE workflow SET state = 'DONE', "
+          + "attempts = 0, last_error = NULL, next_attempt_millis = " + now + ", updated_millis = " + now
+          + " WHERE +state = 'PENDING' AND +promoted = 0 AND inum IN ");
+      if (!unsound.isEmpty()) {
+        beginDeparture();
+        try (PreparedStatement update = c.prepareStatement("UPDATE workflow SET state = 'FAILED', "
+            + "attempts = attempts + 1, last_error = ?, updated_millis = ? WHERE inum = ? AND +state = 'PENDING' "
+            + "AND +promoted = 0")) {
+          for (Map.Entry<Inum, String> entry : unsound.entrySet()) {
+            update.setString(1, entry.getValue());
+            update.setLong(2, now);
+            update.setLong(3, entry.getKey().value());
+            moved += update.executeUpdate();
+          }
+        }
+      }
+      return moved;
+    });
+  }
+
+  /**
    * Marks an entry FAILED with the reason; it stays so until reprocessed. Like the other steps of
    * consolidation it touches only an entry still being consolidated (PENDING or ARCHIVING): one that a
    * Rebuild Full re-added meanwhile is left awaiting its reprocess.

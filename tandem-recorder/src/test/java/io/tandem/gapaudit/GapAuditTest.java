@@ -16,6 +16,7 @@ import io.tandem.callbuffer.LocalStore;
 import io.tandem.database.Fence;
 import io.tandem.database.FencedException;
 import io.tandem.database.LinkResult;
+import io.tandem.workflow.MediaVerdict;
 import io.tandem.workflow.Workflow;
 import io.tandem.workflow.WorkflowState;
 import java.nio.file.Path;
@@ -29,7 +30,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -55,6 +55,9 @@ class GapAuditTest {
   private final List<Integer> batches = Collections.synchronizedList(new ArrayList<>());
   private final List<String> reports = Collections.synchronizedList(new ArrayList<>());
   private final Set<Inum> unsoundMedia = new HashSet<>();
+  private final Set<Inum> noMedia = new HashSet<>();
+  /** Each copy as it was linked. */
+  private final java.util.Map<Inum, CallRecord> linkedAs = new java.util.HashMap<>();
   private boolean databaseDown;
   private boolean fenced;
   private volatile Hook linkHook = () -> { };
@@ -145,6 +148,60 @@ class GapAuditTest {
 
     assertThat(linked).isEmpty();
     assertThat(reports).containsExactly(brokenAndMissing.inum() + " promoted");
+  }
+
+  @Test
+  void aCallNoneOfWhoseMediaReachedTheDiskIsLinkedAsACopyThatHoldsNothing() throws Exception {
+    CallRecord empty = call("conv-1", CallRole.SLAVE, 0, 10);
+    CallRecord sound = call("conv-2", CallRole.SLAVE, 1, 10);
+    noMedia.add(empty.inum());
+    database.add("conv-1");
+    database.add("conv-2");
+    clock.set(T0.plusSeconds(100));
+
+    assertThat(audit().run(true)).isZero();
+
+    assertThat(linked).containsExactlyInAnyOrder(empty.inum(), sound.inum());
+    assertThat(linkedAs.get(empty.inum()).complete()).isFalse();
+    assertThat(linkedAs.get(empty.inum()).stats()).isEqualTo(MediaStats.NONE);
+    assertThat(linkedAs.get(empty.inum()).quirks()).containsExactly(CallRecord.NO_MEDIA);
+    assertThat(linkedAs.get(sound.inum()).complete()).isTrue();
+    assertThat(linkedAs.get(sound.inum()).quirks()).isEmpty();
+  }
+
+  @Test
+  void entriesLeftPendingFromATimeAsPrimaryAreSettledByTheAuditOfTheirCalls() throws Exception {
+    CallRecord linkedNow = call("conv-1", CallRole.MASTER, 0, 10);
+    CallRecord markedBefore = call("conv-2", CallRole.MASTER, 1, 10);
+    CallRecord empty = call("conv-3", CallRole.MASTER, 2, 10);
+    CallRecord unsound = call("conv-4", CallRole.MASTER, 3, 10);
+    CallRecord gap = call("conv-5", CallRole.MASTER, 4, 10);
+    CallRecord promotedOne = call("conv-6", CallRole.MASTER, 5, 10);
+    List.of("conv-1", "conv-2", "conv-3", "conv-4", "conv-6").forEach(database::add);
+    linked.add(markedBefore.inum());
+    noMedia.add(empty.inum());
+    unsoundMedia.add(unsound.inum());
+    workflow.submitAll(List.of(linkedNow.inum(), markedBefore.inum(), empty.inum(), unsound.inum(), gap.inum()));
+    workflow.promote(List.of(promotedOne.inum()));
+    clock.set(T0.plusSeconds(100));
+
+    assertThat(audit().run(false)).as("gaps").isEqualTo(1);
+
+    for (CallRecord copy : List.of(linkedNow, markedBefore, empty)) {
+      assertThat(workflow.state(copy.inum())).as("entry of %s, a copy now", copy.correlationKey())
+          .contains(WorkflowState.DONE);
+    }
+    assertThat(workflow.entry(unsound.inum())).hasValueSatisfying(entry -> {
+      assertThat(entry.state()).isEqualTo(WorkflowState.FAILED);
+      assertThat(entry.lastError()).contains("not a WAV file");
+    });
+    assertThat(workflow.entry(gap.inum())).as("a gap under the report policy waits for a primary")
+        .hasValueSatisfying(entry -> {
+          assertThat(entry.state()).isEqualTo(WorkflowState.PENDING);
+          assertThat(entry.promoted()).isFalse();
+        });
+    assertThat(workflow.state(promotedOne.inum())).as("a promoted entry, which the secondary marks itself")
+        .contains(WorkflowState.PENDING);
   }
 
   @Test
@@ -366,7 +423,8 @@ class GapAuditTest {
 
   private GapAudit audit() {
     return new GapAudit(new AuditCursor(store), workflow, this::link,
-        call -> unsoundMedia.contains(call.inum()) ? Optional.of("media file is missing") : Optional.empty(),
+        call -> unsoundMedia.contains(call.inum()) ? MediaVerdict.unsound("media file is not a WAV file")
+            : noMedia.contains(call.inum()) ? MediaVerdict.none("media file is missing") : MediaVerdict.sound(),
         (call, promoted) -> reports.add(call.inum() + (promoted ? " promoted" : " reported")), clock, GRACE);
   }
 
@@ -390,6 +448,7 @@ class GapAuditTest {
         missing.add(call.inum());
       } else if (!lookUpOnly.contains(call.inum())) {
         linked.add(call.inum());
+        linkedAs.put(call.inum(), call);
         linkedNow++;
       }
     }

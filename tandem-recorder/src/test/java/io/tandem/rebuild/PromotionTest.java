@@ -100,7 +100,7 @@ class PromotionTest {
     CallRecord straddling = call("straddling", WINDOW_FROM.minusSeconds(16), NOW.minusSeconds(2));
     GapAudit gapAudit = new GapAudit(new AuditCursor(store), workflow, (calls, lookUpOnly) -> new LinkResult(0, 0,
         calls.stream().filter(call -> !call.correlationKey().equals("marked")).map(CallRecord::inum).toList()),
-        call -> Optional.empty(), (call, promoted) -> reports.add(call.correlationKey()), clock,
+        call -> io.tandem.workflow.MediaVerdict.sound(), (call, promoted) -> reports.add(call.correlationKey()), clock,
         Duration.ofSeconds(60));
     List<Boolean> straddlingInWorkflowAtCatchUp = new ArrayList<>();
 

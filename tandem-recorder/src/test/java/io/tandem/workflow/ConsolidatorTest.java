@@ -117,17 +117,61 @@ class ConsolidatorTest {
   void fatalErrorFailsOnlyTheCallConcerned() throws IOException {
     CallRecord good = finishedCall(3_200);
     CallRecord bad = finishedCall(3_200);
-    CallRecord missingMedia = finishedCall(3_200);
-    Files.delete(dataDir.resolve(missingMedia.mediaPath()));
+    CallRecord notAWav = finishedCall(3_200);
+    Files.writeString(dataDir.resolve(notAWav.mediaPath()), "x".repeat(3_244));
     database.poisoned = bad.inum();
 
-    workflow.submitAll(List.of(good.inum(), bad.inum(), missingMedia.inum()));
+    workflow.submitAll(List.of(good.inum(), bad.inum(), notAWav.inum()));
 
     await().atMost(Duration.ofSeconds(10)).until(() -> workflow.counts().get(WorkflowState.FAILED) == 2
         && workflow.state(good.inum()).orElseThrow() == WorkflowState.DONE);
     assertThat(workflow.entry(bad.inum()).orElseThrow().lastError()).contains("value out of range");
-    assertThat(workflow.entry(missingMedia.inum()).orElseThrow().lastError()).contains("missing");
+    assertThat(workflow.entry(notAWav.inum()).orElseThrow().lastError()).contains("not a WAV file");
     assertThat(database.marks).containsOnlyKeys(good.inum());
+  }
+
+  @Test
+  void aCallNoneOfWhoseMediaReachedTheDiskIsMarkedAsACopyThatHoldsNothing() throws IOException {
+    database.rules.add(new ArchiveRule(1, "everything", null, 0, dataDir.resolve("archive"), true));
+    CallRecord sound = finishedCall(3_200);
+    CallRecord noFile = finishedCall(3_200);
+    Files.delete(dataDir.resolve(noFile.mediaPath()));
+    CallRecord noHeader = finishedCall(3_200);
+    Files.write(dataDir.resolve(noHeader.mediaPath()), new byte[20]);
+
+    workflow.submitAll(List.of(sound.inum(), noFile.inum(), noHeader.inum()));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> workflow.counts().get(WorkflowState.DONE) == 3);
+    assertThat(database.marks).containsOnlyKeys(sound.inum(), noFile.inum(), noHeader.inum());
+    assertThat(database.marked.get(sound.inum()).quirks()).doesNotContain(CallRecord.NO_MEDIA);
+    assertThat(database.marked.get(sound.inum()).complete()).isTrue();
+    for (CallRecord empty : List.of(noFile, noHeader)) {
+      CallRecord copy = database.marked.get(empty.inum());
+      assertThat(copy.complete()).as("%s, marked without media", empty.inum()).isFalse();
+      assertThat(copy.stats()).isEqualTo(MediaStats.NONE);
+      assertThat(copy.quirks()).containsExactly(CallRecord.NO_MEDIA);
+      assertThat(copy.correlationKey()).isEqualTo(empty.correlationKey());
+      assertThat(copy.end()).isEqualTo(empty.end());
+    }
+    assertThat(consolidator.counters().failed()).as("failed, archiving included").isZero();
+    assertThat(database.archivedSums).as("archived: a copy that holds nothing has nothing to archive")
+        .containsOnlyKeys(sound.inum());
+  }
+
+  @Test
+  void aSecondaryArchivesTheCallsItMarkedWhenItWasPrimary() throws IOException {
+    Path archiveRoot = dataDir.resolve("archive");
+    database.rules.add(new ArchiveRule(1, "everything", null, 0, archiveRoot, true));
+    consolidator.setActive(false);
+    CallRecord call = finishedCall(1_600);
+    workflow.submit(call.inum());
+    workflow.moveTo(List.of(call.inum()), WorkflowState.ARCHIVING);
+
+    consolidator.wakeUp();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> workflow.state(call.inum()).orElseThrow() == WorkflowState.DONE);
+    assertThat(database.archivedSums).containsOnlyKeys(call.inum());
+    assertThat(database.marks).as("nothing marked by a secondary").isEmpty();
   }
 
   @Test
@@ -275,7 +319,9 @@ class ConsolidatorTest {
 
     consolidator.setActive(true);
 
-    await().atMost(Duration.ofSeconds(60)).until(() -> workflow.counts().get(WorkflowState.DONE) == inums.size());
+    // The last batch is reported after its move commits, at the latest when the marking thread next looks.
+    await().atMost(Duration.ofSeconds(60)).until(() -> workflow.counts().get(WorkflowState.DONE) == inums.size()
+        && markedReported.size() >= inums.size());
     assertThat(markedReported).hasSize(inums.size()).doesNotHaveDuplicates();
     assertThat(statesWhenReported).isNotEmpty().doesNotContain(WorkflowState.PENDING);
   }
@@ -286,9 +332,9 @@ class ConsolidatorTest {
     CallRecord kept = finishedCall(160);
     CallRecord removed = finishedCall(160);
     workflow.submitAll(List.of(kept.inum(), removed.inum()));
-    workflow.moveTo(List.of(kept.inum(), removed.inum()), WorkflowState.ARCHIVING);
     store.transaction(c -> c.createStatement().executeUpdate("DELETE FROM calls WHERE inum = "
         + removed.inum().value()));
+    workflow.moveTo(List.of(kept.inum(), removed.inum()), WorkflowState.ARCHIVING);
 
     consolidator.setActive(true);
 

@@ -19,6 +19,8 @@ import java.util.function.Consumer;
 /** An in-memory call database for consolidation tests: counts marks per INUM and fails on demand. */
 final class FakeCallDatabase implements CallMarker, ArchiveLedger {
   final Map<Inum, Integer> marks = new ConcurrentHashMap<>();
+  /** Each INUM's call as it was marked last. */
+  final Map<Inum, CallRecord> marked = new ConcurrentHashMap<>();
   final Map<Inum, String> archivedSums = new ConcurrentHashMap<>();
   final List<ArchiveRule> rules = new CopyOnWriteArrayList<>();
   volatile long epoch = 1;
@@ -44,6 +46,7 @@ final class FakeCallDatabase implements CallMarker, ArchiveLedger {
     int added = 0;
     for (CallRecord call : calls) {
       added += marks.merge(call.inum(), 1, Integer::sum) == 1 ? 1 : 0;
+      marked.put(call.inum(), call);
     }
     return new MarkResult(added, calls.size() - added, added);
   }

@@ -53,6 +53,20 @@ class MediaCheckTest {
   }
 
   @Test
+  void noFileOrLessThanAHeaderMeansNoMediaWhileAnythingElseWrongIsUnsound() throws IOException {
+    write("short.wav", new byte[20]);
+    write("text.wav", new byte[44 + 16_000]);
+    write("a.wav", wav(1, 16_000));
+    MediaCheck check = new MediaCheck(dataDir);
+
+    assertThat(check.verdict(call("none.wav", 16_000, 1_000)).kind()).isEqualTo(MediaVerdict.Kind.NONE);
+    assertThat(check.verdict(call("short.wav", 0, 0)).kind()).isEqualTo(MediaVerdict.Kind.NONE);
+    assertThat(check.verdict(call("text.wav", 16_000, 1_000)).kind()).isEqualTo(MediaVerdict.Kind.UNSOUND);
+    assertThat(check.verdict(call("a.wav", 8_000, 500)).kind()).isEqualTo(MediaVerdict.Kind.UNSOUND);
+    assertThat(check.verdict(call("a.wav", 16_000, 1_000)).kind()).isEqualTo(MediaVerdict.Kind.SOUND);
+  }
+
+  @Test
   void wavDisagreeingWithItsStatisticsIsRefused() throws IOException {
     write("a.wav", wav(2, 16_000));
 
