@@ -32,7 +32,7 @@ class DetectionTest {
 
   @BeforeAll
   static void startPair() throws Exception {
-    pair = PairFixture.builder(root, MAIN, BACKUP, 33_000).rtpPorts(200).healthInterval("1s").withoutArchiving()
+    pair = PairFixture.builder(root, MAIN, BACKUP, 44_000).rtpPorts(200).healthInterval("1s").withoutArchiving()
         .start();
   }
 
@@ -89,8 +89,12 @@ class DetectionTest {
     return Instant.parse(event.get("at").asText());
   }
 
+  private static JsonNode event(String type, Integer serial, Instant after) throws Exception {
+    return eventOf(pair, type, serial, after);
+  }
+
   /** The first event of {@code type} about {@code serial} (any, when null) at or after {@code after}. */
-  static JsonNode event(String type, Integer serial, Instant after) throws Exception {
+  static JsonNode eventOf(PairFixture pair, String type, Integer serial, Instant after) throws Exception {
     for (JsonNode event : pair.events()) {
       if (type.equals(event.get("type").asText()) && !Instant.parse(event.get("at").asText()).isBefore(after)
           && (serial == null || serial.toString().equals(event.get("details").path("serial").asText()))) {
