@@ -36,6 +36,8 @@ class DetectionFiguresTest {
   private static final int BACKUP = 431_002;
   private static final int ROUNDS = Integer.getInteger("figures.rounds", 5);
   private static final String TABLE = "tandem_detect_figures";
+  private static final int QUIET_MINUTES = Integer.getInteger("figures.quietMinutes", 0);
+  private static final int PAUSE_MS = Integer.getInteger("figures.pauseMs", 400);
 
   @TempDir
   static Path root;
@@ -54,6 +56,58 @@ class DetectionFiguresTest {
     if (pair != null) {
       pair.close();
     }
+  }
+
+  /**
+   * With {@code -Dfigures.quietMinutes=M}: M minutes with no fault on a loaded machine, counting the recorders
+   * declared down, which must be none. The load: four threads of this JVM (the Manager's own) spinning and making
+   * garbage for its collector, beside whatever else the machine runs; and each recorder frozen by SIGSTOP for
+   * {@code -Dfigures.pauseMs} (400) every 3 s in turn, as a long collector pause of its own would freeze it.
+   */
+  @Test
+  void noRecorderDeclaredDownUnderLoadWithoutAFault() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(QUIET_MINUTES > 0, "figures.quietMinutes not set");
+    await().atMost(Duration.ofSeconds(60)).until(() -> pair.manager.healthy(Integer.toString(MAIN))
+        && pair.manager.healthy(Integer.toString(BACKUP)));
+    Instant from = Instant.now();
+    String loadBefore = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim();
+    long until = System.nanoTime() + Duration.ofMinutes(QUIET_MINUTES).toNanos();
+    List<Thread> spinners = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      spinners.add(Thread.ofPlatform().daemon().start(() -> {
+        List<byte[]> kept = new ArrayList<>();
+        while (System.nanoTime() < until) {
+          kept.add(new byte[64 * 1024]);
+          if (kept.size() > 2000) {
+            kept.clear();
+          }
+        }
+      }));
+    }
+    int pauses = 0;
+    double maxLoad = 0;
+    while (System.nanoTime() < until) {
+      RecorderProcess frozen = pauses % 2 == 0 ? pair.main : pair.backup;
+      frozen.pause();
+      Thread.sleep(PAUSE_MS);
+      frozen.resume();
+      pauses++;
+      maxLoad = Math.max(maxLoad, Double.parseDouble(java.nio.file.Files.readString(Path.of("/proc/loadavg"))
+          .split(" ")[0]));
+      Thread.sleep(3000);
+    }
+    for (Thread spinner : spinners) {
+      spinner.join();
+    }
+    int down = 0;
+    for (JsonNode event : pair.events()) {
+      boolean inRun = !Instant.parse(event.get("at").asText()).isBefore(from);
+      down += inRun && ("RECORDER_DOWN".equals(event.get("type").asText())
+          || "FAILOVER".equals(event.get("type").asText())) ? 1 : 0;
+    }
+    System.out.printf("figures: %d min under load (load average at start %s, highest 1-min %.1f), %d pauses of %d ms:"
+        + " %d recorders declared down or failovers%n", QUIET_MINUTES, loadBefore, maxLoad, pauses, PAUSE_MS, down);
+    assertThat(down).isZero();
   }
 
   @Test

@@ -118,11 +118,16 @@ final class RecorderWatch implements AutoCloseable {
     try {
       while (!closed) {
         RecorderHealth health = from.next();
+        if (from != stream) {
+          // A connection replaced or dropped: what it still brings is stale.
+          return;
+        }
         beat(health);
       }
-    } catch (RecorderException e) {
+    } catch (RuntimeException e) {
+      // Whatever ended the reading, the connection is of no more use: the watcher must know at once.
       if (from == stream && !closed) {
-        LOG.debug("recorder {}: {}", serial, e.getMessage());
+        LOG.info("recorder {} at {}: {}; trying a new connection", serial, client.url(), e.getMessage());
         lost.release();
       }
     }
@@ -157,6 +162,9 @@ final class RecorderWatch implements AutoCloseable {
       if (silentNanos >= timing.silenceLimit().toNanos() && !survivesReconnection()) {
         declareFailed("no beat for " + TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms and no answer to a new "
             + "connection within " + timing.reconnectWait().toMillis() + " ms");
+        // From here only a new connection brings it back: one stream at a time, so that no stale beat that
+        // arrives late on this one can clear a failure that the next tries confirm.
+        dropStream();
         return;
       }
     }
@@ -198,13 +206,18 @@ final class RecorderWatch implements AutoCloseable {
     onChange.run();
   }
 
+  private void dropStream() {
+    BeatStream open = stream;
+    stream = null;
+    if (open != null) {
+      open.close();
+    }
+  }
+
   @Override
   public void close() {
     closed = true;
     watcher.interrupt();
-    BeatStream open = stream;
-    if (open != null) {
-      open.close();
-    }
+    dropStream();
   }
 }
