@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * connection ends and cannot be opened again, one that freezes or whose link is cut once it has been silent for
  * {@code misses} checks and a reconnection try got no answer either, and one that reports that it cannot capture
  * at its next beat. The recorders to watch are kept in memory, read from the directory at start and again once
- * per interval on the listener's thread, never on a recorder's checks. The listener, if any, runs on a thread of
- * its own right after any recorder's health changed, and at least once per interval; never two at once. Reading
- * the state is thread-safe.
+ * per interval (at most every 5 s) on the listener's thread, never on a recorder's checks. The listener, if any,
+ * runs on a thread of its own right after any recorder's health changed, and at least once per interval; never two
+ * at once. Reading the state is thread-safe.
  */
 public final class HealthProbe implements HealthView, AutoCloseable {
   /** Where the recorders to watch come from; the call database's {@code pairs()} fits. */
@@ -33,6 +33,7 @@ public final class HealthProbe implements HealthView, AutoCloseable {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(HealthProbe.class);
+  private static final Duration LONGEST_DIRECTORY_PERIOD = Duration.ofSeconds(5);
 
   private final RecorderDirectory directory;
   private final RecorderClients clients;
@@ -96,7 +97,7 @@ public final class HealthProbe implements HealthView, AutoCloseable {
     while (!closed) {
       if (System.nanoTime() - nextRead >= 0) {
         readDirectory();
-        nextRead = System.nanoTime() + interval.toNanos();
+        nextRead = System.nanoTime() + directoryPeriod().toNanos();
       }
       try {
         afterPoll.run();
@@ -112,6 +113,11 @@ public final class HealthProbe implements HealthView, AutoCloseable {
         return;
       }
     }
+  }
+
+  /** The interval, but at most 5 s: a long interval must not leave a newly registered recorder unwatched. */
+  private Duration directoryPeriod() {
+    return interval.compareTo(LONGEST_DIRECTORY_PERIOD) < 0 ? interval : LONGEST_DIRECTORY_PERIOD;
   }
 
   /** Starts a watch for each recorder newly registered or moved, and ends those of recorders gone. */

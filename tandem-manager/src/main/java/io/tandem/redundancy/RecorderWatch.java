@@ -127,7 +127,7 @@ final class RecorderWatch implements AutoCloseable {
     } catch (RuntimeException e) {
       // Whatever ended the reading, the connection is of no more use: the watcher must know at once.
       if (from == stream && !closed) {
-        LOG.info("recorder {} at {}: {}; trying a new connection", serial, client.url(), e.getMessage());
+        LOG.info("recorder {}: {}; trying a new connection", serial, e.getMessage());
         lost.release();
       }
     }
