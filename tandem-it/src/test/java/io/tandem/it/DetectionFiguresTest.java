@@ -38,6 +38,7 @@ class DetectionFiguresTest {
   private static final String TABLE = "tandem_detect_figures";
   private static final int QUIET_MINUTES = Integer.getInteger("figures.quietMinutes", 0);
   private static final int PAUSE_MS = Integer.getInteger("figures.pauseMs", 400);
+  private static final int SPINNERS = Integer.getInteger("figures.spinners", 4);
 
   @TempDir
   static Path root;
@@ -60,8 +61,8 @@ class DetectionFiguresTest {
 
   /**
    * With {@code -Dfigures.quietMinutes=M}: M minutes with no fault on a loaded machine, counting the recorders
-   * declared down, which must be none. The load: four threads of this JVM (the Manager's own) spinning and making
-   * garbage for its collector, beside whatever else the machine runs; and each recorder frozen by SIGSTOP for
+   * declared down, which must be none. The load: {@code -Dfigures.spinners} (4) threads of this JVM (the Manager's
+   * own) spinning and making garbage for its collector, beside whatever else the machine runs; and each recorder frozen by SIGSTOP for
    * {@code -Dfigures.pauseMs} (400) every 3 s in turn, as a long collector pause of its own would freeze it.
    */
   @Test
@@ -73,7 +74,7 @@ class DetectionFiguresTest {
     String loadBefore = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim();
     long until = System.nanoTime() + Duration.ofMinutes(QUIET_MINUTES).toNanos();
     List<Thread> spinners = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < SPINNERS; i++) {
       spinners.add(Thread.ofPlatform().daemon().start(() -> {
         List<byte[]> kept = new ArrayList<>();
         while (System.nanoTime() < until) {
@@ -105,8 +106,9 @@ class DetectionFiguresTest {
       down += inRun && ("RECORDER_DOWN".equals(event.get("type").asText())
           || "FAILOVER".equals(event.get("type").asText())) ? 1 : 0;
     }
-    System.out.printf("figures: %d min under load (load average at start %s, highest 1-min %.1f), %d pauses of %d ms:"
-        + " %d recorders declared down or failovers%n", QUIET_MINUTES, loadBefore, maxLoad, pauses, PAUSE_MS, down);
+    System.out.printf("figures: %d min under load (%d spinners; load average at start %s, highest 1-min %.1f), %d "
+        + "pauses of %d ms: %d recorders declared down or failovers%n", QUIET_MINUTES, SPINNERS, loadBefore, maxLoad,
+        pauses, PAUSE_MS, down);
     assertThat(down).isZero();
   }
 

@@ -4,6 +4,7 @@ import io.tandem.admin.BeatStream;
 import io.tandem.admin.RecorderClient;
 import io.tandem.admin.RecorderException;
 import io.tandem.admin.RecorderHealth;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -180,7 +181,7 @@ final class RecorderWatch implements AutoCloseable {
     return answered || beats.get() != before;
   }
 
-  private boolean waitForLoss(java.time.Duration wait) {
+  private boolean waitForLoss(Duration wait) {
     try {
       return lost.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
@@ -189,7 +190,7 @@ final class RecorderWatch implements AutoCloseable {
     }
   }
 
-  private void pause(java.time.Duration wait) {
+  private void pause(Duration wait) {
     try {
       Thread.sleep(wait);
     } catch (InterruptedException e) {
