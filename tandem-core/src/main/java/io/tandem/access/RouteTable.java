@@ -73,6 +73,8 @@ public final class RouteTable {
       manager("GET", "/api/audit/verify", EnumSet.of(ADMIN, AUDITOR), "verify the audit chain"),
       manager("GET", "/metrics", EnumSet.of(ADMIN, OPERATOR), "Prometheus metrics"),
       recorder("GET", "/health", OPEN, "liveness and capture health, for the RRC's probe"),
+      recorder("GET", "/api/beats", EnumSet.of(MANAGER),
+          "capture health every few ms on a kept-open response, for the RRC's probe"),
       recorder("GET", "/api/status", EnumSet.of(ADMIN, OPERATOR, SUPERVISOR, MANAGER), "role, epoch, buffer"),
       recorder("GET", "/api/calls", EnumSet.of(ADMIN, OPERATOR, SUPERVISOR, MANAGER), "calls of the buffer"),
       recorder("GET", "/api/calls/{inum}", EnumSet.of(ADMIN, OPERATOR, SUPERVISOR, MANAGER), "one call"),

@@ -82,6 +82,29 @@ public final class RecorderClient {
     return read(answer.body(), RecorderHealth.class);
   }
 
+  /**
+   * Opens {@code GET /api/beats}: the recorder sends its health every {@code every} for as long as the connection
+   * is kept. Waits at most {@code wait} for the answer's headers and never tries again: a recorder that does not
+   * answer in time is frozen, unreachable or too slow.
+   */
+  public BeatStream beats(Duration every, Duration wait) {
+    String path = "/api/beats?everyMs=" + every.toMillis();
+    HttpResponse<InputStream> answer = exchange(request(path, wait).setHeader("Accept", "application/x-ndjson").GET()
+        .build(), HttpResponse.BodyHandlers.ofInputStream(), "GET /api/beats", false);
+    if (answer.statusCode() != 200) {
+      String body;
+      try (InputStream in = answer.body()) {
+        body = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        body = "";
+      }
+      String error = errorLine(body);
+      throw new RecorderException(error != null ? error : "the recorder at " + base + " answered "
+          + answer.statusCode() + " to GET /api/beats", answer.statusCode(), null);
+    }
+    return new BeatStream(base, answer.body());
+  }
+
   public RecorderStatus status() {
     return read(ok("GET /api/status", send(request("/api/status", timeout).GET(), "GET /api/status", true)),
         RecorderStatus.class);

@@ -19,8 +19,9 @@ import javax.net.ssl.SSLContext;
  * polled, and where events are pushed. Immutable; validated when built.
  *
  * @param httpPort 0 picks a free port
- * @param healthInterval how often each recorder's health is polled, and how long one poll may take
- * @param healthMisses consecutive missed polls after which a recorder counts as unhealthy
+ * @param healthInterval the scale of the health checks: each recorder checked every quarter of it on its kept-open
+ *     connection of beats, and a reconnection try waiting half of it (see {@code BeatTiming})
+ * @param healthMisses the checks without a beat, or refused reconnections in a row, after which a recorder is down
  * @param notifications the notification targets of the config file, the heartbeat interval and the retry cap
  * @param tls the certificate the API answers HTTPS with ({@code manager.tls.*}), or null for plain HTTP
  * @param recorderTrust what recorders' https admin APIs are trusted by ({@code recorders.tls.trust}), or null

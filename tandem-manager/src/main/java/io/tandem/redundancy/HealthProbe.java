@@ -1,159 +1,179 @@
 package io.tandem.redundancy;
 
 import io.tandem.admin.RecorderClients;
-import io.tandem.admin.RecorderException;
-import io.tandem.admin.RecorderHealth;
 import io.tandem.database.PairView;
 import io.tandem.database.RecorderView;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polls {@code GET {adminUrl}/health} of every registered recorder each interval. A recorder is
- * healthy once it has answered 2xx and until it misses {@code misses} consecutive polls (no answer
- * within the interval, or an answer other than 2xx). It is failed once it has missed {@code misses}
- * polls in a row (whether or not it ever answered), or as soon as it reports that it cannot capture (503,
- * or {@code "capturing": false}). The alarms a recorder lists in its answer are kept until its next answer.
- * After each round of polls the listener, if any, runs on the polling thread. Polling runs on one thread of its
- * own; reading the state is thread-safe.
+ * Watches every registered recorder through a connection of beats kept open to it, each on its own timer (see
+ * {@link RecorderWatch} and {@link BeatTiming}): a recorder whose process dies is declared failed as soon as its
+ * connection ends and cannot be opened again, one that freezes or whose link is cut once it has been silent for
+ * {@code misses} checks and a reconnection try got no answer either, and one that reports that it cannot capture
+ * at its next beat. The recorders to watch are kept in memory, read from the directory at start and again once
+ * per interval (at most every 5 s) on the listener's thread, never on a recorder's checks. The listener, if any,
+ * runs on a thread of its own right after any recorder's health changed, and at least once per interval; never two
+ * at once. Reading the state is thread-safe.
  */
 public final class HealthProbe implements HealthView, AutoCloseable {
-  /** Where the recorders to poll come from; the call database's {@code pairs()} fits. */
+  /** Where the recorders to watch come from; the call database's {@code pairs()} fits. */
   @FunctionalInterface
   public interface RecorderDirectory {
     List<PairView> pairs() throws SQLException;
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(HealthProbe.class);
+  private static final Duration LONGEST_DIRECTORY_PERIOD = Duration.ofSeconds(5);
 
   private final RecorderDirectory directory;
   private final RecorderClients clients;
   private final Duration interval;
-  private final int misses;
-  private final ExecutorService polls = Executors.newVirtualThreadPerTaskExecutor();
-  private final Map<String, Integer> missesBySerial = new ConcurrentHashMap<>();
-  /** Recorders that answered at least once: one that never did is not healthy, whatever its misses. */
-  private final java.util.Set<String> answered = ConcurrentHashMap.newKeySet();
-  private final Set<String> incapable = ConcurrentHashMap.newKeySet();
-  private final Map<String, List<String>> alarmsBySerial = new ConcurrentHashMap<>();
+  private final BeatTiming timing;
+  private final Map<String, RecorderWatch> watches = new ConcurrentHashMap<>();
+  /** Released at each change of a recorder's health, so the listener runs at once rather than at the interval. */
+  private final Semaphore changed = new Semaphore(0);
+  private final Thread listenerThread;
   private volatile Runnable afterPoll = () -> { };
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "health-probe");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private volatile boolean closed;
 
+  /**
+   * {@code interval} and {@code misses} are the Manager's {@code health.interval} and {@code health.misses}; the
+   * timing of the beats and checks follows from them as {@link BeatTiming#of} says.
+   */
   public HealthProbe(RecorderDirectory directory, RecorderClients clients, Duration interval, int misses) {
     this.directory = directory;
     this.clients = clients;
     this.interval = interval;
-    this.misses = misses;
+    this.timing = BeatTiming.of(interval, misses);
+    this.listenerThread = Thread.ofPlatform().daemon().name("health-probe").unstarted(this::listen);
   }
 
-  /** Runs {@code listener} on the polling thread after every round of polls; set it before {@link #start}. */
+  /**
+   * Runs {@code listener} on the probe's own thread right after any recorder's health changed, and at least once
+   * per interval; set it before {@link #start}.
+   */
   public void afterEachPoll(Runnable listener) {
     this.afterPoll = listener;
   }
 
   public void start() {
-    timer.scheduleWithFixedDelay(this::pollQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    listenerThread.start();
   }
 
-  /** True when the recorder answered and has not missed {@code misses} polls in a row since. */
   @Override
   public boolean healthy(String serial) {
-    Integer missed = missesBySerial.get(serial);
-    return answered.contains(serial) && missed != null && missed < misses && !incapable.contains(serial);
+    RecorderWatch watch = watches.get(serial);
+    return watch != null && watch.healthy();
   }
 
-  /** True when the recorder missed {@code misses} polls in a row or reported that it cannot capture. */
   @Override
   public boolean failed(String serial) {
-    Integer missed = missesBySerial.get(serial);
-    return missed != null && missed >= misses || incapable.contains(serial);
+    RecorderWatch watch = watches.get(serial);
+    return watch != null && watch.failed();
   }
 
   @Override
   public Optional<List<String>> reportedAlarms(String serial) {
-    return Optional.ofNullable(alarmsBySerial.get(serial));
+    RecorderWatch watch = watches.get(serial);
+    return watch == null ? Optional.empty() : Optional.ofNullable(watch.alarms());
   }
 
   public long healthyCount() {
-    return missesBySerial.keySet().stream().filter(this::healthy).count();
+    return watches.keySet().stream().filter(this::healthy).count();
   }
 
-  private void pollQuietly() {
-    try {
-      pollOnce();
-    } catch (SQLException | RuntimeException e) {
-      LOG.warn("health poll failed, trying again in {}: {}", interval, e.toString());
-      return;
-    }
-    try {
-      afterPoll.run();
-    } catch (RuntimeException e) {
-      LOG.warn("the health listener failed, carrying on: {}", e.toString());
-    }
-  }
-
-  private void pollOnce() throws SQLException {
-    List<CompletableFuture<Void>> polls = new ArrayList<>();
-    for (PairView pair : directory.pairs()) {
-      for (RecorderView recorder : pair.recorders()) {
-        polls.add(poll(recorder).thenAccept(health -> record(recorder.serial(), health)));
+  private void listen() {
+    long nextRead = System.nanoTime();
+    while (!closed) {
+      if (System.nanoTime() - nextRead >= 0) {
+        readDirectory();
+        nextRead = System.nanoTime() + directoryPeriod().toNanos();
+      }
+      try {
+        afterPoll.run();
+      } catch (RuntimeException e) {
+        LOG.warn("the health listener failed, carrying on: {}", e.toString());
+      }
+      try {
+        long untilRead = Math.max(0, nextRead - System.nanoTime());
+        changed.tryAcquire(untilRead, TimeUnit.NANOSECONDS);
+        // Changes that came together are one pass.
+        changed.drainPermits();
+      } catch (InterruptedException e) {
+        return;
       }
     }
-    CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new)).join();
   }
 
-  /** What one poll found: no answer (null), or the recorder's answer. */
-  private CompletableFuture<RecorderHealth> poll(RecorderView recorder) {
-    // One blocking request per recorder on a virtual thread of its own: a recorder that died or froze
-    // cannot stall the polls of the others, as it can on a shared asynchronous client.
-    return CompletableFuture.supplyAsync(() -> ask(recorder), polls)
-        .completeOnTimeout(null, interval.toMillis() * 2, TimeUnit.MILLISECONDS);
+  /** The interval, but at most 5 s: a long interval must not leave a newly registered recorder unwatched. */
+  private Duration directoryPeriod() {
+    return interval.compareTo(LONGEST_DIRECTORY_PERIOD) < 0 ? interval : LONGEST_DIRECTORY_PERIOD;
   }
 
-  private RecorderHealth ask(RecorderView recorder) {
+  /** Starts a watch for each recorder newly registered or moved, and ends those of recorders gone. */
+  private void readDirectory() {
+    Map<String, String> urls = new HashMap<>();
     try {
-      return clients.of(recorder.adminUrl()).health(interval);
-    } catch (RecorderException | IllegalArgumentException e) {
-      LOG.debug("health poll of recorder {} at {} failed: {}", recorder.serial(), recorder.adminUrl(), e.toString());
-      return null;
-    }
-  }
-
-  private void record(String serial, RecorderHealth health) {
-    if (health == null) {
-      missesBySerial.merge(serial, 1, (missed, one) -> Math.min(missed + 1, misses));
+      for (PairView pair : directory.pairs()) {
+        for (RecorderView recorder : pair.recorders()) {
+          urls.put(recorder.serial(), recorder.adminUrl());
+        }
+      }
+    } catch (SQLException | RuntimeException e) {
+      LOG.warn("could not read the registered recorders, watching those known: {}", e.toString());
       return;
     }
-    alarmsBySerial.put(serial, health.alarms());
-    missesBySerial.put(serial, 0);
-    answered.add(serial);
-    if (health.capturing()) {
-      incapable.remove(serial);
-    } else {
-      incapable.add(serial);
+    for (Map.Entry<String, String> recorder : urls.entrySet()) {
+      RecorderWatch known = watches.get(recorder.getKey());
+      if (known == null || !known.adminUrl().equals(stripped(recorder.getValue()))) {
+        watch(recorder.getKey(), recorder.getValue(), known);
+      }
     }
+    watches.keySet().removeIf(serial -> {
+      if (urls.containsKey(serial)) {
+        return false;
+      }
+      watches.get(serial).close();
+      return true;
+    });
+  }
+
+  private void watch(String serial, String adminUrl, RecorderWatch replaced) {
+    RecorderWatch watch;
+    try {
+      watch = new RecorderWatch(serial, clients.of(adminUrl), timing, changed::release);
+    } catch (IllegalArgumentException e) {
+      LOG.warn("recorder {} has an admin address that cannot be watched ({}): {}", serial, adminUrl, e.getMessage());
+      return;
+    }
+    if (replaced != null) {
+      replaced.close();
+    }
+    if (closed) {
+      return;
+    }
+    watches.put(serial, watch);
+    watch.start();
+  }
+
+  private static String stripped(String adminUrl) {
+    return adminUrl.replaceAll("/+$", "");
   }
 
   @Override
   public void close() {
-    timer.shutdownNow();
-    polls.shutdownNow();
+    closed = true;
+    listenerThread.interrupt();
+    watches.values().forEach(RecorderWatch::close);
   }
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A recorder's admin API reduced to health, media and jobs, standing in for a recorder process in tests. */
+/** A recorder's admin API reduced to health and its beats, media and jobs, standing in for a recorder process in tests. */
 final class FakeRecorder implements AutoCloseable {
   final AtomicBoolean healthy = new AtomicBoolean(true);
   volatile String lastRangeAsked;
@@ -33,7 +33,10 @@ final class FakeRecorder implements AutoCloseable {
   FakeRecorder(byte[] media) throws IOException {
     this.media = media;
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    // Each kept-open connection of beats holds a thread of its own.
+    server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/health", this::health);
+    server.createContext("/api/beats", this::beats);
     server.createContext("/api/calls/", this::media);
     server.createContext("/api/reprocess", this::reprocess);
     server.createContext("/api/rebuild", this::rebuild);
@@ -51,6 +54,22 @@ final class FakeRecorder implements AutoCloseable {
     exchange.sendResponseHeaders(healthy.get() ? 200 : 503, body.length);
     exchange.getResponseBody().write(body);
     exchange.close();
+  }
+
+  /** The health answer every asked interval, until the Manager goes or the server stops. */
+  private void beats(HttpExchange exchange) throws IOException {
+    long everyMs = Long.parseLong(exchange.getRequestURI().getQuery().replace("everyMs=", ""));
+    exchange.getResponseHeaders().set("Content-Type", "application/x-ndjson");
+    exchange.sendResponseHeaders(200, 0);
+    try (OutputStream out = exchange.getResponseBody()) {
+      while (true) {
+        out.write(("{\"serial\":\"500000\",\"capturing\":" + healthy.get() + "}\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        Thread.sleep(everyMs);
+      }
+    } catch (IOException | InterruptedException e) {
+      // The Manager went, or the server stopped.
+    }
   }
 
   private void media(HttpExchange exchange) throws IOException {

@@ -10,94 +10,214 @@ import io.tandem.call.Role;
 import io.tandem.database.PairView;
 import io.tandem.database.RecorderView;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class HealthProbeTest {
-  private final AtomicReference<String> body = new AtomicReference<>("{\"capturing\":true}");
   private final RecorderClients clients = new RecorderClients(Duration.ofSeconds(1));
+  private final List<FakeRecorder> recorders = new ArrayList<>();
 
   @AfterEach
-  void closeClients() {
+  void close() {
+    recorders.forEach(FakeRecorder::stop);
     clients.close();
   }
 
   @Test
-  void recorderThatStopsAnsweringIsFailedAfterTheMisses() throws Exception {
-    HttpServer recorder = recorder();
-    try (HealthProbe probe = probe(recorder)) {
+  void recorderWhoseProcessDiesIsFailedAtOnce() throws Exception {
+    FakeRecorder main = recorder();
+    // An interval of 10 s: a probe that waited for its checks would take 30 s; the lost connection takes a third
+    // of a check period (2.5 s) at most.
+    try (HealthProbe probe = probe(Duration.ofSeconds(10), main)) {
       probe.start();
       await().atMost(Duration.ofSeconds(5)).until(() -> probe.healthy("100001"));
-      recorder.stop(0);
-      await().atMost(Duration.ofSeconds(5)).until(() -> probe.failed("100001"));
+      main.stop();
+      await().atMost(Duration.ofSeconds(8)).until(() -> probe.failed("100001"));
       assertThat(probe.healthy("100001")).isFalse();
     }
   }
 
   @Test
-  void recorderThatCannotCaptureIsFailedAtOnce() throws Exception {
-    HttpServer recorder = recorder();
-    try (HealthProbe probe = probe(recorder)) {
+  void recorderThatFreezesIsFailedOnlyAfterItsSilenceAndAReconnectionWithoutAnswer() throws Exception {
+    FakeRecorder main = recorder();
+    // 1 s and 3 misses: silent for 750 ms, then a reconnection try of at most 500 ms.
+    try (HealthProbe probe = probe(Duration.ofSeconds(1), main)) {
       probe.start();
       await().atMost(Duration.ofSeconds(5)).until(() -> probe.healthy("100001"));
-      body.set("{\"serial\":\"100001\",\"capturing\": false}");
-      await().atMost(Duration.ofSeconds(5)).until(() -> probe.failed("100001"));
-      body.set("{\"capturing\":true}");
+      main.freeze();
+      long frozenAt = System.nanoTime();
+      await().atMost(Duration.ofSeconds(10)).until(() -> probe.failed("100001"));
+      assertThat(Duration.ofNanos(System.nanoTime() - frozenAt)).as("not before the silence limit and the try")
+          .isGreaterThanOrEqualTo(Duration.ofMillis(750));
+      main.thaw();
+      await().atMost(Duration.ofSeconds(10)).until(() -> probe.healthy("100001"));
+    }
+  }
+
+  @Test
+  void silentConnectionOfARecorderThatAnswersANewOneIsNoFailure() throws Exception {
+    FakeRecorder main = recorder();
+    try (HealthProbe probe = probe(Duration.ofMillis(400), main)) {
+      probe.start();
       await().atMost(Duration.ofSeconds(5)).until(() -> probe.healthy("100001"));
-    } finally {
-      recorder.stop(0);
+      // The first connection goes silent, as behind a stalled link; new ones beat.
+      main.silenceOpenStreams();
+      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> !probe.failed("100001"));
+      assertThat(main.connections()).as("the probe reconnected instead of declaring a failure").isGreaterThan(1);
+    }
+  }
+
+  @Test
+  void beatsSlowerThanAskedButWithinTheSilenceLimitAreNoFailure() throws Exception {
+    FakeRecorder main = recorder();
+    main.everyMs.set(300);
+    // 1 s and 3 misses: a silence of 750 ms is allowed; beats 300 ms apart are slow but well inside it.
+    try (HealthProbe probe = probe(Duration.ofSeconds(1), main)) {
+      probe.start();
+      await().atMost(Duration.ofSeconds(5)).until(() -> probe.healthy("100001"));
+      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> probe.healthy("100001"));
+      assertThat(main.connections()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void recorderThatCannotCaptureIsFailedAtItsNextBeat() throws Exception {
+    FakeRecorder main = recorder();
+    try (HealthProbe probe = probe(Duration.ofMillis(250), main)) {
+      probe.start();
+      await().atMost(Duration.ofSeconds(5)).until(() -> probe.healthy("100001"));
+      main.body.set("{\"serial\":\"100001\",\"capturing\":false,\"alarms\":[\"DISK_LOW\"]}");
+      await().atMost(Duration.ofSeconds(5)).until(() -> probe.failed("100001"));
+      assertThat(probe.reportedAlarms("100001")).contains(List.of("DISK_LOW"));
+      main.body.set("{\"capturing\":true}");
+      await().atMost(Duration.ofSeconds(5)).until(() -> probe.healthy("100001"));
     }
   }
 
   @Test
   void aDeadRecorderDoesNotMakeItsPartnerLookFailed() throws Exception {
-    HttpServer main = recorder();
-    HttpServer backup = recorder();
-    try (HealthProbe probe = probe(main, backup)) {
+    FakeRecorder main = recorder();
+    FakeRecorder backup = recorder();
+    try (HealthProbe probe = probe(Duration.ofMillis(250), main, backup)) {
       probe.start();
       await().atMost(Duration.ofSeconds(5)).until(() -> probe.healthy("100001") && probe.healthy("100002"));
-      main.stop(0);
+      main.stop();
       await().atMost(Duration.ofSeconds(5)).until(() -> probe.failed("100001"));
       await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> probe.healthy("100002"));
-    } finally {
-      backup.stop(0);
     }
   }
 
-  private HealthProbe probe(HttpServer recorder) {
-    return probe(recorder, null);
+  @Test
+  void theListenerRunsRightAfterAChangeNotAtTheInterval() throws Exception {
+    FakeRecorder main = recorder();
+    AtomicBoolean sawFailed = new AtomicBoolean();
+    // An interval of 20 s: only a run on the change itself sees the failure within the wait below.
+    try (HealthProbe probe = probe(Duration.ofSeconds(20), main)) {
+      probe.afterEachPoll(() -> sawFailed.compareAndSet(false, probe.failed("100001")));
+      probe.start();
+      await().atMost(Duration.ofSeconds(5)).until(() -> probe.healthy("100001"));
+      main.stop();
+      await().atMost(Duration.ofSeconds(15)).untilTrue(sawFailed);
+    }
   }
 
-  private HealthProbe probe(HttpServer main, HttpServer backup) {
-    List<RecorderView> recorders = new java.util.ArrayList<>();
-    recorders.add(new RecorderView("100001", Position.MAIN, Role.PRIMARY, url(main), "127.0.0.1:5060"));
+  private HealthProbe probe(Duration interval, FakeRecorder main) {
+    return probe(interval, main, null);
+  }
+
+  private HealthProbe probe(Duration interval, FakeRecorder main, FakeRecorder backup) {
+    List<RecorderView> members = new ArrayList<>();
+    members.add(new RecorderView("100001", Position.MAIN, Role.PRIMARY, main.url(), "127.0.0.1:5060"));
     if (backup != null) {
-      recorders.add(new RecorderView("100002", Position.BACKUP, Role.SECONDARY, url(backup), "127.0.0.1:5062"));
+      members.add(new RecorderView("100002", Position.BACKUP, Role.SECONDARY, backup.url(), "127.0.0.1:5062"));
     }
-    PairView pair = new PairView("pair-h", 1, 900, "never", "promote", 2000, recorders);
-    // 250 ms and 3 misses: a live recorder is failed only if it misses answering within twice the interval three
-    // times in a row, which a loaded machine's scheduling delays do not reach; a dead one is failed in about a second.
-    return new HealthProbe(() -> List.of(pair), clients, Duration.ofMillis(250), 3);
+    PairView pair = new PairView("pair-h", 1, 900, "never", "promote", 2000, members);
+    return new HealthProbe(() -> List.of(pair), clients, interval, 3);
   }
 
-  private static String url(HttpServer server) {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+  private FakeRecorder recorder() throws IOException {
+    FakeRecorder recorder = new FakeRecorder();
+    recorders.add(recorder);
+    return recorder;
   }
 
-  private HttpServer recorder() throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/health", exchange -> {
-      byte[] answer = body.get().getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, answer.length);
-      exchange.getResponseBody().write(answer);
-      exchange.close();
-    });
-    server.start();
-    return server;
+  /** A recorder's beat route on a real socket, that can die, freeze, or fall silent on its open streams. */
+  private static final class FakeRecorder {
+    final AtomicReference<String> body = new AtomicReference<>("{\"capturing\":true}");
+    /** The gap between beats; 0 sends them as often as asked. */
+    final AtomicInteger everyMs = new AtomicInteger();
+    private final AtomicBoolean frozen = new AtomicBoolean();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger silencedUpTo = new AtomicInteger();
+    private final HttpServer server;
+
+    FakeRecorder() throws IOException {
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+      server.createContext("/api/beats", exchange -> {
+        while (frozen.get()) {
+          sleep(10);
+        }
+        int connection = connections.incrementAndGet();
+        int asked = Integer.parseInt(exchange.getRequestURI().getQuery().replace("everyMs=", ""));
+        exchange.getResponseHeaders().add("Content-Type", "application/x-ndjson");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+          while (true) {
+            if (!frozen.get() && connection > silencedUpTo.get()) {
+              out.write((body.get() + "\n").getBytes(StandardCharsets.UTF_8));
+              out.flush();
+            }
+            sleep(everyMs.get() > 0 ? everyMs.get() : asked);
+          }
+        } catch (IOException e) {
+          // The probe went, or the server stopped.
+        }
+      });
+      server.start();
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    int connections() {
+      return connections.get();
+    }
+
+    void freeze() {
+      frozen.set(true);
+    }
+
+    void thaw() {
+      frozen.set(false);
+    }
+
+    void silenceOpenStreams() {
+      silencedUpTo.set(connections.get());
+    }
+
+    void stop() {
+      server.stop(0);
+    }
+
+    private static void sleep(long millis) {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
   }
 }

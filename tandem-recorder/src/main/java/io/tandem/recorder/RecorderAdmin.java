@@ -39,6 +39,7 @@ final class RecorderAdmin {
   private final RecorderMetrics metrics;
   private final AccessPolicy access;
   private final TokenCheck tokens;
+  private final HealthBeats beats = new HealthBeats(this::healthBody);
   private Javalin app;
 
   RecorderAdmin(Recorder recorder, RecorderMetrics metrics) {
@@ -81,6 +82,7 @@ final class RecorderAdmin {
       cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
       cfg.routes.beforeMatched(access::check);
       cfg.routes.get("/health", this::health);
+      cfg.routes.get("/api/beats", beats::serve);
       cfg.routes.get("/api/status", this::status);
       cfg.routes.get("/api/calls", this::calls);
       cfg.routes.get("/api/calls/{inum}", this::call);
@@ -115,20 +117,27 @@ final class RecorderAdmin {
   }
 
   void stop() {
+    beats.stop();
     if (app != null) {
       app.stop();
     }
   }
 
   private void health(Context ctx) {
+    Map<String, Object> body = healthBody();
+    // A recorder that cannot capture must be seen as failed by the RRC.
+    ctx.status(Boolean.TRUE.equals(body.get("capturing")) ? 200 : 503).json(body);
+  }
+
+  /** What {@code GET /health} and each beat of {@code GET /api/beats} say. */
+  private Map<String, Object> healthBody() {
     Standing.Current standing = recorder.standing().current();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("serial", Integer.toString(recorder.config().serial()));
     body.put("position", recorder.config().position());
     body.put("role", standing.role());
     body.put("epoch", standing.epoch());
-    boolean capturing = recorder.capturing();
-    body.put("capturing", capturing);
+    body.put("capturing", recorder.capturing());
     body.put("registered", recorder.registered());
     body.put("activeCalls", recorder.sessions().active());
     body.put("alarms", recorder.alarms());
@@ -138,8 +147,7 @@ final class RecorderAdmin {
     RetentionResult retention = recorder.retention();
     body.put("buffer", Map.of("bytes", retention.bufferBytes(), "capacityBytes", recorder.config().capacityBytes(),
         "heldCalls", retention.heldCalls(), "heldBytes", retention.heldBytes()));
-    // A recorder that cannot capture must be seen as failed by the RRC.
-    ctx.status(capturing ? 200 : 503).json(body);
+    return body;
   }
 
   private void status(Context ctx) {

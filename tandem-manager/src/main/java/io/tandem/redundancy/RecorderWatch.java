@@ -1,0 +1,224 @@
+package io.tandem.redundancy;
+
+import io.tandem.admin.BeatStream;
+import io.tandem.admin.RecorderClient;
+import io.tandem.admin.RecorderException;
+import io.tandem.admin.RecorderHealth;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The health of one recorder, from a connection of beats kept open to it ({@code GET /api/beats}). A reader
+ * thread takes each beat as it comes; a watcher thread, this recorder's own timer, reconnects when the connection
+ * ends and looks every check period for a beat. The recorder is declared failed when a lost connection cannot be
+ * opened again in {@code misses} tries in a row (a dead process refuses at once), or when no beat came for the
+ * silence limit and one reconnection try gets no answer either (a frozen process or a cut link), or while its last
+ * beat says it cannot capture. A beat, on the old connection or a new one, makes it healthy again. Other
+ * recorders' checks never wait for this one. State reads are thread-safe; {@code onChange} runs on this
+ * recorder's threads whenever healthy or failed may have changed.
+ */
+final class RecorderWatch implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RecorderWatch.class);
+
+  private final String serial;
+  private final RecorderClient client;
+  private final BeatTiming timing;
+  private final Runnable onChange;
+  /** Released when the connection ends, so the watcher reconnects at once instead of at its next check. */
+  private final Semaphore lost = new Semaphore(0);
+  private final AtomicLong beats = new AtomicLong();
+  private volatile long lastBeatNanos;
+  private volatile RecorderHealth lastHealth;
+  private volatile boolean declaredFailed;
+  private volatile BeatStream stream;
+  private volatile boolean closed;
+  private final Thread watcher;
+
+  RecorderWatch(String serial, RecorderClient client, BeatTiming timing, Runnable onChange) {
+    this.serial = serial;
+    this.client = client;
+    this.timing = timing;
+    this.onChange = onChange;
+    this.watcher = Thread.ofVirtual().name("health-watch-" + serial).unstarted(this::watch);
+  }
+
+  void start() {
+    watcher.start();
+  }
+
+  String adminUrl() {
+    return client.url();
+  }
+
+  /** Answered since this watch started, not declared failed since, and able to capture by its last beat. */
+  boolean healthy() {
+    RecorderHealth health = lastHealth;
+    return health != null && !declaredFailed && health.capturing();
+  }
+
+  /** Declared failed (lost or silent, as the class says), or unable to capture by its last beat. */
+  boolean failed() {
+    RecorderHealth health = lastHealth;
+    return declaredFailed || health != null && !health.capturing();
+  }
+
+  /** The alarms of its last beat; null when it never sent one. */
+  List<String> alarms() {
+    RecorderHealth health = lastHealth;
+    return health == null ? null : health.alarms();
+  }
+
+  private void watch() {
+    int failedTries = 0;
+    while (!closed) {
+      if (connect()) {
+        failedTries = 0;
+        // A loss is tried again at once; a recorder declared silent is tried again as well, at once.
+        followUntilLost();
+        continue;
+      }
+      failedTries++;
+      if (failedTries >= timing.misses()) {
+        declareFailed("its admin API could not be reached in " + failedTries + " tries in a row");
+      }
+      pause(failedTries >= timing.misses() ? timing.checkPeriod() : timing.retrySpacing());
+    }
+  }
+
+  /** Opens a new connection of beats; true when the recorder answered it. */
+  private boolean connect() {
+    BeatStream opened;
+    try {
+      opened = client.beats(timing.beatInterval(), timing.reconnectWait());
+    } catch (RecorderException e) {
+      LOG.debug("beats of recorder {} at {}: {}", serial, client.url(), e.getMessage());
+      return false;
+    }
+    BeatStream previous = stream;
+    // The recorder answered now: its silence counts from here.
+    lastBeatNanos = System.nanoTime();
+    stream = opened;
+    lost.drainPermits();
+    if (previous != null) {
+      previous.close();
+    }
+    if (closed) {
+      opened.close();
+      return false;
+    }
+    Thread.ofVirtual().name("health-beats-" + serial).start(() -> read(opened));
+    return true;
+  }
+
+  private void read(BeatStream from) {
+    try {
+      while (!closed) {
+        RecorderHealth health = from.next();
+        if (from != stream) {
+          // A connection replaced or dropped: what it still brings is stale.
+          return;
+        }
+        beat(health);
+      }
+    } catch (RuntimeException e) {
+      // Whatever ended the reading, the connection is of no more use: the watcher must know at once.
+      if (from == stream && !closed) {
+        LOG.info("recorder {}: {}; trying a new connection", serial, e.getMessage());
+        lost.release();
+      }
+    }
+  }
+
+  private void beat(RecorderHealth health) {
+    RecorderHealth before = lastHealth;
+    boolean wasFailed = declaredFailed;
+    lastBeatNanos = System.nanoTime();
+    beats.incrementAndGet();
+    lastHealth = health;
+    declaredFailed = false;
+    if (wasFailed) {
+      LOG.info("recorder {} at {} beats again", serial, client.url());
+    }
+    if (wasFailed || before == null || before.capturing() != health.capturing()
+        || !before.alarms().equals(health.alarms())) {
+      onChange.run();
+    }
+  }
+
+  /**
+   * Checks the open connection every check period until it ends, or until a silent recorder was declared failed
+   * after a reconnection try that failed as well.
+   */
+  private void followUntilLost() {
+    while (!closed) {
+      if (waitForLoss(timing.checkPeriod())) {
+        return;
+      }
+      long silentNanos = System.nanoTime() - lastBeatNanos;
+      if (silentNanos >= timing.silenceLimit().toNanos() && !survivesReconnection()) {
+        declareFailed("no beat for " + TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms and no answer to a new "
+            + "connection within " + timing.reconnectWait().toMillis() + " ms");
+        // From here only a new connection brings it back: one stream at a time, so that no stale beat that
+        // arrives late on this one can clear a failure that the next tries confirm.
+        dropStream();
+        return;
+      }
+    }
+  }
+
+  /**
+   * One reconnection try before a silent recorder is declared failed: a loaded machine or a pause of this Manager
+   * may have held the beats back, and any beat that arrives meanwhile, or an answer to the new connection, clears it.
+   */
+  private boolean survivesReconnection() {
+    long before = beats.get();
+    boolean answered = connect();
+    return answered || beats.get() != before;
+  }
+
+  private boolean waitForLoss(Duration wait) {
+    try {
+      return lost.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      closed = true;
+      return false;
+    }
+  }
+
+  private void pause(Duration wait) {
+    try {
+      Thread.sleep(wait);
+    } catch (InterruptedException e) {
+      closed = true;
+    }
+  }
+
+  private void declareFailed(String why) {
+    if (declaredFailed || closed) {
+      return;
+    }
+    declaredFailed = true;
+    LOG.warn("recorder {} at {} declared failed: {}", serial, client.url(), why);
+    onChange.run();
+  }
+
+  private void dropStream() {
+    BeatStream open = stream;
+    stream = null;
+    if (open != null) {
+      open.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    watcher.interrupt();
+    dropStream();
+  }
+}
