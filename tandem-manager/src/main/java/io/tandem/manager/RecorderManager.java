@@ -140,9 +140,9 @@ public final class RecorderManager implements AutoCloseable {
       cfg.routes.exception(AccessRefusedException.class, (e, ctx) -> JsonAnswers.error(ctx, e.status(),
           e.getMessage()));
       cfg.routes.exception(FailbackRefusedException.class,
-          (e, ctx) -> JsonAnswers.error(ctx, e.status(), e.getMessage()));
+          (e, ctx) -> JsonAnswers.error(ctx, RefusalStatus.of(e.reason()), e.getMessage()));
       cfg.routes.exception(JobRefusedException.class,
-          (e, ctx) -> JsonAnswers.error(ctx, e.status(), e.getMessage()));
+          (e, ctx) -> JsonAnswers.error(ctx, RefusalStatus.of(e.reason()), e.getMessage()));
       cfg.routes.exception(Exception.class, this::failed);
       cfg.routes.error(404, ctx -> {
         if (!JsonAnswers.answered(ctx)) {

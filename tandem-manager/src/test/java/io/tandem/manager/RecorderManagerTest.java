@@ -437,6 +437,26 @@ class RecorderManagerTest {
     assertThat(database.pairs().getFirst().matchToleranceMillis()).isEqualTo(2000);
   }
 
+  @Test
+  void failbackOfAnUnknownPairIs404AndOneThePolicyForbidsIs409() throws Exception {
+    assertThat(json(post("/api/pairs/no-such-pair/failback", ""), 404).get("error").asText())
+        .isEqualTo("no pair 'no-such-pair'");
+    assertThat(json(post("/api/pairs/pair-m/failback", ""), 409).get("error").asText())
+        .isEqualTo("pair 'pair-m' has failback policy 'never'; a failback by hand needs 'manual'");
+    assertThat(database.pairs().getFirst().epoch()).as("epoch after refused failbacks").isEqualTo(1);
+  }
+
+  @Test
+  void aUserWhoseNameIsTakenIs409AndABadOneIs400() throws Exception {
+    String ann = "{\"name\":\"ann-409\",\"role\":\"supervisor\",\"password\":\"correct horse battery\"}";
+    json(post("/api/users", ann), 201);
+
+    assertThat(json(post("/api/users", ann), 409).get("error").asText())
+        .isEqualTo("a user named 'ann-409' exists already");
+    assertThat(json(post("/api/users", "{\"name\":\"bob-400\",\"role\":\"supervisor\",\"password\":\"short\"}"),
+        400).get("error").asText()).isEqualTo("'password' must be at least 12 characters");
+  }
+
   private static boolean mainHealthy() throws Exception {
     return json(get("/api/pairs", null), 200).get(0).get("recorders").get(0).get("healthy").asBoolean();
   }
