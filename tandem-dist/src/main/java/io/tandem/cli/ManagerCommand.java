@@ -5,7 +5,7 @@ import io.tandem.database.CallDatabase;
 import io.tandem.database.DatabaseConfig;
 import io.tandem.manager.FirstAdmin;
 import io.tandem.manager.ManagerConfig;
-import io.tandem.manager.RecorderManager;
+import io.tandem.manager.ManagerAssembly;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -34,7 +34,7 @@ final class ManagerCommand implements Callable<Integer> {
         settings.databasePassword(), 8));
     database.migrate();
     FirstAdmin.ensure(database, "tandem manager").ifPresent(admin -> System.out.println(admin.lines()));
-    RecorderManager manager = new RecorderManager(settings, database);
+    ManagerAssembly manager = new ManagerAssembly(settings, database);
     manager.start();
     System.out.println("Recorder Manager on http://" + settings.bindHost() + ":" + manager.port() + "/");
     CountDownLatch stopped = new CountDownLatch(1);

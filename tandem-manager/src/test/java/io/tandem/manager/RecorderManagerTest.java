@@ -45,7 +45,7 @@ class RecorderManagerTest {
   private static EmbeddedDatabase server;
   private static CallDatabase database;
   private static FakeRecorder recorder;
-  private static RecorderManager manager;
+  private static ManagerAssembly manager;
   private static Path archiveDirectory;
   @TempDir
   static Path files;
@@ -81,7 +81,7 @@ class RecorderManagerTest {
     onRecorderId = idOf("conv-on-recorder");
     unreachableId = idOf("conv-unreachable");
     fallbackId = idOf("conv-fallback");
-    manager = new RecorderManager(new ManagerConfig("127.0.0.1", 0, server.jdbcUrl(), "postgres", "",
+    manager = new ManagerAssembly(new ManagerConfig("127.0.0.1", 0, server.jdbcUrl(), "postgres", "",
         Duration.ofMillis(100), 3), database);
     manager.start();
   }
