@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
         "database.user, database.password, health.interval, health.misses, and the notification keys",
         "notify.heartbeat, notify.retryMax, notify.webhook.NAME.url|secret,",
         "notify.syslog.NAME.host|port|transport|facility, HTTPS with manager.tls.certificate and manager.tls.key",
-        "(or manager.tls.keystore and manager.tls.keystorePassword), recorders.tls.trust, media.keyFile, and",
+        "(or manager.tls.keystore and manager.tls.keystorePassword), recorders.tls.trust, media.keyFile,",
+        "archive.mount.NAME.target|seenAt (an archive folder this host sees under another path), and",
         "manager.secret (required: the secret the recorders' config files share with it).",
         "The call database schema is migrated at start; when it has no user yet, user 'admin' and an admin API",
         "token are made and printed once."})

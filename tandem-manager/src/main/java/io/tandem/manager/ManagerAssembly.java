@@ -1,6 +1,7 @@
 package io.tandem.manager;
 
 import io.tandem.admin.RecorderClients;
+import io.tandem.archive.FilesystemArchive;
 import io.tandem.database.CallDatabase;
 import io.tandem.media.MediaFiles;
 import io.tandem.notification.Notifier;
@@ -47,7 +48,8 @@ public final class ManagerAssembly implements AutoCloseable {
     this.database = Objects.requireNonNull(database, "database");
     Clock clock = database.clock();
     this.clients = new RecorderClients(RECORDER_TIMEOUT, config.recorderTrust(), config.managerSecret());
-    MediaReplay replay = new MediaReplay(clients, MediaFiles.of(config.mediaKeys(), false));
+    MediaReplay replay = new MediaReplay(clients, new FilesystemArchive(MediaFiles.of(config.mediaKeys(), false),
+        config.archiveMounts()));
     this.probe = new HealthProbe(database::pairs, clients, config.healthInterval(), config.healthMisses());
     this.redundancy = new RedundancyController(database, probe, clients, config.healthInterval(),
         config.notifications().heartbeatInterval(), clock);
