@@ -34,7 +34,6 @@ public final class ManagerAssembly implements AutoCloseable {
   private static final Duration LIVE_INTERVAL = Duration.ofMillis(500);
 
   private final ManagerConfig config;
-  private final CallDatabase database;
   private final RecorderClients clients;
   private final HealthProbe probe;
   private final RedundancyController redundancy;
@@ -45,8 +44,7 @@ public final class ManagerAssembly implements AutoCloseable {
 
   public ManagerAssembly(ManagerConfig config, CallDatabase database) {
     this.config = Objects.requireNonNull(config, "config");
-    this.database = Objects.requireNonNull(database, "database");
-    Clock clock = database.clock();
+    Clock clock = Objects.requireNonNull(database, "database").clock();
     this.clients = new RecorderClients(RECORDER_TIMEOUT, config.recorderTrust(), config.managerSecret());
     MediaReplay replay = new MediaReplay(clients, new FilesystemArchive(MediaFiles.of(config.mediaKeys(), false),
         config.archiveMounts()));
