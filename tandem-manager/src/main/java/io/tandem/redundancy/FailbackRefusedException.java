@@ -2,7 +2,10 @@ package io.tandem.redundancy;
 
 import java.util.Objects;
 
-/** A failback asked for by hand cannot happen now; {@link #reason()} says why in the RRC's terms, the message in words. */
+/**
+ * A failback asked for by hand cannot happen now: {@link #reason()} says why in the RRC's terms,
+ * the message in words.
+ */
 public final class FailbackRefusedException extends RuntimeException {
   /** Why a failback was refused. */
   public enum Reason {
