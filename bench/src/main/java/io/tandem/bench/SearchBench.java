@@ -7,7 +7,7 @@ import io.tandem.database.EmbeddedDatabase;
 import io.tandem.database.InteractionSearch;
 import io.tandem.json.Json;
 import io.tandem.manager.ManagerConfig;
-import io.tandem.manager.RecorderManager;
+import io.tandem.manager.ManagerAssembly;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -59,7 +59,7 @@ public final class SearchBench {
       fill(server.jdbcUrl(), interactions);
       System.out.printf("filled %d interactions with %d copies in %.1f s%n", interactions, 2L * interactions,
           (System.nanoTime() - began) / 1e9);
-      RecorderManager manager = new RecorderManager(new ManagerConfig("127.0.0.1", 0, server.jdbcUrl(), "postgres", "",
+      ManagerAssembly manager = new ManagerAssembly(new ManagerConfig("127.0.0.1", 0, server.jdbcUrl(), "postgres", "",
           Duration.ofSeconds(5), 3), database);
       manager.start();
       try {

@@ -40,9 +40,11 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
   private final LegalHolds legalHolds;
   private final AuditLog auditLog;
   private final Credentials credentials;
+  private final Clock clock;
 
   private CallDatabase(HikariDataSource pool, Clock clock) {
     this.pool = pool;
+    this.clock = clock;
     this.marking = new CallMarking(pool, clock);
     this.merges = new InteractionMerges(pool);
     this.registry = new RecorderRegistry(pool, clock);
@@ -59,6 +61,11 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
 
   public static CallDatabase connect(DatabaseConfig config) {
     return connect(config, Clock.systemUTC());
+  }
+
+  /** The clock every time this database writes is read from. */
+  public Clock clock() {
+    return clock;
   }
 
   /** Builds the pool without opening a connection, so that this succeeds while the database is down. */

@@ -41,7 +41,10 @@ public final class Credentials {
     this.clock = clock;
   }
 
-  /** @throws IllegalArgumentException naming the field at fault, or when the name is taken */
+  /**
+   * @throws NameTakenException when a user has the name already
+   * @throws IllegalArgumentException naming the field at fault
+   */
   public UserView addUser(String name, AccessRole role, String password, String createdBy) throws SQLException {
     checkName(name);
     checkPersonRole(role);
@@ -58,7 +61,7 @@ public final class Credentials {
       insert.setTimestamp(4, Timestamp.from(now));
       insert.setString(5, createdBy);
       if (insert.executeUpdate() == 0) {
-        throw new IllegalArgumentException("a user named '" + name + "' exists already");
+        throw new NameTakenException("a user named '" + name + "' exists already");
       }
     }
     return new UserView(name, role.word(), now, createdBy);

@@ -17,16 +17,22 @@ import java.util.Optional;
  * to its answer and writes the body with {@link #writeTo}. Immutable.
  */
 public final class FileAnswer {
-  private final MediaFiles files;
-  private final Path file;
+  /** Opens the plain bytes answered: once to size the answer, again to send it. */
+  @FunctionalInterface
+  public interface Source {
+    MediaChannel open() throws IOException;
+  }
+
+  private final Source source;
+  private final String name;
   private final int status;
   private final long first;
   private final long last;
   private final Map<String, String> headers;
 
-  private FileAnswer(MediaFiles files, Path file, int status, long first, long last, Map<String, String> headers) {
-    this.files = files;
-    this.file = file;
+  private FileAnswer(Source source, String name, int status, long first, long last, Map<String, String> headers) {
+    this.source = source;
+    this.name = name;
     this.status = status;
     this.first = first;
     this.last = last;
@@ -51,8 +57,18 @@ public final class FileAnswer {
    */
   public static FileAnswer of(MediaFiles files, Path file, String rangeHeader)
       throws IOException, RangeNotSatisfiableException {
+    return of(() -> files.open(file, false), file.toString(), rangeHeader);
+  }
+
+  /**
+   * The answer to a request for the plain bytes {@code source} opens, named {@code name} in errors.
+   *
+   * @throws IOException as {@code source} throws it, before anything is answered
+   */
+  public static FileAnswer of(Source source, String name, String rangeHeader)
+      throws IOException, RangeNotSatisfiableException {
     long length;
-    try (MediaChannel channel = files.open(file, false)) {
+    try (MediaChannel channel = source.open()) {
       length = channel.size();
     }
     Optional<ByteRange> range = ByteRange.parse(rangeHeader, length);
@@ -60,12 +76,12 @@ public final class FileAnswer {
     headers.put("Accept-Ranges", "bytes");
     if (range.isEmpty()) {
       headers.put("Content-Length", Long.toString(length));
-      return new FileAnswer(files, file, 200, 0, length - 1, headers);
+      return new FileAnswer(source, name, 200, 0, length - 1, headers);
     }
     ByteRange r = range.get();
     headers.put("Content-Range", r.contentRange());
     headers.put("Content-Length", Long.toString(r.length()));
-    return new FileAnswer(files, file, 206, r.first(), r.last(), headers);
+    return new FileAnswer(source, name, 206, r.first(), r.last(), headers);
   }
 
   public int status() {
@@ -79,8 +95,8 @@ public final class FileAnswer {
 
   /** Writes the answer's bytes of the file, exactly those; none for an empty file. */
   public void writeTo(OutputStream out) throws IOException {
-    try (MediaChannel channel = files.open(file, false)) {
-      FileSlice.copy(channel, file, first, last, out);
+    try (MediaChannel channel = source.open()) {
+      FileSlice.copy(channel, name, first, last, out);
     }
   }
 }

@@ -21,16 +21,16 @@ public final class FileSlice {
   /** Writes bytes {@code first..last} (inclusive) of the plain file {@code file} to {@code out}. */
   public static void copy(Path file, long first, long last, OutputStream out) throws IOException {
     try (MediaChannel channel = new PlainMediaChannel(FileChannel.open(file, StandardOpenOption.READ))) {
-      copy(channel, file, first, last, out);
+      copy(channel, file.toString(), first, last, out);
     }
   }
 
   /**
-   * Writes bytes {@code first..last} (inclusive) of {@code channel}, the file {@code file}, to {@code out}.
+   * Writes bytes {@code first..last} (inclusive) of {@code channel}, named {@code name} in errors, to {@code out}.
    *
    * @throws IOException also when the file is shorter than {@code last + 1} bytes
    */
-  public static void copy(MediaChannel channel, Path file, long first, long last, OutputStream out)
+  public static void copy(MediaChannel channel, String name, long first, long last, OutputStream out)
       throws IOException {
     if (first < 0 || last < first - 1) {
       throw new IllegalArgumentException("a slice needs 0 <= first and first - 1 <= last, got " + first + "-" + last);
@@ -41,7 +41,7 @@ public final class FileSlice {
       buffer.clear().limit((int) Math.min(BUFFER_BYTES, last - position + 1));
       int read = channel.read(buffer, position);
       if (read <= 0) {
-        throw new IOException(file + " ended at byte " + position + " before the slice's last byte " + last);
+        throw new IOException(name + " ended at byte " + position + " before the slice's last byte " + last);
       }
       out.write(buffer.array(), 0, read);
       position += read;

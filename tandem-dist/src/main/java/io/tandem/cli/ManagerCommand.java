@@ -5,7 +5,7 @@ import io.tandem.database.CallDatabase;
 import io.tandem.database.DatabaseConfig;
 import io.tandem.manager.FirstAdmin;
 import io.tandem.manager.ManagerConfig;
-import io.tandem.manager.RecorderManager;
+import io.tandem.manager.ManagerAssembly;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
         "database.user, database.password, health.interval, health.misses, and the notification keys",
         "notify.heartbeat, notify.retryMax, notify.webhook.NAME.url|secret,",
         "notify.syslog.NAME.host|port|transport|facility, HTTPS with manager.tls.certificate and manager.tls.key",
-        "(or manager.tls.keystore and manager.tls.keystorePassword), recorders.tls.trust, media.keyFile, and",
+        "(or manager.tls.keystore and manager.tls.keystorePassword), recorders.tls.trust, media.keyFile,",
+        "archive.mount.NAME.target|seenAt (an archive folder this host sees under another path), and",
         "manager.secret (required: the secret the recorders' config files share with it).",
         "The call database schema is migrated at start; when it has no user yet, user 'admin' and an admin API",
         "token are made and printed once."})
@@ -34,7 +35,7 @@ final class ManagerCommand implements Callable<Integer> {
         settings.databasePassword(), 8));
     database.migrate();
     FirstAdmin.ensure(database, "tandem manager").ifPresent(admin -> System.out.println(admin.lines()));
-    RecorderManager manager = new RecorderManager(settings, database);
+    ManagerAssembly manager = new ManagerAssembly(settings, database);
     manager.start();
     System.out.println("Recorder Manager on http://" + settings.bindHost() + ":" + manager.port() + "/");
     CountDownLatch stopped = new CountDownLatch(1);

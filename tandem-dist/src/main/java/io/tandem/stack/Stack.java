@@ -8,7 +8,7 @@ import io.tandem.database.DatabaseConfig;
 import io.tandem.database.EmbeddedDatabase;
 import io.tandem.manager.FirstAdmin;
 import io.tandem.manager.ManagerConfig;
-import io.tandem.manager.RecorderManager;
+import io.tandem.manager.ManagerAssembly;
 import io.tandem.media.sealed.MediaKeys;
 import io.tandem.notification.NotificationSettings;
 import io.tandem.tls.TlsIdentity;
@@ -38,7 +38,7 @@ public final class Stack implements AutoCloseable {
   private DirectoryLock lock;
   private EmbeddedDatabase postgres;
   private CallDatabase database;
-  private RecorderManager manager;
+  private ManagerAssembly manager;
   private TlsIdentity tls;
   private MediaKeys mediaKeys;
   private String managerSecret;
@@ -85,7 +85,7 @@ public final class Stack implements AutoCloseable {
       log.info("archive rule 'all calls' created: every marked call is copied to {}", layout.archiveDir());
     }
     firstAdmin = FirstAdmin.ensure(database, "tandem up").orElse(null);
-    manager = new RecorderManager(new ManagerConfig("127.0.0.1", layout.port(), databaseUrl,
+    manager = new ManagerAssembly(new ManagerConfig("127.0.0.1", layout.port(), databaseUrl,
         DatabasePasswords.APPLICATION_ROLE, passwords.application(),
         Duration.ofSeconds(1), 3, NotificationSettings.defaults(), tls,
         tls == null ? null : TlsTrust.of(layout.certificate(), "tls/ca.pem"), mediaKeys, managerSecret), database);

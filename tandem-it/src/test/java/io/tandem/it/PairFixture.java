@@ -7,7 +7,7 @@ import io.tandem.database.DatabaseConfig;
 import io.tandem.database.EmbeddedDatabase;
 import io.tandem.json.Json;
 import io.tandem.manager.ManagerConfig;
-import io.tandem.manager.RecorderManager;
+import io.tandem.manager.ManagerAssembly;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -35,7 +35,7 @@ final class PairFixture implements AutoCloseable {
   private String managerScheme = "http";
   EmbeddedDatabase postgres;
   CallDatabase database;
-  RecorderManager manager;
+  ManagerAssembly manager;
   ManagerProcess managerProcess;
   final RecorderProcess main;
   final RecorderProcess backup;
@@ -216,7 +216,7 @@ final class PairFixture implements AutoCloseable {
       } else {
         managerScheme = managerSettings.containsKey("manager.tls.keystore")
             || managerSettings.containsKey("manager.tls.certificate") ? "https" : "http";
-        manager = new RecorderManager(managerConfig(postgres.jdbcUrl(), healthInterval, managerSettings), database);
+        manager = new ManagerAssembly(managerConfig(postgres.jdbcUrl(), healthInterval, managerSettings), database);
         manager.start();
       }
       main = new RecorderProcess(mainSerial, "pair-" + mainSerial, Position.MAIN, root.resolve("main"),

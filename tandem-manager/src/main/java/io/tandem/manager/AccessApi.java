@@ -12,6 +12,7 @@ import io.tandem.audit.AuditEntry;
 import io.tandem.audit.AuditVerdict;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.Credentials;
+import io.tandem.database.NameTakenException;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,7 +113,7 @@ final class AccessApi {
     try {
       JsonAnswers.json(ctx, 201, credentials.addUser(name, role, password, admin.actor()));
     } catch (IllegalArgumentException e) {
-      int status = e.getMessage().contains("exists already") ? 409 : 400;
+      int status = e instanceof NameTakenException ? 409 : 400;
       database.audit(new AuditEntry(admin.actor(), "user-add", "user " + name, "role " + role.word(),
           "refused: " + e.getMessage()));
       JsonAnswers.error(ctx, status, e.getMessage());

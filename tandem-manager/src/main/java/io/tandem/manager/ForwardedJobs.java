@@ -9,6 +9,7 @@ import io.tandem.admin.RecorderClients;
 import io.tandem.admin.RecorderException;
 import io.tandem.database.PairView;
 import io.tandem.database.RecorderView;
+import io.tandem.manager.JobRefusedException.Reason;
 import io.tandem.redundancy.HealthProbe;
 import io.tandem.shell.ShellCommand;
 import io.tandem.shell.ShellParser;
@@ -78,11 +79,11 @@ public final class ForwardedJobs {
     try {
       parsed = ShellParser.parse(command);
     } catch (ShellSyntaxException e) {
-      throw new JobRefusedException(400, "'command': " + e.getMessage());
+      throw new JobRefusedException(Reason.MALFORMED_COMMAND, "'command': " + e.getMessage());
     }
     if (!(parsed instanceof ShellCommand.Rebuild)) {
-      throw new JobRefusedException(400, "'command' must be a WorkflowShell Rebuild, such as \"Rebuild Fix\", got '"
-          + command.strip() + "'");
+      throw new JobRefusedException(Reason.MALFORMED_COMMAND,
+          "'command' must be a WorkflowShell Rebuild, such as \"Rebuild Fix\", got '" + command.strip() + "'");
     }
     RecorderView recorder = recorder(serial);
     JobView job;
@@ -96,7 +97,8 @@ public final class ForwardedJobs {
 
   private String remember(JobKind kind, RecorderView recorder, JobView job) {
     if (job.id() == null || job.id().isEmpty()) {
-      throw new JobRefusedException(502, "recorder " + recorder.serial() + " accepted the job without a job id");
+      throw new JobRefusedException(Reason.RECORDER_FAULT, "recorder " + recorder.serial()
+          + " accepted the job without a job id");
     }
     String id = UUID.randomUUID().toString();
     synchronized (this) {
@@ -151,17 +153,20 @@ public final class ForwardedJobs {
         }
       }
     }
-    throw new JobRefusedException(404, "no recorder with serial " + serial + " is registered");
+    throw new JobRefusedException(Reason.NO_SUCH_RECORDER, "no recorder with serial " + serial + " is registered");
   }
 
-  /** The recorder's 400 and 409 are the client's to see; anything else is the recorder's fault. */
+  /** The recorder's refusals of the request are the client's to see; anything else is the recorder's fault. */
   private static JobRefusedException refusal(RecorderView recorder, RecorderException e) {
     if (e.unreachable()) {
-      return new JobRefusedException(502, "recorder " + recorder.serial() + " at " + recorder.adminUrl()
-          + " is unreachable: " + e.getMessage());
+      return new JobRefusedException(Reason.RECORDER_UNREACHABLE, "recorder " + recorder.serial() + " at "
+          + recorder.adminUrl() + " is unreachable: " + e.getMessage());
     }
-    int status = e.status() == 400 || e.status() == 409 ? e.status() : 502;
-    return new JobRefusedException(status, status == 502
-        ? "recorder " + recorder.serial() + " answered " + e.status() + ": " + e.getMessage() : e.getMessage());
+    return switch (e.status()) {
+      case 400 -> new JobRefusedException(Reason.RECORDER_REFUSED, e.getMessage());
+      case 409 -> new JobRefusedException(Reason.RECORDER_BUSY, e.getMessage());
+      default -> new JobRefusedException(Reason.RECORDER_FAULT, "recorder " + recorder.serial() + " answered "
+          + e.status() + ": " + e.getMessage());
+    };
   }
 }

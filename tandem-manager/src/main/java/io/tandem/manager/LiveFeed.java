@@ -10,7 +10,9 @@ import io.tandem.database.CallDatabase;
 import io.tandem.database.DatabaseErrors;
 import io.tandem.database.EventView;
 import io.tandem.json.Json;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -69,12 +71,15 @@ final class LiveFeed implements AutoCloseable {
     feed.setDaemon(true);
     return feed;
   });
-  private long lastKeepAliveNanos = System.nanoTime();
+  private final Clock clock;
+  private Instant lastKeepAlive;
 
-  LiveFeed(CallDatabase database, PairsSource pairs, Duration interval) {
+  LiveFeed(CallDatabase database, PairsSource pairs, Duration interval, Clock clock) {
     this.database = database;
     this.pairs = pairs;
     this.interval = interval;
+    this.clock = clock;
+    this.lastKeepAlive = clock.instant();
   }
 
   void start() {
@@ -133,12 +138,13 @@ final class LiveFeed implements AutoCloseable {
       String pairsJson = Json.write(pairs.pairs());
       long from = listeners.stream().mapToLong(listener -> listener.lastEventId).min().orElseThrow();
       List<EventView> events = database.eventsAfter(from, EVENTS_PER_READ);
-      boolean keepAlive = System.nanoTime() - lastKeepAliveNanos > KEEP_ALIVE.toNanos();
+      Instant now = clock.instant();
+      boolean keepAlive = Duration.between(lastKeepAlive, now).compareTo(KEEP_ALIVE) > 0;
       for (Listener listener : listeners) {
         send(listener, pairsJson, events, keepAlive);
       }
       if (keepAlive) {
-        lastKeepAliveNanos = System.nanoTime();
+        lastKeepAlive = now;
       }
     } catch (Exception e) {
       if (DatabaseErrors.isRetryable(e)) {

@@ -1,6 +1,7 @@
 package io.tandem.manager;
 
 import io.tandem.access.MachineSecret;
+import io.tandem.archive.ArchiveMounts;
 import io.tandem.config.ConfigException;
 import io.tandem.config.ConfigFile;
 import io.tandem.database.DatabaseConfig;
@@ -29,10 +30,12 @@ import javax.net.ssl.SSLContext;
  * @param mediaKeys the media keys that open sealed archived copies for replay ({@code media.keyFile})
  * @param managerSecret the secret shared with the recorders' config files ({@code manager.secret}), sent with every
  *     request to a recorder; null sends none, and recorders then take no order from this Manager
+ * @param archiveMounts where this Manager sees archive folders it does not see under their own path
+ *     ({@code archive.mount.NAME.target} and {@code .seenAt}); null for none
  */
 public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, String databaseUser,
     String databasePassword, Duration healthInterval, int healthMisses, NotificationSettings notifications,
-    TlsIdentity tls, SSLContext recorderTrust, MediaKeys mediaKeys, String managerSecret) {
+    TlsIdentity tls, SSLContext recorderTrust, MediaKeys mediaKeys, String managerSecret, ArchiveMounts archiveMounts) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -60,6 +63,15 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
     if (managerSecret != null) {
       MachineSecret.check("manager.secret", managerSecret);
     }
+    archiveMounts = archiveMounts == null ? ArchiveMounts.none() : archiveMounts;
+  }
+
+  /** Every archive folder seen under its own path. */
+  public ManagerConfig(String bindHost, int httpPort, String databaseUrl, String databaseUser,
+      String databasePassword, Duration healthInterval, int healthMisses, NotificationSettings notifications,
+      TlsIdentity tls, SSLContext recorderTrust, MediaKeys mediaKeys, String managerSecret) {
+    this(bindHost, httpPort, databaseUrl, databaseUser, databasePassword, healthInterval, healthMisses, notifications,
+        tls, recorderTrust, mediaKeys, managerSecret, ArchiveMounts.none());
   }
 
   /** Plain HTTP, the JDK's trust, no media key. */
@@ -76,7 +88,10 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
         NotificationSettings.defaults());
   }
 
-  /** Reads {@code manager.*}, {@code database.*}, {@code health.*} and {@code notify.*}; refuses any other key. */
+  /**
+   * Reads {@code manager.*}, {@code database.*}, {@code health.*}, {@code notify.*}, the TLS and media keys and
+   * {@code archive.mount.*}; refuses any other key.
+   */
   public static ManagerConfig from(ConfigFile file) {
     ManagerConfig config = new ManagerConfig(
         file.string("manager.host", DEFAULT_HOST),
@@ -90,7 +105,8 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
         TlsIdentity.from(file, "manager.tls"),
         trust(file.string("recorders.tls.trust", null)),
         SealingSettings.keys(file),
-        MachineSecret.required(file, "manager.secret"));
+        MachineSecret.required(file, "manager.secret"),
+        ArchiveMounts.from(file));
     file.rejectUnknown();
     return config;
   }
@@ -116,6 +132,7 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
   public String toString() {
     return "ManagerConfig[bindHost=" + bindHost + ", httpPort=" + httpPort + ", databaseUrl=" + databaseUrl
         + ", databaseUser=" + databaseUser + ", healthInterval=" + healthInterval + ", healthMisses=" + healthMisses
-        + ", notifications=" + notifications + ", tls=" + (tls != null) + ", mediaKeys=" + mediaKeys.ids() + "]";
+        + ", notifications=" + notifications + ", tls=" + (tls != null) + ", mediaKeys=" + mediaKeys.ids()
+        + ", archiveMounts=" + archiveMounts + "]";
   }
 }

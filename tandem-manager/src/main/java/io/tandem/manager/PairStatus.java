@@ -1,8 +1,10 @@
 package io.tandem.manager;
 
+import io.tandem.database.CallDatabase;
 import io.tandem.database.PairView;
 import io.tandem.database.RaisedAlarm;
 import io.tandem.redundancy.HealthView;
+import java.sql.SQLException;
 import java.util.List;
 
 /**
@@ -16,6 +18,12 @@ public record PairStatus(String name, long epoch, long rollbackWindowSeconds, St
   public PairStatus {
     alarms = List.copyOf(alarms);
     recorders = List.copyOf(recorders);
+  }
+
+  /** Every pair as the call database holds it, with the health {@code probe} sees and the alarms raised now. */
+  static List<PairStatus> all(CallDatabase database, HealthView probe) throws SQLException {
+    List<RaisedAlarm> raised = database.alarms().raised();
+    return database.pairs().stream().map(pair -> of(pair, probe, raised)).toList();
   }
 
   static PairStatus of(PairView pair, HealthView probe, List<RaisedAlarm> raised) {

@@ -5,7 +5,6 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import io.tandem.access.AccessRefusedException;
-import io.tandem.admin.RecorderClients;
 import io.tandem.audit.AuditEntry;
 import io.tandem.call.Inum;
 import io.tandem.database.CallDatabase;
@@ -14,8 +13,6 @@ import io.tandem.database.InteractionPage;
 import io.tandem.database.InteractionView;
 import io.tandem.database.MediaSource;
 import io.tandem.database.PairView;
-import io.tandem.media.MediaFiles;
-import io.tandem.notification.Notifier;
 import io.tandem.redundancy.FailbackRefusedException;
 import io.tandem.redundancy.HealthProbe;
 import io.tandem.redundancy.Readiness;
@@ -25,8 +22,6 @@ import io.tandem.tls.HttpsConnector;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,54 +30,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Recorder Manager: the admin console and REST API over the call database, with replay, metrics,
- * reprocess of call date ranges (forwarded to the recorder concerned), the health probe of every
- * registered recorder, the Recorder Redundancy Controller that acts on it, the notifier that pushes every
- * event to the notification targets, and the merge pass of interactions that two recorders created for one
- * conversation. Thread-safe; start once, stop once.
+ * The Recorder Manager's HTTP layer: the admin console and REST API over the call database, with replay, metrics,
+ * reprocess of call date ranges (forwarded to the recorder concerned), failback by hand and the live feed. It parses
+ * requests, calls the parts {@link ManagerAssembly} built and answers; it starts and stops none of them.
+ * Thread-safe; start once, stop once.
  */
-public final class RecorderManager implements AutoCloseable {
+public final class RecorderManager {
   private static final Logger LOG = LoggerFactory.getLogger(RecorderManager.class);
   /** The header carrying the cursor of a search's next page, absent on its last. */
   static final String NEXT_CURSOR = "X-Tandem-Next-Cursor";
-  /** How long an order or read sent to a recorder waits for its answer. */
-  private static final Duration RECORDER_TIMEOUT = Duration.ofSeconds(5);
-  /** How long the merge pass waits after one pass before the next. */
-  private static final Duration MERGE_DELAY = Duration.ofSeconds(2);
-  /** How often the live feed looks for what changed, while a console is connected. */
-  private static final Duration LIVE_INTERVAL = Duration.ofMillis(500);
 
   private final ManagerConfig config;
   private final CallDatabase database;
   private final HealthProbe probe;
   private final RedundancyController redundancy;
   private final ManagerMetrics metrics;
-  private final RecorderClients clients;
   private final MediaReplay replay;
   private final ForwardedJobs jobs;
-  private final Notifier notifier;
-  private final InteractionMergePass merges;
-  private final LiveFeed live;
+  private final Clock clock;
   private final Javalin app;
 
-  public RecorderManager(ManagerConfig config, CallDatabase database) {
+  RecorderManager(ManagerConfig config, ManagerParts parts) {
     this.config = Objects.requireNonNull(config, "config");
-    this.database = Objects.requireNonNull(database, "database");
-    this.clients = new RecorderClients(RECORDER_TIMEOUT, config.recorderTrust(), config.managerSecret());
+    this.database = parts.database();
+    this.probe = parts.probe();
+    this.redundancy = parts.redundancy();
+    this.metrics = parts.metrics();
+    this.replay = parts.replay();
+    this.jobs = parts.jobs();
+    this.clock = parts.clock();
+    LiveFeed live = parts.live();
     AccessApi access = new AccessApi(database, config.tls() != null);
-    this.replay = new MediaReplay(clients, MediaFiles.of(config.mediaKeys(), false));
-    this.probe = new HealthProbe(database::pairs, clients, config.healthInterval(), config.healthMisses());
-    this.redundancy = new RedundancyController(database, probe, clients, config.healthInterval(),
-        config.notifications().heartbeatInterval(), Clock.systemUTC());
-    probe.afterEachPoll(redundancy::tick);
-    this.metrics = new ManagerMetrics(database, probe);
-    this.jobs = new ForwardedJobs(database::pairs, clients);
-    this.notifier = new Notifier(database, config.notifications(), metrics.registry(), Clock.systemUTC());
-    NotificationTargetApi targets = new NotificationTargetApi(notifier);
+    NotificationTargetApi targets = new NotificationTargetApi(parts.notifier());
     ArchiveRuleApi rules = new ArchiveRuleApi(database);
-    this.live = new LiveFeed(database, this::pairStatuses, LIVE_INTERVAL);
     LegalHoldApi legalHolds = new LegalHoldApi(database);
-    this.merges = new InteractionMergePass(database, MERGE_DELAY);
     this.app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
       if (config.tls() != null) {
@@ -140,9 +121,9 @@ public final class RecorderManager implements AutoCloseable {
       cfg.routes.exception(AccessRefusedException.class, (e, ctx) -> JsonAnswers.error(ctx, e.status(),
           e.getMessage()));
       cfg.routes.exception(FailbackRefusedException.class,
-          (e, ctx) -> JsonAnswers.error(ctx, e.status(), e.getMessage()));
+          (e, ctx) -> JsonAnswers.error(ctx, RefusalStatus.of(e.reason()), e.getMessage()));
       cfg.routes.exception(JobRefusedException.class,
-          (e, ctx) -> JsonAnswers.error(ctx, e.status(), e.getMessage()));
+          (e, ctx) -> JsonAnswers.error(ctx, RefusalStatus.of(e.reason()), e.getMessage()));
       cfg.routes.exception(Exception.class, this::failed);
       cfg.routes.error(404, ctx -> {
         if (!JsonAnswers.answered(ctx)) {
@@ -152,40 +133,23 @@ public final class RecorderManager implements AutoCloseable {
     });
   }
 
-  /** @throws io.tandem.config.ConfigException when a notification target of the config file clashes with the API's */
-  public void start() {
-    notifier.start();
+  void start() {
     app.start(config.bindHost(), config.httpPort());
-    probe.start();
-    merges.start();
-    live.start();
-    LOG.info("Recorder Manager listening on {}://{}:{}", config.scheme(), config.bindHost(), port());
   }
 
-  public int port() {
+  int port() {
     return app.port();
   }
 
-  public void stop() {
-    live.close();
-    merges.close();
-    probe.close();
-    redundancy.close();
-    notifier.close();
+  void stop() {
     app.stop();
-    clients.close();
-  }
-
-  @Override
-  public void close() {
-    stop();
   }
 
   /**
    * Why the Manager is not ready yet, or empty when it is: the call database answers, and every pair has a
    * registered primary that answers its health checks and can capture.
    */
-  public Optional<String> notReadyBecause() {
+  Optional<String> notReadyBecause() {
     List<PairView> pairs;
     try {
       pairs = database.pairs();
@@ -193,11 +157,6 @@ public final class RecorderManager implements AutoCloseable {
       return Optional.of("the call database does not answer: " + e.getMessage());
     }
     return Readiness.notReadyBecause(pairs, probe);
-  }
-
-  /** Whether the recorder with this serial answers its health checks and can capture, as the RRC sees it. */
-  public boolean healthy(String serial) {
-    return probe.healthy(serial);
   }
 
   private void ready(Context ctx) {
@@ -210,8 +169,7 @@ public final class RecorderManager implements AutoCloseable {
   }
 
   private List<PairStatus> pairStatuses() throws java.sql.SQLException {
-    List<io.tandem.database.RaisedAlarm> raised = database.alarms().raised();
-    return database.pairs().stream().map((PairView pair) -> PairStatus.of(pair, probe, raised)).toList();
+    return PairStatus.all(database, probe);
   }
 
   private void failback(Context ctx) throws Exception {
@@ -328,7 +286,7 @@ public final class RecorderManager implements AutoCloseable {
 
   private void callsPerMinute(Context ctx) throws Exception {
     int minutes = RequestParameters.wholeNumber(ctx, "minutes", 60, 1, 1440);
-    JsonAnswers.json(ctx, 200, database.callsPerMinute(Instant.now(), minutes));
+    JsonAnswers.json(ctx, 200, database.callsPerMinute(clock.instant(), minutes));
   }
 
   /** Writes the request's audit row, durable before the action is taken; a row that cannot be written refuses it. */

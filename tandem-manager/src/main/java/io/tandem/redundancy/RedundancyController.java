@@ -9,6 +9,7 @@ import io.tandem.database.FailoverView;
 import io.tandem.database.PairView;
 import io.tandem.database.RaisedAlarm;
 import io.tandem.database.RecorderView;
+import io.tandem.redundancy.FailbackRefusedException.Reason;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -92,14 +93,15 @@ public final class RedundancyController implements AutoCloseable {
    * Swaps the roles back by hand: allowed when the pair's failback policy is manual and both recorders are
    * healthy. The failover it opens is driven like any other.
    *
-   * @throws FailbackRefusedException when there is no such pair (404) or the failback is not allowed now (409)
+   * @throws FailbackRefusedException when there is no such pair, or the policy, the recorders' health or a role
+   *     change meanwhile does not allow it now
    */
   public FailoverView failback(String pairName) throws SQLException {
     PairView pair = database.pairs().stream().filter(p -> p.name().equals(pairName)).findFirst()
-        .orElseThrow(() -> new FailbackRefusedException(404, "no pair '" + pairName + "'"));
+        .orElseThrow(() -> new FailbackRefusedException(Reason.NO_SUCH_PAIR, "no pair '" + pairName + "'"));
     if (!"manual".equals(pair.failbackPolicy())) {
-      throw new FailbackRefusedException(409, "pair '" + pairName + "' has failback policy '" + pair.failbackPolicy()
-          + "'; a failback by hand needs 'manual'");
+      throw new FailbackRefusedException(Reason.POLICY_FORBIDS, "pair '" + pairName
+          + "' has failback policy '" + pair.failbackPolicy() + "'; a failback by hand needs 'manual'");
     }
     RecorderView primary = member(pair, Role.PRIMARY).orElseThrow(() -> notBoth(pairName));
     RecorderView secondary = member(pair, Role.SECONDARY).orElseThrow(() -> notBoth(pairName));
@@ -108,7 +110,8 @@ public final class RedundancyController implements AutoCloseable {
     }
     FailoverView failback = database.beginFailover(pairName, "FAILBACK", Integer.parseInt(primary.serial()),
         Integer.parseInt(secondary.serial()), clock.instant())
-        .orElseThrow(() -> new FailbackRefusedException(409, "the roles of pair '" + pairName + "' changed meanwhile"));
+        .orElseThrow(() -> new FailbackRefusedException(Reason.ROLES_CHANGED,
+            "the roles of pair '" + pairName + "' changed meanwhile"));
     LOG.info("failback of pair {} from {} to {} at epoch {}", pairName, primary.serial(), secondary.serial(),
         failback.epoch());
     driveOpenFailovers();
@@ -116,7 +119,8 @@ public final class RedundancyController implements AutoCloseable {
   }
 
   private static FailbackRefusedException notBoth(String pairName) {
-    return new FailbackRefusedException(409, "a failback of pair '" + pairName + "' needs both recorders healthy");
+    return new FailbackRefusedException(Reason.NOT_BOTH_HEALTHY,
+        "a failback of pair '" + pairName + "' needs both recorders healthy");
   }
 
   /** What the event log last said of each recorder, so that a restarted controller neither repeats nor misses. */

@@ -4,28 +4,28 @@ import io.javalin.http.Context;
 import io.tandem.admin.RecorderClient;
 import io.tandem.admin.RecorderClients;
 import io.tandem.admin.RecorderException;
-import io.tandem.call.Inum;
+import io.tandem.archive.Archive;
+import io.tandem.archive.ArchiveUnreachableException;
+import io.tandem.archive.FilesystemArchive;
 import io.tandem.database.MediaSource;
 import io.tandem.json.Json;
-import io.tandem.media.MediaFiles;
-import io.tandem.media.sealed.SealedMediaException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Serves an interaction's media as {@code audio/wav}, honouring a single HTTP Range exactly, from the first of its
- * copies that can be read now: each copy from its archive file when it was archived (a sealed one opened with the
- * Manager's media keys, chunk by chunk as it is sent), otherwise, or when that file cannot be read here, by relaying
- * the request to the recorder that holds it. A copy whose recorder is down, unregistered or no longer holds it is
- * passed over for the next; only when none can be read is the answer an error, naming what each copy lacked. Every
- * media answer names the copy it carries in {@value #INUM_HEADER}. Thread-safe.
+ * copies that can be read now: each copy from the archive when it was archived, read through the archive's own
+ * interface (a sealed copy opened with the Manager's media keys, chunk by chunk as it is sent), otherwise, or when the
+ * archive cannot be reached from here, by relaying the request to the recorder that holds it. A copy whose recorder is
+ * down, unregistered or no longer holds it is passed over for the next; only when none can be read is the answer an
+ * error, naming what each copy lacked. Every media answer names the copy it carries in {@value #INUM_HEADER}.
+ * Thread-safe.
  */
 public final class MediaReplay {
   /** The header naming the INUM of the copy an answer carries. */
@@ -36,16 +36,17 @@ public final class MediaReplay {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MediaReplay.class);
 
   private final RecorderClients clients;
-  private final MediaFiles files;
+  private final Archive archive;
 
+  /** Archived copies read as plain files under their own paths. */
   public MediaReplay(RecorderClients clients) {
-    this(clients, MediaFiles.plain());
+    this(clients, new FilesystemArchive());
   }
 
-  /** {@code files} opens archived copies, sealed ones with its keys. */
-  public MediaReplay(RecorderClients clients, MediaFiles files) {
-    this.clients = clients;
-    this.files = files;
+  /** {@code archive} opens archived copies by their location, as this process reaches them. */
+  public MediaReplay(RecorderClients clients, Archive archive) {
+    this.clients = Objects.requireNonNull(clients, "clients");
+    this.archive = Objects.requireNonNull(archive, "archive");
   }
 
   /** Answers the request for {@code source}'s media on {@code ctx}, from that copy only. */
@@ -76,50 +77,46 @@ public final class MediaReplay {
 
   /** Serves {@code source} and returns empty, or returns why it cannot be read, having answered nothing. */
   private Optional<String> tryServe(Context ctx, MediaSource source) throws IOException {
-    String archiveMiss = null;
+    String archiveState = "not archived";
     if (source.archived()) {
-      Path file = Path.of(source.archiveLocation());
-      if (Files.isRegularFile(file)) {
-        try {
-          ctx.header(INUM_HEADER, source.inum().toString());
-          serveFile(ctx, files, file);
-          return Optional.empty();
-        } catch (SealedMediaException e) {
-          archiveMiss = "its archived file cannot be opened here (" + e.getMessage() + ")";
-        }
-      } else {
-        archiveMiss = "its archived file " + file + " cannot be read here";
+      Optional<String> archiveMiss = serveArchived(ctx, source);
+      if (archiveMiss.isEmpty()) {
+        return Optional.empty();
       }
+      archiveState = archiveMiss.get();
     }
-    String archiveState = "copy " + source.inum() + ": " + (archiveMiss == null ? "not archived" : archiveMiss);
+    String copyState = "copy " + source.inum() + ": " + archiveState;
     if (source.adminUrl() == null) {
-      return Optional.of(archiveState + " and recorder " + source.serial() + " is not registered");
+      return Optional.of(copyState + " and recorder " + source.serial() + " is not registered");
     }
-    return relayFromRecorder(ctx, source).map(miss -> archiveState + " and " + miss);
-  }
-
-  /** Serves a plain file: 200 whole, 206 with exactly the asked bytes, or 416 when the range lies past its end. */
-  public static void serveFile(Context ctx, Path file) throws IOException {
-    serveFile(ctx, MediaFiles.plain(), file);
+    return relayFromRecorder(ctx, source).map(miss -> copyState + " and " + miss);
   }
 
   /**
-   * Serves a file, plain or sealed as {@code files} opens it, as {@link #serveFile(Context, Path)} does.
-   *
-   * @throws SealedMediaException before anything is answered, when it is sealed under a key {@code files} lacks
+   * Serves the archived copy: 200 whole, 206 with exactly the asked bytes, or 416 when the range lies past its end;
+   * returns empty, or why it cannot be read here, having answered nothing.
    */
-  public static void serveFile(Context ctx, MediaFiles files, Path file) throws IOException {
+  private Optional<String> serveArchived(Context ctx, MediaSource source) throws IOException {
+    String location = source.archiveLocation();
     FileAnswer answer;
     try {
-      answer = FileAnswer.of(files, file, ctx.header("Range"));
+      answer = FileAnswer.of(() -> archive.open(location), location, ctx.header("Range"));
     } catch (RangeNotSatisfiableException e) {
+      ctx.header(INUM_HEADER, source.inum().toString());
       ctx.header("Accept-Ranges", "bytes").header("Content-Range", e.contentRange());
       answerError(ctx, 416, e.getMessage());
-      return;
+      return Optional.empty();
+    } catch (ArchiveUnreachableException e) {
+      return Optional.of("its archived copy cannot be reached from here (" + e.getMessage() + ")");
+    } catch (IOException e) {
+      // Nothing is answered yet: a copy that cannot be opened here (a key this Manager lacks) falls to the next way.
+      return Optional.of("its archived copy cannot be opened here (" + e.getMessage() + ")");
     }
+    ctx.header(INUM_HEADER, source.inum().toString());
     ctx.status(answer.status()).contentType(WAV);
     answer.headers().forEach(ctx::header);
     answer.writeTo(ctx.outputStream());
+    return Optional.empty();
   }
 
   /** Relays the request to the copy's recorder and returns empty, or returns why it did not, having answered nothing. */

@@ -34,7 +34,7 @@ class ArchiveRuleApiTest {
   static Path files;
   private static EmbeddedDatabase server;
   private static CallDatabase database;
-  private static RecorderManager manager;
+  private static ManagerAssembly manager;
   private static String token;
 
   @BeforeAll
@@ -43,7 +43,7 @@ class ArchiveRuleApiTest {
     database = CallDatabase.connect(server.config(4));
     database.migrate();
     token = database.credentials().addToken("test-admin", AccessRole.ADMIN, "the test").token();
-    manager = new RecorderManager(new ManagerConfig("127.0.0.1", 0, server.jdbcUrl(), "postgres", "",
+    manager = new ManagerAssembly(new ManagerConfig("127.0.0.1", 0, server.jdbcUrl(), "postgres", "",
         Duration.ofSeconds(5), 3), database);
     manager.start();
   }

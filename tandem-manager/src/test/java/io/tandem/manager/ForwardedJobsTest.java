@@ -66,13 +66,17 @@ class ForwardedJobsTest {
     assertThat(jobs.job(jobs.start("100001", FROM, TO, "ann")).orElseThrow().kind()).isEqualTo(JobKind.REPROCESS);
   }
 
+  private static final JobRefusedException.Reason MALFORMED = JobRefusedException.Reason.MALFORMED_COMMAND;
+
   @Test
   void aCommandTheShellWouldRefuseIsRefusedWithItsLineAndNothingIsSent() {
-    assertStatus(() -> jobs.startRebuild("100001", "Rebuild Sometimes", "ann"), 400, "'command': expected Full or Fix");
-    assertStatus(() -> jobs.startRebuild("100001", "status", "ann"), 400, "must be a WorkflowShell Rebuild");
-    assertStatus(() -> jobs.startRebuild("100001", "", "ann"), 400, "expected a command");
+    assertRefused(() -> jobs.startRebuild("100001", "Rebuild Sometimes", "ann"), MALFORMED,
+        "'command': expected Full or Fix");
+    assertRefused(() -> jobs.startRebuild("100001", "status", "ann"), MALFORMED, "must be a WorkflowShell Rebuild");
+    assertRefused(() -> jobs.startRebuild("100001", "", "ann"), MALFORMED, "expected a command");
     assertThat(recorder.lastRebuildBody).isNull();
-    assertStatus(() -> jobs.startRebuild("999999", "Rebuild Fix", "ann"), 404, "no recorder with serial 999999");
+    assertRefused(() -> jobs.startRebuild("999999", "Rebuild Fix", "ann"), JobRefusedException.Reason.NO_SUCH_RECORDER,
+        "no recorder with serial 999999");
   }
 
   @Test
@@ -98,12 +102,14 @@ class ForwardedJobsTest {
   }
 
   @Test
-  void refusalsCarryTheirStatus() {
-    assertStatus(() -> jobs.start("999999", FROM, TO, "ann"), 404, "no recorder with serial 999999");
-    assertStatus(() -> jobs.start("100002", FROM, TO, "ann"), 502, "recorder 100002 at " + closedUrl
-        + " is unreachable");
+  void refusalsSayWhyInTheCoresTerms() {
+    assertRefused(() -> jobs.start("999999", FROM, TO, "ann"), JobRefusedException.Reason.NO_SUCH_RECORDER,
+        "no recorder with serial 999999");
+    assertRefused(() -> jobs.start("100002", FROM, TO, "ann"), JobRefusedException.Reason.RECORDER_UNREACHABLE,
+        "recorder 100002 at " + closedUrl + " is unreachable");
     recorder.reprocessStatus = 409;
-    assertStatus(() -> jobs.start("100001", FROM, TO, "ann"), 409, "a rebuild is already running: job-0");
+    assertRefused(() -> jobs.start("100001", FROM, TO, "ann"), JobRefusedException.Reason.RECORDER_BUSY,
+        "a rebuild is already running: job-0");
   }
 
   @Test
@@ -111,10 +117,10 @@ class ForwardedJobsTest {
     assertThat(jobs.job("nope")).isEmpty();
   }
 
-  private static void assertStatus(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, int status,
-      String message) {
+  private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call,
+      JobRefusedException.Reason reason, String message) {
     assertThatThrownBy(call).isInstanceOf(JobRefusedException.class).hasMessageContaining(message)
-        .satisfies(e -> assertThat(((JobRefusedException) e).status()).isEqualTo(status));
+        .satisfies(e -> assertThat(((JobRefusedException) e).reason()).isEqualTo(reason));
   }
 
   private static FakeRecorder newRecorder() {

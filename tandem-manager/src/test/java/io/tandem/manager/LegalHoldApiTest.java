@@ -35,7 +35,7 @@ class LegalHoldApiTest {
   static Path files;
   private static EmbeddedDatabase server;
   private static CallDatabase database;
-  private static RecorderManager manager;
+  private static ManagerAssembly manager;
   private static String token;
 
   @BeforeAll
@@ -48,7 +48,7 @@ class LegalHoldApiTest {
     database.register(new RecorderRegistration(510_000, "pair-h", Position.MAIN, "http://127.0.0.1:9", "127.0.0.1:1"));
     database.register(new RecorderRegistration(510_001, "pair-h", Position.BACKUP, "http://127.0.0.1:9",
         "127.0.0.1:2"));
-    manager = new RecorderManager(new ManagerConfig("127.0.0.1", 0, server.jdbcUrl(), "postgres", "",
+    manager = new ManagerAssembly(new ManagerConfig("127.0.0.1", 0, server.jdbcUrl(), "postgres", "",
         Duration.ofSeconds(10), 3), database);
     manager.start();
   }

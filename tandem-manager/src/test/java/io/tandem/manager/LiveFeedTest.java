@@ -35,7 +35,7 @@ class LiveFeedTest {
   static Path files;
   private static EmbeddedDatabase server;
   private static CallDatabase database;
-  private static RecorderManager manager;
+  private static ManagerAssembly manager;
   private static String token;
 
   /** One server-sent event as read off the stream. */
@@ -51,7 +51,7 @@ class LiveFeedTest {
         "127.0.0.1:15060"));
     database.register(new RecorderRegistration(520_001, "pair-l", Position.BACKUP, "http://127.0.0.1:2",
         "127.0.0.1:15062"));
-    manager = new RecorderManager(new ManagerConfig("127.0.0.1", 0, server.jdbcUrl(), "postgres", "",
+    manager = new ManagerAssembly(new ManagerConfig("127.0.0.1", 0, server.jdbcUrl(), "postgres", "",
         Duration.ofSeconds(30), 3), database);
     manager.start();
   }

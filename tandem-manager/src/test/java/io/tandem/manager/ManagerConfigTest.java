@@ -132,6 +132,26 @@ class ManagerConfigTest {
   }
 
   /** Every file of these tests but one carries the secret the recorders share. */
+  @Test
+  void archiveMountsAreReadAndABadOneStopsTheManagerNamingItsKey() {
+    ManagerConfig config = ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1/t",
+        "archive.mount.main.target", "/srv/tandem/archive", "archive.mount.main.seenAt", "/mnt/recorders/archive"));
+
+    assertThat(config.archiveMounts().seen(java.nio.file.Path.of("/srv/tandem/archive/2026/11/26/1.wav")))
+        .isEqualTo(java.nio.file.Path.of("/mnt/recorders/archive/2026/11/26/1.wav"));
+    assertThat(ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1/t")).archiveMounts().mounts())
+        .isEmpty();
+    assertThatThrownBy(() -> ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1/t",
+        "archive.mount.main.target", "/srv/tandem/archive", "archive.mount.main.seenAt", "mnt/archive")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("'archive.mount.main.seenAt' must be an absolute folder, got 'mnt/archive'");
+    assertThatThrownBy(() -> ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1/t",
+        "archive.mount.main.target", "/srv/tandem/archive", "archive.mount.main.seenAt", "/mnt/a",
+        "archive.mount.main.seenat", "/mnt/b")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown key 'archive.mount.main.seenat'");
+  }
+
   private static ConfigFile file(String... keysAndValues) {
     Properties properties = new Properties();
     properties.setProperty("manager.secret", SECRET);

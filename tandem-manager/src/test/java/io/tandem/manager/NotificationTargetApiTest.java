@@ -41,7 +41,7 @@ class NotificationTargetApiTest {
   static Path files;
   private static EmbeddedDatabase server;
   private static CallDatabase database;
-  private static RecorderManager manager;
+  private static ManagerAssembly manager;
   private static HttpServer webhook;
   private static final List<JsonNode> received = new CopyOnWriteArrayList<>();
 
@@ -65,7 +65,7 @@ class NotificationTargetApiTest {
     webhook.start();
     TargetSpec configured = new TargetSpec("from-config",
         new SyslogEndpoint("127.0.0.1", 9, SyslogTransport.UDP, SyslogFacility.LOCAL0));
-    manager = new RecorderManager(new ManagerConfig("127.0.0.1", 0, server.jdbcUrl(), "postgres", "",
+    manager = new ManagerAssembly(new ManagerConfig("127.0.0.1", 0, server.jdbcUrl(), "postgres", "",
         Duration.ofMillis(100), 2, new NotificationSettings(Duration.ofHours(24), Duration.ofSeconds(1),
         List.of(configured))), database);
     manager.start();

@@ -45,7 +45,7 @@ class RecorderManagerTest {
   private static EmbeddedDatabase server;
   private static CallDatabase database;
   private static FakeRecorder recorder;
-  private static RecorderManager manager;
+  private static ManagerAssembly manager;
   private static Path archiveDirectory;
   @TempDir
   static Path files;
@@ -81,7 +81,7 @@ class RecorderManagerTest {
     onRecorderId = idOf("conv-on-recorder");
     unreachableId = idOf("conv-unreachable");
     fallbackId = idOf("conv-fallback");
-    manager = new RecorderManager(new ManagerConfig("127.0.0.1", 0, server.jdbcUrl(), "postgres", "",
+    manager = new ManagerAssembly(new ManagerConfig("127.0.0.1", 0, server.jdbcUrl(), "postgres", "",
         Duration.ofMillis(100), 3), database);
     manager.start();
   }
@@ -435,6 +435,26 @@ class RecorderManagerTest {
         .asText()).isEqualTo("no pair no-such-pair");
     assertThat(database.pairs().getFirst().gapPolicy()).isEqualTo("promote");
     assertThat(database.pairs().getFirst().matchToleranceMillis()).isEqualTo(2000);
+  }
+
+  @Test
+  void failbackOfAnUnknownPairIs404AndOneThePolicyForbidsIs409() throws Exception {
+    assertThat(json(post("/api/pairs/no-such-pair/failback", ""), 404).get("error").asText())
+        .isEqualTo("no pair 'no-such-pair'");
+    assertThat(json(post("/api/pairs/pair-m/failback", ""), 409).get("error").asText())
+        .isEqualTo("pair 'pair-m' has failback policy 'never'; a failback by hand needs 'manual'");
+    assertThat(database.pairs().getFirst().epoch()).as("epoch after refused failbacks").isEqualTo(1);
+  }
+
+  @Test
+  void aUserWhoseNameIsTakenIs409AndABadOneIs400() throws Exception {
+    String ann = "{\"name\":\"ann-409\",\"role\":\"supervisor\",\"password\":\"correct horse battery\"}";
+    json(post("/api/users", ann), 201);
+
+    assertThat(json(post("/api/users", ann), 409).get("error").asText())
+        .isEqualTo("a user named 'ann-409' exists already");
+    assertThat(json(post("/api/users", "{\"name\":\"bob-400\",\"role\":\"supervisor\",\"password\":\"short\"}"),
+        400).get("error").asText()).isEqualTo("'password' must be at least 12 characters");
   }
 
   private static boolean mainHealthy() throws Exception {

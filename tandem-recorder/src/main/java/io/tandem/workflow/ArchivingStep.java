@@ -3,7 +3,7 @@ package io.tandem.workflow;
 import io.tandem.archive.ArchiveLedger;
 import io.tandem.archive.ArchiveRule;
 import io.tandem.archive.ArchivedCopy;
-import io.tandem.archive.FilesystemArchive;
+import io.tandem.archive.Archive;
 import io.tandem.call.CallRecord;
 import io.tandem.call.Inum;
 import io.tandem.callbuffer.CallBuffer;
@@ -34,13 +34,13 @@ final class ArchivingStep {
   private final Workflow workflow;
   private final CallBuffer buffer;
   private final Path dataDir;
-  private final FilesystemArchive archive;
+  private final Archive archive;
   private final ArchiveLedger ledger;
   private final RuleCache rules;
   private final Predicate<Throwable> retryable;
   private final ConsolidationCounters counters;
 
-  ArchivingStep(Workflow workflow, CallBuffer buffer, Path dataDir, FilesystemArchive archive, ArchiveLedger ledger,
+  ArchivingStep(Workflow workflow, CallBuffer buffer, Path dataDir, Archive archive, ArchiveLedger ledger,
       RuleCache rules, Predicate<Throwable> retryable, ConsolidationCounters counters) {
     this.workflow = workflow;
     this.buffer = buffer;

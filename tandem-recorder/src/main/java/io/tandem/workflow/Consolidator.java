@@ -4,6 +4,7 @@ import io.tandem.archive.ArchiveLedger;
 import io.tandem.call.CallRecord;
 import io.tandem.decoding.MediaDecoding;
 import java.util.function.UnaryOperator;
+import io.tandem.archive.Archive;
 import io.tandem.archive.FilesystemArchive;
 import io.tandem.media.MediaFiles;
 import io.tandem.callbuffer.CallBuffer;
@@ -137,7 +138,7 @@ public final class Consolidator {
     private Supplier<Fence> fences;
     private Predicate<Throwable> retryable;
     private Clock clock = Clock.systemUTC();
-    private FilesystemArchive archive = new FilesystemArchive();
+    private Archive archive = new FilesystemArchive();
     private ConsolidationListener listener = new ConsolidationListener() {};
     private Duration ruleCacheTtl = Duration.ofSeconds(5);
     private int markingBatch = MarkingStep.DEFAULT_BATCH;
@@ -207,7 +208,7 @@ public final class Consolidator {
     }
 
     /** Optional; default a plain {@link FilesystemArchive}. */
-    public Builder archive(FilesystemArchive value) {
+    public Builder archive(Archive value) {
       this.archive = Objects.requireNonNull(value, "archive");
       return this;
     }

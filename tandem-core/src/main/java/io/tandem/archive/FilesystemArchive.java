@@ -2,11 +2,13 @@ package io.tandem.archive;
 
 import io.tandem.call.Inum;
 import io.tandem.config.PrivateFiles;
+import io.tandem.media.MediaChannel;
 import io.tandem.media.MediaFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,43 +19,57 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
- * Copies call media into an archive folder as {@code <target>/yyyy/MM/dd/<inum>.wav} (UTC date of the
- * call's start). A copy is written to a temporary file beside its target, synced, verified by SHA-256
- * against the source, and only then renamed into place, so a crash never leaves a partial archived file. A sealed
- * file is copied as it is stored, still sealed under its own key, and the copy is also opened chunk by chunk
+ * The archive as folders of a filesystem: copies call media into an archive rule's target folder as
+ * {@code <target>/yyyy/MM/dd/<inum>.wav} (UTC date of the call's start), whose absolute path is the copy's location,
+ * and opens them again by that location. A copy is written to a temporary file beside its target, synced, verified by
+ * SHA-256 against the source, and only then renamed into place, so a crash never leaves a partial archived file. A
+ * sealed file is copied as it is stored, still sealed under its own key, and the copy is also opened chunk by chunk
  * to prove that every chunk authenticates. Folders are made 0700 and copies 0600.
+ * A target folder that this process sees under another path (a network share mounted elsewhere) is reached through
+ * its {@link ArchiveMounts}; locations stay as the recorders write them.
  * Idempotent: an existing copy with the source's checksum is kept, a differing one replaced. Stateless and
  * thread-safe, provided no two threads copy the same INUM into the same target at once.
  */
-public final class FilesystemArchive {
+public final class FilesystemArchive implements Archive {
   private static final DateTimeFormatter DAY_FOLDER = DateTimeFormatter.ofPattern("yyyy/MM/dd")
       .withZone(ZoneOffset.UTC);
   private static final int BUFFER = 64 * 1024;
 
   private final MediaFiles files;
+  private final ArchiveMounts mounts;
 
-  /** An archive of plain media only. */
+  /** An archive of plain media only, every folder seen under its own path. */
   public FilesystemArchive() {
     this(MediaFiles.plain());
   }
 
-  /** {@code files} opens sealed media to verify their copies. */
+  /** {@code files} opens sealed media to verify and read their copies; every folder is seen under its own path. */
   public FilesystemArchive(MediaFiles files) {
-    this.files = files;
+    this(files, ArchiveMounts.none());
   }
 
+  /** {@code mounts} says where this process sees target folders that it does not see under their own path. */
+  public FilesystemArchive(MediaFiles files, ArchiveMounts mounts) {
+    this.files = Objects.requireNonNull(files, "files");
+    this.mounts = Objects.requireNonNull(mounts, "mounts");
+  }
+
+  @Override
   public ArchivedCopy copy(Path source, Path targetRoot, Inum inum, Instant start) throws IOException {
     if (!Files.isRegularFile(source)) {
       throw new NoSuchFileException(source.toString(), null, "no media file to archive for call " + inum);
     }
-    Path folder = targetRoot.resolve(DAY_FOLDER.format(start)).toAbsolutePath();
-    Path target = folder.resolve(inum + ".wav");
+    Path location = targetRoot.resolve(DAY_FOLDER.format(start)).toAbsolutePath().resolve(inum + ".wav");
+    Path target = mounts.seen(location);
+    Path folder = target.getParent();
     String sourceSum = sha256(source);
     long bytes = Files.size(source);
     if (Files.isRegularFile(target) && sha256(target).equals(sourceSum)) {
-      return new ArchivedCopy(target.toString(), sourceSum, bytes);
+      return new ArchivedCopy(location.toString(), sourceSum, bytes);
     }
     PrivateFiles.createFolders(folder);
     // A fixed temporary name: a copy cut off by a crash is simply overwritten by the next attempt.
@@ -70,7 +86,30 @@ public final class FilesystemArchive {
     }
     Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     syncFolder(folder);
-    return new ArchivedCopy(target.toString(), sourceSum, bytes);
+    return new ArchivedCopy(location.toString(), sourceSum, bytes);
+  }
+
+  @Override
+  public MediaChannel open(String location) throws IOException {
+    Path written;
+    try {
+      written = Path.of(location);
+    } catch (InvalidPathException e) {
+      throw new ArchiveUnreachableException("'" + location + "' is not a path of a filesystem archive");
+    }
+    Optional<ArchiveMounts.Mount> mount = mounts.holding(written);
+    if (mount.isPresent() && !Files.isDirectory(mount.get().seenAt())) {
+      throw new ArchiveUnreachableException("archive folder " + mount.get().target() + " is mounted here at "
+          + mount.get().seenAt() + ", which is not a folder");
+    }
+    Path file = mounts.seen(written);
+    if (!Files.isRegularFile(file)) {
+      throw new ArchiveUnreachableException(mount.isPresent()
+          ? "no archived file " + file + " in archive folder " + mount.get().target() + " (mounted here at "
+              + mount.get().seenAt() + ")"
+          : "archived file " + file + " is not on this host, and no archive mount says where its folder is seen");
+    }
+    return files.open(file, false);
   }
 
   /** Copies the stored bytes into a new 0600 file and syncs it. */

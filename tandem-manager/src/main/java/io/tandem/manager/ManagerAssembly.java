@@ -1,0 +1,107 @@
+package io.tandem.manager;
+
+import io.tandem.admin.RecorderClients;
+import io.tandem.archive.FilesystemArchive;
+import io.tandem.database.CallDatabase;
+import io.tandem.media.MediaFiles;
+import io.tandem.notification.Notifier;
+import io.tandem.redundancy.HealthProbe;
+import io.tandem.redundancy.RedundancyController;
+import io.tandem.replay.MediaReplay;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Recorder Manager put together: from its config and the call database it builds the parts that run on their
+ * own (the health probe of every registered recorder, the Recorder Redundancy Controller that acts on it, the
+ * notifier that pushes every event to the notification targets, the merge pass of interactions that two recorders
+ * created for one conversation, the live feed of the console) and the parts that answer requests (replay, forwarded
+ * jobs, metrics), and hands them all to the HTTP layer, {@link RecorderManager}. It alone starts and stops them.
+ * Every part reads time from one clock, the call database's. The caller keeps the database and closes it after
+ * {@link #stop}. Thread-safe; start once, stop once.
+ */
+public final class ManagerAssembly implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ManagerAssembly.class);
+  /** How long an order or read sent to a recorder waits for its answer. */
+  private static final Duration RECORDER_TIMEOUT = Duration.ofSeconds(5);
+  /** How long the merge pass waits after one pass before the next. */
+  private static final Duration MERGE_DELAY = Duration.ofSeconds(2);
+  /** How often the live feed looks for what changed, while a console is connected. */
+  private static final Duration LIVE_INTERVAL = Duration.ofMillis(500);
+
+  private final ManagerConfig config;
+  private final RecorderClients clients;
+  private final HealthProbe probe;
+  private final RedundancyController redundancy;
+  private final Notifier notifier;
+  private final InteractionMergePass merges;
+  private final LiveFeed live;
+  private final RecorderManager http;
+
+  public ManagerAssembly(ManagerConfig config, CallDatabase database) {
+    this.config = Objects.requireNonNull(config, "config");
+    Clock clock = Objects.requireNonNull(database, "database").clock();
+    this.clients = new RecorderClients(RECORDER_TIMEOUT, config.recorderTrust(), config.managerSecret());
+    MediaReplay replay = new MediaReplay(clients, new FilesystemArchive(MediaFiles.of(config.mediaKeys(), false),
+        config.archiveMounts()));
+    this.probe = new HealthProbe(database::pairs, clients, config.healthInterval(), config.healthMisses());
+    this.redundancy = new RedundancyController(database, probe, clients, config.healthInterval(),
+        config.notifications().heartbeatInterval(), clock);
+    probe.afterEachPoll(redundancy::tick);
+    ManagerMetrics metrics = new ManagerMetrics(database, probe);
+    ForwardedJobs jobs = new ForwardedJobs(database::pairs, clients);
+    this.notifier = new Notifier(database, config.notifications(), metrics.registry(), clock);
+    this.live = new LiveFeed(database, () -> PairStatus.all(database, probe), LIVE_INTERVAL, clock);
+    this.merges = new InteractionMergePass(database, MERGE_DELAY);
+    this.http = new RecorderManager(config, new ManagerParts(database, probe, redundancy, metrics, replay, jobs,
+        notifier, live, clock));
+  }
+
+  /** @throws io.tandem.config.ConfigException when a notification target of the config file clashes with the API's */
+  public void start() {
+    notifier.start();
+    http.start();
+    probe.start();
+    merges.start();
+    live.start();
+    LOG.info("Recorder Manager listening on {}://{}:{}", config.scheme(), config.bindHost(), port());
+  }
+
+  /** The port the API answers on, once started. */
+  public int port() {
+    return http.port();
+  }
+
+  /** Stops what runs on its own, then the API, then the recorder clients they share. */
+  public void stop() {
+    live.close();
+    merges.close();
+    probe.close();
+    redundancy.close();
+    notifier.close();
+    http.stop();
+    clients.close();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /**
+   * Why the Manager is not ready yet, or empty when it is: the call database answers, and every pair has a
+   * registered primary that answers its health checks and can capture.
+   */
+  public Optional<String> notReadyBecause() {
+    return http.notReadyBecause();
+  }
+
+  /** Whether the recorder with this serial answers its health checks and can capture, as the RRC sees it. */
+  public boolean healthy(String serial) {
+    return probe.healthy(serial);
+  }
+}
