@@ -36,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * read are listed with the reason and do not fail the download.
  */
 class InteractionExportTest {
-  private static final int MAIN = 470_001;
-  private static final int BACKUP = 470_002;
+  private static final int MAIN = 480_001;
+  private static final int BACKUP = 480_002;
   private static final int CONVERSATIONS = 3;
 
   @TempDir

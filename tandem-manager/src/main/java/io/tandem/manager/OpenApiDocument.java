@@ -42,8 +42,8 @@ final class OpenApiDocument {
     document.put("openapi", "3.1.0");
     document.put("info", Map.of("title", "Tandem Recorder Manager API", "version", "1",
         "description", "Pairs, roles, events, search, replay, jobs, archive rules, users and tokens. Every route but "
-            + "the probes and the login needs a credential: 'Authorization: Bearer <token>' or the session cookie "
-            + "of POST /api/login. Each operation lists the roles that may call it (x-tandem-roles)."));
+            + "the probes and the login needs a credential: an API token as 'Authorization: Bearer TOKEN', or the "
+            + "session cookie of POST /api/login. Each operation lists the roles that may call it (x-tandem-roles)."));
     document.put("security", List.of(Map.of(BEARER, List.of()), Map.of(COOKIE, List.of())));
     Map<String, Object> paths = new LinkedHashMap<>();
     for (RouteTable.Route route : RouteTable.routes(RouteTable.Server.MANAGER)) {
@@ -138,12 +138,17 @@ final class OpenApiDocument {
     return id.length() == route.method().length() ? id + "Root" : id.toString();
   }
 
+  /** The group an operation is listed under in the explorer: its first path word, with a few gathered up. */
   private static String tag(String path) {
     String[] segments = path.split("/");
-    if (segments.length < 2 || segments[1].isEmpty()) {
-      return "console";
-    }
-    return segments[1].equals("api") && segments.length > 2 ? segments[2] : segments[1];
+    String word = segments.length < 2 || segments[1].isEmpty() ? "console"
+        : segments[1].equals("api") && segments.length > 2 ? segments[2] : segments[1];
+    return switch (word) {
+      case "health", "ready", "metrics" -> "probes and metrics";
+      case "login", "logout", "users", "tokens", "audit" -> "access and audit";
+      case "live", "stats", "openapi.json" -> "console";
+      default -> word;
+    };
   }
 
   private static Map<String, Object> securitySchemes() {
