@@ -64,8 +64,18 @@ final class InteractionExport {
       entry(zip, MANIFEST, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
       entry(zip, CHECKSUMS, sums.toString().getBytes(StandardCharsets.UTF_8));
     } finally {
-      Files.deleteIfExists(spoolDirectory);
+      removeSpools(spoolDirectory);
     }
+  }
+
+  /** Removes the spool directory with any copy an interrupted export left in it. */
+  private static void removeSpools(Path directory) throws IOException {
+    try (var left = Files.list(directory)) {
+      for (Path spool : left.toList()) {
+        Files.deleteIfExists(spool);
+      }
+    }
+    Files.deleteIfExists(directory);
   }
 
   /** Adds the interaction's best readable copy to the ZIP and returns its manifest line. */
