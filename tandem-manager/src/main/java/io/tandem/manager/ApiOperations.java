@@ -124,7 +124,8 @@ final class ApiOperations {
         "transport", oneOf("syslog", "udp", "tcp"), "facility", text("syslog: such as local0"))));
     t.put("DELETE /api/notification-targets/{id}", none(204, "removed"));
     Map<String, Object> rule = object(List.of("name", "target"), "name", text("the rule's name"),
-        "target", text("where archived copies go"), "recorderSerial", whole(1, 999_999, "only this recorder (null: all)"),
+        "target", text("where archived copies go"),
+        "recorderSerial", whole(1, 999_999, "only this recorder (null: all)"),
         "minDurationSeconds", whole(0, 31_536_000, "only calls at least this long"), "enabled", flag("default true"));
     t.put("GET /api/archive-rules", json(200, listOf(anyObject("an archive rule")), "the rules"));
     t.put("POST /api/archive-rules", json(201, anyObject("the rule added"), "added").withBody(rule));

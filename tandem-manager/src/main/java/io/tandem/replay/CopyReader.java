@@ -6,12 +6,11 @@ import io.tandem.admin.RecorderException;
 import io.tandem.call.Inum;
 import io.tandem.database.MediaSource;
 import io.tandem.media.MediaFiles;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -19,13 +18,14 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.zip.CRC32;
 
 /**
  * Reads the whole media of an interaction's first readable copy, in the order of its sources (the best-copy order),
  * each copy as {@link MediaReplay} reads it: from its archive file when it was archived (a sealed one opened with
  * the Manager's keys), otherwise, or when that file cannot be read here, from the recorder that holds it. Each copy
- * is read whole into a spool file with its SHA-256 before it counts as read, so a copy whose reading breaks off is
- * passed over like one that cannot be opened. Thread-safe.
+ * is read whole into a spool file, its SHA-256 taken on the way, before it counts as read, so a copy whose reading
+ * breaks off is passed over like one that cannot be opened. Thread-safe.
  */
 public final class CopyReader {
   private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
@@ -38,8 +38,11 @@ public final class CopyReader {
     this.files = files;
   }
 
-  /** A copy read whole: its INUM, the spool file holding its bytes (the caller deletes it), length and SHA-256. */
-  public record ReadCopy(Inum inum, Path spool, long bytes, String sha256) implements AutoCloseable {
+  /**
+   * A copy read whole: its INUM, the spool file holding its bytes (the caller deletes it), length, SHA-256, and the
+   * CRC-32 a ZIP entry stored without compression declares before its bytes.
+   */
+  public record ReadCopy(Inum inum, Path spool, long bytes, String sha256, long crc32) implements AutoCloseable {
     @Override
     public void close() throws IOException {
       Files.deleteIfExists(spool);
@@ -54,25 +57,32 @@ public final class CopyReader {
     List<String> missed = new ArrayList<>();
     for (MediaSource source : sources) {
       Path spool = Files.createTempFile(directory, "copy-" + source.inum() + "-", ".wav");
-      Optional<String> miss = readInto(source, spool);
-      if (miss.isEmpty()) {
-        return new Outcome(Optional.of(spooled(source.inum(), spool)), List.copyOf(missed));
+      Attempt attempt = readInto(source, spool);
+      if (attempt.written() != null) {
+        return new Outcome(Optional.of(attempt.written().copy(source.inum(), spool)), List.copyOf(missed));
       }
       Files.deleteIfExists(spool);
-      missed.add(miss.get());
+      missed.add(attempt.miss());
     }
     return new Outcome(Optional.empty(), List.copyOf(missed));
   }
 
-  /** Reads {@code source} whole into {@code spool}; empty when it did, else why not. */
-  private Optional<String> readInto(MediaSource source, Path spool) {
+  /** A copy written whole to its spool, or why it could not be. */
+  private record Attempt(SpoolOutput written, String miss) {
+    static Attempt missed(String why) {
+      return new Attempt(null, why);
+    }
+  }
+
+  /** Reads {@code source} whole into {@code spool}, from its archive file, else from its recorder. */
+  private Attempt readInto(MediaSource source, Path spool) {
     String archiveMiss = null;
     if (source.archived()) {
       Path file = Path.of(source.archiveLocation());
       if (Files.isRegularFile(file)) {
-        try (InputStream in = files.newInputStream(file); OutputStream out = Files.newOutputStream(spool)) {
+        try (InputStream in = files.newInputStream(file); SpoolOutput out = new SpoolOutput(spool)) {
           in.transferTo(out);
-          return Optional.empty();
+          return new Attempt(out, null);
         } catch (IOException e) {
           archiveMiss = "its archived file cannot be read here (" + e.getMessage() + ")";
         }
@@ -82,40 +92,62 @@ public final class CopyReader {
     }
     String archiveState = "copy " + source.inum() + ": " + (archiveMiss == null ? "not archived" : archiveMiss);
     if (source.adminUrl() == null) {
-      return Optional.of(archiveState + " and recorder " + source.serial() + " is not registered");
+      return Attempt.missed(archiveState + " and recorder " + source.serial() + " is not registered");
     }
-    return readFromRecorder(source, spool).map(miss -> archiveState + " and " + miss);
+    Attempt relayed = readFromRecorder(source, spool);
+    return relayed.written() != null ? relayed : Attempt.missed(archiveState + " and " + relayed.miss());
   }
 
-  private Optional<String> readFromRecorder(MediaSource source, Path spool) {
+  private Attempt readFromRecorder(MediaSource source, Path spool) {
     String recorder = "recorder " + source.serial() + " at " + source.adminUrl();
     try (RecorderClient.MediaAnswer answer = clients.of(source.adminUrl()).media(source.inum(), null, ANSWER_TIMEOUT)) {
       if (answer.status() != 200) {
-        return Optional.of(recorder + " answered " + answer.status());
+        return Attempt.missed(recorder + " answered " + answer.status());
       }
-      try (OutputStream out = Files.newOutputStream(spool)) {
+      try (SpoolOutput out = new SpoolOutput(spool)) {
         answer.body().transferTo(out);
+        return new Attempt(out, null);
       }
-      return Optional.empty();
     } catch (RecorderException e) {
-      return Optional.of(recorder + " cannot be reached (" + e.getMessage() + ")");
+      return Attempt.missed(recorder + " cannot be reached (" + e.getMessage() + ")");
     } catch (IOException e) {
-      return Optional.of(recorder + " broke off while sending (" + e.getMessage() + ")");
+      return Attempt.missed(recorder + " broke off while sending (" + e.getMessage() + ")");
     }
   }
 
-  private static ReadCopy spooled(Inum inum, Path spool) throws IOException {
-    MessageDigest sha256;
-    try {
-      sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
+  /** Writes a spool file from its start, taking the length, SHA-256 and CRC-32 of what passes. Not thread-safe. */
+  private static final class SpoolOutput extends FilterOutputStream {
+    private final MessageDigest sha256;
+    private final CRC32 crc = new CRC32();
+    private long bytes;
+
+    SpoolOutput(Path file) throws IOException {
+      super(Files.newOutputStream(file));
+      try {
+        sha256 = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every JDK has SHA-256", e);
+      }
     }
-    long bytes;
-    try (InputStream in = Files.newInputStream(spool);
-        DigestOutputStream digest = new DigestOutputStream(OutputStream.nullOutputStream(), sha256)) {
-      bytes = in.transferTo(digest);
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      sha256.update((byte) b);
+      crc.update(b);
+      bytes++;
     }
-    return new ReadCopy(inum, spool, bytes, HexFormat.of().formatHex(sha256.digest()));
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      sha256.update(b, off, len);
+      crc.update(b, off, len);
+      bytes += len;
+    }
+
+    ReadCopy copy(Inum inum, Path spool) {
+      return new ReadCopy(inum, spool, bytes, HexFormat.of().formatHex(sha256.digest()), crc.getValue());
+    }
   }
 }
