@@ -173,7 +173,7 @@ public final class Recorder implements AutoCloseable {
         .build();
     consolidator.setActive(standing.role() == Role.PRIMARY);
     consolidator.start();
-    MediaCheck mediaCheck = new MediaCheck(dataDir);
+    MediaCheck mediaCheck = new MediaCheck(dataDir, files);
     gapAudit = new GapAudit(new AuditCursor(store), workflow,
         (calls, lookUpOnly) -> database.link(fence(), calls, lookUpOnly), mediaCheck::problem, this::reportGap, clock,
         config.gapGrace());
