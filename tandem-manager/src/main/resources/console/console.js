@@ -209,9 +209,17 @@ async function search(more) {
     }
     nextCursor = response.headers.get('X-Tandem-Next-Cursor');
     $('#more').hidden = !nextCursor;
+    exportLink(searchQuery());
   } catch (e) {
     $('#search-error').textContent = e.message;
   }
+}
+
+/** Points "Download ZIP" at the same search's export: every result up to the export's cap, with a manifest. */
+function exportLink(query) {
+  query.set('limit', '500');
+  $('#download-zip').href = '/api/interactions/export.zip?' + query;
+  $('#download-zip').hidden = false;
 }
 
 // ---- Call detail and player ----

@@ -45,6 +45,8 @@ public final class SearchBench {
   private static final int BACKUP = 900_002;
   private static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
   private static final int PAGE = 50;
+  /** The API token the searches are asked with, a supervisor's. */
+  private static String token;
 
   private record Kind(String name, IntFunction<InteractionSearch> search) {}
 
@@ -55,6 +57,7 @@ public final class SearchBench {
     try (EmbeddedDatabase server = EmbeddedDatabase.start(dir.resolve("postgres"), 0)) {
       CallDatabase database = CallDatabase.connect(server.config(4));
       database.migrate();
+      token = database.credentials().addToken("bench", io.tandem.access.AccessRole.SUPERVISOR, "search bench").token();
       long began = System.nanoTime();
       fill(server.jdbcUrl(), interactions);
       System.out.printf("filled %d interactions with %d copies in %.1f s%n", interactions, 2L * interactions,
@@ -201,7 +204,8 @@ public final class SearchBench {
     StringBuilder url = new StringBuilder(manager).append("/api/interactions");
     query.forEach((name, value) -> url.append(url.indexOf("?") < 0 ? '?' : '&').append(name).append('=')
         .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
-    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url.toString())).build(),
+    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url.toString()))
+        .header("Authorization", "Bearer " + token).build(),
         HttpResponse.BodyHandlers.ofString());
     if (answer.statusCode() != 200) {
       throw new IllegalStateException(url + " answered " + answer.statusCode() + ": " + answer.body());

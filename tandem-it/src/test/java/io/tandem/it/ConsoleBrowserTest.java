@@ -40,7 +40,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * The Manager's console in a real headless Chromium, as an administrator uses it on a real pair: signed in with a
  * password (a wrong one refused), the pairs appear live, a call is found by part of a participant's number, opened, played and sought to its middle, a reprocess is
- * started and followed to DONE, and kill -9 of the Main shows up as a failover in the timeline without a reload.
+ * started and followed to DONE, kill -9 of the Main shows up as a failover in the timeline without a reload, and the
+ * API explorer opens from the console's header and lists the operations.
  * Each step leaves a screenshot under {@code target/console-screenshots}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -124,6 +125,10 @@ class ConsoleBrowserTest {
     browser.findElement(By.id("search")).click();
     await().atMost(WAIT).until(() -> browser.findElements(By.cssSelector("#results tr.result")).size() == 1);
     assertThat(text("#results")).contains("+" + number);
+    WebElement zip = browser.findElement(By.id("download-zip"));
+    assertThat(zip.isDisplayed()).as("Download ZIP shown with the results").isTrue();
+    assertThat(zip.getAttribute("href")).as("the same search's export")
+        .contains("/api/interactions/export.zip?", "participant=" + number.substring(2));
     screenshot("2-search");
 
     double rangesBefore = rangeReplays();
@@ -182,6 +187,17 @@ class ConsoleBrowserTest {
     assertThat(((JavascriptExecutor) browser).executeScript("return window.performance.timeOrigin;"))
         .as("the same page, never reloaded").isEqualTo(page);
     screenshot("6-failover");
+  }
+
+  @Test
+  @Order(5)
+  void theApiExplorerOpensFromTheConsoleAndListsTheOperations() throws Exception {
+    browser.findElement(By.id("api-link")).click();
+    await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector(
+        ".opblock-summary-path[data-path='/api/interactions/export.zip']")).isEmpty());
+    assertThat(browser.findElements(By.cssSelector(".opblock-summary-path")).size()).as("operations listed")
+        .isGreaterThan(30);
+    screenshot("7-api-explorer");
   }
 
   private static WebDriver startBrowser(Path profile) {

@@ -101,6 +101,11 @@ public final class ManagerAssembly implements AutoCloseable {
   }
 
   /** Whether the recorder with this serial answers its health checks and can capture, as the RRC sees it. */
+  /** Every route the HTTP server serves, as {@code "METHOD path"}, read from its router. */
+  java.util.Set<String> servedRoutes() {
+    return http.servedRoutes();
+  }
+
   public boolean healthy(String serial) {
     return probe.healthy(serial);
   }

@@ -17,6 +17,7 @@ import io.tandem.redundancy.FailbackRefusedException;
 import io.tandem.redundancy.HealthProbe;
 import io.tandem.redundancy.Readiness;
 import io.tandem.redundancy.RedundancyController;
+import io.tandem.replay.CopyReader;
 import io.tandem.replay.MediaReplay;
 import io.tandem.tls.HttpsConnector;
 import java.net.URLEncoder;
@@ -64,6 +65,8 @@ public final class RecorderManager {
     NotificationTargetApi targets = new NotificationTargetApi(parts.notifier());
     ArchiveRuleApi rules = new ArchiveRuleApi(database);
     LegalHoldApi legalHolds = new LegalHoldApi(database);
+    InteractionExport export = new InteractionExport(database, replay.copyReader());
+    String openApi = OpenApiDocument.json();
     this.app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
       if (config.tls() != null) {
@@ -89,6 +92,8 @@ public final class RecorderManager {
       cfg.routes.put("/api/pairs/{name}/policy", this::updatePolicy);
       legalHolds.declare(cfg.routes);
       cfg.routes.get("/api/interactions", this::interactions);
+      // Before /api/interactions/{id}, which would take "export.zip" for an id: the first route added matches.
+      cfg.routes.get("/api/interactions/export.zip", export::export);
       cfg.routes.get("/api/interactions/{id}", this::interaction);
       cfg.routes.get("/api/interactions/{id}/media", this::media);
       cfg.routes.get("/api/interactions/{id}/copies/{inum}/media", this::copyMedia);
@@ -115,6 +120,7 @@ public final class RecorderManager {
       cfg.routes.post("/api/archive-rules", rules::add);
       cfg.routes.put("/api/archive-rules/{id}", rules::update);
       cfg.routes.delete("/api/archive-rules/{id}", rules::remove);
+      cfg.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
       cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
           .result(metrics.scrape()));
       cfg.routes.exception(BadRequestException.class, (e, ctx) -> JsonAnswers.error(ctx, 400, e.getMessage()));
@@ -157,6 +163,19 @@ public final class RecorderManager {
       return Optional.of("the call database does not answer: " + e.getMessage());
     }
     return Readiness.notReadyBecause(pairs, probe);
+  }
+
+  /** Every route the HTTP server serves, as {@code "METHOD path"}, read from its router. */
+  java.util.Set<String> servedRoutes() {
+    return app.unsafe.internalRouter.allHttpHandlers().stream().map(entry -> entry.endpoint)
+        .filter(endpoint -> endpoint.method.isHttpMethod())
+        .map(endpoint -> endpoint.method.name() + " " + endpoint.path)
+        .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+  }
+
+  /** Whether the recorder with this serial answers its health checks and can capture, as the RRC sees it. */
+  public boolean healthy(String serial) {
+    return probe.healthy(serial);
   }
 
   private void ready(Context ctx) {

@@ -20,6 +20,11 @@ final class SearchParameters {
   private SearchParameters() {}
 
   static InteractionSearch read(Context ctx) {
+    return read(ctx, RequestParameters.DEFAULT_LIMIT, RequestParameters.MAX_LIMIT);
+  }
+
+  /** The search asked for, {@code limit} from 1 to {@code maxLimit} and {@code defaultLimit} when absent. */
+  static InteractionSearch read(Context ctx, int defaultLimit, int maxLimit) {
     Set<String> unknown = new TreeSet<>(ctx.queryParamMap().keySet());
     unknown.removeAll(NAMES);
     unknown.remove(""); // a stray '&', as in "?limit=5&"
@@ -35,7 +40,8 @@ final class SearchParameters {
     }
     InteractionSearch search = new InteractionSearch(RequestParameters.instant(ctx, "from", null),
         RequestParameters.instant(ctx, "to", null), text(ctx, "participant"), serial(ctx), callRole(ctx), min, max,
-        bool(ctx, "complete"), bool(ctx, "quirks"), newestFirst(ctx), null, RequestParameters.limit(ctx));
+        bool(ctx, "complete"), bool(ctx, "quirks"), newestFirst(ctx), null,
+        RequestParameters.wholeNumber(ctx, "limit", defaultLimit, 1, maxLimit));
     String cursor = text(ctx, "cursor");
     if (cursor == null) {
       return search;

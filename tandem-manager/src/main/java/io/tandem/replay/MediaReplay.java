@@ -48,6 +48,11 @@ public final class MediaReplay {
     this.clients = Objects.requireNonNull(clients, "clients");
     this.archive = Objects.requireNonNull(archive, "archive");
   }
+  /** Reads whole copies as this replay serves them: from the archive first, else from the copy's recorder. */
+  public CopyReader copyReader() {
+    return new CopyReader(clients, archive);
+  }
+
 
   /** Answers the request for {@code source}'s media on {@code ctx}, from that copy only. */
   public void serve(Context ctx, MediaSource source) throws IOException {
