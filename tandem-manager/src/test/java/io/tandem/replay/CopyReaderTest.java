@@ -103,7 +103,7 @@ class CopyReaderTest {
 
     assertThat(outcome.copy()).isEmpty();
     assertThat(outcome.missed()).hasSize(2);
-    assertThat(outcome.missed().get(0)).contains(FIRST.toString(), "gone.wav", "cannot be read here",
+    assertThat(outcome.missed().get(0)).contains(FIRST.toString(), "gone.wav", "cannot be reached from here",
         "recorder 510000 is not registered");
     assertThat(outcome.missed().get(1)).contains(SECOND.toString(), "cannot be read here");
     assertThat(spools()).isEmpty();
