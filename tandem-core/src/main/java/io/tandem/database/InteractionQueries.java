@@ -61,19 +61,27 @@ final class InteractionQueries {
   private static final TypeReference<List<DtmfEvent>> DTMF = new TypeReference<>() {};
 
   /** How many of the newest interactions in reach the first step of a participant search reads. */
-  static final int RECENT_READ = 20_000;
+  static final int RECENT_READ = 5_000;
+  /** The most names a participant search looks for by name; a text that more names contain is matched row by row. */
+  static final int NAMES_LOOKED_FOR = 1_000;
+  private static final String NAMES_CONTAINING = "SELECT name FROM known_names WHERE name LIKE ? ESCAPE '\\' LIMIT ?";
 
   private final DataSource dataSource;
   private final int recentRead;
+  private final int namesLookedFor;
 
   InteractionQueries(DataSource dataSource) {
-    this(dataSource, RECENT_READ);
+    this(dataSource, RECENT_READ, NAMES_LOOKED_FOR);
   }
 
-  /** {@code recentRead}: how many interactions a participant search reads newest first before asking its index, 0 none. */
-  InteractionQueries(DataSource dataSource, int recentRead) {
+  /**
+   * {@code recentRead}: how many interactions a participant search reads newest first before asking its indexes, 0
+   * none; {@code namesLookedFor}: the most known names it looks for one by one.
+   */
+  InteractionQueries(DataSource dataSource, int recentRead, int namesLookedFor) {
     this.dataSource = dataSource;
     this.recentRead = recentRead;
+    this.namesLookedFor = namesLookedFor;
   }
 
   List<InteractionView> inRange(Instant from, Instant to, int limit) throws SQLException {
@@ -133,7 +141,7 @@ final class InteractionQueries {
   InteractionPage search(InteractionSearch search) throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
       List<InteractionView> found = null;
-      for (SearchStatement statement : SearchStatement.of(search, recentRead)) {
+      for (SearchStatement statement : SearchStatement.of(search, recentRead, namesContaining(connection, search))) {
         try (PreparedStatement query = statement.prepare(connection, "")) {
           found = readInteractions(query, true);
         }
@@ -153,17 +161,22 @@ final class InteractionQueries {
 
   /**
    * The server's plans of {@code search}'s queries as {@link #search} runs them, each run: {@code EXPLAIN (ANALYZE,
-   * FORMAT JSON)}'s answers, one per query asked.
+   * FORMAT JSON)}'s answers, one per query asked (for a participant, the look-up of names first).
    */
   List<String> explainSearch(InteractionSearch search) throws SQLException {
     List<String> plans = new ArrayList<>();
     try (Connection connection = dataSource.getConnection()) {
-      for (SearchStatement statement : SearchStatement.of(search, recentRead)) {
+      if (search.participant() != null) {
+        try (PreparedStatement query = connection.prepareStatement("EXPLAIN (ANALYZE, FORMAT JSON) " + NAMES_CONTAINING)) {
+          query.setString(1, containing(search.participant()));
+          query.setInt(2, namesLookedFor + 1);
+          plans.add(firstColumn(query));
+        }
+      }
+      for (SearchStatement statement : SearchStatement.of(search, recentRead, namesContaining(connection, search))) {
         String plan;
-        try (PreparedStatement query = statement.prepare(connection, "EXPLAIN (ANALYZE, FORMAT JSON) ");
-            ResultSet rows = query.executeQuery()) {
-          rows.next();
-          plan = rows.getString(1);
+        try (PreparedStatement query = statement.prepare(connection, "EXPLAIN (ANALYZE, FORMAT JSON) ")) {
+          plan = firstColumn(query);
         }
         plans.add(plan);
         if (Json.MAPPER.readTree(plan).get(0).get("Plan").get("Actual Rows").asLong() == search.limit()) {
@@ -176,26 +189,67 @@ final class InteractionQueries {
     return plans;
   }
 
+  private static String firstColumn(PreparedStatement query) throws SQLException {
+    try (ResultSet rows = query.executeQuery()) {
+      rows.next();
+      return rows.getString(1);
+    }
+  }
+
+  /**
+   * The known names that contain the participant text of {@code search}, or null when there is no such text or more
+   * than {@code namesLookedFor} names contain it (a text as common as "agent" is then matched row by row, and the
+   * newest interactions hold its page).
+   */
+  private List<String> namesContaining(Connection connection, InteractionSearch search) throws SQLException {
+    if (search.participant() == null) {
+      return null;
+    }
+    Set<String> names = new java.util.LinkedHashSet<>();
+    int rowsRead = 0;
+    try (PreparedStatement query = connection.prepareStatement(NAMES_CONTAINING)) {
+      query.setString(1, containing(search.participant()));
+      query.setInt(2, namesLookedFor + 1);
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          rowsRead++;
+          names.add(rows.getString(1));
+        }
+      }
+    }
+    return rowsRead > namesLookedFor ? null : List.copyOf(names);
+  }
+
+  /** The LIKE pattern of any text that contains {@code text}, in lower case as the search columns are. */
+  private static String containing(String text) {
+    return "%" + likeLiteral(text.toLowerCase(Locale.ROOT)) + "%";
+  }
+
   /**
    * The query of a search and the values of its parameters, in order.
    *
-   * <p>A participant search is asked in two steps. A name that many calls share ("agent 12") matches thousands of
-   * interactions, which the trigram index finds only to have them sorted by start, while the newest page of them
-   * lies among the last few thousand calls; a number matches a handful, which only the index finds quickly. So the
-   * first query reads the newest {@value InteractionQueries#RECENT_READ} interactions in reach (by the start index, newest first) and
-   * keeps those that match: when that fills the page, it is the page, since every interaction it passed over is
-   * newer than any it did not read. Otherwise the second query asks the index over all of them.
+   * <p>A participant is looked for among the interactions' names (by the known names that contain the text) and in
+   * their addresses (by a trigram index), and asked in two steps. A text that many calls share ("agent 12", "+4420")
+   * matches thousands of interactions, which an index finds only to have them sorted by start, while the newest page
+   * of them lies among the last few thousand calls; a rarer one matches a handful, which only the index finds
+   * quickly. So the first query reads the newest {@value InteractionQueries#RECENT_READ} interactions in reach (by
+   * the start index, newest first) and keeps those that match: when that fills the page, it is the page, since every
+   * interaction it passed over is newer than any it did not read. Otherwise the second query asks the indexes over
+   * all of them.
    */
   private record SearchStatement(String sql, List<Object> values) {
-    /** The queries to ask in turn, until one fills the page or none is left. */
-    static List<SearchStatement> of(InteractionSearch search, int recentRead) {
-      SearchStatement whole = over(search, 0);
+    /**
+     * The queries to ask in turn, until one fills the page or none is left; {@code names}: the known names that
+     * contain the participant text, null when there are too many to look for one by one.
+     */
+    static List<SearchStatement> of(InteractionSearch search, int recentRead, List<String> names) {
+      SearchStatement whole = over(search, 0, names);
       return search.participant() == null || recentRead <= 0 ? List.of(whole)
-          : List.of(over(search, recentRead), whole);
+          : List.of(over(search, recentRead, names), whole);
     }
 
     /** The query over every interaction in reach, or only over the newest {@code recent} of them when above 0. */
-    private static SearchStatement over(InteractionSearch search, int recent) {
+    private static SearchStatement over(InteractionSearch search, int recent, List<String> names) {
       List<Object> values = new ArrayList<>();
       // Which interactions can be on the page at all: not tombstones, in the time range, past the cursor.
       StringBuilder reach = new StringBuilder(" WHERE i.merged_into IS NULL");
@@ -225,9 +279,19 @@ final class InteractionQueries {
         sql.append("interactions i").append(reach);
       }
       if (search.participant() != null) {
-        // The column the trigram index is built on, so that the index answers it.
-        filters.append(" AND i.participants_search LIKE ? ESCAPE '\\'");
-        values.add("%" + likeLiteral(search.participant().toLowerCase(Locale.ROOT)) + "%");
+        // The columns the indexes are built on, so that the indexes answer them.
+        String containing = containing(search.participant());
+        if (names == null) {
+          filters.append(" AND (array_to_string(i.participant_names, ' | ') LIKE ? ESCAPE '\\' OR");
+          values.add(containing);
+        } else if (!names.isEmpty()) {
+          filters.append(" AND (i.participant_names && ? OR");
+          values.add(names.toArray(String[]::new));
+        } else {
+          filters.append(" AND (");
+        }
+        filters.append(" i.participant_addresses LIKE ? ESCAPE '\\')");
+        values.add(containing);
       }
       if (search.serial() != null) {
         filters.append(" AND EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.serial = ?)");
@@ -259,10 +323,19 @@ final class InteractionQueries {
       return new SearchStatement(sql.toString(), values);
     }
 
+    /**
+     * The query with its values bound. Never prepared on the server: each run is planned for its own values, since
+     * how many interactions a name or a range holds decides between an index and the start order.
+     */
     PreparedStatement prepare(Connection connection, String prefix) throws SQLException {
       PreparedStatement query = connection.prepareStatement(prefix + sql);
+      query.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
       for (int i = 0; i < values.size(); i++) {
-        query.setObject(i + 1, values.get(i));
+        if (values.get(i) instanceof String[] texts) {
+          query.setArray(i + 1, connection.createArrayOf("text", texts));
+        } else {
+          query.setObject(i + 1, values.get(i));
+        }
       }
       return query;
     }
