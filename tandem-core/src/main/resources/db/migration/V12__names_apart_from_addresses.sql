@@ -1,14 +1,23 @@
--- A participant search looks for names and for addresses apart, because they repeat so differently. A name is
--- shared by every call of an agent ("Agent 1234"), and its trigrams ("age", "gen", "ent") by nearly every
--- interaction: a trigram index over one text of names and addresses then walks posting lists as long as the table
--- for a name that one agent in thousands has (25 to 60 ms at 1,000,000 interactions). Addresses (numbers) are
--- nearly all distinct and their digit trigrams spread evenly, which is what a trigram index is good at.
+-- Searching by participant, reworked for two reasons.
 --
--- So: each distinct name once in known_names, with a trigram index (a few thousand rows where the table has
--- millions), and the interaction's names as an array with an index of whole names; the addresses keep a trigram
--- index of their own. A search finds the names that contain the text in known_names first, then the interactions
--- that hold one of those names or an address that contains it (a few ms). Adding the columns rewrites the table
--- once (about a minute and a half for 1,000,000 interactions).
+-- Names and addresses repeat differently. A name is shared by every call of an agent ("Agent 1234"), and its
+-- trigrams ("age", "gen", "ent") by nearly every interaction: one trigram index over names and addresses walked
+-- posting lists as long as the table for a name that one agent in thousands has (25 to 60 ms at 1,000,000
+-- interactions). Addresses (numbers) are nearly all distinct, with digit trigrams spread evenly: what a trigram
+-- index is good at. So each distinct name is kept once in known_names, with a trigram index (a few thousand rows
+-- where the table has millions), an interaction's names as an array with an index of whole names, and its
+-- addresses with a trigram index of their own.
+--
+-- And the search text is not written by marking. Keeping the trigram index and the search column in interactions
+-- halved the calls marked per second (each interaction some 70 index entries, each update of an interaction its
+-- search text computed again). The search text now lives in interaction_search, written in bulk by the Manager
+-- from a queue that the server fills in the same transaction as the interaction (a row id, nothing else). A search
+-- reads the indexed interactions through their indexes and the few still queued one by one, so nothing marked is
+-- ever missing from a search, only read more slowly for the second or so before it is indexed.
+
+DROP INDEX interactions_participants_search;
+ALTER TABLE interactions DROP COLUMN participants_search;
+DROP FUNCTION participants_text(jsonb);
 
 -- The participants' distinct names, lower case, without empty ones.
 CREATE FUNCTION participant_names(participants jsonb) RETURNS text[]
@@ -24,44 +33,43 @@ CREATE FUNCTION participant_addresses(participants jsonb) RETURNS text
     FROM jsonb_array_elements(CASE WHEN jsonb_typeof(participants) = 'array' THEN participants ELSE '[]' END) p
   $$;
 
-ALTER TABLE interactions
-  ADD COLUMN participant_names text[] GENERATED ALWAYS AS (participant_names(participants)) STORED,
-  ADD COLUMN participant_addresses text GENERATED ALWAYS AS (participant_addresses(participants)) STORED,
-  DROP COLUMN participants_search;
-DROP FUNCTION participants_text(jsonb);
-
-CREATE INDEX interactions_participant_names ON interactions USING gin (participant_names)
-  WHERE merged_into IS NULL;
-CREATE INDEX interactions_participant_addresses ON interactions USING gin (participant_addresses gin_trgm_ops)
-  WHERE merged_into IS NULL;
+-- One row per indexed interaction, its participants' search text as of its indexing.
+CREATE TABLE interaction_search (
+  interaction_id bigint PRIMARY KEY,
+  names text[] NOT NULL,
+  addresses text NOT NULL
+);
+CREATE INDEX interaction_search_names ON interaction_search USING gin (names);
+CREATE INDEX interaction_search_addresses ON interaction_search USING gin (addresses gin_trgm_ops);
 
 -- Every name an interaction has held, once; a name no interaction holds any longer (retention) stays, and a search
--- for it finds nothing. No unique constraint: two recorders marking the same agent's calls at once must not wait
--- on each other's uncommitted name, so a name may now and then be written twice, and searches read it once.
+-- for it finds nothing. No unique constraint: two Managers indexing at once must not wait on each other's
+-- uncommitted name, so a name may now and then be written twice, and searches read it once.
 CREATE TABLE known_names (name text NOT NULL);
 CREATE INDEX known_names_name ON known_names (name);
 CREATE INDEX known_names_trigrams ON known_names USING gin (name gin_trgm_ops);
-INSERT INTO known_names (name) SELECT DISTINCT unnest(participant_names) FROM interactions;
 
--- Kept by the server whichever statement writes interactions (COPY, INSERT, the upsert of marking, a merge): once
--- per statement for new interactions, once per row for the rare update that gives an interaction its names.
-CREATE FUNCTION remember_new_names() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Interactions whose search text is to be written: new ones, and those whose participants changed.
+CREATE TABLE search_queue (interaction_id bigint NOT NULL);
+
+CREATE FUNCTION queue_new_for_search() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO known_names (name)
-  SELECT DISTINCT n FROM new_interactions, unnest(new_interactions.participant_names) n
-  WHERE NOT EXISTS (SELECT 1 FROM known_names k WHERE k.name = n);
+  INSERT INTO search_queue (interaction_id) SELECT id FROM new_interactions;
   RETURN NULL;
 END $$;
 
-CREATE FUNCTION remember_changed_names() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION queue_changed_for_search() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO known_names (name)
-  SELECT DISTINCT n FROM unnest(NEW.participant_names) n
-  WHERE NOT EXISTS (SELECT 1 FROM known_names k WHERE k.name = n);
+  INSERT INTO search_queue (interaction_id) VALUES (NEW.id);
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER interactions_new_names AFTER INSERT ON interactions
-  REFERENCING NEW TABLE AS new_interactions FOR EACH STATEMENT EXECUTE FUNCTION remember_new_names();
-CREATE TRIGGER interactions_changed_names AFTER UPDATE OF participants ON interactions
-  FOR EACH ROW WHEN (OLD.participants IS DISTINCT FROM NEW.participants) EXECUTE FUNCTION remember_changed_names();
+-- Whichever statement writes interactions (COPY, INSERT, the upsert of marking, a merge): once per statement for
+-- new interactions, once per row for the rare update that changes an interaction's participants.
+CREATE TRIGGER interactions_queue_new AFTER INSERT ON interactions
+  REFERENCING NEW TABLE AS new_interactions FOR EACH STATEMENT EXECUTE FUNCTION queue_new_for_search();
+CREATE TRIGGER interactions_queue_changed AFTER UPDATE OF participants ON interactions
+  FOR EACH ROW WHEN (OLD.participants IS DISTINCT FROM NEW.participants) EXECUTE FUNCTION queue_changed_for_search();
+
+-- Every interaction there is waits for its first indexing, which the Manager does in batches after it starts.
+INSERT INTO search_queue (interaction_id) SELECT id FROM interactions;

@@ -37,6 +37,7 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
   private final AlarmLedger alarms;
   private final NotificationTargetStore notificationTargets;
   private final InteractionMerges merges;
+  private final SearchIndexing searchIndexing;
   private final LegalHolds legalHolds;
   private final AuditLog auditLog;
   private final Credentials credentials;
@@ -47,6 +48,7 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
     this.clock = clock;
     this.marking = new CallMarking(pool, clock);
     this.merges = new InteractionMerges(pool);
+    this.searchIndexing = new SearchIndexing(pool);
     this.registry = new RecorderRegistry(pool, clock);
     this.queries = new InteractionQueries(pool);
     this.eventLog = new EventLog(pool, clock);
@@ -124,6 +126,23 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
    */
   public int mergeTwinInteractions() throws SQLException {
     return merges.pass();
+  }
+
+  /**
+   * Writes the search text of up to {@code batch} interactions queued for it (new ones, and those whose participants
+   * changed) in one transaction; returns how many it took from the queue, 0 when none was waiting. A search finds
+   * queued interactions too, only more slowly. Safe to run from several processes at once.
+   */
+  public int indexForSearch(int batch) throws SQLException {
+    if (batch < 1) {
+      throw new IllegalArgumentException("batch must be at least 1, got " + batch);
+    }
+    return searchIndexing.indexBatch(batch);
+  }
+
+  /** Interactions waiting for their search text to be written. */
+  public long searchQueueLength() throws SQLException {
+    return searchIndexing.queued();
   }
 
   /** Marking batches that took the COPY path so far (for tests). */

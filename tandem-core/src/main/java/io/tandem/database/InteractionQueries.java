@@ -279,19 +279,28 @@ final class InteractionQueries {
         sql.append("interactions i").append(reach);
       }
       if (search.participant() != null) {
-        // The columns the indexes are built on, so that the indexes answer them.
+        // Queued interactions, whose names known_names may not hold yet, are matched row by row.
         String containing = containing(search.participant());
-        if (names == null) {
-          filters.append(" AND (array_to_string(i.participant_names, ' | ') LIKE ? ESCAPE '\\' OR");
+        if (recent > 0) {
+          // A few thousand rows: each looked up in the search text by its id.
+          filters.append(" AND (EXISTS (SELECT 1 FROM interaction_search s WHERE s.interaction_id = i.id AND (")
+              .append(namesMatch("s.names", names, containing, values)).append(" OR s.addresses LIKE ? ESCAPE '\\'))");
           values.add(containing);
-        } else if (!names.isEmpty()) {
-          filters.append(" AND (i.participant_names && ? OR");
-          values.add(names.toArray(String[]::new));
+          filters.append(" OR i.id IN (SELECT q.interaction_id FROM search_queue q) AND (")
+              .append(namesMatch("participant_names(i.participants)", null, containing, values))
+              .append(" OR participant_addresses(i.participants) LIKE ? ESCAPE '\\'))");
+          values.add(containing);
         } else {
-          filters.append(" AND (");
+          // All of them: the indexes of the search text find the ids, then the interactions are read by id.
+          filters.append(" AND i.id IN (SELECT s.interaction_id FROM interaction_search s WHERE ")
+              .append(namesMatch("s.names", names, containing, values)).append(" OR s.addresses LIKE ? ESCAPE '\\'");
+          values.add(containing);
+          filters.append(" UNION ALL SELECT q.interaction_id FROM search_queue q JOIN interactions qi"
+              + " ON qi.id = q.interaction_id WHERE ")
+              .append(namesMatch("participant_names(qi.participants)", null, containing, values))
+              .append(" OR participant_addresses(qi.participants) LIKE ? ESCAPE '\\')");
+          values.add(containing);
         }
-        filters.append(" i.participant_addresses LIKE ? ESCAPE '\\')");
-        values.add(containing);
       }
       if (search.serial() != null) {
         filters.append(" AND EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.serial = ?)");
@@ -321,6 +330,22 @@ final class InteractionQueries {
       sql.append(filters).append(order);
       values.add(search.limit());
       return new SearchStatement(sql.toString(), values);
+    }
+
+    /**
+     * The condition that the names in {@code column} hold one of {@code names}, or, when there are too many names to
+     * look for one by one (null), that one of them contains the text ({@code containing}); its value added to {@code values}.
+     */
+    private static String namesMatch(String column, List<String> names, String containing, List<Object> values) {
+      if (names == null) {
+        values.add(containing);
+        return "array_to_string(" + column + ", ' | ') LIKE ? ESCAPE '\\'";
+      }
+      if (names.isEmpty()) {
+        return "false";
+      }
+      values.add(names.toArray(String[]::new));
+      return column + " && ?";
     }
 
     /**

@@ -42,7 +42,8 @@ final class DatabaseFixture implements AutoCloseable {
 
   void clear() throws SQLException {
     execute("TRUNCATE pairs, recorders, interactions, copies, archive_rules, archived_copies, events, audit, failovers,"
-        + " alarms, notification_targets, interaction_merges, users, api_tokens, sessions, legal_holds, known_names RESTART IDENTITY CASCADE");
+        + " alarms, notification_targets, interaction_merges, users, api_tokens, sessions, legal_holds, known_names,"
+        + " interaction_search, search_queue RESTART IDENTITY CASCADE");
     execute("UPDATE audit_chain SET last_id = 0, hash = repeat('0', 64), row_count = 0");
   }
 

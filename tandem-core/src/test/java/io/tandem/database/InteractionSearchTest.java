@@ -64,28 +64,44 @@ class InteractionSearchTest {
   }
 
   @Test
-  void byParticipantAnyPartOfANameOrAddressInAnyCase() throws Exception {
-    assertThat(keys(s -> participant(s, "960777"))).containsExactly("bob-long");
-    assertThat(keys(s -> participant(s, "ALICE"))).containsExactly("alice-short");
-    assertThat(keys(s -> participant(s, "sbc.example"))).containsExactly("bob-long", "alice-short");
-    assertThat(keys(s -> participant(s, "+1555"))).containsExactly("carol-cut");
-    // LIKE's wildcards are taken as the characters they are.
-    assertThat(keys(s -> participant(s, "100%"))).containsExactly("carol-cut");
-    assertThat(keys(s -> participant(s, "b_s"))).containsExactly("bob-long");
-    assertThat(keys(s -> participant(s, "%"))).containsExactly("carol-cut");
-    assertThat(keys(s -> participant(s, "nobody"))).isEmpty();
+  void byParticipantAnyPartOfANameOrAddressInAnyCaseBeforeAndAfterTheSearchTextIsWritten() throws Exception {
+    for (boolean indexed : new boolean[] {false, true}) {
+      if (indexed) {
+        assertThat(database.searchQueueLength()).as("marked interactions queued for their search text").isEqualTo(3);
+        assertThat(database.indexForSearch(2)).isEqualTo(2);
+        assertThat(database.indexForSearch(2)).isEqualTo(1);
+        assertThat(database.indexForSearch(2)).isZero();
+        assertThat(database.searchQueueLength()).isZero();
+      }
+      assertThat(keys(s -> participant(s, "960777"))).as("indexed %s", indexed).containsExactly("bob-long");
+      assertThat(keys(s -> participant(s, "ALICE"))).as("indexed %s", indexed).containsExactly("alice-short");
+      assertThat(keys(s -> participant(s, "sbc.example"))).containsExactly("bob-long", "alice-short");
+      assertThat(keys(s -> participant(s, "+1555"))).containsExactly("carol-cut");
+      // LIKE's wildcards are taken as the characters they are.
+      assertThat(keys(s -> participant(s, "100%"))).containsExactly("carol-cut");
+      assertThat(keys(s -> participant(s, "b_s"))).containsExactly("bob-long");
+      assertThat(keys(s -> participant(s, "%"))).containsExactly("carol-cut");
+      assertThat(keys(s -> participant(s, "nobody"))).isEmpty();
+    }
+    assertThatThrownBy(() -> database.indexForSearch(0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 1");
   }
 
   @Test
   void aNameThatAnInteractionIsGivenLaterIsFound() throws Exception {
     // The Main's copy carries no participants; the Backup's, linked after, names them.
     database.mark(main, List.of(master(MAIN, 10).key("dora-late").startMillisAfterT0(200_000).millis(30_000).build()));
+    indexAll();
     assertThat(keys(s -> participant(s, "dora"))).isEmpty();
     database.link(backup, List.of(slave(BACKUP, 10).key("dora-late").startMillisAfterT0(200_000).millis(30_000)
         .participant("Dora Late", "sip:+441632960999@sbc.example.com").build()), Set.of());
 
-    assertThat(keys(s -> participant(s, "ORA LA"))).containsExactly("dora-late");
-    assertThat(keys(s -> participant(s, "960999"))).containsExactly("dora-late");
+    assertThat(database.searchQueueLength()).as("queued again, its participants changed").isEqualTo(1);
+    assertThat(keys(s -> participant(s, "ORA LA"))).as("queued").containsExactly("dora-late");
+    assertThat(keys(s -> participant(s, "960999"))).as("queued").containsExactly("dora-late");
+    indexAll();
+    assertThat(keys(s -> participant(s, "ORA LA"))).as("indexed").containsExactly("dora-late");
+    assertThat(keys(s -> participant(s, "960999"))).as("indexed").containsExactly("dora-late");
   }
 
   @Test
@@ -100,6 +116,8 @@ class InteractionSearchTest {
     // "agent" is in six names: looked for by name with room for six, row by row with room for five.
     InteractionQueries byName = new InteractionQueries(dataSource, 0, 6);
     InteractionQueries rowByRow = new InteractionQueries(dataSource, 0, 5);
+    // Half of them indexed, half still queued.
+    database.indexForSearch(15);
     for (String text : new String[] {"agent", "AGENT 3", "gent 5", "+4420800", "nobody"}) {
       for (int limit : new int[] {1, 7, 50}) {
         InteractionSearch search = new InteractionSearch(null, null, text, null, null, null, null, null, null, true,
@@ -112,6 +130,12 @@ class InteractionSearchTest {
           default -> 5;
         });
       }
+    }
+  }
+
+  private void indexAll() throws Exception {
+    while (database.indexForSearch(100) > 0) {
+      // until the queue is empty
     }
   }
 
@@ -197,6 +221,7 @@ class InteractionSearchTest {
           .participant(i % 3 == 0 ? "Agent 7" : "Agent 8", "sip:+4420700" + i + "@sbc.example.com").build());
     }
     database.mark(main, calls);
+    indexAll();
     org.postgresql.ds.PGSimpleDataSource dataSource = dataSource();
     // Reading 10 first: of the newest 10, 4 are Agent 7's (steps 30 to 39); of the oldest 10, 3 are (the three
     // calls marked before each test, then steps 0 to 6). A page up to that long is found there, a longer one is not.

@@ -30,6 +30,8 @@ public final class ManagerAssembly implements AutoCloseable {
   private static final Duration RECORDER_TIMEOUT = Duration.ofSeconds(5);
   /** How long the merge pass waits after one pass before the next. */
   private static final Duration MERGE_DELAY = Duration.ofSeconds(2);
+  /** How long the search index pass rests once the queue is empty. */
+  private static final Duration SEARCH_INDEX_PAUSE = Duration.ofMillis(500);
   /** How often the live feed looks for what changed, while a console is connected. */
   private static final Duration LIVE_INTERVAL = Duration.ofMillis(500);
 
@@ -39,6 +41,7 @@ public final class ManagerAssembly implements AutoCloseable {
   private final RedundancyController redundancy;
   private final Notifier notifier;
   private final InteractionMergePass merges;
+  private final SearchIndexPass searchIndex;
   private final LiveFeed live;
   private final RecorderManager http;
 
@@ -57,6 +60,7 @@ public final class ManagerAssembly implements AutoCloseable {
     this.notifier = new Notifier(database, config.notifications(), metrics.registry(), clock);
     this.live = new LiveFeed(database, () -> PairStatus.all(database, probe), LIVE_INTERVAL, clock);
     this.merges = new InteractionMergePass(database, MERGE_DELAY);
+    this.searchIndex = new SearchIndexPass(database, SEARCH_INDEX_PAUSE);
     this.http = new RecorderManager(config, new ManagerParts(database, probe, redundancy, metrics, replay, jobs,
         notifier, live, clock));
   }
@@ -67,6 +71,7 @@ public final class ManagerAssembly implements AutoCloseable {
     http.start();
     probe.start();
     merges.start();
+    searchIndex.start();
     live.start();
     LOG.info("Recorder Manager listening on {}://{}:{}", config.scheme(), config.bindHost(), port());
   }
@@ -80,6 +85,7 @@ public final class ManagerAssembly implements AutoCloseable {
   public void stop() {
     live.close();
     merges.close();
+    searchIndex.close();
     probe.close();
     redundancy.close();
     notifier.close();

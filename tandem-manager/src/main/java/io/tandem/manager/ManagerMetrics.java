@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Recorder Manager's Prometheus metrics: HTTP requests by route and status, interactions in the
- * call database (counted at each scrape), healthy recorders, and what others register (notification
+ * call database and those waiting for their search text (counted at each scrape), healthy recorders, and what others register (notification
  * deliveries). Thread-safe.
  */
 final class ManagerMetrics {
@@ -22,6 +22,9 @@ final class ManagerMetrics {
   ManagerMetrics(CallDatabase database, HealthProbe probe) {
     Gauge.builder("tandem.interactions", database, ManagerMetrics::interactionsOrNaN)
         .description("interactions in the call database")
+        .register(registry);
+    Gauge.builder("tandem.search.queue", database, ManagerMetrics::searchQueueOrNaN)
+        .description("interactions marked whose search text is not written yet (a search reads them one by one)")
         .register(registry);
     Gauge.builder("tandem.recorders.healthy", probe, HealthProbe::healthyCount)
         .description("recorders whose health checks answer")
@@ -58,6 +61,14 @@ final class ManagerMetrics {
       return endpoint == null ? "unmatched" : endpoint.path;
     } catch (RuntimeException e) {
       return "unmatched";
+    }
+  }
+
+  private static double searchQueueOrNaN(CallDatabase database) {
+    try {
+      return database.searchQueueLength();
+    } catch (SQLException e) {
+      return Double.NaN;
     }
   }
 
