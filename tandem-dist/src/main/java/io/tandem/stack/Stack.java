@@ -66,7 +66,7 @@ public final class Stack implements AutoCloseable {
     String databaseUrl = EmbeddedDatabase.jdbcUrl(layout.postgresPort(), DatabasePasswords.APPLICATION_ROLE);
     for (Position position : Position.values()) {
       ChildRecorder child = new ChildRecorder(position, layout.writeRecorderConfig(position, databaseUrl),
-          layout.recorderDir(position).resolve("recorder.log"), layout.startupArchive(position));
+          layout.recorderDir(position).resolve("recorder.log"), layout.startupCache(position));
       child.start();
       recorders.add(child);
     }
@@ -182,7 +182,9 @@ public final class Stack implements AutoCloseable {
     if (manager != null) {
       manager.stop();
     }
-    recorders.forEach(ChildRecorder::stop);
+    // Both at once: each one's stop (and the writing of its startup cache) overlaps the other's.
+    recorders.forEach(ChildRecorder::askToStop);
+    recorders.forEach(ChildRecorder::awaitStop);
     if (database != null) {
       database.close();
     }
