@@ -59,9 +59,8 @@ public final class Stack implements AutoCloseable {
   public Stack start() throws Exception {
     PrivateFiles.createFolders(layout.dataDir());
     lock = DirectoryLock.claim(layout.dataDir(), "stack.lock", "'tandem up'");
-    mediaKeys = StackSecrets.mediaKeys(layout);
-    managerSecret = StackSecrets.managerSecret(layout);
-    tls = layout.plainHttp() ? null : StackSecrets.certificate(layout);
+    // The recorders are the longest part of a start: they go first, and the secrets are read while they start.
+    StackSecrets.makeMissing(layout);
     passwords = DatabasePasswords.ensure(layout.databaseSecretsFile());
     String databaseUrl = EmbeddedDatabase.jdbcUrl(layout.postgresPort(), DatabasePasswords.APPLICATION_ROLE);
     for (Position position : Position.values()) {
@@ -70,6 +69,9 @@ public final class Stack implements AutoCloseable {
       child.start();
       recorders.add(child);
     }
+    mediaKeys = StackSecrets.mediaKeys(layout);
+    managerSecret = StackSecrets.managerSecret(layout);
+    tls = layout.plainHttp() ? null : StackSecrets.certificate(layout);
     // The superuser migrates and makes the application role; every process then connects as that role, which
     // cannot change the audit. The server asks every client for its password.
     postgres = EmbeddedDatabase.startProtected(layout.postgresDir(), layout.postgresPort(), passwords.superuser());
