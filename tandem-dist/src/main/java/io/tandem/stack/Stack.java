@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,9 +71,17 @@ public final class Stack implements AutoCloseable {
       child.start();
       recorders.add(child);
     }
-    mediaKeys = StackSecrets.mediaKeys(layout);
-    managerSecret = StackSecrets.managerSecret(layout);
-    tls = layout.plainHttp() ? null : StackSecrets.certificate(layout);
+    database = CallDatabase.connect(new DatabaseConfig(databaseUrl, DatabasePasswords.APPLICATION_ROLE,
+        passwords.application(), 8));
+    // The Manager is put together (secrets read, routes and parts built: no query) while the database starts.
+    CompletableFuture<ManagerAssembly> assembly = new CompletableFuture<>();
+    Thread.ofPlatform().name("manager-assembly").start(() -> {
+      try {
+        assembly.complete(assembleManager(databaseUrl));
+      } catch (Throwable e) {
+        assembly.completeExceptionally(e);
+      }
+    });
     // The superuser migrates and makes the application role; every process then connects as that role, which
     // cannot change the audit. The server asks every client for its password.
     postgres = EmbeddedDatabase.startProtected(layout.postgresDir(), layout.postgresPort(), passwords.superuser());
@@ -79,21 +89,39 @@ public final class Stack implements AutoCloseable {
       owner.migrate();
     }
     postgres.ensureApplicationRole(DatabasePasswords.APPLICATION_ROLE, passwords.application());
-    database = CallDatabase.connect(new DatabaseConfig(databaseUrl, DatabasePasswords.APPLICATION_ROLE,
-        passwords.application(), 8));
     if (database.rules().isEmpty()) {
       PrivateFiles.createFolders(layout.archiveDir());
       database.addRule("all calls", null, 0, layout.archiveDir(), true);
       log.info("archive rule 'all calls' created: every marked call is copied to {}", layout.archiveDir());
     }
     firstAdmin = FirstAdmin.ensure(database, "tandem up").orElse(null);
-    manager = new ManagerAssembly(new ManagerConfig("127.0.0.1", layout.port(), databaseUrl,
-        DatabasePasswords.APPLICATION_ROLE, passwords.application(),
-        Duration.ofSeconds(1), 3, NotificationSettings.defaults(), tls,
-        tls == null ? null : TlsTrust.of(layout.certificate(), "tls/ca.pem"), mediaKeys, managerSecret), database);
+    manager = assembled(assembly);
     manager.start();
     awaitReady();
     return this;
+  }
+
+  /** Reads the secrets and builds the Manager without starting it; no query reaches the call database. */
+  private ManagerAssembly assembleManager(String databaseUrl) throws IOException {
+    mediaKeys = StackSecrets.mediaKeys(layout);
+    managerSecret = StackSecrets.managerSecret(layout);
+    tls = layout.plainHttp() ? null : StackSecrets.certificate(layout);
+    return new ManagerAssembly(new ManagerConfig("127.0.0.1", layout.port(), databaseUrl,
+        DatabasePasswords.APPLICATION_ROLE, passwords.application(),
+        Duration.ofSeconds(1), 3, NotificationSettings.defaults(), tls,
+        tls == null ? null : TlsTrust.of(layout.certificate(), "tls/ca.pem"), mediaKeys, managerSecret), database);
+  }
+
+  /** The Manager once built; what stopped its building is thrown as it was. */
+  private static ManagerAssembly assembled(CompletableFuture<ManagerAssembly> assembly) throws Exception {
+    try {
+      return assembly.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   public void printUrls(PrintStream out) {
