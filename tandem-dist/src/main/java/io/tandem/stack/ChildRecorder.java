@@ -43,8 +43,9 @@ final class ChildRecorder {
     command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
         "-XX:+UseSerialGC", "-Xmx512m"));
     command.addAll(faster.options());
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.tandem.cli.Tandem", "recorder",
-        "--config", config.toString(), "--exit-with-parent", Long.toString(ProcessHandle.current().pid())));
+    // What 'tandem recorder --config CONFIG --exit-with-parent PID' runs, without building a command-line parser.
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.tandem.cli.StackRecorder",
+        config.toString(), Long.toString(ProcessHandle.current().pid())));
     process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
