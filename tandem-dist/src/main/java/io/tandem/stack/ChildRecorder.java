@@ -20,35 +20,37 @@ final class ChildRecorder {
   private final Position position;
   private final Path config;
   private final Path logFile;
-  private final Path startupArchive;
+  private final StartupCache startupCache;
   private volatile Process process;
+  /** Whether the running process writes its startup cache at exit, which makes its stop take longer. */
+  private volatile boolean training;
   private volatile boolean stopping;
 
-  ChildRecorder(Position position, Path config, Path logFile, Path startupArchive) {
+  ChildRecorder(Position position, Path config, Path logFile, StartupCache startupCache) {
     this.position = position;
     this.config = config;
     this.logFile = logFile;
-    this.startupArchive = startupArchive;
+    this.startupCache = startupCache;
   }
 
   synchronized void start() throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
-    PrivateFiles.createFolders(startupArchive.getParent());
+    PrivateFiles.createFolders(startupCache.dir());
     PrivateFiles.touch(logFile);
+    StartupCache.Start faster = startupCache.forThisJvm();
     // The export lets RTP capture read its sockets' descriptors for batch receive (rtp.receive).
     command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-        "-XX:+UseSerialGC", "-Xmx512m",
-        // Class data sharing: made at the first exit, used by every later start, remade when the build changes.
-        // The JDK's own notes on the archive (a module option it cannot optimise, a class it leaves out) are not
-        // the recorder's to log.
-        "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + startupArchive, "-Xlog:cds*=off",
-        "-cp", System.getProperty("java.class.path"), "io.tandem.cli.Tandem", "recorder",
-        "--config", config.toString(), "--exit-with-parent", Long.toString(ProcessHandle.current().pid())));
+        "-XX:+UseSerialGC", "-Xmx512m"));
+    command.addAll(faster.options());
+    // What 'tandem recorder --config CONFIG --exit-with-parent PID' runs, without building a command-line parser.
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.tandem.cli.StackRecorder",
+        config.toString(), Long.toString(ProcessHandle.current().pid())));
     process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
         .start();
+    training = faster.trains();
     log.info("{} recorder started as process {} (log: {})", position, process.pid(), logFile);
     Process started = process;
     started.onExit().thenAccept(this::exited);
@@ -76,15 +78,30 @@ final class ChildRecorder {
 
   /** Asks the recorder to stop cleanly, and kills it if it has not within the timeout. */
   void stop() {
+    askToStop();
+    awaitStop();
+  }
+
+  /** Asks the recorder to stop cleanly and returns at once; {@link #awaitStop} waits for it. */
+  void askToStop() {
     stopping = true;
     Process running = process;
-    if (running == null || !running.isAlive()) {
+    if (running != null && running.isAlive()) {
+      running.destroy();
+    }
+  }
+
+  /** Waits for the recorder asked to stop, and kills it if it has not within the timeout. */
+  void awaitStop() {
+    Process running = process;
+    if (running == null) {
       return;
     }
-    running.destroy();
+    // A run that trains its startup cache writes it after the recorder has stopped: only the cache waits for that.
+    int timeoutSeconds = training ? 90 : 15;
     try {
-      if (!running.waitFor(15, TimeUnit.SECONDS)) {
-        log.warn("{} recorder did not stop within 15 s; killing it", position);
+      if (!running.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        log.warn("{} recorder did not stop within {} s; killing it", position, timeoutSeconds);
         running.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {

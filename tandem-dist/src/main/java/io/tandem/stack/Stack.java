@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,17 +61,27 @@ public final class Stack implements AutoCloseable {
   public Stack start() throws Exception {
     PrivateFiles.createFolders(layout.dataDir());
     lock = DirectoryLock.claim(layout.dataDir(), "stack.lock", "'tandem up'");
-    mediaKeys = StackSecrets.mediaKeys(layout);
-    managerSecret = StackSecrets.managerSecret(layout);
-    tls = layout.plainHttp() ? null : StackSecrets.certificate(layout);
+    // The recorders are the longest part of a start: they go first, and the secrets are read while they start.
+    StackSecrets.makeMissing(layout);
     passwords = DatabasePasswords.ensure(layout.databaseSecretsFile());
     String databaseUrl = EmbeddedDatabase.jdbcUrl(layout.postgresPort(), DatabasePasswords.APPLICATION_ROLE);
     for (Position position : Position.values()) {
       ChildRecorder child = new ChildRecorder(position, layout.writeRecorderConfig(position, databaseUrl),
-          layout.recorderDir(position).resolve("recorder.log"), layout.startupArchive(position));
+          layout.recorderDir(position).resolve("recorder.log"), layout.startupCache(position));
       child.start();
       recorders.add(child);
     }
+    database = CallDatabase.connect(new DatabaseConfig(databaseUrl, DatabasePasswords.APPLICATION_ROLE,
+        passwords.application(), 8));
+    // The Manager is put together (secrets read, routes and parts built: no query) while the database starts.
+    CompletableFuture<ManagerAssembly> assembly = new CompletableFuture<>();
+    Thread.ofPlatform().name("manager-assembly").start(() -> {
+      try {
+        assembly.complete(assembleManager(databaseUrl));
+      } catch (Throwable e) {
+        assembly.completeExceptionally(e);
+      }
+    });
     // The superuser migrates and makes the application role; every process then connects as that role, which
     // cannot change the audit. The server asks every client for its password.
     postgres = EmbeddedDatabase.startProtected(layout.postgresDir(), layout.postgresPort(), passwords.superuser());
@@ -77,21 +89,39 @@ public final class Stack implements AutoCloseable {
       owner.migrate();
     }
     postgres.ensureApplicationRole(DatabasePasswords.APPLICATION_ROLE, passwords.application());
-    database = CallDatabase.connect(new DatabaseConfig(databaseUrl, DatabasePasswords.APPLICATION_ROLE,
-        passwords.application(), 8));
     if (database.rules().isEmpty()) {
       PrivateFiles.createFolders(layout.archiveDir());
       database.addRule("all calls", null, 0, layout.archiveDir(), true);
       log.info("archive rule 'all calls' created: every marked call is copied to {}", layout.archiveDir());
     }
     firstAdmin = FirstAdmin.ensure(database, "tandem up").orElse(null);
-    manager = new ManagerAssembly(new ManagerConfig("127.0.0.1", layout.port(), databaseUrl,
-        DatabasePasswords.APPLICATION_ROLE, passwords.application(),
-        Duration.ofSeconds(1), 3, NotificationSettings.defaults(), tls,
-        tls == null ? null : TlsTrust.of(layout.certificate(), "tls/ca.pem"), mediaKeys, managerSecret), database);
+    manager = assembled(assembly);
     manager.start();
     awaitReady();
     return this;
+  }
+
+  /** Reads the secrets and builds the Manager without starting it; no query reaches the call database. */
+  private ManagerAssembly assembleManager(String databaseUrl) throws IOException {
+    mediaKeys = StackSecrets.mediaKeys(layout);
+    managerSecret = StackSecrets.managerSecret(layout);
+    tls = layout.plainHttp() ? null : StackSecrets.certificate(layout);
+    return new ManagerAssembly(new ManagerConfig("127.0.0.1", layout.port(), databaseUrl,
+        DatabasePasswords.APPLICATION_ROLE, passwords.application(),
+        Duration.ofSeconds(1), 3, NotificationSettings.defaults(), tls,
+        tls == null ? null : TlsTrust.of(layout.certificate(), "tls/ca.pem"), mediaKeys, managerSecret), database);
+  }
+
+  /** The Manager once built; what stopped its building is thrown as it was. */
+  private static ManagerAssembly assembled(CompletableFuture<ManagerAssembly> assembly) throws Exception {
+    try {
+      return assembly.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   public void printUrls(PrintStream out) {
@@ -182,7 +212,9 @@ public final class Stack implements AutoCloseable {
     if (manager != null) {
       manager.stop();
     }
-    recorders.forEach(ChildRecorder::stop);
+    // Both at once: each one's stop (and the writing of its startup cache) overlaps the other's.
+    recorders.forEach(ChildRecorder::askToStop);
+    recorders.forEach(ChildRecorder::awaitStop);
     if (database != null) {
       database.close();
     }

@@ -113,13 +113,12 @@ public record StackLayout(Path dataDir, int port, boolean plainHttp) {
   }
 
   /**
-   * Where a recorder child keeps its class data sharing archive: written by the JVM when the child exits, used
-   * by every later start to load its classes from a mapped file instead of the jars (several seconds saved on
-   * two shared cores), and written anew when the build changes.
+   * Where a recorder child keeps what it starts faster from (see {@link StartupCache}): trained by its first run,
+   * written when it exits, used by every later start (several seconds saved on two shared cores), and trained anew
+   * when the build or the JDK changes.
    */
-  public Path startupArchive(Position position) {
-    return dataDir.resolve("startup").resolve("recorder-" + position.name().toLowerCase(java.util.Locale.ROOT)
-        + ".jsa");
+  StartupCache startupCache(Position position) {
+    return new StartupCache(dataDir.resolve("startup"), "recorder-" + position.name().toLowerCase(java.util.Locale.ROOT));
   }
 
   /** Writes the recorder's config file afresh; the serial, pair and data directory never change. */

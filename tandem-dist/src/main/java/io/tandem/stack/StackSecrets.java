@@ -31,6 +31,25 @@ final class StackSecrets {
 
   private StackSecrets() {}
 
+  /**
+   * Makes whatever of them is missing, without reading what exists: what a recorder's config file names must be there
+   * before the recorder starts, and reading them (a certificate checked against its key) can wait until after.
+   */
+  static void makeMissing(StackLayout layout) throws IOException {
+    if (!Files.isRegularFile(layout.mediaKeyFile())) {
+      MediaKeys.generate().write(layout.mediaKeyFile());
+    }
+    if (!Files.isRegularFile(layout.managerSecretFile())) {
+      PrivateFiles.writeAtomically(layout.managerSecretFile(), MachineSecret.generate() + "\n");
+    }
+    if (!layout.plainHttp()) {
+      PrivateFiles.createFolders(layout.tlsDir());
+      if (!Files.isRegularFile(layout.certificateKey()) || !Files.isRegularFile(layout.certificate())) {
+        make(layout);
+      }
+    }
+  }
+
   /** The media keys, made when missing. */
   static MediaKeys mediaKeys(StackLayout layout) throws IOException {
     if (!Files.isRegularFile(layout.mediaKeyFile())) {

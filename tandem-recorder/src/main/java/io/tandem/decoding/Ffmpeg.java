@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -22,9 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ffmpeg program this recorder decodes with (Debian's package, a maintained decoder of every codec
- * but G.711), found once at start: by path, or by name on the {@code PATH}; with the audio decoders it
- * has. When it is missing the recorder says so once in its log and decodes nothing. Immutable and
- * thread-safe; each run is a process of its own.
+ * but G.711), found once: by path, or by name on the {@code PATH}; with the audio decoders it has. When it
+ * is missing the recorder says so once in its log and decodes nothing. Found at once ({@link #locate}) or on a
+ * thread of its own ({@link #locateInBackground}), in which case every use waits until it is found. Immutable
+ * and thread-safe; each run is a process of its own.
  */
 public final class Ffmpeg {
   private static final Logger log = LoggerFactory.getLogger(Ffmpeg.class);
@@ -32,17 +34,38 @@ public final class Ffmpeg {
   private static final ScheduledExecutorService TIMEOUTS = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("ffmpeg-timeouts").daemon().factory());
 
-  private final Path program;
-  private final Set<String> decoders;
+  /** The program (null for none) and its audio decoders, once found. */
+  private final CompletableFuture<Found> found;
 
-  private Ffmpeg(Path program, Set<String> decoders) {
-    this.program = program;
-    this.decoders = Set.copyOf(decoders);
+  private record Found(Path program, Set<String> decoders) {
+    static final Found NONE = new Found(null, Set.of());
+  }
+
+  private Ffmpeg(CompletableFuture<Found> found) {
+    this.found = found;
   }
 
   /** No decoder at all: every payload other than G.711 stays raw. */
   public static Ffmpeg none() {
-    return new Ffmpeg(null, Set.of());
+    return new Ffmpeg(CompletableFuture.completedFuture(Found.NONE));
+  }
+
+  /**
+   * As {@link #locate}, but the look-up (a run of the program) is done on a thread of its own, so that a recorder's
+   * start does not wait for it: this returns at once, and the first use waits until the program is found.
+   */
+  public static Ffmpeg locateInBackground(String command) {
+    CompletableFuture<Found> found = new CompletableFuture<>();
+    Thread.ofPlatform().name("ffmpeg-locate").daemon().start(() -> {
+      try {
+        found.complete(find(command));
+      } catch (RuntimeException e) {
+        log.warn("media decoder '{}' could not be looked up ({}): calls in codecs other than G.711 keep their "
+            + "payloads raw and are marked codec-unsupported", command, e.toString());
+        found.complete(Found.NONE);
+      }
+    });
+    return new Ffmpeg(found);
   }
 
   /**
@@ -50,34 +73,39 @@ public final class Ffmpeg {
    * audio decoders; logs once when it cannot be found or run.
    */
   public static Ffmpeg locate(String command) {
+    return new Ffmpeg(CompletableFuture.completedFuture(find(command)));
+  }
+
+  private static Found find(String command) {
     if (command == null || command.isBlank()) {
       log.warn("no media decoder configured: calls in codecs other than G.711 keep their payloads raw and are "
           + "marked codec-unsupported");
-      return none();
+      return Found.NONE;
     }
-    Path program = find(command.strip());
+    Path program = findProgram(command.strip());
     if (program == null) {
       log.warn("media decoder '{}' not found (install Debian's ffmpeg): calls in codecs other than G.711 keep "
           + "their payloads raw and are marked codec-unsupported", command);
-      return none();
+      return Found.NONE;
     }
     try {
       Set<String> decoders = listDecoders(program);
       log.info("decoding with {} ({} audio decoders)", program, decoders.size());
-      return new Ffmpeg(program, decoders);
+      return new Found(program, Set.copyOf(decoders));
     } catch (IOException e) {
       log.warn("media decoder {} cannot be run ({}): calls in codecs other than G.711 keep their payloads raw "
           + "and are marked codec-unsupported", program, e.getMessage());
-      return none();
+      return Found.NONE;
     }
   }
 
   public boolean available() {
-    return program != null;
+    return found.join().program() != null;
   }
 
   /** Whether it has a decoder of any of {@code names} (such as {@code opus}, {@code libopus}). */
   public boolean decodes(List<String> names) {
+    Set<String> decoders = found.join().decoders();
     for (String name : names) {
       if (decoders.contains(name)) {
         return true;
@@ -92,6 +120,7 @@ public final class Ffmpeg {
    * @throws IOException when it cannot start, fails (with the end of what it said) or runs too long
    */
   public void run(List<String> arguments, Duration timeout) throws IOException {
+    Path program = found.join().program();
     if (program == null) {
       throw new IOException("no media decoder is available");
     }
@@ -109,6 +138,7 @@ public final class Ffmpeg {
    * @throws IOException when it cannot start, fails (with the end of what it said) or runs too long
    */
   public void pipe(List<String> arguments, InputStream in, OutputStream out, Duration timeout) throws IOException {
+    Path program = found.join().program();
     if (program == null) {
       throw new IOException("no media decoder is available");
     }
@@ -217,7 +247,7 @@ public final class Ffmpeg {
     }
   }
 
-  private static Path find(String command) {
+  private static Path findProgram(String command) {
     if (command.contains(File.separator)) {
       Path path = Path.of(command);
       return Files.isExecutable(path) ? path : null;

@@ -136,6 +136,8 @@ public final class Recorder implements AutoCloseable {
     Path dataDir = config.dataDir();
     PrivateFiles.createFolders(dataDir);
     lock = DirectoryLock.claim(dataDir, "recorder.lock", "recorder");
+    // Looked up beside the rest of the start, which does not wait for it; the first call to decode does.
+    Ffmpeg decoder = Ffmpeg.locateInBackground(config.mediaDecoder());
     freeSpace = FreeSpaceWatch.of(dataDir, config.diskFloor());
     FreeSpaceWatch.Reading room = freeSpace.reading();
     log.info("free-space floor of {}: {}, that is {} on its filesystem; {} free now", dataDir, config.diskFloor(),
@@ -154,7 +156,7 @@ public final class Recorder implements AutoCloseable {
     database = CallDatabase.connect(new DatabaseConfig(config.databaseUrl(), config.databaseUser(),
         config.databasePassword(), 4));
     metrics = new RecorderMetrics(config.serial());
-    decoding = new MediaDecoding(dataDir, buffer, new CallDecoder(Ffmpeg.locate(config.mediaDecoder()), files),
+    decoding = new MediaDecoding(dataDir, buffer, new CallDecoder(decoder, files),
         metrics::quirk);
     consolidator = Consolidator.builder().workflow(workflow).callBuffer(buffer).dataDir(dataDir).marker(database)
         .decoding(decoding).mediaFiles(files).archive(new FilesystemArchive(files))
