@@ -61,7 +61,7 @@ final class InteractionQueries {
   private static final TypeReference<List<DtmfEvent>> DTMF = new TypeReference<>() {};
 
   /** How many of the newest interactions in reach the first step of a participant search reads. */
-  static final int RECENT_READ = 5_000;
+  static final int RECENT_READ = 2_000;
   /** The most names a participant search looks for by name; a text that more names contain is matched row by row. */
   static final int NAMES_LOOKED_FOR = 1_000;
   private static final String NAMES_CONTAINING = "SELECT name FROM known_names WHERE name LIKE ? ESCAPE '\\' LIMIT ?";
