@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
+import org.postgresql.PGStatement;
 
 /**
  * Read-only queries over interactions and their copies for the Recorder Manager; tombstones (keys that name
@@ -205,7 +207,7 @@ final class InteractionQueries {
     if (search.participant() == null) {
       return null;
     }
-    Set<String> names = new java.util.LinkedHashSet<>();
+    Set<String> names = new LinkedHashSet<>();
     int rowsRead = 0;
     try (PreparedStatement query = connection.prepareStatement(NAMES_CONTAINING)) {
       query.setString(1, containing(search.participant()));
@@ -289,23 +291,18 @@ final class InteractionQueries {
         // Queued interactions, whose names known_names may not hold yet, are matched row by row.
         String containing = containing(search.participant());
         if (recent > 0) {
-          filters.append(" AND (").append(namesMatch("s.names", names, containing, values))
-              .append(" OR s.addresses LIKE ? ESCAPE '\\'");
-          values.add(containing);
-          filters.append(" OR i.id IN (SELECT q.interaction_id FROM search_queue q) AND (")
-              .append(namesMatch("participant_names(i.participants)", null, containing, values))
-              .append(" OR participant_addresses(i.participants) LIKE ? ESCAPE '\\'))");
-          values.add(containing);
+          filters.append(" AND (").append(textMatch("s.names", "s.addresses", names, containing, values))
+              .append(" OR i.id IN (SELECT q.interaction_id FROM search_queue q) AND (")
+              .append(textMatch("participant_names(i.participants)", "participant_addresses(i.participants)", null,
+                  containing, values)).append("))");
         } else {
           // All of them: the indexes of the search text find the ids, then the interactions are read by id.
           filters.append(" AND i.id IN (SELECT s.interaction_id FROM interaction_search s WHERE ")
-              .append(namesMatch("s.names", names, containing, values)).append(" OR s.addresses LIKE ? ESCAPE '\\'");
-          values.add(containing);
-          filters.append(" UNION ALL SELECT q.interaction_id FROM search_queue q JOIN interactions qi"
-              + " ON qi.id = q.interaction_id WHERE ")
-              .append(namesMatch("participant_names(qi.participants)", null, containing, values))
-              .append(" OR participant_addresses(qi.participants) LIKE ? ESCAPE '\\')");
-          values.add(containing);
+              .append(textMatch("s.names", "s.addresses", names, containing, values))
+              .append(" UNION ALL SELECT q.interaction_id FROM search_queue q JOIN interactions qi"
+                  + " ON qi.id = q.interaction_id WHERE ")
+              .append(textMatch("participant_names(qi.participants)", "participant_addresses(qi.participants)", null,
+                  containing, values)).append(')');
         }
       }
       if (search.serial() != null) {
@@ -339,19 +336,24 @@ final class InteractionQueries {
     }
 
     /**
-     * The condition that the names in {@code column} hold one of {@code names}, or, when there are too many names to
-     * look for one by one (null), that one of them contains the text ({@code containing}); its value added to {@code values}.
+     * The condition that the names in {@code namesColumn} hold one of {@code names} (or, when there are too many names
+     * to look for one by one, null, that one of them contains the text) or that the addresses in {@code
+     * addressesColumn} contain it; its values added to {@code values}.
      */
-    private static String namesMatch(String column, List<String> names, String containing, List<Object> values) {
+    private static String textMatch(String namesColumn, String addressesColumn, List<String> names, String containing,
+        List<Object> values) {
+      String byName;
       if (names == null) {
         values.add(containing);
-        return "array_to_string(" + column + ", ' | ') LIKE ? ESCAPE '\\'";
+        byName = "array_to_string(" + namesColumn + ", ' | ') LIKE ? ESCAPE '\\'";
+      } else if (names.isEmpty()) {
+        byName = "false";
+      } else {
+        values.add(names.toArray(String[]::new));
+        byName = namesColumn + " && ?";
       }
-      if (names.isEmpty()) {
-        return "false";
-      }
-      values.add(names.toArray(String[]::new));
-      return column + " && ?";
+      values.add(containing);
+      return "(" + byName + " OR " + addressesColumn + " LIKE ? ESCAPE '\\')";
     }
 
     /**
@@ -360,7 +362,7 @@ final class InteractionQueries {
      */
     PreparedStatement prepare(Connection connection, String prefix) throws SQLException {
       PreparedStatement query = connection.prepareStatement(prefix + sql);
-      query.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
+      query.unwrap(PGStatement.class).setPrepareThreshold(0);
       for (int i = 0; i < values.size(); i++) {
         if (values.get(i) instanceof String[] texts) {
           query.setArray(i + 1, connection.createArrayOf("text", texts));

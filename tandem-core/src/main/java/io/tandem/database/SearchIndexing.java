@@ -28,9 +28,8 @@ final class SearchIndexing {
       named AS (
         INSERT INTO known_names (name)
         SELECT DISTINCT n FROM written, unnest(written.names) n
-        WHERE NOT EXISTS (SELECT 1 FROM known_names k WHERE k.name = n)
-        RETURNING 1)
-      SELECT (SELECT count(*) FROM taken), (SELECT count(*) FROM named)""";
+        WHERE NOT EXISTS (SELECT 1 FROM known_names k WHERE k.name = n))
+      SELECT count(*) FROM taken""";
 
   private final DataSource dataSource;
 
