@@ -74,7 +74,7 @@ public final class SearchBench {
           indexSeconds, indexed / indexSeconds);
       try (java.sql.Connection connection = java.sql.DriverManager.getConnection(server.jdbcUrl(), "postgres", "");
           java.sql.Statement statement = connection.createStatement()) {
-        statement.execute("VACUUM ANALYZE interaction_search, known_names, search_queue");
+        statement.execute("VACUUM ANALYZE interaction_search, interaction_names, known_names, search_queue");
       }
       ManagerAssembly manager = new ManagerAssembly(new ManagerConfig("127.0.0.1", 0, server.jdbcUrl(), "postgres", "",
           Duration.ofSeconds(5), 3), database);

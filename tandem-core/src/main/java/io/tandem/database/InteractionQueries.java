@@ -66,24 +66,33 @@ final class InteractionQueries {
   static final int RECENT_READ = 2_000;
   /** The most names a participant search looks for by name; a text that more names contain is matched row by row. */
   static final int NAMES_LOOKED_FOR = 1_000;
+  /** The most names whose interactions the second step of a participant search reads name by name in start order. */
+  static final int NAMES_IN_ORDER = 100;
   private static final String NAMES_CONTAINING = "SELECT name FROM known_names WHERE name LIKE ? ESCAPE '\\' LIMIT ?";
 
   private final DataSource dataSource;
   private final int recentRead;
   private final int namesLookedFor;
+  private final int namesInOrder;
 
   InteractionQueries(DataSource dataSource) {
-    this(dataSource, RECENT_READ, NAMES_LOOKED_FOR);
+    this(dataSource, RECENT_READ, NAMES_LOOKED_FOR, NAMES_IN_ORDER);
+  }
+
+  InteractionQueries(DataSource dataSource, int recentRead, int namesLookedFor) {
+    this(dataSource, recentRead, namesLookedFor, NAMES_IN_ORDER);
   }
 
   /**
    * {@code recentRead}: how many interactions a participant search reads newest first before asking its indexes, 0
-   * none; {@code namesLookedFor}: the most known names it looks for one by one.
+   * none; {@code namesLookedFor}: the most known names it looks for one by one; {@code namesInOrder}: the most of
+   * them whose interactions it reads name by name in start order (more are looked for all at once, then sorted).
    */
-  InteractionQueries(DataSource dataSource, int recentRead, int namesLookedFor) {
+  InteractionQueries(DataSource dataSource, int recentRead, int namesLookedFor, int namesInOrder) {
     this.dataSource = dataSource;
     this.recentRead = recentRead;
     this.namesLookedFor = namesLookedFor;
+    this.namesInOrder = namesInOrder;
   }
 
   List<InteractionView> inRange(Instant from, Instant to, int limit) throws SQLException {
@@ -143,7 +152,7 @@ final class InteractionQueries {
   InteractionPage search(InteractionSearch search) throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
       List<InteractionView> found = null;
-      for (SearchStatement statement : SearchStatement.of(search, recentRead, namesContaining(connection, search))) {
+      for (SearchStatement statement : SearchStatement.of(search, recentRead, namesContaining(connection, search), namesInOrder)) {
         try (PreparedStatement query = statement.prepare(connection, "")) {
           found = readInteractions(query, true);
         }
@@ -175,7 +184,7 @@ final class InteractionQueries {
           plans.add(firstColumn(query));
         }
       }
-      for (SearchStatement statement : SearchStatement.of(search, recentRead, namesContaining(connection, search))) {
+      for (SearchStatement statement : SearchStatement.of(search, recentRead, namesContaining(connection, search), namesInOrder)) {
         String plan;
         try (PreparedStatement query = statement.prepare(connection, "EXPLAIN (ANALYZE, FORMAT JSON) ")) {
           plan = firstColumn(query);
@@ -237,15 +246,21 @@ final class InteractionQueries {
    * quickly. So the first query reads the newest {@value InteractionQueries#RECENT_READ} interactions in reach (by
    * the start index, newest first) and keeps those that match: when that fills the page, it is the page, since every
    * interaction it passed over is newer than any it did not read. Otherwise the second query asks the indexes over
-   * all of them.
+   * all of them: for a few names, each name's interactions in start order ({@code interaction_names}), of which it
+   * reads no more than a page each.
    */
   private record SearchStatement(String sql, List<Object> values) {
+    private static final String SELECTED = "i.id, i.correlation_key, i.start_time, i.end_time, i.best_inum,"
+        + " i.participants";
+
     /**
      * The queries to ask in turn, until one fills the page or none is left; {@code names}: the known names that
-     * contain the participant text, null when there are too many to look for one by one.
+     * contain the participant text, null when there are too many to look for one by one; {@code namesInOrder}: the
+     * most names whose interactions are read name by name in start order.
      */
-    static List<SearchStatement> of(InteractionSearch search, int recentRead, List<String> names) {
-      SearchStatement whole = over(search, 0, names);
+    static List<SearchStatement> of(InteractionSearch search, int recentRead, List<String> names, int namesInOrder) {
+      SearchStatement whole = names != null && !names.isEmpty() && names.size() <= namesInOrder
+          ? nameByName(search, names) : over(search, 0, names);
       return search.participant() == null || recentRead <= 0 ? List.of(whole)
           : List.of(over(search, recentRead, names), whole);
     }
@@ -253,26 +268,9 @@ final class InteractionQueries {
     /** The query over every interaction in reach, or only over the newest {@code recent} of them when above 0. */
     private static SearchStatement over(InteractionSearch search, int recent, List<String> names) {
       List<Object> values = new ArrayList<>();
-      // Which interactions can be on the page at all: not tombstones, in the time range, past the cursor.
-      StringBuilder reach = new StringBuilder(" WHERE i.merged_into IS NULL");
-      if (search.from() != null) {
-        reach.append(" AND i.start_time >= ?");
-        values.add(Timestamp.from(search.from()));
-      }
-      if (search.to() != null) {
-        reach.append(" AND i.start_time < ?");
-        values.add(Timestamp.from(search.to()));
-      }
-      if (search.after() != null) {
-        // A row comparison, which the (start_time, id) index answers: the page starts right after the cursor.
-        reach.append(" AND (i.start_time, i.id) ").append(search.newestFirst() ? '<' : '>').append(" (?, ?)");
-        values.add(Timestamp.from(search.after().start()));
-        values.add(search.after().id());
-      }
-      String direction = search.newestFirst() ? "DESC" : "ASC";
-      String order = " ORDER BY i.start_time " + direction + ", i.id " + direction + " LIMIT ?";
-      StringBuilder sql = new StringBuilder("SELECT i.id, i.correlation_key, i.start_time, i.end_time, i.best_inum,"
-          + " i.participants FROM ");
+      String reach = " WHERE i.merged_into IS NULL" + reach(search, "i.start_time", "i.id", values);
+      String order = order(search, "i.start_time", "i.id");
+      StringBuilder sql = new StringBuilder("SELECT " + SELECTED + " FROM ");
       StringBuilder filters = new StringBuilder();
       if (recent > 0) {
         sql.append("(SELECT * FROM interactions i").append(reach).append(order).append(") i");
@@ -297,14 +295,93 @@ final class InteractionQueries {
                   containing, values)).append("))");
         } else {
           // All of them: the indexes of the search text find the ids, then the interactions are read by id.
-          filters.append(" AND i.id IN (SELECT s.interaction_id FROM interaction_search s WHERE ")
-              .append(textMatch("s.names", "s.addresses", names, containing, values))
-              .append(" UNION ALL SELECT q.interaction_id FROM search_queue q JOIN interactions qi"
-                  + " ON qi.id = q.interaction_id WHERE ")
-              .append(textMatch("participant_names(qi.participants)", "participant_addresses(qi.participants)", null,
-                  containing, values)).append(')');
+          filters.append(" AND i.id IN (");
+          if (names != null && !names.isEmpty()) {
+            filters.append("SELECT x.interaction_id FROM interaction_names x WHERE x.name = ANY(?) UNION ALL ");
+            values.add(names.toArray(String[]::new));
+          }
+          filters.append(indexedOrQueued(names, containing, values)).append(')');
         }
       }
+      sql.append(filters).append(filters(search, values)).append(order);
+      values.add(search.limit());
+      return new SearchStatement(sql.toString(), values);
+    }
+
+    /**
+     * The query over every interaction in reach that holds one of {@code names} (a few), or whose addresses contain
+     * the participant text, or that is queued and matches it. Each name's interactions are read in start order from
+     * {@code interaction_names}, at most a page of them that pass the other filters, and so are the addresses'
+     * matches; the page is the first of all of these. An entry whose start is no longer its interaction's (a copy
+     * that started earlier was linked since) is passed over: its interaction is queued again, and read as such.
+     */
+    private static SearchStatement nameByName(InteractionSearch search, List<String> names) {
+      List<Object> values = new ArrayList<>();
+      StringBuilder sql = new StringBuilder("SELECT * FROM (SELECT m.* FROM unnest(?) AS n(name) CROSS JOIN LATERAL (")
+          .append("SELECT ").append(SELECTED).append(" FROM interaction_names x JOIN interactions i")
+          .append(" ON i.id = x.interaction_id AND i.start_time = x.start_time")
+          .append(" WHERE x.name = n.name AND i.merged_into IS NULL");
+      values.add(names.toArray(String[]::new));
+      sql.append(reach(search, "x.start_time", "x.interaction_id", values));
+      sql.append(filters(search, values));
+      sql.append(order(search, "x.start_time", "x.interaction_id"));
+      values.add(search.limit());
+      sql.append(") m UNION (SELECT ").append(SELECTED).append(" FROM interactions i WHERE i.merged_into IS NULL");
+      sql.append(reach(search, "i.start_time", "i.id", values));
+      sql.append(" AND i.id IN (").append(indexedOrQueued(names, containing(search.participant()), values)).append(')');
+      sql.append(filters(search, values));
+      sql.append(order(search, "i.start_time", "i.id"));
+      values.add(search.limit());
+      sql.append(")) i").append(order(search, "i.start_time", "i.id"));
+      values.add(search.limit());
+      return new SearchStatement(sql.toString(), values);
+    }
+
+    /**
+     * The ids of indexed interactions whose addresses contain the text (or, when {@code names} is null, whose names or
+     * addresses do: too many names hold it to look for each), and of queued ones whose names or addresses hold it.
+     */
+    private static String indexedOrQueued(List<String> names, String containing, List<Object> values) {
+      return "SELECT s.interaction_id FROM interaction_search s WHERE "
+          + textMatch("s.names", "s.addresses", names == null ? null : List.of(), containing, values)
+          + " UNION ALL SELECT q.interaction_id FROM search_queue q JOIN interactions qi ON qi.id = q.interaction_id"
+          + " WHERE " + textMatch("participant_names(qi.participants)", "participant_addresses(qi.participants)", null,
+              containing, values);
+    }
+
+    /**
+     * Which interactions can be on the page at all, by their start and id in the columns given: in the time range,
+     * past the cursor.
+     */
+    private static String reach(InteractionSearch search, String start, String id, List<Object> values) {
+      StringBuilder reach = new StringBuilder();
+      if (search.from() != null) {
+        reach.append(" AND ").append(start).append(" >= ?");
+        values.add(Timestamp.from(search.from()));
+      }
+      if (search.to() != null) {
+        reach.append(" AND ").append(start).append(" < ?");
+        values.add(Timestamp.from(search.to()));
+      }
+      if (search.after() != null) {
+        // A row comparison, which an index of (start, id) answers: the page starts right after the cursor.
+        reach.append(" AND (").append(start).append(", ").append(id).append(") ")
+            .append(search.newestFirst() ? '<' : '>').append(" (?, ?)");
+        values.add(Timestamp.from(search.after().start()));
+        values.add(search.after().id());
+      }
+      return reach.toString();
+    }
+
+    /** The page's order by the start and id columns given, and its LIMIT, whose value the caller adds. */
+    private static String order(InteractionSearch search, String start, String id) {
+      String direction = search.newestFirst() ? "DESC" : "ASC";
+      return " ORDER BY " + start + " " + direction + ", " + id + " " + direction + " LIMIT ?";
+    }
+
+    /** The conditions other than time, cursor and participant, over the interaction {@code i}. */
+    private static String filters(InteractionSearch search, List<Object> values) {
+      StringBuilder filters = new StringBuilder();
       if (search.serial() != null) {
         filters.append(" AND EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.serial = ?)");
         values.add(search.serial());
@@ -330,9 +407,7 @@ final class InteractionQueries {
         filters.append(search.withQuirks() ? " AND" : " AND NOT").append(
             " EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.quirks <> '[]'::jsonb)");
       }
-      sql.append(filters).append(order);
-      values.add(search.limit());
-      return new SearchStatement(sql.toString(), values);
+      return filters.toString();
     }
 
     /**

@@ -133,6 +133,53 @@ class InteractionSearchTest {
     }
   }
 
+  @Test
+  void namesReadInStartOrderGiveThePagesThatEveryOtherWayGives() throws Exception {
+    List<io.tandem.call.CallRecord> calls = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      // Pairs of calls share a start, so the order rests on ids as well; every fifth call has two agents' names.
+      CallBuilder call = master(MAIN, 400 + i).key("order-" + i).startMillisAfterT0(7_000_000 + (i / 2) * 1000L)
+          .participant("Agent " + (i % 6), "sip:+4420900" + i + "@sbc.example.com");
+      if (i % 5 == 0) {
+        call.participant("Agent " + (i % 6 + 1), "sip:+4420901" + i + "@sbc.example.com");
+      }
+      calls.add(call.build());
+    }
+    database.mark(main, calls);
+    // Most indexed, the rest still queued.
+    database.indexForSearch(25);
+    database.indexForSearch(2);
+    // A copy that started earlier moves an indexed interaction's start: its entries no longer hold its start.
+    database.link(backup, List.of(slave(BACKUP, 420).key("order-20").startMillisAfterT0(6_500_000).millis(10_000)
+        .participant("Agent 2", "sip:+442090020@sbc.example.com").build()), Set.of());
+    org.postgresql.ds.PGSimpleDataSource dataSource = dataSource();
+    InteractionQueries inOrder = new InteractionQueries(dataSource, 0, InteractionQueries.NAMES_LOOKED_FOR, 100);
+    InteractionQueries allAtOnce = new InteractionQueries(dataSource, 0, InteractionQueries.NAMES_LOOKED_FOR, 0);
+    InteractionQueries rowByRow = new InteractionQueries(dataSource, 0, 0, 0);
+    Instant t0 = DatabaseFixture.T0;
+
+    for (String text : new String[] {"agent", "AGENT 2", "gent 5", "+4420901", "nobody"}) {
+      for (boolean newestFirst : new boolean[] {true, false}) {
+        for (int limit : new int[] {1, 4, 50}) {
+          for (InteractionSearch search : List.of(
+              new InteractionSearch(null, null, text, null, null, null, null, null, null, newestFirst, null, limit),
+              new InteractionSearch(t0.plusSeconds(6_600), t0.plusSeconds(7_010), text, MAIN, null, null, null, null,
+                  null, newestFirst, null, limit))) {
+            List<String> expected = allPages(rowByRow, search);
+            assertThat(allPages(inOrder, search)).as("%s", search).containsExactlyElementsOf(expected)
+                .doesNotHaveDuplicates();
+            assertThat(allPages(allAtOnce, search)).as("%s", search).containsExactlyElementsOf(expected);
+          }
+        }
+      }
+    }
+    assertThat(allPages(inOrder, new InteractionSearch(null, null, "agent 2", null, null, null, null, null, null,
+        true, null, 50))).as("Agent 2's calls, the one moved earlier last").hasSize(6).endsWith("order-20");
+    assertThat(String.join("", inOrder.explainSearch(new InteractionSearch(null, null, "agent 2", null, null, null,
+        null, null, null, true, null, 5)))).as("the plan reads each name in start order")
+        .contains("interaction_names_in_start_order");
+  }
+
   private void indexAll() throws Exception {
     while (database.indexForSearch(100) > 0) {
       // until the queue is empty
@@ -251,6 +298,8 @@ class InteractionSearchTest {
       if (page.next().isEmpty()) {
         return keys;
       }
+      // A page that comes back again would be followed for ever.
+      assertThat(keys).as("pages so far").hasSizeLessThan(1_000);
       search = search.after(page.next().get());
     }
   }
