@@ -246,8 +246,8 @@ final class InteractionQueries {
    * quickly. So the first query reads the newest {@value InteractionQueries#RECENT_READ} interactions in reach (by
    * the start index, newest first) and keeps those that match: when that fills the page, it is the page, since every
    * interaction it passed over is newer than any it did not read. Otherwise the second query asks the indexes over
-   * all of them: for a few names, each name's interactions in start order ({@code interaction_names}), of which it
-   * reads no more than a page each.
+   * all of them. A text that only a few names contain is asked in one step: each name's interactions are read in
+   * start order ({@code interaction_names}), no more than a page of each.
    */
   private record SearchStatement(String sql, List<Object> values) {
     private static final String SELECTED = "i.id, i.correlation_key, i.start_time, i.end_time, i.best_inum,"
@@ -259,9 +259,10 @@ final class InteractionQueries {
      * most names whose interactions are read name by name in start order.
      */
     static List<SearchStatement> of(InteractionSearch search, int recentRead, List<String> names, int namesInOrder) {
-      SearchStatement whole = names != null && !names.isEmpty() && names.size() <= namesInOrder
-          ? nameByName(search, names) : over(search, 0, names);
-      return search.participant() == null || recentRead <= 0 ? List.of(whole)
+      boolean nameByName = names != null && !names.isEmpty() && names.size() <= namesInOrder;
+      SearchStatement whole = nameByName ? nameByName(search, names) : over(search, 0, names);
+      // A few names are read a page each in start order, however many interactions hold them: no first read.
+      return search.participant() == null || recentRead <= 0 || nameByName ? List.of(whole)
           : List.of(over(search, recentRead, names), whole);
     }
 
