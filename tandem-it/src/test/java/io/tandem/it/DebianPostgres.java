@@ -39,14 +39,13 @@ final class DebianPostgres implements AutoCloseable {
   }
 
   /**
-   * Fails with one line when the binaries are missing (the suite's command installs {@code postgresql-15}); else
-   * makes the cluster and starts the server, returning once it takes connections.
+   * Fails with one line when the binaries are missing (the suite's command installs {@code postgresql-15}), or skips
+   * the test when the run asked to ({@code --skip-peers postgres}); else makes the cluster and starts the server,
+   * returning once it takes connections.
    */
   static DebianPostgres start() throws IOException, InterruptedException {
-    if (!Files.isExecutable(BIN.resolve("initdb")) || !Files.isExecutable(BIN.resolve("postgres"))) {
-      throw new AssertionError("PostgreSQL 15's server is not installed (no " + BIN.resolve("initdb") + "); this test "
-          + "runs the call database on it: install the Debian package postgresql-15 (./tandem test does as root)");
-    }
+    RealPeers.requireInstalled("postgres", BIN.resolve("initdb"), "postgresql-15");
+    RealPeers.requireInstalled("postgres", BIN.resolve("postgres"), "postgresql-15");
     Path folder = Files.createTempDirectory("tandem-postgres-");
     DebianPostgres postgres = new DebianPostgres(folder, RecorderProcess.freePort());
     try {
