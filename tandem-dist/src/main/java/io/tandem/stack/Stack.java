@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
 public final class Stack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Stack.class);
 
-  /** How long a start may take before the stack gives up and says why. */
+  /** How long a start of one pair may take before the stack gives up and says why. */
   private static final Duration READY_WITHIN = Duration.ofSeconds(90);
+  /** What each further pair adds to that: two more JVMs sharing the machine's cores. */
+  private static final Duration READY_WITHIN_PER_PAIR = Duration.ofSeconds(20);
 
   private final StackLayout layout;
   private final List<ChildRecorder> recorders = new ArrayList<>();
@@ -65,14 +67,7 @@ public final class Stack implements AutoCloseable {
     StackSecrets.makeMissing(layout);
     passwords = DatabasePasswords.ensure(layout.databaseSecretsFile());
     String databaseUrl = EmbeddedDatabase.jdbcUrl(layout.postgresPort(), DatabasePasswords.APPLICATION_ROLE);
-    for (StackPair pair : layout.pairs()) {
-      for (Position position : Position.values()) {
-        ChildRecorder child = new ChildRecorder(pair.number() == 1 ? position.name() : pair.name() + " " + position,
-            pair.writeRecorderConfig(position, databaseUrl), pair.logFile(position), pair.startupCache(position));
-        child.start();
-        recorders.add(child);
-      }
-    }
+    startRecorders(layout.pair(1), databaseUrl);
     database = CallDatabase.connect(new DatabaseConfig(databaseUrl, DatabasePasswords.APPLICATION_ROLE,
         passwords.application(), 8));
     // The Manager is put together (secrets read, routes and parts built: no query) while the database starts.
@@ -87,6 +82,11 @@ public final class Stack implements AutoCloseable {
     // The superuser migrates and makes the application role; every process then connects as that role, which
     // cannot change the audit. The server asks every client for its password.
     postgres = EmbeddedDatabase.startProtected(layout.postgresDir(), layout.postgresPort(), passwords.superuser());
+    // The further pairs start once the database has: on a small machine, many JVMs starting at once beside it would
+    // keep it from starting in time. A recorder records without the database either way.
+    for (StackPair pair : layout.pairs().subList(1, layout.pairCount())) {
+      startRecorders(pair, databaseUrl);
+    }
     try (CallDatabase owner = CallDatabase.connect(postgres.config(2))) {
       owner.migrate();
     }
@@ -101,6 +101,15 @@ public final class Stack implements AutoCloseable {
     manager.start();
     awaitReady();
     return this;
+  }
+
+  private void startRecorders(StackPair pair, String databaseUrl) throws IOException {
+    for (Position position : Position.values()) {
+      ChildRecorder child = new ChildRecorder(pair.number() == 1 ? position.name() : pair.name() + " " + position,
+          pair.writeRecorderConfig(position, databaseUrl), pair.logFile(position), pair.startupCache(position));
+      child.start();
+      recorders.add(child);
+    }
   }
 
   /** Reads the secrets and builds the Manager without starting it; no query reaches the call database. */
@@ -184,14 +193,15 @@ public final class Stack implements AutoCloseable {
   }
 
   private void awaitReady() throws InterruptedException {
-    long deadline = System.nanoTime() + READY_WITHIN.toNanos();
+    Duration within = READY_WITHIN.plus(READY_WITHIN_PER_PAIR.multipliedBy(layout.pairCount() - 1));
+    long deadline = System.nanoTime() + within.toNanos();
     while (true) {
       Optional<String> notReady = manager.notReadyBecause().or(this::recorderNotHealthy);
       if (notReady.isEmpty()) {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the stack was not ready within " + READY_WITHIN.toSeconds() + " s: "
+        throw new IllegalStateException("the stack was not ready within " + within.toSeconds() + " s: "
             + notReady.get() + "; see the recorders' logs under " + layout.dataDir());
       }
       Thread.sleep(50);
