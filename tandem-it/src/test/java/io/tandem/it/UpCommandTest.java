@@ -233,7 +233,8 @@ class UpCommandTest {
 
   private static void stop(Process up) throws InterruptedException {
     up.destroy();
-    if (!up.waitFor(60, TimeUnit.SECONDS)) {
+    // A first stop writes each recorder's startup cache: four at once on a busy machine take more than a minute.
+    if (!up.waitFor(150, TimeUnit.SECONDS)) {
       up.destroyForcibly().waitFor();
     }
   }
