@@ -73,6 +73,8 @@ class ManyPairsFailoverTest {
           .asBoolean()).as("%s", recorder).isTrue());
     }
     assertMetricsShowEveryPair(manager, List.of(1L, 1L, 1L));
+    assertThat(consolePairs(manager)).as("pairs the console's feed shows").extracting(pair -> pair.get("name")
+        .asText()).containsExactly("pair-1", "pair-2", "pair-3");
 
     PairsFixture.Pair failing = fixture.pairs.get(1);
     CompletableFuture<SimulationReport> load = CompletableFuture.supplyAsync(() -> new CallSimulator(
@@ -138,6 +140,31 @@ class ManyPairsFailoverTest {
         }
       }
     });
+  }
+
+  /** The first {@code pairs} event of the console's live feed ({@code GET /api/live}): what its pairs view draws. */
+  private static JsonNode consolePairs(String manager) throws Exception {
+    HttpResponse<java.util.stream.Stream<String>> feed = PairFixture.HTTP.send(HttpRequest.newBuilder(
+        URI.create(manager + "/api/live")).header("Accept", "text/event-stream").build(),
+        HttpResponse.BodyHandlers.ofLines());
+    assertThat(feed.statusCode()).isEqualTo(200);
+    try (java.util.stream.Stream<String> lines = feed.body()) {
+      return CompletableFuture.supplyAsync(() -> {
+        String event = "";
+        for (String line : (Iterable<String>) lines::iterator) {
+          if (line.startsWith("event:")) {
+            event = line.substring("event:".length()).strip();
+          } else if (line.startsWith("data:") && event.equals("pairs")) {
+            try {
+              return io.tandem.json.Json.MAPPER.readTree(line.substring("data:".length()).strip());
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }
+        }
+        throw new AssertionError("the live feed ended without a pairs event");
+      }).get(20, java.util.concurrent.TimeUnit.SECONDS);
+    }
   }
 
   private static List<JsonNode> failovers(String manager) throws Exception {
