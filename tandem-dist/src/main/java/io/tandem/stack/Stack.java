@@ -63,6 +63,7 @@ public final class Stack implements AutoCloseable {
   public Stack start() throws Exception {
     PrivateFiles.createFolders(layout.dataDir());
     lock = DirectoryLock.claim(layout.dataDir(), "stack.lock", "'tandem up'");
+    StackPairCount.claim(layout);
     // The recorders are the longest part of a start: they go first, and the secrets are read while they start.
     StackSecrets.makeMissing(layout);
     passwords = DatabasePasswords.ensure(layout.databaseSecretsFile());
