@@ -44,7 +44,10 @@ class ManyPairsFailoverTest {
   static void start() throws Exception {
     postgres = DebianPostgres.start();
     // The secondaries link their copies 5 s after they end, so that the test can wait for every copy linked.
-    fixture = PairsFixture.start(root, postgres.jdbcUrl(), PAIRS, FIRST_SERIAL, 33_000, 500,
+    // RTP below the ephemeral range (32768 and up), where the recorders' SIP and admin ports are drawn; at an offset
+    // of its own, so that another run on the machine rarely shares it.
+    int rtpBase = 4_000 + 500 * java.util.concurrent.ThreadLocalRandom.current().nextInt(8);
+    fixture = PairsFixture.start(root, postgres.jdbcUrl(), PAIRS, FIRST_SERIAL, rtpBase, 500,
         Map.of("gap.grace", "5s"));
   }
 
