@@ -155,19 +155,24 @@ async function startLive() {
 // ---- Calls per minute ----
 
 let chart = null;
+let chartSerials = '';
 
 async function refreshChart() {
   try {
     const { json } = await api('GET', '/api/stats/calls-per-minute?minutes=60');
     const serials = Object.keys(json.recorders).sort();
     const data = [json.minutes, ...serials.map((serial) => json.recorders[serial])];
-    const colours = ['#1a73e8', '#e8710a', '#137333', '#b00020', '#7b1fa2', '#00838f'];
+    // Twelve colours: six pairs' recorders each a line of its own colour; each line is labelled by its serial.
+    const colours = ['#1a73e8', '#e8710a', '#137333', '#b00020', '#7b1fa2', '#00838f',
+      '#f9ab00', '#5f6368', '#d01884', '#188038', '#a142f4', '#795548'];
     const series = [{}, ...serials.map((serial, index) => ({ label: serial, stroke: colours[index % colours.length] }))];
-    if (chart && chart.series.length === series.length) {
+    // A recorder registered since (another pair) makes a new chart: its lines are labelled by serial.
+    if (chart && chartSerials === serials.join(',')) {
       chart.setData(data);
     } else {
       if (chart) chart.destroy();
       chart = new uPlot({ width: Math.max(300, $('#chart').clientWidth), height: 200, series }, data, $('#chart'));
+      chartSerials = serials.join(',');
     }
   } catch (e) {
     $('#chart').textContent = 'calls per minute unavailable: ' + e.message;

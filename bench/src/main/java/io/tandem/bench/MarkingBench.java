@@ -213,7 +213,7 @@ public final class MarkingBench {
     return copies;
   }
 
-  private static CallRecord call(Inum inum, String key, CallRole role, Instant start, int party) {
+  static CallRecord call(Inum inum, String key, CallRole role, Instant start, int party) {
     return new CallRecord(inum, key, start, start.plusSeconds(5), role, CallState.COMPLETE,
         List.of(new Participant("p1", "sip:+1555%07d@caller.example".formatted(party), "Caller"),
             new Participant("p2", "sip:agent" + party % 500 + "@callee.example", "Agent")),

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 /** {@code tandem simulate}: the SIPREC client that forks each conversation to both recorders of a pair. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     description = {"Sends SIPREC conversations to both recorders of a pair, as an SBC does, and ends with one line",
-        "of JSON: conversations sent, calls per recorder, failures. Exit status 0 only when nothing failed."})
+        "of JSON: conversations sent, calls per recorder, failures. Exit status 0 only when nothing failed.",
+        "With --pair all, the conversations go to every pair in turn."})
 final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--manager", paramLabel = "URL",
       description = "the Recorder Manager, e.g. https://127.0.0.1:8080 (the pair's SIP addresses come from it)")
@@ -41,7 +42,8 @@ final class SimulateCommand implements Callable<Integer> {
           + "each (with --transport tls, the recorders' TLS ports)")
   List<String> recorderAddresses;
 
-  @Option(names = "--pair", paramLabel = "NAME", description = "the pair to call (default: the first pair)")
+  @Option(names = "--pair", paramLabel = "NAME|all",
+      description = "the pair to call, or 'all' for every pair of the Manager in turn (default: the first pair)")
   String pair;
 
   @Option(names = "--conversations", required = true, paramLabel = "N", description = "conversations to send")
@@ -89,8 +91,7 @@ final class SimulateCommand implements Callable<Integer> {
     SessionIds naming = SessionIds.fromOption(sessionIds);
     SrtpSuite suite = srtp == null ? null : SrtpSuite.named(srtp).orElseThrow(() -> new IllegalArgumentException(
         "--srtp must be AES_CM_128_HMAC_SHA1_80 or AES_CM_128_HMAC_SHA1_32, got '" + srtp + "'"));
-    List<InetSocketAddress> recorders = recorders();
-    SimulationPlan plan = new SimulationPlan(recorders, conversations, cps,
+    SimulationPlan plan = new SimulationPlan(pairs(), conversations, cps,
         Duration.ofMillis(Math.round(duration * 1000)), transport, payloadType, naming, suite, tlsTrust);
     SimulationReport report = new CallSimulator(plan).run();
     if (details != null) {
@@ -100,10 +101,13 @@ final class SimulateCommand implements Callable<Integer> {
     return report.failures() == 0 ? 0 : 1;
   }
 
-  /** The addresses given with --recorder, or else the pair's from the Manager. */
-  private List<InetSocketAddress> recorders() throws Exception {
+  /** The addresses given with --recorder as one pair, or else the pair's (or every pair's) from the Manager. */
+  private List<List<InetSocketAddress>> pairs() throws Exception {
     if (recorderAddresses != null && !recorderAddresses.isEmpty()) {
-      return recorderAddresses.stream().map(SimulateCommand::address).toList();
+      if (pair != null) {
+        throw new IllegalArgumentException("--pair names a pair of the Manager; give it or --recorder, not both");
+      }
+      return List.of(recorderAddresses.stream().map(SimulateCommand::address).toList());
     }
     if (manager == null) {
       throw new IllegalArgumentException("give --manager URL, or each recorder's SIP address with --recorder HOST:PORT");
@@ -112,7 +116,7 @@ final class SimulateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--transport tls needs the recorders' TLS addresses: give each with "
           + "--recorder HOST:PORT");
     }
-    return PairDirectory.sipAddresses(manager, pair, ca == null ? null : TlsTrust.of(ca, "--ca"),
+    return PairDirectory.pairsSipAddresses(manager, pair, ca == null ? null : TlsTrust.of(ca, "--ca"),
         token == null || token.isBlank() ? null : token.strip());
   }
 

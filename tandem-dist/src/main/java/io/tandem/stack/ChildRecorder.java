@@ -1,6 +1,5 @@
 package io.tandem.stack;
 
-import io.tandem.call.Position;
 import io.tandem.config.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,7 +16,8 @@ import org.slf4j.LoggerFactory;
 final class ChildRecorder {
   private static final Logger log = LoggerFactory.getLogger(ChildRecorder.class);
 
-  private final Position position;
+  /** How the logs name the recorder, such as {@code MAIN} or {@code pair-2 BACKUP}. */
+  private final String name;
   private final Path config;
   private final Path logFile;
   private final StartupCache startupCache;
@@ -26,8 +26,8 @@ final class ChildRecorder {
   private volatile boolean training;
   private volatile boolean stopping;
 
-  ChildRecorder(Position position, Path config, Path logFile, StartupCache startupCache) {
-    this.position = position;
+  ChildRecorder(String name, Path config, Path logFile, StartupCache startupCache) {
+    this.name = name;
     this.config = config;
     this.logFile = logFile;
     this.startupCache = startupCache;
@@ -51,7 +51,7 @@ final class ChildRecorder {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
         .start();
     training = faster.trains();
-    log.info("{} recorder started as process {} (log: {})", position, process.pid(), logFile);
+    log.info("{} recorder started as process {} (log: {})", name, process.pid(), logFile);
     Process started = process;
     started.onExit().thenAccept(this::exited);
   }
@@ -60,7 +60,7 @@ final class ChildRecorder {
     if (stopping || ended != process) {
       return;
     }
-    log.warn("{} recorder (process {}) exited with status {}; starting it again in 2 s", position, ended.pid(),
+    log.warn("{} recorder (process {}) exited with status {}; starting it again in 2 s", name, ended.pid(),
         ended.exitValue());
     try {
       TimeUnit.SECONDS.sleep(2); // Give a crash loop room to breathe and the ports time to free.
@@ -68,7 +68,7 @@ final class ChildRecorder {
         start();
       }
     } catch (IOException | InterruptedException e) {
-      log.error("{} recorder could not be started again", position, e);
+      log.error("{} recorder could not be started again", name, e);
     }
   }
 
@@ -101,7 +101,7 @@ final class ChildRecorder {
     int timeoutSeconds = training ? 90 : 15;
     try {
       if (!running.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        log.warn("{} recorder did not stop within {} s; killing it", position, timeoutSeconds);
+        log.warn("{} recorder did not stop within {} s; killing it", name, timeoutSeconds);
         running.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {

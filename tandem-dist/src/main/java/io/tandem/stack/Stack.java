@@ -26,14 +26,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole stack on one machine with zero set-up: embedded PostgreSQL, the Recorder Manager, and one
- * pair whose Main and Backup run as child processes, all under one data directory. Starting again on
+ * pair or more whose Mains and Backups run as child processes, all under one data directory. Starting again on
  * the same directory resumes with every call intact. Not thread-safe: start and stop from one thread.
  */
 public final class Stack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Stack.class);
 
-  /** How long a start may take before the stack gives up and says why. */
+  /** How long a start of one pair may take before the stack gives up and says why. */
   private static final Duration READY_WITHIN = Duration.ofSeconds(90);
+  /** What each further pair adds to that: two more JVMs sharing the machine's cores. */
+  private static final Duration READY_WITHIN_PER_PAIR = Duration.ofSeconds(20);
 
   private final StackLayout layout;
   private final List<ChildRecorder> recorders = new ArrayList<>();
@@ -54,23 +56,19 @@ public final class Stack implements AutoCloseable {
 
   /**
    * Starts everything and returns once the stack is ready: the call database answers, every pair has a
-   * registered primary that can capture (the Manager's {@code GET /ready} rule), and both recorders answer as
+   * registered primary that can capture (the Manager's {@code GET /ready} rule), and every recorder answers as
    * able to capture. The recorders start first, beside the database: a recorder records without it and
    * registers as soon as it answers.
    */
   public Stack start() throws Exception {
     PrivateFiles.createFolders(layout.dataDir());
     lock = DirectoryLock.claim(layout.dataDir(), "stack.lock", "'tandem up'");
+    StackPairCount.claim(layout);
     // The recorders are the longest part of a start: they go first, and the secrets are read while they start.
     StackSecrets.makeMissing(layout);
     passwords = DatabasePasswords.ensure(layout.databaseSecretsFile());
     String databaseUrl = EmbeddedDatabase.jdbcUrl(layout.postgresPort(), DatabasePasswords.APPLICATION_ROLE);
-    for (Position position : Position.values()) {
-      ChildRecorder child = new ChildRecorder(position, layout.writeRecorderConfig(position, databaseUrl),
-          layout.recorderDir(position).resolve("recorder.log"), layout.startupCache(position));
-      child.start();
-      recorders.add(child);
-    }
+    startRecorders(layout.pair(1), databaseUrl);
     database = CallDatabase.connect(new DatabaseConfig(databaseUrl, DatabasePasswords.APPLICATION_ROLE,
         passwords.application(), 8));
     // The Manager is put together (secrets read, routes and parts built: no query) while the database starts.
@@ -85,6 +83,11 @@ public final class Stack implements AutoCloseable {
     // The superuser migrates and makes the application role; every process then connects as that role, which
     // cannot change the audit. The server asks every client for its password.
     postgres = EmbeddedDatabase.startProtected(layout.postgresDir(), layout.postgresPort(), passwords.superuser());
+    // The further pairs start once the database has: on a small machine, many JVMs starting at once beside it would
+    // keep it from starting in time. A recorder records without the database either way.
+    for (StackPair pair : layout.pairs().subList(1, layout.pairCount())) {
+      startRecorders(pair, databaseUrl);
+    }
     try (CallDatabase owner = CallDatabase.connect(postgres.config(2))) {
       owner.migrate();
     }
@@ -99,6 +102,15 @@ public final class Stack implements AutoCloseable {
     manager.start();
     awaitReady();
     return this;
+  }
+
+  private void startRecorders(StackPair pair, String databaseUrl) throws IOException {
+    for (Position position : Position.values()) {
+      ChildRecorder child = new ChildRecorder(pair.number() == 1 ? position.name() : pair.name() + " " + position,
+          pair.writeRecorderConfig(position, databaseUrl), pair.logFile(position), pair.startupCache(position));
+      child.start();
+      recorders.add(child);
+    }
   }
 
   /** Reads the secrets and builds the Manager without starting it; no query reaches the call database. */
@@ -129,10 +141,14 @@ public final class Stack implements AutoCloseable {
     out.println("  Recorder Manager   " + layout.managerUrl() + "/");
     out.println("  API                " + layout.managerUrl() + "/api/pairs");
     out.println("  Metrics            " + layout.managerUrl() + "/metrics");
-    for (Position position : Position.values()) {
-      out.printf("  %-6s recorder    serial %d, admin %s, SIP 127.0.0.1:%d (UDP and TCP), log %s%n",
-          position, layout.serial(position), layout.adminUrl(position), layout.sipPort(position),
-          layout.recorderDir(position).resolve("recorder.log"));
+    for (StackPair pair : layout.pairs()) {
+      if (layout.pairCount() > 1) {
+        out.println("  Pair " + pair.name());
+      }
+      for (Position position : Position.values()) {
+        out.printf("  %-6s recorder    serial %d, admin %s, SIP 127.0.0.1:%d (UDP and TCP), log %s%n",
+            position, pair.serial(position), pair.adminUrl(position), pair.sipPort(position), pair.logFile(position));
+      }
     }
     out.println("  Call database      " + EmbeddedDatabase.jdbcUrl(layout.postgresPort(),
         DatabasePasswords.APPLICATION_ROLE) + " (user "
@@ -154,8 +170,8 @@ public final class Stack implements AutoCloseable {
       out.println("  Credentials        user '" + FirstAdmin.NAME + "' and the API token printed at the first start");
     }
     out.println("Send calls with: ./tandem simulate --manager " + layout.managerUrl() + ca
-        + " --conversations 10 --cps 2 --duration 10");
-    out.println("Rebuild with:    ./tandem shell --recorder " + layout.adminUrl(Position.MAIN) + ca);
+        + (layout.pairCount() > 1 ? " --pair all" : "") + " --conversations 10 --cps 2 --duration 10");
+    out.println("Rebuild with:    ./tandem shell --recorder " + layout.pair(1).adminUrl(Position.MAIN) + ca);
     if (tls != null) {
       out.println("Ask the API:     curl --cacert " + layout.certificate() + " -H \"Authorization: Bearer "
           + "$TANDEM_TOKEN\" " + layout.managerUrl() + "/api/pairs");
@@ -178,14 +194,15 @@ public final class Stack implements AutoCloseable {
   }
 
   private void awaitReady() throws InterruptedException {
-    long deadline = System.nanoTime() + READY_WITHIN.toNanos();
+    Duration within = READY_WITHIN.plus(READY_WITHIN_PER_PAIR.multipliedBy(layout.pairCount() - 1));
+    long deadline = System.nanoTime() + within.toNanos();
     while (true) {
       Optional<String> notReady = manager.notReadyBecause().or(this::recorderNotHealthy);
       if (notReady.isEmpty()) {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the stack was not ready within " + READY_WITHIN.toSeconds() + " s: "
+        throw new IllegalStateException("the stack was not ready within " + within.toSeconds() + " s: "
             + notReady.get() + "; see the recorders' logs under " + layout.dataDir());
       }
       Thread.sleep(50);
@@ -193,10 +210,12 @@ public final class Stack implements AutoCloseable {
   }
 
   private Optional<String> recorderNotHealthy() {
-    for (Position position : Position.values()) {
-      if (!manager.healthy(Integer.toString(layout.serial(position)))) {
-        return Optional.of("the " + position + " recorder has not answered as able to capture (log: "
-            + layout.recorderDir(position).resolve("recorder.log") + ")");
+    for (StackPair pair : layout.pairs()) {
+      for (Position position : Position.values()) {
+        if (!manager.healthy(Integer.toString(pair.serial(position)))) {
+          return Optional.of("the " + position + " recorder" + (layout.pairCount() > 1 ? " of " + pair.name() : "")
+              + " has not answered as able to capture (log: " + pair.logFile(position) + ")");
+        }
       }
     }
     return Optional.empty();
@@ -212,7 +231,7 @@ public final class Stack implements AutoCloseable {
     if (manager != null) {
       manager.stop();
     }
-    // Both at once: each one's stop (and the writing of its startup cache) overlaps the other's.
+    // All at once: each one's stop (and the writing of its startup cache) overlaps the others'.
     recorders.forEach(ChildRecorder::askToStop);
     recorders.forEach(ChildRecorder::awaitStop);
     if (database != null) {

@@ -37,4 +37,30 @@ class TandemTest {
     assertThat(out.toString()).contains("  up ", "  manager ", "  recorder ", "  simulate ", "  shell, workflowshell ",
         "  audit ", "  routes ");
   }
+
+  @Test
+  void aPairCountOutsideOneToTwentyIsRefusedBeforeAnythingStarts(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) {
+    java.nio.file.Path data = dir.resolve("data");
+    StringWriter err = new StringWriter();
+    CommandLine up = Tandem.commandLine("up");
+    up.setErr(new PrintWriter(err));
+
+    assertThat(up.execute("up", "--pairs", "21", "--data", data.toString())).isEqualTo(2);
+
+    assertThat(err.toString()).isEqualTo("tandem up: --pairs must be from 1 to 20, got 21" + System.lineSeparator());
+    assertThat(data).doesNotExist();
+  }
+
+  @Test
+  void simulateTakesAPairOfTheManagerOrRecorderAddressesNotBoth() {
+    StringWriter err = new StringWriter();
+    CommandLine simulate = Tandem.commandLine("simulate");
+    simulate.setErr(new PrintWriter(err));
+
+    assertThat(simulate.execute("simulate", "--recorder", "127.0.0.1:5060", "--pair", "all", "--conversations", "1"))
+        .isEqualTo(2);
+
+    assertThat(err.toString()).contains("--pair names a pair of the Manager; give it or --recorder, not both");
+  }
 }

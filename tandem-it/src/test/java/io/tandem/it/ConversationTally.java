@@ -22,13 +22,19 @@ import java.util.concurrent.atomic.AtomicReference;
  * missing; one with two or more is duplicated; an interaction holding copies of two conversations is misjoined;
  * a finished call of a conversation that no interaction holds is an unlinked copy (one that holds no media too: it
  * is linked as a copy that holds nothing); and a best copy
- * that is truncated although a recorder holds a complete one is an incomplete best. Read from the Recorder Manager's API and both
- * recorders' call buffers.
+ * that is truncated although a recorder holds a complete one is an incomplete best. Read from the Recorder Manager's API and the
+ * call buffers of every recorder the conversations were sent to (both of a pair, or those of several pairs).
  */
 record ConversationTally(int sent, int missing, int duplicated, int misjoined, int unlinkedCopies,
     int incompleteBest) {
 
   static ConversationTally of(PairFixture pair, List<ConversationSent> conversations) throws Exception {
+    return of(List.of(pair.main, pair.backup), pair.managerUrl(), conversations);
+  }
+
+  /** The tally over every one of {@code recorders} (those of several pairs) and the Manager at {@code managerUrl}. */
+  static ConversationTally of(List<RecorderProcess> recorders, String managerUrl, List<ConversationSent> conversations)
+      throws Exception {
     Map<String, Integer> conversationOfKey = new HashMap<>();
     for (int i = 0; i < conversations.size(); i++) {
       for (String key : conversations.get(i).recorderSessionIds()) {
@@ -38,7 +44,7 @@ record ConversationTally(int sent, int missing, int duplicated, int misjoined, i
     Map<String, Integer> conversationOfInum = new HashMap<>();
     Set<String> finished = new HashSet<>();
     Set<Integer> completeSomewhere = new HashSet<>();
-    for (RecorderProcess recorder : List.of(pair.main, pair.backup)) {
+    for (RecorderProcess recorder : recorders) {
       if (!recorder.healthy()) {
         continue;
       }
@@ -59,7 +65,7 @@ record ConversationTally(int sent, int missing, int duplicated, int misjoined, i
     Set<String> linked = new HashSet<>();
     Set<Integer> incomplete = new HashSet<>();
     int misjoined = 0;
-    for (JsonNode interaction : PairFixture.getJson(pair.managerUrl() + "/api/interactions?limit=100000")) {
+    for (JsonNode interaction : PairFixture.getJson(managerUrl + "/api/interactions?limit=100000")) {
       Set<Integer> held = new HashSet<>();
       Integer byKey = conversationOfKey.get(interaction.get("correlationKey").asText());
       if (byKey != null) {
@@ -104,9 +110,15 @@ record ConversationTally(int sent, int missing, int duplicated, int misjoined, i
    */
   static ConversationTally awaitEveryCopyLinked(PairFixture pair, List<ConversationSent> conversations,
       Duration atMost) {
+    return awaitEveryCopyLinked(List.of(pair.main, pair.backup), pair.managerUrl(), conversations, atMost);
+  }
+
+  /** As {@link #awaitEveryCopyLinked(PairFixture, List, Duration)}, over every one of {@code recorders}. */
+  static ConversationTally awaitEveryCopyLinked(List<RecorderProcess> recorders, String managerUrl,
+      List<ConversationSent> conversations, Duration atMost) {
     AtomicReference<ConversationTally> last = new AtomicReference<>();
     await().atMost(atMost).untilAsserted(() -> {
-      last.set(of(pair, conversations));
+      last.set(of(recorders, managerUrl, conversations));
       assertThat(List.of(last.get().missing(), last.get().duplicated(), last.get().unlinkedCopies()))
           .as("lost, duplicated, unlinked copies in %s", last.get()).containsOnly(0);
     });

@@ -24,6 +24,11 @@ final class RealPeers {
     require(peer, onPath(program), program + " is not on the PATH (Debian package " + debianPackage + ")");
   }
 
+  /** Fails the calling test unless {@code program} (a path) is installed, or skips it when the run asked to skip it. */
+  static void requireInstalled(String peer, Path program, String debianPackage) {
+    require(peer, Files.isExecutable(program), program + " is not installed (Debian package " + debianPackage + ")");
+  }
+
   /** Fails the calling test unless this process runs as root, which {@code peer} needs here for {@code why}. */
   static void requireRoot(String peer, String why) {
     require(peer, new com.sun.security.auth.module.UnixSystem().getUid() == 0, why + " needs root");

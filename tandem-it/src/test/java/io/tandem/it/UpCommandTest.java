@@ -99,6 +99,85 @@ class UpCommandTest {
     }
   }
 
+  @Test
+  void upWithTwoPairsSpreadsCallsOverBothAndIsReadyOnlyWhileEveryPairIs() throws Exception {
+    Path data = root.resolve("two-pairs");
+    int port = RecorderProcess.freePort();
+    String manager = "https://127.0.0.1:" + port;
+    Process up = startUp(data, port, "--pairs", "2");
+    try {
+      String printed = Files.readString(upLog);
+      assertThat(printed).contains("Pair pair-1", "Pair pair-2", "serial 100003", "serial 100004", "--pair all");
+      Matcher tokenLine = Pattern.compile("Admin API token +(tdm_[A-Za-z0-9_-]+)").matcher(printed);
+      assertThat(tokenLine.find()).as("the first start prints an admin token: %s", printed).isTrue();
+      token = tokenLine.group(1);
+      Path ca = data.resolve("tls").resolve("ca.pem");
+      http = HttpClient.newBuilder().sslContext(TlsTrust.of(ca, "ca.pem")).build();
+      assertThat(getJson(manager + "/ready").get("status").asText()).isEqualTo("ready");
+      JsonNode pairs = getJson(manager + "/api/pairs");
+      assertThat(pairs).extracting(pair -> pair.get("name").asText()).containsExactly("pair-1", "pair-2");
+      for (JsonNode pair : pairs) {
+        assertThat(pair.get("recorders")).hasSize(2).allSatisfy(recorder -> assertThat(recorder.get("healthy")
+            .asBoolean()).as("%s", recorder).isTrue());
+      }
+      assertThat(pairs.get(1).get("recorders")).extracting(recorder -> recorder.get("sipAddress").asText())
+          .containsExactly("127.0.0.1:" + (port + 8), "127.0.0.1:" + (port + 9));
+
+      Path out = root.resolve("simulate-all.log");
+      Process simulate = RecorderProcess.launch(List.of("simulate", "--manager", manager, "--ca", ca.toString(),
+          "--token", token, "--pair", "all", "--conversations", "4", "--cps", "4", "--duration", "2"), out);
+      assertThat(simulate.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      List<String> lines = Files.readAllLines(out);
+      JsonNode summary = Json.MAPPER.readTree(lines.get(lines.size() - 1));
+      assertThat(summary.get("failures").asInt()).as("%s", lines).isZero();
+      assertThat(summary.get("callsPerRecorder")).hasSize(4).allSatisfy(calls -> assertThat(calls.asInt())
+          .isEqualTo(2));
+      await().atMost(Duration.ofSeconds(30)).until(() -> getJson(manager + "/api/interactions").size() == 4);
+
+      List<ProcessHandle> secondPair = up.descendants().filter(child -> commandLine(child).contains(
+          data.resolve("pair-2").toString())).toList();
+      assertThat(secondPair).as("pair-2's recorder processes").hasSize(2);
+      signal("STOP", secondPair);
+      try {
+        // One answer, its status and its reason together: while the RRC acts on the frozen pair, readiness may flap.
+        await().atMost(Duration.ofSeconds(30)).until(() -> ready(manager), answer -> answer.statusCode() == 503
+            && answer.body().contains("pair pair-2"));
+      } finally {
+        signal("CONT", secondPair);
+      }
+      await().atMost(Duration.ofSeconds(60)).until(() -> status(manager + "/ready") == 200);
+    } finally {
+      stop(up);
+    }
+  }
+
+  private int status(String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
+  private HttpResponse<String> ready(String manager) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(manager + "/ready")).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The process's command line as Linux keeps it (the JDK's own view of it may leave the arguments out). */
+  private static String commandLine(ProcessHandle process) {
+    try {
+      return new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline")),
+          java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
+  private static void signal(String name, List<ProcessHandle> processes) throws Exception {
+    for (ProcessHandle process : processes) {
+      int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+      assertThat(exit).as("kill -%s %d", name, process.pid()).isZero();
+    }
+  }
+
   private Path upLog;
 
   /**
@@ -136,12 +215,14 @@ class UpCommandTest {
     return Json.MAPPER.readTree(answer.body());
   }
 
-  private Process startUp(Path data, int port) throws Exception {
+  private Process startUp(Path data, int port, String... more) throws Exception {
     Path log = Files.createTempFile(root, "up", ".log");
     upLog = log;
-    Process up = RecorderProcess.launch(List.of("up", "--data", data.toString(), "--port", Integer.toString(port)),
-        log);
-    await().atMost(Duration.ofSeconds(90)).until(() -> {
+    List<String> args = new java.util.ArrayList<>(List.of("up", "--data", data.toString(), "--port",
+        Integer.toString(port)));
+    args.addAll(List.of(more));
+    Process up = RecorderProcess.launch(args, log);
+    await().atMost(Duration.ofSeconds(150)).until(() -> {
       if (!up.isAlive()) {
         throw new AssertionError("tandem up exited: " + Files.readString(log));
       }
@@ -152,7 +233,8 @@ class UpCommandTest {
 
   private static void stop(Process up) throws InterruptedException {
     up.destroy();
-    if (!up.waitFor(60, TimeUnit.SECONDS)) {
+    // A first stop writes each recorder's startup cache: four at once on a busy machine take more than a minute.
+    if (!up.waitFor(150, TimeUnit.SECONDS)) {
       up.destroyForcibly().waitFor();
     }
   }

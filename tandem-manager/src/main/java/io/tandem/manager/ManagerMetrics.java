@@ -13,11 +13,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Recorder Manager's Prometheus metrics: HTTP requests by route and status, interactions in the
- * call database and those waiting for their search text (counted at each scrape), healthy recorders, and what others register (notification
+ * call database and those waiting for their search text (counted at each scrape), healthy recorders, each pair's
+ * epoch and each recorder's health and role (see {@link PairMetrics}), and what others register (notification
  * deliveries). Thread-safe.
  */
 final class ManagerMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PairMetrics pairs;
 
   ManagerMetrics(CallDatabase database, HealthProbe probe) {
     Gauge.builder("tandem.interactions", database, ManagerMetrics::interactionsOrNaN)
@@ -29,6 +31,7 @@ final class ManagerMetrics {
     Gauge.builder("tandem.recorders.healthy", probe, HealthProbe::healthyCount)
         .description("recorders whose health checks answer")
         .register(registry);
+    pairs = new PairMetrics(database::pairs, probe, registry);
   }
 
   void recordRequest(Context ctx, float millis) {
@@ -51,6 +54,7 @@ final class ManagerMetrics {
   }
 
   String scrape() {
+    pairs.refresh();
     return registry.scrape();
   }
 

@@ -331,6 +331,16 @@ class RecorderManagerTest {
   }
 
   @Test
+  void metricsShowEachPairsEpochAndEachRecordersHealthAndRole() throws Exception {
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(new String(get("/metrics", null).body()))
+        .contains("tandem_pair_epoch{pair=\"pair-m\"} 1.0",
+            "tandem_recorder_healthy{pair=\"pair-m\",position=\"MAIN\",serial=\"500000\"} 1.0",
+            "tandem_recorder_healthy{pair=\"pair-m\",position=\"BACKUP\",serial=\"500001\"} 0.0",
+            "tandem_recorder_primary{pair=\"pair-m\",position=\"MAIN\",serial=\"500000\"} 1.0",
+            "tandem_recorder_primary{pair=\"pair-m\",position=\"BACKUP\",serial=\"500001\"} 0.0"));
+  }
+
+  @Test
   void theConsoleIsServedWithTheLibrariesItLoads() throws Exception {
     HttpResponse<byte[]> root = get("/", null);
     assertThat(root.statusCode()).isBetween(301, 303);

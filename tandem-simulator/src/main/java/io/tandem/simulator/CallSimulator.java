@@ -27,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A SIPREC client that behaves like an SBC: starts conversations at the plan's rate and forks each to every
- * recorder, with the same session id or one of its own per recorder as the plan says, streaming two tones per
+ * recorder of its pair (the plan's pairs taken in turn), with the same session id or one of its own per recorder as the plan says, streaming two tones per
  * call in real time, as SRTP with keys of its offer when the plan says so. {@link #run()} blocks
  * until every conversation has ended; one simulator runs one plan at a time.
  */
@@ -78,9 +78,10 @@ public final class CallSimulator {
         long startNanos = System.nanoTime();
         for (int index = 0; index < plan.conversations(); index++) {
           waitUntil(startNanos + (long) (index * 1e9 / plan.callsPerSecond()));
-          List<String> sessionIds = sessionIds();
+          List<String> sessionIds = sessionIds(plan.recordersOf(index).size());
           ConversationSent conversation = new ConversationSent(index, sessionIds.getFirst(), clock.instant(),
-              Tones.frequency(index, 0), Tones.frequency(index, 1), sessionIds, sipIdentity());
+              Tones.frequency(index, 0), Tones.frequency(index, 1), sessionIds, sipIdentity(),
+              Math.floorMod(index, plan.pairs().size()));
           sentCount++;
           if (listed) {
             sent.add(conversation);
@@ -126,7 +127,8 @@ public final class CallSimulator {
       Map<String, AtomicInteger> completed) throws IOException {
     List<SdesCrypto> keys = plan.srtp() == null ? List.of() : ConversationOffer.LABELS.stream()
         .map(label -> SdesCrypto.random(1, plan.srtp())).toList();
-    List<RecorderLeg> legs = plan.recorders().stream().map(recorder -> new RecorderLeg(transport, recorder)).toList();
+    List<RecorderLeg> legs = plan.recordersOf(conversation.index()).stream()
+        .map(recorder -> new RecorderLeg(transport, recorder)).toList();
     List<CompletableFuture<Boolean>> invites = new ArrayList<>(legs.size());
     ConversationOffer offer = null;
     for (int i = 0; i < legs.size(); i++) {
@@ -195,13 +197,13 @@ public final class CallSimulator {
     return stream < answered.size() ? answered.get(stream) : null;
   }
 
-  /** The session id sent to each recorder of the plan, in its order. */
-  private List<String> sessionIds() {
+  /** The session id sent to each of a pair's {@code recorders}, in the plan's order. */
+  private List<String> sessionIds(int recorders) {
     if (plan.sessionIds() == SessionIds.SHARED) {
-      return java.util.Collections.nCopies(plan.recorders().size(), newSessionId());
+      return java.util.Collections.nCopies(recorders, newSessionId());
     }
-    List<String> ids = new ArrayList<>(plan.recorders().size());
-    for (int i = 0; i < plan.recorders().size(); i++) {
+    List<String> ids = new ArrayList<>(recorders);
+    for (int i = 0; i < recorders; i++) {
       ids.add(newSessionId());
     }
     return ids;

@@ -15,12 +15,14 @@ import java.util.List;
 import javax.net.ssl.SSLContext;
 
 /**
- * Asks a Recorder Manager for the SIP addresses of a pair's recorders ({@code GET /api/pairs}).
+ * Asks a Recorder Manager for the SIP addresses of a pair's recorders, or of every pair's ({@code GET /api/pairs}).
  * Stateless and thread-safe; every failure is an {@link IllegalStateException} or
  * {@link IllegalArgumentException} whose message says what went wrong.
  */
 public final class PairDirectory {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  /** The pair name that stands for every pair. */
+  public static final String ALL = "all";
 
   private PairDirectory() {}
 
@@ -37,6 +39,30 @@ public final class PairDirectory {
   /** As {@link #sipAddresses(URI, String, SSLContext)}, asking with an API token (null: none) as a bearer. */
   public static List<InetSocketAddress> sipAddresses(URI manager, String pairName, SSLContext trust, String token) {
     return select(fetchPairs(manager, trust, token), pairName, manager);
+  }
+
+  /**
+   * The SIP addresses of the recorders of every pair, a list per pair in the Manager's order, when {@code pairName} is
+   * {@value #ALL}; else of the one pair as {@link #sipAddresses(URI, String, SSLContext, String)} finds it.
+   */
+  public static List<List<InetSocketAddress>> pairsSipAddresses(URI manager, String pairName, SSLContext trust,
+      String token) {
+    JsonNode pairs = fetchPairs(manager, trust, token);
+    if (!ALL.equals(pairName)) {
+      return List.of(select(pairs, pairName, manager));
+    }
+    return every(pairs, manager);
+  }
+
+  static List<List<InetSocketAddress>> every(JsonNode pairs, URI manager) {
+    List<List<InetSocketAddress>> all = new ArrayList<>();
+    for (JsonNode pair : pairs) {
+      all.add(addresses(pair, pair.path("name").asText()));
+    }
+    if (all.isEmpty()) {
+      throw new IllegalStateException("the Recorder Manager at " + manager + " has no pairs");
+    }
+    return all;
   }
 
   private static JsonNode fetchPairs(URI manager, SSLContext trust, String token) {

@@ -90,6 +90,36 @@ class CallSimulatorTest {
   }
 
   @Test
+  void conversationsGoToEveryPairInTurnAndEachOnlyToItsOwnPairsRecorders() throws Exception {
+    try (FakeRecorder main1 = new FakeRecorder(0); FakeRecorder backup1 = new FakeRecorder(0);
+        FakeRecorder main2 = new FakeRecorder(0); FakeRecorder backup2 = new FakeRecorder(0);
+        FakeRecorder main3 = new FakeRecorder(0); FakeRecorder backup3 = new FakeRecorder(0)) {
+      List<List<FakeRecorder>> pairs = List.of(List.of(main1, backup1), List.of(main2, backup2),
+          List.of(main3, backup3));
+      SimulationPlan plan = new SimulationPlan(pairs.stream().map(pair -> pair.stream().map(FakeRecorder::address)
+          .toList()).toList(), 7, 40, Duration.ofMillis(200), "udp", G711.PCMU, SessionIds.SHARED, null, null);
+
+      SimulationReport report = new CallSimulator(plan).run();
+
+      assertThat(report.failures()).isZero();
+      assertThat(report.conversationsSent()).isEqualTo(7);
+      assertThat(report.callsPerRecorder()).containsExactly(Map.entry(main1.hostPort(), 3),
+          Map.entry(backup1.hostPort(), 3), Map.entry(main2.hostPort(), 2), Map.entry(backup2.hostPort(), 2),
+          Map.entry(main3.hostPort(), 2), Map.entry(backup3.hostPort(), 2));
+      for (ConversationSent conversation : report.conversations()) {
+        assertThat(conversation.pair()).isEqualTo(conversation.index() % 3);
+        for (int pair = 0; pair < 3; pair++) {
+          for (FakeRecorder recorder : pairs.get(pair)) {
+            assertThat(recorder.sessionIds.contains(conversation.sessionId()))
+                .as("conversation %d at a recorder of pair %d", conversation.index(), pair)
+                .isEqualTo(pair == conversation.pair());
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void tcpConversationCompletesOnBothRecorders() throws Exception {
     try (FakeRecorder main = new FakeRecorder(0); FakeRecorder backup = new FakeRecorder(0)) {
       SimulationPlan plan = new SimulationPlan(List.of(main.address(), backup.address()), 1, 5, Duration.ofSeconds(1),

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,15 @@ class PairDirectoryTest {
   void namedPairIsFound() {
     assertThat(PairDirectory.sipAddresses(manager, "pair-b")).extracting(InetSocketAddress::getPort)
         .containsExactly(25070, 25072);
+  }
+
+  @Test
+  void allGivesEveryPairsRecordersInTheManagersOrder() {
+    assertThat(PairDirectory.pairsSipAddresses(manager, "all", null, null)).containsExactly(
+        List.of(new InetSocketAddress("127.0.0.1", 25060), new InetSocketAddress("127.0.0.1", 25062)),
+        List.of(new InetSocketAddress("127.0.0.1", 25070), new InetSocketAddress("127.0.0.1", 25072)));
+    assertThat(PairDirectory.pairsSipAddresses(manager, "pair-b", null, null)).containsExactly(
+        List.of(new InetSocketAddress("127.0.0.1", 25070), new InetSocketAddress("127.0.0.1", 25072)));
   }
 
   @Test

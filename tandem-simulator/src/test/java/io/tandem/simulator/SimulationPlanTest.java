@@ -25,6 +25,8 @@ class SimulationPlanTest {
         .hasMessageContaining("transport");
     assertThatThrownBy(() -> new SimulationPlan(PAIR, 1, 1, Duration.ofSeconds(1), "udp", 18))
         .hasMessageContaining("payloadType");
+    assertThatThrownBy(() -> new SimulationPlan(List.of(PAIR, List.of()), 1, 1, Duration.ofSeconds(1), "udp", 0,
+        SessionIds.SHARED, null, null)).hasMessageContaining("recorders");
   }
 
   @Test

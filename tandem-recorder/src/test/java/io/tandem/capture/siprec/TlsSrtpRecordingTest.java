@@ -50,8 +50,8 @@ class TlsSrtpRecordingTest {
     recorder = new SessionsOnLoopback(dataDir, SipLimits.DEFAULTS,
         new SipTls(5061, null, null, keys.resolve("sip.p12"), "test-only").sslContext());
 
-    SimulationReport report = new CallSimulator(new SimulationPlan(List.of(new InetSocketAddress("127.0.0.1",
-        recorder.sip.tlsPort())), 2, 10, Duration.ofSeconds(1), "tls", 0, SessionIds.SHARED, SrtpSuite.AES_CM_128_HMAC_SHA1_80,
+    SimulationReport report = new CallSimulator(new SimulationPlan(List.of(List.of(new InetSocketAddress("127.0.0.1",
+        recorder.sip.tlsPort()))), 2, 10, Duration.ofSeconds(1), "tls", 0, SessionIds.SHARED, SrtpSuite.AES_CM_128_HMAC_SHA1_80,
         keys.resolve("sip.pem"))).run();
 
     assertThat(report.failures()).isZero();
