@@ -222,17 +222,16 @@ public final class S3Archive implements Archive, AutoCloseable {
   public MediaChannel open(String location) throws IOException {
     String key = keyOf(location);
     String where = "archived copy " + location + " in " + target.describe();
-    HeadObjectResponse head;
+    S3ObjectChannel channel;
     try {
-      head = client.headObject(HeadObjectRequest.builder().bucket(target.bucket()).key(key).build());
+      channel = S3ObjectChannel.open(client, target.bucket(), key, where);
     } catch (S3Exception e) {
       throw new ArchiveUnreachableException(e.statusCode() == 404 ? "no " + where
           : where + " cannot be read: " + refusal(e));
     } catch (SdkException e) {
       throw new ArchiveUnreachableException(where + " cannot be reached: " + unreachable(e));
     }
-    return files.open(new S3ObjectChannel(client, target.bucket(), key, head.contentLength(), where),
-        Path.of(location));
+    return files.open(channel, Path.of(location));
   }
 
   /** The key of an S3 location of this target. */

@@ -35,13 +35,54 @@ final class S3ObjectChannel extends FileChannel {
   private int nextWindow = FIRST_WINDOW;
   private long position;
 
-  /** {@code size}: the object's length, read by the HEAD that found it; {@code name} names it in errors. */
-  S3ObjectChannel(S3Client client, String bucket, String key, long size, String name) {
+  private S3ObjectChannel(S3Client client, String bucket, String key, long size, String name) {
     this.client = client;
     this.bucket = bucket;
     this.key = key;
     this.size = size;
     this.name = name;
+  }
+
+  /**
+   * Opens the object with one GET of its first window, whose answer also gives the object's length, so that opening
+   * and reading the first bytes cost one request; {@code name} names it in errors.
+   *
+   * @throws SdkException as the GET fails (a 404 when there is no such object)
+   */
+  static S3ObjectChannel open(S3Client client, String bucket, String key, String name) throws IOException {
+    GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(key)
+        .range("bytes=0-" + (FIRST_WINDOW - 1)).build();
+    try (ResponseInputStream<GetObjectResponse> in = client.getObject(request)) {
+      GetObjectResponse answer = in.response();
+      long size = totalLength(answer);
+      S3ObjectChannel channel = new S3ObjectChannel(client, bucket, key, size, name);
+      int length = (int) Math.min(size, FIRST_WINDOW);
+      channel.window = new byte[length];
+      int filled = channel.readFully(in, length);
+      if (filled < length) {
+        throw new IOException(name + " ended after " + filled + " of its " + size + " bytes");
+      }
+      channel.windowLength = length;
+      if (answer.contentRange() == null) {
+        // A server that ignored the range sends the whole object: only the first window is read.
+        in.abort();
+      }
+      return channel;
+    }
+  }
+
+  /** The object's length: after the '/' of a ranged answer's Content-Range, else the whole answer's length. */
+  private static long totalLength(GetObjectResponse answer) throws IOException {
+    String range = answer.contentRange();
+    if (range == null) {
+      return answer.contentLength();
+    }
+    int slash = range.lastIndexOf('/');
+    try {
+      return Long.parseLong(range.substring(slash + 1).strip());
+    } catch (NumberFormatException | IndexOutOfBoundsException e) {
+      throw new IOException("the S3 answer's Content-Range '" + range + "' names no length");
+    }
   }
 
   @Override

@@ -144,7 +144,7 @@ class S3ArchiveTest {
 
       List<String> ranges = requests.stream().filter(r -> r.method().name().equals("GET"))
           .map(r -> r.firstMatchingHeader("Range").orElse("whole")).toList();
-      // The first bytes (is it sealed?), the middle, the last byte.
+      // The first window (opening: the length, and is it sealed?), the middle, the last byte.
       assertThat(ranges).hasSize(3).allSatisfy(range -> assertThat(range).startsWith("bytes="));
       long fetched = ranges.stream().mapToLong(S3ArchiveTest::rangeLength).sum();
       assertThat(fetched).isLessThan(size / 4);
