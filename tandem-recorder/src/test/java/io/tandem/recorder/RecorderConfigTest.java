@@ -115,6 +115,29 @@ class RecorderConfigTest {
   }
 
   @Test
+  void s3TargetsAreReadAndAMissingBucketOrABadEndpointIsRefusedByName() {
+    Properties file = minimal();
+    file.setProperty("archive.s3.calls.endpoint", "http://127.0.0.1:9000");
+    file.setProperty("archive.s3.calls.bucket", "tandem-calls");
+    file.setProperty("archive.s3.calls.accessKeyId", "AKIDEXAMPLE");
+    file.setProperty("archive.s3.calls.secretAccessKey", "very-secret-value");
+    assertThat(RecorderConfig.from(ConfigFile.of(file)).s3Targets().named("calls").orElseThrow().bucket())
+        .isEqualTo("tandem-calls");
+
+    file.setProperty("archive.s3.calls.endpoint", "s3.example.com");
+    assertThatThrownBy(() -> RecorderConfig.from(ConfigFile.of(file))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'archive.s3.calls.endpoint'").hasMessageNotContaining("very-secret-value");
+    file.setProperty("archive.s3.calls.endpoint", "http://127.0.0.1:9000");
+    file.remove("archive.s3.calls.bucket");
+    assertThatThrownBy(() -> RecorderConfig.from(ConfigFile.of(file))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'archive.s3.calls.bucket'");
+    file.setProperty("archive.s3.calls.bucket", "tandem-calls");
+    file.setProperty("archive.s3.calls.sekret", "x");
+    assertThatThrownBy(() -> RecorderConfig.from(ConfigFile.of(file))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown key 'archive.s3.calls.sekret'");
+  }
+
+  @Test
   void aSipPortInsideTheRtpRangeIsRefused() {
     Properties file = minimal();
     file.setProperty("sip.port", "20010");
