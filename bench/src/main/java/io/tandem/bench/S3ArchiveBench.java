@@ -129,18 +129,24 @@ public final class S3ArchiveBench {
       int firstRounds = 200;
       double[] fromS3 = new double[firstRounds];
       double[] fromFolder = new double[firstRounds];
+      double[] rawGet = new double[firstRounds];
+      String key = s3Location.substring("s3:calls/".length());
       for (int r = 0; r < firstRounds + 20; r++) {
         double s3 = firstByte(archive, s3Location, range);
         double folder = firstByte(folders, folderLocation, range);
+        double raw = rawFirstByte(raw, key, range);
         if (r >= 20) {
           fromS3[r - 20] = s3;
           fromFolder[r - 20] = folder;
+          rawGet[r - 20] = raw;
         }
       }
       System.out.printf("replay first byte of %s, sealed copy, %d rounds:%n", range, firstRounds);
       System.out.printf("  folder copy   median %7.3f ms%n", median(fromFolder));
       System.out.printf("  S3 copy       median %7.3f ms   S3 / folder: %.2f%n", median(fromS3),
           median(fromS3) / median(fromFolder));
+      System.out.printf("  raw GET of the same stored bytes, one request: median %7.3f ms   S3 copy / raw GET: %.2f%n",
+          median(rawGet), median(fromS3) / median(rawGet));
     } finally {
       proxy.stop();
     }
@@ -154,6 +160,18 @@ public final class S3ArchiveBench {
       writeFirst(FileAnswer.ofOpen(channel, location, range), first);
     }
     return (first[0] - t0) / 1e6;
+  }
+
+  /** Milliseconds from a plain ranged GET of the stored object to its first byte. */
+  private static double rawFirstByte(S3Client raw, String key, String range) throws Exception {
+    long t0 = System.nanoTime();
+    try (var in = raw.getObject(software.amazon.awssdk.services.s3.model.GetObjectRequest.builder().bucket("calls")
+        .key(key).range(range).build())) {
+      in.read();
+      long first = System.nanoTime();
+      in.readAllBytes();
+      return (first - t0) / 1e6;
+    }
   }
 
   /** Writes the answer, noting when its first byte goes out. */

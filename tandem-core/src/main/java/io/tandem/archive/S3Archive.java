@@ -40,14 +40,16 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ObjectLockLegalHoldStatus;
 import software.amazon.awssdk.services.s3.model.ObjectLockMode;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The archive in one S3 target's bucket: copies call media as objects {@code <prefix>yyyy/MM/dd/<inum>.wav} (UTC
  * date of the call's start), whose location is {@code s3:<target>/<key>}, and opens them again by that location,
  * reading by ranges as the channel is read. A copy is one PUT, which S3 makes visible whole or not at all; it carries
- * the file's SHA-256 and MD5, which the server checks against what it received, and a HEAD after it compares the
- * stored length, checksum and ETag with what was sent. The file is stored as it is stored on disk: a sealed one stays
+ * the file's length, SHA-256 and MD5, which the server checks against what it received, and the checksums its
+ * answer reports (the ETag, the MD5 of a single PUT; a SHA-256 where the server keeps one) are compared with those
+ * sent. The file is stored as it is stored on disk: a sealed one stays
  * sealed, and is first read through to prove that every chunk authenticates. The rule's object lock (retention mode
  * and date, legal hold) goes with the PUT. Idempotent: an object that holds the source's bytes already is kept.
  * Every failure of the target (unreachable, refused, a checksum that differs) is an
@@ -128,17 +130,17 @@ public final class S3Archive implements Archive, AutoCloseable {
     Instant retainUntil = lock.retainUntil(start, clock.instant());
     String where = "call " + inum + " to " + target.describe() + " as " + key;
     Optional<HeadObjectResponse> existing = head(key, where);
-    if (existing.isEmpty() || !holds(existing.get(), sums)) {
-      put(source, key, sums, lock, retainUntil, where);
-      HeadObjectResponse stored = head(key, where).orElseThrow(() -> new ArchiveUnavailableException(
-          "the upload of " + where + " was taken, but no object is there after it"));
-      String mismatch = mismatch(stored, sums);
-      if (mismatch != null) {
-        throw new ArchiveUnavailableException("the upload of " + where + " was taken, but " + mismatch);
-      }
-      existing = Optional.of(stored);
+    String location = SCHEME + target.name() + "/" + key;
+    if (existing.isPresent() && holds(existing.get(), sums)) {
+      return copyOf(location, sums, existing.get(), lock, retainUntil);
     }
-    return copyOf(SCHEME + target.name() + "/" + key, sums, existing.get(), lock, retainUntil);
+    PutObjectResponse stored = put(source, key, sums, lock, retainUntil, where);
+    String mismatch = mismatch(stored.eTag(), stored.checksumSHA256(), sums);
+    if (mismatch != null) {
+      throw new ArchiveUnavailableException("the upload of " + where + " was taken, but " + mismatch);
+    }
+    return new ArchivedCopy(location, sums.sha256Hex(), sums.bytes(), retainUntil == null ? null : lock.mode(),
+        retainUntil, lock.legalHold());
   }
 
   /** The copy as recorded: the lock the server reports, else the one the PUT carried and the server took. */
@@ -155,8 +157,9 @@ public final class S3Archive implements Archive, AutoCloseable {
     return new ArchivedCopy(location, sums.sha256Hex(), sums.bytes(), mode, until, legalHold);
   }
 
-  private void put(Path source, String key, Sums sums, ObjectLock lock, Instant retainUntil, String where)
-      throws ArchiveUnavailableException {
+  /** Puts the file under {@code key} with its checksums and lock; the server's answer says what it stored. */
+  private PutObjectResponse put(Path source, String key, Sums sums, ObjectLock lock, Instant retainUntil,
+      String where) throws ArchiveUnavailableException {
     PutObjectRequest.Builder put = PutObjectRequest.builder().bucket(target.bucket()).key(key)
         .contentType("audio/wav").contentLength(sums.bytes())
         .contentMD5(Base64.getEncoder().encodeToString(sums.md5()))
@@ -169,7 +172,7 @@ public final class S3Archive implements Archive, AutoCloseable {
       put.objectLockLegalHoldStatus(ObjectLockLegalHoldStatus.ON);
     }
     try {
-      client.putObject(put.build(), RequestBody.fromFile(source));
+      return client.putObject(put.build(), RequestBody.fromFile(source));
     } catch (S3Exception e) {
       String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
       if (code != null && CHECKSUM_REFUSALS.contains(code)) {
@@ -197,20 +200,23 @@ public final class S3Archive implements Archive, AutoCloseable {
     }
   }
 
+  /** Whether the object found holds the source's bytes: its length, its recorded SHA-256, its checksums. */
   private static boolean holds(HeadObjectResponse stored, Sums sums) {
-    return sums.sha256Hex().equals(stored.metadata().get(SHA256_METADATA)) && mismatch(stored, sums) == null;
+    return stored.contentLength() != null && stored.contentLength() == sums.bytes()
+        && sums.sha256Hex().equals(stored.metadata().get(SHA256_METADATA))
+        && mismatch(stored.eTag(), stored.checksumSHA256(), sums) == null;
   }
 
-  /** How the stored object differs from what was sent, or null when it does not. */
-  private static String mismatch(HeadObjectResponse stored, Sums sums) {
-    if (stored.contentLength() == null || stored.contentLength() != sums.bytes()) {
-      return "the target holds " + stored.contentLength() + " bytes, not the " + sums.bytes() + " sent";
-    }
+  /**
+   * How the checksums a server reports for an object (its SHA-256 when it keeps one, its ETag) differ from those
+   * of what was sent, or null when they do not.
+   */
+  private static String mismatch(String reportedEtag, String reportedSha256, Sums sums) {
     String sha = Base64.getEncoder().encodeToString(sums.sha256());
-    if (stored.checksumSHA256() != null && !stored.checksumSHA256().equals(sha)) {
-      return "the target reports SHA-256 " + stored.checksumSHA256() + ", not the " + sha + " sent";
+    if (reportedSha256 != null && !reportedSha256.equals(sha)) {
+      return "the target reports SHA-256 " + reportedSha256 + ", not the " + sha + " sent";
     }
-    String etag = stored.eTag() == null ? "" : stored.eTag().replace("\"", "");
+    String etag = reportedEtag == null ? "" : reportedEtag.replace("\"", "");
     // A single PUT's ETag is the MD5 of the bytes, unless the server encrypts them with its own keys.
     if (etag.matches("[0-9a-fA-F]{32}") && !etag.equalsIgnoreCase(HexFormat.of().formatHex(sums.md5()))) {
       return "the target reports MD5 " + etag + ", not the " + HexFormat.of().formatHex(sums.md5()) + " sent";

@@ -261,6 +261,24 @@ class S3ArchiveTest {
   }
 
   @Test
+  void aStoredObjectWhoseReportedChecksumDiffersIsAnErrorToRetry() throws IOException {
+    ExecutionInterceptor wrongEtag = new ExecutionInterceptor() {
+      @Override
+      public software.amazon.awssdk.http.SdkHttpResponse modifyHttpResponse(Context.ModifyHttpResponse context,
+          ExecutionAttributes attributes) {
+        if (!(context.request() instanceof PutObjectRequest)) {
+          return context.httpResponse();
+        }
+        return context.httpResponse().toBuilder().putHeader("ETag", "\"00000000000000000000000000000000\"").build();
+      }
+    };
+    try (S3Archive archive = archive(MediaFiles.plain(), wrongEtag)) {
+      assertThatThrownBy(() -> archive.copy(media("etag.wav", 7_000, 43), RULE, Inum.of(123456, 53), START))
+          .isInstanceOf(ArchiveUnavailableException.class).hasMessageContaining("was taken, but the target reports MD5");
+    }
+  }
+
+  @Test
   void anUnreachableEndpointIsATargetUnavailableNowNamingTheEndpoint() throws Exception {
     int closed;
     try (ServerSocket socket = new ServerSocket(0)) {
