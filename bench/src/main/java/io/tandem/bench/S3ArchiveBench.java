@@ -134,11 +134,11 @@ public final class S3ArchiveBench {
       for (int r = 0; r < firstRounds + 20; r++) {
         double s3 = firstByte(archive, s3Location, range);
         double folder = firstByte(folders, folderLocation, range);
-        double raw = rawFirstByte(raw, key, range);
+        double direct = rawFirstByte(raw, key, range);
         if (r >= 20) {
           fromS3[r - 20] = s3;
           fromFolder[r - 20] = folder;
-          rawGet[r - 20] = raw;
+          rawGet[r - 20] = direct;
         }
       }
       System.out.printf("replay first byte of %s, sealed copy, %d rounds:%n", range, firstRounds);
