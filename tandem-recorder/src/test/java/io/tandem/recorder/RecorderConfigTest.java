@@ -121,8 +121,10 @@ class RecorderConfigTest {
     file.setProperty("archive.s3.calls.bucket", "tandem-calls");
     file.setProperty("archive.s3.calls.accessKeyId", "AKIDEXAMPLE");
     file.setProperty("archive.s3.calls.secretAccessKey", "very-secret-value");
-    assertThat(RecorderConfig.from(ConfigFile.of(file)).s3Targets().named("calls").orElseThrow().bucket())
-        .isEqualTo("tandem-calls");
+    RecorderConfig config = RecorderConfig.from(ConfigFile.of(file));
+    assertThat(config.s3Targets().named("calls").orElseThrow().bucket()).isEqualTo("tandem-calls");
+    assertThat(config.toString()).as("the config as a log line shows it").contains("tandem-calls")
+        .doesNotContain("very-secret-value");
 
     file.setProperty("archive.s3.calls.endpoint", "s3.example.com");
     assertThatThrownBy(() -> RecorderConfig.from(ConfigFile.of(file))).isInstanceOf(ConfigException.class)
