@@ -88,7 +88,9 @@ class S3ArchiveEndToEndTest {
 
     assertThat(state.get("location").asText()).startsWith("s3:calls/tandem/").endsWith("/" + inum + ".wav");
     assertThat(state.get("retentionMode").asText()).isEqualTo("COMPLIANCE");
-    assertThat(Instant.parse(state.get("retainUntil").asText())).isEqualTo(start.plus(Duration.ofDays(30)));
+    // Counted from the copy's own start, which lies within the conversation's.
+    assertThat(Instant.parse(state.get("retainUntil").asText()).minus(Duration.ofDays(30)))
+        .isBetween(start.minusSeconds(2), Instant.parse(interaction.get("end").asText()));
     assertThat(state.get("legalHold").asBoolean()).isTrue();
     Path source = mediaFile(inum);
     byte[] object = s3.object("tandem-calls", key);
@@ -119,6 +121,39 @@ class S3ArchiveEndToEndTest {
     HttpResponse<byte[]> last = PairFixture.getBytes(media, "bytes=" + (plain.length - 1) + "-");
     assertThat(last.statusCode()).isEqualTo(206);
     assertThat(last.body()).containsExactly(plain[plain.length - 1]);
+  }
+
+  @Test
+  void whileTheS3TargetIsDownACallWaitsInTheWorkflowAndIsArchivedOnceItIsBack() throws Exception {
+    s3 = new S3Server(root.resolve("s3"), false, "tandem-calls");
+    int port = s3.endpoint().getPort();
+    Map<String, String> target = Map.of("archive.s3.calls.endpoint", s3.endpoint().toString(),
+        "archive.s3.calls.bucket", "tandem-calls", "archive.s3.calls.accessKeyId", S3Server.ACCESS_KEY,
+        "archive.s3.calls.secretAccessKey", S3Server.SECRET);
+    int rtpBase = 47_000 + 400 * ThreadLocalRandom.current().nextInt(10);
+    pair = PairFixture.builder(root, MAIN, BACKUP, rtpBase).rtpPorts(200).withoutArchiving()
+        .recorderSettings(target).managerSettings(target).start();
+    HttpResponse<String> rule = post("/api/archive-rules", "{\"name\": \"to s3\", \"s3Target\": \"calls\"}");
+    assertThat(rule.statusCode()).as(rule.body()).isEqualTo(201);
+    s3.close();
+    s3 = null;
+
+    SimulationReport report = new CallSimulator(new SimulationPlan(pair.sipAddresses(), 1, 1,
+        Duration.ofSeconds(3), "udp", 0)).run();
+    assertThat(report.failures()).as("simulated conversations that failed").isZero();
+    await().atMost(Duration.ofSeconds(60)).until(() -> workflow(pair.main).path("ARCHIVING").asLong() >= 1);
+    assertThat(workflow(pair.main).path("FAILED").asLong()).as("entries failed while S3 is down").isZero();
+    assertThat(archivedCopy()).as("a copy archived while S3 is down").isNull();
+
+    s3 = new S3Server(root.resolve("s3"), false, port, "tandem-calls");
+    JsonNode archived = await().atMost(Duration.ofSeconds(90)).until(this::archivedCopy, found -> found != null);
+    String key = archived.get("archive").get("location").asText().substring("s3:calls/".length());
+    assertThat(sha256(s3.object("tandem-calls", key))).isEqualTo(archived.get("archive").get("sha256").asText());
+    assertThat(workflow(pair.main).path("FAILED").asLong()).isZero();
+  }
+
+  private static JsonNode workflow(RecorderProcess recorder) throws Exception {
+    return PairFixture.getJson(recorder.adminUrl() + "/api/status").get("workflow");
   }
 
   /** The first copy of the only interaction that has an archive state, or null while none has. */

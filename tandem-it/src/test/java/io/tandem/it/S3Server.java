@@ -25,12 +25,19 @@ final class S3Server implements AutoCloseable {
    * if it implemented them; otherwise it refuses them with 501.
    */
   S3Server(Path folder, boolean ignoreUnknownHeaders, String... buckets) throws Exception {
+    this(folder, ignoreUnknownHeaders, 0, buckets);
+  }
+
+  /** On {@code port} (0: any free one), to start a server again where a stopped one was. */
+  S3Server(Path folder, boolean ignoreUnknownHeaders, int port, String... buckets) throws Exception {
     java.nio.file.Files.createDirectories(folder);
     store = new FilesystemNio2BlobStore(folder.toString());
     for (String bucket : buckets) {
-      store.createContainer(bucket);
+      if (!store.containerExists(bucket)) {
+        store.createContainer(bucket);
+      }
     }
-    proxy = S3Proxy.builder().blobStore(store).endpoint(URI.create("http://127.0.0.1:0"))
+    proxy = S3Proxy.builder().blobStore(store).endpoint(URI.create("http://127.0.0.1:" + port))
         .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET)
         .ignoreUnknownHeaders(ignoreUnknownHeaders).build();
     proxy.start();
