@@ -311,13 +311,16 @@ async function refreshRules() {
     const toggle = element('input');
     toggle.type = 'checkbox';
     toggle.checked = rule.enabled;
-    toggle.addEventListener('change', () => changeRule(() => api('PUT', '/api/archive-rules/' + rule.id, {
-      name: rule.name, target: rule.target, recorderSerial: rule.recorderSerial,
-      minDurationSeconds: rule.minDurationSeconds, enabled: toggle.checked })));
+    const { id, ...settings } = rule;
+    toggle.addEventListener('change', () => changeRule(() => api('PUT', '/api/archive-rules/' + id,
+      { ...settings, enabled: toggle.checked })));
     const remove = element('button', 'Remove');
     remove.type = 'button';
     remove.addEventListener('click', () => changeRule(() => api('DELETE', '/api/archive-rules/' + rule.id)));
-    const tr = row([rule.name, rule.target, rule.recorderSerial === null ? 'all' : rule.recorderSerial,
+    const lock = [rule.retentionMode ? rule.retentionMode + ' ' + rule.retentionDays + ' d' : '',
+      rule.legalHold ? 'legal hold' : ''].filter(Boolean).join(', ');
+    const where = rule.target ?? ('S3 ' + rule.s3Target + ': ' + rule.keyPrefix + (lock ? ' (' + lock + ')' : ''));
+    const tr = row([rule.name, where, rule.recorderSerial === null ? 'all' : rule.recorderSerial,
       rule.minDurationSeconds, toggle, remove]);
     tr.dataset.id = rule.id;
     body.appendChild(tr);

@@ -13,12 +13,14 @@ import java.time.Instant;
  */
 public interface Archive {
   /**
-   * Copies a call's media file, as it is stored, under an archive rule's {@code target}; idempotent, and never leaves
-   * a partial copy where a reader would find it.
+   * Copies a call's media file, as it is stored, to an archive rule's target under the rule's object lock;
+   * idempotent, and never leaves a partial copy where a reader would find it.
    *
-   * @return the copy's location, checksum and size
+   * @return the copy's location, checksum, size and lock
+   * @throws ArchiveUnavailableException when the target cannot take the copy now: the copy is to be tried again
+   * @throws IOException when the copy cannot be made at all
    */
-  ArchivedCopy copy(Path source, Path target, Inum inum, Instant start) throws IOException;
+  ArchivedCopy copy(Path source, ArchiveRule rule, Inum inum, Instant start) throws IOException;
 
   /**
    * Opens the archived copy at {@code location} for reading its plain bytes at any position; a sealed copy is opened

@@ -58,7 +58,17 @@ public final class FilesystemArchive implements Archive {
     this.mounts = Objects.requireNonNull(mounts, "mounts");
   }
 
+  /** Copies under a rule's folder; a rule naming an S3 target is refused as a target this archive cannot reach. */
   @Override
+  public ArchivedCopy copy(Path source, ArchiveRule rule, Inum inum, Instant start) throws IOException {
+    if (!(rule.target() instanceof ArchiveTarget.Folder folder)) {
+      throw new ArchiveUnavailableException("archive rule '" + rule.name() + "' names " + rule.target()
+          + ", and this process archives to folders only");
+    }
+    return copy(source, folder.folder(), inum, start);
+  }
+
+  /** Copies a call's media file, as it is stored, under the folder {@code targetRoot}. */
   public ArchivedCopy copy(Path source, Path targetRoot, Inum inum, Instant start) throws IOException {
     if (!Files.isRegularFile(source)) {
       throw new NoSuchFileException(source.toString(), null, "no media file to archive for call " + inum);

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tandem.archive.ArchiveLedger;
 import io.tandem.archive.ArchiveRule;
+import io.tandem.archive.ArchivedCopy;
 import io.tandem.audit.AuditEntry;
 import io.tandem.audit.AuditRow;
 import io.tandem.audit.AuditVerdict;
@@ -291,7 +292,12 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
   /** Adds an archive rule and returns it with its id; {@code recorderSerial} null means every recorder. */
   public ArchiveRule addRule(String name, Integer recorderSerial, long minDurationMillis, Path target,
       boolean enabled) throws SQLException {
-    return archive.addRule(name, recorderSerial, minDurationMillis, target, enabled);
+    return addRule(new ArchiveRule(0, name, recorderSerial, minDurationMillis, target, enabled));
+  }
+
+  /** Adds an archive rule, whatever its id, and returns it with the id it was given. */
+  public ArchiveRule addRule(ArchiveRule rule) throws SQLException {
+    return archive.addRule(rule);
   }
 
   /** Replaces every setting of rule {@code rule.id()}; false when there is no such rule. */
@@ -305,8 +311,8 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
   }
 
   @Override
-  public void recordArchived(Inum inum, String location, String sha256, long bytes) throws SQLException {
-    archive.recordArchived(inum, location, sha256, bytes);
+  public void recordArchived(Inum inum, ArchivedCopy copy) throws SQLException {
+    archive.recordArchived(inum, copy);
   }
 
   /** Appends an event to the log and returns its id; {@code pairName} may be null. */

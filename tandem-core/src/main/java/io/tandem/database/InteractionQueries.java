@@ -1,6 +1,7 @@
 package io.tandem.database;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.tandem.archive.ObjectLock;
 import io.tandem.call.CallRole;
 import io.tandem.call.DtmfEvent;
 import io.tandem.call.Inum;
@@ -40,8 +41,10 @@ final class InteractionQueries {
       + " FROM interactions WHERE merged_into IS NULL ORDER BY start_time DESC, id DESC LIMIT ?";
   private static final String ONE = "SELECT " + COLUMNS + " FROM interactions WHERE id = ? AND merged_into IS NULL";
   private static final String COPIES_OF = """
-      SELECT interaction_id, inum, serial, call_role, complete, quirks, dtmf FROM copies
-      WHERE interaction_id = ANY(?::bigint[]) ORDER BY interaction_id, inum""";
+      SELECT c.interaction_id, c.inum, c.serial, c.call_role, c.complete, c.quirks, c.dtmf,
+        a.location, a.sha256, a.bytes, a.archived_at, a.retention_mode, a.retain_until, a.legal_hold
+      FROM copies c LEFT JOIN archived_copies a ON a.inum = c.inum
+      WHERE c.interaction_id = ANY(?::bigint[]) ORDER BY c.interaction_id, c.inum""";
   private static final String BEST_SOURCE = """
       SELECT c.inum, c.serial, r.admin_url, a.location
       FROM interactions i JOIN copies c ON c.inum = i.best_inum
@@ -539,7 +542,7 @@ final class InteractionQueries {
           copies.computeIfAbsent(rows.getLong(1), k -> new ArrayList<>()).add(new CopyView(
               new Inum(rows.getLong(2)).toString(), Serial.format(rows.getInt(3)),
               CallRole.valueOf(rows.getString(4)), rows.getBoolean(5), true, list(rows.getString(6), QUIRKS),
-              list(rows.getString(7), DTMF)));
+              list(rows.getString(7), DTMF), archive(rows)));
         }
       }
     }
@@ -549,6 +552,17 @@ final class InteractionQueries {
           copies.getOrDefault(view.id(), List.of()), view.participants()));
     }
     return result;
+  }
+
+  /** The archive state of the copy in columns 8 to 14, or null when it is not archived. */
+  private static CopyArchive archive(ResultSet rows) throws SQLException {
+    String location = rows.getString(8);
+    if (location == null) {
+      return null;
+    }
+    String mode = rows.getString(12);
+    return new CopyArchive(location, rows.getString(9), rows.getLong(10), instant(rows, 11),
+        mode == null ? null : ObjectLock.RetentionMode.valueOf(mode), instant(rows, 13), rows.getBoolean(14));
   }
 
   private static Instant instant(ResultSet rows, int column) throws SQLException {

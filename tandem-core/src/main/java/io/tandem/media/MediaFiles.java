@@ -75,6 +75,15 @@ public final class MediaFiles {
   public MediaChannel open(Path file, boolean write) throws IOException {
     FileChannel channel = write ? FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)
         : FileChannel.open(file, StandardOpenOption.READ);
+    return open(channel, file);
+  }
+
+  /**
+   * Opens the media file {@code channel} reads, sealed or plain as its first bytes say; {@code name} names it in
+   * errors. The media channel owns {@code channel}, and closes it also when opening fails.
+   */
+  public MediaChannel open(FileChannel channel, Path name) throws IOException {
+    Path file = name;
     try {
       return sealed(channel) ? SealedChannel.open(channel, file, keys) : new PlainMediaChannel(channel);
     } catch (IOException | RuntimeException e) {

@@ -61,6 +61,49 @@ public final class FileAnswer {
   }
 
   /**
+   * The answer to a request for the plain bytes of {@code channel}, open already, which the answer sizes and writes
+   * from without closing it: the caller closes it after {@link #writeTo}. One open serves both, which saves a remote
+   * archive the requests of a second.
+   */
+  public static FileAnswer ofOpen(MediaChannel channel, String name, String rangeHeader)
+      throws IOException, RangeNotSatisfiableException {
+    return of(() -> new Unclosed(channel), name, rangeHeader);
+  }
+
+  /** A channel whose close leaves the one it reads open. */
+  private record Unclosed(MediaChannel channel) implements MediaChannel {
+    @Override
+    public int read(java.nio.ByteBuffer dst, long position) throws IOException {
+      return channel.read(dst, position);
+    }
+
+    @Override
+    public void write(java.nio.ByteBuffer src, long position) throws IOException {
+      channel.write(src, position);
+    }
+
+    @Override
+    public long size() throws IOException {
+      return channel.size();
+    }
+
+    @Override
+    public void truncate(long size) throws IOException {
+      channel.truncate(size);
+    }
+
+    @Override
+    public void force() throws IOException {
+      channel.force();
+    }
+
+    @Override
+    public void close() {
+      // The caller closes the channel itself.
+    }
+  }
+
+  /**
    * The answer to a request for the plain bytes {@code source} opens, named {@code name} in errors.
    *
    * @throws IOException as {@code source} throws it, before anything is answered

@@ -5,12 +5,16 @@ import static io.tandem.database.DatabaseFixture.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tandem.archive.ArchiveRule;
+import io.tandem.archive.ArchiveTarget;
+import io.tandem.archive.ArchivedCopy;
+import io.tandem.archive.ObjectLock;
 import io.tandem.call.CallRecord;
 import io.tandem.call.CallState;
 import io.tandem.call.Inum;
 import io.tandem.call.Participant;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -98,6 +102,40 @@ class CallDatabaseQueryTest {
 
     assertThat(database.rules()).containsExactly(all, long1);
     assertThat(all.id()).isLessThan(long1.id());
+  }
+
+  @Test
+  void aRuleNamingAnS3TargetKeepsItsPrefixAndLockAndCanBeChanged() throws Exception {
+    ArchiveRule locked = database.addRule(new ArchiveRule(0, "locked", null, 0,
+        new ArchiveTarget.S3("calls", "tandem/"), new ObjectLock(ObjectLock.RetentionMode.COMPLIANCE, 2555, true),
+        true));
+    ArchiveRule folder = database.addRule("folder", null, 0, Path.of("/srv/archive"), true);
+
+    assertThat(database.rules()).containsExactly(locked, folder);
+    ArchiveRule changed = new ArchiveRule(locked.id(), "locked", 300_000, 0, new ArchiveTarget.S3("other", ""),
+        new ObjectLock(ObjectLock.RetentionMode.GOVERNANCE, 30, false), false);
+    assertThat(database.updateRule(changed)).isTrue();
+    assertThat(database.rules()).containsExactly(changed, folder);
+  }
+
+  @Test
+  void aCopyShowsItsArchiveStateWithTheLockItWasWrittenUnder() throws Exception {
+    database.mark(main, List.of(call(300_000, 1, "conv", 1000, CallState.COMPLETE)));
+    Inum inum = Inum.of(300_000, 1);
+    assertThat(database.recentInteractions(1).getFirst().copies().getFirst().archive()).isNull();
+    Instant until = Instant.parse("2033-11-26T00:00:00Z");
+
+    database.recordArchived(inum, new ArchivedCopy("s3:calls/2026/11/26/" + inum + ".wav", "ab12", 8000,
+        ObjectLock.RetentionMode.COMPLIANCE, until, true));
+
+    CopyArchive state = database.recentInteractions(1).getFirst().copies().getFirst().archive();
+    assertThat(state.location()).isEqualTo("s3:calls/2026/11/26/" + inum + ".wav");
+    assertThat(state.sha256()).isEqualTo("ab12");
+    assertThat(state.bytes()).isEqualTo(8000);
+    assertThat(state.archivedAt()).isNotNull();
+    assertThat(state.retentionMode()).isEqualTo(ObjectLock.RetentionMode.COMPLIANCE);
+    assertThat(state.retainUntil()).isEqualTo(until);
+    assertThat(state.legalHold()).isTrue();
   }
 
   @Test

@@ -40,6 +40,20 @@ class FileAnswerTest {
   }
 
   @Test
+  void anAnswerFromAnOpenChannelIsExactAndLeavesTheChannelToItsCaller() throws Exception {
+    byte[] bytes = bytes(1000);
+    Path file = write("a.wav", bytes);
+    try (MediaChannel channel = MediaFiles.plain().open(file, false)) {
+      FileAnswer answer = FileAnswer.ofOpen(channel, file.toString(), "bytes=100-199");
+
+      assertThat(answer.status()).isEqualTo(206);
+      assertThat(body(answer)).isEqualTo(Arrays.copyOfRange(bytes, 100, 200));
+      assertThat(body(answer)).as("a second write from the same channel").isEqualTo(Arrays.copyOfRange(bytes, 100, 200));
+      assertThat(channel.size()).as("the channel still open").isEqualTo(1000);
+    }
+  }
+
+  @Test
   void aSealedFileIsAnsweredWithExactlyThePlainBytesAsked() throws Exception {
     byte[] bytes = bytes(50_000);
     MediaFiles sealed = MediaFiles.of(MediaKeys.generate(), true);

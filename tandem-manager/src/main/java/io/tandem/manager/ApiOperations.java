@@ -123,8 +123,13 @@ final class ApiOperations {
         "host", text("syslog: the host"), "port", whole(1, 65_535, "syslog: the port (514)"),
         "transport", oneOf("syslog", "udp", "tcp"), "facility", text("syslog: such as local0"))));
     t.put("DELETE /api/notification-targets/{id}", none(204, "removed"));
-    Map<String, Object> rule = object(List.of("name", "target"), "name", text("the rule's name"),
-        "target", text("where archived copies go"),
+    Map<String, Object> rule = object(List.of("name"), "name", text("the rule's name"),
+        "target", text("the absolute folder archived copies go under (or s3Target)"),
+        "s3Target", text("the S3 target, by its name in the config files, archived copies go to (or target)"),
+        "keyPrefix", text("with s3Target: what the copies' keys start with (none)"),
+        "retentionMode", oneOf("with s3Target: each copy retained in this mode", "GOVERNANCE", "COMPLIANCE"),
+        "retentionDays", whole(1, 36_525, "with retentionMode: days from the call's start the copy is locked"),
+        "legalHold", flag("with s3Target: each copy under a legal hold (default false)"),
         "recorderSerial", whole(1, 999_999, "only this recorder (null: all)"),
         "minDurationSeconds", whole(0, 31_536_000, "only calls at least this long"), "enabled", flag("default true"));
     t.put("GET /api/archive-rules", json(200, listOf(anyObject("an archive rule")), "the rules"));

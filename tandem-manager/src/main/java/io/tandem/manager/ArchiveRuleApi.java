@@ -1,14 +1,12 @@
 package io.tandem.manager;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.tandem.archive.ArchiveRule;
+import io.tandem.archive.ArchiveTarget;
+import io.tandem.archive.ObjectLock;
 import io.tandem.audit.AuditEntry;
-import io.tandem.call.Serial;
 import io.tandem.database.CallDatabase;
 import io.tandem.json.Json;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -17,19 +15,27 @@ import java.util.Map;
  * recorder's Workflow reads again within seconds. A rule is {@code {"name", "target", "recorderSerial"?,
  * "minDurationSeconds"?, "enabled"?}}: calls of that recorder (every recorder when left out or null) lasting at
  * least that long (0) are copied under the folder {@code target}, an absolute path on the recorders' hosts, while
- * the rule is enabled (true). Each change is audited. Thread-safe.
+ * the rule is enabled (true); or, with {@code "s3Target"} (and {@code "keyPrefix"}) instead of {@code target}, to
+ * that S3 target of the config files, under the object lock its {@code retentionMode}, {@code retentionDays} and
+ * {@code legalHold} give (see {@link ArchiveRuleRequest}). Each change is audited. Thread-safe.
  */
 final class ArchiveRuleApi {
-  static final List<String> FIELDS = List.of("name", "target", "recorderSerial", "minDurationSeconds", "enabled");
-  private static final int MAX_NAME = 100;
-  private static final long MAX_MIN_DURATION_SECONDS = 86_400;
+  static final List<String> FIELDS = ArchiveRuleRequest.FIELDS;
 
-  /** A rule as the API shows it. */
-  record RuleView(long id, String name, String target, Integer recorderSerial, long minDurationSeconds,
-      boolean enabled) {
+  /**
+   * A rule as the API shows it: {@code target} for a folder, or {@code s3Target} and {@code keyPrefix}; the lock's
+   * fields null (legal hold false) when it locks nothing.
+   */
+  record RuleView(long id, String name, String target, String s3Target, String keyPrefix, Integer recorderSerial,
+      long minDurationSeconds, boolean enabled, String retentionMode, Integer retentionDays, boolean legalHold) {
     static RuleView of(ArchiveRule rule) {
-      return new RuleView(rule.id(), rule.name(), rule.target().toString(), rule.recorderSerial(),
-          rule.minDurationMillis() / 1000, rule.enabled());
+      String folder = rule.target() instanceof ArchiveTarget.Folder f ? f.folder().toString() : null;
+      ArchiveTarget.S3 s3 = rule.target() instanceof ArchiveTarget.S3 b ? b : null;
+      ObjectLock lock = rule.lock();
+      return new RuleView(rule.id(), rule.name(), folder, s3 == null ? null : s3.name(),
+          s3 == null ? null : s3.prefix(), rule.recorderSerial(), rule.minDurationMillis() / 1000, rule.enabled(),
+          lock.mode() == null ? null : lock.mode().name(), lock.mode() == null ? null : lock.retentionDays(),
+          lock.legalHold());
     }
   }
 
@@ -51,8 +57,7 @@ final class ArchiveRuleApi {
     }
     // Audited first: a rule never changes without its row.
     database.audit(new AuditEntry(actor(ctx), "archive-rule-add", "rule " + rule.name(), describe(rule), "requested"));
-    ArchiveRule added = database.addRule(rule.name(), rule.recorderSerial(), rule.minDurationMillis(), rule.target(),
-        rule.enabled());
+    ArchiveRule added = database.addRule(rule);
     JsonAnswers.json(ctx, 201, RuleView.of(added));
   }
 
@@ -90,75 +95,16 @@ final class ArchiveRuleApi {
   }
 
   private static String describe(ArchiveRule rule) {
+    ObjectLock lock = rule.lock();
     return Json.write(Map.of("id", rule.id(), "name", rule.name(), "target", rule.target().toString(),
         "recorderSerial", rule.recorderSerial() == null ? "all" : rule.recorderSerial(),
-        "minDurationSeconds", rule.minDurationMillis() / 1000, "enabled", rule.enabled()));
+        "minDurationSeconds", rule.minDurationMillis() / 1000, "enabled", rule.enabled(),
+        "retention", lock.mode() == null ? "none" : lock.mode() + " " + lock.retentionDays() + " days",
+        "legalHold", lock.legalHold()));
   }
 
   /** The rule a request body describes, with {@code id}; each failure names the field and what was expected. */
   static ArchiveRule parse(long id, String body) {
-    JsonNode json = JsonBodies.object(body, FIELDS);
-    String name = JsonBodies.optionalText(json, "name");
-    if (name == null || name.isBlank() || name.length() > MAX_NAME) {
-      throw new BadRequestException("'name' must be a string of 1 to " + MAX_NAME + " characters, got "
-          + json.get("name"));
-    }
-    return new ArchiveRule(id, name.strip(), serial(json), minDurationSeconds(json) * 1000, target(json),
-        enabled(json));
-  }
-
-  private static Path target(JsonNode json) {
-    String target = JsonBodies.optionalText(json, "target");
-    if (target == null || target.isBlank()) {
-      throw new BadRequestException("'target' must be the absolute path of the archive folder, got "
-          + json.get("target"));
-    }
-    try {
-      Path path = Path.of(target);
-      if (path.isAbsolute()) {
-        return path.normalize();
-      }
-    } catch (InvalidPathException e) {
-      // Falls through to the one error below.
-    }
-    throw new BadRequestException("'target' must be an absolute path such as /var/lib/tandem/archive, got '" + target
-        + "'");
-  }
-
-  private static Integer serial(JsonNode json) {
-    JsonNode value = json.get("recorderSerial");
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (value.isIntegralNumber() && value.canConvertToInt() && value.intValue() >= Serial.MIN
-        && value.intValue() <= Serial.MAX) {
-      return value.intValue();
-    }
-    throw new BadRequestException("'recorderSerial' must be a recorder serial from " + Serial.MIN + " to " + Serial.MAX
-        + ", or null for every recorder, got " + value);
-  }
-
-  private static long minDurationSeconds(JsonNode json) {
-    JsonNode value = json.get("minDurationSeconds");
-    if (value == null || value.isNull()) {
-      return 0;
-    }
-    if (value.isIntegralNumber() && value.canConvertToLong() && value.longValue() >= 0
-        && value.longValue() <= MAX_MIN_DURATION_SECONDS) {
-      return value.longValue();
-    }
-    throw new BadRequestException("'minDurationSeconds' must be a whole number from 0 to " + MAX_MIN_DURATION_SECONDS
-        + ", got " + value);
-  }
-
-  private static boolean enabled(JsonNode json) {
-    JsonNode value = json.get("enabled");
-    if (value == null || value.isNull()) {
-      return true;
-    }
-    if (value.isBoolean()) {
-      return value.booleanValue();
-    }
-    throw new BadRequestException("'enabled' must be true or false, got " + value);
+    return ArchiveRuleRequest.parse(id, body);
   }
 }

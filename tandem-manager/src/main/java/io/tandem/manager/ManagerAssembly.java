@@ -1,7 +1,7 @@
 package io.tandem.manager;
 
 import io.tandem.admin.RecorderClients;
-import io.tandem.archive.FilesystemArchive;
+import io.tandem.archive.ArchiveTargets;
 import io.tandem.database.CallDatabase;
 import io.tandem.media.MediaFiles;
 import io.tandem.notification.Notifier;
@@ -44,13 +44,15 @@ public final class ManagerAssembly implements AutoCloseable {
   private final SearchIndexPass searchIndex;
   private final LiveFeed live;
   private final RecorderManager http;
+  private final ArchiveTargets archive;
 
   public ManagerAssembly(ManagerConfig config, CallDatabase database) {
     this.config = Objects.requireNonNull(config, "config");
     Clock clock = Objects.requireNonNull(database, "database").clock();
     this.clients = new RecorderClients(RECORDER_TIMEOUT, config.recorderTrust(), config.managerSecret());
-    MediaReplay replay = new MediaReplay(clients, new FilesystemArchive(MediaFiles.of(config.mediaKeys(), false),
-        config.archiveMounts()));
+    this.archive = ArchiveTargets.of(MediaFiles.of(config.mediaKeys(), false), config.archiveMounts(),
+        config.s3Targets(), clock);
+    MediaReplay replay = new MediaReplay(clients, archive);
     this.probe = new HealthProbe(database::pairs, clients, config.healthInterval(), config.healthMisses());
     this.redundancy = new RedundancyController(database, probe, clients, config.healthInterval(),
         config.notifications().heartbeatInterval(), clock);
@@ -91,6 +93,7 @@ public final class ManagerAssembly implements AutoCloseable {
     notifier.close();
     http.stop();
     clients.close();
+    archive.close();
   }
 
   @Override

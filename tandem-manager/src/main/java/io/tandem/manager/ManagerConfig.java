@@ -2,6 +2,7 @@ package io.tandem.manager;
 
 import io.tandem.access.MachineSecret;
 import io.tandem.archive.ArchiveMounts;
+import io.tandem.archive.S3Targets;
 import io.tandem.config.ConfigException;
 import io.tandem.config.ConfigFile;
 import io.tandem.database.DatabaseConfig;
@@ -31,11 +32,14 @@ import javax.net.ssl.SSLContext;
  * @param managerSecret the secret shared with the recorders' config files ({@code manager.secret}), sent with every
  *     request to a recorder; null sends none, and recorders then take no order from this Manager
  * @param archiveMounts where this Manager sees archive folders it does not see under their own path
+ * @param s3Targets the S3 targets archived copies are read from ({@code archive.s3.NAME.*}, named as the recorders
+ *     name them)
  *     ({@code archive.mount.NAME.target} and {@code .seenAt}); null for none
  */
 public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, String databaseUser,
     String databasePassword, Duration healthInterval, int healthMisses, NotificationSettings notifications,
-    TlsIdentity tls, SSLContext recorderTrust, MediaKeys mediaKeys, String managerSecret, ArchiveMounts archiveMounts) {
+    TlsIdentity tls, SSLContext recorderTrust, MediaKeys mediaKeys, String managerSecret, ArchiveMounts archiveMounts,
+    S3Targets s3Targets) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -64,6 +68,16 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
       MachineSecret.check("manager.secret", managerSecret);
     }
     archiveMounts = archiveMounts == null ? ArchiveMounts.none() : archiveMounts;
+    s3Targets = s3Targets == null ? S3Targets.none() : s3Targets;
+  }
+
+  /** No S3 target. */
+  public ManagerConfig(String bindHost, int httpPort, String databaseUrl, String databaseUser,
+      String databasePassword, Duration healthInterval, int healthMisses, NotificationSettings notifications,
+      TlsIdentity tls, SSLContext recorderTrust, MediaKeys mediaKeys, String managerSecret,
+      ArchiveMounts archiveMounts) {
+    this(bindHost, httpPort, databaseUrl, databaseUser, databasePassword, healthInterval, healthMisses, notifications,
+        tls, recorderTrust, mediaKeys, managerSecret, archiveMounts, S3Targets.none());
   }
 
   /** Every archive folder seen under its own path. */
@@ -90,7 +104,7 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
 
   /**
    * Reads {@code manager.*}, {@code database.*}, {@code health.*}, {@code notify.*}, the TLS and media keys and
-   * {@code archive.mount.*}; refuses any other key.
+   * {@code archive.mount.*} and {@code archive.s3.*}; refuses any other key.
    */
   public static ManagerConfig from(ConfigFile file) {
     ManagerConfig config = new ManagerConfig(
@@ -106,7 +120,8 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
         trust(file.string("recorders.tls.trust", null)),
         SealingSettings.keys(file),
         MachineSecret.required(file, "manager.secret"),
-        ArchiveMounts.from(file));
+        ArchiveMounts.from(file),
+        S3Targets.from(file));
     file.rejectUnknown();
     return config;
   }
@@ -133,6 +148,6 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
     return "ManagerConfig[bindHost=" + bindHost + ", httpPort=" + httpPort + ", databaseUrl=" + databaseUrl
         + ", databaseUser=" + databaseUser + ", healthInterval=" + healthInterval + ", healthMisses=" + healthMisses
         + ", notifications=" + notifications + ", tls=" + (tls != null) + ", mediaKeys=" + mediaKeys.ids()
-        + ", archiveMounts=" + archiveMounts + "]";
+        + ", archiveMounts=" + archiveMounts + ", s3Targets=" + s3Targets + "]";
   }
 }

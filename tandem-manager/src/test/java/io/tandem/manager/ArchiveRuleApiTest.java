@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tandem.access.AccessRole;
 import io.tandem.archive.ArchiveRule;
+import io.tandem.archive.ArchiveTarget;
+import io.tandem.archive.ObjectLock;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.EmbeddedDatabase;
 import io.tandem.json.Json;
@@ -87,6 +89,63 @@ class ArchiveRuleApiTest {
     assertThat(database.rules()).isEmpty();
     assertThat(send("DELETE", "/api/archive-rules/" + id, null).statusCode()).isEqualTo(404);
     assertThat(auditedActions()).containsSubsequence("archive-rule-add", "archive-rule-change", "archive-rule-remove");
+  }
+
+  @Test
+  void aRuleNamingAnS3TargetWithALockIsStoredAndListedAsSent() throws Exception {
+    HttpResponse<String> added = send("POST", "/api/archive-rules",
+        "{\"name\": \"kept seven years\", \"s3Target\": \"calls\", \"keyPrefix\": \"tandem/\","
+            + " \"retentionMode\": \"COMPLIANCE\", \"retentionDays\": 2555, \"legalHold\": true}");
+    assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+    long id = Json.MAPPER.readTree(added.body()).get("id").asLong();
+    assertThat(database.rules()).containsExactly(new ArchiveRule(id, "kept seven years", null, 0,
+        new ArchiveTarget.S3("calls", "tandem/"), new ObjectLock(ObjectLock.RetentionMode.COMPLIANCE, 2555, true),
+        true));
+
+    JsonNode rule = Json.MAPPER.readTree(send("GET", "/api/archive-rules", null).body()).get(0);
+    assertThat(rule.get("target").isNull()).isTrue();
+    assertThat(rule.get("s3Target").asText()).isEqualTo("calls");
+    assertThat(rule.get("keyPrefix").asText()).isEqualTo("tandem/");
+    assertThat(rule.get("retentionMode").asText()).isEqualTo("COMPLIANCE");
+    assertThat(rule.get("retentionDays").asInt()).isEqualTo(2555);
+    assertThat(rule.get("legalHold").asBoolean()).isTrue();
+
+    HttpResponse<String> folder = send("PUT", "/api/archive-rules/" + id,
+        "{\"name\": \"kept seven years\", \"target\": \"/srv/archive\"}");
+    assertThat(folder.statusCode()).as(folder.body()).isEqualTo(200);
+    assertThat(database.rules()).containsExactly(
+        new ArchiveRule(id, "kept seven years", null, 0, Path.of("/srv/archive"), true));
+  }
+
+  @Test
+  void badS3RulesAre400NamingTheFieldAndChangeNothing() throws Exception {
+    List<ArchiveRule> before = database.rules();
+
+    assertThat(error("POST", "/api/archive-rules", "{\"name\": \"a\"}", 400)).contains("'target'", "'s3Target'");
+    assertThat(error("POST", "/api/archive-rules", "{\"name\": \"a\", \"target\": \"/a\", \"s3Target\": \"b\"}",
+        400)).contains("not both");
+    assertThat(error("POST", "/api/archive-rules", "{\"name\": \"a\", \"s3Target\": \"no spaces\"}", 400))
+        .contains("'s3Target'");
+    assertThat(error("POST", "/api/archive-rules",
+        "{\"name\": \"a\", \"s3Target\": \"b\", \"keyPrefix\": \"/rooted\"}", 400)).contains("'keyPrefix'");
+    assertThat(error("POST", "/api/archive-rules", "{\"name\": \"a\", \"target\": \"/a\", \"keyPrefix\": \"p/\"}",
+        400)).contains("'keyPrefix' goes with 's3Target'");
+    assertThat(error("POST", "/api/archive-rules",
+        "{\"name\": \"a\", \"target\": \"/a\", \"legalHold\": true}", 400)).contains("S3 copies only");
+    assertThat(error("POST", "/api/archive-rules",
+        "{\"name\": \"a\", \"s3Target\": \"b\", \"retentionMode\": \"FOREVER\", \"retentionDays\": 5}", 400))
+        .contains("'retentionMode' must be GOVERNANCE or COMPLIANCE");
+    assertThat(error("POST", "/api/archive-rules",
+        "{\"name\": \"a\", \"s3Target\": \"b\", \"retentionMode\": \"GOVERNANCE\"}", 400))
+        .contains("'retentionDays'");
+    assertThat(error("POST", "/api/archive-rules",
+        "{\"name\": \"a\", \"s3Target\": \"b\", \"retentionDays\": 5}", 400))
+        .contains("'retentionDays' goes with 'retentionMode'");
+    assertThat(error("POST", "/api/archive-rules",
+        "{\"name\": \"a\", \"s3Target\": \"b\", \"retentionMode\": \"GOVERNANCE\", \"retentionDays\": 0}",
+        400)).contains("'retentionDays'");
+
+    assertThat(database.rules()).isEqualTo(before);
   }
 
   @Test

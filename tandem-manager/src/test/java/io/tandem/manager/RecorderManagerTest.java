@@ -158,7 +158,14 @@ class RecorderManagerTest {
     assertThat(first.get("start").asText()).isEqualTo("2026-11-26T14:30:00Z");
     assertThat(first.get("bestInum").asText()).isEqualTo("500000000000001");
     assertThat(fieldNames(first.get("copies").get(0)))
-        .containsExactly("inum", "serial", "callRole", "complete", "marked", "quirks", "dtmf");
+        .containsExactly("inum", "serial", "callRole", "complete", "marked", "quirks", "dtmf", "archive");
+    JsonNode archive = first.get("copies").get(0).get("archive");
+    assertThat(fieldNames(archive)).containsExactly("location", "sha256", "bytes", "archivedAt", "retentionMode",
+        "retainUntil", "legalHold");
+    assertThat(archive.get("bytes").asLong()).isEqualTo(ARCHIVED.length);
+    assertThat(archive.get("retentionMode").isNull()).isTrue();
+    assertThat(archive.get("legalHold").asBoolean()).isFalse();
+    assertThat(list.get(0).get("copies").get(0).get("archive").isNull()).as("a copy not archived").isTrue();
   }
 
   @Test

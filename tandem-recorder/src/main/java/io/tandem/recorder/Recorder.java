@@ -7,7 +7,8 @@ import io.tandem.call.DtmfEvent;
 import io.tandem.call.Inum;
 import io.tandem.call.MediaStats;
 import io.tandem.call.Role;
-import io.tandem.archive.FilesystemArchive;
+import io.tandem.archive.ArchiveMounts;
+import io.tandem.archive.ArchiveTargets;
 import io.tandem.callbuffer.AuditCursor;
 import io.tandem.callbuffer.CallBuffer;
 import io.tandem.callbuffer.DiskFloor;
@@ -109,6 +110,7 @@ public final class Recorder implements AutoCloseable {
   private Standing standing;
   private CallDatabase database;
   private Consolidator consolidator;
+  private ArchiveTargets archive;
   private AuditTrail audit;
   private RebuildJobs rebuilds;
   private MediaCapture media;
@@ -158,8 +160,12 @@ public final class Recorder implements AutoCloseable {
     metrics = new RecorderMetrics(config.serial());
     decoding = new MediaDecoding(dataDir, buffer, new CallDecoder(decoder, files),
         metrics::quirk);
+    archive = ArchiveTargets.of(files, ArchiveMounts.none(), config.s3Targets(), clock);
+    if (!config.s3Targets().isEmpty()) {
+      log.info("archive: S3 targets {}", config.s3Targets());
+    }
     consolidator = Consolidator.builder().workflow(workflow).callBuffer(buffer).dataDir(dataDir).marker(database)
-        .decoding(decoding).mediaFiles(files).archive(new FilesystemArchive(files))
+        .decoding(decoding).mediaFiles(files).archive(archive)
         .ledger(database).fences(this::fence).retryable(DatabaseErrors::isRetryable).clock(clock)
         .listener(new ConsolidationListener() {
           @Override
@@ -661,6 +667,9 @@ public final class Recorder implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    if (archive != null) {
+      archive.close();
     }
     if (admin != null) {
       admin.stop();

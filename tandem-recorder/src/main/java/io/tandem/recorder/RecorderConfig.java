@@ -1,6 +1,7 @@
 package io.tandem.recorder;
 
 import io.tandem.access.MachineSecret;
+import io.tandem.archive.S3Targets;
 import io.tandem.call.Position;
 import io.tandem.call.Serial;
 import io.tandem.callbuffer.DiskFloor;
@@ -39,6 +40,7 @@ import java.util.Objects;
  * @param rtpReceive how RTP sockets are read: in batches, one datagram per receive, or as a check at start picks
  * @param managerSecret the secret the Recorder Manager proves itself with (shared with its config file); only a
  *     request carrying it may give role and promotion orders. Null takes orders from nobody
+ * @param s3Targets the S3 targets archive rules may name ({@code archive.s3.NAME.*})
  */
 public record RecorderConfig(
     int serial,
@@ -69,7 +71,7 @@ public record RecorderConfig(
     Duration rtpSourceTakeover,
     SealingSettings sealing,
     TlsIdentity adminTls,
-    ReceiveMode rtpReceive, String managerSecret) {
+    ReceiveMode rtpReceive, String managerSecret, S3Targets s3Targets) {
 
   private static final Duration MIN_FLUSH_INTERVAL = Duration.ofMillis(10);
   private static final Duration MAX_FLUSH_INTERVAL = Duration.ofSeconds(10);
@@ -127,6 +129,7 @@ public record RecorderConfig(
           + rtpSourceTakeover.toMillis() + "ms");
     }
     sealing = sealing == null ? SealingSettings.off() : sealing;
+    s3Targets = s3Targets == null ? S3Targets.none() : s3Targets;
     rtpReceive = rtpReceive == null ? ReceiveMode.AUTO : rtpReceive;
     if (managerSecret != null) {
       MachineSecret.check("manager.secret", managerSecret);
@@ -147,7 +150,7 @@ public record RecorderConfig(
     this(serial, contingencySerial, pair, position, dataDir, timeZone, sipHost, sipPort, adminHost, adminPort,
         rtpPortMin, rtpPortMax, rtpThreads, jitterDelay, flushInterval, mediaTimeout, retention, capacityBytes,
         diskFloor, gapGrace, databaseUrl, databaseUser, databasePassword, mediaDecoder, SipAccess.loopback(),
-        CaptureSettings.NO_TAKEOVER, SealingSettings.off(), null, ReceiveMode.AUTO, null);
+        CaptureSettings.NO_TAKEOVER, SealingSettings.off(), null, ReceiveMode.AUTO, null, S3Targets.none());
   }
 
   /** This config with {@code secret} as the Recorder Manager's secret. */
@@ -155,7 +158,15 @@ public record RecorderConfig(
     return new RecorderConfig(serial, contingencySerial, pair, position, dataDir, timeZone, sipHost, sipPort, adminHost,
         adminPort, rtpPortMin, rtpPortMax, rtpThreads, jitterDelay, flushInterval, mediaTimeout, retention,
         capacityBytes, diskFloor, gapGrace, databaseUrl, databaseUser, databasePassword, mediaDecoder, sipAccess,
-        rtpSourceTakeover, sealing, adminTls, rtpReceive, secret);
+        rtpSourceTakeover, sealing, adminTls, rtpReceive, secret, s3Targets);
+  }
+
+  /** This config with {@code targets} as the S3 targets archive rules may name. */
+  public RecorderConfig withS3Targets(S3Targets targets) {
+    return new RecorderConfig(serial, contingencySerial, pair, position, dataDir, timeZone, sipHost, sipPort, adminHost,
+        adminPort, rtpPortMin, rtpPortMax, rtpThreads, jitterDelay, flushInterval, mediaTimeout, retention,
+        capacityBytes, diskFloor, gapGrace, databaseUrl, databaseUser, databasePassword, mediaDecoder, sipAccess,
+        rtpSourceTakeover, sealing, adminTls, rtpReceive, managerSecret, targets);
   }
 
   public static RecorderConfig from(ConfigFile file) {
@@ -189,7 +200,7 @@ public record RecorderConfig(
         file.duration("rtp.sourceTakeover", CaptureSettings.NO_TAKEOVER),
         SealingSettings.from(file),
         TlsIdentity.from(file, "admin.tls"),
-        rtpReceive(file), MachineSecret.required(file, "manager.secret"));
+        rtpReceive(file), MachineSecret.required(file, "manager.secret"), S3Targets.from(file));
     file.rejectUnknown();
     return config;
   }

@@ -4,6 +4,7 @@ import io.tandem.archive.ArchiveLedger;
 import io.tandem.archive.ArchiveRule;
 import io.tandem.archive.ArchivedCopy;
 import io.tandem.archive.Archive;
+import io.tandem.archive.ArchiveUnavailableException;
 import io.tandem.call.CallRecord;
 import io.tandem.call.Inum;
 import io.tandem.callbuffer.CallBuffer;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies the archive rules to one batch of due ARCHIVING entries: each matching rule gets the call's media
  * copied and recorded in the ledger, then the entry is DONE. Copies and ledger records are idempotent, so an
- * entry cut off by a crash is simply archived again. Runs on the consolidation thread only.
+ * entry cut off by a crash is simply archived again. A target that cannot take a copy now (an S3 endpoint down, an
+ * upload refused or stored other than sent) leaves the entry and those after it to be tried again after a back-off;
+ * a media file that cannot be copied at all fails its entry. Runs on the consolidation thread only.
  */
 final class ArchivingStep {
   static final int BATCH = 1000;
@@ -111,9 +114,13 @@ final class ArchivingStep {
         continue;
       }
       try {
-        ArchivedCopy copy = archive.copy(dataDir.resolve(call.mediaPath()), rule.target(), call.inum(), call.start());
-        ledger.recordArchived(call.inum(), copy.location(), copy.sha256(), copy.bytes());
+        ArchivedCopy copy = archive.copy(dataDir.resolve(call.mediaPath()), rule, call.inum(), call.start());
+        ledger.recordArchived(call.inum(), copy);
         counters.addArchived();
+      } catch (ArchiveUnavailableException e) {
+        // The target may take it later (reached again, config fixed): the call waits rather than fails.
+        LOG.warn("call {} waits to be archived: archive rule '{}': {}", call.inum(), rule.name(), e.getMessage());
+        throw new RetryLater(unfinished, e);
       } catch (IOException e) {
         fail(call.inum(), "archive rule '" + rule.name() + "' could not copy the media: " + e.getMessage());
         return false;

@@ -115,6 +115,31 @@ class RecorderConfigTest {
   }
 
   @Test
+  void s3TargetsAreReadAndAMissingBucketOrABadEndpointIsRefusedByName() {
+    Properties file = minimal();
+    file.setProperty("archive.s3.calls.endpoint", "http://127.0.0.1:9000");
+    file.setProperty("archive.s3.calls.bucket", "tandem-calls");
+    file.setProperty("archive.s3.calls.accessKeyId", "AKIDEXAMPLE");
+    file.setProperty("archive.s3.calls.secretAccessKey", "very-secret-value");
+    RecorderConfig config = RecorderConfig.from(ConfigFile.of(file));
+    assertThat(config.s3Targets().named("calls").orElseThrow().bucket()).isEqualTo("tandem-calls");
+    assertThat(config.toString()).as("the config as a log line shows it").contains("tandem-calls")
+        .doesNotContain("very-secret-value");
+
+    file.setProperty("archive.s3.calls.endpoint", "s3.example.com");
+    assertThatThrownBy(() -> RecorderConfig.from(ConfigFile.of(file))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'archive.s3.calls.endpoint'").hasMessageNotContaining("very-secret-value");
+    file.setProperty("archive.s3.calls.endpoint", "http://127.0.0.1:9000");
+    file.remove("archive.s3.calls.bucket");
+    assertThatThrownBy(() -> RecorderConfig.from(ConfigFile.of(file))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'archive.s3.calls.bucket'");
+    file.setProperty("archive.s3.calls.bucket", "tandem-calls");
+    file.setProperty("archive.s3.calls.sekret", "x");
+    assertThatThrownBy(() -> RecorderConfig.from(ConfigFile.of(file))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown key 'archive.s3.calls.sekret'");
+  }
+
+  @Test
   void aSipPortInsideTheRtpRangeIsRefused() {
     Properties file = minimal();
     file.setProperty("sip.port", "20010");

@@ -3,7 +3,11 @@ package io.tandem.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tandem.archive.Archive;
 import io.tandem.archive.ArchiveRule;
+import io.tandem.archive.ArchiveUnavailableException;
+import io.tandem.archive.ArchivedCopy;
+import io.tandem.media.MediaChannel;
 import io.tandem.archive.FilesystemArchive;
 import io.tandem.call.CallRecord;
 import io.tandem.call.CallRole;
@@ -48,6 +52,25 @@ class ConsolidatorTest {
   private final List<Inum> markedReported = new CopyOnWriteArrayList<>();
   private final Map<Inum, WorkflowState> stateWhenReported = new java.util.concurrent.ConcurrentHashMap<>();
   private Consolidator consolidator;
+  /** The archive of folders, or a target that cannot take copies while {@code targetDown} is set. */
+  private final AtomicReference<String> targetDown = new AtomicReference<>();
+  private final Archive archive = new Archive() {
+    private final FilesystemArchive folders = new FilesystemArchive();
+
+    @Override
+    public ArchivedCopy copy(Path source, ArchiveRule rule, Inum inum, Instant start) throws IOException {
+      String down = targetDown.get();
+      if (down != null) {
+        throw new ArchiveUnavailableException(down);
+      }
+      return folders.copy(source, rule, inum, start);
+    }
+
+    @Override
+    public MediaChannel open(String location) throws IOException {
+      return folders.open(location);
+    }
+  };
 
   @BeforeEach
   void startConsolidator() {
@@ -56,6 +79,7 @@ class ConsolidatorTest {
     workflow = new Workflow(store, Clock.systemUTC());
     consolidator = Consolidator.builder().workflow(workflow).callBuffer(buffer).dataDir(dataDir)
         .marker(database).ledger(database).fences(fence::get).retryable(e -> e instanceof SQLTransientException)
+        .archive(archive)
         .ruleCacheTtl(Duration.ZERO).markingBatch(BATCH).listener(new ConsolidationListener() {
           @Override
           public void onFenced(FencedException refusal) {
@@ -289,6 +313,28 @@ class ConsolidatorTest {
 
     assertThat(stateWhenReported).containsEntry(unruled.inum(), WorkflowState.DONE);
     assertThat(database.archivedSums).containsOnlyKeys(ruled.inum());
+  }
+
+  @Test
+  void aCallWaitsInArchivingWhileItsTargetCannotTakeItAndIsArchivedOnceItCan() throws IOException {
+    Path archiveRoot = dataDir.resolve("archive");
+    database.rules.add(new ArchiveRule(1, "everything", null, 0, archiveRoot, true));
+    targetDown.set("the endpoint http://127.0.0.1:9 does not answer");
+    CallRecord call = finishedCall(3_200);
+
+    workflow.submit(call.inum());
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> consolidator.counters().retries() >= 1);
+    assertThat(workflow.state(call.inum())).contains(WorkflowState.ARCHIVING);
+    assertThat(workflow.entry(call.inum()).orElseThrow().lastError()).contains("does not answer");
+    assertThat(database.archivedSums).isEmpty();
+    assertThat(consolidator.counters().failed()).isZero();
+
+    targetDown.set(null);
+    await().atMost(Duration.ofSeconds(20)).until(() -> workflow.state(call.inum()).orElseThrow() == WorkflowState.DONE);
+    assertThat(database.archivedSums).containsEntry(call.inum(),
+        FilesystemArchive.sha256(dataDir.resolve(call.mediaPath())));
+    assertThat(consolidator.counters().failed()).isZero();
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.tandem.workflow;
 
 import io.tandem.archive.ArchiveLedger;
 import io.tandem.archive.ArchiveRule;
+import io.tandem.archive.ArchivedCopy;
 import io.tandem.call.CallRecord;
 import io.tandem.call.Inum;
 import io.tandem.database.CallMarker;
@@ -60,7 +61,7 @@ final class FakeCallDatabase implements CallMarker, ArchiveLedger {
   }
 
   @Override
-  public void recordArchived(Inum inum, String location, String sha256, long bytes) {
-    archivedSums.put(inum, sha256);
+  public void recordArchived(Inum inum, ArchivedCopy copy) {
+    archivedSums.put(inum, copy.sha256());
   }
 }

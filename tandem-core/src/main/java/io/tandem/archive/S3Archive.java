@@ -1,0 +1,298 @@
+package io.tandem.archive;
+
+import io.tandem.call.Inum;
+import io.tandem.media.MediaChannel;
+import io.tandem.media.MediaFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ObjectLockLegalHoldStatus;
+import software.amazon.awssdk.services.s3.model.ObjectLockMode;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The archive in one S3 target's bucket: copies call media as objects {@code <prefix>yyyy/MM/dd/<inum>.wav} (UTC
+ * date of the call's start), whose location is {@code s3:<target>/<key>}, and opens them again by that location,
+ * reading by ranges as the channel is read. A copy is one PUT, which S3 makes visible whole or not at all; it carries
+ * the file's length, SHA-256 and MD5, which the server checks against what it received, and the checksums its
+ * answer reports (the ETag, the MD5 of a single PUT; a SHA-256 where the server keeps one) are compared with those
+ * sent. The file is stored as it is stored on disk: a sealed one stays
+ * sealed, and is first read through to prove that every chunk authenticates. The rule's object lock (retention mode
+ * and date, legal hold) goes with the PUT. Idempotent: an object that holds the source's bytes already is kept.
+ * Every failure of the target (unreachable, refused, a checksum that differs) is an
+ * {@link ArchiveUnavailableException}, so the call is archived again later. Thread-safe.
+ */
+public final class S3Archive implements Archive, AutoCloseable {
+  /** The location prefix of S3 copies: {@code s3:<target>/<key>}. */
+  public static final String SCHEME = "s3:";
+  /** The largest object one PUT takes. */
+  static final long MAX_PUT_BYTES = 5L << 30;
+  /** The user metadata field that keeps the copy's SHA-256, hex, as the archive computed it. */
+  static final String SHA256_METADATA = "sha256";
+  private static final DateTimeFormatter DAY_FOLDER = DateTimeFormatter.ofPattern("yyyy/MM/dd")
+      .withZone(ZoneOffset.UTC);
+  private static final Set<String> CHECKSUM_REFUSALS = Set.of("BadDigest", "InvalidDigest",
+      "XAmzContentSHA256Mismatch", "XAmzContentChecksumMismatch", "BadChecksum", "InvalidChecksum");
+
+  private final S3Target target;
+  private final S3Client client;
+  private final MediaFiles files;
+  private final Clock clock;
+
+  /** An archive in {@code target}, opening sealed copies with {@code files}. */
+  public S3Archive(S3Target target, MediaFiles files, Clock clock) {
+    this(target, files, clock, List.of());
+  }
+
+  /** As above; {@code interceptors} see every request and answer (tests alter them in flight). */
+  S3Archive(S3Target target, MediaFiles files, Clock clock, List<ExecutionInterceptor> interceptors) {
+    this.target = Objects.requireNonNull(target, "target");
+    this.files = Objects.requireNonNull(files, "files");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.client = client(target, interceptors);
+  }
+
+  private static S3Client client(S3Target target, List<ExecutionInterceptor> interceptors) {
+    S3ClientBuilder builder = S3Client.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(5))
+            .socketTimeout(Duration.ofSeconds(30)))
+        .region(Region.of(target.region()))
+        .credentialsProvider(StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(target.accessKeyId(), target.secretAccessKey())))
+        .forcePathStyle(target.pathStyle())
+        // The archive sends its own SHA-256 with each PUT; answers to ranged GETs carry no whole-object checksum.
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+        .overrideConfiguration(o -> o.executionInterceptors(List.copyOf(interceptors))
+            .apiCallTimeout(Duration.ofMinutes(10)));
+    if (target.endpoint() != null) {
+      builder.endpointOverride(target.endpoint());
+    }
+    return builder.build();
+  }
+
+  public S3Target target() {
+    return target;
+  }
+
+  @Override
+  public ArchivedCopy copy(Path source, ArchiveRule rule, Inum inum, Instant start) throws IOException {
+    if (!(rule.target() instanceof ArchiveTarget.S3 s3) || !s3.name().equals(target.name())) {
+      throw new IllegalArgumentException("archive rule '" + rule.name() + "' names " + rule.target() + ", not "
+          + target.describe());
+    }
+    if (!Files.isRegularFile(source)) {
+      throw new NoSuchFileException(source.toString(), null, "no media file to archive for call " + inum);
+    }
+    String key = s3.prefix() + DAY_FOLDER.format(start) + "/" + inum + ".wav";
+    Sums sums = Sums.of(source);
+    if (sums.bytes() > MAX_PUT_BYTES) {
+      throw new IOException("media of call " + inum + " is " + sums.bytes() + " bytes, more than one PUT takes ("
+          + MAX_PUT_BYTES + ")");
+    }
+    if (MediaFiles.isSealed(source)) {
+      files.verify(source);
+    }
+    ObjectLock lock = rule.lock();
+    Instant retainUntil = lock.retainUntil(start, clock.instant());
+    String where = "call " + inum + " to " + target.describe() + " as " + key;
+    Optional<HeadObjectResponse> existing = head(key, where);
+    String location = SCHEME + target.name() + "/" + key;
+    if (existing.isPresent() && holds(existing.get(), sums)) {
+      return copyOf(location, sums, existing.get(), lock, retainUntil);
+    }
+    PutObjectResponse stored = put(source, key, sums, lock, retainUntil, where);
+    String mismatch = mismatch(stored.eTag(), stored.checksumSHA256(), sums);
+    if (mismatch != null) {
+      throw new ArchiveUnavailableException("the upload of " + where + " was taken, but " + mismatch);
+    }
+    return new ArchivedCopy(location, sums.sha256Hex(), sums.bytes(), retainUntil == null ? null : lock.mode(),
+        retainUntil, lock.legalHold());
+  }
+
+  /** The copy as recorded: the lock the server reports, else the one the PUT carried and the server took. */
+  private static ArchivedCopy copyOf(String location, Sums sums, HeadObjectResponse stored, ObjectLock lock,
+      Instant retainUntil) {
+    ObjectLock.RetentionMode mode = retainUntil == null ? null : lock.mode();
+    Instant until = retainUntil;
+    if (stored.objectLockMode() != null && stored.objectLockRetainUntilDate() != null) {
+      mode = ObjectLock.RetentionMode.valueOf(stored.objectLockModeAsString());
+      until = stored.objectLockRetainUntilDate();
+    }
+    boolean legalHold = stored.objectLockLegalHoldStatus() != null
+        ? stored.objectLockLegalHoldStatus() == ObjectLockLegalHoldStatus.ON : lock.legalHold();
+    return new ArchivedCopy(location, sums.sha256Hex(), sums.bytes(), mode, until, legalHold);
+  }
+
+  /** Puts the file under {@code key} with its checksums and lock; the server's answer says what it stored. */
+  private PutObjectResponse put(Path source, String key, Sums sums, ObjectLock lock, Instant retainUntil,
+      String where) throws ArchiveUnavailableException {
+    PutObjectRequest.Builder put = PutObjectRequest.builder().bucket(target.bucket()).key(key)
+        .contentType("audio/wav").contentLength(sums.bytes())
+        .contentMD5(Base64.getEncoder().encodeToString(sums.md5()))
+        .checksumSHA256(Base64.getEncoder().encodeToString(sums.sha256()))
+        .metadata(Map.of(SHA256_METADATA, sums.sha256Hex()));
+    if (retainUntil != null) {
+      put.objectLockMode(ObjectLockMode.fromValue(lock.mode().name())).objectLockRetainUntilDate(retainUntil);
+    }
+    if (lock.legalHold()) {
+      put.objectLockLegalHoldStatus(ObjectLockLegalHoldStatus.ON);
+    }
+    try {
+      return client.putObject(put.build(), RequestBody.fromFile(source));
+    } catch (S3Exception e) {
+      String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+      if (code != null && CHECKSUM_REFUSALS.contains(code)) {
+        throw new ArchiveUnavailableException("the upload of " + where + " was refused: what the target received "
+            + "does not match the checksum sent (" + code + ")", e);
+      }
+      throw new ArchiveUnavailableException("the upload of " + where + " was refused: " + refusal(e), e);
+    } catch (SdkException e) {
+      throw new ArchiveUnavailableException("the upload of " + where + " failed: " + unreachable(e), e);
+    }
+  }
+
+  /** The object at {@code key}, or empty when there is none. */
+  private Optional<HeadObjectResponse> head(String key, String where) throws ArchiveUnavailableException {
+    try {
+      return Optional.of(client.headObject(HeadObjectRequest.builder().bucket(target.bucket()).key(key)
+          .checksumMode(ChecksumMode.ENABLED).build()));
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return Optional.empty();
+      }
+      throw new ArchiveUnavailableException("cannot look for " + where + ": " + refusal(e), e);
+    } catch (SdkException e) {
+      throw new ArchiveUnavailableException("cannot look for " + where + ": " + unreachable(e), e);
+    }
+  }
+
+  /** Whether the object found holds the source's bytes: its length, its recorded SHA-256, its checksums. */
+  private static boolean holds(HeadObjectResponse stored, Sums sums) {
+    return stored.contentLength() != null && stored.contentLength() == sums.bytes()
+        && sums.sha256Hex().equals(stored.metadata().get(SHA256_METADATA))
+        && mismatch(stored.eTag(), stored.checksumSHA256(), sums) == null;
+  }
+
+  /**
+   * How the checksums a server reports for an object (its SHA-256 when it keeps one, its ETag) differ from those
+   * of what was sent, or null when they do not.
+   */
+  private static String mismatch(String reportedEtag, String reportedSha256, Sums sums) {
+    String sha = Base64.getEncoder().encodeToString(sums.sha256());
+    if (reportedSha256 != null && !reportedSha256.equals(sha)) {
+      return "the target reports SHA-256 " + reportedSha256 + ", not the " + sha + " sent";
+    }
+    String etag = reportedEtag == null ? "" : reportedEtag.replace("\"", "");
+    // A single PUT's ETag is the MD5 of the bytes, unless the server encrypts them with its own keys.
+    if (etag.matches("[0-9a-fA-F]{32}") && !etag.equalsIgnoreCase(HexFormat.of().formatHex(sums.md5()))) {
+      return "the target reports MD5 " + etag + ", not the " + HexFormat.of().formatHex(sums.md5()) + " sent";
+    }
+    return null;
+  }
+
+  @Override
+  public MediaChannel open(String location) throws IOException {
+    String key = keyOf(location);
+    String where = "archived copy " + location + " in " + target.describe();
+    S3ObjectChannel channel;
+    try {
+      channel = S3ObjectChannel.open(client, target.bucket(), key, where);
+    } catch (S3Exception e) {
+      throw new ArchiveUnreachableException(e.statusCode() == 404 ? "no " + where
+          : where + " cannot be read: " + refusal(e));
+    } catch (SdkException e) {
+      throw new ArchiveUnreachableException(where + " cannot be reached: " + unreachable(e));
+    }
+    return files.open(channel, Path.of(location));
+  }
+
+  /** The key of an S3 location of this target. */
+  private String keyOf(String location) throws ArchiveUnreachableException {
+    String prefix = SCHEME + target.name() + "/";
+    if (!location.startsWith(prefix) || location.length() == prefix.length()) {
+      throw new ArchiveUnreachableException("'" + location + "' is not a location in " + target.describe());
+    }
+    return location.substring(prefix.length());
+  }
+
+  private static String refusal(S3Exception e) {
+    String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+    return "HTTP " + e.statusCode() + (code == null ? "" : " " + code) + (message == null ? "" : ": " + message);
+  }
+
+  private String unreachable(SdkException e) {
+    String reason = e instanceof SdkClientException && e.getCause() != null ? e.getCause().toString() : e.getMessage();
+    return "the endpoint " + (target.endpoint() == null ? "of AWS " + target.region() : target.endpoint())
+        + " does not answer (" + reason + ")";
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  /** A file's length, SHA-256 and MD5, read in one pass. */
+  record Sums(long bytes, byte[] sha256, byte[] md5) {
+    static Sums of(Path file) throws IOException {
+      MessageDigest sha = digest("SHA-256");
+      MessageDigest md5 = digest("MD5");
+      byte[] buffer = new byte[64 * 1024];
+      long bytes = 0;
+      try (InputStream in = Files.newInputStream(file)) {
+        for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+          sha.update(buffer, 0, read);
+          md5.update(buffer, 0, read);
+          bytes += read;
+        }
+      }
+      return new Sums(bytes, sha.digest(), md5.digest());
+    }
+
+    String sha256Hex() {
+      return HexFormat.of().formatHex(sha256);
+    }
+
+    private static MessageDigest digest(String algorithm) {
+      try {
+        return MessageDigest.getInstance(algorithm);
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every Java runtime provides " + algorithm, e);
+      }
+    }
+  }
+}
