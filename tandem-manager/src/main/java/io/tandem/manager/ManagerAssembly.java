@@ -51,7 +51,8 @@ public final class ManagerAssembly implements AutoCloseable {
     this.clients = new RecorderClients(RECORDER_TIMEOUT, config.recorderTrust(), config.managerSecret());
     MediaReplay replay = new MediaReplay(clients, new FilesystemArchive(MediaFiles.of(config.mediaKeys(), false),
         config.archiveMounts()));
-    this.probe = new HealthProbe(database::pairs, clients, config.healthInterval(), config.healthMisses());
+    this.probe = new HealthProbe(database::pairs, clients, config.healthInterval(), config.healthMisses(),
+        config.healthStartupGrace());
     this.redundancy = new RedundancyController(database, probe, clients, config.healthInterval(),
         config.notifications().heartbeatInterval(), clock);
     probe.afterEachPoll(redundancy::tick);

@@ -32,15 +32,20 @@ import javax.net.ssl.SSLContext;
  *     request to a recorder; null sends none, and recorders then take no order from this Manager
  * @param archiveMounts where this Manager sees archive folders it does not see under their own path
  *     ({@code archive.mount.NAME.target} and {@code .seenAt}); null for none
+ * @param healthStartupGrace how long a recorder not yet seen since this Manager's watch of it started is not declared
+ *     failed by refused connections ({@code health.startupGrace}); null for the default
  */
 public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, String databaseUser,
     String databasePassword, Duration healthInterval, int healthMisses, NotificationSettings notifications,
-    TlsIdentity tls, SSLContext recorderTrust, MediaKeys mediaKeys, String managerSecret, ArchiveMounts archiveMounts) {
+    TlsIdentity tls, SSLContext recorderTrust, MediaKeys mediaKeys, String managerSecret, ArchiveMounts archiveMounts,
+    Duration healthStartupGrace) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofSeconds(1);
   public static final int DEFAULT_HEALTH_MISSES = 3;
+  /** Long enough for a recorder JVM on a loaded host to open its admin API after a warm start. */
+  public static final Duration DEFAULT_STARTUP_GRACE = Duration.ofSeconds(30);
   private static final int POOL_SIZE = 8;
 
   public ManagerConfig {
@@ -64,6 +69,19 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
       MachineSecret.check("manager.secret", managerSecret);
     }
     archiveMounts = archiveMounts == null ? ArchiveMounts.none() : archiveMounts;
+    healthStartupGrace = healthStartupGrace == null ? DEFAULT_STARTUP_GRACE : healthStartupGrace;
+    if (healthStartupGrace.isNegative()) {
+      throw new ConfigException("health.startupGrace must be 0 or more, got " + healthStartupGrace);
+    }
+  }
+
+  /** The default start-up grace. */
+  public ManagerConfig(String bindHost, int httpPort, String databaseUrl, String databaseUser,
+      String databasePassword, Duration healthInterval, int healthMisses, NotificationSettings notifications,
+      TlsIdentity tls, SSLContext recorderTrust, MediaKeys mediaKeys, String managerSecret,
+      ArchiveMounts archiveMounts) {
+    this(bindHost, httpPort, databaseUrl, databaseUser, databasePassword, healthInterval, healthMisses, notifications,
+        tls, recorderTrust, mediaKeys, managerSecret, archiveMounts, null);
   }
 
   /** Every archive folder seen under its own path. */
@@ -106,7 +124,8 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
         trust(file.string("recorders.tls.trust", null)),
         SealingSettings.keys(file),
         MachineSecret.required(file, "manager.secret"),
-        ArchiveMounts.from(file));
+        ArchiveMounts.from(file),
+        file.duration("health.startupGrace", DEFAULT_STARTUP_GRACE));
     file.rejectUnknown();
     return config;
   }
@@ -133,6 +152,6 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
     return "ManagerConfig[bindHost=" + bindHost + ", httpPort=" + httpPort + ", databaseUrl=" + databaseUrl
         + ", databaseUser=" + databaseUser + ", healthInterval=" + healthInterval + ", healthMisses=" + healthMisses
         + ", notifications=" + notifications + ", tls=" + (tls != null) + ", mediaKeys=" + mediaKeys.ids()
-        + ", archiveMounts=" + archiveMounts + "]";
+        + ", archiveMounts=" + archiveMounts + ", healthStartupGrace=" + healthStartupGrace + "]";
   }
 }

@@ -25,6 +25,7 @@ class ManagerConfigTest {
     assertThat(config.httpPort()).isEqualTo(8080);
     assertThat(config.healthInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(config.healthMisses()).isEqualTo(3);
+    assertThat(config.healthStartupGrace()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.databaseConfig().user()).isEqualTo("postgres");
   }
 
@@ -32,11 +33,11 @@ class ManagerConfigTest {
   void everyKeyIsRead() {
     ManagerConfig config = ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1:5432/tandem",
         "database.user", "tandem", "database.password", "secret", "manager.host", "127.0.0.2", "manager.port", "18080",
-        "health.interval", "250ms", "health.misses", "5"));
+        "health.interval", "250ms", "health.misses", "5", "health.startupGrace", "45s"));
 
     assertThat(config).isEqualTo(new ManagerConfig("127.0.0.2", 18080, "jdbc:postgresql://127.0.0.1:5432/tandem",
         "tandem", "secret", Duration.ofMillis(250), 5, io.tandem.notification.NotificationSettings.defaults(), null,
-        null, io.tandem.media.sealed.MediaKeys.none(), SECRET));
+        null, io.tandem.media.sealed.MediaKeys.none(), SECRET, null, Duration.ofSeconds(45)));
     assertThat(config.toString()).doesNotContain("secret").doesNotContain(SECRET);
   }
 
