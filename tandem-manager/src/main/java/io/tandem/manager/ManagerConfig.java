@@ -34,11 +34,16 @@ import javax.net.ssl.SSLContext;
  *     ({@code archive.mount.NAME.target} and {@code .seenAt}); null for none
  * @param healthStartupGrace how long a recorder not yet seen since this Manager's watch of it started is not declared
  *     failed by refused connections ({@code health.startupGrace}); null for the default
+ * @param leaderLease the RRC lease ({@code leader.lease}): a standby takes over after the acting Manager's lease went
+ *     unrenewed this long, and the acting one stops acting two thirds of it after its last renewal; null for the
+ *     default
+ * @param publicUrl the URL other Managers and tools are told this Manager answers on ({@code manager.publicUrl});
+ *     null for the scheme, host and port it listens on
  */
 public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, String databaseUser,
     String databasePassword, Duration healthInterval, int healthMisses, NotificationSettings notifications,
     TlsIdentity tls, SSLContext recorderTrust, MediaKeys mediaKeys, String managerSecret, ArchiveMounts archiveMounts,
-    Duration healthStartupGrace) {
+    Duration healthStartupGrace, Duration leaderLease, String publicUrl) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -46,6 +51,10 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
   public static final int DEFAULT_HEALTH_MISSES = 3;
   /** Long enough for a recorder JVM on a loaded host to open its admin API after a warm start. */
   public static final Duration DEFAULT_STARTUP_GRACE = Duration.ofSeconds(30);
+  /** A takeover within about 3.5 s of the acting Manager's death; a paused or cut-off one stops after 2 s. */
+  public static final Duration DEFAULT_LEADER_LEASE = Duration.ofSeconds(3);
+  /** Below this, the renewals of a loaded host would miss their time and the leadership flap. */
+  private static final Duration SHORTEST_LEASE = Duration.ofMillis(300);
   private static final int POOL_SIZE = 8;
 
   public ManagerConfig {
@@ -73,6 +82,23 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
     if (healthStartupGrace.isNegative()) {
       throw new ConfigException("health.startupGrace must be 0 or more, got " + healthStartupGrace);
     }
+    leaderLease = leaderLease == null ? DEFAULT_LEADER_LEASE : leaderLease;
+    if (leaderLease.compareTo(SHORTEST_LEASE) < 0) {
+      throw new ConfigException("leader.lease must be at least 300ms, got " + leaderLease);
+    }
+    if (publicUrl != null && !publicUrl.matches("https?://[^/\\s]+/?")) {
+      throw new ConfigException("manager.publicUrl must be http(s)://HOST:PORT, got '" + publicUrl + "'");
+    }
+    publicUrl = publicUrl == null ? null : publicUrl.replaceAll("/$", "");
+  }
+
+  /** The default start-up grace, lease and public URL. */
+  public ManagerConfig(String bindHost, int httpPort, String databaseUrl, String databaseUser,
+      String databasePassword, Duration healthInterval, int healthMisses, NotificationSettings notifications,
+      TlsIdentity tls, SSLContext recorderTrust, MediaKeys mediaKeys, String managerSecret,
+      ArchiveMounts archiveMounts, Duration healthStartupGrace) {
+    this(bindHost, httpPort, databaseUrl, databaseUser, databasePassword, healthInterval, healthMisses, notifications,
+        tls, recorderTrust, mediaKeys, managerSecret, archiveMounts, healthStartupGrace, null, null);
   }
 
   /** The default start-up grace. */
@@ -125,13 +151,20 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
         SealingSettings.keys(file),
         MachineSecret.required(file, "manager.secret"),
         ArchiveMounts.from(file),
-        file.duration("health.startupGrace", DEFAULT_STARTUP_GRACE));
+        file.duration("health.startupGrace", DEFAULT_STARTUP_GRACE),
+        file.duration("leader.lease", DEFAULT_LEADER_LEASE),
+        file.string("manager.publicUrl", null));
     file.rejectUnknown();
     return config;
   }
 
   private static SSLContext trust(String pemFile) {
     return pemFile == null ? null : TlsTrust.of(Path.of(pemFile), "recorders.tls.trust");
+  }
+
+  /** Where this Manager tells others it answers: {@code publicUrl}, or else its scheme, host and {@code port}. */
+  public String publicUrl(int port) {
+    return publicUrl != null ? publicUrl : scheme() + "://" + bindHost + ":" + port;
   }
 
   /** The scheme the API answers with: https with a certificate, http without. */
@@ -152,6 +185,7 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
     return "ManagerConfig[bindHost=" + bindHost + ", httpPort=" + httpPort + ", databaseUrl=" + databaseUrl
         + ", databaseUser=" + databaseUser + ", healthInterval=" + healthInterval + ", healthMisses=" + healthMisses
         + ", notifications=" + notifications + ", tls=" + (tls != null) + ", mediaKeys=" + mediaKeys.ids()
-        + ", archiveMounts=" + archiveMounts + ", healthStartupGrace=" + healthStartupGrace + "]";
+        + ", archiveMounts=" + archiveMounts + ", healthStartupGrace=" + healthStartupGrace + ", leaderLease=" + leaderLease + ", publicUrl=" + publicUrl
+        + "]";
   }
 }

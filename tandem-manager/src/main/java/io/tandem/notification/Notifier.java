@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * Pushes every event of the event log to every notification target: those of the config file, made the stored
  * targets of source {@code config} at {@link #start}, and those added through the API, each delivered by a
  * {@link DeliveryLoop} of its own. Counts deliveries and failed attempts and measures each target's lag on the
- * Manager's metrics. Thread-safe.
+ * Manager's metrics. Delivers only while not paused: a standby Recorder Manager stores its config's targets at
+ * {@link #start} but delivers nothing until {@link #resume}, which starts each delivery after its stored mark, as
+ * the Manager that delivered before left it. Thread-safe.
  */
 public final class Notifier implements AutoCloseable {
   /** What {@link #remove} did. */
@@ -45,6 +47,7 @@ public final class Notifier implements AutoCloseable {
   private final Map<Long, List<Meter>> meters = new ConcurrentHashMap<>();
   private Thread starter;
   private boolean closed;
+  private boolean paused;
 
   public Notifier(CallDatabase database, NotificationSettings settings, MeterRegistry registry, Clock clock) {
     this.database = database;
@@ -128,8 +131,25 @@ public final class Notifier implements AutoCloseable {
     return removed ? Removal.REMOVED : Removal.NO_SUCH_TARGET;
   }
 
+  /** Stops every delivery until {@link #resume}; each resumes after its stored mark. */
+  public synchronized void pause() {
+    paused = true;
+    workers.values().forEach(DeliveryWorker::signalStop);
+    new ArrayList<>(workers.keySet()).forEach(this::stopDelivery);
+  }
+
+  /** Starts delivering to every stored target again, each after its stored mark. */
+  public synchronized void resume() {
+    paused = false;
+    try {
+      startAll();
+    } catch (SQLException | ConfigException e) {
+      LOG.warn("notification targets not resumed ({}); trying again at the next start", e.toString());
+    }
+  }
+
   private void startDelivery(NotificationTarget target) {
-    if (closed || workers.containsKey(target.id())) {
+    if (closed || paused || workers.containsKey(target.id())) {
       return;
     }
     DeliveryLoop loop = new DeliveryLoop(target.id(), target.name(), target.lastEventId(), new DatabaseFeed(),

@@ -39,6 +39,32 @@ public final class PairDirectory {
     return select(fetchPairs(manager, trust, token), pairName, manager);
   }
 
+  /**
+   * As {@link #sipAddresses(URI, String, SSLContext, String)}, from the first of {@code managers} that answers: any
+   * Recorder Manager of a site serves its pairs, acting or standing by, and one that fails is skipped.
+   *
+   * @throws IllegalStateException when none answers, with each one's failure
+   */
+  public static List<InetSocketAddress> sipAddresses(List<URI> managers, String pairName, SSLContext trust,
+      String token) {
+    if (managers.isEmpty()) {
+      throw new IllegalArgumentException("give at least one Recorder Manager URL");
+    }
+    List<String> failures = new ArrayList<>();
+    for (URI manager : managers) {
+      JsonNode pairs;
+      try {
+        pairs = fetchPairs(manager, trust, token);
+      } catch (IllegalStateException e) {
+        failures.add(e.getMessage());
+        continue;
+      }
+      return select(pairs, pairName, manager);
+    }
+    throw new IllegalStateException(failures.size() == 1 ? failures.getFirst()
+        : "no Recorder Manager answered: " + String.join("; ", failures));
+  }
+
   private static JsonNode fetchPairs(URI manager, SSLContext trust, String token) {
     URI pairsUri = manager.resolve(manager.getPath().endsWith("/") ? "api/pairs" : manager.getPath() + "/api/pairs");
     HttpRequest.Builder asking = HttpRequest.newBuilder(pairsUri).timeout(TIMEOUT).GET();
