@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two Recorder Managers as OS processes on one call database and one pair: one acts, the other stands by and says
- * who leads; kill -9 of the acting one, the standby takes over, and a Main killed right after is failed over
- * exactly once.
+ * who leads, and delivers no notification; kill -9 of the acting one, the standby takes over, delivers from then
+ * on, and a Main killed right after is failed over exactly once.
  */
 class ManagerTakeoverTest {
   private static final int MAIN = 396_001;
@@ -27,13 +28,18 @@ class ManagerTakeoverTest {
 
   @TempDir
   static Path root;
+  private static final String SECRET = "the secret the webhook and both Managers share";
+  private static WebhookReceiver webhook;
   private static PairFixture pair;
   private static ManagerProcess second;
 
   @BeforeAll
   static void startPairAndTwoManagers() throws Exception {
-    pair = new PairFixture(root, MAIN, BACKUP, 27_000, true);
-    second = new ManagerProcess(root.resolve("manager-2"), pair.postgres.jdbcUrl(), "500ms", 3).start();
+    webhook = new WebhookReceiver(SECRET).start();
+    Map<String, String> notify = Map.of("notify.webhook.ops.url", webhook.url(), "notify.webhook.ops.secret", SECRET,
+        "notify.retryMax", "2s");
+    pair = new PairFixture(root, MAIN, BACKUP, 27_000, true, "500ms", Map.of(), notify);
+    second = new ManagerProcess(root.resolve("manager-2"), pair.postgres.jdbcUrl(), "500ms", 3, notify).start();
   }
 
   @AfterAll
@@ -43,6 +49,9 @@ class ManagerTakeoverTest {
     }
     if (pair != null) {
       pair.close();
+    }
+    if (webhook != null) {
+      webhook.close();
     }
   }
 
@@ -59,6 +68,16 @@ class ManagerTakeoverTest {
         .build(), HttpResponse.BodyHandlers.ofString());
     assertThat(failback.statusCode()).as("a standby does not act: %s", failback.body()).isEqualTo(503);
     assertThat(pair.database.pairs().getFirst().epoch()).isEqualTo(1);
+    assertThat(metrics(first)).contains("tandem_rrc_acting 1.0");
+    assertThat(metrics(second.url())).contains("tandem_rrc_acting 0.0");
+    // Both Managers have the webhook; only the acting one delivers: each event once, the first heartbeat included.
+    await().atMost(Duration.ofSeconds(30)).until(() -> delivered("HEARTBEAT") >= 1);
+    long lastBefore = pair.database.lastEventId();
+    await().atMost(Duration.ofSeconds(30)).until(() -> webhook.accepted().stream()
+        .anyMatch(event -> event.get("id").asLong() >= lastBefore));
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).alias("no event delivered twice while one "
+        + "Manager acts").until(() -> webhook.accepted().stream().map(event -> event.get("id").asLong()).distinct()
+        .count() == webhook.accepted().size());
 
     long killedAt = System.nanoTime();
     pair.managerProcess.kill9();
@@ -87,11 +106,21 @@ class ManagerTakeoverTest {
       failoverEvents += "FAILOVER".equals(event.get("type").asText()) ? 1 : 0;
     }
     assertThat(failoverEvents).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(30)).alias("the Manager that took over delivers").until(() -> delivered("FAILOVER") == 1);
     JsonNode recorders = PairFixture.getJson(second.url() + "/api/pairs").get(0).get("recorders");
     for (JsonNode recorder : recorders) {
       assertThat(recorder.get("role").asText()).isEqualTo(recorder.get("serial").asInt() == BACKUP ? "PRIMARY"
           : "SECONDARY");
     }
+  }
+
+  private static long delivered(String type) {
+    return webhook.accepted().stream().filter(event -> type.equals(event.get("type").asText())).count();
+  }
+
+  private static String metrics(String managerUrl) throws Exception {
+    return PairFixture.HTTP.send(HttpRequest.newBuilder(URI.create(managerUrl + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
   }
 
   /** "acting" or "standby" as the Manager's {@code /ready} says; null while it is not ready. */

@@ -66,7 +66,7 @@ public final class ManagerAssembly implements AutoCloseable {
     this.redundancy = new RedundancyController(database, probe, clients, config.healthInterval(),
         config.notifications().heartbeatInterval(), clock, leadership::acting);
     probe.afterEachPoll(redundancy::tick);
-    ManagerMetrics metrics = new ManagerMetrics(database, probe);
+    ManagerMetrics metrics = new ManagerMetrics(database, probe, leadership);
     ForwardedJobs jobs = new ForwardedJobs(database::pairs, clients);
     this.notifier = new Notifier(database, config.notifications(), metrics.registry(), clock);
     this.live = new LiveFeed(database, () -> PairStatus.all(database, probe, leadership), LIVE_INTERVAL, clock);
