@@ -78,6 +78,17 @@ class ManagerTakeoverTest {
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).alias("no event delivered twice while one "
         + "Manager acts").until(() -> webhook.accepted().stream().map(event -> event.get("id").asLong()).distinct()
         .count() == webhook.accepted().size());
+    // A target added through the standby's API is delivered to by the acting Manager.
+    try (WebhookReceiver late = new WebhookReceiver(SECRET).start()) {
+      HttpResponse<String> added = PairFixture.HTTP.send(HttpRequest.newBuilder(URI.create(second.url()
+          + "/api/notification-targets")).POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"late\",\"kind\":"
+          + "\"webhook\",\"url\":\"" + late.url() + "\",\"secret\":\"" + SECRET + "\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+      long appended = pair.database.appendEvent("RECORDER_UP", null, Map.of("serial", "396009"));
+      await().atMost(Duration.ofSeconds(30)).until(() -> late.accepted().stream()
+          .anyMatch(event -> event.get("id").asLong() == appended));
+    }
 
     long killedAt = System.nanoTime();
     pair.managerProcess.kill9();

@@ -109,7 +109,7 @@ public final class RedundancyController implements AutoCloseable {
   /** Stops the drivers of open failovers: the Manager that acts now drives them. */
   private synchronized void standBy() {
     if (!stoodBy) {
-      LOG.info("the RRC stands by: another Recorder Manager acts");
+      LOG.info("the RRC stands by: this Manager does not hold the RRC lease now");
     }
     stoodBy = true;
     drivers.values().forEach(Thread::interrupt);
