@@ -42,6 +42,7 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
   private final LegalHolds legalHolds;
   private final AuditLog auditLog;
   private final Credentials credentials;
+  private final ControllerLease controllerLease;
   private final Clock clock;
 
   private CallDatabase(HikariDataSource pool, Clock clock) {
@@ -60,6 +61,7 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
     this.auditLog = new AuditLog(pool, clock);
     this.credentials = new Credentials(pool, clock);
     this.legalHolds = new LegalHolds(pool, clock, auditLog);
+    this.controllerLease = new ControllerLease(pool);
   }
 
   public static CallDatabase connect(DatabaseConfig config) {
@@ -354,6 +356,11 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
   /** The alarms raised and not cleared, and their transitions. */
   public AlarmLedger alarms() {
     return alarms;
+  }
+
+  /** The lease of the Recorder Redundancy Controller, which one Manager at a time holds. */
+  public ControllerLease controllerLease() {
+    return controllerLease;
   }
 
   /** Where events are pushed, and how far each target has delivered. */

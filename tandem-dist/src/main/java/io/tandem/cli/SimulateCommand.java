@@ -24,9 +24,10 @@ import picocli.CommandLine.Option;
         "of JSON: conversations sent, calls per recorder, failures. Exit status 0 only when nothing failed.",
         "With --pair all, the conversations go to every pair in turn."})
 final class SimulateCommand implements Callable<Integer> {
-  @Option(names = "--manager", paramLabel = "URL",
-      description = "the Recorder Manager, e.g. https://127.0.0.1:8080 (the pair's SIP addresses come from it)")
-  URI manager;
+  @Option(names = "--manager", paramLabel = "URL", split = ",",
+      description = "the Recorder Manager, e.g. https://127.0.0.1:8080 (the pair's SIP addresses come from it); "
+          + "several, comma-separated or repeated: the first that answers is asked")
+  List<URI> managers;
 
   @Option(names = "--ca", paramLabel = "FILE", defaultValue = "${env:TANDEM_CA}",
       description = "PEM file of the CA or certificate an https Manager is trusted by (default: $TANDEM_CA, else the "
@@ -109,14 +110,14 @@ final class SimulateCommand implements Callable<Integer> {
       }
       return List.of(recorderAddresses.stream().map(SimulateCommand::address).toList());
     }
-    if (manager == null) {
+    if (managers == null || managers.isEmpty()) {
       throw new IllegalArgumentException("give --manager URL, or each recorder's SIP address with --recorder HOST:PORT");
     }
     if (transport.equals("tls")) {
       throw new IllegalArgumentException("--transport tls needs the recorders' TLS addresses: give each with "
           + "--recorder HOST:PORT");
     }
-    return PairDirectory.pairsSipAddresses(manager, pair, ca == null ? null : TlsTrust.of(ca, "--ca"),
+    return PairDirectory.pairsSipAddresses(managers, pair, ca == null ? null : TlsTrust.of(ca, "--ca"),
         token == null || token.isBlank() ? null : token.strip());
   }
 

@@ -94,6 +94,15 @@ class UpCommandTest {
       JsonNode pairs = getJson(manager + "/api/pairs");
       assertThat(pairs).hasSize(1);
       assertThat(pairs.get(0).get("recorders")).hasSize(2);
+      // A warm start: the Manager's watches begin before the recorder JVMs listen, and must not fail the pair over.
+      assertThat(pairs.get(0).get("epoch").asLong()).as("no failover at a warm start").isEqualTo(1);
+      for (JsonNode recorder : pairs.get(0).get("recorders")) {
+        assertThat(recorder.get("role").asText()).as("roles as configured")
+            .isEqualTo("MAIN".equals(recorder.get("position").asText()) ? "PRIMARY" : "SECONDARY");
+      }
+      for (JsonNode event : getJson(manager + "/api/events")) {
+        assertThat(event.get("type").asText()).as("events of a warm start").isNotEqualTo("FAILOVER");
+      }
     } finally {
       stop(again);
     }

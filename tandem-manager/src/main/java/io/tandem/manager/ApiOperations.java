@@ -77,7 +77,8 @@ final class ApiOperations {
   private static Map<String, Operation> table() {
     Map<String, Operation> t = new LinkedHashMap<>();
     t.put("GET /health", json(200, anyObject("{\"status\": \"alive\"}"), "the process lives"));
-    t.put("GET /ready", json(200, anyObject("{\"status\": \"ready\"}"),
+    t.put("GET /ready", json(200, anyObject("{\"status\": \"ready\", \"rrc\": \"acting\" or \"standby\", "
+        + "\"rrcLeader\": the URL of the Manager whose RRC acts}"),
         "every pair has a registered primary and the call database answers (503 with the reason otherwise)"));
     t.put("POST /api/login", json(200, anyObject("name, role and expiresInSeconds of the session"),
         "signed in: the session cookie is set").withBody(object(List.of("name", "password"),

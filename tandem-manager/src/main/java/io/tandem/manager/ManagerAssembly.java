@@ -6,6 +6,7 @@ import io.tandem.database.CallDatabase;
 import io.tandem.media.MediaFiles;
 import io.tandem.notification.Notifier;
 import io.tandem.redundancy.HealthProbe;
+import io.tandem.redundancy.Leadership;
 import io.tandem.redundancy.RedundancyController;
 import io.tandem.replay.MediaReplay;
 import java.time.Clock;
@@ -23,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * jobs, metrics), and hands them all to the HTTP layer, {@link RecorderManager}. It alone starts and stops them.
  * Every part reads time from one clock, the call database's. The caller keeps the database and closes it after
  * {@link #stop}. Thread-safe; start once, stop once.
+ *
+ * <p>Any number of Managers may run on one call database; the one holding the RRC lease acts ({@link Leadership}).
+ * Only it runs what must run once: the RRC's passes (events, alarms, heartbeats, failover, failback, the drivers
+ * of open failovers), the notifier's deliveries (two would deliver each event twice), the merge pass and the search
+ * index pass (two would work the same rows at once). On every Manager: the health probe (a standby keeps watching,
+ * so that it acts at once on what it saw when it takes over), the live feed and every read of the API.
  */
 public final class ManagerAssembly implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ManagerAssembly.class);
@@ -43,6 +50,7 @@ public final class ManagerAssembly implements AutoCloseable {
   private final InteractionMergePass merges;
   private final SearchIndexPass searchIndex;
   private final LiveFeed live;
+  private final Leadership leadership;
   private final RecorderManager http;
   private final ArchiveTargets archive;
 
@@ -53,24 +61,43 @@ public final class ManagerAssembly implements AutoCloseable {
     this.archive = ArchiveTargets.of(MediaFiles.of(config.mediaKeys(), false), config.archiveMounts(),
         config.s3Targets(), clock);
     MediaReplay replay = new MediaReplay(clients, archive);
-    this.probe = new HealthProbe(database::pairs, clients, config.healthInterval(), config.healthMisses());
+    this.probe = new HealthProbe(database::pairs, clients, config.healthInterval(), config.healthMisses(),
+        config.healthStartupGrace());
+    this.leadership = new Leadership(Leadership.storeOf(database.controllerLease()), () -> config.publicUrl(port()),
+        config.leaderLease(), System::nanoTime);
     this.redundancy = new RedundancyController(database, probe, clients, config.healthInterval(),
-        config.notifications().heartbeatInterval(), clock);
+        config.notifications().heartbeatInterval(), clock, leadership::acting);
     probe.afterEachPoll(redundancy::tick);
-    ManagerMetrics metrics = new ManagerMetrics(database, probe);
+    ManagerMetrics metrics = new ManagerMetrics(database, probe, leadership);
     ForwardedJobs jobs = new ForwardedJobs(database::pairs, clients);
     this.notifier = new Notifier(database, config.notifications(), metrics.registry(), clock);
-    this.live = new LiveFeed(database, () -> PairStatus.all(database, probe), LIVE_INTERVAL, clock);
-    this.merges = new InteractionMergePass(database, MERGE_DELAY);
-    this.searchIndex = new SearchIndexPass(database, SEARCH_INDEX_PAUSE);
+    this.live = new LiveFeed(database, () -> PairStatus.all(database, probe, leadership), LIVE_INTERVAL, clock);
+    this.merges = new InteractionMergePass(database, MERGE_DELAY, leadership::acting);
+    this.searchIndex = new SearchIndexPass(database, SEARCH_INDEX_PAUSE, leadership::acting);
     this.http = new RecorderManager(config, new ManagerParts(database, probe, redundancy, metrics, replay, jobs,
-        notifier, live, clock));
+        notifier, live, leadership, clock));
+    leadership.listener(new Leadership.Listener() {
+      @Override
+      public void started(long epoch) {
+        LOG.info("this Recorder Manager holds the RRC lease at epoch {} and acts", epoch);
+        notifier.resume();
+      }
+
+      @Override
+      public void stopped(String why) {
+        LOG.warn("this Recorder Manager stands by: {}", why);
+        notifier.pause();
+      }
+    });
   }
 
   /** @throws io.tandem.config.ConfigException when a notification target of the config file clashes with the API's */
   public void start() {
+    // Stands by until the lease is held: the targets are stored now, delivered to only while acting.
+    notifier.pause();
     notifier.start();
     http.start();
+    leadership.start();
     probe.start();
     merges.start();
     searchIndex.start();
@@ -85,6 +112,8 @@ public final class ManagerAssembly implements AutoCloseable {
 
   /** Stops what runs on its own, then the API, then the recorder clients they share. */
   public void stop() {
+    // Stops acting first, so that a standby may take over at once while the rest stops.
+    leadership.close();
     live.close();
     merges.close();
     searchIndex.close();
@@ -117,5 +146,10 @@ public final class ManagerAssembly implements AutoCloseable {
 
   public boolean healthy(String serial) {
     return probe.healthy(serial);
+  }
+
+  /** Whether this Manager holds the RRC lease and acts now. */
+  public boolean acting() {
+    return leadership.acting();
   }
 }

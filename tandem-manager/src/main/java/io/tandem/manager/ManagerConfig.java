@@ -32,19 +32,32 @@ import javax.net.ssl.SSLContext;
  * @param managerSecret the secret shared with the recorders' config files ({@code manager.secret}), sent with every
  *     request to a recorder; null sends none, and recorders then take no order from this Manager
  * @param archiveMounts where this Manager sees archive folders it does not see under their own path
- * @param s3Targets the S3 targets archived copies are read from ({@code archive.s3.NAME.*}, named as the recorders
- *     name them)
  *     ({@code archive.mount.NAME.target} and {@code .seenAt}); null for none
+ * @param s3Targets the S3 targets archived copies are read from ({@code archive.s3.NAME.*}, named as the recorders
+ *     name them); null for none
+ * @param healthStartupGrace how long a recorder not yet seen since this Manager's watch of it started is not declared
+ *     failed by refused connections ({@code health.startupGrace}); null for the default
+ * @param leaderLease the RRC lease ({@code leader.lease}): a standby takes over after the acting Manager's lease went
+ *     unrenewed this long, and the acting one stops acting two thirds of it after its last renewal; null for the
+ *     default
+ * @param publicUrl the URL other Managers and tools are told this Manager answers on ({@code manager.publicUrl});
+ *     null for the scheme, host and port it listens on
  */
 public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, String databaseUser,
     String databasePassword, Duration healthInterval, int healthMisses, NotificationSettings notifications,
     TlsIdentity tls, SSLContext recorderTrust, MediaKeys mediaKeys, String managerSecret, ArchiveMounts archiveMounts,
-    S3Targets s3Targets) {
+    S3Targets s3Targets, Duration healthStartupGrace, Duration leaderLease, String publicUrl) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofSeconds(1);
   public static final int DEFAULT_HEALTH_MISSES = 3;
+  /** Long enough for a recorder JVM on a loaded host to open its admin API after a warm start. */
+  public static final Duration DEFAULT_STARTUP_GRACE = Duration.ofSeconds(30);
+  /** A takeover within about 3.5 s of the acting Manager's death; a paused or cut-off one stops after 2 s. */
+  public static final Duration DEFAULT_LEADER_LEASE = Duration.ofSeconds(3);
+  /** Below this, the renewals of a loaded host would miss their time and the leadership flap. */
+  private static final Duration SHORTEST_LEASE = Duration.ofMillis(300);
   private static final int POOL_SIZE = 8;
 
   public ManagerConfig {
@@ -69,15 +82,45 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
     }
     archiveMounts = archiveMounts == null ? ArchiveMounts.none() : archiveMounts;
     s3Targets = s3Targets == null ? S3Targets.none() : s3Targets;
+    healthStartupGrace = healthStartupGrace == null ? DEFAULT_STARTUP_GRACE : healthStartupGrace;
+    if (healthStartupGrace.isNegative()) {
+      throw new ConfigException("health.startupGrace must be 0 or more, got " + healthStartupGrace);
+    }
+    leaderLease = leaderLease == null ? DEFAULT_LEADER_LEASE : leaderLease;
+    if (leaderLease.compareTo(SHORTEST_LEASE) < 0) {
+      throw new ConfigException("leader.lease must be at least 300ms, got " + leaderLease);
+    }
+    if (publicUrl != null && !publicUrl.matches("https?://[^/\\s]+/?")) {
+      throw new ConfigException("manager.publicUrl must be http(s)://HOST:PORT, got '" + publicUrl + "'");
+    }
+    publicUrl = publicUrl == null ? null : publicUrl.replaceAll("/$", "");
   }
 
-  /** No S3 target. */
+  /** No S3 target, the default lease and public URL. */
+  public ManagerConfig(String bindHost, int httpPort, String databaseUrl, String databaseUser,
+      String databasePassword, Duration healthInterval, int healthMisses, NotificationSettings notifications,
+      TlsIdentity tls, SSLContext recorderTrust, MediaKeys mediaKeys, String managerSecret,
+      ArchiveMounts archiveMounts, Duration healthStartupGrace) {
+    this(bindHost, httpPort, databaseUrl, databaseUser, databasePassword, healthInterval, healthMisses, notifications,
+        tls, recorderTrust, mediaKeys, managerSecret, archiveMounts, S3Targets.none(), healthStartupGrace, null, null);
+  }
+
+  /** The default start-up grace, lease and public URL. */
+  public ManagerConfig(String bindHost, int httpPort, String databaseUrl, String databaseUser,
+      String databasePassword, Duration healthInterval, int healthMisses, NotificationSettings notifications,
+      TlsIdentity tls, SSLContext recorderTrust, MediaKeys mediaKeys, String managerSecret,
+      ArchiveMounts archiveMounts, S3Targets s3Targets) {
+    this(bindHost, httpPort, databaseUrl, databaseUser, databasePassword, healthInterval, healthMisses, notifications,
+        tls, recorderTrust, mediaKeys, managerSecret, archiveMounts, s3Targets, null, null, null);
+  }
+
+  /** No S3 target, the default start-up grace, lease and public URL. */
   public ManagerConfig(String bindHost, int httpPort, String databaseUrl, String databaseUser,
       String databasePassword, Duration healthInterval, int healthMisses, NotificationSettings notifications,
       TlsIdentity tls, SSLContext recorderTrust, MediaKeys mediaKeys, String managerSecret,
       ArchiveMounts archiveMounts) {
     this(bindHost, httpPort, databaseUrl, databaseUser, databasePassword, healthInterval, healthMisses, notifications,
-        tls, recorderTrust, mediaKeys, managerSecret, archiveMounts, S3Targets.none());
+        tls, recorderTrust, mediaKeys, managerSecret, archiveMounts, S3Targets.none(), null, null, null);
   }
 
   /** Every archive folder seen under its own path. */
@@ -121,13 +164,21 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
         SealingSettings.keys(file),
         MachineSecret.required(file, "manager.secret"),
         ArchiveMounts.from(file),
-        S3Targets.from(file));
+        S3Targets.from(file),
+        file.duration("health.startupGrace", DEFAULT_STARTUP_GRACE),
+        file.duration("leader.lease", DEFAULT_LEADER_LEASE),
+        file.string("manager.publicUrl", null));
     file.rejectUnknown();
     return config;
   }
 
   private static SSLContext trust(String pemFile) {
     return pemFile == null ? null : TlsTrust.of(Path.of(pemFile), "recorders.tls.trust");
+  }
+
+  /** Where this Manager tells others it answers: {@code publicUrl}, or else its scheme, host and {@code port}. */
+  public String publicUrl(int port) {
+    return publicUrl != null ? publicUrl : scheme() + "://" + bindHost + ":" + port;
   }
 
   /** The scheme the API answers with: https with a certificate, http without. */
@@ -148,6 +199,7 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
     return "ManagerConfig[bindHost=" + bindHost + ", httpPort=" + httpPort + ", databaseUrl=" + databaseUrl
         + ", databaseUser=" + databaseUser + ", healthInterval=" + healthInterval + ", healthMisses=" + healthMisses
         + ", notifications=" + notifications + ", tls=" + (tls != null) + ", mediaKeys=" + mediaKeys.ids()
-        + ", archiveMounts=" + archiveMounts + ", s3Targets=" + s3Targets + "]";
+        + ", archiveMounts=" + archiveMounts + ", s3Targets=" + s3Targets + ", healthStartupGrace="
+        + healthStartupGrace + ", leaderLease=" + leaderLease + ", publicUrl=" + publicUrl + "]";
   }
 }

@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tandem.database.CallDatabase;
 import io.tandem.redundancy.HealthProbe;
+import io.tandem.redundancy.Leadership;
 import io.javalin.router.Endpoint;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
@@ -14,14 +15,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * The Recorder Manager's Prometheus metrics: HTTP requests by route and status, interactions in the
  * call database and those waiting for their search text (counted at each scrape), healthy recorders, each pair's
- * epoch and each recorder's health and role (see {@link PairMetrics}), and what others register (notification
- * deliveries). Thread-safe.
+ * epoch and each recorder's health and role (see {@link PairMetrics}), whether this Manager's RRC acts (1) or stands
+ * by (0), and what others register (notification deliveries). Thread-safe.
  */
 final class ManagerMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final PairMetrics pairs;
 
-  ManagerMetrics(CallDatabase database, HealthProbe probe) {
+  ManagerMetrics(CallDatabase database, HealthProbe probe, Leadership leadership) {
     Gauge.builder("tandem.interactions", database, ManagerMetrics::interactionsOrNaN)
         .description("interactions in the call database")
         .register(registry);
@@ -32,6 +33,9 @@ final class ManagerMetrics {
         .description("recorders whose health checks answer")
         .register(registry);
     pairs = new PairMetrics(database::pairs, probe, registry);
+    Gauge.builder("tandem.rrc.acting", leadership, l -> l.acting() ? 1 : 0)
+        .description("1 while this Manager holds the RRC lease and acts, 0 while it stands by")
+        .register(registry);
   }
 
   void recordRequest(Context ctx, float millis) {

@@ -3,6 +3,7 @@ package io.tandem.manager;
 import io.tandem.database.CallDatabase;
 import io.tandem.notification.Notifier;
 import io.tandem.redundancy.HealthProbe;
+import io.tandem.redundancy.Leadership;
 import io.tandem.redundancy.RedundancyController;
 import io.tandem.replay.MediaReplay;
 import java.time.Clock;
@@ -13,7 +14,7 @@ import java.util.Objects;
  * stops and closes none of them. {@code clock} is the one clock every part reads time from.
  */
 record ManagerParts(CallDatabase database, HealthProbe probe, RedundancyController redundancy,
-    ManagerMetrics metrics, MediaReplay replay, ForwardedJobs jobs, Notifier notifier, LiveFeed live, Clock clock) {
+    ManagerMetrics metrics, MediaReplay replay, ForwardedJobs jobs, Notifier notifier, LiveFeed live, Leadership leadership, Clock clock) {
   ManagerParts {
     Objects.requireNonNull(database, "database");
     Objects.requireNonNull(probe, "probe");
@@ -23,6 +24,7 @@ record ManagerParts(CallDatabase database, HealthProbe probe, RedundancyControll
     Objects.requireNonNull(jobs, "jobs");
     Objects.requireNonNull(notifier, "notifier");
     Objects.requireNonNull(live, "live");
+    Objects.requireNonNull(leadership, "leadership");
     Objects.requireNonNull(clock, "clock");
   }
 }

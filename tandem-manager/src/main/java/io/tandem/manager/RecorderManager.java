@@ -14,6 +14,7 @@ import io.tandem.database.InteractionView;
 import io.tandem.database.MediaSource;
 import io.tandem.database.PairView;
 import io.tandem.redundancy.FailbackRefusedException;
+import io.tandem.redundancy.Leadership;
 import io.tandem.redundancy.HealthProbe;
 import io.tandem.redundancy.Readiness;
 import io.tandem.redundancy.RedundancyController;
@@ -45,6 +46,7 @@ public final class RecorderManager {
   private final CallDatabase database;
   private final HealthProbe probe;
   private final RedundancyController redundancy;
+  private final Leadership leadership;
   private final ManagerMetrics metrics;
   private final MediaReplay replay;
   private final ForwardedJobs jobs;
@@ -56,6 +58,7 @@ public final class RecorderManager {
     this.database = parts.database();
     this.probe = parts.probe();
     this.redundancy = parts.redundancy();
+    this.leadership = parts.leadership();
     this.metrics = parts.metrics();
     this.replay = parts.replay();
     this.jobs = parts.jobs();
@@ -183,12 +186,16 @@ public final class RecorderManager {
     if (reason.isPresent()) {
       JsonAnswers.error(ctx, 503, "not ready: " + reason.get());
     } else {
-      JsonAnswers.json(ctx, 200, Map.of("status", "ready"));
+      Map<String, Object> answer = new java.util.LinkedHashMap<>();
+      answer.put("status", "ready");
+      answer.put("rrc", leadership.acting() ? "acting" : "standby");
+      answer.put("rrcLeader", leadership.leaderUrl().orElse(null));
+      JsonAnswers.json(ctx, 200, answer);
     }
   }
 
   private List<PairStatus> pairStatuses() throws java.sql.SQLException {
-    return PairStatus.all(database, probe);
+    return PairStatus.all(database, probe, leadership);
   }
 
   private void failback(Context ctx) throws Exception {

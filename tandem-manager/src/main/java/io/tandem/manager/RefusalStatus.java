@@ -10,6 +10,7 @@ final class RefusalStatus {
     return switch (reason) {
       case NO_SUCH_PAIR -> 404;
       case POLICY_FORBIDS, NOT_BOTH_HEALTHY, ROLES_CHANGED -> 409;
+      case NOT_ACTING -> 503;
     };
   }
 

@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +27,11 @@ import org.slf4j.LoggerFactory;
  * Pushes every event of the event log to every notification target: those of the config file, made the stored
  * targets of source {@code config} at {@link #start}, and those added through the API, each delivered by a
  * {@link DeliveryLoop} of its own. Counts deliveries and failed attempts and measures each target's lag on the
- * Manager's metrics. Thread-safe.
+ * Manager's metrics. Delivers only while not paused: a standby Recorder Manager stores its config's targets at
+ * {@link #start} but delivers nothing until {@link #resume}, which starts each delivery after its stored mark, as
+ * the Manager that delivered before left it. While delivering it reads the stored targets again every few
+ * seconds, so that a target added or removed through another Manager's API is delivered to, or no longer, here
+ * too. Thread-safe.
  */
 public final class Notifier implements AutoCloseable {
   /** What {@link #remove} did. */
@@ -34,6 +41,8 @@ public final class Notifier implements AutoCloseable {
   private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
   /** How often a target with nothing pending looks for new events. */
   private static final Duration IDLE = Duration.ofMillis(500);
+  /** How often the stored targets are read again while delivering. */
+  private static final Duration TARGETS_REREAD = Duration.ofSeconds(5);
 
   private final CallDatabase database;
   private final NotificationSettings settings;
@@ -45,6 +54,9 @@ public final class Notifier implements AutoCloseable {
   private final Map<Long, List<Meter>> meters = new ConcurrentHashMap<>();
   private Thread starter;
   private boolean closed;
+  private boolean paused;
+  private final ScheduledExecutorService reread = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().name("notify-targets").daemon().factory());
 
   public Notifier(CallDatabase database, NotificationSettings settings, MeterRegistry registry, Clock clock) {
     this.database = database;
@@ -60,6 +72,8 @@ public final class Notifier implements AutoCloseable {
    * @throws ConfigException when a target of the config file has the name of one added through the API
    */
   public synchronized void start() {
+    reread.scheduleWithFixedDelay(this::rereadTargets, TARGETS_REREAD.toMillis(), TARGETS_REREAD.toMillis(),
+        TimeUnit.MILLISECONDS);
     try {
       startAll();
     } catch (SQLException e) {
@@ -128,8 +142,40 @@ public final class Notifier implements AutoCloseable {
     return removed ? Removal.REMOVED : Removal.NO_SUCH_TARGET;
   }
 
+  /** Stops every delivery until {@link #resume}; each resumes after its stored mark. */
+  public synchronized void pause() {
+    paused = true;
+    workers.values().forEach(DeliveryWorker::signalStop);
+    new ArrayList<>(workers.keySet()).forEach(this::stopDelivery);
+  }
+
+  /** Starts delivering to every stored target again, each after its stored mark. */
+  public synchronized void resume() {
+    paused = false;
+    try {
+      startAll();
+    } catch (SQLException | ConfigException e) {
+      LOG.warn("notification targets not resumed ({}); trying again at the next start", e.toString());
+    }
+  }
+
+  /** Starts delivering to stored targets not delivered to yet, and stops those no longer stored. */
+  private synchronized void rereadTargets() {
+    if (closed || paused) {
+      return;
+    }
+    try {
+      List<NotificationTarget> stored = database.notificationTargets().all();
+      stored.forEach(this::startDelivery);
+      List<Long> ids = stored.stream().map(NotificationTarget::id).toList();
+      new ArrayList<>(workers.keySet()).stream().filter(id -> !ids.contains(id)).forEach(this::stopDelivery);
+    } catch (SQLException | RuntimeException e) {
+      LOG.debug("notification targets not read again: {}", e.toString());
+    }
+  }
+
   private void startDelivery(NotificationTarget target) {
-    if (closed || workers.containsKey(target.id())) {
+    if (closed || paused || workers.containsKey(target.id())) {
       return;
     }
     DeliveryLoop loop = new DeliveryLoop(target.id(), target.name(), target.lastEventId(), new DatabaseFeed(),
@@ -186,6 +232,7 @@ public final class Notifier implements AutoCloseable {
   /** Stops every delivery; each resumes after its stored mark at the next start. */
   @Override
   public void close() {
+    reread.shutdownNow();
     synchronized (this) {
       closed = true;
       if (starter != null) {

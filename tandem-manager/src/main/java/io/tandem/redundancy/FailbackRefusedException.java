@@ -16,7 +16,9 @@ public final class FailbackRefusedException extends RuntimeException {
     /** The pair lacks a healthy primary and a healthy secondary. */
     NOT_BOTH_HEALTHY,
     /** Another role change won the race: the roles read are no longer the pair's. */
-    ROLES_CHANGED
+    ROLES_CHANGED,
+    /** This Recorder Manager stands by: another one holds the RRC lease and acts. */
+    NOT_ACTING
   }
 
   private final Reason reason;

@@ -13,6 +13,7 @@ import io.tandem.database.RecorderView;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * the window, follows the job, then closes the failover with the figures the call database shows (which
  * appends its event, once). Every step is idempotent, so a failure anywhere is repaired by starting over
  * after a delay, by this driver or by the driver of a Recorder Manager started since. Ends when the
- * failover is no longer open, or when interrupted. Runs on a thread of its own.
+ * failover is no longer open, when this Manager no longer acts (the acting one drives it), or when interrupted.
+ * Runs on a thread of its own.
  */
 final class FailoverDriver implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(FailoverDriver.class);
@@ -32,10 +34,12 @@ final class FailoverDriver implements Runnable {
   private final RecorderClients clients;
   private final FailoverView failover;
   private final Duration retryDelay;
+  private final BooleanSupplier acting;
   private final Runnable onEnd;
 
   FailoverDriver(CallDatabase database, RecorderClients clients, FailoverView failover, Duration retryDelay,
-      Runnable onEnd) {
+      BooleanSupplier acting, Runnable onEnd) {
+    this.acting = acting;
     this.database = database;
     this.clients = clients;
     this.failover = failover;
@@ -57,6 +61,9 @@ final class FailoverDriver implements Runnable {
   }
 
   private boolean attemptQuietly() throws InterruptedException {
+    if (!acting.getAsBoolean()) {
+      return true;
+    }
     try {
       return attempt();
     } catch (SQLException | RuntimeException e) {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -39,6 +40,7 @@ public final class HealthProbe implements HealthView, AutoCloseable {
   private final RecorderClients clients;
   private final Duration interval;
   private final BeatTiming timing;
+  private final Duration startupGrace;
   private final Map<String, RecorderWatch> watches = new ConcurrentHashMap<>();
   /** Released at each change of a recorder's health, so the listener runs at once rather than at the interval. */
   private final Semaphore changed = new Semaphore(0);
@@ -48,13 +50,17 @@ public final class HealthProbe implements HealthView, AutoCloseable {
 
   /**
    * {@code interval} and {@code misses} are the Manager's {@code health.interval} and {@code health.misses}; the
-   * timing of the beats and checks follows from them as {@link BeatTiming#of} says.
+   * timing of the beats and checks follows from them as {@link BeatTiming#of} says. {@code startupGrace} is
+   * {@code health.startupGrace}: how long refused connections of a recorder not yet seen since its watch started do
+   * not make it failed (see {@link RecorderWatch}).
    */
-  public HealthProbe(RecorderDirectory directory, RecorderClients clients, Duration interval, int misses) {
+  public HealthProbe(RecorderDirectory directory, RecorderClients clients, Duration interval, int misses,
+      Duration startupGrace) {
     this.directory = directory;
     this.clients = clients;
     this.interval = interval;
     this.timing = BeatTiming.of(interval, misses);
+    this.startupGrace = Objects.requireNonNull(startupGrace, "startupGrace");
     this.listenerThread = Thread.ofPlatform().daemon().name("health-probe").unstarted(this::listen);
   }
 
@@ -86,6 +92,12 @@ public final class HealthProbe implements HealthView, AutoCloseable {
   public Optional<List<String>> reportedAlarms(String serial) {
     RecorderWatch watch = watches.get(serial);
     return watch == null ? Optional.empty() : Optional.ofNullable(watch.alarms());
+  }
+
+  /** True while the recorder's watch has had no beat from it since it started (also when it is not watched). */
+  public boolean notYetSeen(String serial) {
+    RecorderWatch watch = watches.get(serial);
+    return watch == null || watch.notYetSeen();
   }
 
   public long healthyCount() {
@@ -151,7 +163,7 @@ public final class HealthProbe implements HealthView, AutoCloseable {
   private void watch(String serial, String adminUrl, RecorderWatch replaced) {
     RecorderWatch watch;
     try {
-      watch = new RecorderWatch(serial, clients.of(adminUrl), timing, changed::release);
+      watch = new RecorderWatch(serial, clients.of(adminUrl), timing, startupGrace, changed::release);
     } catch (IllegalArgumentException e) {
       LOG.warn("recorder {} has an admin address that cannot be watched ({}): {}", serial, adminUrl, e.getMessage());
       return;

@@ -18,7 +18,10 @@ import org.slf4j.LoggerFactory;
  * ends and looks every check period for a beat. The recorder is declared failed when a lost connection cannot be
  * opened again in {@code misses} tries in a row (a dead process refuses at once), or when no beat came for the
  * silence limit and one reconnection try gets no answer either (a frozen process or a cut link), or while its last
- * beat says it cannot capture. A beat, on the old connection or a new one, makes it healthy again. Other
+ * beat says it cannot capture. A recorder not yet seen (no beat since this watch started) is not declared failed by
+ * refused connections until the start-up grace has passed since the watch started: at a start, the Manager's watches
+ * begin before the recorders' processes listen. Once seen, it is handled as above from then on. A beat, on the old
+ * connection or a new one, makes it healthy again. Other
  * recorders' checks never wait for this one. State reads are thread-safe; {@code onChange} runs on this
  * recorder's threads whenever healthy or failed may have changed.
  */
@@ -28,6 +31,7 @@ final class RecorderWatch implements AutoCloseable {
   private final String serial;
   private final RecorderClient client;
   private final BeatTiming timing;
+  private final Duration startupGrace;
   private final Runnable onChange;
   /** Released when the connection ends, so the watcher reconnects at once instead of at its next check. */
   private final Semaphore lost = new Semaphore(0);
@@ -37,22 +41,31 @@ final class RecorderWatch implements AutoCloseable {
   private volatile boolean declaredFailed;
   private volatile BeatStream stream;
   private volatile boolean closed;
+  private volatile long startedNanos;
+  private boolean graceLogged;
   private final Thread watcher;
 
-  RecorderWatch(String serial, RecorderClient client, BeatTiming timing, Runnable onChange) {
+  RecorderWatch(String serial, RecorderClient client, BeatTiming timing, Duration startupGrace, Runnable onChange) {
     this.serial = serial;
     this.client = client;
     this.timing = timing;
+    this.startupGrace = startupGrace;
     this.onChange = onChange;
     this.watcher = Thread.ofVirtual().name("health-watch-" + serial).unstarted(this::watch);
   }
 
   void start() {
+    startedNanos = System.nanoTime();
     watcher.start();
   }
 
   String adminUrl() {
     return client.url();
+  }
+
+  /** Not seen yet: no beat since this watch started. */
+  boolean notYetSeen() {
+    return beats.get() == 0;
   }
 
   /** Answered since this watch started, not declared failed since, and able to capture by its last beat. */
@@ -83,11 +96,27 @@ final class RecorderWatch implements AutoCloseable {
         continue;
       }
       failedTries++;
-      if (failedTries >= timing.misses()) {
+      if (failedTries >= timing.misses() && !withinStartupGrace()) {
         declareFailed("its admin API could not be reached in " + failedTries + " tries in a row");
       }
       pause(failedTries >= timing.misses() ? timing.checkPeriod() : timing.retrySpacing());
     }
+  }
+
+  /**
+   * True while the recorder has sent no beat since this watch started and the start-up grace has not passed: a
+   * recorder process that does not listen yet refuses exactly as a dead one does.
+   */
+  private boolean withinStartupGrace() {
+    if (beats.get() > 0 || System.nanoTime() - startedNanos >= startupGrace.toNanos()) {
+      return false;
+    }
+    if (!graceLogged) {
+      graceLogged = true;
+      LOG.info("recorder {} at {} not yet seen; not declared failed before the start-up grace of {} s has passed",
+          serial, client.url(), startupGrace.toSeconds());
+    }
+    return true;
   }
 
   /** Opens a new connection of beats; true when the recorder answered it. */

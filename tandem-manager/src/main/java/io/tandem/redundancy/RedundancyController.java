@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * healthy, appends each pair's HEARTBEAT when due, and drives every open failover found in the call database to
  * its end, each on a thread of its own: so a Recorder Manager that restarts completes a failover it was in the
  * middle of, once. What it last said of each recorder and alarm is read back from the call database at its
- * first pass, so a restart repeats no event and misses no change. {@link #tick} runs on the health probe's
+ * first pass, so a restart repeats no event and misses no change. It acts only while {@code acting} says so (this
+ * Manager holds the RRC lease, see {@link Leadership}): a pass, a failover begun, a failback and each step of a
+ * failover's driver ask it right before they act; what it remembers is read again from the call database at the
+ * first pass of each leadership, since another Manager acted meanwhile. {@link #tick} runs on the health probe's
  * thread only; {@link #failback} may be called from any thread.
  */
 public final class RedundancyController implements AutoCloseable {
@@ -47,17 +51,23 @@ public final class RedundancyController implements AutoCloseable {
   private final Map<Long, Thread> drivers = new ConcurrentHashMap<>();
   private final GapWatch gaps;
   private final AlarmTransitions alarms;
-  private final Heartbeats heartbeats;
+  private final Duration heartbeatInterval;
+  private final BooleanSupplier acting;
+  private Heartbeats heartbeats;
   private boolean recorderEventsRead;
+  /** The last pass did not act: what is remembered may be stale by the time this Manager acts again. */
+  private boolean stoodBy = true;
   private volatile boolean closed;
 
   /**
    * {@code interval} is the health interval: the retry delay of a failover step; {@code heartbeatInterval} the
-   * time between two HEARTBEAT events of a pair.
+   * time between two HEARTBEAT events of a pair; {@code acting} whether this Manager may act now.
    */
   public RedundancyController(CallDatabase database, HealthView probe, RecorderClients clients, Duration interval,
-      Duration heartbeatInterval, Clock clock) {
+      Duration heartbeatInterval, Clock clock, BooleanSupplier acting) {
     this.database = database;
+    this.acting = acting;
+    this.heartbeatInterval = heartbeatInterval;
     this.probe = probe;
     this.clients = clients;
     this.clock = clock;
@@ -67,8 +77,15 @@ public final class RedundancyController implements AutoCloseable {
     this.heartbeats = new Heartbeats(database, heartbeatInterval, clock);
   }
 
-  /** One pass over every pair; errors are logged and the next pass tries again. */
+  /** One pass over every pair, when acting; errors are logged and the next pass tries again. */
   public void tick() {
+    if (!acting.getAsBoolean()) {
+      standBy();
+      return;
+    }
+    if (stoodBy) {
+      forget();
+    }
     try {
       readRecorderEventsOnce();
       List<PairView> pairs = database.pairs();
@@ -89,6 +106,24 @@ public final class RedundancyController implements AutoCloseable {
     }
   }
 
+  /** Stops the drivers of open failovers: the Manager that acts now drives them. */
+  private synchronized void standBy() {
+    if (!stoodBy) {
+      LOG.info("the RRC stands by: this Manager does not hold the RRC lease now");
+    }
+    stoodBy = true;
+    drivers.values().forEach(Thread::interrupt);
+  }
+
+  /** What the last leadership remembered, read again from the call database at the next pass. */
+  private void forget() {
+    downBySerial.clear();
+    recorderEventsRead = false;
+    heartbeats = new Heartbeats(database, heartbeatInterval, clock);
+    stoodBy = false;
+    LOG.info("the RRC acts");
+  }
+
   /**
    * Swaps the roles back by hand: allowed when the pair's failback policy is manual and both recorders are
    * healthy. The failover it opens is driven like any other.
@@ -97,6 +132,7 @@ public final class RedundancyController implements AutoCloseable {
    *     change meanwhile does not allow it now
    */
   public FailoverView failback(String pairName) throws SQLException {
+    refuseUnlessActing();
     PairView pair = database.pairs().stream().filter(p -> p.name().equals(pairName)).findFirst()
         .orElseThrow(() -> new FailbackRefusedException(Reason.NO_SUCH_PAIR, "no pair '" + pairName + "'"));
     if (!"manual".equals(pair.failbackPolicy())) {
@@ -108,6 +144,7 @@ public final class RedundancyController implements AutoCloseable {
     if (!probe.healthy(primary.serial()) || !probe.healthy(secondary.serial())) {
       throw notBoth(pairName);
     }
+    refuseUnlessActing();
     FailoverView failback = database.beginFailover(pairName, "FAILBACK", Integer.parseInt(primary.serial()),
         Integer.parseInt(secondary.serial()), clock.instant())
         .orElseThrow(() -> new FailbackRefusedException(Reason.ROLES_CHANGED,
@@ -116,6 +153,13 @@ public final class RedundancyController implements AutoCloseable {
         failback.epoch());
     driveOpenFailovers();
     return failback;
+  }
+
+  private void refuseUnlessActing() {
+    if (!acting.getAsBoolean()) {
+      throw new FailbackRefusedException(Reason.NOT_ACTING, "this Recorder Manager stands by; ask the one that "
+          + "holds the RRC lease");
+    }
   }
 
   private static FailbackRefusedException notBoth(String pairName) {
@@ -167,7 +211,7 @@ public final class RedundancyController implements AutoCloseable {
     Optional<RecorderView> primary = member(pair, Role.PRIMARY);
     Optional<RecorderView> secondary = member(pair, Role.SECONDARY);
     if (primary.isEmpty() || secondary.isEmpty() || !probe.failed(primary.get().serial())
-        || !probe.healthy(secondary.get().serial())) {
+        || !probe.healthy(secondary.get().serial()) || !acting.getAsBoolean()) {
       return;
     }
     Optional<FailoverView> begun = database.beginFailover(pair.name(), "FAILOVER",
@@ -182,12 +226,12 @@ public final class RedundancyController implements AutoCloseable {
   }
 
   private synchronized void driveOpenFailovers() throws SQLException {
-    if (closed) {
+    if (closed || !acting.getAsBoolean()) {
       return;
     }
     for (FailoverView failover : database.openFailovers()) {
       drivers.computeIfAbsent(failover.id(), id -> Thread.ofVirtual().name("failover-" + id).start(
-          new FailoverDriver(database, clients, failover, retryDelay, () -> drivers.remove(id))));
+          new FailoverDriver(database, clients, failover, retryDelay, acting, () -> drivers.remove(id))));
     }
   }
 

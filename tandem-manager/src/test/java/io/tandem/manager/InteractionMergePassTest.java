@@ -41,7 +41,7 @@ class InteractionMergePassTest {
       database.mark(new Fence(600_000, 1), List.of(call(600_000, CallRole.MASTER, "main-key", 400)));
       assertThat(interactions(database)).hasSize(2);
 
-      try (InteractionMergePass pass = new InteractionMergePass(database, Duration.ofMillis(50))) {
+      try (InteractionMergePass pass = new InteractionMergePass(database, Duration.ofMillis(50), () -> true)) {
         pass.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> interactions(database).size() == 1);
       }

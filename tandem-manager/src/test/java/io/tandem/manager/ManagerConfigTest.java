@@ -25,6 +25,9 @@ class ManagerConfigTest {
     assertThat(config.httpPort()).isEqualTo(8080);
     assertThat(config.healthInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(config.healthMisses()).isEqualTo(3);
+    assertThat(config.healthStartupGrace()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.leaderLease()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(config.publicUrl(8080)).isEqualTo("http://127.0.0.1:8080");
     assertThat(config.databaseConfig().user()).isEqualTo("postgres");
   }
 
@@ -32,11 +35,13 @@ class ManagerConfigTest {
   void everyKeyIsRead() {
     ManagerConfig config = ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1:5432/tandem",
         "database.user", "tandem", "database.password", "secret", "manager.host", "127.0.0.2", "manager.port", "18080",
-        "health.interval", "250ms", "health.misses", "5"));
+        "health.interval", "250ms", "health.misses", "5", "health.startupGrace", "45s", "leader.lease", "5s",
+        "manager.publicUrl", "http://manager-2.example.com:8080/"));
 
     assertThat(config).isEqualTo(new ManagerConfig("127.0.0.2", 18080, "jdbc:postgresql://127.0.0.1:5432/tandem",
         "tandem", "secret", Duration.ofMillis(250), 5, io.tandem.notification.NotificationSettings.defaults(), null,
-        null, io.tandem.media.sealed.MediaKeys.none(), SECRET));
+        null, io.tandem.media.sealed.MediaKeys.none(), SECRET, null, null, Duration.ofSeconds(45), Duration.ofSeconds(5),
+        "http://manager-2.example.com:8080"));
     assertThat(config.toString()).doesNotContain("secret").doesNotContain(SECRET);
   }
 
@@ -52,6 +57,16 @@ class ManagerConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("'manager.secret' must be at least 32 printable characters without spaces (make one with: "
             + "openssl rand -base64 32), got 5 characters");
+  }
+
+  @Test
+  void aLeaseTooShortOrAPublicUrlThatIsNoUrlIsRefusedByName() {
+    assertThatThrownBy(() -> ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1/t",
+        "leader.lease", "100ms")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("leader.lease must be at least 300ms");
+    assertThatThrownBy(() -> ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1/t",
+        "manager.publicUrl", "manager-2:8080")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("manager.publicUrl must be http(s)://HOST:PORT");
   }
 
   @Test

@@ -65,9 +65,10 @@ class NotificationTargetApiTest {
     webhook.start();
     TargetSpec configured = new TargetSpec("from-config",
         new SyslogEndpoint("127.0.0.1", 9, SyslogTransport.UDP, SyslogFacility.LOCAL0));
+    // Nothing ever answers for the pair's recorders: no start-up grace, so both are down at once, as one alarm.
     manager = new ManagerAssembly(new ManagerConfig("127.0.0.1", 0, server.jdbcUrl(), "postgres", "",
         Duration.ofMillis(100), 2, new NotificationSettings(Duration.ofHours(24), Duration.ofSeconds(1),
-        List.of(configured))), database);
+        List.of(configured)), null, null, null, null, null, Duration.ZERO), database);
     manager.start();
   }
 

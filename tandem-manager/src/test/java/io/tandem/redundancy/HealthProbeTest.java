@@ -131,18 +131,73 @@ class HealthProbeTest {
     }
   }
 
+  @Test
+  void recorderNotYetListeningIsNotFailedBeforeTheStartUpGraceButIsAfterIt() throws Exception {
+    FakeRecorder main = recorder();
+    String refusing = main.url();
+    main.stop();
+    Duration grace = Duration.ofSeconds(4);
+    // 250 ms and 3 misses: without the grace, the refused connections would fail it in about 0.2 s.
+    try (HealthProbe probe = probe(Duration.ofMillis(250), grace, refusing, null)) {
+      long startedAt = System.nanoTime();
+      probe.start();
+      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> !probe.failed("100001"));
+      assertThat(probe.notYetSeen("100001")).isTrue();
+      await().atMost(Duration.ofSeconds(15)).until(() -> probe.failed("100001"));
+      assertThat(Duration.ofNanos(System.nanoTime() - startedAt)).as("not before the grace")
+          .isGreaterThanOrEqualTo(grace);
+    }
+  }
+
+  @Test
+  void recorderThatStartsListeningWithinTheGraceIsHealthyAndNeverFailed() throws Exception {
+    int port = freePort();
+    AtomicBoolean everFailed = new AtomicBoolean();
+    try (HealthProbe probe = probe(Duration.ofMillis(250), Duration.ofSeconds(30), "http://127.0.0.1:" + port,
+        null)) {
+      probe.afterEachPoll(() -> everFailed.compareAndSet(false, probe.failed("100001")));
+      probe.start();
+      await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> !probe.healthy("100001"));
+      recorders.add(new FakeRecorder(port));
+      await().atMost(Duration.ofSeconds(10)).until(() -> probe.healthy("100001"));
+      assertThat(everFailed).as("refused connections before the first beat failed it").isFalse();
+      assertThat(probe.notYetSeen("100001")).isFalse();
+    }
+  }
+
+  @Test
+  void recorderSeenOnceIsFailedAtOnceEvenWithinTheGrace() throws Exception {
+    FakeRecorder main = recorder();
+    try (HealthProbe probe = probe(Duration.ofMillis(250), Duration.ofMinutes(10), main.url(), null)) {
+      probe.start();
+      await().atMost(Duration.ofSeconds(5)).until(() -> probe.healthy("100001"));
+      main.stop();
+      await().atMost(Duration.ofSeconds(5)).until(() -> probe.failed("100001"));
+    }
+  }
+
   private HealthProbe probe(Duration interval, FakeRecorder main) {
     return probe(interval, main, null);
   }
 
   private HealthProbe probe(Duration interval, FakeRecorder main, FakeRecorder backup) {
+    return probe(interval, Duration.ofSeconds(30), main.url(), backup == null ? null : backup.url());
+  }
+
+  private HealthProbe probe(Duration interval, Duration grace, String mainUrl, String backupUrl) {
     List<RecorderView> members = new ArrayList<>();
-    members.add(new RecorderView("100001", Position.MAIN, Role.PRIMARY, main.url(), "127.0.0.1:5060"));
-    if (backup != null) {
-      members.add(new RecorderView("100002", Position.BACKUP, Role.SECONDARY, backup.url(), "127.0.0.1:5062"));
+    members.add(new RecorderView("100001", Position.MAIN, Role.PRIMARY, mainUrl, "127.0.0.1:5060"));
+    if (backupUrl != null) {
+      members.add(new RecorderView("100002", Position.BACKUP, Role.SECONDARY, backupUrl, "127.0.0.1:5062"));
     }
     PairView pair = new PairView("pair-h", 1, 900, "never", "promote", 2000, members);
-    return new HealthProbe(() -> List.of(pair), clients, interval, 3);
+    return new HealthProbe(() -> List.of(pair), clients, interval, 3, grace);
+  }
+
+  private static int freePort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
   }
 
   private FakeRecorder recorder() throws IOException {
@@ -162,7 +217,11 @@ class HealthProbeTest {
     private final HttpServer server;
 
     FakeRecorder() throws IOException {
-      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      this(0);
+    }
+
+    FakeRecorder(int port) throws IOException {
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
       server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
       server.createContext("/api/beats", exchange -> {
         while (frozen.get()) {

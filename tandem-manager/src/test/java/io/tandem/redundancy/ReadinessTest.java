@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class ReadinessTest {
   private final RecorderClients clients = new RecorderClients(Duration.ofSeconds(1));
-  private final HealthProbe neverPolled = new HealthProbe(List::of, clients, Duration.ofSeconds(1), 3);
+  private final HealthProbe neverPolled = new HealthProbe(List::of, clients, Duration.ofSeconds(1), 3,
+      Duration.ofSeconds(30));
 
   @AfterEach
   void close() {

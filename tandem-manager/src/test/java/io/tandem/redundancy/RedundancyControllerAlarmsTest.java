@@ -264,9 +264,37 @@ class RedundancyControllerAlarmsTest {
     assertThat(heartbeats()).hasSize(2);
   }
 
+  @Test
+  void aStandbyControllerNeitherFailsOverNorAppendsAnythingUntilItActs() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean acting = new java.util.concurrent.atomic.AtomicBoolean();
+    RedundancyController standby = restart(acting::get);
+    health.set(MAIN, HEALTHY).set(BACKUP, HEALTHY);
+    standby.tick();
+    health.set(MAIN, FAILED);
+    standby.tick();
+    standby.tick();
+    assertThat(types()).as("a standby appends no event").isEmpty();
+    assertThat(roleOf(MAIN)).as("a standby fails nothing over").isEqualTo(Role.PRIMARY);
+    assertThat(database.failovers()).isEmpty();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> standby.failback(PAIR))
+        .isInstanceOfSatisfying(FailbackRefusedException.class,
+            e -> assertThat(e.reason()).isEqualTo(FailbackRefusedException.Reason.NOT_ACTING));
+
+    acting.set(true);
+    standby.tick();
+    standby.tick();
+    assertThat(roleOf(BACKUP)).as("once acting, it fails the pair over").isEqualTo(Role.PRIMARY);
+    assertThat(database.failovers()).hasSize(1);
+    assertThat(types()).containsOnlyOnce("RECORDER_DOWN");
+  }
+
   private RedundancyController restart() {
+    return restart(() -> true);
+  }
+
+  private RedundancyController restart(java.util.function.BooleanSupplier acting) {
     RedundancyController started = new RedundancyController(database, health, clients, Duration.ofHours(1), DAY,
-        CLOCK);
+        CLOCK, acting);
     controllers.add(started);
     return started;
   }

@@ -47,11 +47,20 @@ public final class PairDirectory {
    */
   public static List<List<InetSocketAddress>> pairsSipAddresses(URI manager, String pairName, SSLContext trust,
       String token) {
-    JsonNode pairs = fetchPairs(manager, trust, token);
-    if (!ALL.equals(pairName)) {
-      return List.of(select(pairs, pairName, manager));
-    }
-    return every(pairs, manager);
+    return pairsSipAddresses(List.of(manager), pairName, trust, token);
+  }
+
+  /**
+   * As {@link #pairsSipAddresses(URI, String, SSLContext, String)}, from the first of {@code managers} that answers:
+   * any Recorder Manager of a site serves its pairs, acting or standing by, and one that fails is skipped.
+   *
+   * @throws IllegalStateException when none answers, with each one's failure
+   */
+  public static List<List<InetSocketAddress>> pairsSipAddresses(List<URI> managers, String pairName,
+      SSLContext trust, String token) {
+    Answer answer = firstAnswer(managers, trust, token);
+    return ALL.equals(pairName) ? every(answer.pairs(), answer.manager())
+        : List.of(select(answer.pairs(), pairName, answer.manager()));
   }
 
   static List<List<InetSocketAddress>> every(JsonNode pairs, URI manager) {
@@ -63,6 +72,35 @@ public final class PairDirectory {
       throw new IllegalStateException("the Recorder Manager at " + manager + " has no pairs");
     }
     return all;
+  }
+
+  /**
+   * As {@link #sipAddresses(URI, String, SSLContext, String)}, from the first of {@code managers} that answers.
+   *
+   * @throws IllegalStateException when none answers, with each one's failure
+   */
+  public static List<InetSocketAddress> sipAddresses(List<URI> managers, String pairName, SSLContext trust,
+      String token) {
+    Answer answer = firstAnswer(managers, trust, token);
+    return select(answer.pairs(), pairName, answer.manager());
+  }
+
+  private record Answer(URI manager, JsonNode pairs) {}
+
+  private static Answer firstAnswer(List<URI> managers, SSLContext trust, String token) {
+    if (managers.isEmpty()) {
+      throw new IllegalArgumentException("give at least one Recorder Manager URL");
+    }
+    List<String> failures = new ArrayList<>();
+    for (URI manager : managers) {
+      try {
+        return new Answer(manager, fetchPairs(manager, trust, token));
+      } catch (IllegalStateException e) {
+        failures.add(e.getMessage());
+      }
+    }
+    throw new IllegalStateException(failures.size() == 1 ? failures.getFirst()
+        : "no Recorder Manager answered: " + String.join("; ", failures));
   }
 
   private static JsonNode fetchPairs(URI manager, SSLContext trust, String token) {

@@ -71,11 +71,30 @@ class PairDirectoryTest {
   }
 
   @Test
-  void unreachableManagerGivesAClearError() throws Exception {
-    int closedPort;
+  void aManagerThatDoesNotAnswerIsSkippedForTheNextOfTheList() throws Exception {
+    URI closed = URI.create("http://127.0.0.1:" + closedPort());
+    assertThat(PairDirectory.sipAddresses(java.util.List.of(closed, manager), "pair-b", null, null))
+        .extracting(InetSocketAddress::getPort).containsExactly(25070, 25072);
+  }
+
+  @Test
+  void whenNoManagerOfTheListAnswersEachFailureIsSaid() throws Exception {
+    URI closed = URI.create("http://127.0.0.1:" + closedPort());
+    URI alsoClosed = URI.create("http://127.0.0.1:" + closedPort());
+    assertThatThrownBy(() -> PairDirectory.sipAddresses(java.util.List.of(closed, alsoClosed), null, null, null))
+        .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("no Recorder Manager answered")
+        .hasMessageContaining(closed.toString()).hasMessageContaining(alsoClosed.toString());
+  }
+
+  private static int closedPort() throws Exception {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = socket.getLocalPort();
+      return socket.getLocalPort();
     }
+  }
+
+  @Test
+  void unreachableManagerGivesAClearError() throws Exception {
+    int closedPort = closedPort();
     assertThatThrownBy(() -> PairDirectory.sipAddresses(URI.create("http://127.0.0.1:" + closedPort), null))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot reach the Recorder Manager");
   }
