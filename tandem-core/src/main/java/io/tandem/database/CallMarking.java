@@ -123,9 +123,44 @@ final class CallMarking implements AutoCloseable {
           toLink.add(call);
         }
       }
-      int linked = toLink.isEmpty() ? 0 : writeLinks(connection, fence, toLink, matches);
+      int linked = toLink.isEmpty() ? 0 : writeLinksInHalves(connection, fence, toLink, matches);
       return new LinkResult(linked, alreadyLinked, missing);
     });
+  }
+
+  /**
+   * Writes the links of a batch that reaches at least twice {@link #HALF_AT_LEAST} interactions as two halves at
+   * once: the half of the lower interaction ids in the checking transaction, the other in a transaction of its
+   * own beside it ({@link MarkingScope#besideLinking}), which ends before the checking one and so within its
+   * fence and its exclusive marking lock. The halves share no interaction and no correlation key, so they never
+   * wait for each other; a batch where a key would be in both halves is written whole. If one half fails after
+   * the other committed, the gap audit links the batch again and finds that half already linked.
+   */
+  private int writeLinksInHalves(Connection connection, Fence fence, List<CallRecord> calls,
+      Map<Long, Match> matches) throws SQLException, FencedException {
+    long[] ids = interactionIds(calls, matches);
+    long[] distinctIds = java.util.Arrays.stream(ids).distinct().sorted().toArray();
+    if (distinctIds.length < 2 * HALF_AT_LEAST) {
+      return writeLinks(connection, fence, calls, matches);
+    }
+    long middle = distinctIds[distinctIds.length / 2];
+    List<CallRecord> lower = new ArrayList<>(calls.size() / 2 + 1);
+    List<CallRecord> upper = new ArrayList<>(calls.size() / 2 + 1);
+    Map<String, Boolean> keyInUpper = new java.util.HashMap<>();
+    for (int i = 0; i < ids.length; i++) {
+      boolean inUpper = ids[i] >= middle;
+      Boolean before = keyInUpper.putIfAbsent(calls.get(i).correlationKey(), inUpper);
+      if (before != null && before != inUpper) {
+        return writeLinks(connection, fence, calls, matches);
+      }
+      (inUpper ? upper : lower).add(calls.get(i));
+    }
+    List<Integer> written = halves.both(() -> writeLinks(connection, fence, lower, matches),
+        () -> Transactions.inTransaction(dataSource, beside -> {
+          MarkingScope.besideLinking(beside, fence);
+          return writeLinks(beside, fence, upper, matches);
+        }));
+    return written.get(0) + written.get(1);
   }
 
   /**

@@ -16,7 +16,7 @@ import java.util.concurrent.Future;
  * cores: the batch is split by correlation key, and each half holds the calls of its own keys, so the halves
  * never wait for each other. The batch is done when both committed. When one fails, the other may have
  * committed: that half is marked, and marking the whole batch again (as every caller does after a failure)
- * finds it already there. Thread-safe.
+ * finds it already there. Linking writes its halves through {@link #both} the same way. Thread-safe.
  */
 final class MarkingHalves implements AutoCloseable {
   /** Marks one half in a transaction of its own. */
@@ -25,7 +25,7 @@ final class MarkingHalves implements AutoCloseable {
     MarkResult mark(SortedMap<String, Span> spans, List<CallRecord> calls) throws SQLException, FencedException;
   }
 
-  /** Marks the second half of a large batch; its threads end when idle. */
+  /** Threads of the second halves; they end when idle. */
   private final ExecutorService second = Executors.newCachedThreadPool(task -> {
     Thread thread = new Thread(task, "call-marking-half");
     thread.setDaemon(true);
@@ -40,10 +40,30 @@ final class MarkingHalves implements AutoCloseable {
     for (CallRecord call : calls) {
       (call.correlationKey().compareTo(middle) < 0 ? firstCalls : secondCalls).add(call);
     }
-    Future<MarkResult> other = second.submit(() -> half.mark(spans.tailMap(middle), secondCalls));
-    MarkResult first;
+    List<MarkResult> results = both(() -> half.mark(spans.headMap(middle), firstCalls),
+        () -> half.mark(spans.tailMap(middle), secondCalls));
+    MarkResult first = results.get(0);
+    MarkResult last = results.get(1);
+    return new MarkResult(first.marked() + last.marked(), first.alreadyPresent() + last.alreadyPresent(),
+        first.interactionsCreated() + last.interactionsCreated());
+  }
+
+  /** One half's work, in a transaction of its own or in the caller's. */
+  @FunctionalInterface
+  interface Part<T> {
+    T run() throws SQLException, FencedException;
+  }
+
+  /**
+   * Runs {@code here} on the calling thread and {@code there} on a thread of this object at once, and returns
+   * both results in that order once both are done. When either fails, the other is still waited for (its
+   * failure added as suppressed), so that no half is left running behind a batch its caller thinks has ended.
+   */
+  <T> List<T> both(Part<T> here, Part<T> there) throws SQLException, FencedException {
+    Future<T> other = second.submit(there::run);
+    T first;
     try {
-      first = half.mark(spans.headMap(middle), firstCalls);
+      first = here.run();
     } catch (SQLException | FencedException | RuntimeException | Error e) {
       try {
         waitFor(other);
@@ -52,13 +72,11 @@ final class MarkingHalves implements AutoCloseable {
       }
       throw e;
     }
-    MarkResult last = waitFor(other);
-    return new MarkResult(first.marked() + last.marked(), first.alreadyPresent() + last.alreadyPresent(),
-        first.interactionsCreated() + last.interactionsCreated());
+    return List.of(first, waitFor(other));
   }
 
   /** The other half's result, waiting for it without giving up (it takes milliseconds); rethrows its failure. */
-  private static MarkResult waitFor(Future<MarkResult> half) throws SQLException, FencedException {
+  private static <T> T waitFor(Future<T> half) throws SQLException, FencedException {
     boolean interrupted = false;
     try {
       while (true) {

@@ -202,6 +202,63 @@ class CallDatabaseLinkTest {
         + " WHERE c.serial = " + BACKUP)).isEqualTo("3000");
   }
 
+  @Test
+  void aLargeBatchIsWrittenAsTwoHalvesAtOnceWithWhatOneTransactionWouldWrite() throws Exception {
+    List<CallRecord> marked = new ArrayList<>();
+    List<CallRecord> secondary = new ArrayList<>();
+    for (int i = 1; i <= 1000; i++) {
+      // Half share the Main's key, half carry keys of their own and are found by participants; every copy
+      // starts before the Main's and ends after it, and every odd one is complete where the Main's is not.
+      CallBuilder main = master(MAIN, i).key("conv-" + i).startMillisAfterT0(1000L * i + 5).millis(900)
+          .between("sip:" + i + "@a", "sip:agent@b");
+      marked.add(i % 2 == 1 ? main.truncated().build() : main.build());
+      secondary.add(slave(BACKUP, i).key(i <= 500 ? "conv-" + i : "backup-" + i).startMillisAfterT0(1000L * i)
+          .millis(950).between("sip:agent@b", "sip:" + i + "@a").build());
+    }
+    database.mark(main, marked);
+
+    LinkResult result = database.link(backup, secondary, Set.of());
+
+    assertThat(result).isEqualTo(new LinkResult(1000, 0, List.of()));
+    assertThat(fixture.text("SELECT count(DISTINCT xmin::text) FROM copies WHERE serial = " + BACKUP))
+        .as("transactions that wrote the Backup's copies").isEqualTo("2");
+    assertThat(fixture.text("SELECT count(*) FROM interactions i JOIN copies c ON c.interaction_id = i.id"
+        + " WHERE c.serial = " + BACKUP + " AND i.merged_into IS NULL AND i.start_time = c.start_time"
+        + " AND i.end_time = c.end_time")).as("interactions widened to their Backup's copies").isEqualTo("1000");
+    assertThat(fixture.text("SELECT string_agg(DISTINCT c.serial::text, ',') FROM interactions i"
+        + " JOIN copies c ON c.inum = i.best_inum WHERE i.merged_into IS NULL AND i.correlation_key IN"
+        + " ('conv-1', 'conv-3', 'conv-999')")).as("best copy where the Main's is truncated").isEqualTo("100001");
+    assertThat(fixture.text("SELECT count(*) FROM interactions i JOIN copies c ON c.inum = i.best_inum"
+        + " WHERE c.serial = " + BACKUP)).as("best copies of the Backup: the odd ones and the longer even ones")
+        .isEqualTo("1000");
+    assertThat(fixture.text("SELECT count(*) FROM interactions WHERE merged_into IS NOT NULL"))
+        .as("tombstones for the keys found by participants").isEqualTo("500");
+  }
+
+  @Test
+  void aBatchWhoseKeyWouldBeInBothHalvesIsWrittenWhole() throws Exception {
+    List<CallRecord> marked = new ArrayList<>();
+    List<CallRecord> secondary = new ArrayList<>();
+    for (int i = 1; i <= 600; i++) {
+      marked.add(master(MAIN, i).key("conv-" + i).startMillisAfterT0(1000L * i).between("sip:" + i + "@a",
+          "sip:agent@b").build());
+      // The first and the last share a session id that names nothing: each is found by its participants.
+      String key = i == 1 || i == 600 ? "reused" : "conv-" + i;
+      secondary.add(slave(BACKUP, i).key(key).startMillisAfterT0(1000L * i).between("sip:" + i + "@a",
+          "sip:agent@b").build());
+    }
+    database.mark(main, marked);
+
+    LinkResult result = database.link(backup, secondary, Set.of());
+
+    assertThat(result).isEqualTo(new LinkResult(600, 0, List.of()));
+    assertThat(fixture.text("SELECT count(DISTINCT xmin::text) FROM copies WHERE serial = " + BACKUP))
+        .as("transactions that wrote the Backup's copies").isEqualTo("1");
+    assertThat(fixture.text("SELECT count(*) FROM copies c JOIN interactions i ON i.id = c.interaction_id"
+        + " WHERE c.serial = " + BACKUP + " AND i.correlation_key IN ('conv-1', 'conv-600')"))
+        .as("each copy of the shared key with its own conversation").isEqualTo("2");
+  }
+
   private static String rowVersions() throws Exception {
     return fixture.text("SELECT string_agg(xmin::text, ',' ORDER BY id) FROM interactions") + "/"
         + fixture.text("SELECT string_agg(xmin::text, ',' ORDER BY inum) FROM copies");
