@@ -1,6 +1,7 @@
 package io.tandem.callbuffer;
 
 import io.tandem.call.CallRecord;
+import io.tandem.call.Inum;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,11 +14,17 @@ import java.util.Objects;
 /**
  * The gap audit's place in the call buffer: the start and INUM of the last call it checked, kept in the
  * local store so that a restarted recorder neither audits everything again nor skips a call. Calls are
- * walked in (start, INUM) order on the start index. Thread-safe; {@link #advance} is durable when it returns.
+ * walked in (start, INUM) order on the start index. Calls the cursor is moved past without being audited are
+ * held back ({@link #holdBack}) until they are audited ({@link #release}). Thread-safe; {@link #advance} and
+ * {@link #release} are durable when they return.
  */
 public final class AuditCursor {
   private static final String NEXT = "SELECT " + CallRows.COLUMNS + " FROM calls WHERE start_nanos < ? AND "
       + "(start_nanos > ? OR (start_nanos = ? AND inum > ?)) ORDER BY start_nanos, inum LIMIT ?";
+
+  private static final String HELD = "SELECT " + CallRows.COLUMNS + " FROM calls WHERE inum IN (SELECT inum FROM "
+      + "gap_audit_held) AND state <> 'RECORDING' AND end_nanos IS NOT NULL AND end_nanos <= ? "
+      + "ORDER BY start_nanos, inum LIMIT ?";
 
   private final LocalStore store;
 
@@ -59,6 +66,58 @@ public final class AuditCursor {
         upsert.setLong(1, CallRows.nanos(last.start()));
         upsert.setLong(2, last.inum().value());
         upsert.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Holds back calls that the cursor is being moved past without auditing them; joins the caller's transaction
+   * (run it in the {@code alongside} of {@link #advance}, so that the move and the hold are one).
+   */
+  public void holdBack(List<Inum> calls) {
+    if (calls.isEmpty()) {
+      return;
+    }
+    store.transaction(c -> {
+      try (PreparedStatement insert = c.prepareStatement("INSERT OR IGNORE INTO gap_audit_held (inum) VALUES (?)")) {
+        for (Inum inum : calls) {
+          insert.setLong(1, inum.value());
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  /** The calls held back that ended at or before {@code endedBy}, in audit order, at most {@code limit}. */
+  public List<CallRecord> heldBack(Instant endedBy, int limit) {
+    return store.read(c -> {
+      try (PreparedStatement query = c.prepareStatement(HELD)) {
+        query.setLong(1, CallRows.boundNanos(endedBy));
+        query.setInt(2, limit);
+        List<CallRecord> calls = new ArrayList<>();
+        try (ResultSet rs = query.executeQuery()) {
+          while (rs.next()) {
+            calls.add(CallRows.read(rs));
+          }
+        }
+        return calls;
+      }
+    });
+  }
+
+  /** Releases held-back calls once audited, running {@code alongside} in the same transaction. */
+  public void release(List<CallRecord> audited, Runnable alongside) {
+    store.transaction(c -> {
+      alongside.run();
+      try (PreparedStatement delete = c.prepareStatement("DELETE FROM gap_audit_held WHERE inum = ?")) {
+        for (CallRecord call : audited) {
+          delete.setLong(1, call.inum().value());
+          delete.addBatch();
+        }
+        delete.executeBatch();
       }
       return null;
     });

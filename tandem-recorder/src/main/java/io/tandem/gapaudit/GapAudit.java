@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The secondary's gap audit. Every call of this recorder that ended more than the grace period ago (recorded
@@ -36,7 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * within the grace period, holds back the calls that started after it, so none is skipped. A failed link
  * (the database is down, or the fence is stale: nothing is then linked) or report leaves the cursor where it
  * was: the batch is audited again on the next pass, linking is idempotent, and a gap may be reported twice,
- * never missed. At failover the new primary calls {@link #catchUp} before it promotes its window.
+ * never missed. At failover the new primary calls {@link #catchUp} before it promotes its window; the calls the
+ * catch-up passes unaudited are held back and audited once due, wherever the cursor is then.
  * Thread-safe: passes run one at a time.
  */
 public final class GapAudit {
@@ -93,14 +95,14 @@ public final class GapAudit {
    */
   public synchronized int run(boolean promote) throws Exception {
     Instant cutoff = clock.instant().minus(grace);
-    int found = 0;
+    int found = auditHeldBack(cutoff, promote);
     while (!catchUpWaiting) {
       List<CallRecord> page = cursor.next(cutoff, BATCH);
       List<CallRecord> due = duePrefix(page, cutoff);
       if (due.isEmpty()) {
         return found;
       }
-      found += audit(due, promote);
+      found += audit(due, promote, alongside -> cursor.advance(due.getLast(), alongside));
       if (due.size() < BATCH) {
         return found;
       }
@@ -113,8 +115,11 @@ public final class GapAudit {
    * {@code windowStart}, whatever the grace period and whatever call is still recording: the audit of a
    * secondary that has just become primary, before it promotes the calls live in its rollback window. The
    * calls that started before the window but are still recording or ended in it are that promotion's, so the
-   * cursor passes them unaudited. A regular pass in progress gives way after the batch it is auditing, and the
-   * catch-up goes on from the cursor that batch left. Returns the gaps found.
+   * cursor passes them unaudited and holds them back: each is audited by a regular pass once it is due, so that
+   * none is skipped if the promotion is cut short or this recorder is secondary again before the call ends.
+   * Calls held back by an earlier catch-up that ended before the window are audited first. A regular pass in
+   * progress gives way after the batch it is auditing, and the catch-up goes on from the cursor that batch left.
+   * Returns the gaps found.
    *
    * @param promote whether a missing call is promoted (policy {@code promote}) or only reported
    * @throws Exception from the lookup or the report; the batch that failed stays due
@@ -128,7 +133,7 @@ public final class GapAudit {
   }
 
   private int catchUpBatches(Instant windowStart, boolean promote) throws Exception {
-    int found = 0;
+    int found = auditHeldBack(windowStart.minusNanos(1), promote);
     while (true) {
       List<CallRecord> page = cursor.next(windowStart, BATCH);
       if (page.isEmpty()) {
@@ -136,15 +141,34 @@ public final class GapAudit {
       }
       List<CallRecord> ended = page.stream().filter(call -> call.end() != null && call.end().isBefore(windowStart))
           .toList();
-      if (!ended.isEmpty()) {
-        found += audit(ended, promote);
-      }
-      // The cursor passes the calls left to the promotion too, up to the last of the page.
-      boolean lastAudited = !ended.isEmpty() && ended.getLast() == page.getLast();
-      if (!lastAudited) {
-        cursor.advance(page.getLast(), () -> {});
+      Set<Inum> audited = ended.stream().map(CallRecord::inum).collect(java.util.stream.Collectors.toSet());
+      List<Inum> passed = page.stream().map(CallRecord::inum).filter(inum -> !audited.contains(inum)).toList();
+      // The cursor moves to the last of the page, holding back the calls left to the promotion.
+      Consumer<Runnable> move = alongside -> cursor.advance(page.getLast(), () -> {
+        alongside.run();
+        cursor.holdBack(passed);
+      });
+      if (ended.isEmpty()) {
+        move.accept(() -> {});
+      } else {
+        found += audit(ended, promote, move);
       }
       if (page.size() < BATCH) {
+        return found;
+      }
+    }
+  }
+
+  /** Audits the calls held back that ended at or before {@code endedBy}, releasing each batch audited. */
+  private int auditHeldBack(Instant endedBy, boolean promote) throws Exception {
+    int found = 0;
+    while (true) {
+      List<CallRecord> held = cursor.heldBack(endedBy, BATCH);
+      if (held.isEmpty()) {
+        return found;
+      }
+      found += audit(held, promote, alongside -> cursor.release(held, alongside));
+      if (held.size() < BATCH) {
         return found;
       }
     }
@@ -160,8 +184,12 @@ public final class GapAudit {
     return linked.get();
   }
 
-  /** Audits one batch of due calls, in start order: links them, reports the gaps, then moves the cursor on. */
-  private int audit(List<CallRecord> due, boolean promote) throws Exception {
+  /**
+   * Audits one batch of due calls, in start order: links them, reports the gaps, then commits the batch with
+   * {@code commit} (the cursor moved on, or the held-back calls released), which runs the Workflow's changes in
+   * its transaction.
+   */
+  private int audit(List<CallRecord> due, boolean promote, Consumer<Runnable> commit) throws Exception {
     Map<Inum, String> unsound = new HashMap<>();
     List<CallRecord> copies = new ArrayList<>(due.size());
     for (CallRecord call : due) {
@@ -183,7 +211,7 @@ public final class GapAudit {
     List<Inum> copiesNow = due.stream().map(CallRecord::inum)
         .filter(inum -> !missingInums.contains(inum) && !unsound.containsKey(inum)).toList();
     unsound.keySet().removeAll(missingInums);
-    cursor.advance(due.getLast(), () -> {
+    commit.accept(() -> {
       if (!promoted.isEmpty()) {
         workflow.promote(promoted);
       }

@@ -346,6 +346,8 @@ class GapAuditTest {
     clock.set(T0.plusSeconds(41));
     assertThat(audit().catchUp(T0.plusSeconds(30), true)).isZero();
     assertThat(batches).isEmpty();
+    // The promotion marks the straddling call.
+    database.add("conv-straddling");
 
     store.close();
     openStore();
@@ -354,7 +356,48 @@ class GapAuditTest {
 
     assertThat(reports).as("the cursor moved past the straddling call, durably, and not into the window")
         .containsExactly(inWindow.inum() + " promoted");
+    assertThat(linked).as("the straddling call, held back, audited once due").contains(straddling.inum());
     assertThat(workflow.contains(straddling.inum())).isFalse();
+  }
+
+  @Test
+  void aCallStillRecordingThatACatchUpPassedIsAuditedOnceItEndsSoThatADemotionBeforeItsEndSkipsNothing()
+      throws Exception {
+    CallRecord recording = buffer.begin("conv-long", T0, CallRole.SLAVE, List.of(), List.of());
+    CallRecord later = call("conv-later", CallRole.SLAVE, 40, 1);
+    database.add("conv-later");
+    clock.set(T0.plusSeconds(31));
+    GapAudit audit = audit();
+    assertThat(audit.catchUp(T0.plusSeconds(30), true)).isZero();
+    // Demoted again before the call ended: it ends on a secondary, which does not submit it.
+    buffer.finish(recording.inum(), T0.plusSeconds(50), CallState.COMPLETE, MediaStats.NONE);
+
+    clock.set(T0.plusSeconds(50).plus(GRACE).minusSeconds(1));
+    assertThat(audit.run(true)).as("within the grace period after its end").isZero();
+    assertThat(reports).isEmpty();
+    clock.set(T0.plusSeconds(50).plus(GRACE));
+    assertThat(audit.run(true)).isEqualTo(1);
+
+    assertThat(reports).containsExactly(recording.inum() + " promoted");
+    assertThat(workflow.entry(recording.inum())).hasValueSatisfying(entry -> assertThat(entry.promoted()).isTrue());
+    assertThat(linked).containsExactly(later.inum());
+    clock.set(T0.plusSeconds(5000));
+    assertThat(audit.run(true)).as("a call held back is audited once").isZero();
+    assertThat(reports).hasSize(1);
+  }
+
+  @Test
+  void aLaterCatchUpAuditsAtOnceTheCallsAnEarlierOneHeldBackThatEndedBeforeItsWindow() throws Exception {
+    CallRecord recording = buffer.begin("conv-long", T0, CallRole.SLAVE, List.of(), List.of());
+    clock.set(T0.plusSeconds(31));
+    GapAudit audit = audit();
+    assertThat(audit.catchUp(T0.plusSeconds(30), true)).isZero();
+    buffer.finish(recording.inum(), T0.plusSeconds(50), CallState.COMPLETE, MediaStats.NONE);
+    clock.set(T0.plusSeconds(61));
+
+    assertThat(audit.catchUp(T0.plusSeconds(60), true)).isEqualTo(1);
+
+    assertThat(reports).containsExactly(recording.inum() + " promoted");
   }
 
   @Test
