@@ -210,6 +210,7 @@ class WorkflowTest {
         // What migrations after the fourth added goes too, so that they can run again.
         statement.execute("DROP INDEX calls_by_end");
         statement.execute("DROP TABLE call_metadata");
+        statement.execute("DROP TABLE gap_audit_held");
         for (String column : List.of("sip_identity", "quirks", "dtmf")) {
           statement.execute("ALTER TABLE calls DROP COLUMN " + column);
         }
