@@ -153,14 +153,22 @@ public final class Leadership implements ActingLease, AutoCloseable {
         return;
       }
       heldEpoch = 0;
+      leaderUrl = refusal.currentHolderUrl();
     }
     LOG.warn("stopped acting at once: a write of the RRC was refused and nothing of it written, {}",
         refusal.getMessage());
   }
 
-  /** The URL of the Manager that leads, as last seen: this one's while it acts; empty when none was seen. */
+  /**
+   * The URL of the Manager that leads, as last seen: this one's while it acts; empty when none was seen, and while
+   * this one's own lease ran out and the lease was not read since (after a pause, say), since then it cannot know.
+   */
   public Optional<String> leaderUrl() {
-    return acting() ? Optional.of(url.get()) : Optional.ofNullable(leaderUrl);
+    if (acting()) {
+      return Optional.of(url.get());
+    }
+    String seen = leaderUrl;
+    return seen == null || seen.equals(url.get()) ? Optional.empty() : Optional.of(seen);
   }
 
   /** One round: the holder renews, a standby looks and takes when it may; then the listener hears of a change. */

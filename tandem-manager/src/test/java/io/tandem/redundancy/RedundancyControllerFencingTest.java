@@ -118,6 +118,7 @@ class RedundancyControllerFencingTest {
     assertThat(database.auditRows(10)).isEmpty();
     assertThat(managerA.acting()).as("a refused write ends acting at once, not at the lease's end").isFalse();
     assertThat(managerA.fence()).isEmpty();
+    assertThat(managerA.leaderUrl()).as("it names the holder the refusal saw").contains("http://manager-b");
 
     RedundancyController takenOver = controller(managerB, health);
     takenOver.tick();
