@@ -27,12 +27,13 @@ import org.postgresql.PGConnection;
 
 /**
  * Bytes the call database keeps per interaction, with the Main's copy marked and the Backup's copy linked (two
- * copies, as every recorded conversation has; a share of the Backup's copies under a session id of their own, found
- * by participants and start, each of which leaves a tombstone row naming its key), its search text written and every index of the schema, against the
- * bytes of the same number of bare copy-shaped rows (two per interaction, no index) COPYed into a table of their
- * own, in one run on one embedded PostgreSQL. Sizes are {@code pg_total_relation_size} (heap, TOAST and indexes)
- * of every table of the schema, read after a {@code VACUUM (ANALYZE)} (what a running database holds, dead row
- * versions made reusable but not given back) and again after a {@code VACUUM FULL} (the rows packed tight).
+ * copies, as every recorded conversation has; a share of the Backup's copies under a session id of their own,
+ * found by participants and start, each of which leaves a tombstone row naming its key), its search text written
+ * and every index of the schema, against the bytes of the same number of bare copy-shaped rows (two per
+ * interaction, no index) COPYed into a table of their own, in one run on one embedded PostgreSQL. Sizes are
+ * {@code pg_total_relation_size} (heap, TOAST and indexes) of every table of the schema, read after a
+ * {@code VACUUM (ANALYZE)} (what a running database holds, dead row versions made reusable but not given back) and
+ * again after a {@code VACUUM FULL} (the rows packed tight).
  *
  * <p>Run: {@code bench/run db-size [INTERACTIONS] [OWN_KEY_SHARE]} (defaults 100000; 0: every Backup copy under the
  * Main's session id, as when the SBC forks one INVITE; 1: each recorder its own). Prints each table's share and the

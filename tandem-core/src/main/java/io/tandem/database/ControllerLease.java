@@ -23,7 +23,8 @@ public final class ControllerLease {
   private static final String RENEW = "UPDATE controller_lease SET renewals = renewals + 1, renewed_at = now() "
       + "WHERE id = 1 AND holder_id = ? AND epoch = ?";
   // FOR SHARE: a take waits until the fenced transaction ends, so it either commits before the take or sees it.
-  private static final String CONFIRM = "SELECT holder_id, holder_url, epoch FROM controller_lease WHERE id = 1 FOR SHARE";
+  private static final String CONFIRM =
+      "SELECT holder_id, holder_url, epoch FROM controller_lease WHERE id = 1 FOR SHARE";
   private static final String RELEASE = "UPDATE controller_lease SET holder_id = NULL, holder_url = NULL, "
       + "renewals = renewals + 1, renewed_at = now() WHERE id = 1 AND holder_id = ? AND epoch = ?";
   /** A lease statement that waits longer than this is of no use: the lease is a few seconds. */

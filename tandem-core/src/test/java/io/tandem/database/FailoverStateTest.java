@@ -103,7 +103,8 @@ class FailoverStateTest {
   void theFiguresCountTheNewPrimarysCallsLiveInTheWindow() throws Exception {
     Instant detectedAt = T0.plusSeconds(60);
     database.mark(main, List.of(call(200_000, 1, "straddling-both", 1000, CallState.COMPLETE)));
-    FailoverView failover = database.beginFailover(rrc, "pair-f", "FAILOVER", 200_000, 200_001, detectedAt).orElseThrow();
+    FailoverView failover = database.beginFailover(rrc, "pair-f", "FAILOVER", 200_000, 200_001, detectedAt)
+        .orElseThrow();
     Instant windowFrom = failover.windowFrom();
     Fence backup = new Fence(200_001, failover.epoch());
     database.mark(backup, List.of(
