@@ -69,7 +69,67 @@ async function login(event) {
 
 // ---- Pairs and events, kept current by the live feed ----
 
+/**
+ * Which Manager's Recorder Redundancy Controller acts, as every pair of the feed says: this one, or another (a
+ * standby serves every read, but refuses with 503 what only the acting Manager does).
+ */
+function renderRrc(pairs) {
+  const banner = $('#rrc');
+  banner.replaceChildren();
+  if (!pairs.length) return;
+  const { rrc, rrcLeader } = pairs[0];
+  banner.dataset.rrc = rrc;
+  if (rrc === 'acting') {
+    banner.className = 'rrc-acting';
+    banner.append('This Manager acts as the Recorder Redundancy Controller: it fails pairs over and back.');
+    return;
+  }
+  banner.className = 'rrc-standby';
+  banner.append(element('strong', 'This Manager stands by. '));
+  if (rrcLeader) {
+    const link = element('a', rrcLeader);
+    link.href = rrcLeader;
+    banner.append('The Recorder Redundancy Controller acts on ', link, '. ');
+  } else {
+    banner.append('No Manager holds the Recorder Redundancy Controller\'s lease now; one takes it within seconds. ');
+  }
+  banner.append('Here you can search, replay, export and follow events; failover and failback are done only by '
+      + 'the acting Manager, and a failback asked here is refused (503).');
+}
+
+/** Why a failback cannot be asked from this page now, or '' when it can. */
+function failbackRefusal(pair) {
+  if (pair.rrc !== 'acting') {
+    return 'only the acting Manager fails back' + (pair.rrcLeader ? ' (' + pair.rrcLeader + ')' : '');
+  }
+  if (pair.failbackPolicy !== 'manual') return 'the failback policy is ' + pair.failbackPolicy;
+  return '';
+}
+
+function failbackForm(pair) {
+  const form = element('form', null, 'failback');
+  const button = element('button', 'Fail back');
+  const refusal = failbackRefusal(pair);
+  button.disabled = refusal !== '';
+  const message = element('span', refusal, refusal ? 'muted' : 'error');
+  form.append(button, ' ', message);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    message.textContent = '';
+    try {
+      await api('POST', '/api/pairs/' + encodeURIComponent(pair.name) + '/failback');
+      message.className = 'muted';
+      message.textContent = 'failback started';
+    } catch (e) {
+      message.className = 'error';
+      message.textContent = e.message;
+    }
+  });
+  return form;
+}
+
 function renderPairs(pairs) {
+  renderRrc(pairs);
   const container = $('#pairs');
   container.replaceChildren();
   for (const pair of pairs) {
@@ -92,6 +152,7 @@ function renderPairs(pairs) {
     box.appendChild(element('p', alarms.length ? 'Alarms: ' + alarms.join(', ') : 'No alarm',
         alarms.length ? 'alarm' : 'muted'));
     box.appendChild(policyForm(pair));
+    box.appendChild(failbackForm(pair));
     container.appendChild(box);
   }
 }

@@ -46,8 +46,8 @@ import org.postgresql.PGConnection;
  * Workflow marks a backlog; 3). Prints each round and the medians.
  */
 public final class MarkingBench {
-  private static final int SERIAL = 900_001;
-  private static final int BACKUP = 900_002;
+  static final int SERIAL = 900_001;
+  static final int BACKUP = 900_002;
   private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
 
   public static void main(String[] args) throws Exception {
@@ -191,7 +191,7 @@ public final class MarkingBench {
   }
 
   /** The Main's calls of one round: a conversation each, 5 s long, a millisecond apart, participants their own. */
-  private static List<CallRecord> mainCalls(long firstSequence, int count, String keyPrefix, int round) {
+  static List<CallRecord> mainCalls(long firstSequence, int count, String keyPrefix, int round) {
     List<CallRecord> records = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       records.add(call(Inum.of(SERIAL, firstSequence + i), keyPrefix + "-" + i, CallRole.MASTER,
@@ -201,7 +201,7 @@ public final class MarkingBench {
   }
 
   /** The Backup's copies of the Main's calls {@code [from, to)}, under the same session ids or their own. */
-  private static List<CallRecord> backupCopies(List<CallRecord> mainCalls, int from, int to, boolean sameKey) {
+  static List<CallRecord> backupCopies(List<CallRecord> mainCalls, int from, int to, boolean sameKey) {
     List<CallRecord> copies = new ArrayList<>(to - from);
     for (int i = from; i < to; i++) {
       CallRecord call = mainCalls.get(i);

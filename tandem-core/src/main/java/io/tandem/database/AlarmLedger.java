@@ -22,7 +22,7 @@ import javax.sql.DataSource;
  * Alarms as state in the call database. {@link #raise} and {@link #clear} change the state and append the
  * transition's event (ALARM_RAISED, ALARM_CLEARED) in one transaction, and only when the state changes: so each
  * transition is appended exactly once, whichever Recorder Manager sees it first and however often it restarts.
- * Thread-safe.
+ * Both are acting writes of the RRC, fenced by the controller lease. Thread-safe.
  */
 public final class AlarmLedger {
   public static final String RAISED = "ALARM_RAISED";
@@ -73,13 +73,15 @@ public final class AlarmLedger {
    * Raises {@code alarm} of {@code pair} (about recorder {@code serial}, or the whole pair when null) unless it is
    * raised already; the id of the ALARM_RAISED event, empty when it was raised already. The event's details are
    * {@code alarm}, {@code serial} when given, then {@code details}.
+   *
+   * @throws LeaseLostException when the controller lease is no longer the fence's: nothing is written
    */
-  public Optional<Long> raise(String pair, String alarm, String serial, Map<String, Object> details)
-      throws SQLException {
+  public Optional<Long> raise(LeaderFence fence, String pair, String alarm, String serial,
+      Map<String, Object> details) throws SQLException, LeaseLostException {
     Objects.requireNonNull(pair, "pair");
     Objects.requireNonNull(alarm, "alarm");
     Map<String, Object> all = eventDetails(alarm, serial, details);
-    return Transactions.inTransaction(dataSource, connection -> {
+    return ControllerLease.inFencedTransaction(dataSource, fence, connection -> {
       try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
         bindKey(insert, 1, pair, alarm, serial);
         insert.setTimestamp(4, Timestamp.from(clock.instant()));
@@ -102,11 +104,14 @@ public final class AlarmLedger {
    * Clears {@code alarm} of {@code pair} if it is raised; the id of the ALARM_CLEARED event, empty when it was not
    * raised. Its details are those of the event that raised it, then {@code raisedAt}, {@code raisedEventId} and
    * {@code raisedSeconds}.
+   *
+   * @throws LeaseLostException when the controller lease is no longer the fence's: nothing is written
    */
-  public Optional<Long> clear(String pair, String alarm, String serial) throws SQLException {
+  public Optional<Long> clear(LeaderFence fence, String pair, String alarm, String serial)
+      throws SQLException, LeaseLostException {
     Objects.requireNonNull(pair, "pair");
     Objects.requireNonNull(alarm, "alarm");
-    return Transactions.inTransaction(dataSource, connection -> {
+    return ControllerLease.inFencedTransaction(dataSource, fence, connection -> {
       Map<String, Object> all;
       try (PreparedStatement delete = connection.prepareStatement(DELETE)) {
         bindKey(delete, 1, pair, alarm, serial);

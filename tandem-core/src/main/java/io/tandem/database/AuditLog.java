@@ -47,6 +47,12 @@ final class AuditLog {
     return Transactions.inTransaction(dataSource, connection -> append(connection, entry));
   }
 
+  /** Appends as an acting write of the RRC: committed only while the controller lease is the fence's. */
+  AuditRow append(LeaderFence fence, AuditEntry entry) throws SQLException, LeaseLostException {
+    Objects.requireNonNull(entry, "entry");
+    return ControllerLease.inFencedTransaction(dataSource, fence, connection -> append(connection, entry));
+  }
+
   /** Appends on the caller's connection, inside its transaction: the row commits or rolls back with its work. */
   AuditRow append(Connection connection, AuditEntry entry) throws SQLException {
     String previous;

@@ -196,11 +196,13 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
    * roles and opens a failover in PROMOTING, all in one transaction; a failover still open in the pair is
    * superseded and its range carried on. Empty, changing nothing, when {@code fromSerial} is no longer the
    * primary or {@code toSerial} not the secondary of the pair. {@code kind} is FAILOVER or FAILBACK.
+   *
+   * @throws LeaseLostException when the controller lease is no longer the fence's: nothing is written
    */
-  public Optional<FailoverView> beginFailover(String pair, String kind, int fromSerial, int toSerial,
-      Instant detectedAt) throws SQLException {
-    return failovers.begin(Objects.requireNonNull(pair, "pair"), Objects.requireNonNull(kind, "kind"), fromSerial,
-        toSerial, Objects.requireNonNull(detectedAt, "detectedAt"));
+  public Optional<FailoverView> beginFailover(LeaderFence fence, String pair, String kind, int fromSerial,
+      int toSerial, Instant detectedAt) throws SQLException, LeaseLostException {
+    return failovers.begin(fence, Objects.requireNonNull(pair, "pair"), Objects.requireNonNull(kind, "kind"),
+        fromSerial, toSerial, Objects.requireNonNull(detectedAt, "detectedAt"));
   }
 
   /** Failovers still PROMOTING, oldest first. */
@@ -221,9 +223,12 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
   /**
    * Closes an open failover with its figures and appends its event in the same transaction; empty when it
    * was no longer open (closed already), so the event is appended exactly once.
+   *
+   * @throws LeaseLostException when the controller lease is no longer the fence's: nothing is written
    */
-  public Optional<FailoverView> finishFailover(long id, PromotionTally tally) throws SQLException {
-    return failovers.finish(id, Objects.requireNonNull(tally, "tally"));
+  public Optional<FailoverView> finishFailover(LeaderFence fence, long id, PromotionTally tally)
+      throws SQLException, LeaseLostException {
+    return failovers.finish(fence, id, Objects.requireNonNull(tally, "tally"));
   }
 
   /** Interactions whose start is in {@code [from, to)}, oldest first, at most {@code limit}. */
@@ -322,6 +327,17 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
     return eventLog.appendEvent(type, pairName, details);
   }
 
+  /**
+   * Appends an event as an acting write of the RRC and returns its id: committed only while the controller lease is
+   * still the fence's.
+   *
+   * @throws LeaseLostException when the lease is no longer the fence's: nothing is appended
+   */
+  public long appendEvent(LeaderFence fence, String type, String pairName, Map<String, Object> details)
+      throws SQLException, LeaseLostException {
+    return eventLog.appendEvent(fence, type, pairName, details);
+  }
+
   /** Every event, oldest first. */
   public List<EventView> events() throws SQLException {
     return eventLog.events();
@@ -405,6 +421,16 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
   /** Appends a row to the hash-chained audit; durable when this returns. */
   public AuditRow audit(AuditEntry entry) throws SQLException {
     return auditLog.append(entry);
+  }
+
+  /**
+   * Appends an audit row as an acting write of the RRC: durable when this returns, and only while the controller
+   * lease is still the fence's.
+   *
+   * @throws LeaseLostException when the lease is no longer the fence's: nothing is appended
+   */
+  public AuditRow audit(LeaderFence fence, AuditEntry entry) throws SQLException, LeaseLostException {
+    return auditLog.append(fence, entry);
   }
 
   /** The {@code limit} newest audit rows, newest first. */

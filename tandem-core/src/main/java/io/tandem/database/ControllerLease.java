@@ -13,7 +13,8 @@ import javax.sql.DataSource;
  * and set on one row, so two Managers never both take or keep it: {@link #take} succeeds only when the lease was
  * not written since it was read, {@link #renew} and {@link #release} only for the holder of that epoch. When a
  * holder must stop acting, and when a standby may take, is decided by the caller on its own monotonic clock (see
- * {@code Leadership}): no time stored here is compared with any host's clock. Thread-safe.
+ * {@code Leadership}): no time stored here is compared with any host's clock. The acting writes of the RRC are fenced
+ * by the lease ({@link #inFencedTransaction}): each commits only while the lease is still its writer's. Thread-safe.
  */
 public final class ControllerLease {
   private static final String READ = "SELECT holder_id, holder_url, epoch, renewals FROM controller_lease WHERE id = 1";
@@ -21,6 +22,9 @@ public final class ControllerLease {
       + "renewals = renewals + 1, renewed_at = now() WHERE id = 1 AND renewals = ? RETURNING epoch";
   private static final String RENEW = "UPDATE controller_lease SET renewals = renewals + 1, renewed_at = now() "
       + "WHERE id = 1 AND holder_id = ? AND epoch = ?";
+  // FOR SHARE: a take waits until the fenced transaction ends, so it either commits before the take or sees it.
+  private static final String CONFIRM =
+      "SELECT holder_id, holder_url, epoch FROM controller_lease WHERE id = 1 FOR SHARE";
   private static final String RELEASE = "UPDATE controller_lease SET holder_id = NULL, holder_url = NULL, "
       + "renewals = renewals + 1, renewed_at = now() WHERE id = 1 AND holder_id = ? AND epoch = ?";
   /** A lease statement that waits longer than this is of no use: the lease is a few seconds. */
@@ -64,6 +68,35 @@ public final class ControllerLease {
   /** Gives the lease up, so that another Manager may take it at once; false when it no longer held it. */
   public boolean release(String holderId, long epoch) throws SQLException {
     return holderWrite(RELEASE, holderId, epoch);
+  }
+
+  /**
+   * Runs {@code work} in one transaction that commits only if, at its end, the lease is still held by the fence's
+   * holder at its epoch; otherwise rolls it all back, so nothing of it is written.
+   *
+   * @throws LeaseLostException when the lease is no longer the fence's
+   */
+  static <T> T inFencedTransaction(DataSource dataSource, LeaderFence fence,
+      Transactions.Work<T, RuntimeException> work) throws SQLException, LeaseLostException {
+    Objects.requireNonNull(fence, "fence");
+    return Transactions.<T, LeaseLostException>inTransaction(dataSource, connection -> {
+      T result = work.run(connection);
+      // Checked last, so the lease row is locked only from here to the commit: the holder's renewals never wait
+      // on a write that waits for a pair's lock.
+      confirm(connection, fence);
+      return result;
+    });
+  }
+
+  private static void confirm(Connection connection, LeaderFence fence) throws SQLException, LeaseLostException {
+    try (PreparedStatement query = connection.prepareStatement(CONFIRM); ResultSet row = query.executeQuery()) {
+      if (!row.next()) {
+        throw new SQLException("the controller lease row is missing: the call database schema is not migrated");
+      }
+      if (!fence.holderId().equals(row.getString(1)) || fence.epoch() != row.getLong(3)) {
+        throw new LeaseLostException(fence, row.getString(2), row.getLong(3));
+      }
+    }
   }
 
   private boolean holderWrite(String sql, String holderId, long epoch) throws SQLException {

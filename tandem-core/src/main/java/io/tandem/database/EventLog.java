@@ -53,6 +53,15 @@ final class EventLog {
     return Transactions.inTransaction(dataSource, connection -> append(connection, clock, type, pairName, details));
   }
 
+  /** Appends an event as an acting write of the RRC: committed only while the controller lease is the fence's. */
+  long appendEvent(LeaderFence fence, String type, String pairName, Map<String, Object> details)
+      throws SQLException, LeaseLostException {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(details, "details");
+    return ControllerLease.inFencedTransaction(dataSource, fence,
+        connection -> append(connection, clock, type, pairName, details));
+  }
+
   /**
    * Appends an event on the caller's connection, inside the caller's transaction (never in autocommit), so that
    * it commits or rolls back with the caller's work. Appends of other transactions wait until this one ends.

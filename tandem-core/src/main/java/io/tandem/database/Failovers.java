@@ -20,7 +20,8 @@ import javax.sql.DataSource;
  * Failovers as a durable, idempotent state machine. {@link #begin} raises the pair's epoch, swaps the roles
  * and opens the failover in one transaction under the pair's row lock, and only if the recorder said to fail
  * is still the primary, so two controllers (or one that restarted) never fail a pair over twice for one
- * failure. {@link #finish} closes an open failover and appends its event in one transaction, at most once.
+ * failure. {@link #finish} closes an open failover and appends its event in one transaction, at most once. Both
+ * are fenced by the controller lease: they commit only while the RRC that decided them still holds it.
  * Thread-safe.
  */
 final class Failovers {
@@ -56,9 +57,9 @@ final class Failovers {
     this.clock = clock;
   }
 
-  Optional<FailoverView> begin(String pair, String kind, int fromSerial, int toSerial, Instant detectedAt)
-      throws SQLException {
-    return Transactions.inTransaction(dataSource, connection -> {
+  Optional<FailoverView> begin(LeaderFence fence, String pair, String kind, int fromSerial, int toSerial,
+      Instant detectedAt) throws SQLException, LeaseLostException {
+    return ControllerLease.inFencedTransaction(dataSource, fence, connection -> {
       long windowSeconds;
       try (PreparedStatement lock = connection.prepareStatement(LOCK_PAIR)) {
         lock.setString(1, pair);
@@ -172,8 +173,9 @@ final class Failovers {
     }
   }
 
-  Optional<FailoverView> finish(long id, PromotionTally tally) throws SQLException {
-    return Transactions.inTransaction(dataSource, connection -> {
+  Optional<FailoverView> finish(LeaderFence fence, long id, PromotionTally tally)
+      throws SQLException, LeaseLostException {
+    return ControllerLease.inFencedTransaction(dataSource, fence, connection -> {
       Timestamp now = Timestamp.from(clock.instant());
       FailoverView done;
       try (PreparedStatement close = connection.prepareStatement(CLOSE)) {

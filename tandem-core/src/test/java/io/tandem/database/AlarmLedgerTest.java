@@ -23,6 +23,7 @@ class AlarmLedgerTest {
   private static DatabaseFixture fixture;
   private CallDatabase database;
   private AlarmLedger alarms;
+  private LeaderFence rrc;
 
   @BeforeAll
   static void startDatabase() throws Exception {
@@ -40,12 +41,13 @@ class AlarmLedgerTest {
     database = fixture.database;
     alarms = database.alarms();
     fixture.registerPair("pair-a", 210_000);
+    rrc = fixture.takeLease("manager-a");
   }
 
   @Test
   void raisingTwiceAppendsOneEvent() throws Exception {
-    assertThat(alarms.raise("pair-a", "BACKUP_DOWN", null, Map.of("serial", "210001"))).isPresent();
-    assertThat(alarms.raise("pair-a", "BACKUP_DOWN", null, Map.of("serial", "210001"))).isEmpty();
+    assertThat(alarms.raise(rrc, "pair-a", "BACKUP_DOWN", null, Map.of("serial", "210001"))).isPresent();
+    assertThat(alarms.raise(rrc, "pair-a", "BACKUP_DOWN", null, Map.of("serial", "210001"))).isEmpty();
 
     assertThat(database.events()).singleElement().satisfies(event -> {
       assertThat(event.type()).isEqualTo("ALARM_RAISED");
@@ -61,11 +63,11 @@ class AlarmLedgerTest {
 
   @Test
   void clearingRepeatsTheDetailsOfTheRaiseOnceAndOnlyWhenRaised() throws Exception {
-    assertThat(alarms.clear("pair-a", "DISK_LOW", "210000")).isEmpty();
-    long raisedId = alarms.raise("pair-a", "DISK_LOW", "210000", Map.of("position", "MAIN")).orElseThrow();
+    assertThat(alarms.clear(rrc, "pair-a", "DISK_LOW", "210000")).isEmpty();
+    long raisedId = alarms.raise(rrc, "pair-a", "DISK_LOW", "210000", Map.of("position", "MAIN")).orElseThrow();
 
-    assertThat(alarms.clear("pair-a", "DISK_LOW", "210000")).isPresent();
-    assertThat(alarms.clear("pair-a", "DISK_LOW", "210000")).isEmpty();
+    assertThat(alarms.clear(rrc, "pair-a", "DISK_LOW", "210000")).isPresent();
+    assertThat(alarms.clear(rrc, "pair-a", "DISK_LOW", "210000")).isEmpty();
 
     List<EventView> events = database.events();
     assertThat(events).extracting(EventView::type).containsExactly("ALARM_RAISED", "ALARM_CLEARED");
@@ -77,9 +79,9 @@ class AlarmLedgerTest {
 
   @Test
   void anAlarmOfARecorderIsApartFromTheSameAlarmOfThePairAndOfTheOtherRecorder() throws Exception {
-    alarms.raise("pair-a", "DISK_LOW", "210000", Map.of());
-    alarms.raise("pair-a", "DISK_LOW", "210001", Map.of());
-    alarms.raise("pair-a", "DISK_LOW", null, Map.of());
+    alarms.raise(rrc, "pair-a", "DISK_LOW", "210000", Map.of());
+    alarms.raise(rrc, "pair-a", "DISK_LOW", "210001", Map.of());
+    alarms.raise(rrc, "pair-a", "DISK_LOW", null, Map.of());
 
     assertThat(alarms.raised()).extracting(RaisedAlarm::serial).containsExactlyInAnyOrder("210000", "210001", null);
   }

@@ -82,6 +82,13 @@ final class DatabaseFixture implements AutoCloseable {
     return new Fence(mainSerial, main.epoch());
   }
 
+  /** Takes the controller lease for a Manager of this test, whoever held it; the fence it writes under. */
+  LeaderFence takeLease(String holderId) throws SQLException {
+    ControllerLease lease = database.controllerLease();
+    long epoch = lease.take(holderId, "http://" + holderId, lease.read().renewals()).orElseThrow();
+    return new LeaderFence(holderId, epoch);
+  }
+
   static CallRecord call(int serial, long sequence, String key, long durationMillis, CallState state) {
     return new CallRecord(Inum.of(serial, sequence), key, T0, T0.plusMillis(durationMillis),
         serial % 2 == 0 ? CallRole.MASTER : CallRole.SLAVE, state,

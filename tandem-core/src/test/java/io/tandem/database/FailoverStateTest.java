@@ -24,6 +24,7 @@ class FailoverStateTest {
   private static DatabaseFixture fixture;
   private CallDatabase database;
   private Fence main;
+  private LeaderFence rrc;
 
   @BeforeAll
   static void startDatabase() throws Exception {
@@ -40,11 +41,12 @@ class FailoverStateTest {
     fixture.clear();
     database = fixture.database;
     main = fixture.registerPair("pair-f", 200_000);
+    rrc = fixture.takeLease("manager-f");
   }
 
   @Test
   void beginRaisesEpochSwapsRolesAndOpensOneFailover() throws Exception {
-    FailoverView failover = database.beginFailover("pair-f", "FAILOVER", 200_000, 200_001, T0).orElseThrow();
+    FailoverView failover = database.beginFailover(rrc, "pair-f", "FAILOVER", 200_000, 200_001, T0).orElseThrow();
 
     assertThat(failover.epoch()).isEqualTo(2);
     assertThat(failover.open()).isTrue();
@@ -57,16 +59,16 @@ class FailoverStateTest {
 
   @Test
   void aSecondDecisionOnTheSameFailureChangesNothing() throws Exception {
-    database.beginFailover("pair-f", "FAILOVER", 200_000, 200_001, T0).orElseThrow();
+    database.beginFailover(rrc, "pair-f", "FAILOVER", 200_000, 200_001, T0).orElseThrow();
 
-    assertThat(database.beginFailover("pair-f", "FAILOVER", 200_000, 200_001, T0.plusSeconds(1))).isEmpty();
+    assertThat(database.beginFailover(rrc, "pair-f", "FAILOVER", 200_000, 200_001, T0.plusSeconds(1))).isEmpty();
     assertThat(database.pairs().getFirst().epoch()).isEqualTo(2);
     assertThat(database.failovers()).hasSize(1);
   }
 
   @Test
   void staleMainCannotMarkAfterFailover() throws Exception {
-    database.beginFailover("pair-f", "FAILOVER", 200_000, 200_001, T0).orElseThrow();
+    database.beginFailover(rrc, "pair-f", "FAILOVER", 200_000, 200_001, T0).orElseThrow();
 
     assertThatThrownBy(() -> database.mark(main, List.of(call(200_000, 1, "conv-1", 1000, CallState.COMPLETE))))
         .isInstanceOf(FencedException.class);
@@ -76,7 +78,7 @@ class FailoverStateTest {
   @Test
   void finishAppendsTheEventExactlyOnceWithTheDatabaseFigures() throws Exception {
     database.mark(main, List.of(call(200_000, 1, "both", 1000, CallState.COMPLETE)));
-    FailoverView failover = database.beginFailover("pair-f", "FAILOVER", 200_000, 200_001, T0.plusSeconds(60))
+    FailoverView failover = database.beginFailover(rrc, "pair-f", "FAILOVER", 200_000, 200_001, T0.plusSeconds(60))
         .orElseThrow();
     Fence backup = new Fence(200_001, failover.epoch());
     database.mark(backup, List.of(call(200_001, 1, "both", 1000, CallState.COMPLETE),
@@ -85,8 +87,8 @@ class FailoverStateTest {
 
     PromotionTally tally = database.promotionTally(failover);
     assertThat(tally).isEqualTo(new PromotionTally(2, 1));
-    assertThat(database.finishFailover(failover.id(), tally)).isPresent();
-    assertThat(database.finishFailover(failover.id(), tally)).isEmpty();
+    assertThat(database.finishFailover(rrc, failover.id(), tally)).isPresent();
+    assertThat(database.finishFailover(rrc, failover.id(), tally)).isEmpty();
 
     List<EventView> events = database.events();
     assertThat(events).singleElement().satisfies(event -> {
@@ -101,7 +103,8 @@ class FailoverStateTest {
   void theFiguresCountTheNewPrimarysCallsLiveInTheWindow() throws Exception {
     Instant detectedAt = T0.plusSeconds(60);
     database.mark(main, List.of(call(200_000, 1, "straddling-both", 1000, CallState.COMPLETE)));
-    FailoverView failover = database.beginFailover("pair-f", "FAILOVER", 200_000, 200_001, detectedAt).orElseThrow();
+    FailoverView failover = database.beginFailover(rrc, "pair-f", "FAILOVER", 200_000, 200_001, detectedAt)
+        .orElseThrow();
     Instant windowFrom = failover.windowFrom();
     Fence backup = new Fence(200_001, failover.epoch());
     database.mark(backup, List.of(
@@ -116,9 +119,9 @@ class FailoverStateTest {
 
   @Test
   void aFailoverCutShortByItsNewPrimaryIsSupersededAndItsRangeCarriedOn() throws Exception {
-    FailoverView first = database.beginFailover("pair-f", "FAILOVER", 200_000, 200_001, T0).orElseThrow();
+    FailoverView first = database.beginFailover(rrc, "pair-f", "FAILOVER", 200_000, 200_001, T0).orElseThrow();
 
-    FailoverView second = database.beginFailover("pair-f", "FAILOVER", 200_001, 200_000, T0.plusSeconds(600))
+    FailoverView second = database.beginFailover(rrc, "pair-f", "FAILOVER", 200_001, 200_000, T0.plusSeconds(600))
         .orElseThrow();
 
     assertThat(second.epoch()).isEqualTo(3);

@@ -40,7 +40,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * The Manager's console in a real headless Chromium, as an administrator uses it on a real pair: signed in with a
  * password (a wrong one refused), the pairs appear live, a call is found by part of a participant's number, opened, played and sought to its middle, a reprocess is
- * started and followed to DONE, kill -9 of the Main shows up as a failover in the timeline without a reload, and the
+ * started and followed to DONE, kill -9 of the Main shows up as a failover in the timeline without a reload, a second
+ * Manager's console says that it stands by, which Manager acts, and why it offers no failback, and the
  * API explorer opens from the console's header and lists the operations.
  * Each step leaves a screenshot under {@code target/console-screenshots}.
  */
@@ -61,6 +62,7 @@ class ConsoleBrowserTest {
   static SimulationReport report;
   static WebDriver browser;
   static LocalDateTime callsBegan;
+  static ManagerProcess standby;
 
   @BeforeAll
   static void recordCallsAndOpenABrowser() throws Exception {
@@ -81,6 +83,9 @@ class ConsoleBrowserTest {
   static void closeBrowserAndPair() throws Exception {
     if (browser != null) {
       browser.quit();
+    }
+    if (standby != null) {
+      standby.close();
     }
     if (pair != null) {
       pair.close();
@@ -113,6 +118,8 @@ class ConsoleBrowserTest {
     await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector(
         ".pair[data-pair='pair-" + MAIN + "'] tr.recorder[data-serial='" + MAIN + "'][data-role='PRIMARY']")).isEmpty());
     assertThat(text("#pairs")).contains("pair-" + MAIN, Integer.toString(BACKUP), "SECONDARY");
+    assertThat(browser.findElement(By.id("rrc")).getAttribute("data-rrc")).isEqualTo("acting");
+    assertThat(text("#rrc")).startsWith("This Manager acts as the Recorder Redundancy Controller");
     screenshot("1-pairs");
   }
 
@@ -191,13 +198,49 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(5)
+  void aStandbyManagersConsoleNamesTheActingOneAndSaysWhyItOffersNoFailback() throws Exception {
+    String pairName = "pair-" + MAIN;
+    var manual = PairFixture.HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(pair.managerUrl()
+        + "/api/pairs/" + pairName + "/policy")).header("Content-Type", "application/json")
+        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"failbackPolicy\":\"manual\"}")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(manual.statusCode()).as(manual.body()).isEqualTo(200);
+    String failback = ".pair[data-pair='" + pairName + "'] form.failback";
+    await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector(failback + " button")).isEmpty()
+        && browser.findElement(By.cssSelector(failback + " button")).isEnabled());
+
+    standby = new ManagerProcess(root.resolve("manager-2"), pair.postgres.jdbcUrl(), "500ms", 3).start();
+    browser.get(standby.url() + "/");
+    await().atMost(WAIT).until(() -> browser.findElement(By.id("login")).isDisplayed()
+        || "standby".equals(browser.findElement(By.id("rrc")).getAttribute("data-rrc")));
+    if (browser.findElement(By.id("login")).isDisplayed()) {
+      browser.findElement(By.id("login-name")).sendKeys("ann");
+      browser.findElement(By.id("login-password")).sendKeys(PASSWORD);
+      browser.findElement(By.id("login-submit")).click();
+    }
+    await().atMost(WAIT).until(() -> "standby".equals(browser.findElement(By.id("rrc")).getAttribute("data-rrc")));
+    assertThat(text("#rrc")).startsWith("This Manager stands by.")
+        .contains("The Recorder Redundancy Controller acts on " + pair.managerUrl() + ".")
+        .contains("a failback asked here is refused (503)");
+    WebElement button = browser.findElement(By.cssSelector(failback + " button"));
+    assertThat(button.isEnabled()).as("no failback offered by a standby").isFalse();
+    assertThat(text(failback)).contains("only the acting Manager fails back (" + pair.managerUrl() + ")");
+    var refused = PairFixture.HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(standby.url()
+        + "/api/pairs/" + pairName + "/failback")).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).as("what the page says: " + refused.body()).isEqualTo(503);
+    screenshot("7-standby");
+  }
+
+  @Test
+  @Order(6)
   void theApiExplorerOpensFromTheConsoleAndListsTheOperations() throws Exception {
     browser.findElement(By.id("api-link")).click();
     await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector(
         ".opblock-summary-path[data-path='/api/interactions/export.zip']")).isEmpty());
     assertThat(browser.findElements(By.cssSelector(".opblock-summary-path")).size()).as("operations listed")
         .isGreaterThan(30);
-    screenshot("7-api-explorer");
+    screenshot("8-api-explorer");
   }
 
   private static WebDriver startBrowser(Path profile) {

@@ -76,6 +76,28 @@ final class ManagerProcess implements AutoCloseable {
     }
   }
 
+  /** SIGSTOP: the Manager is frozen as a long collector pause would freeze it. */
+  void pause() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** SIGCONT: the frozen Manager goes on where it stopped, with what it knew then. */
+  void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+    if (exit != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " exited with " + exit);
+    }
+  }
+
+  /** What the Manager has logged so far. */
+  String log() throws IOException {
+    return Files.readString(directory.resolve("manager.log"));
+  }
+
   /** kill -9: the process gets no chance to clean up. */
   void kill9() throws InterruptedException {
     process.destroyForcibly();

@@ -66,7 +66,7 @@ public final class ManagerAssembly implements AutoCloseable {
     this.leadership = new Leadership(Leadership.storeOf(database.controllerLease()), () -> config.publicUrl(port()),
         config.leaderLease(), System::nanoTime);
     this.redundancy = new RedundancyController(database, probe, clients, config.healthInterval(),
-        config.notifications().heartbeatInterval(), clock, leadership::acting);
+        config.notifications().heartbeatInterval(), clock, leadership);
     probe.afterEachPoll(redundancy::tick);
     ManagerMetrics metrics = new ManagerMetrics(database, probe, leadership);
     ForwardedJobs jobs = new ForwardedJobs(database::pairs, clients);

@@ -182,7 +182,8 @@ final class OpenApiDocument {
         "failbackPolicy", text("never or manual"), "gapPolicy", text("report or promote"),
         "matchToleranceMillis", Map.of("type", "integer"), "healthy", flag("no alarm raised"),
         "alarms", listOf(text("an alarm")), "recorders", listOf(ref("Recorder")),
-        "rrcLeader", text("the URL of the Recorder Manager whose RRC acts; null while none holds the lease"))));
+        "rrcLeader", text("the URL of the Recorder Manager whose RRC acts; null while none holds the lease"),
+        "rrc", oneOf("whether the Manager that answers is the one whose RRC acts", "acting", "standby"))));
     schemas.put("JobStarted", object(List.of("id"), "id", text("GET /api/jobs/{id} follows it")));
     schemas.put("Job", open(object(List.of("id", "state"), "id", text("the job"), "kind", text("REPROCESS or REBUILD"),
         "serial", text("the recorder"), "state", oneOf("", "RUNNING", "DONE", "FAILED"),

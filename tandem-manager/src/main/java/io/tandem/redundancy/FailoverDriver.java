@@ -7,13 +7,14 @@ import io.tandem.admin.RecorderClients;
 import io.tandem.call.Role;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.FailoverView;
+import io.tandem.database.LeaderFence;
+import io.tandem.database.LeaseLostException;
 import io.tandem.database.PairView;
 import io.tandem.database.PromotionTally;
 import io.tandem.database.RecorderView;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * the window, follows the job, then closes the failover with the figures the call database shows (which
  * appends its event, once). Every step is idempotent, so a failure anywhere is repaired by starting over
  * after a delay, by this driver or by the driver of a Recorder Manager started since. Ends when the
- * failover is no longer open, when this Manager no longer acts (the acting one drives it), or when interrupted.
- * Runs on a thread of its own.
+ * failover is no longer open, when this Manager no longer acts (the acting one drives it), or when interrupted;
+ * its close is fenced by the RRC lease, and one refused ends this Manager's acting at once. Runs on a thread of its
+ * own.
  */
 final class FailoverDriver implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(FailoverDriver.class);
@@ -34,12 +36,12 @@ final class FailoverDriver implements Runnable {
   private final RecorderClients clients;
   private final FailoverView failover;
   private final Duration retryDelay;
-  private final BooleanSupplier acting;
+  private final ActingLease lease;
   private final Runnable onEnd;
 
   FailoverDriver(CallDatabase database, RecorderClients clients, FailoverView failover, Duration retryDelay,
-      BooleanSupplier acting, Runnable onEnd) {
-    this.acting = acting;
+      ActingLease lease, Runnable onEnd) {
+    this.lease = lease;
     this.database = database;
     this.clients = clients;
     this.failover = failover;
@@ -61,11 +63,15 @@ final class FailoverDriver implements Runnable {
   }
 
   private boolean attemptQuietly() throws InterruptedException {
-    if (!acting.getAsBoolean()) {
+    Optional<LeaderFence> fence = lease.fence();
+    if (fence.isEmpty()) {
       return true;
     }
     try {
-      return attempt();
+      return attempt(fence.get());
+    } catch (LeaseLostException e) {
+      lease.lost(e);
+      return true;
     } catch (SQLException | RuntimeException e) {
       LOG.warn("failover {} of pair {} to recorder {}: {}; trying again in {}", failover.id(), failover.pair(),
           failover.toSerial(), e.toString(), retryDelay);
@@ -74,7 +80,7 @@ final class FailoverDriver implements Runnable {
   }
 
   /** True when the failover is no longer open: closed here, or elsewhere, or superseded. */
-  private boolean attempt() throws SQLException, InterruptedException {
+  private boolean attempt(LeaderFence fence) throws SQLException, InterruptedException, LeaseLostException {
     if (!stillOpen()) {
       return true;
     }
@@ -85,7 +91,7 @@ final class FailoverDriver implements Runnable {
       return false;
     }
     PromotionTally tally = database.promotionTally(failover);
-    database.finishFailover(failover.id(), tally).ifPresent(done -> LOG.info("{} of pair {} from {} to {} at epoch"
+    database.finishFailover(fence, failover.id(), tally).ifPresent(done -> LOG.info("{} of pair {} from {} to {} at epoch"
         + " {} done in {} ms: promoted {}, already present {}", done.kind(), done.pair(), done.fromSerial(),
         done.toSerial(), done.epoch(), done.durationMillis(), done.promoted(), done.alreadyPresent()));
     return true;

@@ -2,6 +2,8 @@ package io.tandem.redundancy;
 
 import io.tandem.database.CallDatabase;
 import io.tandem.database.EventView;
+import io.tandem.database.LeaderFence;
+import io.tandem.database.LeaseLostException;
 import io.tandem.database.PairView;
 import io.tandem.database.RecorderView;
 import java.sql.SQLException;
@@ -35,7 +37,8 @@ final class Heartbeats {
   }
 
   /** Appends the pair's heartbeat when it is due and every recorder of the pair is known healthy or failed. */
-  void beatIfDue(PairView pair, HealthView health, Set<AlarmKey> raised) throws SQLException {
+  void beatIfDue(LeaderFence fence, PairView pair, HealthView health, Set<AlarmKey> raised)
+      throws SQLException, LeaseLostException {
     if (lastByPair == null) {
       Map<String, Instant> last = new HashMap<>();
       for (EventView event : database.latestEventsByPair(HEARTBEAT)) {
@@ -49,7 +52,7 @@ final class Heartbeats {
     if (!known || last != null && now.isBefore(last.plus(interval))) {
       return;
     }
-    database.appendEvent(HEARTBEAT, pair.name(), details(pair, health, raised));
+    database.appendEvent(fence, HEARTBEAT, pair.name(), details(pair, health, raised));
     lastByPair.put(pair.name(), now);
   }
 

@@ -1,6 +1,8 @@
 package io.tandem.redundancy;
 
 import io.tandem.database.ControllerLease;
+import io.tandem.database.LeaderFence;
+import io.tandem.database.LeaseLostException;
 import io.tandem.database.LeaseView;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -26,9 +28,11 @@ import org.slf4j.LoggerFactory;
  * renewal; a standby cannot take before a whole lease after it first SAW that renewal's write, which came after the
  * sending. So a holder that loses the database, or is paused, stops acting at least a third of a lease before
  * another can start, whatever the hosts' wall clocks say. {@link #acting} is thread-safe and cheap: every action
- * asks it right before it acts. The listener runs on this object's own thread, never two calls at once.
+ * asks it right before it acts. A pause can still fall between that question and the write: so every acting write
+ * is also fenced by the lease in its own transaction ({@link #fence}), and one refused ends acting at once
+ * ({@link #lost}). The listener runs on this object's own thread, never two calls at once.
  */
-public final class Leadership implements AutoCloseable {
+public final class Leadership implements ActingLease, AutoCloseable {
   /** The lease as the call database keeps it; the call database's {@code controllerLease()} fits. */
   public interface LeaseStore {
     LeaseView read() throws SQLException;
@@ -98,6 +102,8 @@ public final class Leadership implements AutoCloseable {
   private long seenSince;
   private boolean toldActing;
   private volatile boolean closed;
+  /** Orders {@link #lost} calls, so that a lost lease is dropped and logged once. */
+  private final Object lossLock = new Object();
 
   /**
    * {@code url} is where this Manager answers, shown to others as the leader's (asked once it is started: the port is
@@ -131,9 +137,38 @@ public final class Leadership implements AutoCloseable {
     return heldEpoch != 0 && nanoTime.getAsLong() - actUntil < 0;
   }
 
-  /** The URL of the Manager that leads, as last seen: this one's while it acts; empty when none was seen. */
+  /** The fence of the lease held, while acting. */
+  @Override
+  public Optional<LeaderFence> fence() {
+    long epoch = heldEpoch;
+    return epoch != 0 && acting() ? Optional.of(new LeaderFence(id, epoch)) : Optional.empty();
+  }
+
+  /** Stops acting at once when the refused write was made under the lease still held; the next step stands by. */
+  @Override
+  public void lost(LeaseLostException refusal) {
+    LeaderFence refused = refusal.fence();
+    synchronized (lossLock) {
+      if (!refused.holderId().equals(id) || heldEpoch != refused.epoch()) {
+        return;
+      }
+      heldEpoch = 0;
+      leaderUrl = refusal.currentHolderUrl();
+    }
+    LOG.warn("stopped acting at once: a write of the RRC was refused and nothing of it written, {}",
+        refusal.getMessage());
+  }
+
+  /**
+   * The URL of the Manager that leads, as last seen: this one's while it acts; empty when none was seen, and while
+   * this one's own lease ran out and the lease was not read since (after a pause, say), since then it cannot know.
+   */
   public Optional<String> leaderUrl() {
-    return acting() ? Optional.of(url.get()) : Optional.ofNullable(leaderUrl);
+    if (acting()) {
+      return Optional.of(url.get());
+    }
+    String seen = leaderUrl;
+    return seen == null || seen.equals(url.get()) ? Optional.empty() : Optional.of(seen);
   }
 
   /** One round: the holder renews, a standby looks and takes when it may; then the listener hears of a change. */

@@ -6,6 +6,8 @@ import io.tandem.call.Role;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.EventView;
 import io.tandem.database.FailoverView;
+import io.tandem.database.LeaderFence;
+import io.tandem.database.LeaseLostException;
 import io.tandem.database.PairView;
 import io.tandem.database.RaisedAlarm;
 import io.tandem.database.RecorderView;
@@ -20,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +32,12 @@ import org.slf4j.LoggerFactory;
  * healthy, appends each pair's HEARTBEAT when due, and drives every open failover found in the call database to
  * its end, each on a thread of its own: so a Recorder Manager that restarts completes a failover it was in the
  * middle of, once. What it last said of each recorder and alarm is read back from the call database at its
- * first pass, so a restart repeats no event and misses no change. It acts only while {@code acting} says so (this
+ * first pass, so a restart repeats no event and misses no change. It acts only while {@code lease} gives a fence (this
  * Manager holds the RRC lease, see {@link Leadership}): a pass, a failover begun, a failback and each step of a
- * failover's driver ask it right before they act; what it remembers is read again from the call database at the
- * first pass of each leadership, since another Manager acted meanwhile. {@link #tick} runs on the health probe's
+ * failover's driver ask it right before they act, and every write they make is fenced by it in its own transaction,
+ * so that a Manager paused past its lease writes nothing once another took over: the first refused write stops this
+ * one acting at once. What it remembers is read again from the call database at the first pass of each leadership,
+ * since another Manager acted meanwhile. {@link #tick} runs on the health probe's
  * thread only; {@link #failback} may be called from any thread.
  */
 public final class RedundancyController implements AutoCloseable {
@@ -52,7 +55,7 @@ public final class RedundancyController implements AutoCloseable {
   private final GapWatch gaps;
   private final AlarmTransitions alarms;
   private final Duration heartbeatInterval;
-  private final BooleanSupplier acting;
+  private final ActingLease lease;
   private Heartbeats heartbeats;
   private boolean recorderEventsRead;
   /** The last pass did not act: what is remembered may be stale by the time this Manager acts again. */
@@ -61,12 +64,12 @@ public final class RedundancyController implements AutoCloseable {
 
   /**
    * {@code interval} is the health interval: the retry delay of a failover step; {@code heartbeatInterval} the
-   * time between two HEARTBEAT events of a pair; {@code acting} whether this Manager may act now.
+   * time between two HEARTBEAT events of a pair; {@code lease} whether this Manager may act now, and its fence.
    */
   public RedundancyController(CallDatabase database, HealthView probe, RecorderClients clients, Duration interval,
-      Duration heartbeatInterval, Clock clock, BooleanSupplier acting) {
+      Duration heartbeatInterval, Clock clock, ActingLease lease) {
     this.database = database;
-    this.acting = acting;
+    this.lease = lease;
     this.heartbeatInterval = heartbeatInterval;
     this.probe = probe;
     this.clients = clients;
@@ -79,7 +82,8 @@ public final class RedundancyController implements AutoCloseable {
 
   /** One pass over every pair, when acting; errors are logged and the next pass tries again. */
   public void tick() {
-    if (!acting.getAsBoolean()) {
+    Optional<LeaderFence> fence = lease.fence();
+    if (fence.isEmpty()) {
       standBy();
       return;
     }
@@ -87,23 +91,30 @@ public final class RedundancyController implements AutoCloseable {
       forget();
     }
     try {
-      readRecorderEventsOnce();
-      List<PairView> pairs = database.pairs();
-      Map<String, List<EventView>> missingGaps = gaps.missingByPair();
-      List<RaisedAlarm> raised = database.alarms().raised();
-      for (PairView pair : pairs) {
-        for (RecorderView recorder : pair.recorders()) {
-          noteHealth(pair, recorder);
-        }
-        AlarmObservation seen = PairAlarms.observe(pair, probe, missingGaps.getOrDefault(pair.name(), List.of()));
-        Set<AlarmKey> raisedNow = alarms.apply(seen, raisedOf(pair, raised));
-        failOverIfPrimaryFailed(pair);
-        heartbeats.beatIfDue(pair, probe, raisedNow);
-      }
-      driveOpenFailovers();
+      pass(fence.get());
+    } catch (LeaseLostException e) {
+      lease.lost(e);
+      standBy();
     } catch (SQLException | RuntimeException e) {
       LOG.warn("redundancy pass failed, trying again at the next health check: {}", e.toString());
     }
+  }
+
+  private void pass(LeaderFence fence) throws SQLException, LeaseLostException {
+    readRecorderEventsOnce();
+    List<PairView> pairs = database.pairs();
+    Map<String, List<EventView>> missingGaps = gaps.missingByPair();
+    List<RaisedAlarm> raised = database.alarms().raised();
+    for (PairView pair : pairs) {
+      for (RecorderView recorder : pair.recorders()) {
+        noteHealth(fence, pair, recorder);
+      }
+      AlarmObservation seen = PairAlarms.observe(pair, probe, missingGaps.getOrDefault(pair.name(), List.of()));
+      Set<AlarmKey> raisedNow = alarms.apply(fence, seen, raisedOf(pair, raised));
+      failOverIfPrimaryFailed(fence, pair);
+      heartbeats.beatIfDue(fence, pair, probe, raisedNow);
+    }
+    driveOpenFailovers();
   }
 
   /** Stops the drivers of open failovers: the Manager that acts now drives them. */
@@ -132,7 +143,7 @@ public final class RedundancyController implements AutoCloseable {
    *     change meanwhile does not allow it now
    */
   public FailoverView failback(String pairName) throws SQLException {
-    refuseUnlessActing();
+    LeaderFence fence = refuseUnlessActing();
     PairView pair = database.pairs().stream().filter(p -> p.name().equals(pairName)).findFirst()
         .orElseThrow(() -> new FailbackRefusedException(Reason.NO_SUCH_PAIR, "no pair '" + pairName + "'"));
     if (!"manual".equals(pair.failbackPolicy())) {
@@ -145,21 +156,26 @@ public final class RedundancyController implements AutoCloseable {
       throw notBoth(pairName);
     }
     refuseUnlessActing();
-    FailoverView failback = database.beginFailover(pairName, "FAILBACK", Integer.parseInt(primary.serial()),
-        Integer.parseInt(secondary.serial()), clock.instant())
-        .orElseThrow(() -> new FailbackRefusedException(Reason.ROLES_CHANGED,
-            "the roles of pair '" + pairName + "' changed meanwhile"));
+    FailoverView failback;
+    try {
+      failback = database.beginFailover(fence, pairName, "FAILBACK", Integer.parseInt(primary.serial()),
+          Integer.parseInt(secondary.serial()), clock.instant())
+          .orElseThrow(() -> new FailbackRefusedException(Reason.ROLES_CHANGED,
+              "the roles of pair '" + pairName + "' changed meanwhile"));
+    } catch (LeaseLostException e) {
+      lease.lost(e);
+      throw new FailbackRefusedException(Reason.NOT_ACTING, "this Recorder Manager no longer holds the RRC lease ("
+          + e.getMessage() + "); ask the one that holds it");
+    }
     LOG.info("failback of pair {} from {} to {} at epoch {}", pairName, primary.serial(), secondary.serial(),
         failback.epoch());
     driveOpenFailovers();
     return failback;
   }
 
-  private void refuseUnlessActing() {
-    if (!acting.getAsBoolean()) {
-      throw new FailbackRefusedException(Reason.NOT_ACTING, "this Recorder Manager stands by; ask the one that "
-          + "holds the RRC lease");
-    }
+  private LeaderFence refuseUnlessActing() {
+    return lease.fence().orElseThrow(() -> new FailbackRefusedException(Reason.NOT_ACTING,
+        "this Recorder Manager stands by; ask the one that holds the RRC lease"));
   }
 
   private static FailbackRefusedException notBoth(String pairName) {
@@ -188,50 +204,51 @@ public final class RedundancyController implements AutoCloseable {
     return keys;
   }
 
-  private void noteHealth(PairView pair, RecorderView recorder) throws SQLException {
+  private void noteHealth(LeaderFence fence, PairView pair, RecorderView recorder)
+      throws SQLException, LeaseLostException {
     String serial = recorder.serial();
     boolean failed = probe.failed(serial);
     boolean healthy = probe.healthy(serial);
     Boolean wasDown = downBySerial.get(serial);
     if (failed && !Boolean.TRUE.equals(wasDown)) {
+      database.appendEvent(fence, "RECORDER_DOWN", pair.name(), details(recorder));
       downBySerial.put(serial, true);
-      database.appendEvent("RECORDER_DOWN", pair.name(), details(recorder));
       LOG.warn("recorder {} ({} of pair {}, {}) is down", serial, recorder.position(), pair.name(), recorder.role());
     } else if (healthy && !Boolean.FALSE.equals(wasDown)) {
-      downBySerial.put(serial, false);
       // A recorder first seen healthy was never reported down: nothing to say.
       if (wasDown != null) {
-        database.appendEvent("RECORDER_UP", pair.name(), details(recorder));
+        database.appendEvent(fence, "RECORDER_UP", pair.name(), details(recorder));
         LOG.info("recorder {} ({} of pair {}) is up again", serial, recorder.position(), pair.name());
       }
+      downBySerial.put(serial, false);
     }
   }
 
-  private void failOverIfPrimaryFailed(PairView pair) throws SQLException {
+  private void failOverIfPrimaryFailed(LeaderFence fence, PairView pair) throws SQLException, LeaseLostException {
     Optional<RecorderView> primary = member(pair, Role.PRIMARY);
     Optional<RecorderView> secondary = member(pair, Role.SECONDARY);
     if (primary.isEmpty() || secondary.isEmpty() || !probe.failed(primary.get().serial())
-        || !probe.healthy(secondary.get().serial()) || !acting.getAsBoolean()) {
+        || !probe.healthy(secondary.get().serial()) || lease.fence().isEmpty()) {
       return;
     }
-    Optional<FailoverView> begun = database.beginFailover(pair.name(), "FAILOVER",
+    Optional<FailoverView> begun = database.beginFailover(fence, pair.name(), "FAILOVER",
         Integer.parseInt(primary.get().serial()), Integer.parseInt(secondary.get().serial()), clock.instant());
     if (begun.isPresent()) {
       FailoverView failover = begun.get();
       LOG.warn("primary {} of pair {} failed: failing over to {} at epoch {}", failover.fromSerial(), failover.pair(),
           failover.toSerial(), failover.epoch());
-      database.audit(new AuditEntry("rrc", "failover", "pair " + failover.pair(), "from " + failover.fromSerial()
+      database.audit(fence, new AuditEntry("rrc", "failover", "pair " + failover.pair(), "from " + failover.fromSerial()
           + " to " + failover.toSerial() + " at epoch " + failover.epoch(), "begun"));
     }
   }
 
   private synchronized void driveOpenFailovers() throws SQLException {
-    if (closed || !acting.getAsBoolean()) {
+    if (closed || lease.fence().isEmpty()) {
       return;
     }
     for (FailoverView failover : database.openFailovers()) {
       drivers.computeIfAbsent(failover.id(), id -> Thread.ofVirtual().name("failover-" + id).start(
-          new FailoverDriver(database, clients, failover, retryDelay, acting, () -> drivers.remove(id))));
+          new FailoverDriver(database, clients, failover, retryDelay, lease, () -> drivers.remove(id))));
     }
   }
 

@@ -3,6 +3,8 @@ package io.tandem.redundancy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tandem.database.LeaderFence;
+import io.tandem.database.LeaseLostException;
 import io.tandem.database.LeaseView;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -90,6 +92,38 @@ class LeadershipTest {
     a.step();
     assertThat(a.acting()).as("its renewal fails: the lease is b's now").isFalse();
     a.step();
+    assertThat(a.leaderUrl()).contains("http://b");
+  }
+
+  @Test
+  void aHolderResumedAfterAPausePastItsLeaseNamesNoLeaderUntilItReadsTheLease() {
+    Leadership a = leadership("http://a", lease.reachable());
+    Leadership b = leadership("http://b", lease.reachable());
+    a.step();
+    b.step();
+    now.addAndGet(LEASE.toNanos() + 100 * MS);
+    b.step();
+    assertThat(b.acting()).as("b took the lease while a was paused").isTrue();
+
+    assertThat(a.acting()).isFalse();
+    assertThat(a.leaderUrl()).as("not itself: its lease ran out").isEmpty();
+    a.step();
+    a.step();
+    assertThat(a.leaderUrl()).contains("http://b");
+  }
+
+  @Test
+  void aRefusedWriteEndsActingAtOnceAndNamesTheHolderTheDatabaseShowed() {
+    Leadership a = leadership("http://a", lease.reachable());
+    a.step();
+    LeaderFence held = a.fence().orElseThrow();
+
+    a.lost(new LeaseLostException(new LeaderFence("another Manager's id", held.epoch()), "http://c", 9));
+    assertThat(a.acting()).as("a refusal of another holder's write changes nothing").isTrue();
+    a.lost(new LeaseLostException(held, "http://b", held.epoch() + 1));
+
+    assertThat(a.acting()).isFalse();
+    assertThat(a.fence()).isEmpty();
     assertThat(a.leaderUrl()).contains("http://b");
   }
 

@@ -288,13 +288,13 @@ class RedundancyControllerAlarmsTest {
     assertThat(types()).containsOnlyOnce("RECORDER_DOWN");
   }
 
-  private RedundancyController restart() {
+  private RedundancyController restart() throws Exception {
     return restart(() -> true);
   }
 
-  private RedundancyController restart(java.util.function.BooleanSupplier acting) {
+  private RedundancyController restart(java.util.function.BooleanSupplier acting) throws Exception {
     RedundancyController started = new RedundancyController(database, health, clients, Duration.ofHours(1), DAY,
-        CLOCK, acting);
+        CLOCK, HeldLease.take(database, acting));
     controllers.add(started);
     return started;
   }
