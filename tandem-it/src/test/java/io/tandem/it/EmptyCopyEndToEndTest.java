@@ -66,7 +66,7 @@ class EmptyCopyEndToEndTest {
     assertThat(cutOff.get("state").asText()).isEqualTo("TRUNCATED");
     assertThat(cutOff.get("media").get("bytes").asLong()).as("media bytes the restarted Main found").isZero();
 
-    JsonNode interaction = await().atMost(Duration.ofSeconds(60)).until(this::onlyInteraction,
+    JsonNode interaction = await().atMost(Duration.ofSeconds(60)).until(pair::onlyInteraction,
         found -> found != null && found.get("copies").size() == 2 && !found.get("bestInum").asText().equals(mainInum));
     JsonNode empty = copy(interaction, mainInum);
     assertThat(empty.get("complete").asBoolean()).as("the empty copy is complete").isFalse();
@@ -98,13 +98,6 @@ class EmptyCopyEndToEndTest {
       }
     }
     return null;
-  }
-
-  private JsonNode onlyInteraction() throws Exception {
-    JsonNode interactions = PairFixture.getJson(pair.managerUrl() + "/api/interactions?limit=10");
-    assertThat(interactions.size()).as("interactions of one conversation").isLessThanOrEqualTo(1);
-    return interactions.isEmpty() ? null : PairFixture.getJson(pair.managerUrl() + "/api/interactions/"
-        + interactions.get(0).get("id").asText());
   }
 
   private static JsonNode copy(JsonNode interaction, String inum) {

@@ -74,7 +74,7 @@ class FailbackMidCallTest {
     assertThat(report.callsPerRecorder().get(pair.backup.sipAddress())).as("the conversation, whole on the Backup")
         .isEqualTo(1);
 
-    JsonNode interaction = await().atMost(Duration.ofSeconds(60)).until(this::onlyInteraction,
+    JsonNode interaction = await().atMost(Duration.ofSeconds(60)).until(pair::onlyInteraction,
         found -> found != null && found.get("copies").size() == 2);
     List<String> serials = new ArrayList<>();
     interaction.get("copies").forEach(copy -> serials.add(copy.get("serial").asText()));
@@ -97,13 +97,6 @@ class FailbackMidCallTest {
             recorder.serial, workflow).containsOnly(0L);
       });
     }
-  }
-
-  private JsonNode onlyInteraction() throws Exception {
-    JsonNode interactions = PairFixture.getJson(pair.managerUrl() + "/api/interactions?limit=10");
-    assertThat(interactions.size()).as("interactions of one conversation").isLessThanOrEqualTo(1);
-    return interactions.isEmpty() ? null : PairFixture.getJson(pair.managerUrl() + "/api/interactions/"
-        + interactions.get(0).get("id").asText());
   }
 
   private long count(String type) throws Exception {

@@ -298,6 +298,21 @@ final class PairFixture implements AutoCloseable {
     return getJson(managerUrl() + "/api/events");
   }
 
+  /**
+   * The one interaction the Manager lists, whole (its copies with their archive state); null while there is none.
+   *
+   * @throws IllegalStateException when the Manager lists more than one
+   */
+  JsonNode onlyInteraction() throws IOException, InterruptedException {
+    JsonNode interactions = getJson(managerUrl() + "/api/interactions?limit=10");
+    if (interactions.size() > 1) {
+      throw new IllegalStateException("one conversation, but the Manager lists " + interactions.size()
+          + " interactions: " + interactions);
+    }
+    return interactions.isEmpty() ? null : getJson(managerUrl() + "/api/interactions/"
+        + interactions.get(0).get("id").asText());
+  }
+
   static JsonNode getJson(String url) throws IOException, InterruptedException {
     HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
         HttpResponse.BodyHandlers.ofString());

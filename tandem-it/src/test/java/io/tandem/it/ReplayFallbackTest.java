@@ -55,7 +55,7 @@ class ReplayFallbackTest {
         Duration.ofSeconds(3), "udp", 0)).run();
     assertThat(report.failures()).as("simulated conversations that failed").isZero();
 
-    JsonNode interaction = await().atMost(Duration.ofSeconds(40)).until(this::onlyInteraction,
+    JsonNode interaction = await().atMost(Duration.ofSeconds(40)).until(pair::onlyInteraction,
         found -> found != null && found.get("copies").size() == 2);
     String id = interaction.get("id").asText();
     String best = interaction.get("bestInum").asText();
@@ -162,7 +162,7 @@ class ReplayFallbackTest {
     SimulationReport report = new CallSimulator(new SimulationPlan(pair.sipAddresses(), 1, 1,
         Duration.ofSeconds(3), "udp", 0)).run();
     assertThat(report.failures()).as("simulated conversations that failed").isZero();
-    return await().atMost(Duration.ofSeconds(40)).until(this::onlyInteraction,
+    return await().atMost(Duration.ofSeconds(40)).until(pair::onlyInteraction,
         found -> found != null && found.get("copies").size() == 2);
   }
 
@@ -184,13 +184,6 @@ class ReplayFallbackTest {
 
   private static int rtpBase() {
     return 47_000 + 400 * ThreadLocalRandom.current().nextInt(10);
-  }
-
-  private JsonNode onlyInteraction() throws Exception {
-    JsonNode interactions = PairFixture.getJson(pair.managerUrl() + "/api/interactions?limit=10");
-    assertThat(interactions.size()).as("interactions of one conversation").isLessThanOrEqualTo(1);
-    return interactions.isEmpty() ? null : PairFixture.getJson(pair.managerUrl() + "/api/interactions/"
-        + interactions.get(0).get("id").asText());
   }
 
   private static String otherCopy(JsonNode interaction, String best) {

@@ -77,7 +77,7 @@ class ReplayFiguresTest {
     SimulationReport report = new CallSimulator(new SimulationPlan(pair.sipAddresses(), 1, 1,
         Duration.ofSeconds(SECONDS), "udp", 0)).run();
     assertThat(report.failures()).as("simulated conversations that failed").isZero();
-    JsonNode interaction = await().atMost(Duration.ofSeconds(60)).until(ReplayFiguresTest::onlyInteraction,
+    JsonNode interaction = await().atMost(Duration.ofSeconds(60)).until(pair::onlyInteraction,
         found -> found != null && found.get("copies").size() == 2);
     long id = interaction.get("id").asLong();
     MediaSource archived = await().atMost(Duration.ofSeconds(60)).until(() -> pair.database.copySources(id).stream()
@@ -279,13 +279,6 @@ class ReplayFiguresTest {
     }
     assertThat(same).as("the held copy's file in %s", dataDir).hasSize(1);
     return same.getFirst();
-  }
-
-  private static JsonNode onlyInteraction() throws Exception {
-    JsonNode interactions = PairFixture.getJson(pair.managerUrl() + "/api/interactions?limit=10");
-    assertThat(interactions.size()).as("interactions of one conversation").isLessThanOrEqualTo(1);
-    return interactions.isEmpty() ? null : PairFixture.getJson(pair.managerUrl() + "/api/interactions/"
-        + interactions.get(0).get("id").asText());
   }
 
   private static double median(long[] nanos) {

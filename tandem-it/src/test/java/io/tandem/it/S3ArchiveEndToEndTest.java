@@ -83,7 +83,7 @@ class S3ArchiveEndToEndTest {
     String inum = archived.get("inum").asText();
     JsonNode state = archived.get("archive");
     String key = state.get("location").asText().substring("s3:calls/".length());
-    JsonNode interaction = onlyInteraction();
+    JsonNode interaction = pair.onlyInteraction();
     Instant start = Instant.parse(interaction.get("start").asText());
 
     assertThat(state.get("location").asText()).startsWith("s3:calls/tandem/").endsWith("/" + inum + ".wav");
@@ -158,7 +158,7 @@ class S3ArchiveEndToEndTest {
 
   /** The first copy of the only interaction that has an archive state, or null while none has. */
   private JsonNode archivedCopy() throws Exception {
-    JsonNode interaction = onlyInteraction();
+    JsonNode interaction = pair.onlyInteraction();
     if (interaction == null) {
       return null;
     }
@@ -168,12 +168,6 @@ class S3ArchiveEndToEndTest {
       }
     }
     return null;
-  }
-
-  private JsonNode onlyInteraction() throws Exception {
-    JsonNode interactions = PairFixture.getJson(pair.managerUrl() + "/api/interactions?limit=10");
-    assertThat(interactions.size()).as("interactions of one conversation").isLessThanOrEqualTo(1);
-    return interactions.isEmpty() ? null : interactions.get(0);
   }
 
   /** The media file of call {@code inum} in its recorder's data directory. */
