@@ -34,6 +34,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * own namespace, which no cut touches. First the Main is cut off from the database and both Managers while the
  * client goes on calling both recorders: the pair fails over once, the Main marks nothing, and once healed it is
  * secondary and nothing is lost or duplicated. Then the acting Manager is cut off from everything: the other takes
- * over, nobody fails the pair over, and the healed one stands by. The steps build on each other, in order.
+ * over, nobody fails the pair over, and the healed one stands by. Last, as the baseline of both times, the acting
+ * Manager and then the primary are killed -9 instead of cut off. The steps build on each other, in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NetworkPartitionTest {
@@ -53,7 +55,8 @@ class NetworkPartitionTest {
   private static final List<String> HOSTS = List.of("db", "mgr1", "mgr2", "main", "backup", "sbc");
   private static final Set<String> WRITTEN_ONLY_ON_TROUBLE = Set.of("RECORDER_DOWN", "FAILOVER", "ALARM_RAISED");
 
-  @TempDir
+  // A failed run keeps every process's log.
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   static Path root;
 
   static NamespaceNetwork network;
@@ -193,8 +196,11 @@ class NetworkPartitionTest {
 
     long cutAt = System.nanoTime();
     network.cut("mgr1", List.of("db", "mgr2", "main", "backup", "sbc"));
+    // The test's own path to the cut Manager stays: what it says of itself is sampled the whole time.
+    RrcSamples cutSays = RrcSamples.start(() -> rrc(cut));
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> "acting".equals(rrc(other)));
-    long takeoverMillis = (System.nanoTime() - cutAt) / 1_000_000;
+    long otherActs = System.nanoTime();
+    long takeoverMillis = (otherActs - cutAt) / 1_000_000;
     System.out.printf("partition: acting Manager cut off, the other acts %d ms after the cut (lease 3 s)%n",
         takeoverMillis);
     assertThat(ready(other).get("rrcLeader").asText()).isEqualTo(other.url());
@@ -207,12 +213,42 @@ class NetworkPartitionTest {
         && other.url().equals(ready(cut).get("rrcLeader").asText()));
     // What the cut Manager might still have sent when healed has arrived by now, or never will.
     await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8)).until(() -> "acting".equals(rrc(other)));
+    cutSays.stop();
+    System.out.printf("partition: the cut Manager last said it acts %s ms after the cut, first said it stands by %s ms "
+        + "after it%n", cutSays.lastAsked("acting").map(at -> Long.toString((at - cutAt) / 1_000_000)).orElse("never"),
+        cutSays.firstAsked("standby").map(at -> Long.toString((at - cutAt) / 1_000_000)).orElse("never"));
+    assertThat(cutSays.lastAsked("acting").orElse(Long.MIN_VALUE))
+        .as("when the cut Manager, asked last, said it acts: before the other acted").isLessThan(otherActs);
     assertThat(database.pairs().getFirst().epoch()).as("epoch").isEqualTo(epochBefore);
     assertThat(database.failovers()).as("failovers").hasSize(failoversBefore);
     assertThat(eventsAfter(lastEventBefore, null)).as("events after the Manager was cut off")
         .noneMatch(event -> WRITTEN_ONLY_ON_TROUBLE.contains(event.type()));
     assertThat(PairFixture.getJson(other.url() + "/api/pairs").get(0).get("recorders"))
         .allSatisfy(recorder -> assertThat(recorder.get("healthy").asBoolean()).as("%s", recorder).isTrue());
+  }
+
+  @Test
+  @Order(3)
+  void killedRatherThanCutTheActingManagerIsTakenOverAndThePrimaryFailedOverToo() throws Exception {
+    ManagerProcess killed = managers.get(1);
+    ManagerProcess other = managers.get(0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> "acting".equals(rrc(killed)) && "standby".equals(rrc(other)));
+    long killedAt = System.nanoTime();
+    killed.kill9();
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> "acting".equals(rrc(other)));
+    System.out.printf("baseline: the other Manager acts %d ms after kill -9 of the acting one (lease 3 s)%n",
+        (System.nanoTime() - killedAt) / 1_000_000);
+
+    int failoversBefore = database.failovers().size();
+    Instant primaryKilledAt = Instant.now();
+    backup.kill9();
+    FailoverView failover = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        .until(() -> database.failovers(), failovers -> failovers.size() > failoversBefore).getLast();
+    System.out.printf("baseline: failover declared %d ms after kill -9 of the primary (health 500 ms x 3)%n",
+        Duration.between(primaryKilledAt, failover.detectedAt()).toMillis());
+    assertThat(failover.fromSerial()).isEqualTo(Integer.toString(BACKUP));
+    assertThat(failover.toSerial()).isEqualTo(Integer.toString(MAIN));
+    assertThat(failover.epoch()).isEqualTo(3);
   }
 
   private static ConversationSent conversation(String line) {
