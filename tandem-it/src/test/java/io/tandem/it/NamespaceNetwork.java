@@ -31,6 +31,7 @@ final class NamespaceNetwork implements AutoCloseable {
   private final String subnet;
   private final Map<String, String> addresses = new LinkedHashMap<>();
   private final List<String> namespaces = new ArrayList<>();
+  private final java.util.Set<String> cut = new java.util.LinkedHashSet<>();
 
   private NamespaceNetwork(String subnetPrefix) {
     this.subnet = subnetPrefix;
@@ -86,11 +87,20 @@ final class NamespaceNetwork implements AutoCloseable {
         + "  }\n"
         + "}\n";
     runWithInput(rules, "ip", "netns", "exec", switchNamespace(), "nft", "-f", "-");
+    cut.add(host);
   }
 
   /** Removes the cut around {@code host}: what passes between it and the others flows again. */
   void heal(String host) throws IOException, InterruptedException {
     run("ip", "netns", "exec", switchNamespace(), "nft", "delete", "table", "bridge", cutTable(host));
+    cut.remove(host);
+  }
+
+  /** Heals every cut still made. */
+  void healAll() throws IOException, InterruptedException {
+    for (String host : List.copyOf(cut)) {
+      heal(host);
+    }
   }
 
   private String cutTable(String host) {
