@@ -13,6 +13,7 @@ import io.tandem.call.Inum;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -73,9 +74,25 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
     return clock;
   }
 
+  /**
+   * How long the call database lets a session of the pool sit idle inside a transaction before it ends the session
+   * and so the transaction and its locks. A process cut off from the database in the middle of a transaction (a
+   * network partition: the server hears nothing more, and learns of it only from TCP keep-alive, hours later)
+   * would hold its locks that long: a marking transaction holds its pair's row for share, which held back the
+   * failover of a primary cut off while marking. Long enough for any pause of a live process between two
+   * statements of one transaction (a collector pause, a loaded host).
+   */
+  static final Duration IDLE_IN_TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
+
   /** Builds the pool without opening a connection, so that this succeeds while the database is down. */
   public static CallDatabase connect(DatabaseConfig config, Clock clock) {
     Objects.requireNonNull(config, "config");
+    return new CallDatabase(new HikariDataSource(poolConfig(config, IDLE_IN_TRANSACTION_TIMEOUT)),
+        Objects.requireNonNull(clock, "clock"));
+  }
+
+  /** The pool's settings: its sessions are ended by the server when idle in a transaction {@code idleInTransaction}. */
+  static HikariConfig poolConfig(DatabaseConfig config, Duration idleInTransaction) {
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("call-database");
     hikari.setJdbcUrl(config.jdbcUrl());
@@ -87,7 +104,8 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
     hikari.setInitializationFailTimeout(-1);
     hikari.setConnectionTimeout(5_000);
     hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
-    return new CallDatabase(new HikariDataSource(hikari), Objects.requireNonNull(clock, "clock"));
+    hikari.setConnectionInitSql("SET idle_in_transaction_session_timeout = " + idleInTransaction.toMillis());
+    return hikari;
   }
 
   /** Brings the schema to the newest migration on the class path; safe to run by several processes. */

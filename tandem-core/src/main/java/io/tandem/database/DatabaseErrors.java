@@ -15,6 +15,7 @@ public final class DatabaseErrors {
   private static final Set<String> RETRYABLE_STATES = Set.of(
       "40001", // serialization failure
       "40P01", // deadlock detected
+      "25P03", // idle in transaction too long: the server ended a session gone silent (a partition); a new one may go on
       "55P03", // lock not available
       "57P01", // admin shutdown
       "57P02", // crash shutdown

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class DatabaseErrorsTest {
   @ParameterizedTest
   @ValueSource(strings = {"08000", "08001", "08003", "08006", "08P01", "40001", "40P01", "53000", "53100", "53200",
-      "53300", "57P01", "57P02", "57P03", "55P03"})
+      "53300", "57P01", "57P02", "57P03", "55P03", "25P03"})
   void transientStatesAreRetryable(String sqlState) {
     assertThat(DatabaseErrors.isRetryable(new SQLException("transient", sqlState))).isTrue();
   }

@@ -5,6 +5,7 @@ import static io.tandem.database.DatabaseFixture.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.tandem.call.CallRecord;
 import io.tandem.call.CallRole;
 import io.tandem.call.CallState;
@@ -12,9 +13,14 @@ import io.tandem.call.Inum;
 import io.tandem.call.MediaStats;
 import io.tandem.call.Participant;
 import io.tandem.call.Role;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,6 +79,32 @@ class FailoverStateTest {
     assertThatThrownBy(() -> database.mark(main, List.of(call(200_000, 1, "conv-1", 1000, CallState.COMPLETE))))
         .isInstanceOf(FencedException.class);
     assertThat(fixture.count("copies")).isZero();
+  }
+
+  @Test
+  void aMainCutOffInTheMiddleOfMarkingHoldsItsFailoverBackOnlyUntilTheServerEndsItsIdleTransaction()
+      throws Exception {
+    // A pool as the recorders' is, with a short idle-in-transaction limit; its session goes silent holding the
+    // pair's row for share, as a Main's marking does when the network between it and the database is cut.
+    try (HikariDataSource cutOff = new HikariDataSource(CallDatabase.poolConfig(fixture.server.config(1),
+        Duration.ofSeconds(1)));
+        Connection silent = cutOff.getConnection()) {
+      silent.setAutoCommit(false);
+      MarkingScope.forMarking(silent, main);
+      long begun = System.nanoTime();
+      Optional<FailoverView> failover = CompletableFuture.supplyAsync(() -> {
+        try {
+          return database.beginFailover(rrc, "pair-f", "FAILOVER", 200_000, 200_001, T0);
+        } catch (SQLException | LeaseLostException e) {
+          throw new IllegalStateException(e);
+        }
+      }).get(30, TimeUnit.SECONDS);
+
+      assertThat(failover).as("the failover, once the silent session is ended").isPresent();
+      assertThat(Duration.ofNanos(System.nanoTime() - begun)).as("time the failover waited for the silent session")
+          .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+      assertThatThrownBy(silent::commit).as("the silent session's transaction").isInstanceOf(SQLException.class);
+    }
   }
 
   @Test

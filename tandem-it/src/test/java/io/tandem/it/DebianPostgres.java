@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * A PostgreSQL server of the machine's own Debian packages ({@code postgresql-15}), as a site runs its call
  * database: made by {@code initdb} in a folder of its own under the system's temporary folder, on a random high port
- * of the loopback address only, trusting local connections as {@code postgres}. As root, initdb and the server run
+ * of the loopback address only, trusting local connections as {@code postgres}; or, for a test of several hosts,
+ * started through a launcher (such as {@code ip netns exec}) on one address, trusting one network. As root, initdb and the server run
  * as the user {@code postgres} (initdb refuses root). {@link #close} stops the server by its process id (a fast
  * shutdown, then SIGKILL after a timeout) and removes the folder. Not thread-safe.
  */
@@ -27,12 +28,16 @@ final class DebianPostgres implements AutoCloseable {
   private static final long START_WITHIN_SECONDS = 60;
 
   final int port;
+  private final String host;
+  private final List<String> launcher;
   private final Path folder;
   private final Path dataDir;
   private Process server;
   private long postmasterPid;
 
-  private DebianPostgres(Path folder, int port) {
+  private DebianPostgres(Path folder, int port, String host, List<String> launcher) {
+    this.host = host;
+    this.launcher = List.copyOf(launcher);
     this.folder = folder;
     this.dataDir = folder.resolve("data");
     this.port = port;
@@ -44,12 +49,26 @@ final class DebianPostgres implements AutoCloseable {
    * returning once it takes connections.
    */
   static DebianPostgres start() throws IOException, InterruptedException {
+    return start("127.0.0.1", List.of(), null);
+  }
+
+  /**
+   * As {@link #start()}, the server started through {@code launcher} (a command prefix, such as {@code ip netns exec
+   * NAME}), listening on {@code host} only, and trusting connections from {@code trustedNetwork} (such as
+   * {@code 10.1.2.0/24}; null: this machine only).
+   */
+  static DebianPostgres start(String host, List<String> launcher, String trustedNetwork)
+      throws IOException, InterruptedException {
     RealPeers.requireInstalled("postgres", BIN.resolve("initdb"), "postgresql-15");
     RealPeers.requireInstalled("postgres", BIN.resolve("postgres"), "postgresql-15");
     Path folder = Files.createTempDirectory("tandem-postgres-");
-    DebianPostgres postgres = new DebianPostgres(folder, RecorderProcess.freePort());
+    DebianPostgres postgres = new DebianPostgres(folder, RecorderProcess.freePort(), host, launcher);
     try {
       postgres.initialize();
+      if (trustedNetwork != null) {
+        Files.writeString(postgres.dataDir.resolve("pg_hba.conf"), "host all all " + trustedNetwork + " trust\n",
+            java.nio.file.StandardOpenOption.APPEND);
+      }
       postgres.run();
       return postgres;
     } catch (IOException | InterruptedException | RuntimeException | Error e) {
@@ -59,7 +78,7 @@ final class DebianPostgres implements AutoCloseable {
   }
 
   String jdbcUrl() {
-    return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    return "jdbc:postgresql://" + host + ":" + port + "/postgres";
   }
 
   private void initialize() throws IOException, InterruptedException {
@@ -84,10 +103,11 @@ final class DebianPostgres implements AutoCloseable {
 
   private void run() throws IOException, InterruptedException {
     Path log = folder.resolve("server.log");
-    server = new ProcessBuilder(command(BIN.resolve("postgres").toString(), "-D", dataDir.toString(),
-        "-p", Integer.toString(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + folder,
-        "-c", "fsync=off", "-c", "max_connections=200"))
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    List<String> command = new ArrayList<>(launcher);
+    command.addAll(command(BIN.resolve("postgres").toString(), "-D", dataDir.toString(),
+        "-p", Integer.toString(port), "-c", "listen_addresses=" + host, "-c", "unix_socket_directories=" + folder,
+        "-c", "fsync=off", "-c", "max_connections=200"));
+    server = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_WITHIN_SECONDS);
     while (true) {
       if (!server.isAlive()) {

@@ -18,6 +18,8 @@ final class ManagerProcess implements AutoCloseable {
   final int port;
   private final Path directory;
   private final Path config;
+  private final String host;
+  private List<String> launcher = List.of();
   private Process process;
 
   ManagerProcess(Path directory, String databaseUrl, String healthInterval, int healthMisses) throws IOException {
@@ -29,6 +31,7 @@ final class ManagerProcess implements AutoCloseable {
       Map<String, String> settings) throws IOException {
     this.directory = directory;
     this.port = RecorderProcess.freePort();
+    this.host = settings.getOrDefault("manager.host", "127.0.0.1");
     Files.createDirectories(directory);
     Properties properties = new Properties();
     properties.setProperty("manager.port", Integer.toString(port));
@@ -44,8 +47,14 @@ final class ManagerProcess implements AutoCloseable {
     }
   }
 
+  /** Started through {@code launcher} from now on, a command prefix such as {@code ip netns exec NAME}. */
+  ManagerProcess launchedBy(List<String> launcher) {
+    this.launcher = List.copyOf(launcher);
+    return this;
+  }
+
   ManagerProcess start() throws IOException, InterruptedException {
-    process = RecorderProcess.launch(List.of("manager", "--config", config.toString()), directory.resolve("manager.log"));
+    process = RecorderProcess.launch(launcher, List.of("manager", "--config", config.toString()), directory.resolve("manager.log"));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -61,7 +70,7 @@ final class ManagerProcess implements AutoCloseable {
   }
 
   String url() {
-    return "http://127.0.0.1:" + port;
+    return "http://" + host + ":" + port;
   }
 
   private boolean ready() {
@@ -74,6 +83,10 @@ final class ManagerProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  long pid() {
+    return process.pid();
   }
 
   /** SIGSTOP: the Manager is frozen as a long collector pause would freeze it. */

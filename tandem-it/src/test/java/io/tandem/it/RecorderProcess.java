@@ -32,7 +32,10 @@ final class RecorderProcess implements AutoCloseable {
   final int sipPort;
   final int adminPort;
   private final String scheme;
+  private final String adminHost;
+  private final String sipHost;
   private final Path config;
+  private List<String> launcher = List.of();
   private Process process;
 
   RecorderProcess(int serial, String pair, Position position, Path dataDir, String databaseUrl, int rtpBase)
@@ -50,6 +53,8 @@ final class RecorderProcess implements AutoCloseable {
     this.adminPort = freePort();
     this.scheme = settings.containsKey("admin.tls.keystore") || settings.containsKey("admin.tls.certificate")
         ? "https" : "http";
+    this.adminHost = settings.getOrDefault("admin.host", "127.0.0.1");
+    this.sipHost = settings.getOrDefault("sip.host", "127.0.0.1");
     Files.createDirectories(dataDir);
     Properties properties = new Properties();
     properties.setProperty("recorder.serial", Integer.toString(serial));
@@ -75,8 +80,14 @@ final class RecorderProcess implements AutoCloseable {
     }
   }
 
+  /** Started through {@code launcher} from now on, a command prefix such as {@code ip netns exec NAME}. */
+  RecorderProcess launchedBy(List<String> launcher) {
+    this.launcher = List.copyOf(launcher);
+    return this;
+  }
+
   RecorderProcess start() throws IOException, InterruptedException {
-    process = launch(List.of("recorder", "--config", config.toString()), dataDir.resolve("recorder.log"));
+    process = launch(launcher, List.of("recorder", "--config", config.toString()), dataDir.resolve("recorder.log"));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -93,7 +104,12 @@ final class RecorderProcess implements AutoCloseable {
 
   /** Starts {@code tandem <args>} from the distribution with its output appended to {@code log}. */
   static Process launch(List<String> args, Path log) throws IOException {
-    List<String> command = new ArrayList<>();
+    return launch(List.of(), args, log);
+  }
+
+  /** As {@link #launch(List, Path)}, through {@code launcher}, a command prefix that execs the rest. */
+  static Process launch(List<String> launcher, List<String> args, Path log) throws IOException {
+    List<String> command = new ArrayList<>(launcher);
     command.add(ProcessHandle.current().info().command().orElseThrow());
     command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
         "-XX:+UseSerialGC", "-Xmx256m",
@@ -119,11 +135,11 @@ final class RecorderProcess implements AutoCloseable {
   }
 
   String adminUrl() {
-    return scheme + "://127.0.0.1:" + adminPort;
+    return scheme + "://" + adminHost + ":" + adminPort;
   }
 
   String sipAddress() {
-    return "127.0.0.1:" + sipPort;
+    return sipHost + ":" + sipPort;
   }
 
   long pid() {

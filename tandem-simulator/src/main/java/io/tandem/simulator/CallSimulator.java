@@ -71,8 +71,9 @@ public final class CallSimulator {
     int sentCount = 0;
     ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().daemon().name("simulator-sip-timers").factory());
-    try (RtpPacer pacer = new RtpPacer();
-        SipClientTransport transport = SipClientTransport.open(plan, timers)) {
+    InetAddress local = SourceAddress.toward(plan.recorders());
+    try (RtpPacer pacer = new RtpPacer(local);
+        SipClientTransport transport = SipClientTransport.open(plan, timers, local)) {
       // Closing the executor waits for every conversation to end; nothing is kept of one that has ended.
       try (ExecutorService conversations = Executors.newVirtualThreadPerTaskExecutor()) {
         long startNanos = System.nanoTime();
@@ -135,7 +136,7 @@ public final class CallSimulator {
       String sessionId = conversation.recorderSessionIds().get(i);
       if (offer == null || !offer.sessionId().equals(sessionId)) {
         offer = ConversationOffer.of(conversation.index(), sessionId, conversation.sipIdentity(), plan.payloadType(),
-            pacer.localPort(), keys);
+            pacer.localAddress().getHostAddress(), pacer.localPort(), keys);
       }
       invites.add(legs.get(i).invite(offer.contentType(), offer.body()));
     }

@@ -23,10 +23,12 @@ record ConversationOffer(String sessionId, String contentType, byte[] body) {
   static final List<String> LABELS = List.of("1", "2");
   private static final String BOUNDARY = "tandem-siprec-boundary";
 
-  /** The offer of one conversation; with {@code keys} (one a stream), each stream as SRTP under its SDES key. */
-  static ConversationOffer of(int index, String sessionId, String sipIdentity, int payloadType, int rtpPort,
-      List<SdesCrypto> keys) {
-    String address = "127.0.0.1";
+  /**
+   * The offer of one conversation, its RTP from {@code address} and {@code rtpPort}; with {@code keys} (one a
+   * stream), each stream as SRTP under its SDES key.
+   */
+  static ConversationOffer of(int index, String sessionId, String sipIdentity, int payloadType, String address,
+      int rtpPort, List<SdesCrypto> keys) {
     List<MediaDescription> media = new java.util.ArrayList<>();
     for (int stream = 0; stream < LABELS.size(); stream++) {
       boolean srtp = !keys.isEmpty();
@@ -34,7 +36,8 @@ record ConversationOffer(String sessionId, String contentType, byte[] body) {
           Map.of(payloadType, SiprecAnswer.encoding(payloadType)), LABELS.get(stream), "sendonly", address,
           srtp ? List.of(keys.get(stream).toAttribute()) : List.of()));
     }
-    String sdp = new SessionDescription("simulator " + (index + 1) + " 1 IN IP4 " + address, "SIPREC", address, media)
+    String sdp = new SessionDescription("simulator " + (index + 1) + " 1 IN "
+        + (address.indexOf(':') >= 0 ? "IP6 " : "IP4 ") + address, "SIPREC", address, media)
         .toString();
     Participant caller = new Participant(sessionId + "-caller", "sip:+1555" + String.format("%07d", index)
         + "@caller.invalid", "Caller " + index);

@@ -30,10 +30,17 @@ final class RtpPacer implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
 
-  RtpPacer() throws IOException {
-    channel = DatagramChannel.open(StandardProtocolFamily.INET);
-    channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+  /** Sends from {@code local}, the address offered in the SDP. */
+  RtpPacer(InetAddress local) throws IOException {
+    channel = DatagramChannel.open(local instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6
+        : StandardProtocolFamily.INET);
+    channel.bind(new InetSocketAddress(local, 0));
     thread = Thread.ofPlatform().daemon().name("simulator-rtp-pacer").start(this::run);
+  }
+
+  /** The address RTP leaves from, offered in the SDP. */
+  InetAddress localAddress() throws IOException {
+    return ((InetSocketAddress) channel.getLocalAddress()).getAddress();
   }
 
   /** The port RTP leaves from, offered in the SDP. */

@@ -2,6 +2,7 @@ package io.tandem.simulator;
 
 import io.tandem.capture.sip.SipMessage;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -27,11 +28,13 @@ abstract class SipClientTransport implements AutoCloseable {
     this.timers = timers;
   }
 
-  static SipClientTransport open(SimulationPlan plan, ScheduledExecutorService timers) throws IOException {
+  /** Over UDP from {@code local}; over TCP from whichever address the system picks for each connection. */
+  static SipClientTransport open(SimulationPlan plan, ScheduledExecutorService timers, InetAddress local)
+      throws IOException {
     return switch (plan.transport()) {
       case "tcp" -> new TcpSipClient(timers);
       case "tls" -> new TcpSipClient(timers, TlsTrust.socketFactory(plan.tlsTrust()));
-      default -> new UdpSipClient(timers);
+      default -> new UdpSipClient(timers, local);
     };
   }
 

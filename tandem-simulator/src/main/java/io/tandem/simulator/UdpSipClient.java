@@ -15,7 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * SIP over one UDP socket on loopback: retransmits requests from 500 ms, doubling (INVITE until a
+ * SIP over one UDP socket on one local address: retransmits requests from 500 ms, doubling (INVITE until a
  * provisional response, others capped at 4 s), and resends the ACK when a 200 to an INVITE is
  * retransmitted. Thread-safe.
  */
@@ -27,9 +27,9 @@ final class UdpSipClient extends SipClientTransport {
   private final Map<String, SipMessage> acksByCallId = new ConcurrentHashMap<>();
   private final Thread receiver;
 
-  UdpSipClient(ScheduledExecutorService timers) throws IOException {
+  UdpSipClient(ScheduledExecutorService timers, InetAddress local) throws IOException {
     super(timers);
-    this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    this.socket = new DatagramSocket(new InetSocketAddress(local, 0));
     this.receiver = Thread.ofPlatform().daemon().name("simulator-sip-udp").start(this::receive);
   }
 
