@@ -68,6 +68,17 @@ class ManyPairsFailoverTest {
   void killingOnePairsMainFailsOverThatPairAloneAndLosesOrDuplicatesNoConversation() throws Exception {
     String manager = fixture.managerUrl();
     await().atMost(Duration.ofSeconds(30)).until(() -> status(manager + "/ready") == 200);
+    // Ready needs each pair's primary; a secondary may still be on its first beats: wait until all six are healthy.
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      for (JsonNode pair : PairFixture.getJson(manager + "/api/pairs")) {
+        for (JsonNode recorder : pair.get("recorders")) {
+          if (!recorder.get("healthy").asBoolean()) {
+            return false;
+          }
+        }
+      }
+      return true;
+    });
     JsonNode before = PairFixture.getJson(manager + "/api/pairs");
     assertThat(before).extracting(pair -> pair.get("name").asText()).containsExactly("pair-1", "pair-2", "pair-3");
     for (JsonNode pair : before) {
