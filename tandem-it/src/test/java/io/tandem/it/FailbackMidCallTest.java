@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A conversation that outlives a failover and the failback after it: kill -9 of the Main mid-call, the Backup
- * promoted (the conversation still recording, so its catch-up passes it to the promotion), the Main started again
+ * promoted with a rollback window that starts after the conversation did (so the catch-up passes the conversation,
+ * still recording, to the promotion, which leaves it to be submitted when it ends), the Main started again
  * and the pair failed back by hand while the conversation goes on. The conversation then ends on the Backup as
  * secondary, which does not submit it, behind its gap audit's cursor. Its complete copy must still be audited
  * and linked, and be the best copy over the Main's copy that the kill cut off.
@@ -51,7 +52,9 @@ class FailbackMidCallTest {
     int rtpBase = 54_000 + 400 * ThreadLocalRandom.current().nextInt(10);
     pair = PairFixture.builder(root, MAIN, BACKUP, rtpBase).rtpPorts(200).withoutArchiving()
         .recorderSettings(Map.of("gap.grace", "2s")).start();
-    pair.database.updatePairPolicy("pair-" + MAIN, null, "manual", null, null);
+    // A window of 1 s: the conversation started before it, so the Backup's catch-up at failover passes it while it
+    // is still recording, and the promotion leaves it to be submitted when it ends, which is then on a secondary.
+    pair.database.updatePairPolicy("pair-" + MAIN, 1, "manual", null, null);
     CompletableFuture<SimulationReport> conversation = CompletableFuture.supplyAsync(() -> new CallSimulator(
         new SimulationPlan(pair.sipAddresses(), 1, 1, CONVERSATION, "udp", 0)).run());
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
@@ -86,8 +89,9 @@ class FailbackMidCallTest {
         best = copy;
       }
     }
-    assertThat(best).as("the best copy among the copies").isNotNull();
-    assertThat(best.get("serial").asText()).as("the recorder of the best copy").isEqualTo(Integer.toString(BACKUP));
+    assertThat(best).as("the best copy among the copies of %s", interaction).isNotNull();
+    assertThat(best.get("serial").asText()).as("the recorder of the best copy of %s", interaction)
+        .isEqualTo(Integer.toString(BACKUP));
     assertThat(best.get("complete").asBoolean()).as("the best copy is complete").isTrue();
     for (RecorderProcess recorder : List.of(pair.main, pair.backup)) {
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
