@@ -39,7 +39,13 @@ final class ChaosRounds {
       await().pollDelay(Duration.ofMillis(delay)).atMost(Duration.ofMillis(delay + 1000)).until(() -> true);
       victim.kill9();
       int failovers = failoversBefore + round;
-      await().atMost(Duration.ofSeconds(30)).until(() -> count(pair.events(), "FAILOVER") == failovers);
+      try {
+        await().atMost(Duration.ofSeconds(30)).until(() -> count(pair.events(), "FAILOVER") == failovers);
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        System.out.printf("chaos: no failover 30 s after kill -9 of %d; the Manager's threads:%n%s%n", victim.serial,
+            pair.managerThreads());
+        throw e;
+      }
       victim.start();
       await().atMost(Duration.ofSeconds(20)).until(() -> PairFixture.getJson(pair.managerUrl() + "/api/pairs").get(0)
           .get("healthy").asBoolean());

@@ -299,6 +299,30 @@ final class PairFixture implements AutoCloseable {
   }
 
   /**
+   * The stacks of the Recorder Manager's threads, for a test to print when the Manager did not do in time what it
+   * waited for: the threads of this JVM for a Manager in process, {@code jcmd Thread.print} of a Manager process.
+   */
+  String managerThreads() {
+    if (managerProcess == null) {
+      StringBuilder dump = new StringBuilder();
+      Thread.getAllStackTraces().forEach((thread, stack) -> {
+        dump.append('"').append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
+        for (StackTraceElement frame : stack) {
+          dump.append("    at ").append(frame).append('\n');
+        }
+      });
+      return dump.toString();
+    }
+    try {
+      Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+          Long.toString(managerProcess.pid()), "Thread.print").redirectErrorStream(true).start();
+      return new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "no thread dump of the Manager process: " + e.getMessage();
+    }
+  }
+
+  /**
    * The one interaction the Manager lists, whole (its copies with their archive state); null while there is none.
    *
    * @throws IllegalStateException when the Manager lists more than one
