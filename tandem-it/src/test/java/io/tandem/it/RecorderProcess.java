@@ -49,8 +49,12 @@ final class RecorderProcess implements AutoCloseable {
     this.serial = serial;
     this.position = position;
     this.dataDir = dataDir;
-    this.sipPort = freePort();
-    this.adminPort = freePort();
+    // The recorder refuses a SIP or admin port inside its own RTP range, and the system's ephemeral ports
+    // overlap the ranges the tests give.
+    int rtpMin = Integer.parseInt(settings.getOrDefault("rtp.portMin", Integer.toString(rtpBase)));
+    int rtpMax = Integer.parseInt(settings.getOrDefault("rtp.portMax", Integer.toString(rtpBase + 1999)));
+    this.sipPort = freePortOutside(rtpMin, rtpMax);
+    this.adminPort = freePortOutside(rtpMin, rtpMax);
     this.scheme = settings.containsKey("admin.tls.keystore") || settings.containsKey("admin.tls.certificate")
         ? "https" : "http";
     this.adminHost = settings.getOrDefault("admin.host", "127.0.0.1");
@@ -191,10 +195,15 @@ final class RecorderProcess implements AutoCloseable {
    * once the same).
    */
   static int freePort() throws IOException {
+    return freePortOutside(0, -1);
+  }
+
+  /** As {@link #freePort()}, never in {@code min..max}. */
+  static int freePortOutside(int min, int max) throws IOException {
     for (int attempt = 0; attempt < 200; attempt++) {
       try (ServerSocket socket = new ServerSocket(0)) {
         int port = socket.getLocalPort();
-        if (HANDED_OUT.contains(port)) {
+        if (HANDED_OUT.contains(port) || (port >= min && port <= max)) {
           continue;
         }
         try (java.net.DatagramSocket udp = new java.net.DatagramSocket(port)) {
