@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * ends and looks every check period for a beat. The recorder is declared failed when a lost connection cannot be
  * opened again in {@code misses} tries in a row (a dead process refuses at once), or when no beat came for the
  * silence limit and one reconnection try gets no answer either (a frozen process or a cut link), or while its last
- * beat says it cannot capture. A recorder not yet seen (no beat since this watch started) is not declared failed by
+ * beat says it cannot capture, or while the recorder that answers at its address names another serial. A recorder not yet seen (no beat since this watch started) is not declared failed by
  * refused connections until the start-up grace has passed since the watch started: at a start, the Manager's watches
  * begin before the recorders' processes listen. Once seen, it is handled as above from then on. A beat, on the old
  * connection or a new one, makes it healthy again. Other
@@ -150,6 +150,13 @@ final class RecorderWatch implements AutoCloseable {
         RecorderHealth health = from.next();
         if (from != stream) {
           // A connection replaced or dropped: what it still brings is stale.
+          return;
+        }
+        if (health.serial() != null && !serial.equals(health.serial())) {
+          // Another recorder now listens at this address (a host re-addressed, a port taken by another process
+          // after this one died): its beats say nothing of this recorder. The connection stays open but is not
+          // believed, so the silence limit tries the address again now and then.
+          declareFailed("the recorder answering at " + client.url() + " is " + health.serial() + ", not " + serial);
           return;
         }
         beat(health);

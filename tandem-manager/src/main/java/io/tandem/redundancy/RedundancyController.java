@@ -52,6 +52,8 @@ public final class RedundancyController implements AutoCloseable {
   private final RecorderClients clients;
   private final Map<String, Boolean> downBySerial = new ConcurrentHashMap<>();
   private final Map<Long, Thread> drivers = new ConcurrentHashMap<>();
+  /** Why a pair whose primary failed was not failed over at the last pass, so the log says it once per reason. */
+  private final Map<String, String> failoverHeld = new ConcurrentHashMap<>();
   private final GapWatch gaps;
   private final AlarmTransitions alarms;
   private final Duration heartbeatInterval;
@@ -129,6 +131,7 @@ public final class RedundancyController implements AutoCloseable {
   /** What the last leadership remembered, read again from the call database at the next pass. */
   private void forget() {
     downBySerial.clear();
+    failoverHeld.clear();
     recorderEventsRead = false;
     heartbeats = new Heartbeats(database, heartbeatInterval, clock);
     stoodBy = false;
@@ -226,19 +229,44 @@ public final class RedundancyController implements AutoCloseable {
 
   private void failOverIfPrimaryFailed(LeaderFence fence, PairView pair) throws SQLException, LeaseLostException {
     Optional<RecorderView> primary = member(pair, Role.PRIMARY);
+    if (primary.isEmpty() || !probe.failed(primary.get().serial())) {
+      failoverHeld.remove(pair.name());
+      return;
+    }
     Optional<RecorderView> secondary = member(pair, Role.SECONDARY);
-    if (primary.isEmpty() || secondary.isEmpty() || !probe.failed(primary.get().serial())
-        || !probe.healthy(secondary.get().serial()) || lease.fence().isEmpty()) {
+    if (secondary.isEmpty()) {
+      holdFailover(pair, primary.get(), "the pair has no secondary");
+      return;
+    }
+    String standby = secondary.get().serial();
+    if (!probe.healthy(standby)) {
+      holdFailover(pair, primary.get(), probe.failed(standby)
+          ? "its secondary " + standby + " is down as well"
+          : "its secondary " + standby + " has not sent a beat saying it can capture since it was last seen down"
+              + " or since this Manager started");
+      return;
+    }
+    if (lease.fence().isEmpty()) {
       return;
     }
     Optional<FailoverView> begun = database.beginFailover(fence, pair.name(), "FAILOVER",
-        Integer.parseInt(primary.get().serial()), Integer.parseInt(secondary.get().serial()), clock.instant());
+        Integer.parseInt(primary.get().serial()), Integer.parseInt(standby), clock.instant());
     if (begun.isPresent()) {
+      failoverHeld.remove(pair.name());
       FailoverView failover = begun.get();
       LOG.warn("primary {} of pair {} failed: failing over to {} at epoch {}", failover.fromSerial(), failover.pair(),
           failover.toSerial(), failover.epoch());
       database.audit(fence, new AuditEntry("rrc", "failover", "pair " + failover.pair(), "from " + failover.fromSerial()
           + " to " + failover.toSerial() + " at epoch " + failover.epoch(), "begun"));
+    } else {
+      holdFailover(pair, primary.get(), "its roles changed in the call database since this pass read them");
+    }
+  }
+
+  /** Says once per reason why a pair whose primary failed is not failed over now. */
+  private void holdFailover(PairView pair, RecorderView primary, String why) {
+    if (!why.equals(failoverHeld.put(pair.name(), why))) {
+      LOG.warn("primary {} of pair {} failed, but no failover now: {}", primary.serial(), pair.name(), why);
     }
   }
 

@@ -184,6 +184,27 @@ class HealthProbeTest {
     return probe(interval, Duration.ofSeconds(30), main.url(), backup == null ? null : backup.url());
   }
 
+  @Test
+  void anotherRecorderAnsweringAtTheAddressOfADeadOneDoesNotMakeItHealthy() throws Exception {
+    FakeRecorder main = recorder();
+    main.body.set("{\"serial\":\"100001\",\"capturing\":true}");
+    try (HealthProbe probe = probe(Duration.ofSeconds(1), main)) {
+      probe.start();
+      await().atMost(Duration.ofSeconds(5)).until(() -> probe.healthy("100001"));
+      int port = Integer.parseInt(main.url().substring(main.url().lastIndexOf(':') + 1));
+      main.stop();
+      // Another process, a recorder of another pair, takes the dead one's port at once.
+      FakeRecorder stranger = new FakeRecorder(port);
+      recorders.add(stranger);
+      stranger.body.set("{\"serial\":\"555555\",\"capturing\":true}");
+      await().atMost(Duration.ofSeconds(8)).until(() -> stranger.connections() > 0 && probe.failed("100001"));
+      // It stays failed while the stranger beats on.
+      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> probe.failed("100001")
+          && !probe.healthy("100001"));
+      assertThat(stranger.connections()).as("the address is tried again now and then").isGreaterThan(1);
+    }
+  }
+
   private HealthProbe probe(Duration interval, Duration grace, String mainUrl, String backupUrl) {
     List<RecorderView> members = new ArrayList<>();
     members.add(new RecorderView("100001", Position.MAIN, Role.PRIMARY, mainUrl, "127.0.0.1:5060"));
