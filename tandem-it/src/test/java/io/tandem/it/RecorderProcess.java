@@ -190,9 +190,9 @@ final class RecorderProcess implements AutoCloseable {
 
   /**
    * A port free for both TCP and UDP right now, and never handed out before in this JVM: a recorder's
-   * SIP listens on both, an ephemeral port free for TCP may be held for UDP by some client socket, and
-   * the system gives the same free port again to the next caller (a recorder's SIP and admin ports were
-   * once the same).
+   * SIP listens on both, a port free for TCP may be held for UDP by some client socket, and the system gives
+   * the same free port again to the next caller (a recorder's SIP and admin ports were once the same). Ports
+   * are taken from {@link TestPorts}: above every RTP range the tests give, and apart from other test JVMs'.
    */
   static int freePort() throws IOException {
     return freePortOutside(0, -1);
@@ -200,21 +200,19 @@ final class RecorderProcess implements AutoCloseable {
 
   /** As {@link #freePort()}, never in {@code min..max}. */
   static int freePortOutside(int min, int max) throws IOException {
-    for (int attempt = 0; attempt < 200; attempt++) {
-      try (ServerSocket socket = new ServerSocket(0)) {
-        int port = socket.getLocalPort();
-        if (HANDED_OUT.contains(port) || (port >= min && port <= max)) {
-          continue;
-        }
-        try (java.net.DatagramSocket udp = new java.net.DatagramSocket(port)) {
-          HANDED_OUT.add(port);
-          return port;
-        } catch (java.net.SocketException e) {
-          // Held for UDP; take another.
-        }
+    for (int attempt = 0; attempt < 500; attempt++) {
+      int port = TestPorts.candidate(1);
+      if (HANDED_OUT.contains(port) || (port >= min && port <= max)) {
+        continue;
+      }
+      try (ServerSocket tcp = new ServerSocket(port); java.net.DatagramSocket udp = new java.net.DatagramSocket(port)) {
+        HANDED_OUT.add(port);
+        return port;
+      } catch (IOException e) {
+        // Held for TCP or UDP; take another.
       }
     }
-    throw new IOException("no new port free for both TCP and UDP after 200 attempts");
+    throw new IOException("no new port free for both TCP and UDP after 500 attempts");
   }
 
   /**
@@ -222,12 +220,9 @@ final class RecorderProcess implements AutoCloseable {
    * binds its audio RTP and RTCP (and the pair above for video), which an odd port rounded down may not be.
    */
   static int freeMediaPorts() throws IOException {
-    for (int attempt = 0; attempt < 200; attempt++) {
-      int port;
-      try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0)) {
-        port = probe.getLocalPort() & ~1;
-      }
-      if (port > 65_530 || HANDED_OUT.contains(port)) {
+    for (int attempt = 0; attempt < 500; attempt++) {
+      int port = TestPorts.candidate(4);
+      if (HANDED_OUT.contains(port)) {
         continue;
       }
       List<java.net.DatagramSocket> held = new ArrayList<>();
@@ -245,6 +240,6 @@ final class RecorderProcess implements AutoCloseable {
         held.forEach(java.net.DatagramSocket::close);
       }
     }
-    throw new IOException("no four UDP ports in a row free for media after 200 attempts");
+    throw new IOException("no four UDP ports in a row free for media after 500 attempts");
   }
 }

@@ -1,0 +1,29 @@
+package io.tandem.it;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Where the tests' servers listen. The integration classes run in several JVMs at once ({@code it.forks}, each
+ * told its number by the build as {@code tandem.it.fork}); a port one JVM checked free and handed to a process
+ * that binds it seconds later must not be handed out by another JVM meanwhile. So the ports from 50000 to 64999,
+ * above every RTP range a test gives its recorders, are cut in blocks of 16, and each JVM takes only its own
+ * blocks, in turn.
+ */
+final class TestPorts {
+  private static final int FIRST = 50_000;
+  private static final int LAST = 64_999;
+  private static final int BLOCK = 16;
+  private static final int FORKS = Math.max(1, Integer.getInteger("tandem.it.forks", 1));
+  private static final int FORK = Math.floorMod(Integer.getInteger("tandem.it.fork", 1) - 1, FORKS);
+
+  private TestPorts() {
+  }
+
+  /** A port of this JVM's blocks, a multiple of {@code alignment} (a power of two up to 16), not checked yet. */
+  static int candidate(int alignment) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    int blocksEach = (LAST - FIRST + 1) / BLOCK / FORKS;
+    int block = random.nextInt(blocksEach) * FORKS + FORK;
+    return FIRST + block * BLOCK + random.nextInt(BLOCK / alignment) * alignment;
+  }
+}
