@@ -7,14 +7,19 @@ import java.util.concurrent.ThreadLocalRandom;
  * told its number by the build as {@code tandem.it.fork}); a port one JVM checked free and handed to a process
  * that binds it seconds later must not be handed out by another JVM meanwhile. So the ports from 50000 to 64999,
  * above every RTP range a test gives its recorders, are cut in blocks of 16, and each JVM takes only its own
- * blocks, in turn.
+ * blocks, in turn. Several runs of the suite at once on one machine ({@code bench/suite-twice.sh}) are told
+ * {@code tandem.it.runs} and their own {@code tandem.it.run}, and share the blocks out the same way.
  */
 final class TestPorts {
   private static final int FIRST = 50_000;
   private static final int LAST = 64_999;
   private static final int BLOCK = 16;
   private static final int FORKS = Math.max(1, Integer.getInteger("tandem.it.forks", 1));
-  private static final int FORK = Math.floorMod(Integer.getInteger("tandem.it.fork", 1) - 1, FORKS);
+  private static final int RUNS = Math.max(1, Integer.getInteger("tandem.it.runs", 1));
+  /** Which share of the blocks is this JVM's: one for each fork of each run. */
+  private static final int SHARES = FORKS * RUNS;
+  private static final int SHARE = Math.floorMod(Integer.getInteger("tandem.it.run", 1) - 1, RUNS) * FORKS
+      + Math.floorMod(Integer.getInteger("tandem.it.fork", 1) - 1, FORKS);
 
   private TestPorts() {
   }
@@ -22,8 +27,8 @@ final class TestPorts {
   /** A port of this JVM's blocks, a multiple of {@code alignment} (a power of two up to 16), not checked yet. */
   static int candidate(int alignment) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    int blocksEach = (LAST - FIRST + 1) / BLOCK / FORKS;
-    int block = random.nextInt(blocksEach) * FORKS + FORK;
+    int blocksEach = (LAST - FIRST + 1) / BLOCK / SHARES;
+    int block = random.nextInt(blocksEach) * SHARES + SHARE;
     return FIRST + block * BLOCK + random.nextInt(BLOCK / alignment) * alignment;
   }
 }
