@@ -216,6 +216,37 @@ final class RecorderProcess implements AutoCloseable {
   }
 
   /**
+   * The first of 16 ports in a row, each free for TCP and UDP now and none handed out before: for a whole stack
+   * ({@code tandem up --port PORT} takes PORT and the ports above it).
+   */
+  static int freePortBlock() throws IOException {
+    for (int attempt = 0; attempt < 500; attempt++) {
+      int first = TestPorts.candidate(16);
+      if (HANDED_OUT.contains(first)) {
+        continue;
+      }
+      List<java.io.Closeable> held = new ArrayList<>();
+      try {
+        for (int offset = 0; offset < 16; offset++) {
+          held.add(new ServerSocket(first + offset));
+          held.add(new java.net.DatagramSocket(first + offset));
+        }
+        for (int offset = 0; offset < 16; offset++) {
+          HANDED_OUT.add(first + offset);
+        }
+        return first;
+      } catch (IOException e) {
+        // One of them is held; take another block.
+      } finally {
+        for (java.io.Closeable socket : held) {
+          socket.close();
+        }
+      }
+    }
+    throw new IOException("no 16 ports in a row free for TCP and UDP after 500 attempts");
+  }
+
+  /**
    * An even UDP port free with the three above it, not handed out before: where a SIP client such as sipp
    * binds its audio RTP and RTCP (and the pair above for video), which an odd port rounded down may not be.
    */

@@ -11,9 +11,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code tandem.it.runs} and their own {@code tandem.it.run}, and share the blocks out the same way.
  */
 final class TestPorts {
-  private static final int FIRST = 50_000;
-  private static final int LAST = 64_999;
   private static final int BLOCK = 16;
+  private static final int LAST = 65_535;
+  private static final int FIRST = firstAboveEphemeral();
   private static final int FORKS = Math.max(1, Integer.getInteger("tandem.it.forks", 1));
   private static final int RUNS = Math.max(1, Integer.getInteger("tandem.it.runs", 1));
   /** Which share of the blocks is this JVM's: one for each fork of each run. */
@@ -22,6 +22,20 @@ final class TestPorts {
       + Math.floorMod(Integer.getInteger("tandem.it.fork", 1) - 1, FORKS);
 
   private TestPorts() {
+  }
+
+  /** The first block above the ephemeral range; 50000 when the range leaves fewer than 2048 ports above it. */
+  private static int firstAboveEphemeral() {
+    int upper = 60_999;
+    try {
+      String[] range = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+          .trim().split("\\s+");
+      upper = Integer.parseInt(range[1]);
+    } catch (java.io.IOException | RuntimeException e) {
+      // Not Linux, or not readable: the default range.
+    }
+    int first = (upper / BLOCK + 1) * BLOCK;
+    return LAST - first + 1 >= 2048 ? first : 50_000;
   }
 
   /** A port of this JVM's blocks, a multiple of {@code alignment} (a power of two up to 16), not checked yet. */

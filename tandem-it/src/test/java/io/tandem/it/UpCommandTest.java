@@ -38,7 +38,7 @@ class UpCommandTest {
   @Test
   void upRecordsSimulatedCallsAndResumesThemAfterAStop() throws Exception {
     Path data = root.resolve("data");
-    int port = RecorderProcess.freePort();
+    int port = RecorderProcess.freePortBlock();
     String manager = "https://127.0.0.1:" + port;
     Process up = startUp(data, port);
     Path ca = data.resolve("tls").resolve("ca.pem");
@@ -111,7 +111,7 @@ class UpCommandTest {
   @Test
   void upWithTwoPairsSpreadsCallsOverBothAndIsReadyOnlyWhileEveryPairIs() throws Exception {
     Path data = root.resolve("two-pairs");
-    int port = RecorderProcess.freePort();
+    int port = RecorderProcess.freePortBlock();
     String manager = "https://127.0.0.1:" + port;
     Process up = startUp(data, port, "--pairs", "2");
     try {
