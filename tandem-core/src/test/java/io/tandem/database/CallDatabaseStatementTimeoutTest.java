@@ -123,6 +123,18 @@ class CallDatabaseStatementTimeoutTest {
   }
 
   @Test
+  void searchIndexingWaitsForTheNamesPastTheTimeout() throws Exception {
+    Fence main = fixture.registerPair("pair-t", 300_000);
+    fixture.database.mark(main, List.of(call(300_000, 1, "conv-t", 1000, CallState.COMPLETE)));
+    lock("LOCK TABLE known_names IN ACCESS EXCLUSIVE MODE");
+
+    CompletableFuture<Integer> indexed = whileLocked(() -> timed.indexForSearch(10));
+
+    assertThat(indexed.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(fixture.count("search_queue")).isZero();
+  }
+
+  @Test
   void migrationsWaitForTheirHistoryPastTheTimeout() throws Exception {
     lock("LOCK TABLE flyway_schema_history IN ACCESS EXCLUSIVE MODE");
 
