@@ -157,7 +157,7 @@ class CallDatabaseStatementTimeoutTest {
 
   /**
    * Runs {@code work} while the holder's lock stands, until a session has waited for a lock {@link #WAITED} (far
-   * past the timeout), then lets the lock go; the work's result, or its failure.
+   * past the timeout) and the work is still running, then lets the lock go; the work's result, or its failure.
    */
   private <T> CompletableFuture<T> whileLocked(Callable<T> work) throws SQLException {
     CompletableFuture<T> result = CompletableFuture.supplyAsync(() -> {
@@ -168,6 +168,7 @@ class CallDatabaseStatementTimeoutTest {
       }
     });
     await().atMost(Duration.ofSeconds(30)).until(() -> result.isDone() || waitedForALock());
+    assertThat(result).as("the work, while the lock stands: it waits, neither done nor cancelled").isNotDone();
     holder.rollback();
     return result;
   }
