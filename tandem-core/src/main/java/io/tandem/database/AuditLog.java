@@ -112,6 +112,8 @@ final class AuditLog {
       connection.setAutoCommit(false);
       connection.setReadOnly(true);
       try {
+        // A walk of the whole chain, which only grows, takes longer than the statement timeout one day.
+        Transactions.withoutStatementTimeout(connection);
         return verify(connection);
       } finally {
         connection.rollback();

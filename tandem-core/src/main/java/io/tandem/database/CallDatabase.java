@@ -44,9 +44,11 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
   private final AuditLog auditLog;
   private final Credentials credentials;
   private final ControllerLease controllerLease;
+  private final DatabaseConfig config;
   private final Clock clock;
 
-  private CallDatabase(HikariDataSource pool, Clock clock) {
+  private CallDatabase(DatabaseConfig config, HikariDataSource pool, Clock clock) {
+    this.config = config;
     this.pool = pool;
     this.clock = clock;
     this.marking = new CallMarking(pool, clock);
@@ -87,11 +89,22 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
   /** Builds the pool without opening a connection, so that this succeeds while the database is down. */
   public static CallDatabase connect(DatabaseConfig config, Clock clock) {
     Objects.requireNonNull(config, "config");
-    return new CallDatabase(new HikariDataSource(poolConfig(config, IDLE_IN_TRANSACTION_TIMEOUT)),
+    return new CallDatabase(config, new HikariDataSource(poolConfig(config, IDLE_IN_TRANSACTION_TIMEOUT)),
         Objects.requireNonNull(clock, "clock"));
   }
 
-  /** The pool's settings: its sessions are ended by the server when idle in a transaction {@code idleInTransaction}. */
+  /**
+   * How long one statement of this database's sessions may run before the server cancels it (SQLSTATE 57014, which
+   * {@link DatabaseErrors#isStatementTimeout} tells); zero for no limit. Work over many rows runs without it.
+   */
+  public Duration statementTimeout() {
+    return config.statementTimeout();
+  }
+
+  /**
+   * The pool's settings: its sessions are ended by the server when idle in a transaction {@code idleInTransaction},
+   * and their statements cancelled after the config's statement timeout.
+   */
   static HikariConfig poolConfig(DatabaseConfig config, Duration idleInTransaction) {
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("call-database");
@@ -104,17 +117,29 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
     hikari.setInitializationFailTimeout(-1);
     hikari.setConnectionTimeout(5_000);
     hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
-    hikari.setConnectionInitSql("SET idle_in_transaction_session_timeout = " + idleInTransaction.toMillis());
+    // The statement timeout last: the statements before it run without it.
+    hikari.setConnectionInitSql("SET idle_in_transaction_session_timeout = " + idleInTransaction.toMillis()
+        + "; SET statement_timeout = " + config.statementTimeout().toMillis());
     return hikari;
   }
 
-  /** Brings the schema to the newest migration on the class path; safe to run by several processes. */
+  /**
+   * Brings the schema to the newest migration on the class path; safe to run by several processes. Runs on
+   * connections of its own without the statement timeout: a migration may rewrite or index a table of every call
+   * ever marked, and wait for the lock of a table in use, for longer than any statement of the running system; a
+   * setting changed on a session of the pool would outlive the migration there.
+   */
   public void migrate() {
-    Flyway.configure()
-        .dataSource(pool)
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    HikariConfig settings = poolConfig(config.withStatementTimeout(Duration.ZERO), IDLE_IN_TRANSACTION_TIMEOUT);
+    settings.setPoolName("call-database-migrations");
+    settings.setMaximumPoolSize(2);
+    try (HikariDataSource migrating = new HikariDataSource(settings)) {
+      Flyway.configure()
+          .dataSource(migrating)
+          .locations("classpath:db/migration")
+          .load()
+          .migrate();
+    }
   }
 
   @Override

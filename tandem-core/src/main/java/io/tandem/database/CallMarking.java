@@ -46,6 +46,11 @@ import javax.sql.DataSource;
  *       interactions that had copies before. An interaction is widened to cover every copy added to it.
  * </ul>
  *
+ * <p>Marking and linking run without the statement timeout ({@link Transactions#inLongTransaction}): a batch of a
+ * reprocess, a promotion or a rebuild may be thousands of calls written by COPY and upserts, and waits for its
+ * pair's lock while a failover or a merge holds it; cancelled, it would be retried as a whole and never get
+ * through.
+ *
  * <p>Thread-safe.
  */
 final class CallMarking implements AutoCloseable {
@@ -107,7 +112,7 @@ final class CallMarking implements AutoCloseable {
       return new LinkResult(0, 0, List.of());
     }
     List<CallRecord> distinct = new ArrayList<>(byInum(calls));
-    return Transactions.inTransaction(dataSource, connection -> {
+    return Transactions.inLongTransaction(dataSource, connection -> {
       MarkingScope scope = MarkingScope.forLinking(connection, fence);
       Map<Long, Match> matches = CopyMatching.find(connection, scope, distinct, call -> true);
       List<CallRecord> toLink = new ArrayList<>();
@@ -156,7 +161,7 @@ final class CallMarking implements AutoCloseable {
       (inUpper ? upper : lower).add(calls.get(i));
     }
     List<Integer> written = halves.both(() -> writeLinks(connection, fence, lower, matches),
-        () -> Transactions.inTransaction(dataSource, beside -> {
+        () -> Transactions.inLongTransaction(dataSource, beside -> {
           MarkingScope.besideLinking(beside, fence);
           return writeLinks(beside, fence, upper, matches);
         }));
@@ -178,7 +183,7 @@ final class CallMarking implements AutoCloseable {
 
   private MarkResult markInOneTransaction(Fence fence, SortedMap<String, Span> spans, Collection<CallRecord> calls)
       throws SQLException, FencedException {
-    return Transactions.inTransaction(dataSource, connection -> {
+    return Transactions.inLongTransaction(dataSource, connection -> {
       MarkingScope scope = MarkingScope.forMarking(connection, fence);
       boolean matching = calls.stream().anyMatch(CallMarking::mayHaveOtherKey);
       Instant now = clock.instant();

@@ -129,23 +129,27 @@ final class InteractionMerges {
 
   /** The live interactions after {@code after}, in id order, each with the id of its one twin or 0. */
   private List<long[]> twins(long after) throws SQLException {
-    List<long[]> twins = new ArrayList<>();
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement query = connection.prepareStatement(TWINS_AFTER)) {
-      query.setLong(1, after);
-      query.setInt(2, BATCH);
-      try (ResultSet rows = query.executeQuery()) {
-        while (rows.next()) {
-          twins.add(new long[] {rows.getLong(1), oneTwin(rows)});
+    // Without the statement timeout: the search for twins compares each interaction of the batch with every
+    // interaction near its start, which on a busy database may take longer than a query of the API should.
+    return Transactions.inLongTransaction(dataSource, connection -> {
+      List<long[]> twins = new ArrayList<>();
+      try (PreparedStatement query = connection.prepareStatement(TWINS_AFTER)) {
+        query.setLong(1, after);
+        query.setInt(2, BATCH);
+        try (ResultSet rows = query.executeQuery()) {
+          while (rows.next()) {
+            twins.add(new long[] {rows.getLong(1), oneTwin(rows)});
+          }
         }
       }
-    }
-    return twins;
+      return twins;
+    });
   }
 
   /** Merges an interaction into its twin, found again under every pair's lock; false when it has none now. */
   private boolean mergeIntoTwin(long newer) throws SQLException {
-    return Transactions.inTransaction(dataSource, connection -> {
+    // Without the statement timeout: it waits for every pair's marking in progress, which runs without it.
+    return Transactions.inLongTransaction(dataSource, connection -> {
       try (PreparedStatement lock = connection.prepareStatement(LOCK_PAIRS)) {
         lock.executeQuery().close();
       }

@@ -46,14 +46,17 @@ final class SearchIndexing {
 
   /** Indexes up to {@code batch} queued interactions in one transaction; returns how many queue rows it took. */
   int indexBatch(int batch) throws SQLException {
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = connection.prepareStatement(INDEX_BATCH)) {
-      statement.setInt(1, batch);
-      try (ResultSet rows = statement.executeQuery()) {
-        rows.next();
-        return rows.getInt(1);
+    // Without the statement timeout: a batch rewrites the names of many interactions, and on a backlog (a first
+    // indexing of an old database) each is as large as the caller asks.
+    return Transactions.inLongTransaction(dataSource, connection -> {
+      try (PreparedStatement statement = connection.prepareStatement(INDEX_BATCH)) {
+        statement.setInt(1, batch);
+        try (ResultSet rows = statement.executeQuery()) {
+          rows.next();
+          return rows.getInt(1);
+        }
       }
-    }
+    });
   }
 
   /** Interactions waiting for their search text. */

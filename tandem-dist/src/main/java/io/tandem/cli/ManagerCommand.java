@@ -2,7 +2,6 @@ package io.tandem.cli;
 
 import io.tandem.config.ConfigFile;
 import io.tandem.database.CallDatabase;
-import io.tandem.database.DatabaseConfig;
 import io.tandem.manager.FirstAdmin;
 import io.tandem.manager.ManagerConfig;
 import io.tandem.manager.ManagerAssembly;
@@ -16,8 +15,8 @@ import picocli.CommandLine.Option;
 @Command(name = "manager", mixinStandardHelpOptions = true,
     description = {"Runs the Recorder Manager: HTTP API, replay, metrics, health of every recorder.",
         "The config file holds key = value lines: manager.port, database.url, and optional manager.host,",
-        "database.user, database.password, health.interval, health.misses, health.startupGrace, and the",
-        "notification keys",
+        "database.user, database.password, database.poolSize (8), database.statementTimeout (5m; 0s: no limit),",
+        "health.interval, health.misses, health.startupGrace, and the notification keys",
         "notify.heartbeat, notify.retryMax, notify.webhook.NAME.url|secret,",
         "notify.syslog.NAME.host|port|transport|facility, HTTPS with manager.tls.certificate and manager.tls.key",
         "(or manager.tls.keystore and manager.tls.keystorePassword), recorders.tls.trust, media.keyFile,",
@@ -32,8 +31,7 @@ final class ManagerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ManagerConfig settings = ManagerConfig.from(ConfigFile.load(config));
-    CallDatabase database = CallDatabase.connect(new DatabaseConfig(settings.databaseUrl(), settings.databaseUser(),
-        settings.databasePassword(), 8));
+    CallDatabase database = CallDatabase.connect(settings.databaseConfig());
     database.migrate();
     FirstAdmin.ensure(database, "tandem manager").ifPresent(admin -> System.out.println(admin.lines()));
     ManagerAssembly manager = new ManagerAssembly(settings, database);

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
         "recorder.dataDir, sip.port, sip.allow (the SBC addresses that may send SIP), admin.port, database.url,",
         "manager.secret (the secret its Recorder Manager's config file shares; role and promotion orders need it), and",
         "optional rtp.portMin/portMax, recorder.timeZone, buffer.retention, media.timeout, gap.grace,",
-        "database.user/password, recorder.contingencySerial, sip.maxCalls, sip.maxStreamsPerCall,",
+        "database.user/password, database.poolSize (4), database.statementTimeout (5m; 0s: no limit),",
+        "recorder.contingencySerial, sip.maxCalls, sip.maxStreamsPerCall,",
         "sip.maxTcpConnections, sip.tcpIdleTimeout, sip.tls.* (SIP over TLS), rtp.sourceTakeover, rtp.receive,",
         "media.keyFile or media.key and media.encryption (media sealed at rest), admin.tls.certificate and",
         "admin.tls.key or admin.tls.keystore and admin.tls.keystorePassword (HTTPS)."})

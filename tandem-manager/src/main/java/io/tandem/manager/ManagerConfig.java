@@ -6,6 +6,7 @@ import io.tandem.archive.S3Targets;
 import io.tandem.config.ConfigException;
 import io.tandem.config.ConfigFile;
 import io.tandem.database.DatabaseConfig;
+import io.tandem.database.PoolSettings;
 import io.tandem.media.sealed.MediaKeys;
 import io.tandem.media.sealed.SealingSettings;
 import io.tandem.notification.NotificationSettings;
@@ -42,11 +43,14 @@ import javax.net.ssl.SSLContext;
  *     default
  * @param publicUrl the URL other Managers and tools are told this Manager answers on ({@code manager.publicUrl});
  *     null for the scheme, host and port it listens on
+ * @param databasePool the call database's pool size and statement timeout ({@code database.poolSize},
+ *     {@code database.statementTimeout}); null for 8 connections and 5 minutes
  */
 public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, String databaseUser,
     String databasePassword, Duration healthInterval, int healthMisses, NotificationSettings notifications,
     TlsIdentity tls, SSLContext recorderTrust, MediaKeys mediaKeys, String managerSecret, ArchiveMounts archiveMounts,
-    S3Targets s3Targets, Duration healthStartupGrace, Duration leaderLease, String publicUrl) {
+    S3Targets s3Targets, Duration healthStartupGrace, Duration leaderLease, String publicUrl,
+    PoolSettings databasePool) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -58,7 +62,8 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
   public static final Duration DEFAULT_LEADER_LEASE = Duration.ofSeconds(3);
   /** Below this, the renewals of a loaded host would miss their time and the leadership flap. */
   private static final Duration SHORTEST_LEASE = Duration.ofMillis(300);
-  private static final int POOL_SIZE = 8;
+  /** The console, the API, the RRC and the passes beside each other. */
+  public static final int DEFAULT_POOL_SIZE = 8;
 
   public ManagerConfig {
     Objects.requireNonNull(bindHost, "bindHost");
@@ -94,6 +99,7 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
       throw new ConfigException("manager.publicUrl must be http(s)://HOST:PORT, got '" + publicUrl + "'");
     }
     publicUrl = publicUrl == null ? null : publicUrl.replaceAll("/$", "");
+    databasePool = databasePool == null ? PoolSettings.defaults(DEFAULT_POOL_SIZE) : databasePool;
   }
 
   /** No S3 target, the default lease and public URL. */
@@ -102,7 +108,8 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
       TlsIdentity tls, SSLContext recorderTrust, MediaKeys mediaKeys, String managerSecret,
       ArchiveMounts archiveMounts, Duration healthStartupGrace) {
     this(bindHost, httpPort, databaseUrl, databaseUser, databasePassword, healthInterval, healthMisses, notifications,
-        tls, recorderTrust, mediaKeys, managerSecret, archiveMounts, S3Targets.none(), healthStartupGrace, null, null);
+        tls, recorderTrust, mediaKeys, managerSecret, archiveMounts, S3Targets.none(), healthStartupGrace, null, null,
+        null);
   }
 
   /** The default start-up grace, lease and public URL. */
@@ -111,7 +118,7 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
       TlsIdentity tls, SSLContext recorderTrust, MediaKeys mediaKeys, String managerSecret,
       ArchiveMounts archiveMounts, S3Targets s3Targets) {
     this(bindHost, httpPort, databaseUrl, databaseUser, databasePassword, healthInterval, healthMisses, notifications,
-        tls, recorderTrust, mediaKeys, managerSecret, archiveMounts, s3Targets, null, null, null);
+        tls, recorderTrust, mediaKeys, managerSecret, archiveMounts, s3Targets, null, null, null, null);
   }
 
   /** No S3 target, the default start-up grace, lease and public URL. */
@@ -120,7 +127,7 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
       TlsIdentity tls, SSLContext recorderTrust, MediaKeys mediaKeys, String managerSecret,
       ArchiveMounts archiveMounts) {
     this(bindHost, httpPort, databaseUrl, databaseUser, databasePassword, healthInterval, healthMisses, notifications,
-        tls, recorderTrust, mediaKeys, managerSecret, archiveMounts, S3Targets.none(), null, null, null);
+        tls, recorderTrust, mediaKeys, managerSecret, archiveMounts, S3Targets.none(), null, null, null, null);
   }
 
   /** Every archive folder seen under its own path. */
@@ -167,7 +174,8 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
         S3Targets.from(file),
         file.duration("health.startupGrace", DEFAULT_STARTUP_GRACE),
         file.duration("leader.lease", DEFAULT_LEADER_LEASE),
-        file.string("manager.publicUrl", null));
+        file.string("manager.publicUrl", null),
+        PoolSettings.from(file, DEFAULT_POOL_SIZE));
     file.rejectUnknown();
     return config;
   }
@@ -188,7 +196,7 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
 
   public DatabaseConfig databaseConfig() {
     try {
-      return new DatabaseConfig(databaseUrl, databaseUser, databasePassword, POOL_SIZE);
+      return databasePool.databaseConfig(databaseUrl, databaseUser, databasePassword);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("database.url: " + e.getMessage());
     }
@@ -200,6 +208,7 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
         + ", databaseUser=" + databaseUser + ", healthInterval=" + healthInterval + ", healthMisses=" + healthMisses
         + ", notifications=" + notifications + ", tls=" + (tls != null) + ", mediaKeys=" + mediaKeys.ids()
         + ", archiveMounts=" + archiveMounts + ", s3Targets=" + s3Targets + ", healthStartupGrace="
-        + healthStartupGrace + ", leaderLease=" + leaderLease + ", publicUrl=" + publicUrl + "]";
+        + healthStartupGrace + ", leaderLease=" + leaderLease + ", publicUrl=" + publicUrl + ", databasePool="
+        + databasePool + "]";
   }
 }

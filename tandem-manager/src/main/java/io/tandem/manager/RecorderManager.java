@@ -321,7 +321,11 @@ public final class RecorderManager {
   }
 
   private void failed(Exception e, Context ctx) {
-    if (DatabaseErrors.isRetryable(e)) {
+    if (DatabaseErrors.isStatementTimeout(e)) {
+      String slow = DatabaseErrors.statementTimeoutMessage(database.statementTimeout());
+      LOG.warn("{} for {} {}: {}", slow, ctx.method(), ctx.path(), e.toString());
+      JsonAnswers.error(ctx, 503, slow + "; try again later or ask for less: " + e.getMessage());
+    } else if (DatabaseErrors.isRetryable(e)) {
       LOG.warn("call database unavailable for {} {}: {}", ctx.method(), ctx.path(), e.toString());
       JsonAnswers.error(ctx, 503, "the call database is unavailable, try again: " + e.getMessage());
     } else {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tandem.config.ConfigException;
 import io.tandem.config.ConfigFile;
+import io.tandem.database.PoolSettings;
 import io.tandem.notification.NotificationSettings;
 import io.tandem.notification.SyslogEndpoint;
 import io.tandem.notification.SyslogFacility;
@@ -29,6 +30,8 @@ class ManagerConfigTest {
     assertThat(config.leaderLease()).isEqualTo(Duration.ofSeconds(3));
     assertThat(config.publicUrl(8080)).isEqualTo("http://127.0.0.1:8080");
     assertThat(config.databaseConfig().user()).isEqualTo("postgres");
+    assertThat(config.databaseConfig().poolSize()).isEqualTo(8);
+    assertThat(config.databaseConfig().statementTimeout()).isEqualTo(Duration.ofMinutes(5));
   }
 
   @Test
@@ -36,12 +39,15 @@ class ManagerConfigTest {
     ManagerConfig config = ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1:5432/tandem",
         "database.user", "tandem", "database.password", "secret", "manager.host", "127.0.0.2", "manager.port", "18080",
         "health.interval", "250ms", "health.misses", "5", "health.startupGrace", "45s", "leader.lease", "5s",
-        "manager.publicUrl", "http://manager-2.example.com:8080/"));
+        "manager.publicUrl", "http://manager-2.example.com:8080/", "database.poolSize", "12",
+        "database.statementTimeout", "90s"));
 
     assertThat(config).isEqualTo(new ManagerConfig("127.0.0.2", 18080, "jdbc:postgresql://127.0.0.1:5432/tandem",
         "tandem", "secret", Duration.ofMillis(250), 5, io.tandem.notification.NotificationSettings.defaults(), null,
         null, io.tandem.media.sealed.MediaKeys.none(), SECRET, null, null, Duration.ofSeconds(45), Duration.ofSeconds(5),
-        "http://manager-2.example.com:8080"));
+        "http://manager-2.example.com:8080", new PoolSettings(12, Duration.ofSeconds(90))));
+    assertThat(config.databaseConfig().poolSize()).isEqualTo(12);
+    assertThat(config.databaseConfig().statementTimeout()).isEqualTo(Duration.ofSeconds(90));
     assertThat(config.toString()).doesNotContain("secret").doesNotContain(SECRET);
   }
 
@@ -67,6 +73,39 @@ class ManagerConfigTest {
     assertThatThrownBy(() -> ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1/t",
         "manager.publicUrl", "manager-2:8080")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("manager.publicUrl must be http(s)://HOST:PORT");
+  }
+
+  @Test
+  void aStatementTimeoutOfZeroMeansNoLimit() {
+    ManagerConfig config = ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1/t",
+        "database.statementTimeout", "0s"));
+
+    assertThat(config.databaseConfig().statementTimeout()).isZero();
+  }
+
+  @Test
+  void aBadPoolSizeOrStatementTimeoutIsRefusedByName() {
+    assertThatThrownBy(() -> ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1/t",
+        "database.poolSize", "1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageEndingWith("'database.poolSize' must be a whole number from 2 to 100, got 1");
+    assertThatThrownBy(() -> ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1/t",
+        "database.poolSize", "many")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageEndingWith("'database.poolSize' must be a whole number from 2 to 100, got 'many'");
+    assertThatThrownBy(() -> ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1/t",
+        "database.statementTimeout", "5")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageEndingWith("'database.statementTimeout' must be a duration such as 250ms, 30s, 15m, 2h or 7d, "
+            + "got '5'");
+    assertThatThrownBy(() -> ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1/t",
+        "database.statementTimeout", "300ms")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("'database.statementTimeout' must be 0s (no limit) or a duration from 1s to 24d such as 5m, "
+            + "got 300ms");
+    assertThatThrownBy(() -> ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1/t",
+        "database.statementTimeout", "30d")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'database.statementTimeout' must be 0s (no limit)");
   }
 
   @Test

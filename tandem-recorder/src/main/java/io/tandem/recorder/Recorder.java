@@ -30,7 +30,6 @@ import io.tandem.config.DirectoryLock;
 import io.tandem.config.PrivateFiles;
 import io.tandem.audit.AuditEntry;
 import io.tandem.database.CallDatabase;
-import io.tandem.database.DatabaseConfig;
 import io.tandem.database.DatabaseErrors;
 import io.tandem.database.Fence;
 import io.tandem.database.FencedException;
@@ -155,8 +154,7 @@ public final class Recorder implements AutoCloseable {
     log.info("media at rest: new files {}; media keys {}", files.sealsNew() ? "sealed (AES-256-GCM) under key "
         + files.keys().current().id() : "plain", files.keys().ids());
     recoverInterruptedCalls();
-    database = CallDatabase.connect(new DatabaseConfig(config.databaseUrl(), config.databaseUser(),
-        config.databasePassword(), 4));
+    database = CallDatabase.connect(config.databaseConfig());
     metrics = new RecorderMetrics(config.serial());
     decoding = new MediaDecoding(dataDir, buffer, new CallDecoder(decoder, files),
         metrics::quirk);

@@ -11,6 +11,7 @@ import io.tandem.access.RouteTable;
 import io.tandem.access.Secrets;
 import io.tandem.call.CallRecord;
 import io.tandem.call.Inum;
+import io.tandem.database.DatabaseErrors;
 import io.tandem.callbuffer.FreeSpaceWatch;
 import io.tandem.callbuffer.RetentionResult;
 import io.tandem.json.Json;
@@ -98,9 +99,7 @@ final class RecorderAdmin {
       cfg.routes.exception(BadRequest.class, (e, ctx) -> ctx.status(400).json(Map.of("error", e.getMessage())));
       cfg.routes.exception(AccessRefusedException.class,
           (e, ctx) -> ctx.status(e.status()).json(Map.of("error", e.getMessage())));
-      cfg.routes.exception(SQLException.class, (e, ctx) -> ctx.status(503).json(Map.of("error",
-          "the call database is unavailable, so the request could not be checked or audited; nothing was done: "
-              + e.getMessage())));
+      cfg.routes.exception(SQLException.class, this::databaseFailed);
       cfg.routes.exception(JobConflictException.class,
           (e, ctx) -> ctx.status(409).json(Map.of("error", e.getMessage())));
       cfg.routes.error(404, ctx -> {
@@ -327,5 +326,14 @@ final class RecorderAdmin {
     BadRequest(String message) {
       super(message);
     }
+  }
+
+  /** The call database could not check or audit the request: it is unreachable, or too slow. */
+  private void databaseFailed(SQLException e, Context ctx) {
+    String why = DatabaseErrors.isStatementTimeout(e)
+        ? DatabaseErrors.statementTimeoutMessage(recorder.config().databaseConfig().statementTimeout())
+        : "the call database is unavailable";
+    ctx.status(503).json(Map.of("error", why + ", so the request could not be checked or audited; nothing was done: "
+        + e.getMessage()));
   }
 }

@@ -13,6 +13,8 @@ import io.tandem.capture.sip.SipLimits;
 import io.tandem.capture.sip.SipTls;
 import io.tandem.config.ConfigException;
 import io.tandem.config.ConfigFile;
+import io.tandem.database.DatabaseConfig;
+import io.tandem.database.PoolSettings;
 import io.tandem.media.sealed.SealingSettings;
 import io.tandem.tls.TlsIdentity;
 import java.nio.file.Path;
@@ -41,6 +43,8 @@ import java.util.Objects;
  * @param managerSecret the secret the Recorder Manager proves itself with (shared with its config file); only a
  *     request carrying it may give role and promotion orders. Null takes orders from nobody
  * @param s3Targets the S3 targets archive rules may name ({@code archive.s3.NAME.*})
+ * @param databasePool the call database's pool size and statement timeout ({@code database.poolSize},
+ *     {@code database.statementTimeout}); null for 4 connections and 5 minutes
  */
 public record RecorderConfig(
     int serial,
@@ -71,7 +75,10 @@ public record RecorderConfig(
     Duration rtpSourceTakeover,
     SealingSettings sealing,
     TlsIdentity adminTls,
-    ReceiveMode rtpReceive, String managerSecret, S3Targets s3Targets) {
+    ReceiveMode rtpReceive, String managerSecret, S3Targets s3Targets, PoolSettings databasePool) {
+
+  /** Marking, its second half, the gap audit, the archive ledger and registration beside each other. */
+  public static final int DEFAULT_POOL_SIZE = 4;
 
   private static final Duration MIN_FLUSH_INTERVAL = Duration.ofMillis(10);
   private static final Duration MAX_FLUSH_INTERVAL = Duration.ofSeconds(10);
@@ -139,6 +146,7 @@ public record RecorderConfig(
       throw new ConfigException("'database.url' must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), got '"
           + databaseUrl + "'");
     }
+    databasePool = databasePool == null ? PoolSettings.defaults(DEFAULT_POOL_SIZE) : databasePool;
   }
 
   /** A recorder that takes SIP from loopback only, within the default limits, without TLS, streams latched for good. */
@@ -150,7 +158,7 @@ public record RecorderConfig(
     this(serial, contingencySerial, pair, position, dataDir, timeZone, sipHost, sipPort, adminHost, adminPort,
         rtpPortMin, rtpPortMax, rtpThreads, jitterDelay, flushInterval, mediaTimeout, retention, capacityBytes,
         diskFloor, gapGrace, databaseUrl, databaseUser, databasePassword, mediaDecoder, SipAccess.loopback(),
-        CaptureSettings.NO_TAKEOVER, SealingSettings.off(), null, ReceiveMode.AUTO, null, S3Targets.none());
+        CaptureSettings.NO_TAKEOVER, SealingSettings.off(), null, ReceiveMode.AUTO, null, S3Targets.none(), null);
   }
 
   /** This config with {@code secret} as the Recorder Manager's secret. */
@@ -158,7 +166,7 @@ public record RecorderConfig(
     return new RecorderConfig(serial, contingencySerial, pair, position, dataDir, timeZone, sipHost, sipPort, adminHost,
         adminPort, rtpPortMin, rtpPortMax, rtpThreads, jitterDelay, flushInterval, mediaTimeout, retention,
         capacityBytes, diskFloor, gapGrace, databaseUrl, databaseUser, databasePassword, mediaDecoder, sipAccess,
-        rtpSourceTakeover, sealing, adminTls, rtpReceive, secret, s3Targets);
+        rtpSourceTakeover, sealing, adminTls, rtpReceive, secret, s3Targets, databasePool);
   }
 
   /** This config with {@code targets} as the S3 targets archive rules may name. */
@@ -166,7 +174,7 @@ public record RecorderConfig(
     return new RecorderConfig(serial, contingencySerial, pair, position, dataDir, timeZone, sipHost, sipPort, adminHost,
         adminPort, rtpPortMin, rtpPortMax, rtpThreads, jitterDelay, flushInterval, mediaTimeout, retention,
         capacityBytes, diskFloor, gapGrace, databaseUrl, databaseUser, databasePassword, mediaDecoder, sipAccess,
-        rtpSourceTakeover, sealing, adminTls, rtpReceive, managerSecret, targets);
+        rtpSourceTakeover, sealing, adminTls, rtpReceive, managerSecret, targets, databasePool);
   }
 
   public static RecorderConfig from(ConfigFile file) {
@@ -200,7 +208,8 @@ public record RecorderConfig(
         file.duration("rtp.sourceTakeover", CaptureSettings.NO_TAKEOVER),
         SealingSettings.from(file),
         TlsIdentity.from(file, "admin.tls"),
-        rtpReceive(file), MachineSecret.required(file, "manager.secret"), S3Targets.from(file));
+        rtpReceive(file), MachineSecret.required(file, "manager.secret"), S3Targets.from(file),
+        PoolSettings.from(file, DEFAULT_POOL_SIZE));
     file.rejectUnknown();
     return config;
   }
@@ -257,6 +266,11 @@ public record RecorderConfig(
     } catch (IllegalArgumentException e) {
       throw new ConfigException("'" + key + "' " + e.getMessage());
     }
+  }
+
+  /** Where the call database is, as this recorder reaches it. */
+  public DatabaseConfig databaseConfig() {
+    return databasePool.databaseConfig(databaseUrl, databaseUser, databasePassword);
   }
 
   /** The scheme the admin API answers with: https with a certificate, http without. */

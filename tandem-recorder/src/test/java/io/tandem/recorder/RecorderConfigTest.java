@@ -46,6 +46,21 @@ class RecorderConfigTest {
     assertThat(config.sipAccess().limits()).isEqualTo(new SipLimits(1_000, 8, 256, Duration.ofMinutes(10)));
     assertThat(config.sipAccess().tls()).isNull();
     assertThat(config.rtpSourceTakeover()).isZero();
+    assertThat(config.databaseConfig().poolSize()).isEqualTo(4);
+    assertThat(config.databaseConfig().statementTimeout()).isEqualTo(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void thePoolSizeAndStatementTimeoutAreRead() {
+    Properties file = minimal();
+    file.setProperty("database.poolSize", "6");
+    file.setProperty("database.statementTimeout", "2m");
+    RecorderConfig config = RecorderConfig.from(ConfigFile.of(file));
+    assertThat(config.databaseConfig().poolSize()).isEqualTo(6);
+    assertThat(config.databaseConfig().statementTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(config.withS3Targets(null).databaseConfig()).as("kept by a copy").isEqualTo(config.databaseConfig());
+    file.setProperty("database.statementTimeout", "0s");
+    assertThat(RecorderConfig.from(ConfigFile.of(file)).databaseConfig().statementTimeout()).as("no limit").isZero();
   }
 
   @Test
@@ -187,6 +202,11 @@ class RecorderConfigTest {
     assertRefused("sip.tls.port", "5061", "SIP over TLS needs either 'sip.tls.certificate' with 'sip.tls.key'");
     assertRefused("sip.tls.key", "/etc/tandem/sip.key", "'sip.tls.certificate' and 'sip.tls.key' go together");
     assertRefused("rtp.sourceTakeover", "2h", "'rtp.sourceTakeover' must be a duration from 0s (never) to 1h");
+    assertRefused("database.poolSize", "1", "'database.poolSize' must be a whole number from 2 to 100, got 1");
+    assertRefused("database.poolSize", "101", "'database.poolSize' must be a whole number from 2 to 100, got 101");
+    assertRefused("database.statementTimeout", "5min", "'database.statementTimeout' must be a duration such as");
+    assertRefused("database.statementTimeout", "500ms",
+        "'database.statementTimeout' must be 0s (no limit) or a duration from 1s to 24d such as 5m, got 500ms");
   }
 
   @Test
