@@ -116,8 +116,12 @@ final class RecorderProcess implements AutoCloseable {
     List<String> command = new ArrayList<>(launcher);
     command.add(ProcessHandle.current().info().command().orElseThrow());
     command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-        "-XX:+UseSerialGC", "-Xmx256m",
-        "-cp", LIB + "/*", "io.tandem.cli.Tandem"));
+        "-XX:+UseSerialGC", "-Xmx256m"));
+    String more = System.getProperty("tandem.it.jvmOptions", "").trim();
+    if (!more.isEmpty()) {
+      command.addAll(List.of(more.split("\\s+")));
+    }
+    command.addAll(List.of("-cp", LIB + "/*", "io.tandem.cli.Tandem"));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
