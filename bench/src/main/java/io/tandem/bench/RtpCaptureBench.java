@@ -42,6 +42,8 @@ import java.util.stream.Stream;
  *
  * <ol>
  *   <li>raw blocking receive: one thread, one blocking DatagramChannel, every packet to one port;
+ *   <li>raw batch receive: one thread, one non-blocking socket read by {@code recvmmsg} (the capture's own
+ *       receiver) every 2 ms until empty (about 100 datagrams, within one socket's receive buffer); the same load as the blocking one;
  *   <li>raw selector receive: one thread, a selector over as many sockets as the calls have streams,
  *       each selected socket read until empty, packets discarded;
  *   <li>{@link MediaCapture} with K concurrent two-stream calls: receive, place, periodic WAV writes,
@@ -91,6 +93,14 @@ public final class RtpCaptureBench {
   private final SrtpSuite srtp;
   /** Which media files the capture writes: plain, sealed, or both in turn. */
   private final String sealing;
+  /**
+   * How often the bare batch receive wakes to empty its socket, as the capture's poll wheel wakes for each of its
+   * sockets, so that datagrams gather into batches (woken by a selector instead, a paced load gives under two
+   * datagrams a call); short enough that the one socket's receive buffer holds what gathers at 50,000 a second.
+   */
+  private static final int PACE_MS = 2;
+  /** Datagrams per recvmmsg call in the last {@link #measureBatchBaseline}. */
+  private double lastBatchSize = Double.NaN;
   /** How the capture reads its sockets, one measurement each per repetition; the first is the main one. */
   private final List<ReceiveMode> receives;
 
@@ -233,6 +243,8 @@ public final class RtpCaptureBench {
     double[] sealedCapture = new double[repetitions];
     double[] sealedClosing = new double[repetitions];
     double[] baseline = new double[repetitions];
+    double[] batchBaseline = new double[repetitions];
+    double[] batchSizes = new double[repetitions];
     double[] secured = new double[repetitions];
     double[] securedAllocated = new double[repetitions];
     double[] selecting = new double[repetitions];
@@ -242,15 +254,17 @@ public final class RtpCaptureBench {
     double[] lost = new double[repetitions];
     for (int r = 0; r < repetitions; r++) {
       baseline[r] = measureBaseline();
+      batchBaseline[r] = measureBatchBaseline();
+      batchSizes[r] = lastBatchSize;
       selecting[r] = measureSelectorBaseline();
       double[] measured = measureCapture(null, sealing.equals("sealed") ? sealed : plain);
       capture[r] = measured[0];
       closing[r] = measured[1];
       allocated[r] = measured[2];
       lost[r] = measured[3];
-      System.out.printf("  repetition %d: raw blocking %.0f, raw selector %.0f, capture while open %.0f,"
-          + " with close %.0f ns/packet; capture allocated %.1f B/packet, missed %.0f packets%n", r + 1, baseline[r],
-          selecting[r], capture[r], capture[r] + closing[r], allocated[r], lost[r]);
+      System.out.printf("  repetition %d: raw blocking %.0f, raw recvmmsg %.0f (%.1f a call), raw selector %.0f,"
+          + " capture while open %.0f, with close %.0f ns/packet; capture allocated %.1f B/packet, missed %.0f"
+          + " packets%n", r + 1, baseline[r], batchBaseline[r], batchSizes[r], selecting[r], capture[r], capture[r] + closing[r], allocated[r], lost[r]);
       for (int m = 1; m < receives.size(); m++) {
         double[] measuredOther = measureCapture(null, plain, receives.get(m));
         others[m][r] = measuredOther[0];
@@ -283,6 +297,8 @@ public final class RtpCaptureBench {
     double close = median(closing);
     long perStream = sentPerMeasurement() / (2L * calls);
     System.out.printf("raw UDP receive, blocking, 1 socket:       %8.0f ns CPU per packet (median)%n", base);
+    System.out.printf("raw UDP receive, recvmmsg, 1 socket:       %8.0f ns CPU per packet (median; %.1f datagrams a"
+        + " call)%n", median(batchBaseline), median(batchSizes));
     System.out.printf("raw UDP receive, selector, %5d sockets:   %8.0f ns CPU per packet (median)%n", 2 * calls,
         select);
     System.out.printf("MediaCapture receive+place+periodic WAV:   %8.0f ns CPU per packet (median, calls open)%n",
@@ -294,6 +310,7 @@ public final class RtpCaptureBench {
     System.out.printf("MediaCapture packets sent but not received: %7.0f (median)%n", median(lost));
     System.out.printf("ratio capture/raw blocking:                %8.2f%n", media / base);
     System.out.printf("ratio capture/raw selector:                %8.2f%n", media / select);
+    System.out.printf("ratio capture/raw recvmmsg:                %8.2f%n", media / median(batchBaseline));
     System.out.printf("two-stream calls per core at 50 packets/s per stream: %.0f (sockets read %s)%n",
         1e9 / (media * 100), name(receives.get(0)));
     for (int m = 1; m < receives.size(); m++) {
@@ -364,6 +381,41 @@ public final class RtpCaptureBench {
       awaitQuiet(received);
       socket.close();
       receiver.join();
+      return (double) cpu[0] / Math.max(1, received.get());
+    }
+  }
+
+  /**
+   * CPU ns per packet of one thread reading one socket in batches ({@code recvmmsg}, as the capture does) each time a
+   * selector says it is readable, the same load as {@link #measureBaseline}; NaN when batch receive cannot run here.
+   */
+  private double measureBatchBaseline() throws Exception {
+    if (io.tandem.capture.rtp.BareBatchReceive.unavailable() != null) {
+      return Double.NaN;
+    }
+    AtomicLong received = new AtomicLong();
+    AtomicBoolean running = new AtomicBoolean(true);
+    try (DatagramChannel socket = DatagramChannel.open(); LoopbackRtpSender sender = new LoopbackRtpSender()) {
+      socket.bind(new InetSocketAddress("127.0.0.1", 0));
+      socket.configureBlocking(false);
+      int port = socket.socket().getLocalPort();
+      long[] cpu = new long[1];
+      long[] batches = new long[1];
+      Thread receiver = new Thread(() -> {
+        long start = ThreadCpu.ofThread(Thread.currentThread().threadId());
+        try {
+          batches[0] = io.tandem.capture.rtp.BareBatchReceive.readUntilStopped(socket, running, received, PACE_MS);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        cpu[0] = ThreadCpu.ofThread(Thread.currentThread().threadId()) - start;
+      }, "bench-raw-batch");
+      receiver.start();
+      sendLoad(sender, Collections.nCopies(2 * calls, port), received::get);
+      awaitQuiet(received);
+      running.set(false);
+      receiver.join();
+      lastBatchSize = (double) received.get() / Math.max(1, batches[0]);
       return (double) cpu[0] / Math.max(1, received.get());
     }
   }
