@@ -18,10 +18,11 @@ import org.slf4j.LoggerFactory;
  * ends and looks every check period for a beat. The recorder is declared failed when a lost connection cannot be
  * opened again in {@code misses} tries in a row (a dead process refuses at once), or when no beat came for the
  * silence limit and one reconnection try gets no answer either (a frozen process or a cut link), or while its last
- * beat says it cannot capture, or while the recorder that answers at its address names another serial. A recorder not yet seen (no beat since this watch started) is not declared failed by
- * refused connections until the start-up grace has passed since the watch started: at a start, the Manager's watches
- * begin before the recorders' processes listen. Once seen, it is handled as above from then on. A beat, on the old
- * connection or a new one, makes it healthy again. Other
+ * beat says it cannot capture, or while the recorder that answers at its address names another serial. A recorder
+ * not yet seen (no beat since this watch started) is not declared failed by refused connections until the start-up
+ * grace has passed since the watch started: at a start, the Manager's watches begin before the recorders' processes
+ * listen. Once seen, it is handled as above from then on. A beat of its own, on the old connection or a new one,
+ * makes it healthy again. Other
  * recorders' checks never wait for this one. State reads are thread-safe; {@code onChange} runs on this
  * recorder's threads whenever healthy or failed may have changed.
  */
