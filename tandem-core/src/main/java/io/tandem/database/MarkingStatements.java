@@ -292,9 +292,10 @@ final class MarkingStatements {
       long[] starts, Long[] ends, String[] participants, long[] best, String[] sipIdentities,
       String[] participantsKeys) throws SQLException {
     int[] taken = IntStream.range(0, keys.length).filter(i -> ids.containsKey(keys[i])).toArray();
+    long[] takenIds = Arrays.stream(taken).mapToLong(i -> ids.get(keys[i])).toArray();
     try (PreparedStatement statement = connection.prepareStatement(INSERT_INTERACTIONS)) {
       PGConnection pg = connection.unwrap(PGConnection.class);
-      statement.setArray(1, pg.createArrayOf("bigint", Arrays.stream(taken).mapToLong(i -> ids.get(keys[i])).toArray()));
+      statement.setArray(1, pg.createArrayOf("bigint", takenIds));
       statement.setArray(2, connection.createArrayOf("text", pick(keys, taken)));
       statement.setArray(3, pg.createArrayOf("bigint", Arrays.stream(taken).mapToLong(i -> starts[i]).toArray()));
       statement.setArray(4, connection.createArrayOf("bigint", pick(ends, taken)));
@@ -313,9 +314,10 @@ final class MarkingStatements {
     if (widened.length == 0) {
       return;
     }
+    long[] widenedIds = Arrays.stream(widened).mapToLong(i -> ids.get(keys[i])).toArray();
     try (PreparedStatement statement = connection.prepareStatement(WIDEN)) {
       PGConnection pg = connection.unwrap(PGConnection.class);
-      statement.setArray(1, pg.createArrayOf("bigint", Arrays.stream(widened).mapToLong(i -> ids.get(keys[i])).toArray()));
+      statement.setArray(1, pg.createArrayOf("bigint", widenedIds));
       statement.setArray(2, pg.createArrayOf("bigint", Arrays.stream(widened).mapToLong(i -> starts[i]).toArray()));
       statement.setArray(3, connection.createArrayOf("bigint", pick(ends, widened)));
       statement.setArray(4, connection.createArrayOf("text", pick(participants, widened)));
@@ -345,6 +347,7 @@ final class MarkingStatements {
       }
     }
     Set<String> own = new HashSet<>();
+    int found = 0;
     try (PreparedStatement statement = connection.prepareStatement(INTERACTION_IDS)) {
       statement.setArray(1, connection.createArrayOf("text", missing.toArray(String[]::new)));
       try (ResultSet rows = statement.executeQuery()) {
@@ -355,10 +358,10 @@ final class MarkingStatements {
           } else {
             own.add(rows.getString(2));
           }
+          found++;
         }
       }
     }
-    int found = missing.size() - (keys.length - idByKey.size());
     if (found != missing.size()) {
       throw new IllegalStateException("the call database has no interaction for keys it holds: found "
           + found + " of " + missing.size());
