@@ -14,7 +14,6 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
@@ -35,32 +34,12 @@ final class MarkingStatements {
   // Times travel as microseconds since the epoch in binary arrays: exact, and no text to parse per row.
   private static final String MICROS = "timestamptz 'epoch' + %s * interval '1 microsecond'";
 
-  /**
-   * Takes each key that no interaction holds yet, with the id of the interaction to be written for it; a key held
-   * already is left as it is and not returned. The key table is the arbiter: a key that another transaction is
-   * taking waits for it, and is then either held (that transaction committed) or taken here.
-   */
-  private static final String TAKE_KEYS = """
-      INSERT INTO interaction_keys (correlation_key, interaction_id, start_time)
-      SELECT t.k, nextval('interactions_id_seq'), %s FROM unnest(?::text[], ?::bigint[]) AS t(k, s)
-      ON CONFLICT (correlation_key) DO NOTHING
-      RETURNING correlation_key, interaction_id""".formatted(MICROS.formatted("t.s"));
-
   private static final String INSERT_INTERACTIONS = """
       INSERT INTO interactions (id, correlation_key, start_time, end_time, participants, best_inum, sip_identity,
                                 participants_key)
       SELECT t.id, t.k, %s, %s, t.p::jsonb, t.b, t.sip, t.pk
       FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::text[])
            AS t(id, k, s, e, p, b, sip, pk)""".formatted(MICROS.formatted("t.s"), MICROS.formatted("t.e"));
-
-  /**
-   * The interaction each key names, and whether the key is another than the one that interaction was first marked
-   * under (a tombstone: its copies were joined to that interaction by a merge or a link).
-   */
-  private static final String INTERACTION_IDS = """
-      SELECT k.interaction_id, k.correlation_key, i.correlation_key <> k.correlation_key
-      FROM interaction_keys k JOIN interactions i ON i.id = k.interaction_id
-      WHERE k.correlation_key = ANY(?::text[])""";
 
   /**
    * Widens interactions to cover the spans of their own keys and names those that had no participants; a row
@@ -131,11 +110,6 @@ final class MarkingStatements {
         AND (%1$s < i.start_time OR %2$s > i.end_time OR (i.end_time IS NULL AND t.e IS NOT NULL)
          OR (i.participants = '[]'::jsonb AND t.p::jsonb <> '[]'::jsonb) OR i.best_inum IS DISTINCT FROM b.inum)"""
       .formatted(MICROS.formatted("t.s"), MICROS.formatted("t.e"), BestCopy.ORDER_BY);
-
-  private static final String INSERT_TOMBSTONES = """
-      INSERT INTO interaction_keys (correlation_key, interaction_id, start_time)
-      SELECT t.k, t.id, %s FROM unnest(?::text[], ?::bigint[], ?::bigint[]) AS t(k, s, id)
-      ON CONFLICT (correlation_key) DO NOTHING""".formatted(MICROS.formatted("t.s"));
 
   private static final String NEW_INTERACTION_IDS = """
       SELECT nextval('interactions_id_seq') FROM generate_series(1, ?)""";
@@ -257,7 +231,7 @@ final class MarkingStatements {
       participantsKeys[i] = span.participantsKey();
       i++;
     }
-    Map<String, Long> idByKey = takeKeys(connection, keys, starts);
+    Map<String, Long> idByKey = InteractionKeys.take(connection, keys, starts);
     Set<String> created = new HashSet<>(idByKey.keySet());
     if (!created.isEmpty()) {
       insertInteractions(connection, idByKey, keys, starts, ends, participants, best, sipIdentities,
@@ -265,26 +239,10 @@ final class MarkingStatements {
     }
     Set<Long> behindTombstones = new HashSet<>();
     if (idByKey.size() < size) {
-      Set<String> own = heldIds(connection, keys, idByKey, behindTombstones);
+      Set<String> own = InteractionKeys.held(connection, keys, idByKey, behindTombstones);
       widen(connection, keys, idByKey, own, starts, ends, participants);
     }
     return new UpsertedInteractions(idByKey, created, behindTombstones);
-  }
-
-  /** The keys taken, each with its new interaction's id; the keys held already are not in it. */
-  private static Map<String, Long> takeKeys(Connection connection, String[] keys, long[] starts)
-      throws SQLException {
-    Map<String, Long> taken = new HashMap<>(keys.length * 2);
-    try (PreparedStatement statement = connection.prepareStatement(TAKE_KEYS)) {
-      statement.setArray(1, connection.createArrayOf("text", keys));
-      statement.setArray(2, connection.unwrap(PGConnection.class).createArrayOf("bigint", starts));
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          taken.put(rows.getString(1), rows.getLong(2));
-        }
-      }
-    }
-    return taken;
   }
 
   /** Writes the interactions of the keys just taken, the i-th span's under {@code ids.get(keys[i])}. */
@@ -331,42 +289,6 @@ final class MarkingStatements {
       picked[i] = values[indexes[i]];
     }
     return picked;
-  }
-
-  /**
-   * Looks up the ids of the keys held before this batch (keys are never removed, so they are all there) into
-   * {@code idByKey}; those that are tombstones also into {@code behindTombstones}. Returns the others: keys their
-   * interactions were first marked under.
-   */
-  private static Set<String> heldIds(Connection connection, String[] keys, Map<String, Long> idByKey,
-      Set<Long> behindTombstones) throws SQLException {
-    List<String> missing = new ArrayList<>();
-    for (String key : keys) {
-      if (!idByKey.containsKey(key)) {
-        missing.add(key);
-      }
-    }
-    Set<String> own = new HashSet<>();
-    int found = 0;
-    try (PreparedStatement statement = connection.prepareStatement(INTERACTION_IDS)) {
-      statement.setArray(1, connection.createArrayOf("text", missing.toArray(String[]::new)));
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          idByKey.put(rows.getString(2), rows.getLong(1));
-          if (rows.getBoolean(3)) {
-            behindTombstones.add(rows.getLong(1));
-          } else {
-            own.add(rows.getString(2));
-          }
-          found++;
-        }
-      }
-    }
-    if (found != missing.size()) {
-      throw new IllegalStateException("the call database has no interaction for keys it holds: found "
-          + found + " of " + missing.size());
-    }
-    return own;
   }
 
   /** Inserts the copies of interactions that had none before; {@code ids} holds each call's interaction. */
@@ -455,21 +377,6 @@ final class MarkingStatements {
       statement.setArray(2, pg.createArrayOf("bigint", starts));
       statement.setArray(3, connection.createArrayOf("bigint", ends));
       statement.setArray(4, connection.createArrayOf("text", participants));
-      statement.executeUpdate();
-    }
-  }
-
-  /**
-   * Leaves a tombstone for each call's key pointing at the interaction in {@code ids}, so that the key names
-   * that interaction from now on; a key that names an interaction already keeps it.
-   */
-  static void insertTombstones(Connection connection, List<CallRecord> calls, long[] ids) throws SQLException {
-    CallColumns columns = new CallColumns(calls);
-    try (PreparedStatement statement = connection.prepareStatement(INSERT_TOMBSTONES)) {
-      PGConnection pg = connection.unwrap(PGConnection.class);
-      statement.setArray(1, connection.createArrayOf("text", columns.keys));
-      statement.setArray(2, pg.createArrayOf("bigint", columns.starts));
-      statement.setArray(3, pg.createArrayOf("bigint", ids));
       statement.executeUpdate();
     }
   }
