@@ -41,7 +41,7 @@ public final class AlarmLedger {
       WITH seen AS (SELECT coalesce(max(id), 0) AS last FROM events)
       SELECT seen.last, e.id, e.type, e.at, e.pair_name, e.details FROM seen
       LEFT JOIN events e ON e.type = 'GAP' AND e.id > ? AND e.id <= seen.last AND NOT EXISTS (
-        SELECT 1 FROM interactions i WHERE i.correlation_key = e.details->>'correlationKey')
+        SELECT 1 FROM interaction_keys k WHERE k.correlation_key = e.details->>'correlationKey')
         -- Repaired too when the copy itself is in the database, joined to a conversation under another key.
         AND NOT EXISTS (SELECT 1 FROM copies c WHERE c.inum = (e.details->>'inum')::bigint)
       ORDER BY e.id""";

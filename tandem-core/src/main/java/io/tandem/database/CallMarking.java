@@ -266,7 +266,7 @@ final class CallMarking implements AutoCloseable {
             && matches.get(call.inum().value()).rule().byAnotherKey())
         .toList();
     if (!byAnotherKey.isEmpty()) {
-      MarkingStatements.insertTombstones(connection, byAnotherKey, interactionIds(byAnotherKey, matches));
+      InteractionKeys.insertTombstones(connection, byAnotherKey, interactionIds(byAnotherKey, matches));
     }
   }
 

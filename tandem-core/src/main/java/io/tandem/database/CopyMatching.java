@@ -16,7 +16,7 @@ import org.postgresql.PGConnection;
 
 /**
  * Finds the interaction of each call's conversation, by these rules in this order: the interaction the call's
- * copy is linked to already; the one its correlation key names (its own key, or a tombstone's); then, for a
+ * copy is linked to already; the one its correlation key names ({@code interaction_keys}); then, for a
  * call whose conversation may have been marked under another key, the live interaction with the call's SIP
  * identity (the nearest in start when there are several), and last a live interaction with the call's
  * participants key whose start or end is within the pair's tolerance of the call's (a recorder that came up
@@ -27,7 +27,7 @@ import org.postgresql.PGConnection;
  * participants (a copy joined to the wrong conversation is worse than a conversation with two interactions).
  * One statement per batch, in which every rule is an index probe per call: the look-ups by copy and by key are
  * lateral with a limit (each finds one row at most, by a unique index), which keeps the planner from joining the
- * batch to the whole of {@code copies} and {@code interactions} by hash, a scan of both tables per batch that grew
+ * batch to the whole of {@code copies} and {@code interaction_keys} by hash, a scan of both tables per batch that grew
  * with the call database. Stateless.
  */
 final class CopyMatching {
@@ -56,8 +56,8 @@ final class CopyMatching {
            WITH ORDINALITY AS t(inum, serial, k, sip, pk, s, e, other, n)
       LEFT JOIN LATERAL (SELECT c.inum, c.interaction_id FROM copies c WHERE c.inum = t.inum LIMIT 1) own ON true
       LEFT JOIN LATERAL (
-        SELECT coalesce(i.merged_into, i.id) AS id FROM interactions i
-        WHERE own.inum IS NULL AND i.correlation_key = t.k LIMIT 1) named ON true
+        SELECT k.interaction_id AS id FROM interaction_keys k
+        WHERE own.inum IS NULL AND k.correlation_key = t.k LIMIT 1) named ON true
       LEFT JOIN LATERAL (
         SELECT i.id FROM interactions i
         WHERE own.inum IS NULL AND named.id IS NULL AND t.other

@@ -20,7 +20,8 @@ import javax.sql.DataSource;
  *
  * <p>A merge moves the newer interaction's copies to the older, widens the older and recomputes its best copy,
  * and keeps the newer as a tombstone pointing at the older, as it does every tombstone that pointed at the
- * newer, so that every key still names a live interaction. Each merge is one transaction that locks every pair
+ * newer; every key that named the newer ({@code interaction_keys}) names the older, so that every key still names
+ * a live interaction. Each merge is one transaction that locks every pair
  * (so it waits for the marking in progress and holds new marking back until it commits) and finds the older
  * one again under that lock: merging is idempotent, and a crash leaves no merge half done.
  *
@@ -65,6 +66,17 @@ final class InteractionMerges {
   private static final String TWIN_OF = TWINS.formatted("i.id = ?");
 
   private static final String LOCK_PAIRS = "SELECT name FROM pairs ORDER BY name FOR UPDATE";
+  /**
+   * Points every key that names the newer at the older. Each such key is the newer's own or one that a copy of
+   * it carries (a tombstone is left only for a copy's key, and a merge moves the copies with their keys), so the
+   * keys are found through the newer's copies, before they move, without an index on the key table's ids.
+   */
+  private static final String REPOINT_KEYS = """
+      UPDATE interaction_keys k SET interaction_id = m.older
+      FROM (SELECT ?::bigint AS older, ?::bigint AS newer) m
+      WHERE k.interaction_id = m.newer
+        AND k.correlation_key IN (SELECT c.correlation_key FROM copies c WHERE c.interaction_id = m.newer
+                                  UNION SELECT n.correlation_key FROM interactions n WHERE n.id = m.newer)""";
   private static final String MOVE_COPIES = "UPDATE copies SET interaction_id = ? WHERE interaction_id = ?";
   private static final String REPOINT_TOMBSTONES = "UPDATE interactions SET merged_into = ? WHERE merged_into = ?";
   private static final String WIDEN_OLDER = """
@@ -164,6 +176,7 @@ final class InteractionMerges {
       if (older == 0) {
         return false;
       }
+      update(connection, REPOINT_KEYS, older, newer);
       update(connection, MOVE_COPIES, older, newer);
       update(connection, REPOINT_TOMBSTONES, older, newer);
       update(connection, WIDEN_OLDER, older, newer);

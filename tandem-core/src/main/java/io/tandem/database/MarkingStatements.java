@@ -14,13 +14,14 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.postgresql.PGConnection;
 
 /**
@@ -33,31 +34,27 @@ final class MarkingStatements {
   // Times travel as microseconds since the epoch in binary arrays: exact, and no text to parse per row.
   private static final String MICROS = "timestamptz 'epoch' + %s * interval '1 microsecond'";
 
-  // A row that would not change is left as it is (but locked), so it is not returned: its id is looked up.
-  // A tombstone is never changed: the interaction it points at is widened instead.
-  private static final String UPSERT_INTERACTIONS = """
-      INSERT INTO interactions (correlation_key, start_time, end_time, participants, best_inum, sip_identity,
+  private static final String INSERT_INTERACTIONS = """
+      INSERT INTO interactions (id, correlation_key, start_time, end_time, participants, best_inum, sip_identity,
                                 participants_key)
-      SELECT t.k, %s, %s, t.p::jsonb, t.b, t.sip, t.pk
-      FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::text[])
-           AS t(k, s, e, p, b, sip, pk)
-      ON CONFLICT (correlation_key) DO UPDATE SET
-        start_time = LEAST(interactions.start_time, EXCLUDED.start_time),
-        end_time = GREATEST(interactions.end_time, EXCLUDED.end_time),
-        participants = CASE WHEN interactions.participants = '[]'::jsonb
-                            THEN EXCLUDED.participants ELSE interactions.participants END
-      WHERE interactions.merged_into IS NULL
-        AND (EXCLUDED.start_time < interactions.start_time
-         OR EXCLUDED.end_time > interactions.end_time
-         OR (interactions.end_time IS NULL AND EXCLUDED.end_time IS NOT NULL)
-         OR (interactions.participants = '[]'::jsonb AND EXCLUDED.participants <> '[]'::jsonb))
-      RETURNING id, correlation_key, (xmax = 0) AS inserted""".formatted(MICROS.formatted("t.s"),
-      MICROS.formatted("t.e"));
+      SELECT t.id, t.k, %s, %s, t.p::jsonb, t.b, t.sip, t.pk
+      FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::text[])
+           AS t(id, k, s, e, p, b, sip, pk)""".formatted(MICROS.formatted("t.s"), MICROS.formatted("t.e"));
 
-  /** The interaction each key names: its own row's id, or the id a tombstone points at. */
-  private static final String INTERACTION_IDS = """
-      SELECT coalesce(merged_into, id), correlation_key, merged_into IS NOT NULL
-      FROM interactions WHERE correlation_key = ANY(?::text[])""";
+  /**
+   * Widens interactions to cover the spans of their own keys and names those that had no participants; a row
+   * that would not change is not written.
+   */
+  private static final String WIDEN = """
+      UPDATE interactions i SET
+        start_time = LEAST(i.start_time, %1$s),
+        end_time = GREATEST(i.end_time, %2$s),
+        participants = CASE WHEN i.participants = '[]'::jsonb THEN t.p::jsonb ELSE i.participants END
+      FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[]) AS t(id, s, e, p)
+      WHERE i.id = t.id
+        AND (%1$s < i.start_time OR %2$s > i.end_time OR (i.end_time IS NULL AND t.e IS NOT NULL)
+         OR (i.participants = '[]'::jsonb AND t.p::jsonb <> '[]'::jsonb))""".formatted(MICROS.formatted("t.s"),
+      MICROS.formatted("t.e"));
 
   private static final String COPY_COLUMNS = "inum, interaction_id, correlation_key, serial, call_role, complete, "
       + "duration_ms, media_bytes, packets_received, packets_lost, start_time, end_time, marked_epoch, marked_at, "
@@ -114,11 +111,6 @@ final class MarkingStatements {
          OR (i.participants = '[]'::jsonb AND t.p::jsonb <> '[]'::jsonb) OR i.best_inum IS DISTINCT FROM b.inum)"""
       .formatted(MICROS.formatted("t.s"), MICROS.formatted("t.e"), BestCopy.ORDER_BY);
 
-  private static final String INSERT_TOMBSTONES = """
-      INSERT INTO interactions (correlation_key, start_time, end_time, merged_into)
-      SELECT t.k, %s, %s, t.id FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bigint[]) AS t(k, s, e, id)
-      ON CONFLICT (correlation_key) DO NOTHING""".formatted(MICROS.formatted("t.s"), MICROS.formatted("t.e"));
-
   private static final String NEW_INTERACTION_IDS = """
       SELECT nextval('interactions_id_seq') FROM generate_series(1, ?)""";
 
@@ -155,8 +147,8 @@ final class MarkingStatements {
   record CopyChanges(int inserted, Set<Long> interactionIds) {}
 
   /**
-   * Writes one new interaction per span and every call as its copy by two binary COPYs under a savepoint.
-   * False, with the transaction back at the savepoint, when a key or an INUM is there already: the unique
+   * Writes one new interaction per span and every call as its copy by binary COPYs under a savepoint, the keys
+   * first. False, with the transaction back at the savepoint, when a key or an INUM is there already: the unique
    * indexes decide, never a read.
    */
   static boolean copyAllNew(Connection connection, Map<String, Span> spans, Collection<CallRecord> calls,
@@ -165,16 +157,19 @@ final class MarkingStatements {
     try {
       long[] ids = newInteractionIds(connection, spans.size());
       Map<String, Long> idByKey = new HashMap<>(spans.size() * 2);
+      BinaryCopy keys = new BinaryCopy(spans.size() * 60);
       BinaryCopy interactions = new BinaryCopy(spans.size() * 220);
       int i = 0;
       for (Map.Entry<String, Span> entry : spans.entrySet()) {
         Span span = entry.getValue();
         idByKey.put(entry.getKey(), ids[i]);
+        keys.row(3).text(entry.getKey()).int8(ids[i]).timestamptz(span.startMicros());
         interactions.row(8).int8(ids[i]).text(entry.getKey()).timestamptz(span.startMicros())
             .timestamptz(span.endMicros()).jsonb(participantsJson(span.participants())).int8(span.bestInum())
             .textOrNull(span.sipIdentity()).textOrNull(span.participantsKey());
         i++;
       }
+      keys.copyInto(connection, "interaction_keys (correlation_key, interaction_id, start_time)");
       interactions.copyInto(connection, "interactions (id, correlation_key, start_time, end_time, participants, "
           + "best_inum, sip_identity, participants_key)");
       long[] copyIds = new long[calls.size()];
@@ -212,7 +207,7 @@ final class MarkingStatements {
 
   /**
    * Writes the interaction of every span that has none, widens the others, and gives the id of each: a key
-   * held by a tombstone gives the interaction it points at, which is left for {@link #widen} to widen.
+   * held by a tombstone gives the interaction it points at, which is left for {@link #settle} to widen.
    */
   static UpsertedInteractions upsertInteractions(Connection connection, Map<String, Span> spans)
       throws SQLException {
@@ -236,62 +231,64 @@ final class MarkingStatements {
       participantsKeys[i] = span.participantsKey();
       i++;
     }
-    Map<String, Long> idByKey = new HashMap<>(size * 2);
-    Set<String> created = new HashSet<>();
-    try (PreparedStatement statement = connection.prepareStatement(UPSERT_INTERACTIONS)) {
-      PGConnection pg = connection.unwrap(PGConnection.class);
-      statement.setArray(1, connection.createArrayOf("text", keys));
-      statement.setArray(2, pg.createArrayOf("bigint", starts));
-      statement.setArray(3, connection.createArrayOf("bigint", ends));
-      statement.setArray(4, connection.createArrayOf("text", participants));
-      statement.setArray(5, pg.createArrayOf("bigint", best));
-      statement.setArray(6, connection.createArrayOf("text", sipIdentities));
-      statement.setArray(7, connection.createArrayOf("text", participantsKeys));
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          idByKey.put(rows.getString(2), rows.getLong(1));
-          if (rows.getBoolean(3)) {
-            created.add(rows.getString(2));
-          }
-        }
-      }
+    Map<String, Long> idByKey = InteractionKeys.take(connection, keys, starts);
+    Set<String> created = new HashSet<>(idByKey.keySet());
+    if (!created.isEmpty()) {
+      insertInteractions(connection, idByKey, keys, starts, ends, participants, best, sipIdentities,
+          participantsKeys);
     }
     Set<Long> behindTombstones = new HashSet<>();
     if (idByKey.size() < size) {
-      unchangedIds(connection, keys, idByKey, behindTombstones);
+      Set<String> own = InteractionKeys.held(connection, keys, idByKey, behindTombstones);
+      widen(connection, keys, idByKey, own, starts, ends, participants);
     }
     return new UpsertedInteractions(idByKey, created, behindTombstones);
   }
 
-  /**
-   * Looks up the ids of the keys the upsert left unchanged (it locked their rows, so they are there until the
-   * batch commits) into {@code idByKey}; those named by a tombstone also into {@code behindTombstones}.
-   */
-  private static void unchangedIds(Connection connection, String[] keys, Map<String, Long> idByKey,
-      Set<Long> behindTombstones) throws SQLException {
-    List<String> missing = new ArrayList<>();
-    for (String key : keys) {
-      if (!idByKey.containsKey(key)) {
-        missing.add(key);
-      }
+  /** Writes the interactions of the keys just taken, the i-th span's under {@code ids.get(keys[i])}. */
+  private static void insertInteractions(Connection connection, Map<String, Long> ids, String[] keys,
+      long[] starts, Long[] ends, String[] participants, long[] best, String[] sipIdentities,
+      String[] participantsKeys) throws SQLException {
+    int[] taken = IntStream.range(0, keys.length).filter(i -> ids.containsKey(keys[i])).toArray();
+    long[] takenIds = Arrays.stream(taken).mapToLong(i -> ids.get(keys[i])).toArray();
+    try (PreparedStatement statement = connection.prepareStatement(INSERT_INTERACTIONS)) {
+      PGConnection pg = connection.unwrap(PGConnection.class);
+      statement.setArray(1, pg.createArrayOf("bigint", takenIds));
+      statement.setArray(2, connection.createArrayOf("text", pick(keys, taken)));
+      statement.setArray(3, pg.createArrayOf("bigint", Arrays.stream(taken).mapToLong(i -> starts[i]).toArray()));
+      statement.setArray(4, connection.createArrayOf("bigint", pick(ends, taken)));
+      statement.setArray(5, connection.createArrayOf("text", pick(participants, taken)));
+      statement.setArray(6, pg.createArrayOf("bigint", Arrays.stream(taken).mapToLong(i -> best[i]).toArray()));
+      statement.setArray(7, connection.createArrayOf("text", pick(sipIdentities, taken)));
+      statement.setArray(8, connection.createArrayOf("text", pick(participantsKeys, taken)));
+      statement.executeUpdate();
     }
-    int found = 0;
-    try (PreparedStatement statement = connection.prepareStatement(INTERACTION_IDS)) {
-      statement.setArray(1, connection.createArrayOf("text", missing.toArray(String[]::new)));
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          idByKey.put(rows.getString(2), rows.getLong(1));
-          if (rows.getBoolean(3)) {
-            behindTombstones.add(rows.getLong(1));
-          }
-          found++;
-        }
-      }
+  }
+
+  /** Widens the interactions of the keys in {@code own} to cover their spans; {@link #WIDEN}. */
+  private static void widen(Connection connection, String[] keys, Map<String, Long> ids, Set<String> own,
+      long[] starts, Long[] ends, String[] participants) throws SQLException {
+    int[] widened = IntStream.range(0, keys.length).filter(i -> own.contains(keys[i])).toArray();
+    if (widened.length == 0) {
+      return;
     }
-    if (found != missing.size()) {
-      throw new IllegalStateException("the call database lost interactions it had just locked: found "
-          + found + " of " + missing.size());
+    long[] widenedIds = Arrays.stream(widened).mapToLong(i -> ids.get(keys[i])).toArray();
+    try (PreparedStatement statement = connection.prepareStatement(WIDEN)) {
+      PGConnection pg = connection.unwrap(PGConnection.class);
+      statement.setArray(1, pg.createArrayOf("bigint", widenedIds));
+      statement.setArray(2, pg.createArrayOf("bigint", Arrays.stream(widened).mapToLong(i -> starts[i]).toArray()));
+      statement.setArray(3, connection.createArrayOf("bigint", pick(ends, widened)));
+      statement.setArray(4, connection.createArrayOf("text", pick(participants, widened)));
+      statement.executeUpdate();
     }
+  }
+
+  private static <T> T[] pick(T[] values, int[] indexes) {
+    T[] picked = Arrays.copyOf(values, indexes.length);
+    for (int i = 0; i < indexes.length; i++) {
+      picked[i] = values[indexes[i]];
+    }
+    return picked;
   }
 
   /** Inserts the copies of interactions that had none before; {@code ids} holds each call's interaction. */
@@ -380,22 +377,6 @@ final class MarkingStatements {
       statement.setArray(2, pg.createArrayOf("bigint", starts));
       statement.setArray(3, connection.createArrayOf("bigint", ends));
       statement.setArray(4, connection.createArrayOf("text", participants));
-      statement.executeUpdate();
-    }
-  }
-
-  /**
-   * Leaves a tombstone for each call's key pointing at the interaction in {@code ids}, so that the key names
-   * that interaction from now on; a key that names a row already keeps it.
-   */
-  static void insertTombstones(Connection connection, List<CallRecord> calls, long[] ids) throws SQLException {
-    CallColumns columns = new CallColumns(calls);
-    try (PreparedStatement statement = connection.prepareStatement(INSERT_TOMBSTONES)) {
-      PGConnection pg = connection.unwrap(PGConnection.class);
-      statement.setArray(1, connection.createArrayOf("text", columns.keys));
-      statement.setArray(2, pg.createArrayOf("bigint", columns.starts));
-      statement.setArray(3, connection.createArrayOf("bigint", columns.ends));
-      statement.setArray(4, pg.createArrayOf("bigint", ids));
       statement.executeUpdate();
     }
   }

@@ -190,7 +190,10 @@ class CopyMatchingTest {
     assertThat(only.copies()).hasSize(3);
     assertThat(only.end()).isEqualTo(DatabaseFixture.T0.plusMillis(12_000));
     assertThat(database.interactionCount()).isEqualTo(1);
-    assertThat(fixture.count("interactions")).as("with the tombstone of backup-1").isEqualTo(2);
+    assertThat(fixture.count("interactions")).as("the tombstone of backup-1 is a key, not an interaction")
+        .isEqualTo(1);
+    assertThat(fixture.text("SELECT interaction_id FROM interaction_keys WHERE correlation_key = 'backup-1'"))
+        .as("the tombstone of backup-1").isEqualTo(Long.toString(only.id()));
   }
 
   @Test
@@ -234,6 +237,9 @@ class CopyMatchingTest {
     assertThat(onlyInteraction().copies()).hasSize(4);
     assertThat(fixture.text("SELECT string_agg(DISTINCT t.merged_into::text, ',') FROM interactions t"
         + " WHERE t.merged_into IS NOT NULL")).isEqualTo(Long.toString(onlyInteraction().id()));
+    assertThat(fixture.text("SELECT string_agg(correlation_key || '=' || interaction_id, ',' ORDER BY correlation_key)"
+        + " FROM interaction_keys")).as("every key leads to the survivor")
+        .isEqualTo("backup-1=%1$d,main-1=%1$d,main-2=%1$d".formatted(onlyInteraction().id()));
   }
 
   @Test
