@@ -15,8 +15,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code tandem audit verify}: walks the audit chain of a call database and reports its first broken link. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
-    description = {"verify: walks the hash-chained audit of the call database, row by row, and prints",
-        "'intact, N rows' (exit 0) or the first broken link: the row's id and what is wrong (exit 1).",
+    description = {"Verifies the hash-chained audit of the call database.",
+        "verify walks it row by row and prints 'intact, N rows' (exit 0) or the first broken link: the row's id",
+        "and what is wrong (exit 1).",
         "The database is the one of a Manager's config file (--config) or of a running 'tandem up' (--data)."})
 final class AuditCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "verify", description = "what to do: verify")

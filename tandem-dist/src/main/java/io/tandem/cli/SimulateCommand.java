@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
 
 /** {@code tandem simulate}: the SIPREC client that forks each conversation to both recorders of a pair. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-    description = {"Sends SIPREC conversations to both recorders of a pair, as an SBC does, and ends with one line",
-        "of JSON: conversations sent, calls per recorder, failures. Exit status 0 only when nothing failed.",
+    description = {"Sends SIPREC conversations to both recorders of a pair, as an SBC does.",
+        "Ends with one line of JSON: conversations sent, calls per recorder, failures. Exit status 0 only when",
+        "nothing failed.",
         "With --pair all, the conversations go to every pair in turn."})
 final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--manager", paramLabel = "URL", split = ",",

@@ -17,9 +17,10 @@ import picocli.CommandLine.Option;
 
 /** {@code tandem up}: the whole stack on one machine, zero set-up. */
 @Command(name = "up", mixinStandardHelpOptions = true,
-    description = {"Starts the whole stack on this machine: embedded PostgreSQL, the Recorder Manager with the RRC,",
-        "one pair or more (Main and Backup recorders as child processes) and a filesystem archive, all under --data.",
-        "Ctrl-C stops everything; starting again on the same directory resumes with every call intact."})
+    description = {"Starts the whole stack on this machine and waits until it takes calls.",
+        "Embedded PostgreSQL, the Recorder Manager with the RRC, one pair or more (Main and Backup recorders as",
+        "child processes) and a filesystem archive, all under --data. Ctrl-C stops everything; starting again on",
+        "the same directory resumes with every call intact."})
 final class UpCommand implements Callable<Integer> {
   @Option(names = "--data", defaultValue = "tandem-data", paramLabel = "DIR",
       description = "data directory (default ./${DEFAULT-VALUE})")
