@@ -30,6 +30,22 @@ final class BestCopy {
 
   private BestCopy() {}
 
+  /**
+   * A condition that holds when the row {@code candidate} (with the columns of the rule) beats the copy {@code
+   * current} of {@code copies}: the rule's criteria compared in order, as one row comparison.
+   */
+  static String beats(String candidate, String current) {
+    return "(" + RULE.stream().map(criterion -> signed(criterion, candidate)).collect(Collectors.joining(", "))
+        + ") > (" + RULE.stream().map(criterion -> signed(criterion, current)).collect(Collectors.joining(", "))
+        + ")";
+  }
+
+  private static String signed(Criterion criterion, String alias) {
+    String value = alias + "." + criterion.column();
+    // Where the lower wins the column is a number (the INUM): negated, it compares the way the others do.
+    return criterion.higherWins() ? value : "-" + value;
+  }
+
   private static Comparator<CallRecord> comparator() {
     Comparator<CallRecord> order = (a, b) -> 0;
     for (Criterion criterion : RULE) {

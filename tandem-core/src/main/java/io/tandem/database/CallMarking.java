@@ -176,7 +176,7 @@ final class CallMarking implements AutoCloseable {
       throws SQLException {
     long[] ids = interactionIds(calls, matches);
     MarkingStatements.copyCopies(connection, calls, ids, fence.epoch(), clock.instant());
-    MarkingStatements.settle(connection, spansById(calls, ids));
+    MarkingStatements.settleAdded(connection, spansById(calls, ids));
     leaveTombstones(connection, calls, matches);
     return calls.size();
   }

@@ -34,6 +34,17 @@ final class MarkingStatements {
   // Times travel as microseconds since the epoch in binary arrays: exact, and no text to parse per row.
   private static final String MICROS = "timestamptz 'epoch' + %s * interval '1 microsecond'";
 
+  /**
+   * How far past an interaction's start or end a linked copy (the secondary's, {@link #SETTLE_ADDED}) must reach
+   * before the interaction is written for it alone. The two recorders of a pair see a conversation begin and end
+   * milliseconds apart, so nearly every linked copy reaches a little past its interaction; writing the
+   * interaction's row again for that would double the cost of linking (a new row version, and a new entry in
+   * every index of {@code interactions} when the start moves) for a difference no one searches by. A row written
+   * anyway (its best copy changes, it is named) takes the exact span of all its copies, and marking (a recorder's
+   * own copies, changed or promoted) always widens exactly; a copy truncated or started late differs by far more.
+   */
+  private static final String SPAN_SLACK = "interval '1 second'";
+
   private static final String INSERT_INTERACTIONS = """
       INSERT INTO interactions (id, correlation_key, start_time, end_time, participants, best_inum, sip_identity,
                                 participants_key)
@@ -110,6 +121,34 @@ final class MarkingStatements {
         AND (%1$s < i.start_time OR %2$s > i.end_time OR (i.end_time IS NULL AND t.e IS NOT NULL)
          OR (i.participants = '[]'::jsonb AND t.p::jsonb <> '[]'::jsonb) OR i.best_inum IS DISTINCT FROM b.inum)"""
       .formatted(MICROS.formatted("t.s"), MICROS.formatted("t.e"), BestCopy.ORDER_BY);
+
+  /**
+   * {@link #SETTLE} for copies that were only added: the best copy is the better of the interaction's best before
+   * and the best of the copies added, one look-up of a copy rather than a sort of all of them. An interaction with
+   * no best copy yet has its copies sorted.
+   */
+  private static final String SETTLE_ADDED = """
+      WITH t AS (
+        SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[], ?::boolean[], ?::bigint[])
+               AS t(id, s, e, p, inum, complete, duration_ms)
+      ), n AS (
+        SELECT t.id, t.s, t.e, t.p,
+               CASE WHEN b.inum IS NULL
+                    THEN (SELECT c.inum FROM copies c WHERE c.interaction_id = t.id ORDER BY %3$s LIMIT 1)
+                    WHEN %5$s THEN t.inum ELSE b.inum END AS best
+        FROM t JOIN interactions i ON i.id = t.id LEFT JOIN copies b ON b.inum = i.best_inum
+      )
+      UPDATE interactions i SET
+        start_time = LEAST(i.start_time, %1$s),
+        end_time = GREATEST(i.end_time, %2$s),
+        participants = CASE WHEN i.participants = '[]'::jsonb THEN t.p::jsonb ELSE i.participants END,
+        best_inum = t.best
+      FROM n t
+      WHERE i.id = t.id
+        AND (%1$s < i.start_time - %4$s OR %2$s > i.end_time + %4$s OR (i.end_time IS NULL AND t.e IS NOT NULL)
+         OR (i.participants = '[]'::jsonb AND t.p::jsonb <> '[]'::jsonb) OR i.best_inum IS DISTINCT FROM t.best)"""
+      .formatted(MICROS.formatted("t.s"), MICROS.formatted("t.e"), BestCopy.ORDER_BY, SPAN_SLACK,
+          BestCopy.beats("t", "b"));
 
   private static final String NEW_INTERACTION_IDS = """
       SELECT nextval('interactions_id_seq') FROM generate_series(1, ?)""";
@@ -358,6 +397,19 @@ final class MarkingStatements {
    * by the rule among all its copies.
    */
   static void settle(Connection connection, Map<Long, Span> spans) throws SQLException {
+    settle(connection, SETTLE, spans, false);
+  }
+
+  /**
+   * {@link #settle} for interactions whose copies in {@code spans} were only added, none changed: the best copy is
+   * chosen between the interaction's best before and the best added; {@link #SETTLE_ADDED}.
+   */
+  static void settleAdded(Connection connection, Map<Long, Span> spans) throws SQLException {
+    settle(connection, SETTLE_ADDED, spans, true);
+  }
+
+  private static void settle(Connection connection, String sql, Map<Long, Span> spans, boolean withBest)
+      throws SQLException {
     int size = spans.size();
     long[] ids = new long[size];
     long[] starts = new long[size];
@@ -371,12 +423,28 @@ final class MarkingStatements {
       participants[i] = new String(participantsJson(entry.getValue().participants()), StandardCharsets.UTF_8);
       i++;
     }
-    try (PreparedStatement statement = connection.prepareStatement(SETTLE)) {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
       PGConnection pg = connection.unwrap(PGConnection.class);
       statement.setArray(1, pg.createArrayOf("bigint", ids));
       statement.setArray(2, pg.createArrayOf("bigint", starts));
       statement.setArray(3, connection.createArrayOf("bigint", ends));
       statement.setArray(4, connection.createArrayOf("text", participants));
+      if (withBest) {
+        long[] inums = new long[size];
+        boolean[] complete = new boolean[size];
+        long[] durations = new long[size];
+        int j = 0;
+        for (Span span : spans.values()) {
+          CallRecord best = span.best();
+          inums[j] = best.inum().value();
+          complete[j] = best.complete();
+          durations[j] = best.stats().durationMillis();
+          j++;
+        }
+        statement.setArray(5, pg.createArrayOf("bigint", inums));
+        statement.setArray(6, pg.createArrayOf("bool", complete));
+        statement.setArray(7, pg.createArrayOf("bigint", durations));
+      }
       statement.executeUpdate();
     }
   }

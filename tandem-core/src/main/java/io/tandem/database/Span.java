@@ -57,4 +57,9 @@ final class Span {
   long bestInum() {
     return best.inum().value();
   }
+
+  /** The best call of the span by {@link BestCopy}. */
+  CallRecord best() {
+    return best;
+  }
 }

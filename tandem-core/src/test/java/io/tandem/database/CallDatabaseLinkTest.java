@@ -137,6 +137,47 @@ class CallDatabaseLinkTest {
   }
 
   @Test
+  void aLinkedCopyThatReachesMillisecondsPastTheInteractionLeavesItsRowUnwritten() throws Exception {
+    // The two recorders see the conversation begin and end a few milliseconds apart, either one first.
+    database.mark(main, List.of(master(MAIN, 1).key("conv-1").startMillisAfterT0(3).millis(5000).build(),
+        master(MAIN, 2).key("conv-2").startMillisAfterT0(60_000).millis(5000).build()));
+    String interactionsBefore = fixture.text("SELECT string_agg(xmin::text || ':' || start_time || ':' || end_time"
+        + " || ':' || best_inum, ',' ORDER BY id) FROM interactions");
+
+    LinkResult result = database.link(backup, List.of(slave(BACKUP, 1).key("conv-1").millis(5000).build(),
+        slave(BACKUP, 2).key("conv-2").startMillisAfterT0(60_003).millis(5000).build()), Set.of());
+
+    assertThat(result.linked()).isEqualTo(2);
+    assertThat(fixture.text("SELECT count(*) FROM copies WHERE serial = " + BACKUP)).isEqualTo("2");
+    assertThat(fixture.text("SELECT string_agg(xmin::text || ':' || start_time || ':' || end_time || ':' || best_inum,"
+        + " ',' ORDER BY id) FROM interactions")).as("every interaction's row as it was")
+        .isEqualTo(interactionsBefore);
+  }
+
+  @Test
+  void aLinkedCopyMoreThanASecondBeforeTheInteractionMovesItsStartExactly() throws Exception {
+    database.mark(main, List.of(master(MAIN, 1).key("conv-1").startMillisAfterT0(2000).millis(5000).build()));
+
+    database.link(backup, List.of(slave(BACKUP, 1).key("conv-1").millis(5000).build()), Set.of());
+
+    assertThat(onlyInteraction().start()).isEqualTo(DatabaseFixture.T0);
+    assertThat(onlyInteraction().end()).isEqualTo(DatabaseFixture.T0.plusMillis(7000));
+    assertThat(onlyInteraction().bestInum()).as("equal media: the lower INUM").isEqualTo("100000000000001");
+  }
+
+  @Test
+  void aLinkedCopyThatBecomesBestSetsTheExactSpanEvenMillisecondsAway() throws Exception {
+    database.mark(main, List.of(master(MAIN, 1).key("conv-1").startMillisAfterT0(3).millis(4000).truncated()
+        .build()));
+
+    database.link(backup, List.of(slave(BACKUP, 1).key("conv-1").millis(4005).build()), Set.of());
+
+    assertThat(onlyInteraction().bestInum()).isEqualTo("100001000000001");
+    assertThat(onlyInteraction().start()).isEqualTo(DatabaseFixture.T0);
+    assertThat(onlyInteraction().end()).isEqualTo(DatabaseFixture.T0.plusMillis(4005));
+  }
+
+  @Test
   void copiesWithTheirOwnSessionIdsAreLinkedByParticipantsAndTheirKeysNameTheInteractionAfter() throws Exception {
     database.mark(main, List.of(master(MAIN, 1).key("main-1").between("sip:alice@a", "sip:bob@b").build()));
 
