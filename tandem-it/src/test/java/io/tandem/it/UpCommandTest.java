@@ -73,7 +73,9 @@ class UpCommandTest {
           "--token", token, "--conversations", "3", "--cps", "3", "--duration", "2"), out);
       assertThat(simulate.waitFor(60, TimeUnit.SECONDS)).isTrue();
       List<String> lines = Files.readAllLines(out);
-      JsonNode summary = Json.MAPPER.readTree(lines.get(lines.size() - 1));
+      assertThat(lines).as("simulate's output").isNotEmpty();
+      assertThat(lines.getLast()).as("simulate's summary, the last line of %s", lines).startsWith("{");
+      JsonNode summary = Json.MAPPER.readTree(lines.getLast());
       assertThat(summary.get("conversationsSent").asInt()).isEqualTo(3);
       assertThat(summary.get("failures").asInt()).isZero();
       assertThat(simulate.exitValue()).isZero();
@@ -137,7 +139,9 @@ class UpCommandTest {
           "--token", token, "--pair", "all", "--conversations", "4", "--cps", "4", "--duration", "2"), out);
       assertThat(simulate.waitFor(60, TimeUnit.SECONDS)).isTrue();
       List<String> lines = Files.readAllLines(out);
-      JsonNode summary = Json.MAPPER.readTree(lines.get(lines.size() - 1));
+      assertThat(lines).as("simulate's output").isNotEmpty();
+      assertThat(lines.getLast()).as("simulate's summary, the last line of %s", lines).startsWith("{");
+      JsonNode summary = Json.MAPPER.readTree(lines.getLast());
       assertThat(summary.get("failures").asInt()).as("%s", lines).isZero();
       assertThat(summary.get("callsPerRecorder")).hasSize(4).allSatisfy(calls -> assertThat(calls.asInt())
           .isEqualTo(2));
