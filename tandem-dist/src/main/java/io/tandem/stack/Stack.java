@@ -1,5 +1,6 @@
 package io.tandem.stack;
 
+import io.tandem.archive.ArchiveMounts;
 import io.tandem.call.Position;
 import io.tandem.config.DirectoryLock;
 import io.tandem.config.PrivateFiles;
@@ -121,7 +122,11 @@ public final class Stack implements AutoCloseable {
     return new ManagerAssembly(new ManagerConfig("127.0.0.1", layout.port(), databaseUrl,
         DatabasePasswords.APPLICATION_ROLE, passwords.application(),
         Duration.ofSeconds(1), 3, NotificationSettings.defaults(), tls,
-        tls == null ? null : TlsTrust.of(layout.certificate(), "tls/ca.pem"), mediaKeys, managerSecret), database);
+        tls == null ? null : TlsTrust.of(layout.certificate(), "tls/ca.pem"), mediaKeys, managerSecret,
+        // The recorders are this stack's own children, starting beside the Manager on one machine: one not yet
+        // answering is slow, not dead, for as long as the stack waits to be ready (after that the start fails).
+        // A recorder seen once and then lost is declared failed as soon as the health watch sees it.
+        ArchiveMounts.none(), readyWithin()), database);
   }
 
   /** The Manager once built; what stopped its building is thrown as it was. */
@@ -194,7 +199,7 @@ public final class Stack implements AutoCloseable {
   }
 
   private void awaitReady() throws InterruptedException {
-    Duration within = READY_WITHIN.plus(READY_WITHIN_PER_PAIR.multipliedBy(layout.pairCount() - 1));
+    Duration within = readyWithin();
     long deadline = System.nanoTime() + within.toNanos();
     while (true) {
       Optional<String> notReady = manager.notReadyBecause().or(this::recorderNotHealthy);
@@ -207,6 +212,10 @@ public final class Stack implements AutoCloseable {
       }
       Thread.sleep(50);
     }
+  }
+
+  private Duration readyWithin() {
+    return READY_WITHIN.plus(READY_WITHIN_PER_PAIR.multipliedBy(layout.pairCount() - 1));
   }
 
   private Optional<String> recorderNotHealthy() {
