@@ -51,7 +51,7 @@ class EmptyCopyEndToEndTest {
         .recorderSettings(Map.of("gap.grace", "2s")).withoutArchiving().start();
     CompletableFuture<SimulationReport> conversation = CompletableFuture.supplyAsync(() -> new CallSimulator(
         new SimulationPlan(pair.sipAddresses(), 1, 1, Duration.ofSeconds(6), "udp", 0)).run());
-    JsonNode live = await().atMost(Duration.ofSeconds(20)).until(() -> recording(pair.main), call -> call != null);
+    JsonNode live = await().atMost(Duration.ofSeconds(20)).until(() -> PairFixture.recordingCall(pair.main), call -> call != null);
     Path wav = pair.main.dataDir.resolve(live.get("mediaPath").asText());
     await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(wav) && Files.size(wav) > 44);
 
@@ -89,15 +89,6 @@ class EmptyCopyEndToEndTest {
     ConversationTally tally = ConversationTally.awaitEveryCopyLinked(pair, report.conversations(),
         Duration.ofSeconds(30));
     assertThat(tally.incompleteBest()).as("incomplete best in %s", tally).isZero();
-  }
-
-  private static JsonNode recording(RecorderProcess recorder) throws Exception {
-    for (JsonNode call : PairFixture.getJson(recorder.adminUrl() + "/api/calls")) {
-      if ("RECORDING".equals(call.get("state").asText())) {
-        return call;
-      }
-    }
-    return null;
   }
 
   private static JsonNode copy(JsonNode interaction, String inum) {

@@ -337,6 +337,16 @@ final class PairFixture implements AutoCloseable {
         + interactions.get(0).get("id").asText());
   }
 
+  /** The call {@code recorder} is recording now, as its {@code /api/calls} lists it, or null. */
+  static JsonNode recordingCall(RecorderProcess recorder) throws Exception {
+    for (JsonNode call : getJson(recorder.adminUrl() + "/api/calls")) {
+      if ("RECORDING".equals(call.get("state").asText())) {
+        return call;
+      }
+    }
+    return null;
+  }
+
   static JsonNode getJson(String url) throws IOException, InterruptedException {
     HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
         HttpResponse.BodyHandlers.ofString());
