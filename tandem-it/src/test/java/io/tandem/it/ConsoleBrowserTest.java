@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -206,8 +207,7 @@ class ConsoleBrowserTest {
         java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(manual.statusCode()).as(manual.body()).isEqualTo(200);
     String failback = ".pair[data-pair='" + pairName + "'] form.failback";
-    await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector(failback + " button")).isEmpty()
-        && browser.findElement(By.cssSelector(failback + " button")).isEnabled());
+    await().atMost(WAIT).until(() -> Boolean.TRUE.equals(enabled(failback + " button")));
 
     standby = new ManagerProcess(root.resolve("manager-2"), pair.postgres.jdbcUrl(), "500ms", 3).start();
     browser.get(standby.url() + "/");
@@ -222,8 +222,7 @@ class ConsoleBrowserTest {
     assertThat(text("#rrc")).startsWith("This Manager stands by.")
         .contains("The Recorder Redundancy Controller acts on " + pair.managerUrl() + ".")
         .contains("a failback asked here is refused (503)");
-    WebElement button = browser.findElement(By.cssSelector(failback + " button"));
-    assertThat(button.isEnabled()).as("no failback offered by a standby").isFalse();
+    assertThat(enabled(failback + " button")).as("no failback offered by a standby").isFalse();
     assertThat(text(failback)).contains("only the acting Manager fails back (" + pair.managerUrl() + ")");
     var refused = PairFixture.HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(standby.url()
         + "/api/pairs/" + pairName + "/failback")).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
@@ -254,9 +253,36 @@ class ConsoleBrowserTest {
     return new ChromeDriver(service, options);
   }
 
+  /** The visible text of the first element {@code css} finds, "" when there is none. */
   private static String text(String css) {
-    List<WebElement> found = browser.findElements(By.cssSelector(css));
-    return found.isEmpty() ? "" : found.get(0).getText();
+    return redrawn(() -> {
+      List<WebElement> found = browser.findElements(By.cssSelector(css));
+      return found.isEmpty() ? "" : found.get(0).getText();
+    });
+  }
+
+  /** Whether the first element {@code css} finds is enabled, null when there is none. */
+  private static Boolean enabled(String css) {
+    return redrawn(() -> {
+      List<WebElement> found = browser.findElements(By.cssSelector(css));
+      return found.isEmpty() ? null : found.get(0).isEnabled();
+    });
+  }
+
+  /**
+   * Reads the page again when the console redrew the element between finding and reading it: it redraws a pair's
+   * panel whenever the pair's state arrives, so an element found a moment ago may be gone, replaced by its like.
+   */
+  private static <T> T redrawn(java.util.function.Supplier<T> read) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return read.get();
+      } catch (StaleElementReferenceException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static double number(Object value) {
