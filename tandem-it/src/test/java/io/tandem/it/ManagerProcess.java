@@ -111,10 +111,12 @@ final class ManagerProcess implements AutoCloseable {
     return Files.readString(directory.resolve("manager.log"));
   }
 
-  /** kill -9: the process gets no chance to clean up. */
+  /** kill -9: the process gets no chance to clean up. Returns once it has ended, and fails if it does not. */
   void kill9() throws InterruptedException {
     process.destroyForcibly();
-    process.waitFor(10, TimeUnit.SECONDS);
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("Manager pid " + process.pid() + " still runs 30 s after kill -9");
+    }
   }
 
   @Override

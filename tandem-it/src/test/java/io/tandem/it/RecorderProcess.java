@@ -96,7 +96,8 @@ final class RecorderProcess implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException("recorder " + serial + " exited with " + process.exitValue() + ": "
-            + Files.readString(dataDir.resolve("recorder.log")));
+            + Files.readString(dataDir.resolve("recorder.log")) + "\nsockets on its SIP and admin ports now:\n"
+            + socketsOn(sipPort, adminPort));
       }
       if (healthy()) {
         return this;
@@ -154,10 +155,35 @@ final class RecorderProcess implements AutoCloseable {
     return process.pid();
   }
 
-  /** kill -9: the process gets no chance to clean up. */
+  /** kill -9: the process gets no chance to clean up. Returns once it has ended, and fails if it does not. */
   void kill9() throws InterruptedException {
     process.destroyForcibly();
-    process.waitFor(10, TimeUnit.SECONDS);
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("recorder " + serial + " (pid " + process.pid() + ") still runs 30 s after kill -9");
+    }
+  }
+
+  /**
+   * What {@code ss} lists on these local ports, with the processes that hold them: when a restarted recorder finds
+   * its port taken, the one line of its log does not say by whom.
+   */
+  static String socketsOn(int... ports) {
+    StringBuilder filter = new StringBuilder();
+    for (int port : ports) {
+      filter.append(filter.length() == 0 ? "( " : " or ").append("sport = :").append(port);
+    }
+    filter.append(" )");
+    try {
+      Process ss = new ProcessBuilder("ss", "-Htuanp", filter.toString()).redirectErrorStream(true).start();
+      String listed = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      ss.waitFor(5, TimeUnit.SECONDS);
+      return listed.isBlank() ? "(none)" : listed;
+    } catch (IOException e) {
+      return "(ss could not be run: " + e.getMessage() + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "(interrupted)";
+    }
   }
 
   /** SIGSTOP: the process is frozen as a long pause or a partition would freeze it. */
