@@ -62,7 +62,7 @@ final class MarkingStatements {
         end_time = GREATEST(i.end_time, %2$s),
         participants = CASE WHEN i.participants = '[]'::jsonb THEN t.p::jsonb ELSE i.participants END
       FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[]) AS t(id, s, e, p)
-      WHERE i.id = t.id
+      WHERE i.id = t.id AND i.id = ANY(?::bigint[])
         AND (%1$s < i.start_time OR %2$s > i.end_time OR (i.end_time IS NULL AND t.e IS NOT NULL)
          OR (i.participants = '[]'::jsonb AND t.p::jsonb <> '[]'::jsonb))""".formatted(MICROS.formatted("t.s"),
       MICROS.formatted("t.e"));
@@ -103,7 +103,8 @@ final class MarkingStatements {
       FROM (SELECT DISTINCT ON (interaction_id) interaction_id, inum FROM copies
             WHERE interaction_id = ANY(?::bigint[])
             ORDER BY interaction_id, %s) b
-      WHERE i.id = b.interaction_id AND i.best_inum IS DISTINCT FROM b.inum""".formatted(BestCopy.ORDER_BY);
+      WHERE i.id = b.interaction_id AND i.id = ANY(?::bigint[]) AND i.best_inum IS DISTINCT FROM b.inum"""
+      .formatted(BestCopy.ORDER_BY);
 
   /**
    * Widens interactions to cover the copies just added to them, names them when they had no participants, and
@@ -117,7 +118,7 @@ final class MarkingStatements {
         best_inum = b.inum
       FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[]) AS t(id, s, e, p)
       CROSS JOIN LATERAL (SELECT c.inum FROM copies c WHERE c.interaction_id = t.id ORDER BY %3$s LIMIT 1) b
-      WHERE i.id = t.id
+      WHERE i.id = t.id AND i.id = ANY(?::bigint[])
         AND (%1$s < i.start_time OR %2$s > i.end_time OR (i.end_time IS NULL AND t.e IS NOT NULL)
          OR (i.participants = '[]'::jsonb AND t.p::jsonb <> '[]'::jsonb) OR i.best_inum IS DISTINCT FROM b.inum)"""
       .formatted(MICROS.formatted("t.s"), MICROS.formatted("t.e"), BestCopy.ORDER_BY);
@@ -136,7 +137,10 @@ final class MarkingStatements {
                CASE WHEN b.inum IS NULL
                     THEN (SELECT c.inum FROM copies c WHERE c.interaction_id = t.id ORDER BY %3$s LIMIT 1)
                     WHEN %5$s THEN t.inum ELSE b.inum END AS best
-        FROM t JOIN interactions i ON i.id = t.id LEFT JOIN copies b ON b.inum = i.best_inum
+        FROM t
+        JOIN LATERAL (SELECT i.best_inum FROM interactions i WHERE i.id = t.id LIMIT 1) i ON true
+        LEFT JOIN LATERAL (SELECT b.inum, b.complete, b.duration_ms FROM copies b WHERE b.inum = i.best_inum LIMIT 1) b
+          ON true
       )
       UPDATE interactions i SET
         start_time = LEAST(i.start_time, %1$s),
@@ -144,7 +148,7 @@ final class MarkingStatements {
         participants = CASE WHEN i.participants = '[]'::jsonb THEN t.p::jsonb ELSE i.participants END,
         best_inum = t.best
       FROM n t
-      WHERE i.id = t.id
+      WHERE i.id = t.id AND i.id = ANY(?::bigint[])
         AND (%1$s < i.start_time - %4$s OR %2$s > i.end_time + %4$s OR (i.end_time IS NULL AND t.e IS NOT NULL)
          OR (i.participants = '[]'::jsonb AND t.p::jsonb <> '[]'::jsonb) OR i.best_inum IS DISTINCT FROM t.best)"""
       .formatted(MICROS.formatted("t.s"), MICROS.formatted("t.e"), BestCopy.ORDER_BY, SPAN_SLACK,
@@ -318,6 +322,7 @@ final class MarkingStatements {
       statement.setArray(2, pg.createArrayOf("bigint", Arrays.stream(widened).mapToLong(i -> starts[i]).toArray()));
       statement.setArray(3, connection.createArrayOf("bigint", pick(ends, widened)));
       statement.setArray(4, connection.createArrayOf("text", pick(participants, widened)));
+      statement.setArray(5, pg.createArrayOf("bigint", widenedIds));
       statement.executeUpdate();
     }
   }
@@ -388,6 +393,7 @@ final class MarkingStatements {
     Long[] sorted = ids.stream().sorted().toArray(Long[]::new);
     try (PreparedStatement statement = connection.prepareStatement(UPDATE_BEST_COPIES)) {
       statement.setArray(1, connection.createArrayOf("bigint", sorted));
+      statement.setArray(2, connection.createArrayOf("bigint", sorted));
       statement.executeUpdate();
     }
   }
@@ -445,6 +451,7 @@ final class MarkingStatements {
         statement.setArray(6, pg.createArrayOf("bool", complete));
         statement.setArray(7, pg.createArrayOf("bigint", durations));
       }
+      statement.setArray(withBest ? 8 : 5, pg.createArrayOf("bigint", ids));
       statement.executeUpdate();
     }
   }
