@@ -175,7 +175,13 @@ class InteractionSearchTest {
     }
     assertThat(allPages(inOrder, new InteractionSearch(null, null, "agent 2", null, null, null, null, null, null,
         true, null, 50))).as("Agent 2's calls, the one moved earlier last").hasSize(6).endsWith("order-20");
-    List<String> plans = new InteractionQueries(dataSource).explainSearch(new InteractionSearch(null, null, "agent 2",
+    // Thirty interactions fit in a page, and once autovacuum has analysed them (sooner or later, with the load) a
+    // scan of each whole table is the cheapest plan; what is checked is that the query lets the server read each
+    // name in start order, which it does on a call database of any size (BENCHMARKS, a name's interactions in start
+    // order), so whole-table scans are priced out for this plan.
+    org.postgresql.ds.PGSimpleDataSource noWholeScans = dataSource();
+    noWholeScans.setOptions("-c enable_seqscan=off");
+    List<String> plans = new InteractionQueries(noWholeScans).explainSearch(new InteractionSearch(null, null, "agent 2",
         null, null, null, null, null, null, true, null, 5));
     assertThat(plans).as("the names' look-up, then one query, no first read").hasSize(2);
     assertThat(plans.get(1)).as("the plan reads each name in start order").contains("interaction_names_in_start_order");
