@@ -39,7 +39,8 @@ final class InteractionKeys {
    */
   private static final String INTERACTION_IDS = """
       SELECT k.interaction_id, k.correlation_key, i.correlation_key <> k.correlation_key
-      FROM interaction_keys k JOIN interactions i ON i.id = k.interaction_id
+      FROM interaction_keys k
+      JOIN LATERAL (SELECT i.correlation_key FROM interactions i WHERE i.id = k.interaction_id LIMIT 1) i ON true
       WHERE k.correlation_key = ANY(?::text[])""";
 
   private static final String INSERT_TOMBSTONES = """

@@ -167,8 +167,13 @@ final class MarkingStatements {
       FROM unnest(?::bigint[], ?::boolean[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
                   ?::bigint[], ?::boolean[], ?::text[], ?::text[])
            AS t(inum, complete, dur, bytes, rx, lost, s, e, named, q, d)
-      JOIN copies c ON c.inum = t.inum
-      JOIN interactions i ON i.id = c.interaction_id
+      JOIN LATERAL (
+        SELECT c.interaction_id, c.complete, c.duration_ms, c.media_bytes, c.packets_received, c.packets_lost,
+               c.end_time, c.quirks, c.dtmf
+        FROM copies c WHERE c.inum = t.inum LIMIT 1) c ON true
+      JOIN LATERAL (
+        SELECT i.start_time, i.end_time, i.participants FROM interactions i WHERE i.id = c.interaction_id LIMIT 1) i
+        ON true
       WHERE (c.complete, c.duration_ms, c.media_bytes, c.packets_received, c.packets_lost, c.end_time, c.quirks,
              c.dtmf)
             IS NOT DISTINCT FROM (t.complete, t.dur, t.bytes, t.rx, t.lost, %s, t.q::jsonb, t.d::jsonb)

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The statements that settle a batch's interactions reach the rows of the batch by their indexes, however large
- * the tables and however many interactions the batch names: a plan that joins the batch to the whole of
+ * The statements that mark, link and settle a batch reach the rows of the batch by their indexes, however large
+ * the tables and however many calls the batch holds: a plan that joins the batch to the whole of
  * {@code interactions} or {@code copies} by hash reads both tables for every batch, and did, once the call
  * database held some hundred thousand calls, making linking ten times slower for whole rounds. Each statement
  * runs in a transaction of the test's own, whose own counters ({@code pg_stat_xact_user_tables}) say whether a
@@ -83,6 +83,52 @@ class BatchStatementPlansTest {
       MarkingStatements.settle(connection, spans(copies, ids));
       MarkingStatements.updateBestCopies(connection, java.util.Arrays.stream(ids).boxed().toList());
 
+      assertThat(tablesReadWhole(connection)).isEmpty();
+      connection.rollback();
+    }
+  }
+
+  @Test
+  void findingTheInteractionsOfABatchReadsNoTableWhole() throws Exception {
+    try (Connection connection = transaction()) {
+      MarkingScope scope = new MarkingScope(new Fence(BACKUP, main.epoch()), false, MAIN, 2_000_000);
+
+      var matches = CopyMatching.find(connection, scope, backupCopies(), call -> true);
+
+      assertThat(matches).hasSize(BATCH);
+      assertThat(tablesReadWhole(connection)).isEmpty();
+      connection.rollback();
+    }
+  }
+
+  @Test
+  void checkingThatABatchIsMarkedAlreadyReadsNoTableWhole() throws Exception {
+    try (Connection connection = transaction()) {
+      List<CallRecord> again = marked.subList(MARKED / 2, MARKED / 2 + BATCH);
+
+      assertThat(MarkingStatements.alreadyMarked(connection, again)).isEqualTo(BATCH);
+      assertThat(tablesReadWhole(connection)).isEmpty();
+      connection.rollback();
+    }
+  }
+
+  @Test
+  void markingChangedCallsAgainReadsNoTableWhole() throws Exception {
+    try (Connection connection = transaction()) {
+      List<CallRecord> longer = new ArrayList<>(BATCH);
+      for (int i = 0; i < BATCH; i++) {
+        int of = MARKED / 2 + i;
+        longer.add(master(MAIN, of + 1).key("conv-" + of).startMillisAfterT0(of * 10L).millis(9_000).build());
+      }
+      TreeMap<String, Span> spans = new TreeMap<>();
+      longer.forEach(call -> spans.put(call.correlationKey(), new Span(call)));
+
+      var upserted = MarkingStatements.upsertInteractions(connection, spans);
+      long[] ids = longer.stream().mapToLong(call -> upserted.idByKey().get(call.correlationKey())).toArray();
+      var changes = MarkingStatements.upsertCopies(connection, longer, ids, main.epoch(), Instant.now());
+
+      assertThat(changes.inserted()).isZero();
+      assertThat(changes.interactionIds()).hasSize(BATCH);
       assertThat(tablesReadWhole(connection)).isEmpty();
       connection.rollback();
     }
