@@ -19,9 +19,27 @@ final class TestPorts {
   /** Which share of the blocks is this JVM's: one for each fork of each run. */
   private static final int SHARES = FORKS * RUNS;
   private static final int SHARE = Math.floorMod(Integer.getInteger("tandem.it.run", 1) - 1, RUNS) * FORKS
-      + Math.floorMod(Integer.getInteger("tandem.it.fork", 1) - 1, FORKS);
+      + Math.floorMod(forkNumber() - 1, FORKS);
 
   private TestPorts() {
+  }
+
+  /**
+   * This JVM's number among the build's forks, from {@code tandem.it.fork} ({@code fork-N}). With more than one fork
+   * a JVM that cannot tell its number must not guess: two JVMs that both took the first share handed the same ports
+   * to their recorders, and a recorder found its admin port held by another's SIP.
+   */
+  private static int forkNumber() {
+    String told = System.getProperty("tandem.it.fork", "");
+    String digits = told.replaceAll("[^0-9]", "");
+    if (!digits.isEmpty()) {
+      return Integer.parseInt(digits);
+    }
+    if (FORKS > 1) {
+      throw new IllegalStateException("tandem.it.fork is \"" + told + "\": each of the " + FORKS
+          + " test JVMs must be told its number (fork-N), or two of them hand out the same ports");
+    }
+    return 1;
   }
 
   /** The first block above the ephemeral range; 50000 when the range leaves fewer than 2048 ports above it. */
