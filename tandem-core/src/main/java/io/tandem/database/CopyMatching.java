@@ -25,7 +25,8 @@ import org.postgresql.PGConnection;
  * is taken: the call must have one such interaction only, and the interaction must be the only one of one
  * call of the batch, and reached by no other call of the batch; otherwise the call matches nothing by
  * participants (a copy joined to the wrong conversation is worse than a conversation with two interactions).
- * One statement per batch, in which every rule is an index probe per call: the look-ups by copy and by key are
+ * One statement per batch, in which every rule is an index probe per call (a candidate's copies are read by one
+ * probe that answers both questions about them): the look-ups by copy and by key are
  * lateral with a limit (each finds one row at most, by a unique index), which keeps the planner from joining the
  * batch to the whole of {@code copies} and {@code interaction_keys} by hash, a scan of both tables per batch that grew
  * with the call database. Stateless.
@@ -69,8 +70,8 @@ final class CopyMatching {
           AND i.participants_key = t.pk AND i.merged_into IS NULL
           AND (i.start_time BETWEEN %2$s AND %3$s
             OR (i.start_time BETWEEN %4$s AND %5$s AND i.end_time BETWEEN %6$s AND %5$s))
-          AND EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.serial = ?)
-          AND NOT EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.serial = t.serial)
+          AND (SELECT bool_or(c.serial = ?) AND NOT bool_or(c.serial = t.serial)
+               FROM copies c WHERE c.interaction_id = i.id)
         LIMIT 2) by_participants ON true""".formatted(DISTANCE, MICROS.formatted("t.s - ?"),
       MICROS.formatted("t.s + ?"), MICROS.formatted("t.e - " + LONGEST_MICROS), MICROS.formatted("t.e + ?"),
       MICROS.formatted("t.e - ?"));
