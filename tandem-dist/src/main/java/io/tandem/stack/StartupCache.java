@@ -45,6 +45,14 @@ record StartupCache(Path dir, String name) {
   record Start(List<String> options, boolean trains) {
   }
 
+  /**
+   * Half as eager a JIT: a method is compiled after twice the calls and loops the JVM's defaults ask. A start runs
+   * a great deal of code a few times each (configuration, TLS, class initialisers), and the optimising compiler
+   * took more of a warm start's CPU than the programs themselves; what a recorder runs for every packet and call is
+   * compiled within seconds of its first calls all the same.
+   */
+  static final String LESS_EAGER_JIT = "-XX:CompileThresholdScaling=2";
+
   /** The JVM options for this process's own JDK and class path. */
   Start forThisJvm() throws IOException {
     return start(Runtime.version(), System.getProperty("java.class.path"));
@@ -54,17 +62,26 @@ record StartupCache(Path dir, String name) {
     Files.createDirectories(dir);
     if (jdk.feature() < AOT_CACHE_SINCE) {
       // The JVM itself checks that the archive suits this class path and JDK, and writes it anew when not.
-      return new Start(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + dir.resolve(name + ".jsa"),
-          "-Xlog:cds*=off"), false);
+      return new Start(List.of(LESS_EAGER_JIT, "-XX:+AutoCreateSharedArchive",
+          "-XX:SharedArchiveFile=" + dir.resolve(name + ".jsa"), "-Xlog:cds*=off"), false);
     }
     Path cache = aotCache(jdk, classPath);
     if (complete(cache)) {
       // No -Xlog here: a cache the JVM cannot map is worth its one warning, and it starts without.
-      return new Start(List.of("-XX:AOTCache=" + cache), false);
+      return new Start(List.of(LESS_EAGER_JIT, "-XX:AOTCache=" + cache), false);
     }
     removeOthers(cache);
-    // The JDK's notes while training (each class it leaves out of the cache) are not the stack's to print.
-    return new Start(List.of("-XX:AOTCacheOutput=" + cache, "-Xlog:aot*=off,cds*=off"), true);
+    List<String> options = new ArrayList<>(List.of(LESS_EAGER_JIT, "-XX:AOTCacheOutput=" + cache,
+        // The JDK's notes while training (each class it leaves out of the cache) are not the stack's to print.
+        "-Xlog:aot*=off,cds*=off", "-XX:+UnlockDiagnosticVMOptions"));
+    if (jdk.feature() > AOT_CACHE_SINCE) {
+      // A diagnostic option may be renamed in a later JDK: better a start without it than no start.
+      options.add("-XX:+IgnoreUnrecognizedVMOptions");
+    }
+    // Classes and links only, no method profiles: a start from profiles compiles at once every method the
+    // training run made hot, in the whole of its life, and that took 1.5 s of a warm stack start's 10 s of CPU.
+    options.add("-XX:-AOTRecordTraining");
+    return new Start(List.copyOf(options), true);
   }
 
   /**

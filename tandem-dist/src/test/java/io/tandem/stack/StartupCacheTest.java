@@ -56,7 +56,23 @@ class StartupCacheTest {
     Files.writeString(written, "what the JVM wrote at exit");
     StartupCache.Start later = cache.start(JDK_25, classPath);
     assertThat(later.trains()).isFalse();
-    assertThat(later.options()).containsExactly("-XX:AOTCache=" + written);
+    assertThat(later.options()).containsExactly(StartupCache.LESS_EAGER_JIT, "-XX:AOTCache=" + written);
+  }
+
+  @Test
+  void theCacheHoldsNoMethodProfilesAndTheJitIsLessEagerEitherWay() throws Exception {
+    StartupCache.Start first = cache.start(JDK_25, classPath);
+    assertThat(first.options()).contains(StartupCache.LESS_EAGER_JIT, "-XX:+UnlockDiagnosticVMOptions",
+        "-XX:-AOTRecordTraining");
+    assertThat(first.options()).as("an option JDK 25 knows").doesNotContain("-XX:+IgnoreUnrecognizedVMOptions");
+    assertThat(first.options().indexOf("-XX:+UnlockDiagnosticVMOptions"))
+        .isLessThan(first.options().indexOf("-XX:-AOTRecordTraining"));
+    assertThat(cache.start(JDK_21, classPath).options()).contains(StartupCache.LESS_EAGER_JIT)
+        .noneMatch(option -> option.contains("Training"));
+
+    assertThat(cache.start(Runtime.Version.parse("26+35"), classPath).options())
+        .as("a later JDK may have renamed the diagnostic option: it starts without it")
+        .contains("-XX:+IgnoreUnrecognizedVMOptions", "-XX:-AOTRecordTraining");
   }
 
   @Test
