@@ -198,8 +198,8 @@ let liveSource = null;
 async function startLive() {
   let after = 0;
   try {
-    const { json } = await api('GET', '/api/events');
-    for (const event of json.slice(-200)) addEvent(event);
+    const { json } = await api('GET', '/api/events?limit=200');
+    for (const event of json) addEvent(event);
     if (json.length) after = json[json.length - 1].id;
   } catch (e) {
     $('#live-state').textContent = 'events unavailable: ' + e.message;

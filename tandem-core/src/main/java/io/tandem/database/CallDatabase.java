@@ -386,6 +386,14 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
     return eventLog.events();
   }
 
+  /** The newest {@code limit} events, oldest first. */
+  public List<EventView> newestEvents(int limit) throws SQLException {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be >= 1, got " + limit);
+    }
+    return eventLog.newest(limit);
+  }
+
   /**
    * At most {@code limit} events with an id above {@code id}, oldest first. Events become visible in the order of
    * their ids, so a reader that goes on from the last id it read misses none.

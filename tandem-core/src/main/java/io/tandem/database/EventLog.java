@@ -30,6 +30,9 @@ final class EventLog {
   private static final String LIST_EVENTS = "SELECT id, type, at, pair_name, details FROM events ORDER BY id";
   private static final String EVENTS_AFTER =
       "SELECT id, type, at, pair_name, details FROM events WHERE id > ? ORDER BY id LIMIT ?";
+  private static final String NEWEST_EVENTS = """
+      SELECT id, type, at, pair_name, details
+      FROM (SELECT id, type, at, pair_name, details FROM events ORDER BY id DESC LIMIT ?) newest ORDER BY id""";
   private static final String LAST_ID = "SELECT coalesce(max(id), 0) FROM events";
   private static final String LATEST_BY_PAIR = """
       SELECT DISTINCT ON (pair_name) id, type, at, pair_name, details FROM events
@@ -99,6 +102,14 @@ final class EventLog {
         PreparedStatement query = connection.prepareStatement(EVENTS_AFTER)) {
       query.setLong(1, id);
       query.setInt(2, limit);
+      return list(query);
+    }
+  }
+
+  List<EventView> newest(int limit) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement query = connection.prepareStatement(NEWEST_EVENTS)) {
+      query.setInt(1, limit);
       return list(query);
     }
   }

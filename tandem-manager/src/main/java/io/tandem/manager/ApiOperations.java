@@ -116,7 +116,11 @@ final class ApiOperations {
         List.of("serial", "command"), "serial", pattern("^[0-9]{6}$", "the recorder"),
         "command", text("Rebuild (Full|Fix) [IncMasterCalls [IncSlaveCalls [StartTime [EndTime]]]]"))));
     t.put("GET /api/jobs/{id}", json(200, ref("Job"), "the job's state, progress and summary"));
-    t.put("GET /api/events", json(200, listOf(ref("Event")), "every event, oldest first"));
+    t.put("GET /api/events", json(200, listOf(ref("Event")), "oldest first: the events after 'after' (the next"
+        + " page in Link when the page is full), or the newest").withQuery(List.of(
+        new Parameter("after", text("the id of the last event already seen")),
+        new Parameter("limit", whole(1, RecorderManager.MAX_EVENTS, "at most this many events (default "
+            + RequestParameters.DEFAULT_LIMIT + ")")))));
     t.put("GET /api/notification-targets", json(200, listOf(anyObject("a notification target")), "the targets"));
     t.put("POST /api/notification-targets", json(201, anyObject("the target added"), "added").withBody(object(
         List.of("name", "kind"), "name", text("letters, digits, '.', '-', '_'"), "kind", oneOf("", "webhook", "syslog"),

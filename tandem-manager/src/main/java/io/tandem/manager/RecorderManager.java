@@ -9,6 +9,7 @@ import io.tandem.audit.AuditEntry;
 import io.tandem.call.Inum;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.DatabaseErrors;
+import io.tandem.database.EventView;
 import io.tandem.database.InteractionPage;
 import io.tandem.database.InteractionView;
 import io.tandem.database.MediaSource;
@@ -41,6 +42,8 @@ public final class RecorderManager {
   private static final Logger LOG = LoggerFactory.getLogger(RecorderManager.class);
   /** The header carrying the cursor of a search's next page, absent on its last. */
   static final String NEXT_CURSOR = "X-Tandem-Next-Cursor";
+  /** The most events one answer of {@code GET /api/events} holds. */
+  static final int MAX_EVENTS = 10_000;
 
   private final ManagerConfig config;
   private final CallDatabase database;
@@ -103,7 +106,7 @@ public final class RecorderManager {
       cfg.routes.post("/api/reprocess", this::reprocess);
       cfg.routes.post("/api/rebuild", this::rebuild);
       cfg.routes.get("/api/jobs/{id}", this::job);
-      cfg.routes.get("/api/events", ctx -> JsonAnswers.json(ctx, 200, database.events()));
+      cfg.routes.get("/api/events", this::events);
       cfg.routes.beforeMatched("/api/live", live::check);
       cfg.routes.sse("/api/live", live::connect);
       cfg.routes.get("/api/notification-targets", targets::list);
@@ -229,6 +232,39 @@ public final class RecorderManager {
       ctx.header("Link", "<" + nextPageUrl(ctx, next) + ">; rel=\"next\"");
     });
     JsonAnswers.json(ctx, 200, page.interactions());
+  }
+
+  /**
+   * The event log a page at a time, oldest first: with {@code ?after=ID}, at most {@code limit} events after that id
+   * and, when the page is full, the next page's address in {@code Link}; without it, the newest {@code limit}. A
+   * log of years is never answered whole.
+   */
+  private void events(Context ctx) throws Exception {
+    for (String name : ctx.queryParamMap().keySet()) {
+      if (!name.isEmpty() && !name.equals("after") && !name.equals("limit")) {
+        throw new BadRequestException("unknown parameter '" + name + "': the event log takes 'after' and 'limit'");
+      }
+    }
+    int limit = RequestParameters.wholeNumber(ctx, "limit", RequestParameters.DEFAULT_LIMIT, 1, MAX_EVENTS);
+    String after = ctx.queryParam("after");
+    if (after == null || after.isEmpty()) {
+      JsonAnswers.json(ctx, 200, database.newestEvents(limit));
+      return;
+    }
+    long id;
+    try {
+      id = Long.parseLong(after);
+    } catch (NumberFormatException e) {
+      id = -1;
+    }
+    if (id < 0) {
+      throw new BadRequestException("'after' must be the id of an event (a whole number from 0), got '" + after + "'");
+    }
+    List<EventView> page = database.eventsAfter(id, limit);
+    if (page.size() == limit) {
+      ctx.header("Link", "<" + ctx.path() + "?after=" + page.getLast().id() + "&limit=" + limit + ">; rel=\"next\"");
+    }
+    JsonAnswers.json(ctx, 200, page);
   }
 
   /** The same request's path and query with the next page's cursor in place of this one's. */

@@ -13,6 +13,7 @@ import io.tandem.call.Participant;
 import io.tandem.call.Position;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.EmbeddedDatabase;
+import io.tandem.database.EventView;
 import io.tandem.database.Fence;
 import io.tandem.database.RecorderRegistration;
 import io.tandem.json.Json;
@@ -25,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -324,6 +326,38 @@ class RecorderManagerTest {
     assertThat(events.get(0).get("type").asText()).isEqualTo("RECORDER_UP");
     assertThat(events.get(0).get("pair").asText()).isEqualTo("pair-m");
     assertThat(events.get(0).get("details").get("serial").asText()).isEqualTo("500000");
+  }
+
+  @Test
+  void theEventLogComesAPageAtATimeOldestFirstAndBadPagingIsRefused() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      database.appendEvent("GAP", "pair-paged", Map.of("n", i));
+    }
+    List<Long> logged = database.events().stream().map(EventView::id).toList();
+
+    List<Long> walked = new ArrayList<>();
+    String next = "/api/events?after=0&limit=2";
+    while (next != null) {
+      HttpResponse<byte[]> page = get(next, null);
+      JsonNode events = json(page, 200);
+      assertThat(events.size()).isBetween(0, 2);
+      events.forEach(event -> walked.add(event.get("id").asLong()));
+      next = page.headers().firstValue("Link").map(link -> link.substring(1, link.indexOf('>'))).orElse(null);
+      assertThat(walked.size()).as("events walked").isLessThan(logged.size() + 10);
+    }
+    assertThat(walked).as("every event, by its Link pages").startsWith(logged.toArray(Long[]::new)).isSorted();
+
+    List<Long> newest = new ArrayList<>();
+    json(get("/api/events?limit=3", null), 200).forEach(event -> newest.add(event.get("id").asLong()));
+    assertThat(newest).hasSize(3).isSorted();
+    assertThat(newest.getFirst()).as("the newest three").isGreaterThanOrEqualTo(logged.get(logged.size() - 3));
+
+    assertThat(json(get("/api/events?after=-1", null), 400).get("error").asText()).contains("'after'", "'-1'");
+    assertThat(json(get("/api/events?after=ten", null), 400).get("error").asText()).contains("'after'", "'ten'");
+    assertThat(json(get("/api/events?limit=0", null), 400).get("error").asText()).contains("'limit'", "10000");
+    assertThat(json(get("/api/events?limit=10001", null), 400).get("error").asText()).contains("'limit'", "'10001'");
+    assertThat(json(get("/api/events?since=5", null), 400).get("error").asText())
+        .contains("unknown parameter 'since'", "'after' and 'limit'");
   }
 
   @Test
