@@ -127,13 +127,17 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
    * Brings the schema to the newest migration on the class path; safe to run by several processes. Runs on
    * connections of its own without the statement timeout: a migration may rewrite or index a table of every call
    * ever marked, and wait for the lock of a table in use, for longer than any statement of the running system; a
-   * setting changed on a session of the pool would outlive the migration there.
+   * setting changed on a session of the pool would outlive the migration there. A schema that is up to date, as
+   * {@link SchemaCheck} tells without Flyway, is left as it is.
    */
   public void migrate() {
     HikariConfig settings = poolConfig(config.withStatementTimeout(Duration.ZERO), IDLE_IN_TRANSACTION_TIMEOUT);
     settings.setPoolName("call-database-migrations");
     settings.setMaximumPoolSize(2);
     try (HikariDataSource migrating = new HikariDataSource(settings)) {
+      if (SchemaCheck.upToDate(migrating, CallDatabase.class.getClassLoader())) {
+        return;
+      }
       Flyway.configure()
           .dataSource(migrating)
           .locations("classpath:db/migration")
