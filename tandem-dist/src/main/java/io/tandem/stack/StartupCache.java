@@ -46,12 +46,12 @@ record StartupCache(Path dir, String name) {
   }
 
   /**
-   * Half as eager a JIT: a method is compiled after twice the calls and loops the JVM's defaults ask. A start runs
-   * a great deal of code a few times each (configuration, TLS, class initialisers), and the optimising compiler
+   * A JIT a quarter as eager: a method is compiled after four times the calls and loops the JVM's defaults ask. A
+   * start runs a great deal of code a few times each (configuration, TLS, class initialisers), and the compilers
    * took more of a warm start's CPU than the programs themselves; what a recorder runs for every packet and call is
    * compiled within seconds of its first calls all the same.
    */
-  static final String LESS_EAGER_JIT = "-XX:CompileThresholdScaling=2";
+  static final String LESS_EAGER_JIT = "-XX:CompileThresholdScaling=4";
 
   /** The JVM options for this process's own JDK and class path. */
   Start forThisJvm() throws IOException {
