@@ -36,8 +36,10 @@ import org.postgresql.PGConnection;
  * marked call writes an interaction and a copy; the baseline writes only the copy-shaped row. After each round
  * the same calls are marked again, as a reprocess does: idempotent, it changes no row, and is reported beside
  * the figure. Once every round is marked, the Backup's copies of each round's conversations are linked in the
- * gap audit's batches, each round against a raw COPY of its own: half of them under the same session id as
- * the Main's (found by key), half under a session id of their own (found by participants and start). Linking
+ * gap audit's batches, each round against a raw COPY of its own: a third of them under the same session id as
+ * the Main's (found by key), a third under a session id of their own (found by participants and start); the last
+ * third, also under session ids of their own, is marked instead, as a promotion marks the Backup's copies, so that
+ * linking by participants is set beside marking the same kind of copies in the same run. Linking
  * comes after all the marking so that its updates (and the vacuum they call for) do not weigh on the marking
  * figure. A first round of the same size warms up the JVM and the server and is not counted. Every call has
  * participants of its own, as real calls do.
@@ -78,6 +80,7 @@ public final class MarkingBench {
       double[] linkCopyRates = new double[rounds];
       double[] linkByKeyRates = new double[rounds];
       double[] linkByParticipantsRates = new double[rounds];
+      double[] promoteByParticipantsRates = new double[rounds];
       List<List<CallRecord>> marked = new ArrayList<>();
       long sequence = 1;
       // One round first, not counted, so that neither the JVM nor the server is measured cold.
@@ -86,8 +89,9 @@ public final class MarkingBench {
       sequence += calls;
       markAll(database, main, warmUp, batch, true);
       markAll(database, main, warmUp, batch, false);
-      linkAll(database, backup, backupCopies(warmUp, 0, calls / 2, true));
-      linkAll(database, backup, backupCopies(warmUp, calls / 2, calls, false));
+      linkAll(database, backup, backupCopies(warmUp, 0, calls / 3, true));
+      linkAll(database, backup, backupCopies(warmUp, calls / 3, 2 * calls / 3, false));
+      promoteAll(database, backup, backupCopies(warmUp, 2 * calls / 3, calls, false));
       for (int round = 0; round < rounds; round++) {
         copyRates[round] = rawCopy(postgres.jdbcUrl(), calls, round);
         List<CallRecord> records = mainCalls(sequence, calls, "bench-" + round, round + 1);
@@ -101,11 +105,15 @@ public final class MarkingBench {
       for (int round = 0; round < rounds; round++) {
         linkCopyRates[round] = rawCopy(postgres.jdbcUrl(), calls, rounds + round);
         List<CallRecord> records = marked.get(round);
-        linkByKeyRates[round] = linkAll(database, backup, backupCopies(records, 0, calls / 2, true));
-        linkByParticipantsRates[round] = linkAll(database, backup, backupCopies(records, calls / 2, calls, false));
+        linkByKeyRates[round] = linkAll(database, backup, backupCopies(records, 0, calls / 3, true));
+        linkByParticipantsRates[round] = linkAll(database, backup,
+            backupCopies(records, calls / 3, 2 * calls / 3, false));
+        promoteByParticipantsRates[round] = promoteAll(database, backup,
+            backupCopies(records, 2 * calls / 3, calls, false));
         System.out.printf("linking round %d: raw COPY %.0f rows/s, linking %.0f copies/s by key, %.0f copies/s by"
-            + " participants (batch %d)%n", round + 1, linkCopyRates[round], linkByKeyRates[round],
-            linkByParticipantsRates[round], GapAudit.BATCH);
+            + " participants; marking the same kind of copies (a promotion) %.0f copies/s (batch %d)%n", round + 1,
+            linkCopyRates[round], linkByKeyRates[round], linkByParticipantsRates[round],
+            promoteByParticipantsRates[round], GapAudit.BATCH);
       }
       double copy = median(copyRates);
       double mark = median(markRates);
@@ -120,9 +128,14 @@ public final class MarkingBench {
       System.out.printf("median: raw COPY %.0f rows/s, linking the Backup's copies %.0f copies/s by key, ratio %.2f;"
           + " %.0f copies/s by participants, ratio %.2f%n", linkCopy, byKey, byKey / linkCopy, byParticipants,
           byParticipants / linkCopy);
+      double promoted = median(promoteByParticipantsRates);
+      System.out.printf("median: marking the Backup's copies found by participants, as a promotion does, %.0f"
+          + " copies/s, ratio %.2f; linking them is %.2f x that%n", promoted, promoted / linkCopy,
+          byParticipants / promoted);
       System.out.printf("median of the rounds' own ratios: marking %.2f (goal >= 0.33), linking by key %.2f, by"
-          + " participants %.2f%n", medianRatio(markRates, copyRates), medianRatio(linkByKeyRates, linkCopyRates),
-          medianRatio(linkByParticipantsRates, linkCopyRates));
+          + " participants %.2f, promoting by participants %.2f%n", medianRatio(markRates, copyRates),
+          medianRatio(linkByKeyRates, linkCopyRates), medianRatio(linkByParticipantsRates, linkCopyRates),
+          medianRatio(promoteByParticipantsRates, linkCopyRates));
     }
   }
 
@@ -162,6 +175,22 @@ public final class MarkingBench {
       LinkResult result = database.link(fence, calls, Set.of());
       if (result.linked() != calls.size()) {
         throw new IllegalStateException("linking a batch of " + calls.size() + " gave " + result);
+      }
+    }
+    return copies.size() / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * Marks the Backup's copies in the gap audit's batches, as a promotion does (each copy joins the Main's
+   * interaction it is found to be a copy of, and none is created), and insists on it; copies/s.
+   */
+  private static double promoteAll(CallDatabase database, Fence fence, List<CallRecord> copies) throws Exception {
+    long start = System.nanoTime();
+    for (int from = 0; from < copies.size(); from += GapAudit.BATCH) {
+      List<CallRecord> calls = copies.subList(from, Math.min(copies.size(), from + GapAudit.BATCH));
+      MarkResult result = database.mark(fence, calls);
+      if (!result.equals(new MarkResult(calls.size(), 0, 0))) {
+        throw new IllegalStateException("promoting a batch of " + calls.size() + " gave " + result);
       }
     }
     return copies.size() / ((System.nanoTime() - start) / 1e9);
