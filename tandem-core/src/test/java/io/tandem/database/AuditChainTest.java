@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -146,11 +145,7 @@ class AuditChainTest {
 
   @Test
   void rowsWrittenBeforeTheChainExistedAreChainedByTheMigration() throws Exception {
-    fixture.execute("DROP DATABASE IF EXISTS before_chain");
-    fixture.execute("CREATE DATABASE before_chain");
-    String url = fixture.server.jdbcUrl().replace("/postgres?", "/before_chain?");
-    Flyway.configure().dataSource(url, "postgres", "").locations("classpath:db/migration").target("7").load()
-        .migrate();
+    String url = fixture.databaseAtVersion("before_chain", "7");
     try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement s = c.createStatement()) {
       s.execute("INSERT INTO audit (at, actor, action, detail, result) VALUES "
           + "('2026-11-26 10:00:00.123456+00', 'ann@desk', 'rebuild', 'Rebuild Fix true true', 'done: añadido 3'), "

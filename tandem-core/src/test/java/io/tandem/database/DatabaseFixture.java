@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.flywaydb.core.Flyway;
 
 /** One embedded PostgreSQL with the migrated schema for a test class, and helpers to build calls. */
 final class DatabaseFixture implements AutoCloseable {
@@ -52,6 +53,19 @@ final class DatabaseFixture implements AutoCloseable {
         Statement statement = connection.createStatement()) {
       statement.execute(sql);
     }
+  }
+
+  /**
+   * A database of its own on the same server, made anew and migrated to {@code version} only, as an older build
+   * left it; returns its URL.
+   */
+  String databaseAtVersion(String name, String version) throws SQLException {
+    execute("DROP DATABASE IF EXISTS " + name);
+    execute("CREATE DATABASE " + name);
+    String url = server.jdbcUrl().replace("/postgres?", "/" + name + "?");
+    Flyway.configure().dataSource(url, "postgres", "").locations("classpath:db/migration").target(version).load()
+        .migrate();
+    return url;
   }
 
   long count(String table) throws SQLException {

@@ -7,7 +7,6 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,11 +55,7 @@ class SchemaCheckTest {
 
   @Test
   void theSchemaOfAnOlderBuildIsMigratedByFlyway() throws Exception {
-    fixture.execute("DROP DATABASE IF EXISTS older_build");
-    fixture.execute("CREATE DATABASE older_build");
-    String url = fixture.server.jdbcUrl().replace("/postgres?", "/older_build?");
-    Flyway.configure().dataSource(url, "postgres", "").locations("classpath:db/migration").target("15").load()
-        .migrate();
+    String url = fixture.databaseAtVersion("older_build", "15");
     PGSimpleDataSource older = new PGSimpleDataSource();
     older.setUrl(url);
     older.setUser("postgres");
