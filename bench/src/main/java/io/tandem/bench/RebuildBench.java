@@ -28,7 +28,9 @@ import java.util.stream.Stream;
 /**
  * Time to plan and add a Rebuild Fix (99 % of the buffer already in the Workflow) and a Rebuild Full (before
  * consolidation) over call buffers of 10k, 100k and 1M calls, against a raw fsync'd bulk insert of the same
- * number of rows into a bare SQLite table, all in one run on one disk. Rows only: planning reads no media.
+ * number of rows into a bare SQLite table, all in one run on one disk. Rows only: planning reads no media. While
+ * each Full runs, a thread writes one row every 5 ms in a transaction of its own, as live recording does (a call's
+ * start, its end), and the longest any of those writes waited for the store is reported beside the Full.
  *
  * <p>Run: {@code bench/run rebuild [N ...]} (default 10000 100000 1000000). Prints the median of 3 rounds of
  * each, and the cost per call.
@@ -46,7 +48,8 @@ public final class RebuildBench {
     if (sizes.isEmpty()) {
       sizes.addAll(List.of(10_000, 100_000, 1_000_000));
     }
-    System.out.println("calls      raw insert     Rebuild Fix (99% present)    Rebuild Full");
+    System.out.println("calls      raw insert     Rebuild Fix (99% present)    Rebuild Full                 longest"
+        + " write wait during the Full");
     for (int calls : sizes) {
       Path dir = Files.createTempDirectory("tandem-rebuild-bench");
       try {
@@ -64,6 +67,7 @@ public final class RebuildBench {
     }
     double[] fix = new double[ROUNDS];
     double[] full = new double[ROUNDS];
+    double[] longestWait = new double[ROUNDS];
     try (LocalStore store = LocalStore.open(dir.resolve("buffer.db"))) {
       Clock clock = Clock.systemUTC();
       CallBuffer buffer = new CallBuffer(store, new InumAllocator(store, SERIAL, null), clock);
@@ -79,15 +83,53 @@ public final class RebuildBench {
       }
       for (int round = 0; round < ROUNDS; round++) {
         checkpoint(store);
-        full[round] = timed(() -> check(rebuild, true, calls, calls));
+        LiveWrites live = new LiveWrites(store);
+        try {
+          full[round] = timed(() -> check(rebuild, true, calls, calls));
+        } finally {
+          longestWait[round] = live.stop();
+        }
       }
     }
     double rawMedian = MarkingBench.median(raw);
     double fixMedian = MarkingBench.median(fix);
     double fullMedian = MarkingBench.median(full);
-    System.out.printf("%-9d  %6.3f s %5.2f us  %6.3f s %5.2f us (%.1fx raw)  %6.3f s %5.2f us (%.1fx raw)%n", calls,
-        rawMedian, perCall(rawMedian, calls), fixMedian, perCall(fixMedian, calls), fixMedian / rawMedian,
-        fullMedian, perCall(fullMedian, calls), fullMedian / rawMedian);
+    System.out.printf("%-9d  %6.3f s %5.2f us  %6.3f s %5.2f us (%.1fx raw)  %6.3f s %5.2f us (%.1fx raw)  %8.1f ms%n",
+        calls, rawMedian, perCall(rawMedian, calls), fixMedian, perCall(fixMedian, calls), fixMedian / rawMedian,
+        fullMedian, perCall(fullMedian, calls), fullMedian / rawMedian, MarkingBench.median(longestWait) * 1e3);
+  }
+
+  /**
+   * A write of live recording's size (one row, its own transaction) every 5 ms on a thread of its own, as calls
+   * starting and ending write while a Full runs; {@link #stop} returns the longest any of them waited, in seconds.
+   */
+  private static final class LiveWrites {
+    private final Thread thread;
+    private volatile boolean stopped;
+    private long longestNanos;
+
+    LiveWrites(LocalStore store) {
+      thread = Thread.ofPlatform().name("live-writes").start(() -> {
+        for (long row = 1; !stopped; row++) {
+          long written = row;
+          long begin = System.nanoTime();
+          store.transaction(c -> {
+            try (var insert = c.prepareStatement("INSERT OR REPLACE INTO gap_audit_held (inum) VALUES (?)")) {
+              insert.setLong(1, written);
+              return insert.executeUpdate();
+            }
+          });
+          longestNanos = Math.max(longestNanos, System.nanoTime() - begin);
+          java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+        }
+      });
+    }
+
+    double stop() throws InterruptedException {
+      stopped = true;
+      thread.join();
+      return longestNanos / 1e9;
+    }
   }
 
   private static void check(Rebuild rebuild, boolean full, long expectAdded, long expectMatched) {

@@ -86,7 +86,18 @@ final class LocalStoreSchema {
           // Calls the gap audit's cursor passed without auditing them (a failover's catch-up passes the calls
           // live at its window's start, which are the promotion's): each is audited once it is due, wherever
           // the cursor is, so that a promotion cut short or a demotion before the call ended skips none.
-          "CREATE TABLE gap_audit_held (inum INTEGER PRIMARY KEY)"));
+          "CREATE TABLE gap_audit_held (inum INTEGER PRIMARY KEY)"),
+      List.of(
+          // The Rebuild Full begun (the Workflow cleared) and not yet ended: a stop or crash that cuts it leaves this
+          // row, and the next start finishes the Full it describes (times as ISO-8601 instants).
+          """
+          CREATE TABLE rebuild_full (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            command TEXT NOT NULL,
+            from_time TEXT NOT NULL,
+            to_time TEXT NOT NULL,
+            include_master INTEGER NOT NULL,
+            include_slave INTEGER NOT NULL)"""));
 
   private LocalStoreSchema() {}
 

@@ -51,6 +51,16 @@ public final class RebuildJobs implements AutoCloseable {
         progress -> rebuild.run(scope, now, progress));
   }
 
+  /**
+   * Finishes the Rebuild Full a stop or a crash cut, if there is one (see {@link Rebuild}), as a job of its own by
+   * {@code actor}; the recorder starts it as it starts. Empty when there is none.
+   */
+  public Optional<JobView> finishCutFull(String actor) {
+    return rebuild.cutFull().map(cut -> runner.start(JobKind.REBUILD, "Rebuild Full",
+        cut.command() + " (finishing the run a stop cut)", actor(actor),
+        progress -> rebuild.finishFull(cut, progress)));
+  }
+
   /** Starts a reprocess of {@code [from, to)}. Throws {@link JobConflictException} while another job runs. */
   public JobView reprocess(Instant from, Instant to, String actor) {
     Objects.requireNonNull(from, "from");

@@ -199,6 +199,8 @@ public final class Recorder implements AutoCloseable {
       sip.startTls(config.sipHost(), access.tls().port(), tls);
     }
     admin = new RecorderAdmin(this, metrics).start(config.adminHost(), config.adminPort(), config.adminTls());
+    rebuilds.finishCutFull("recorder").ifPresent(job -> log.warn("a Rebuild Full was cut by a stop before it ended;"
+        + " finishing it as job {}: {}", job.id(), job.command()));
     metrics.bind(this);
     chores.execute(this::registerAndReschedule);
     chores.scheduleWithFixedDelay(() -> sessions.endSilentCalls(config.mediaTimeout()), 1, 1, TimeUnit.SECONDS);

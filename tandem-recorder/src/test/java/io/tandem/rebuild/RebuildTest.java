@@ -18,6 +18,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -129,7 +131,7 @@ class RebuildTest {
   }
 
   @Test
-  void fullStoppedInsideItsTransactionLeavesTheWorkflowAsItWas() {
+  void aFullCutAfterItsClearIsFinishedWithoutClearingAgain() {
     List<Inum> calls = BufferFixture.insertCalls(store, 100, T0, Duration.ofMillis(10), i -> CallRole.MASTER);
     workflow.submitAll(calls.subList(0, 5));
 
@@ -140,9 +142,70 @@ class RebuildTest {
     } finally {
       Thread.interrupted();
     }
+    assertThat(workflow.counts().values().stream().mapToLong(Long::longValue).sum())
+        .as("the Full was cut after its clear").isZero();
+    Rebuild.CutFull cut = rebuild.cutFull().orElseThrow();
+    assertThat(cut).isEqualTo(new Rebuild.CutFull("Rebuild Full true true", Instant.MIN, NOW, true, true));
+    // Live recording submitted a call of the range after the clear: it stays as it was submitted.
+    workflow.submitAll(List.of(calls.get(99)));
 
-    assertThat(workflow.counts().get(WorkflowState.PENDING)).isEqualTo(5);
-    assertThat(workflow.counts().get(WorkflowState.AWAITING_REPROCESS)).isZero();
+    JobProgress progress = new JobProgress();
+    rebuild.finishFull(cut, progress);
+
+    assertThat(progress.snapshot()).isEqualTo(new JobFigures(100, 100, 100, 99, 1));
+    assertThat(workflow.counts().get(WorkflowState.AWAITING_REPROCESS)).isEqualTo(99);
+    assertThat(workflow.state(calls.get(99))).contains(WorkflowState.PENDING);
+    assertThat(rebuild.cutFull()).isEmpty();
+  }
+
+  @Test
+  void aFullThatRunsToItsEndLeavesNothingToFinish() {
+    BufferFixture.insertCalls(store, 10, T0, Duration.ofSeconds(1), i -> CallRole.MASTER);
+
+    rebuild.run(new RebuildScope(true, true, true, T0, NOW), NOW, new JobProgress());
+
+    assertThat(rebuild.cutFull()).isEmpty();
+    assertThat(workflow.counts().get(WorkflowState.AWAITING_REPROCESS)).isEqualTo(10);
+  }
+
+  /**
+   * A Full holds the store a chunk at a time, not for its whole length: a write in its own transaction goes
+   * through while the Full is part way, which a Full in one transaction never lets happen (a write that holds the
+   * store sees the Full either not begun or ended). Live recording's writes (a call's start, its end) are such
+   * writes.
+   */
+  @Test
+  void otherWritesGoThroughWhileAFullIsPartWay() throws Exception {
+    int count = 5 * CallBuffer.SCAN_CHUNK;
+    BufferFixture.insertCalls(store, count, T0, Duration.ofMillis(1), i -> CallRole.MASTER);
+    JobProgress progress = new JobProgress();
+    AtomicBoolean fullEnded = new AtomicBoolean();
+    AtomicInteger partWay = new AtomicInteger();
+    Thread writer = Thread.ofPlatform().start(() -> {
+      for (long inum = 1; !fullEnded.get(); inum++) {
+        long written = inum;
+        store.transaction(c -> {
+          try (var insert = c.prepareStatement("INSERT INTO gap_audit_held (inum) VALUES (?)")) {
+            insert.setLong(1, written);
+            insert.executeUpdate();
+          }
+          JobFigures seen = progress.snapshot();
+          if (seen.scanned() > 0 && seen.scanned() < seen.total()) {
+            partWay.incrementAndGet();
+          }
+          return null;
+        });
+      }
+    });
+    try {
+      rebuild.run(new RebuildScope(true, true, true, null, null), NOW, progress);
+    } finally {
+      fullEnded.set(true);
+      writer.join();
+    }
+
+    assertThat(progress.snapshot().added()).isEqualTo(count);
+    assertThat(partWay.get()).as("writes that went through while the Full was part way").isPositive();
   }
 
   @Test

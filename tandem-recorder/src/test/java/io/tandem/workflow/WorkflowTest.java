@@ -211,6 +211,7 @@ class WorkflowTest {
         statement.execute("DROP INDEX calls_by_end");
         statement.execute("DROP TABLE call_metadata");
         statement.execute("DROP TABLE gap_audit_held");
+        statement.execute("DROP TABLE rebuild_full");
         for (String column : List.of("sip_identity", "quirks", "dtmf")) {
           statement.execute("ALTER TABLE calls DROP COLUMN " + column);
         }
