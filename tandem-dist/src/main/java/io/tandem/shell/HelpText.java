@@ -28,6 +28,8 @@ final class HelpText {
         "                  INUMs already in the Workflow are not touched.",
         "  Full            clears the Workflow and adds every matching INUM, awaiting reprocess: nothing",
         "                  is marked until the Recorder Manager reprocesses a call date range.",
+        "                  Calls are still taken while it runs; a Full cut by a stop or a crash is",
+        "                  finished by the recorder when it starts again.",
         "  IncMasterCalls  true or false: include calls recorded as primary (default true)",
         "  IncSlaveCalls   true or false: include calls recorded as secondary (default true)",
         "  StartTime       include calls that start at or after it (default: the oldest call in the buffer)",

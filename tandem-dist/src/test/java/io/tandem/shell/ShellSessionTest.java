@@ -117,7 +117,8 @@ class ShellSessionTest {
         .contains("default: the oldest call in the buffer").contains("(default: now)")
         .contains("YYYYMMDDhhmmss[.ffff]").contains("Example: Rebuild Fix true true")
         .contains("INUMs already in the Workflow are not touched")
-        .contains("nothing\n                  is marked until the Recorder Manager reprocesses a call date range");
+        .contains("nothing\n                  is marked until the Recorder Manager reprocesses a call date range")
+        .contains("a Full cut by a stop or a crash is\n                  finished by the recorder when it starts again");
   }
 
   @Test
