@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,9 +20,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Rolls off the oldest finished calls beyond the buffer's age or size, with their Workflow entries and kept
  * metadata bodies, but only those the {@link RetentionRules} let go: a call never promoted, linked or marked
- * stays, as does one awaiting reprocess or in a legal hold, and is counted as held. Walks the finished calls
+ * stays, as does one awaiting reprocess, one in a legal hold, and one in the range of a Rebuild Full that has begun
+ * and not ended (its entries are re-added a chunk at a time after the Workflow is cleared, so a call of its range may
+ * be without its entry for a moment), and is counted as held. Walks the finished calls
  * oldest first, in batches, asking the call database once a batch. A batch's deletions run in one local
- * transaction that checks the Workflow again, so an entry that became active meanwhile keeps its call. The media
+ * transaction that checks the Workflow and the unended Full again, so an entry that became active meanwhile, or a
+ * Full begun meanwhile, keeps its call. The media
  * file goes before the row, so a crash in between leaves a row whose file is gone, which the next pass deletes.
  */
 final class BufferRetention {
@@ -50,6 +54,7 @@ final class BufferRetention {
   RetentionResult apply(RetentionRules rules) {
     long cutoff = CallRows.boundNanos(rules.oldestKept());
     long total = store.read(BufferRetention::totalBytes);
+    long[] full = store.read(BufferRetention::unendedFull);
     int removed = 0;
     long heldCalls = 0;
     long heldBytes = 0;
@@ -69,7 +74,7 @@ final class BufferRetention {
           more = false;
           break;
         }
-        if (keeps(rules, candidate, linked)) {
+        if (keeps(rules, candidate, linked) || inRange(full, candidate)) {
           heldCalls++;
           heldBytes += candidate.bytes();
         } else {
@@ -99,6 +104,22 @@ final class BufferRetention {
       return true;
     }
     return !"DONE".equals(state) && !linked.contains(candidate.inum());
+  }
+
+  /**
+   * The start range {@code [from, to)} in nanoseconds of the Rebuild Full that has begun and not ended (see the
+   * rebuild package's {@code Rebuild}), or null when there is none.
+   */
+  private static long[] unendedFull(Connection c) throws SQLException {
+    try (PreparedStatement query = c.prepareStatement("SELECT from_time, to_time FROM rebuild_full WHERE id = 1");
+        ResultSet rs = query.executeQuery()) {
+      return rs.next() ? new long[] {CallRows.boundNanos(Instant.parse(rs.getString(1))),
+          CallRows.boundNanos(Instant.parse(rs.getString(2)))} : null;
+    }
+  }
+
+  private static boolean inRange(long[] full, Candidate candidate) {
+    return full != null && candidate.startNanos() >= full[0] && candidate.startNanos() < full[1];
   }
 
   /** Which calls the call database holds as copies; those DONE in the Workflow were marked and are not asked. */
@@ -136,12 +157,16 @@ final class BufferRetention {
   }
 
   private int delete(Connection c, List<Candidate> doomed) throws SQLException {
+    long[] full = unendedFull(c);
     int deleted = 0;
     try (PreparedStatement stillKept = c.prepareStatement(STILL_KEPT);
         PreparedStatement deleteCall = c.prepareStatement("DELETE FROM calls WHERE inum = ?");
         PreparedStatement deleteEntry = c.prepareStatement("DELETE FROM workflow WHERE inum = ?");
         PreparedStatement deleteMetadata = c.prepareStatement("DELETE FROM call_metadata WHERE inum = ?")) {
       for (Candidate call : doomed) {
+        if (inRange(full, call)) {
+          continue;
+        }
         stillKept.setLong(1, call.inum());
         try (ResultSet rs = stillKept.executeQuery()) {
           if (rs.next()) {

@@ -95,6 +95,31 @@ class RetentionHoldsTest {
     assertThat(buffer.find(awaiting.inum())).isPresent();
   }
 
+  /**
+   * A Rebuild Full re-adds its range's entries a chunk at a time after clearing the Workflow; until it has ended,
+   * the calls of its range are kept though linked, or the Full would add entries for calls retention took meanwhile.
+   */
+  @Test
+  void callsInTheRangeOfAFullThatHasNotEndedAreKeptEvenWhenLinked() throws IOException {
+    CallRecord inRange = finished("in-range", NOW.minus(Duration.ofDays(40)), 1_000);
+    CallRecord before = finished("before", NOW.minus(Duration.ofDays(50)), 2_000);
+    copies.add(inRange.inum().value());
+    copies.add(before.inum().value());
+    unendedFull(NOW.minus(Duration.ofDays(45)), NOW);
+
+    RetentionResult result = pass(List.of(), Long.MAX_VALUE);
+
+    assertThat(result.removed()).isEqualTo(1);
+    assertThat(result.heldCalls()).isEqualTo(1);
+    assertThat(result.heldBytes()).isEqualTo(1_000);
+    assertThat(buffer.find(inRange.inum())).isPresent();
+    assertThat(buffer.find(before.inum())).isEmpty();
+
+    store.transaction(c -> c.createStatement().executeUpdate("DELETE FROM rebuild_full"));
+    assertThat(pass(List.of(), Long.MAX_VALUE).removed()).as("once the Full has ended").isEqualTo(1);
+    assertThat(buffer.find(inRange.inum())).isEmpty();
+  }
+
   @Test
   void aCallMarkedHereIsRolledOffWithoutAskingTheCallDatabase() throws IOException {
     CallRecord marked = finished("marked", NOW.minus(Duration.ofDays(40)), 1_000);
@@ -238,6 +263,17 @@ class RetentionHoldsTest {
     Files.createDirectories(media.getParent());
     Files.write(media, new byte[(int) bytes + 44]);
     return buffer.finish(call.inum(), start.plusSeconds(1), CallState.COMPLETE, new MediaStats(1, 0, bytes, 1));
+  }
+
+  private void unendedFull(Instant from, Instant to) {
+    store.transaction(c -> {
+      try (PreparedStatement insert = c.prepareStatement("INSERT INTO rebuild_full (id, command, from_time, to_time,"
+          + " include_master, include_slave) VALUES (1, 'Rebuild Full true true', ?, ?, 1, 1)")) {
+        insert.setString(1, from.toString());
+        insert.setString(2, to.toString());
+        return insert.executeUpdate();
+      }
+    });
   }
 
   private void workflowEntry(Inum inum, String state) {
