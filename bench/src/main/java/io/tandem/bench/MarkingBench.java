@@ -39,7 +39,9 @@ import org.postgresql.PGConnection;
  * gap audit's batches, each round against a raw COPY of its own: a third of them under the same session id as
  * the Main's (found by key), a third under a session id of their own (found by participants and start); the last
  * third, also under session ids of their own, is marked instead, as a promotion marks the Backup's copies, so that
- * linking by participants is set beside marking the same kind of copies in the same run. Linking
+ * linking by participants is set beside marking the same kind of copies in the same run. Last, participants who call
+ * all day (one key, a call a minute for two days, as a withheld number into one queue number makes) have their
+ * Backup's copies linked by participants, against copies of participants of their own. Linking
  * comes after all the marking so that its updates (and the vacuum they call for) do not weigh on the marking
  * figure. A first round of the same size warms up the JVM and the server and is not counted. Every call has
  * participants of its own, as real calls do.
@@ -50,6 +52,8 @@ import org.postgresql.PGConnection;
 public final class MarkingBench {
   static final int SERIAL = 900_001;
   static final int BACKUP = 900_002;
+  /** Calls of the participants who call all day: two days of a call a minute. */
+  private static final int ALL_DAY_CALLS = 3_000;
   private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
 
   public static void main(String[] args) throws Exception {
@@ -115,6 +119,18 @@ public final class MarkingBench {
             linkCopyRates[round], linkByKeyRates[round], linkByParticipantsRates[round],
             promoteByParticipantsRates[round], GapAudit.BATCH);
       }
+      // Participants who call all day: one participants key (a withheld number into one queue number), a call a
+      // minute for two days, each Backup copy under a session id of its own.
+      List<CallRecord> allDay = allDayCalls(sequence, ALL_DAY_CALLS);
+      sequence += ALL_DAY_CALLS;
+      markAll(database, main, allDay, batch, true);
+      List<CallRecord> allDayCopies = new ArrayList<>(ALL_DAY_CALLS);
+      for (CallRecord call : allDay) {
+        allDayCopies.add(new CallRecord(Inum.of(BACKUP, call.inum().sequence()), "backup-" + call.correlationKey(),
+            call.start().plusMillis(3), call.end().plusMillis(3), CallRole.SLAVE, CallState.COMPLETE,
+            call.participants(), call.streams(), call.stats(), "calls/backup-" + call.inum() + ".wav"));
+      }
+      double allDayRate = linkAll(database, backup, allDayCopies);
       double copy = median(copyRates);
       double mark = median(markRates);
       System.out.println("baseline: raw COPY, in one transaction, into a table with the columns and indexes of copies");
@@ -132,6 +148,9 @@ public final class MarkingBench {
       System.out.printf("median: marking the Backup's copies found by participants, as a promotion does, %.0f"
           + " copies/s, ratio %.2f; linking them is %.2f x that%n", promoted, promoted / linkCopy,
           byParticipants / promoted);
+      System.out.printf("participants who call all day (one key, a call a minute, %d calls): linking their Backup's"
+          + " copies %.0f copies/s, %.2f x linking copies of participants of their own%n", ALL_DAY_CALLS, allDayRate,
+          allDayRate / byParticipants);
       System.out.printf("median of the rounds' own ratios: marking %.2f (goal >= 0.33), linking by key %.2f, by"
           + " participants %.2f, promoting by participants %.2f%n", medianRatio(markRates, copyRates),
           medianRatio(linkByKeyRates, linkCopyRates), medianRatio(linkByParticipantsRates, linkCopyRates),
@@ -217,6 +236,22 @@ public final class MarkingBench {
           + " end_time, marked_epoch, marked_at) FROM STDIN WITH (FORMAT csv)", new StringReader(csv.toString()));
       return rows / ((System.nanoTime() - begin) / 1e9);
     }
+  }
+
+  /** Calls of one participants key, a minute apart and 30 s long, as a withheld number into one queue makes. */
+  static List<CallRecord> allDayCalls(long firstSequence, int count) {
+    List<CallRecord> records = new ArrayList<>(count);
+    Instant first = T0.minus(java.time.Duration.ofDays(10));
+    for (int i = 0; i < count; i++) {
+      Instant start = first.plusSeconds(60L * i);
+      records.add(new CallRecord(Inum.of(SERIAL, firstSequence + i), "all-day-" + i, start, start.plusSeconds(30),
+          CallRole.MASTER, CallState.COMPLETE,
+          List.of(new Participant("p1", "sip:anonymous@anonymous.invalid", "Anonymous"),
+              new Participant("p2", "sip:+15550100@queue.example", "Sales")),
+          List.of(new StreamInfo("1", 0, "p1", "PCMU"), new StreamInfo("2", 1, "p2", "PCMU")),
+          new MediaStats(500, 0, 160_000, 5_000), "calls/" + Inum.of(SERIAL, firstSequence + i) + ".wav"));
+    }
+    return records;
   }
 
   /** The Main's calls of one round: a conversation each, 5 s long, a millisecond apart, participants their own. */
