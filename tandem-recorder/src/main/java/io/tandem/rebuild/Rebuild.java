@@ -80,20 +80,23 @@ public final class Rebuild {
       progress.page(page.scanned(), matched.size(), 0, present.size());
       // Adds are committed a chunk at a time, not a page at a time: one sync per chunk added.
       if (missing.size() >= CallBuffer.SCAN_CHUNK) {
-        add(missing, progress);
+        add(missing, WorkflowState.PENDING, true, progress);
       }
     });
-    add(missing, progress);
+    add(missing, WorkflowState.PENDING, true, progress);
   }
 
-  private void add(List<Inum> missing, JobProgress progress) {
-    if (missing.isEmpty()) {
+  /**
+   * Adds a chunk of INUMs in one transaction and empties it; an entry already there (for a Fix, one that appeared
+   * since {@code presentAmong}, as when the primary submitted it) counts as already present.
+   */
+  private void add(List<Inum> chunk, WorkflowState state, boolean promoted, JobProgress progress) {
+    if (chunk.isEmpty()) {
       return;
     }
-    int added = workflow.submitAll(missing, WorkflowState.PENDING, true);
-    // An entry that appeared since presentAmong (the primary submitted it) counts as already present.
-    progress.page(0, 0, added, missing.size() - added);
-    missing.clear();
+    int added = workflow.submitAll(chunk, state, promoted);
+    progress.page(0, 0, added, chunk.size() - added);
+    chunk.clear();
   }
 
   private void full(RebuildScope scope, Instant from, Instant to, JobProgress progress) {
@@ -150,25 +153,16 @@ public final class Rebuild {
       matched.addAll(page.matched());
       progress.page(page.scanned(), page.matched().size(), 0, 0);
       if (matched.size() >= CallBuffer.SCAN_CHUNK) {
-        addAwaitingReprocess(matched, progress);
+        add(matched, WorkflowState.AWAITING_REPROCESS, false, progress);
       }
     });
-    addAwaitingReprocess(matched, progress);
+    add(matched, WorkflowState.AWAITING_REPROCESS, false, progress);
     store.transaction(c -> {
       try (PreparedStatement ended = c.prepareStatement("DELETE FROM rebuild_full WHERE id = 1")) {
         ended.executeUpdate();
       }
       return null;
     });
-  }
-
-  private void addAwaitingReprocess(List<Inum> matched, JobProgress progress) {
-    if (matched.isEmpty()) {
-      return;
-    }
-    int added = workflow.submitAll(matched, WorkflowState.AWAITING_REPROCESS, false);
-    progress.page(0, 0, added, matched.size() - added);
-    matched.clear();
   }
 
   static void stopIfInterrupted() {
