@@ -37,17 +37,6 @@ import org.slf4j.LoggerFactory;
 final class CaptureLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(CaptureLoop.class);
   /**
-   * A polled datagram may wait in its socket for about a poll span and a tick (45 ms for 20 ms packets,
-   * 65 ms for 60 ms ones, the longest polled); shorter jitter delays would write its place first, so they
-   * select every datagram.
-   */
-  static final Duration MIN_JITTER_FOR_POLLING = Duration.ofMillis(100);
-  /**
-   * 40 ms: a polled stream of 20 ms packets is read two datagrams at a time, which halves the polls (and
-   * their cache misses on the stream's state and socket) per packet; a 60 ms span measured no cheaper.
-   */
-  static final int POLL_SPAN_SAMPLES = 320;
-  /**
    * A round this long after the one before (ten receive intervals) means this thread was held up; streams
    * may then hold datagrams that waited longer than a poll span.
    */
@@ -72,7 +61,7 @@ final class CaptureLoop implements Runnable {
   private final long receiveIntervalNanos;
   /** How long a stream must be silent before a new source may take it; 0: never. */
   private final long takeoverMillis;
-  /** Whether streams at their pace are polled by tick rather than selected; see {@link #MIN_JITTER_FOR_POLLING}. */
+  /** Whether streams at their pace are polled by tick rather than selected: {@link CaptureSettings#pollSpanSamples}. */
   private final boolean polling;
   private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
   private final List<CallRecording> calls = new ArrayList<>();
@@ -114,7 +103,7 @@ final class CaptureLoop implements Runnable {
     this.flushMillis = settings.flushInterval().toMillis();
     this.receiveIntervalNanos = settings.receiveInterval().toNanos();
     this.takeoverMillis = settings.sourceTakeover().toMillis();
-    this.polling = receiveIntervalNanos > 0 && settings.jitterDelay().compareTo(MIN_JITTER_FOR_POLLING) >= 0;
+    this.polling = settings.pollSpanSamples() > 0;
     this.thread = new Thread(this, name);
     this.thread.setDaemon(true);
   }
@@ -290,7 +279,8 @@ final class CaptureLoop implements Runnable {
     ReceivePace pace = stream.pace;
     long tick = roundTick();
     long ticksToNext = pace.ticksToNext(receiveIntervalNanos);
-    int limit = pace.limit(tick, ticksToNext);
+    // One batch takes what the socket holds for the same system call, so a poll then reads it until empty.
+    int limit = batch != null ? ReceiveBudget.MAX : pace.limit(tick, ticksToNext);
     int received = receive(stream, limit, pace.expected(tick, ticksToNext));
     if (!pace.pollEnded(received, limit == ReceiveBudget.MAX, received < limit) || !pace.pollable()) {
       pace.key.interestOps(SelectionKey.OP_READ);

@@ -143,7 +143,7 @@ public final class MediaCapture implements AutoCloseable {
     StreamTimeline[] timelines = new StreamTimeline[streams.size()];
     for (int i = 0; i < timelines.length; i++) {
       timelines[i] = new StreamTimeline(recording, streams.get(i).channel(), bound.get(i), sockets.get(i),
-          CaptureLoop.POLL_SPAN_SAMPLES, new PayloadTable(streams.get(i).formats()), loop.timestampJumps);
+          settings.pollSpanSamples(), new PayloadTable(streams.get(i).formats()), loop.timestampJumps);
       timelines[i].srtp = streams.get(i).srtp() == null ? null : new SrtpReceiver(streams.get(i).srtp());
     }
     recording.streams = timelines;

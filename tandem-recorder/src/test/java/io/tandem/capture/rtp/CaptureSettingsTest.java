@@ -33,6 +33,30 @@ class CaptureSettingsTest {
   }
 
   @Test
+  void aPollSpanWaitsNoLongerThanTheJitterDelayLessAReceiveIntervalAndALateRound() {
+    // The default: 200 ms less 5 ms and 55 ms, seven 20 ms packets a poll.
+    assertThat(CaptureSettings.defaults().pollSpanSamples()).isEqualTo(140 * 8);
+    assertThat(new CaptureSettings(1, Duration.ofMillis(100), Duration.ofMillis(100)).pollSpanSamples())
+        .isEqualTo(40 * 8);
+    // Shorter than two 20 ms packets: every datagram is selected.
+    assertThat(new CaptureSettings(1, Duration.ofMillis(99), Duration.ofMillis(100)).pollSpanSamples()).isZero();
+    assertThat(new CaptureSettings(1, Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(20))
+        .pollSpanSamples()).isZero();
+    assertThat(new CaptureSettings(1, Duration.ofMillis(200), Duration.ofMillis(100), Duration.ZERO)
+        .pollSpanSamples()).isZero();
+    // A long jitter delay: as far as the poll wheel reaches, 63 ticks.
+    assertThat(new CaptureSettings(1, Duration.ofSeconds(2), Duration.ofMillis(100)).pollSpanSamples())
+        .isEqualTo(63 * 5 * 8);
+    for (int jitter = 0; jitter <= 2000; jitter += 7) {
+      CaptureSettings settings = new CaptureSettings(1, Duration.ofMillis(jitter), Duration.ofMillis(100));
+      long waitMillis = settings.pollSpanSamples() / 8 + settings.receiveInterval().toMillis();
+      if (settings.pollSpanSamples() > 0) {
+        assertThat(jitter - waitMillis).isGreaterThan(CaptureLoop.LATE_ROUND_MILLIS);
+      }
+    }
+  }
+
+  @Test
   void badValuesFailWithTheirFieldName() {
     assertThatThrownBy(() -> new CaptureSettings(0, Duration.ofMillis(200), Duration.ofMillis(100)))
         .hasMessageContaining("threads");
