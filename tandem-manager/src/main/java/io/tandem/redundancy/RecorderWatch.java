@@ -192,14 +192,32 @@ final class RecorderWatch implements AutoCloseable {
    * after a reconnection try that failed as well.
    */
   private void followUntilLost() {
+    long checkPeriod = timing.checkPeriod().toNanos();
+    // A check that comes late counts as one and a half at most: see silence below.
+    long mostPerCheck = checkPeriod + checkPeriod / 2;
+    long lastCheck = System.nanoTime();
+    long beatSeen = lastBeatNanos;
+    long silentNanos = lastCheck - beatSeen;
     while (!closed) {
       if (waitForLoss(timing.checkPeriod())) {
         return;
       }
-      long silentNanos = System.nanoTime() - lastBeatNanos;
+      long now = System.nanoTime();
+      long beat = lastBeatNanos;
+      if (beat != beatSeen) {
+        beatSeen = beat;
+        silentNanos = now - beat;
+      } else {
+        // Silence is counted as this watch saw it: a check that this Manager itself held up (its own collector,
+        // or a machine too busy to run it) adds no more than one and a half checks, since the beats may be
+        // waiting unread behind the same hold-up. A Manager late at every check still declares after a few.
+        silentNanos += Math.min(now - lastCheck, mostPerCheck);
+      }
+      lastCheck = now;
       if (silentNanos >= timing.silenceLimit().toNanos() && !survivesReconnection()) {
-        declareFailed("no beat for " + TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms and no answer to a new "
-            + "connection within " + timing.reconnectWait().toMillis() + " ms");
+        declareFailed("no beat for " + TimeUnit.NANOSECONDS.toMillis(now - beatSeen) + " ms (" + TimeUnit.NANOSECONDS
+            .toMillis(silentNanos) + " ms of it counted) and no answer to a new connection within "
+            + timing.reconnectWait().toMillis() + " ms");
         // From here only a new connection brings it back: one stream at a time, so that no stale beat that
         // arrives late on this one can clear a failure that the next tries confirm.
         dropStream();
