@@ -44,6 +44,11 @@ public final class ManagerAssembly implements AutoCloseable {
 
   private final ManagerConfig config;
   private final RecorderClients clients;
+  /**
+   * The health watches' own clients, so that the beats of every recorder do not share one connection pool and
+   * selector thread with replay fetches, job orders and promotions, whose large or slow answers could hold them up.
+   */
+  private final RecorderClients beatClients;
   private final HealthProbe probe;
   private final RedundancyController redundancy;
   private final Notifier notifier;
@@ -61,7 +66,8 @@ public final class ManagerAssembly implements AutoCloseable {
     this.archive = ArchiveTargets.of(MediaFiles.of(config.mediaKeys(), false), config.archiveMounts(),
         config.s3Targets(), clock);
     MediaReplay replay = new MediaReplay(clients, archive);
-    this.probe = new HealthProbe(database::pairs, clients, config.healthInterval(), config.healthMisses(),
+    this.beatClients = new RecorderClients(RECORDER_TIMEOUT, config.recorderTrust(), config.managerSecret());
+    this.probe = new HealthProbe(database::pairs, beatClients, config.healthInterval(), config.healthMisses(),
         config.healthStartupGrace());
     this.leadership = new Leadership(Leadership.storeOf(database.controllerLease()), () -> config.publicUrl(port()),
         config.leaderLease(), System::nanoTime);
@@ -122,6 +128,7 @@ public final class ManagerAssembly implements AutoCloseable {
     notifier.close();
     http.stop();
     clients.close();
+    beatClients.close();
     archive.close();
   }
 
