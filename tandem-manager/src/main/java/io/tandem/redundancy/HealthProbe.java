@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Watches every registered recorder through a connection of beats kept open to it, each on its own timer (see
  * {@link RecorderWatch} and {@link BeatTiming}): a recorder whose process dies is declared failed as soon as its
  * connection ends and cannot be opened again, one that freezes or whose link is cut once it has been silent for
- * {@code misses} checks and a reconnection try got no answer either, and one that reports that it cannot capture
+ * {@code misses} checks (longer for a recorder that was slow in the last minute: {@link SilenceAllowance}) and a
+ * reconnection try got no answer either, and one that reports that it cannot capture
  * at its next beat. The recorders to watch are kept in memory, read from the directory at start and again once
  * per interval (at most every 5 s) on the listener's thread, never on a recorder's checks. The listener, if any,
  * runs on a thread of its own right after any recorder's health changed, and at least once per interval; never two
@@ -92,6 +93,15 @@ public final class HealthProbe implements HealthView, AutoCloseable {
   public Optional<List<String>> reportedAlarms(String serial) {
     RecorderWatch watch = watches.get(serial);
     return watch == null ? Optional.empty() : Optional.ofNullable(watch.alarms());
+  }
+
+  /**
+   * How long the recorder may be silent now before a reconnection try that can declare it failed (see
+   * {@link SilenceAllowance}); empty when it is not watched.
+   */
+  public Optional<Duration> silenceAllowed(String serial) {
+    RecorderWatch watch = watches.get(serial);
+    return watch == null ? Optional.empty() : Optional.of(watch.silenceAllowed());
   }
 
   /** True while the recorder's watch has had no beat from it since it started (also when it is not watched). */

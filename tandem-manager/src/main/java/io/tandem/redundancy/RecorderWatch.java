@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * thread takes each beat as it comes; a watcher thread, this recorder's own timer, reconnects when the connection
  * ends and looks every check period for a beat. The recorder is declared failed when a lost connection cannot be
  * opened again in {@code misses} tries in a row (a dead process refuses at once), or when no beat came for the
- * silence limit and one reconnection try gets no answer either (a frozen process or a cut link), or while its last
+ * silence it is allowed ({@link SilenceAllowance}: the silence limit, longer for a recorder that was slow in the last
+ * minute) and one reconnection try gets no answer either (a frozen process or a cut link), or while its last
  * beat says it cannot capture, or while the recorder that answers at its address names another serial. A recorder
  * not yet seen (no beat since this watch started) is not declared failed by refused connections until the start-up
  * grace has passed since the watch started: at a start, the Manager's watches begin before the recorders' processes
@@ -37,6 +38,9 @@ final class RecorderWatch implements AutoCloseable {
   /** Released when the connection ends, so the watcher reconnects at once instead of at its next check. */
   private final Semaphore lost = new Semaphore(0);
   private final AtomicLong beats = new AtomicLong();
+  private final SilenceAllowance allowance;
+  /** The allowance last logged, on the watcher's thread only. */
+  private long allowanceLogged;
   private volatile long lastBeatNanos;
   private volatile RecorderHealth lastHealth;
   private volatile boolean declaredFailed;
@@ -52,6 +56,8 @@ final class RecorderWatch implements AutoCloseable {
     this.timing = timing;
     this.startupGrace = startupGrace;
     this.onChange = onChange;
+    this.allowance = new SilenceAllowance(timing.silenceLimit());
+    this.allowanceLogged = timing.silenceLimit().toNanos();
     this.watcher = Thread.ofVirtual().name("health-watch-" + serial).unstarted(this::watch);
   }
 
@@ -79,6 +85,11 @@ final class RecorderWatch implements AutoCloseable {
   boolean failed() {
     RecorderHealth health = lastHealth;
     return declaredFailed || health != null && !health.capturing();
+  }
+
+  /** How long it may be silent now before a reconnection try that can declare it failed. */
+  Duration silenceAllowed() {
+    return allowance.allowed(System.nanoTime());
   }
 
   /** The alarms of its last beat; null when it never sent one. */
@@ -174,7 +185,9 @@ final class RecorderWatch implements AutoCloseable {
   private void beat(RecorderHealth health) {
     RecorderHealth before = lastHealth;
     boolean wasFailed = declaredFailed;
-    lastBeatNanos = System.nanoTime();
+    long now = System.nanoTime();
+    allowance.cameBackAfter(now, now - lastBeatNanos);
+    lastBeatNanos = now;
     beats.incrementAndGet();
     lastHealth = health;
     declaredFailed = false;
@@ -214,10 +227,12 @@ final class RecorderWatch implements AutoCloseable {
         silentNanos += Math.min(now - lastCheck, mostPerCheck);
       }
       lastCheck = now;
-      if (silentNanos >= timing.silenceLimit().toNanos() && !survivesReconnection()) {
+      long allowed = allowance.allowedNanos(now);
+      logIfChanged(allowed);
+      if (silentNanos >= allowed && !survivesReconnection()) {
         declareFailed("no beat for " + TimeUnit.NANOSECONDS.toMillis(now - beatSeen) + " ms (" + TimeUnit.NANOSECONDS
-            .toMillis(silentNanos) + " ms of it counted) and no answer to a new connection within "
-            + timing.reconnectWait().toMillis() + " ms");
+            .toMillis(silentNanos) + " ms of it counted, " + TimeUnit.NANOSECONDS.toMillis(allowed)
+            + " ms allowed) and no answer to a new connection within " + timing.reconnectWait().toMillis() + " ms");
         // From here only a new connection brings it back: one stream at a time, so that no stale beat that
         // arrives late on this one can clear a failure that the next tries confirm.
         dropStream();
@@ -226,13 +241,36 @@ final class RecorderWatch implements AutoCloseable {
     }
   }
 
+  /** Says when the silence allowed rises or falls by a check period or more, so that the log explains a late failure. */
+  private void logIfChanged(long allowed) {
+    if (Math.abs(allowed - allowanceLogged) < timing.checkPeriod().toNanos()) {
+      return;
+    }
+    long limit = timing.silenceLimit().toNanos();
+    if (allowed > limit) {
+      LOG.info("recorder {} came back from long silences in the last minute: it may now be silent for {} ms before a "
+          + "reconnection try, twice its longest (the limit is {} ms, at most {} times that)", serial,
+          TimeUnit.NANOSECONDS.toMillis(allowed), TimeUnit.NANOSECONDS.toMillis(limit), SilenceAllowance.MOST_LIMITS);
+    } else {
+      LOG.info("recorder {} beat on time for a minute: the silence allowed is back to {} ms", serial,
+          TimeUnit.NANOSECONDS.toMillis(limit));
+    }
+    allowanceLogged = allowed;
+  }
+
   /**
    * One reconnection try before a silent recorder is declared failed: a loaded machine or a pause of this Manager
    * may have held the beats back, and any beat that arrives meanwhile, or an answer to the new connection, clears it.
    */
   private boolean survivesReconnection() {
     long before = beats.get();
+    long lastBeat = lastBeatNanos;
     boolean answered = connect();
+    if (answered && beats.get() == before) {
+      // It came back: its silence ran until the answer (a beat meanwhile was counted as it came).
+      long answeredAt = lastBeatNanos;
+      allowance.cameBackAfter(answeredAt, answeredAt - lastBeat);
+    }
     return answered || beats.get() != before;
   }
 

@@ -31,6 +31,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -379,6 +381,14 @@ class RecorderManagerTest {
             "tandem_recorder_healthy{pair=\"pair-m\",position=\"BACKUP\",serial=\"500001\"} 0.0",
             "tandem_recorder_primary{pair=\"pair-m\",position=\"MAIN\",serial=\"500000\"} 1.0",
             "tandem_recorder_primary{pair=\"pair-m\",position=\"BACKUP\",serial=\"500001\"} 0.0"));
+    // A health interval of 100 ms and 3 misses: a silence of 75 ms, up to four times that after slow beats.
+    String text = new String(get("/metrics", null).body());
+    for (String position : List.of("MAIN", "BACKUP")) {
+      Matcher allowed = Pattern.compile("tandem_recorder_silence_allowed_seconds\\{pair="
+          + "\"pair-m\",position=\"" + position + "\",serial=\"[0-9]+\"} ([0-9.E-]+)").matcher(text);
+      assertThat(allowed.find()).as("the silence allowed to the " + position).isTrue();
+      assertThat(Double.parseDouble(allowed.group(1))).isBetween(0.075, 0.3);
+    }
   }
 
   @Test

@@ -65,6 +65,36 @@ class HealthProbeTest {
   }
 
   @Test
+  void recorderThatCameBackFromALongSilenceIsAllowedTwiceAsLongButAHangIsStillDeclared() throws Exception {
+    FakeRecorder main = recorder();
+    // 1 s and 3 misses: a silence of 750 ms, then a try of 500 ms. A freeze of 1.6 s would be declared (the try
+    // ends 1.1 to 1.5 s after it began) but for the 700 ms freeze the recorder came back from just before.
+    try (HealthProbe probe = probe(Duration.ofSeconds(1), main)) {
+      probe.start();
+      await().atMost(Duration.ofSeconds(5)).until(() -> probe.healthy("100001"));
+      assertThat(probe.silenceAllowed("100001")).hasValueSatisfying(allowed -> assertThat(allowed)
+          .isLessThan(Duration.ofMillis(1_400)));
+      freezeFor(main, Duration.ofMillis(700));
+      await().atMost(Duration.ofSeconds(5)).until(() -> probe.silenceAllowed("100001").orElseThrow()
+          .compareTo(Duration.ofMillis(1_400)) >= 0);
+      assertThat(probe.failed("100001")).isFalse();
+
+      freezeFor(main, Duration.ofMillis(1_600));
+      Thread.sleep(500);
+      assertThat(probe.failed("100001")).as("slow, not failed").isFalse();
+      assertThat(probe.healthy("100001")).isTrue();
+
+      main.freeze();
+      long frozenAt = System.nanoTime();
+      await().atMost(Duration.ofSeconds(10)).until(() -> probe.failed("100001"));
+      assertThat(Duration.ofNanos(System.nanoTime() - frozenAt)).as("within four limits and the try")
+          .isLessThan(Duration.ofMillis(4_500));
+      main.thaw();
+      await().atMost(Duration.ofSeconds(10)).until(() -> probe.healthy("100001"));
+    }
+  }
+
+  @Test
   void silentConnectionOfARecorderThatAnswersANewOneIsNoFailure() throws Exception {
     FakeRecorder main = recorder();
     try (HealthProbe probe = probe(Duration.ofMillis(400), main)) {
@@ -225,6 +255,12 @@ class HealthProbeTest {
     FakeRecorder recorder = new FakeRecorder();
     recorders.add(recorder);
     return recorder;
+  }
+
+  private static void freezeFor(FakeRecorder recorder, Duration freeze) throws InterruptedException {
+    recorder.freeze();
+    Thread.sleep(freeze);
+    recorder.thaw();
   }
 
   /** A recorder's beat route on a real socket, that can die, freeze, or fall silent on its open streams. */
