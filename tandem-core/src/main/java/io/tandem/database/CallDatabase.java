@@ -220,6 +220,14 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
     return registry.register(Objects.requireNonNull(registration, "registration"));
   }
 
+  /**
+   * Hears the changes of the registered recorders on a connection of its own (see {@link RecorderChanges}); not
+   * started.
+   */
+  public RecorderChanges recorderChanges(Runnable onChange) {
+    return new RecorderChanges(config, onChange);
+  }
+
   public List<PairView> pairs() throws SQLException {
     return registry.pairs();
   }

@@ -3,6 +3,7 @@ package io.tandem.manager;
 import io.tandem.admin.RecorderClients;
 import io.tandem.archive.ArchiveTargets;
 import io.tandem.database.CallDatabase;
+import io.tandem.database.RecorderChanges;
 import io.tandem.media.MediaFiles;
 import io.tandem.notification.Notifier;
 import io.tandem.redundancy.HealthProbe;
@@ -18,9 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Recorder Manager put together: from its config and the call database it builds the parts that run on their
- * own (the health probe of every registered recorder, the Recorder Redundancy Controller that acts on it, the
- * notifier that pushes every event to the notification targets, the merge pass of interactions that two recorders
- * created for one conversation, the live feed of the console) and the parts that answer requests (replay, forwarded
+ * own (the health probe of every registered recorder, told by the call database when the recorders change, the
+ * Recorder Redundancy Controller that acts on it, the notifier that pushes every event to the notification
+ * targets, the merge pass of interactions that two recorders created for one conversation, the live feed of the
+ * console) and the parts that answer requests (replay, forwarded
  * jobs, metrics), and hands them all to the HTTP layer, {@link RecorderManager}. It alone starts and stops them.
  * Every part reads time from one clock, the call database's. The caller keeps the database and closes it after
  * {@link #stop}. Thread-safe; start once, stop once.
@@ -50,6 +52,7 @@ public final class ManagerAssembly implements AutoCloseable {
    */
   private final RecorderClients beatClients;
   private final HealthProbe probe;
+  private final RecorderChanges recorderChanges;
   private final RedundancyController redundancy;
   private final Notifier notifier;
   private final InteractionMergePass merges;
@@ -74,6 +77,8 @@ public final class ManagerAssembly implements AutoCloseable {
     this.redundancy = new RedundancyController(database, probe, clients, config.healthInterval(),
         config.notifications().heartbeatInterval(), clock, leadership);
     probe.afterEachPoll(redundancy::tick);
+    this.recorderChanges = database.recorderChanges(probe::recordersChanged);
+    probe.hearChangesFrom(recorderChanges::listening);
     ManagerMetrics metrics = new ManagerMetrics(database, probe, leadership);
     ForwardedJobs jobs = new ForwardedJobs(database::pairs, clients);
     this.notifier = new Notifier(database, config.notifications(), metrics.registry(), clock);
@@ -104,6 +109,7 @@ public final class ManagerAssembly implements AutoCloseable {
     notifier.start();
     http.start();
     leadership.start();
+    recorderChanges.start();
     probe.start();
     merges.start();
     searchIndex.start();
@@ -123,6 +129,7 @@ public final class ManagerAssembly implements AutoCloseable {
     live.close();
     merges.close();
     searchIndex.close();
+    recorderChanges.close();
     probe.close();
     redundancy.close();
     notifier.close();

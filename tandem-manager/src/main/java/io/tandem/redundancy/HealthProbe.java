@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +23,10 @@ import org.slf4j.LoggerFactory;
  * connection ends and cannot be opened again, one that freezes or whose link is cut once it has been silent for
  * {@code misses} checks (longer for a recorder that was slow in the last minute: {@link SilenceAllowance}) and a
  * reconnection try got no answer either, and one that reports that it cannot capture
- * at its next beat. The recorders to watch are kept in memory, read from the directory at start and again once
- * per interval (at most every 5 s) on the listener's thread, never on a recorder's checks. The listener, if any,
+ * at its next beat. The recorders to watch are kept in memory, read from the directory at start and again at once
+ * when told that they changed ({@link #recordersChanged}); while changes are heard ({@link #hearChangesFrom}) they
+ * are read besides once a minute only, otherwise once per interval (at most every 5 s). Always on the listener's
+ * thread, never on a recorder's checks. The listener, if any,
  * runs on a thread of its own right after any recorder's health changed, and at least once per interval; never two
  * at once. Reading the state is thread-safe.
  */
@@ -36,6 +39,8 @@ public final class HealthProbe implements HealthView, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(HealthProbe.class);
   private static final Duration LONGEST_DIRECTORY_PERIOD = Duration.ofSeconds(5);
+  /** While changes are heard, the directory is read this often all the same, in case one was missed. */
+  static final Duration DIRECTORY_PERIOD_WHILE_HEARD = Duration.ofMinutes(1);
 
   private final RecorderDirectory directory;
   private final RecorderClients clients;
@@ -47,6 +52,9 @@ public final class HealthProbe implements HealthView, AutoCloseable {
   private final Semaphore changed = new Semaphore(0);
   private final Thread listenerThread;
   private volatile Runnable afterPoll = () -> { };
+  private volatile BooleanSupplier changesHeard = () -> false;
+  /** Set when the recorders changed, so that the listener reads them again at its next pass. */
+  private volatile boolean directoryChanged;
   private volatile boolean closed;
 
   /**
@@ -71,6 +79,21 @@ public final class HealthProbe implements HealthView, AutoCloseable {
    */
   public void afterEachPoll(Runnable listener) {
     this.afterPoll = listener;
+  }
+
+  /**
+   * {@code heard} says whether the recorders' changes are heard now, and so told through
+   * {@link #recordersChanged}; while it is true the directory is read once a minute besides, not once per interval.
+   * Set before {@link #start}.
+   */
+  public void hearChangesFrom(BooleanSupplier heard) {
+    this.changesHeard = Objects.requireNonNull(heard, "heard");
+  }
+
+  /** The registered recorders changed: read them again now, on the listener's thread. Any thread may call it. */
+  public void recordersChanged() {
+    directoryChanged = true;
+    changed.release();
   }
 
   public void start() {
@@ -115,11 +138,16 @@ public final class HealthProbe implements HealthView, AutoCloseable {
   }
 
   private void listen() {
-    long nextRead = System.nanoTime();
+    boolean read = false;
+    long lastRead = 0;
     while (!closed) {
-      if (System.nanoTime() - nextRead >= 0) {
+      long period = directoryPeriod().toNanos();
+      if (!read || directoryChanged || System.nanoTime() - lastRead >= period) {
+        // Cleared before reading: a change told during the read is read again at the next pass.
+        directoryChanged = false;
         readDirectory();
-        nextRead = System.nanoTime() + directoryPeriod().toNanos();
+        read = true;
+        lastRead = System.nanoTime();
       }
       try {
         afterPoll.run();
@@ -127,8 +155,8 @@ public final class HealthProbe implements HealthView, AutoCloseable {
         LOG.warn("the health listener failed, carrying on: {}", e.toString());
       }
       try {
-        long untilRead = Math.max(0, nextRead - System.nanoTime());
-        changed.tryAcquire(untilRead, TimeUnit.NANOSECONDS);
+        long untilRead = Math.max(0, lastRead + period - System.nanoTime());
+        changed.tryAcquire(Math.min(untilRead, interval.toNanos()), TimeUnit.NANOSECONDS);
         // Changes that came together are one pass.
         changed.drainPermits();
       } catch (InterruptedException e) {
@@ -137,8 +165,14 @@ public final class HealthProbe implements HealthView, AutoCloseable {
     }
   }
 
-  /** The interval, but at most 5 s: a long interval must not leave a newly registered recorder unwatched. */
+  /**
+   * A minute while changes are heard; else the interval, but at most 5 s: a long interval must not leave a newly
+   * registered recorder unwatched.
+   */
   private Duration directoryPeriod() {
+    if (changesHeard.getAsBoolean()) {
+      return DIRECTORY_PERIOD_WHILE_HEARD;
+    }
     return interval.compareTo(LONGEST_DIRECTORY_PERIOD) < 0 ? interval : LONGEST_DIRECTORY_PERIOD;
   }
 

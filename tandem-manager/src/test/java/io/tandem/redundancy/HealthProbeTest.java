@@ -95,6 +95,48 @@ class HealthProbeTest {
   }
 
   @Test
+  void whileChangesAreHeardARegisteredRecorderIsWatchedWhenToldAndNotReadEveryInterval() throws Exception {
+    FakeRecorder main = recorder();
+    FakeRecorder backup = recorder();
+    List<RecorderView> members = new java.util.concurrent.CopyOnWriteArrayList<>();
+    members.add(new RecorderView("100001", Position.MAIN, Role.PRIMARY, main.url(), "127.0.0.1:5060"));
+    AtomicInteger reads = new AtomicInteger();
+    // An interval of 200 ms: read every interval, the directory would be read some 15 times in 3 s.
+    try (HealthProbe probe = new HealthProbe(() -> {
+      reads.incrementAndGet();
+      return List.of(new PairView("pair-h", 1, 900, "never", "promote", 2000, List.copyOf(members)));
+    }, clients, Duration.ofMillis(200), 3, Duration.ofSeconds(30))) {
+      probe.hearChangesFrom(() -> true);
+      probe.start();
+      await().atMost(Duration.ofSeconds(5)).until(() -> probe.healthy("100001"));
+      members.add(new RecorderView("100002", Position.BACKUP, Role.SECONDARY, backup.url(), "127.0.0.1:5062"));
+      Thread.sleep(3000);
+      assertThat(reads.get()).as("read once at start, then once a minute").isEqualTo(1);
+      assertThat(probe.notYetSeen("100002")).as("not read again untold").isTrue();
+
+      probe.recordersChanged();
+      await().atMost(Duration.ofSeconds(2)).until(() -> probe.healthy("100002"));
+      assertThat(reads.get()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void whileChangesAreNotHeardTheRecordersAreReadEveryInterval() throws Exception {
+    FakeRecorder main = recorder();
+    AtomicInteger reads = new AtomicInteger();
+    PairView pair = new PairView("pair-h", 1, 900, "never", "promote", 2000,
+        List.of(new RecorderView("100001", Position.MAIN, Role.PRIMARY, main.url(), "127.0.0.1:5060")));
+    try (HealthProbe probe = new HealthProbe(() -> {
+      reads.incrementAndGet();
+      return List.of(pair);
+    }, clients, Duration.ofMillis(200), 3, Duration.ofSeconds(30))) {
+      probe.hearChangesFrom(() -> false);
+      probe.start();
+      await().atMost(Duration.ofSeconds(5)).until(() -> reads.get() >= 5);
+    }
+  }
+
+  @Test
   void silentConnectionOfARecorderThatAnswersANewOneIsNoFailure() throws Exception {
     FakeRecorder main = recorder();
     try (HealthProbe probe = probe(Duration.ofMillis(400), main)) {
