@@ -62,8 +62,9 @@ class DetectionFiguresTest {
   /**
    * With {@code -Dfigures.quietMinutes=M}: M minutes with no fault on a loaded machine, counting the recorders
    * declared down, which must be none. The load: {@code -Dfigures.spinners} (4) threads of this JVM (the Manager's
-   * own) spinning and making garbage for its collector, beside whatever else the machine runs; and each recorder frozen by SIGSTOP for
-   * {@code -Dfigures.pauseMs} (400) every 3 s in turn, as a long collector pause of its own would freeze it.
+   * own) spinning and making garbage for its collector, beside whatever else the machine runs; and each recorder
+   * frozen by SIGSTOP for {@code -Dfigures.pauseMs} (400) every 3 s in turn, as a long collector pause of its own
+   * would freeze it. Then, under the same load, the Backup hangs for good, and must still be declared down.
    */
   @Test
   void noRecorderDeclaredDownUnderLoadWithoutAFault() throws Exception {
@@ -73,11 +74,12 @@ class DetectionFiguresTest {
     Instant from = Instant.now();
     String loadBefore = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim();
     long until = System.nanoTime() + Duration.ofMinutes(QUIET_MINUTES).toNanos();
+    java.util.concurrent.atomic.AtomicBoolean loaded = new java.util.concurrent.atomic.AtomicBoolean(true);
     List<Thread> spinners = new ArrayList<>();
     for (int i = 0; i < SPINNERS; i++) {
       spinners.add(Thread.ofPlatform().daemon().start(() -> {
         List<byte[]> kept = new ArrayList<>();
-        while (System.nanoTime() < until) {
+        while (loaded.get()) {
           kept.add(new byte[64 * 1024]);
           if (kept.size() > 2000) {
             kept.clear();
@@ -102,12 +104,25 @@ class DetectionFiguresTest {
           .split(" ")[0]));
       Thread.sleep(3000);
     }
+    // Then a real hang under the same load, after the slow spells the recorders came back from: still declared,
+    // at most four silence limits (3 s) and a reconnection try (0.5 s) after the Backup's last beat.
+    Thread.sleep(3000);
+    Instant hungAt = Instant.now();
+    Instant hangDeclaredAt;
+    pair.backup.pause();
+    try {
+      hangDeclaredAt = awaitDown(hungAt);
+    } finally {
+      pair.backup.resume();
+      loaded.set(false);
+    }
     for (Thread spinner : spinners) {
       spinner.join();
     }
     int down = 0;
     for (JsonNode event : pair.events()) {
-      boolean inRun = !Instant.parse(event.get("at").asText()).isBefore(from);
+      Instant at = Instant.parse(event.get("at").asText());
+      boolean inRun = !at.isBefore(from) && at.isBefore(hungAt);
       down += inRun && ("RECORDER_DOWN".equals(event.get("type").asText())
           || "FAILOVER".equals(event.get("type").asText())) ? 1 : 0;
     }
@@ -115,7 +130,12 @@ class DetectionFiguresTest {
         + "pauses of %d ms (the longest lasted %d ms, %d over 1 s): %d recorders declared down or failovers%n",
         QUIET_MINUTES, SPINNERS, loadBefore, maxLoad, pauses, PAUSE_MS, longestFreeze / 1_000_000, freezesOverASecond,
         down);
+    long hangMillis = Duration.between(hungAt, hangDeclaredAt).toMillis();
+    System.out.printf("figures: then the Backup hung (SIGSTOP) under the same load: declared %d ms after%n",
+        hangMillis);
     assertThat(down).isZero();
+    // 3.75 s at most after its last beat, and a margin for the event's write on a machine this busy.
+    assertThat(hangMillis).isLessThan(5_000);
   }
 
   @Test

@@ -6,8 +6,9 @@ import java.time.Duration;
  * How the health probe times the checks of each recorder, derived from the Manager's {@code health.interval} and
  * {@code health.misses}. With the defaults (1 s, 3): a check every 250 ms, a beat asked every 125 ms, a recorder
  * silent for 750 ms gets one reconnection try of at most 500 ms before it is declared hung (so at most about 1.5 s
- * after its last beat; longer for a recorder that was slow in the last minute, as {@link SilenceAllowance} says), and a lost connection is tried again 3 times about 83 ms apart, at once the first time,
- * before the recorder is declared down (about 0.2 s after kill -9). Immutable.
+ * after its last beat; longer for a recorder that was slow in the last minute, as {@link SilenceAllowance} says),
+ * and a lost connection is tried again 3 times about 83 ms apart, at once the first time, before the recorder is
+ * declared down (about 0.2 s after kill -9). Immutable.
  *
  * @param beatInterval how often the recorder is asked to send a beat: two per check, so one late beat is no miss
  * @param checkPeriod how often each recorder's own timer looks at its beats

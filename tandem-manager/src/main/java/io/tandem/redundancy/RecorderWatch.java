@@ -241,7 +241,7 @@ final class RecorderWatch implements AutoCloseable {
     }
   }
 
-  /** Says when the silence allowed rises or falls by a check period or more, so that the log explains a late failure. */
+  /** Says when the silence allowed moves by a check period or more, so that the log explains a late failure. */
   private void logIfChanged(long allowed) {
     if (Math.abs(allowed - allowanceLogged) < timing.checkPeriod().toNanos()) {
       return;
