@@ -225,7 +225,7 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
    * started.
    */
   public RecorderChanges recorderChanges(Runnable onChange) {
-    return new RecorderChanges(config, onChange);
+    return new RecorderChanges(config, pool, onChange);
   }
 
   public List<PairView> pairs() throws SQLException {
