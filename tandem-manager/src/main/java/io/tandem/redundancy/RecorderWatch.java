@@ -229,7 +229,10 @@ final class RecorderWatch implements AutoCloseable {
       lastCheck = now;
       long allowed = allowance.allowedNanos(now);
       logIfChanged(allowed);
-      if (silentNanos >= allowed && !survivesReconnection()) {
+      // Counted or not, a silence of the most ever allowed is long enough: a Manager held up for seconds may not
+      // discount a hang that long.
+      boolean tooLong = now - beatSeen >= allowance.mostNanos();
+      if ((silentNanos >= allowed || tooLong) && !survivesReconnection()) {
         declareFailed("no beat for " + TimeUnit.NANOSECONDS.toMillis(now - beatSeen) + " ms (" + TimeUnit.NANOSECONDS
             .toMillis(silentNanos) + " ms of it counted, " + TimeUnit.NANOSECONDS.toMillis(allowed)
             + " ms allowed) and no answer to a new connection within " + timing.reconnectWait().toMillis() + " ms");

@@ -63,6 +63,11 @@ final class SilenceAllowance {
     return Math.min(mostNanos, Math.max(limitNanos, twice));
   }
 
+  /** The most ever allowed, in nanoseconds: four limits. */
+  long mostNanos() {
+    return mostNanos;
+  }
+
   Duration allowed(long nowNanos) {
     return Duration.ofNanos(allowedNanos(nowNanos));
   }

@@ -57,5 +57,6 @@ class SilenceAllowanceTest {
     allowance.cameBackAfter(T0, 10 * SECOND);
 
     assertThat(allowance.allowed(T0 + SECOND)).isEqualTo(Duration.ofMillis(3_000));
+    assertThat(allowance.mostNanos()).isEqualTo(3_000 * MS);
   }
 }
