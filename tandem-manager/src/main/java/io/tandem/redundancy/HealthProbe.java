@@ -22,13 +22,13 @@ import org.slf4j.LoggerFactory;
  * {@link RecorderWatch} and {@link BeatTiming}): a recorder whose process dies is declared failed as soon as its
  * connection ends and cannot be opened again, one that freezes or whose link is cut once it has been silent for
  * {@code misses} checks (longer for a recorder that was slow in the last minute: {@link SilenceAllowance}) and a
- * reconnection try got no answer either, and one that reports that it cannot capture
- * at its next beat. The recorders to watch are kept in memory, read from the directory at start and again at once
- * when told that they changed ({@link #recordersChanged}); while changes are heard ({@link #hearChangesFrom}) they
- * are read besides once a minute only, otherwise once per interval (at most every 5 s). Always on the listener's
- * thread, never on a recorder's checks. The listener, if any,
- * runs on a thread of its own right after any recorder's health changed, and at least once per interval; never two
- * at once. Reading the state is thread-safe.
+ * reconnection try got no answer either, and one that reports that it cannot capture at its next beat. The
+ * recorders to watch are kept in memory, read from the directory at start and again at once when told that they
+ * changed ({@link #recordersChanged}); while changes are heard ({@link #hearChangesFrom}) they are read besides once
+ * a minute only, otherwise once per interval (at most every 5 s); a read that fails is tried again each interval.
+ * Always on the listener's thread, never on a recorder's checks. The listener, if any, runs on a thread of its own
+ * right after any recorder's health changed, and at least once per interval; never two at once. Reading the state
+ * is thread-safe.
  */
 public final class HealthProbe implements HealthView, AutoCloseable {
   /** Where the recorders to watch come from; the call database's {@code pairs()} fits. */
@@ -145,7 +145,10 @@ public final class HealthProbe implements HealthView, AutoCloseable {
       if (!read || directoryChanged || System.nanoTime() - lastRead >= period) {
         // Cleared before reading: a change told during the read is read again at the next pass.
         directoryChanged = false;
-        readDirectory();
+        if (!readDirectory()) {
+          // Not read: tried again at the next pass, an interval on, whether changes are heard or not.
+          directoryChanged = true;
+        }
         read = true;
         lastRead = System.nanoTime();
       }
@@ -176,8 +179,8 @@ public final class HealthProbe implements HealthView, AutoCloseable {
     return interval.compareTo(LONGEST_DIRECTORY_PERIOD) < 0 ? interval : LONGEST_DIRECTORY_PERIOD;
   }
 
-  /** Starts a watch for each recorder newly registered or moved, and ends those of recorders gone. */
-  private void readDirectory() {
+  /** Starts a watch for each recorder newly registered or moved, and ends those of recorders gone; false if unread. */
+  private boolean readDirectory() {
     Map<String, String> urls = new HashMap<>();
     try {
       for (PairView pair : directory.pairs()) {
@@ -187,7 +190,7 @@ public final class HealthProbe implements HealthView, AutoCloseable {
       }
     } catch (SQLException | RuntimeException e) {
       LOG.warn("could not read the registered recorders, watching those known: {}", e.toString());
-      return;
+      return false;
     }
     for (Map.Entry<String, String> recorder : urls.entrySet()) {
       RecorderWatch known = watches.get(recorder.getKey());
@@ -202,6 +205,7 @@ public final class HealthProbe implements HealthView, AutoCloseable {
       watches.get(serial).close();
       return true;
     });
+    return true;
   }
 
   private void watch(String serial, String adminUrl, RecorderWatch replaced) {

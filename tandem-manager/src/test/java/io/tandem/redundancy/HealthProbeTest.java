@@ -121,6 +121,31 @@ class HealthProbeTest {
   }
 
   @Test
+  void aReadThatFailsAfterAChangeIsTriedAgainAtTheNextIntervalNotAMinuteLater() throws Exception {
+    FakeRecorder main = recorder();
+    FakeRecorder backup = recorder();
+    List<RecorderView> members = new java.util.concurrent.CopyOnWriteArrayList<>();
+    members.add(new RecorderView("100001", Position.MAIN, Role.PRIMARY, main.url(), "127.0.0.1:5060"));
+    AtomicInteger reads = new AtomicInteger();
+    try (HealthProbe probe = new HealthProbe(() -> {
+      if (reads.incrementAndGet() == 2) {
+        throw new java.sql.SQLException("the call database did not answer");
+      }
+      return List.of(new PairView("pair-h", 1, 900, "never", "promote", 2000, List.copyOf(members)));
+    }, clients, Duration.ofMillis(200), 3, Duration.ofSeconds(30))) {
+      probe.hearChangesFrom(() -> true);
+      probe.start();
+      await().atMost(Duration.ofSeconds(5)).until(() -> probe.healthy("100001"));
+      members.add(new RecorderView("100002", Position.BACKUP, Role.SECONDARY, backup.url(), "127.0.0.1:5062"));
+
+      probe.recordersChanged();
+
+      await().atMost(Duration.ofSeconds(3)).until(() -> probe.healthy("100002"));
+      assertThat(reads.get()).isEqualTo(3);
+    }
+  }
+
+  @Test
   void whileChangesAreNotHeardTheRecordersAreReadEveryInterval() throws Exception {
     FakeRecorder main = recorder();
     AtomicInteger reads = new AtomicInteger();
