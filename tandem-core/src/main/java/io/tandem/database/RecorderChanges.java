@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -43,6 +44,8 @@ public final class RecorderChanges implements AutoCloseable {
   private final DataSource probes;
   private final Runnable onChange;
   private final Thread thread;
+  /** Its probes' own mark: every Manager on the database hears every other's probes as well. */
+  private final String probeMark = PROBE + UUID.randomUUID() + " ";
   private volatile boolean listening;
   private volatile boolean closed;
   private volatile Connection open;
@@ -142,7 +145,7 @@ public final class RecorderChanges implements AutoCloseable {
 
   /** Sends a probe through the other connection, and returns it: one that could not be sent is not heard either. */
   private String sendProbe() {
-    String payload = PROBE + ++probesSent;
+    String payload = probeMark + ++probesSent;
     try (Connection connection = probes.getConnection();
         PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
       notify.setString(1, CHANNEL);
