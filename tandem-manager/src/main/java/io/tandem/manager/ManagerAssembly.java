@@ -22,10 +22,9 @@ import org.slf4j.LoggerFactory;
  * own (the health probe of every registered recorder, told by the call database when the recorders change, the
  * Recorder Redundancy Controller that acts on it, the notifier that pushes every event to the notification
  * targets, the merge pass of interactions that two recorders created for one conversation, the live feed of the
- * console) and the parts that answer requests (replay, forwarded
- * jobs, metrics), and hands them all to the HTTP layer, {@link RecorderManager}. It alone starts and stops them.
- * Every part reads time from one clock, the call database's. The caller keeps the database and closes it after
- * {@link #stop}. Thread-safe; start once, stop once.
+ * console) and the parts that answer requests (replay, forwarded jobs, metrics), and hands them all to the HTTP
+ * layer, {@link RecorderManager}. It alone starts and stops them. Every part reads time from one clock, the call
+ * database's. The caller keeps the database and closes it after {@link #stop}. Thread-safe; start once, stop once.
  *
  * <p>Any number of Managers may run on one call database; the one holding the RRC lease acts ({@link Leadership}).
  * Only it runs what must run once: the RRC's passes (events, alarms, heartbeats, failover, failback, the drivers

@@ -13,9 +13,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -96,68 +98,71 @@ class HealthProbeTest {
 
   @Test
   void whileChangesAreHeardARegisteredRecorderIsWatchedWhenToldAndNotReadEveryInterval() throws Exception {
-    FakeRecorder main = recorder();
     FakeRecorder backup = recorder();
-    List<RecorderView> members = new java.util.concurrent.CopyOnWriteArrayList<>();
-    members.add(new RecorderView("100001", Position.MAIN, Role.PRIMARY, main.url(), "127.0.0.1:5060"));
-    AtomicInteger reads = new AtomicInteger();
+    Directory directory = new Directory(recorder(), 0);
     // An interval of 200 ms: read every interval, the directory would be read some 15 times in 3 s.
-    try (HealthProbe probe = new HealthProbe(() -> {
-      reads.incrementAndGet();
-      return List.of(new PairView("pair-h", 1, 900, "never", "promote", 2000, List.copyOf(members)));
-    }, clients, Duration.ofMillis(200), 3, Duration.ofSeconds(30))) {
-      probe.hearChangesFrom(() -> true);
-      probe.start();
+    try (HealthProbe probe = directory.probe(true)) {
       await().atMost(Duration.ofSeconds(5)).until(() -> probe.healthy("100001"));
-      members.add(new RecorderView("100002", Position.BACKUP, Role.SECONDARY, backup.url(), "127.0.0.1:5062"));
+      directory.addBackup(backup);
       Thread.sleep(3000);
-      assertThat(reads.get()).as("read once at start, then once a minute").isEqualTo(1);
+      assertThat(directory.reads.get()).as("read once at start, then once a minute").isEqualTo(1);
       assertThat(probe.notYetSeen("100002")).as("not read again untold").isTrue();
 
       probe.recordersChanged();
       await().atMost(Duration.ofSeconds(2)).until(() -> probe.healthy("100002"));
-      assertThat(reads.get()).isEqualTo(2);
+      assertThat(directory.reads.get()).isEqualTo(2);
     }
   }
 
   @Test
   void aReadThatFailsAfterAChangeIsTriedAgainAtTheNextIntervalNotAMinuteLater() throws Exception {
-    FakeRecorder main = recorder();
     FakeRecorder backup = recorder();
-    List<RecorderView> members = new java.util.concurrent.CopyOnWriteArrayList<>();
-    members.add(new RecorderView("100001", Position.MAIN, Role.PRIMARY, main.url(), "127.0.0.1:5060"));
-    AtomicInteger reads = new AtomicInteger();
-    try (HealthProbe probe = new HealthProbe(() -> {
-      if (reads.incrementAndGet() == 2) {
-        throw new java.sql.SQLException("the call database did not answer");
-      }
-      return List.of(new PairView("pair-h", 1, 900, "never", "promote", 2000, List.copyOf(members)));
-    }, clients, Duration.ofMillis(200), 3, Duration.ofSeconds(30))) {
-      probe.hearChangesFrom(() -> true);
-      probe.start();
+    Directory directory = new Directory(recorder(), 2);
+    try (HealthProbe probe = directory.probe(true)) {
       await().atMost(Duration.ofSeconds(5)).until(() -> probe.healthy("100001"));
-      members.add(new RecorderView("100002", Position.BACKUP, Role.SECONDARY, backup.url(), "127.0.0.1:5062"));
+      directory.addBackup(backup);
 
       probe.recordersChanged();
 
       await().atMost(Duration.ofSeconds(3)).until(() -> probe.healthy("100002"));
-      assertThat(reads.get()).isEqualTo(3);
+      assertThat(directory.reads.get()).isEqualTo(3);
     }
   }
 
   @Test
   void whileChangesAreNotHeardTheRecordersAreReadEveryInterval() throws Exception {
-    FakeRecorder main = recorder();
-    AtomicInteger reads = new AtomicInteger();
-    PairView pair = new PairView("pair-h", 1, 900, "never", "promote", 2000,
-        List.of(new RecorderView("100001", Position.MAIN, Role.PRIMARY, main.url(), "127.0.0.1:5060")));
-    try (HealthProbe probe = new HealthProbe(() -> {
-      reads.incrementAndGet();
-      return List.of(pair);
-    }, clients, Duration.ofMillis(200), 3, Duration.ofSeconds(30))) {
-      probe.hearChangesFrom(() -> false);
+    Directory directory = new Directory(recorder(), 0);
+    try (HealthProbe probe = directory.probe(false)) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> directory.reads.get() >= 5);
+    }
+  }
+
+  /** A pair's recorders that a test changes, counting its reads; the read numbered {@code failing} fails. */
+  private final class Directory {
+    final List<RecorderView> members = new CopyOnWriteArrayList<>();
+    final AtomicInteger reads = new AtomicInteger();
+    private final int failing;
+
+    Directory(FakeRecorder main, int failing) {
+      members.add(new RecorderView("100001", Position.MAIN, Role.PRIMARY, main.url(), "127.0.0.1:5060"));
+      this.failing = failing;
+    }
+
+    void addBackup(FakeRecorder backup) {
+      members.add(new RecorderView("100002", Position.BACKUP, Role.SECONDARY, backup.url(), "127.0.0.1:5062"));
+    }
+
+    /** A probe started on it, checking every 200 ms, told whether changes are heard. */
+    HealthProbe probe(boolean changesHeard) {
+      HealthProbe probe = new HealthProbe(() -> {
+        if (reads.incrementAndGet() == failing) {
+          throw new SQLException("the call database did not answer");
+        }
+        return List.of(new PairView("pair-h", 1, 900, "never", "promote", 2000, List.copyOf(members)));
+      }, clients, Duration.ofMillis(200), 3, Duration.ofSeconds(30));
+      probe.hearChangesFrom(() -> changesHeard);
       probe.start();
-      await().atMost(Duration.ofSeconds(5)).until(() -> reads.get() >= 5);
+      return probe;
     }
   }
 
