@@ -6,8 +6,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 
 /**
@@ -18,6 +21,9 @@ import javax.sql.DataSource;
  * the pair's tolerance and copies of two different recorders of one pair, and no other interaction is such a
  * twin by participants (an ambiguous guess is never taken).
  *
+ * <p>Of two twins, the older is the one made first: the one whose id has the lower number below its month (an
+ * interaction made today for a call that started last month has last month's id, and is still the newer).
+ *
  * <p>A merge moves the newer interaction's copies to the older, widens the older and recomputes its best copy,
  * and keeps the newer as a tombstone pointing at the older, as it does every tombstone that pointed at the
  * newer; every key that named the newer ({@code interaction_keys}) names the older, so that every key still names
@@ -25,13 +31,20 @@ import javax.sql.DataSource;
  * (so it waits for the marking in progress and holds new marking back until it commits) and finds the older
  * one again under that lock: merging is idempotent, and a crash leaves no merge half done.
  *
- * <p>Each interaction is checked once, in id order, behind a durable place ({@code interaction_merges}).
- * Ids are taken before their interaction commits, so the place moves up to the highest id seen by a pass only
- * when no transaction that began before that pass is still open; until then the ids above it are checked again.
+ * <p>Each interaction is checked once, month by month in id order (within a month, the order they were made in),
+ * behind a durable place per month ({@code interaction_merges}). Ids are taken before their interaction commits,
+ * so a month's place moves up to the highest id seen there by a pass only when no transaction that began before
+ * that pass is still open; until then the ids above it are checked again.
  * Open transactions are read from {@code pg_stat_activity}, which shows every transaction of the role the
  * processes connect as. Not thread-safe: one pass at a time.
  */
 final class InteractionMerges {
+  /** How far an interaction's id is shifted left to carry its month (migration V18). */
+  static final int MONTH_SHIFT = 40;
+
+  /** The part of an interaction's id below its month: the number of the sequence, in the order ids were taken. */
+  private static final long NUMBER = (1L << MONTH_SHIFT) - 1;
+
   /** Interactions checked per statement. */
   private static final int BATCH = 1000;
 
@@ -49,7 +62,7 @@ final class InteractionMerges {
       LEFT JOIN LATERAL (
         SELECT o.id, (o.sip_identity = n.sip_identity) IS TRUE AS by_sip, count(*) OVER () AS candidates
         FROM interactions o
-        WHERE o.id < n.id AND o.merged_into IS NULL
+        WHERE o.id & %2$d < n.id & %2$d AND o.merged_into IS NULL
           AND (o.sip_identity = n.sip_identity
             OR (o.participants_key = n.participants_key
               AND (o.start_time BETWEEN n.start_time - n.tolerance AND n.start_time + n.tolerance
@@ -62,8 +75,8 @@ final class InteractionMerges {
         ORDER BY by_sip DESC, abs(extract(epoch FROM o.start_time - n.start_time)), o.id
         LIMIT 1) twin ON true
       ORDER BY n.id""";
-  private static final String TWINS_AFTER = TWINS.formatted("i.id > ?");
-  private static final String TWIN_OF = TWINS.formatted("i.id = ?");
+  private static final String TWINS_AFTER = TWINS.formatted("i.id > ? AND i.id < ?", NUMBER);
+  private static final String TWIN_OF = TWINS.formatted("i.id = ?", NUMBER);
 
   private static final String LOCK_PAIRS = "SELECT name FROM pairs ORDER BY name FOR UPDATE";
   /**
@@ -77,6 +90,10 @@ final class InteractionMerges {
       WHERE k.interaction_id = m.newer
         AND k.correlation_key IN (SELECT c.correlation_key FROM copies c WHERE c.interaction_id = m.newer
                                   UNION SELECT n.correlation_key FROM interactions n WHERE n.id = m.newer)""";
+  private static final String MOVE_INUMS = """
+      UPDATE copy_inums ci SET interaction_id = m.older
+      FROM (SELECT ?::bigint AS older, ?::bigint AS newer) m JOIN copies c ON c.interaction_id = m.newer
+      WHERE ci.inum = c.inum""";
   private static final String MOVE_COPIES = "UPDATE copies SET interaction_id = ? WHERE interaction_id = ?";
   private static final String REPOINT_TOMBSTONES = "UPDATE interactions SET merged_into = ? WHERE merged_into = ?";
   private static final String WIDEN_OLDER = """
@@ -86,12 +103,16 @@ final class InteractionMerges {
         participants = CASE WHEN o.participants = '[]'::jsonb THEN n.participants ELSE o.participants END
       FROM interactions n WHERE o.id = ? AND n.id = ?""";
   private static final String BURY = "UPDATE interactions SET merged_into = ? WHERE id = ?";
-  private static final String CHECKED_THROUGH = "SELECT checked_through FROM interaction_merges WHERE id = 1";
+  private static final String CHECKED_THROUGH = "SELECT month, checked_through FROM interaction_merges";
   private static final String STORE_CHECKED_THROUGH = """
-      INSERT INTO interaction_merges (id, checked_through) VALUES (1, ?)
-      ON CONFLICT (id) DO UPDATE SET checked_through = GREATEST(interaction_merges.checked_through,
-                                                                EXCLUDED.checked_through)""";
-  private static final String HORIZON = "SELECT coalesce(max(id), 0), now() FROM interactions";
+      INSERT INTO interaction_merges (month, checked_through) VALUES (?, ?)
+      ON CONFLICT (month) DO UPDATE SET checked_through = GREATEST(interaction_merges.checked_through,
+                                                                   EXCLUDED.checked_through)""";
+  /** The highest id of each month that has interactions, each read from its own partition. */
+  private static final String HORIZON = """
+      SELECT m.month, (SELECT max(i.id) FROM interactions i
+                       WHERE i.id >= m.month::bigint << 40 AND i.id < (m.month + 1)::bigint << 40), now()
+      FROM call_months m ORDER BY m.month""";
   private static final String SETTLED = """
       SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity
                          WHERE datname = current_database() AND pid <> pg_backend_pid()
@@ -99,19 +120,19 @@ final class InteractionMerges {
 
   private final DataSource dataSource;
 
-  /** The highest id and the time at the start of the last pass, or null before the first. */
+  /** The highest id of each month and the time at the start of the last pass, or null before the first. */
   private Horizon previous;
 
   InteractionMerges(DataSource dataSource) {
     this.dataSource = dataSource;
   }
 
-  private record Horizon(long highestId, Timestamp at) {}
+  private record Horizon(Map<Integer, Long> highestIds, Timestamp at) {}
 
   /** Checks every interaction not checked yet and merges the twins it finds; returns how many it merged. */
   int pass() throws SQLException {
     Horizon now;
-    long checkedThrough;
+    Map<Integer, Long> checkedThrough;
     boolean settled;
     try (Connection connection = dataSource.getConnection()) {
       now = horizon(connection);
@@ -119,35 +140,52 @@ final class InteractionMerges {
       settled = previous != null && settledSince(connection, previous.at());
     }
     int merged = 0;
-    long after = checkedThrough;
+    for (Map.Entry<Integer, Long> month : now.highestIds().entrySet()) {
+      long first = (long) month.getKey() << MONTH_SHIFT;
+      long checked = checkedThrough.getOrDefault(month.getKey(), first);
+      if (checked >= month.getValue()) {
+        continue;
+      }
+      merged += pass(checked, first + (1L << MONTH_SHIFT));
+    }
+    if (settled) {
+      for (Map.Entry<Integer, Long> month : previous.highestIds().entrySet()) {
+        if (month.getValue() > checkedThrough.getOrDefault(month.getKey(), 0L)) {
+          store(month.getKey(), month.getValue());
+        }
+      }
+    }
+    previous = now;
+    return merged;
+  }
+
+  /** Checks the interactions of one month after {@code after}, below {@code end}; returns how many it merged. */
+  private int pass(long after, long end) throws SQLException {
+    int merged = 0;
     while (true) {
-      List<long[]> twins = twins(after);
+      List<long[]> twins = twins(after, end);
       for (long[] twin : twins) {
         if (twin[1] != 0 && mergeIntoTwin(twin[0])) {
           merged++;
         }
       }
       if (twins.size() < BATCH) {
-        break;
+        return merged;
       }
       after = twins.getLast()[0];
     }
-    if (settled && previous.highestId() > checkedThrough) {
-      store(previous.highestId());
-    }
-    previous = now;
-    return merged;
   }
 
-  /** The live interactions after {@code after}, in id order, each with the id of its one twin or 0. */
-  private List<long[]> twins(long after) throws SQLException {
+  /** The live interactions after {@code after} and below {@code end}, in id order, each with its one twin or 0. */
+  private List<long[]> twins(long after, long end) throws SQLException {
     // Without the statement timeout: the search for twins compares each interaction of the batch with every
     // interaction near its start, which on a busy database may take longer than a query of the API should.
     return Transactions.inLongTransaction(dataSource, connection -> {
       List<long[]> twins = new ArrayList<>();
       try (PreparedStatement query = connection.prepareStatement(TWINS_AFTER)) {
         query.setLong(1, after);
-        query.setInt(2, BATCH);
+        query.setLong(2, end);
+        query.setInt(3, BATCH);
         try (ResultSet rows = query.executeQuery()) {
           while (rows.next()) {
             twins.add(new long[] {rows.getLong(1), oneTwin(rows)});
@@ -177,6 +215,7 @@ final class InteractionMerges {
         return false;
       }
       update(connection, REPOINT_KEYS, older, newer);
+      update(connection, MOVE_INUMS, older, newer);
       update(connection, MOVE_COPIES, older, newer);
       update(connection, REPOINT_TOMBSTONES, older, newer);
       update(connection, WIDEN_OLDER, older, newer);
@@ -201,17 +240,29 @@ final class InteractionMerges {
   }
 
   private static Horizon horizon(Connection connection) throws SQLException {
+    Map<Integer, Long> highest = new TreeMap<>();
+    Timestamp at = null;
     try (PreparedStatement query = connection.prepareStatement(HORIZON); ResultSet rows = query.executeQuery()) {
-      rows.next();
-      return new Horizon(rows.getLong(1), rows.getTimestamp(2));
+      while (rows.next()) {
+        long id = rows.getLong(2);
+        if (!rows.wasNull()) {
+          highest.put(rows.getInt(1), id);
+        }
+        at = rows.getTimestamp(3);
+      }
     }
+    return new Horizon(highest, at == null ? new Timestamp(System.currentTimeMillis()) : at);
   }
 
-  private static long checkedThrough(Connection connection) throws SQLException {
+  private static Map<Integer, Long> checkedThrough(Connection connection) throws SQLException {
+    Map<Integer, Long> checked = new HashMap<>();
     try (PreparedStatement query = connection.prepareStatement(CHECKED_THROUGH);
         ResultSet rows = query.executeQuery()) {
-      return rows.next() ? rows.getLong(1) : 0;
+      while (rows.next()) {
+        checked.put(rows.getInt(1), rows.getLong(2));
+      }
     }
+    return checked;
   }
 
   /** Whether every transaction that was open at {@code at} has ended, so that the ids it took are settled. */
@@ -225,10 +276,11 @@ final class InteractionMerges {
     }
   }
 
-  private void store(long highestId) throws SQLException {
+  private void store(int month, long highestId) throws SQLException {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(STORE_CHECKED_THROUGH)) {
-      statement.setLong(1, highestId);
+      statement.setInt(1, month);
+      statement.setLong(2, highestId);
       statement.executeUpdate();
     }
   }

@@ -47,7 +47,7 @@ final class InteractionQueries {
       WHERE c.interaction_id = ANY(?::bigint[]) ORDER BY c.interaction_id, c.inum""";
   private static final String BEST_SOURCE = """
       SELECT c.inum, c.serial, r.admin_url, a.location
-      FROM interactions i JOIN copies c ON c.inum = i.best_inum
+      FROM interactions i JOIN copies c ON c.interaction_id = i.id AND c.inum = i.best_inum
       LEFT JOIN recorders r ON r.serial = c.serial
       LEFT JOIN archived_copies a ON a.inum = c.inum
       WHERE i.id = ? AND i.merged_into IS NULL""";
@@ -404,7 +404,7 @@ final class InteractionQueries {
       }
       // These two are written out, not parameters, so that the partial indexes for them are seen to apply.
       if (search.complete() != null) {
-        filters.append(" AND EXISTS (SELECT 1 FROM copies c WHERE c.inum = i.best_inum AND ")
+        filters.append(" AND EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.inum = i.best_inum AND ")
             .append(search.complete() ? "c.complete" : "NOT c.complete").append(')');
       }
       if (search.withQuirks() != null) {
@@ -502,7 +502,7 @@ final class InteractionQueries {
   Set<Long> existingCopies(long[] inums) throws SQLException {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement query = connection.prepareStatement(
-            "SELECT inum FROM copies WHERE inum = ANY(?::bigint[])")) {
+            "SELECT inum FROM copy_inums WHERE inum = ANY(?::bigint[])")) {
       query.setArray(1, connection.unwrap(PGConnection.class).createArrayOf("bigint", inums));
       Set<Long> found = new HashSet<>();
       try (ResultSet rows = query.executeQuery()) {

@@ -80,23 +80,41 @@ final class MarkingStatements {
            AS t(inum, iid, k, serial, role, complete, dur, bytes, rx, lost, s, e, q, d)""".formatted(COPY_COLUMNS,
       MICROS.formatted("t.s"), MICROS.formatted("t.e"));
 
-  // A copy stays with the interaction it was first written under; only its figures change.
-  private static final String UPSERT_COPIES = INSERT_COPIES + """
-
-      ON CONFLICT (inum) DO UPDATE SET
-        complete = EXCLUDED.complete,
-        duration_ms = EXCLUDED.duration_ms,
-        media_bytes = EXCLUDED.media_bytes,
-        packets_received = EXCLUDED.packets_received,
-        packets_lost = EXCLUDED.packets_lost,
-        end_time = EXCLUDED.end_time,
-        quirks = EXCLUDED.quirks,
-        dtmf = EXCLUDED.dtmf
-      WHERE (copies.complete, copies.duration_ms, copies.media_bytes, copies.packets_received,
-             copies.packets_lost, copies.end_time, copies.quirks, copies.dtmf)
-            IS DISTINCT FROM (EXCLUDED.complete, EXCLUDED.duration_ms, EXCLUDED.media_bytes,
-             EXCLUDED.packets_received, EXCLUDED.packets_lost, EXCLUDED.end_time, EXCLUDED.quirks, EXCLUDED.dtmf)
-      RETURNING interaction_id, (xmax = 0) AS inserted""";
+  /**
+   * Updates the figures of copies that are there and inserts the others: a copy stays with the interaction it was
+   * first written under, found through {@code copy_inums}, whatever the interaction given for it. A copy that another
+   * transaction inserts meanwhile fails the insert with a unique violation; {@link #upsertCopies} then runs it again.
+   */
+  private static final String UPSERT_COPIES = """
+      WITH t AS (
+        SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::text[], ?::boolean[], ?::bigint[],
+                             ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[])
+               AS t(inum, iid, k, serial, role, complete, dur, bytes, rx, lost, s, e, q, d)
+      ), changed AS (
+        UPDATE copies c SET
+          complete = t.complete,
+          duration_ms = t.dur,
+          media_bytes = t.bytes,
+          packets_received = t.rx,
+          packets_lost = t.lost,
+          end_time = %3$s,
+          quirks = t.q::jsonb,
+          dtmf = t.d::jsonb
+        FROM t JOIN copy_inums ci ON ci.inum = t.inum
+        WHERE c.interaction_id = ci.interaction_id AND c.inum = t.inum
+          AND (c.complete, c.duration_ms, c.media_bytes, c.packets_received, c.packets_lost, c.end_time, c.quirks,
+               c.dtmf)
+              IS DISTINCT FROM (t.complete, t.dur, t.bytes, t.rx, t.lost, %3$s, t.q::jsonb, t.d::jsonb)
+        RETURNING c.interaction_id
+      ), added AS (
+        INSERT INTO copies (%1$s)
+        SELECT t.inum, t.iid, t.k, t.serial, t.role, t.complete, t.dur, t.bytes, t.rx, t.lost, %2$s, %3$s, ?, ?,
+               t.q::jsonb, t.d::jsonb
+        FROM t WHERE NOT EXISTS (SELECT 1 FROM copy_inums ci WHERE ci.inum = t.inum)
+        RETURNING interaction_id
+      )
+      SELECT interaction_id, false FROM changed UNION ALL SELECT interaction_id, true FROM added"""
+      .formatted(COPY_COLUMNS, MICROS.formatted("t.s"), MICROS.formatted("t.e"));
 
   private static final String UPDATE_BEST_COPIES = """
       UPDATE interactions i SET best_inum = b.inum
@@ -139,8 +157,8 @@ final class MarkingStatements {
                     WHEN %5$s THEN t.inum ELSE b.inum END AS best
         FROM t
         JOIN LATERAL (SELECT i.best_inum FROM interactions i WHERE i.id = t.id LIMIT 1) i ON true
-        LEFT JOIN LATERAL (SELECT b.inum, b.complete, b.duration_ms FROM copies b WHERE b.inum = i.best_inum LIMIT 1) b
-          ON true
+        LEFT JOIN LATERAL (SELECT b.inum, b.complete, b.duration_ms FROM copies b
+                           WHERE b.interaction_id = t.id AND b.inum = i.best_inum LIMIT 1) b ON true
       )
       UPDATE interactions i SET
         start_time = LEAST(i.start_time, %1$s),
@@ -154,8 +172,15 @@ final class MarkingStatements {
       .formatted(MICROS.formatted("t.s"), MICROS.formatted("t.e"), BestCopy.ORDER_BY, SPAN_SLACK,
           BestCopy.beats("t", "b"));
 
+  /**
+   * A new interaction's id for a start given in microseconds since the epoch: the month whose partition holds it,
+   * shifted left by 40 bits, or-ed with the next number of the sequence (migration V18).
+   */
+  static final String NEW_ID = "(interaction_month(%s)::bigint << 40) | nextval('interactions_id_seq')";
+
   private static final String NEW_INTERACTION_IDS = """
-      SELECT nextval('interactions_id_seq') FROM generate_series(1, ?)""";
+      SELECT %s FROM unnest(?::bigint[]) WITH ORDINALITY AS t(s, n) ORDER BY t.n"""
+      .formatted(NEW_ID.formatted(MICROS.formatted("t.s")));
 
   /**
    * How many calls of a batch the call database holds already as marking them would leave them: the
@@ -167,10 +192,11 @@ final class MarkingStatements {
       FROM unnest(?::bigint[], ?::boolean[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
                   ?::bigint[], ?::boolean[], ?::text[], ?::text[])
            AS t(inum, complete, dur, bytes, rx, lost, s, e, named, q, d)
+      JOIN copy_inums ci ON ci.inum = t.inum
       JOIN LATERAL (
         SELECT c.interaction_id, c.complete, c.duration_ms, c.media_bytes, c.packets_received, c.packets_lost,
                c.end_time, c.quirks, c.dtmf
-        FROM copies c WHERE c.inum = t.inum LIMIT 1) c ON true
+        FROM copies c WHERE c.interaction_id = ci.interaction_id AND c.inum = t.inum LIMIT 1) c ON true
       JOIN LATERAL (
         SELECT i.start_time, i.end_time, i.participants FROM interactions i WHERE i.id = c.interaction_id LIMIT 1) i
         ON true
@@ -183,6 +209,9 @@ final class MarkingStatements {
       MICROS.formatted("t.s"), MICROS.formatted("t.e"));
 
   private static final String UNIQUE_VIOLATION = "23505";
+
+  /** How often {@link #upsertCopies} runs when other transactions keep inserting its copies first. */
+  private static final int UPSERT_ATTEMPTS = 3;
 
   private static final ObjectWriter PARTICIPANTS = Json.MAPPER.writerFor(new TypeReference<List<Participant>>() {});
 
@@ -203,7 +232,7 @@ final class MarkingStatements {
       long epoch, Instant markedAt) throws SQLException {
     Savepoint savepoint = connection.setSavepoint();
     try {
-      long[] ids = newInteractionIds(connection, spans.size());
+      long[] ids = newInteractionIds(connection, spans.values());
       Map<String, Long> idByKey = new HashMap<>(spans.size() * 2);
       BinaryCopy keys = new BinaryCopy(spans.size() * 60);
       BinaryCopy interactions = new BinaryCopy(spans.size() * 220);
@@ -237,10 +266,13 @@ final class MarkingStatements {
     }
   }
 
-  private static long[] newInteractionIds(Connection connection, int count) throws SQLException {
+  /** A new interaction id for each span, in the order given, each in the month of the span's start. */
+  private static long[] newInteractionIds(Connection connection, Collection<Span> spans) throws SQLException {
+    int count = spans.size();
     long[] ids = new long[count];
     try (PreparedStatement statement = connection.prepareStatement(NEW_INTERACTION_IDS)) {
-      statement.setInt(1, count);
+      statement.setArray(1, connection.unwrap(PGConnection.class).createArrayOf("bigint",
+          spans.stream().mapToLong(Span::startMicros).toArray()));
       try (ResultSet rows = statement.executeQuery()) {
         for (int i = 0; i < count; i++) {
           if (!rows.next()) {
@@ -344,15 +376,33 @@ final class MarkingStatements {
   static int insertCopies(Connection connection, List<CallRecord> calls, long[] ids, long epoch, Instant markedAt)
       throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(INSERT_COPIES)) {
-      bindCopies(connection, statement, calls, ids, epoch, markedAt);
+      statement.setLong(1, epoch);
+      statement.setTimestamp(2, Timestamp.from(markedAt));
+      bindCopies(connection, statement, 3, calls, ids);
       return statement.executeUpdate();
     }
   }
 
-  /** Inserts copies or updates their figures; a copy keeps its interaction whatever {@code ids} says. */
+  /**
+   * Inserts copies or updates their figures; a copy keeps its interaction whatever {@code ids} says. A copy inserted
+   * by another transaction meanwhile (which waits for it, then fails on its INUM) sends the statement back to a
+   * savepoint and runs it again, to find that copy there.
+   */
   static CopyChanges upsertCopies(Connection connection, List<CallRecord> calls, long[] ids, long epoch,
       Instant markedAt) throws SQLException {
-    return changes(connection, UPSERT_COPIES, calls, ids, epoch, markedAt);
+    for (int attempt = 1; ; attempt++) {
+      Savepoint savepoint = connection.setSavepoint();
+      try {
+        CopyChanges changes = changes(connection, UPSERT_COPIES, calls, ids, epoch, markedAt);
+        connection.releaseSavepoint(savepoint);
+        return changes;
+      } catch (SQLException e) {
+        if (!UNIQUE_VIOLATION.equals(e.getSQLState()) || attempt == UPSERT_ATTEMPTS) {
+          throw e;
+        }
+        connection.rollback(savepoint);
+      }
+    }
   }
 
   /**
@@ -382,7 +432,9 @@ final class MarkingStatements {
     int inserted = 0;
     Set<Long> changed = new HashSet<>();
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      bindCopies(connection, statement, calls, ids, epoch, markedAt);
+      bindCopies(connection, statement, 1, calls, ids);
+      statement.setLong(15, epoch);
+      statement.setTimestamp(16, Timestamp.from(markedAt));
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           changed.add(rows.getLong(1));
@@ -487,11 +539,10 @@ final class MarkingStatements {
     }
   }
 
-  private static void bindCopies(Connection connection, PreparedStatement statement, List<CallRecord> calls,
-      long[] ids, long epoch, Instant markedAt) throws SQLException {
+  /** Binds the fourteen arrays of the copies' columns from parameter {@code first} on. */
+  private static void bindCopies(Connection connection, PreparedStatement statement, int first,
+      List<CallRecord> calls, long[] ids) throws SQLException {
     CallColumns columns = new CallColumns(calls);
-    statement.setLong(1, epoch);
-    statement.setTimestamp(2, Timestamp.from(markedAt));
     Object[] arrays = {columns.inums, ids, columns.keys, columns.serials, columns.roles, columns.complete,
         columns.durations, columns.bytes, columns.received, columns.lost, columns.starts, columns.ends,
         columns.quirks, columns.dtmf};
@@ -499,7 +550,7 @@ final class MarkingStatements {
         "bigint", "bigint", "text", "text"};
     PGConnection pg = connection.unwrap(PGConnection.class);
     for (int i = 0; i < arrays.length; i++) {
-      statement.setArray(3 + i, pg.createArrayOf(types[i], arrays[i]));
+      statement.setArray(first + i, pg.createArrayOf(types[i], arrays[i]));
     }
   }
 

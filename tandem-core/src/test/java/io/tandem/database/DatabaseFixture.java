@@ -44,7 +44,8 @@ final class DatabaseFixture implements AutoCloseable {
   void clear() throws SQLException {
     execute("TRUNCATE pairs, recorders, interactions, interaction_keys, copies, archive_rules, archived_copies,"
         + " events, audit, failovers, alarms, notification_targets, interaction_merges, users, api_tokens, sessions,"
-        + " legal_holds, known_names, interaction_search, interaction_names, search_queue RESTART IDENTITY CASCADE");
+        + " legal_holds, known_names, interaction_search, interaction_names, search_queue, copy_inums RESTART IDENTITY"
+        + " CASCADE");
     execute("UPDATE audit_chain SET last_id = 0, hash = repeat('0', 64), row_count = 0");
   }
 

@@ -160,8 +160,8 @@ class InteractionKeysTest {
     assertThatThrownBy(() -> fixture.execute("INSERT INTO interaction_keys (correlation_key, interaction_id,"
         + " start_time) VALUES ('main-1', 99, now())")).isInstanceOf(SQLException.class)
         .hasMessageContaining("interaction_keys_pkey");
-    fixture.execute("INSERT INTO interactions (correlation_key, start_time, merged_into) SELECT correlation_key,"
-        + " start_time, id FROM interactions");
+    fixture.execute("INSERT INTO interactions (id, correlation_key, start_time, merged_into) SELECT id + 1,"
+        + " correlation_key, start_time, id FROM interactions");
     assertThat(fixture.count("interactions")).isEqualTo(2);
   }
 
@@ -192,8 +192,10 @@ class InteractionKeysTest {
                 + " || to_char(start_time AT TIME ZONE 'UTC', 'HH24:MI:SS'), ',' ORDER BY correlation_key)"
                 + " FROM interaction_keys")) {
           rows.next();
-          assertThat(rows.getString(1)).isEqualTo(
-              "live-1=1@14:30:00,live-4=4@15:00:00,merged-2=1@14:30:01,tombstone-3=1@14:30:02");
+          // Ids carry their month since migration 18: November 2026 is month 682 since January 1970.
+          long november = 682L << 40;
+          assertThat(rows.getString(1)).isEqualTo("live-1=%d@14:30:00,live-4=%d@15:00:00,merged-2=%d@14:30:01,"
+              .formatted(november | 1, november | 4, november | 1) + "tombstone-3=%d@14:30:02".formatted(november | 1));
         }
         RecorderAssignment assignment = migrated.register(new RecorderRegistration(MAIN, "pair-a",
             io.tandem.call.Position.MAIN, "http://127.0.0.1:1", "127.0.0.1:5060"));
@@ -203,7 +205,7 @@ class InteractionKeysTest {
 
         assertThat(marked.interactionsCreated()).as("only new-5 is a new conversation").isEqualTo(1);
         assertThat(migrated.interactionCount()).isEqualTo(3);
-        assertThat(migrated.interaction(1).orElseThrow().copies()).hasSize(2);
+        assertThat(migrated.interaction(682L << 40 | 1).orElseThrow().copies()).hasSize(2);
       }
     } finally {
       try (var paths = Files.walk(directory)) {
