@@ -44,6 +44,8 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
   private final AuditLog auditLog;
   private final Credentials credentials;
   private final ControllerLease controllerLease;
+  private final CallMonths months;
+  private final ReprocessJobs reprocessJobs;
   private final DatabaseConfig config;
   private final Clock clock;
 
@@ -65,6 +67,8 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
     this.credentials = new Credentials(pool, clock);
     this.legalHolds = new LegalHolds(pool, clock, auditLog);
     this.controllerLease = new ControllerLease(pool);
+    this.months = new CallMonths(pool, clock);
+    this.reprocessJobs = new ReprocessJobs(pool, clock);
   }
 
   public static CallDatabase connect(DatabaseConfig config) {
@@ -440,6 +444,16 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
   /** The lease of the Recorder Redundancy Controller, which one Manager at a time holds. */
   public ControllerLease controllerLease() {
     return controllerLease;
+  }
+
+  /** The months of interactions and copies: made ahead, and dropped whole by retention. */
+  public CallMonths months() {
+    return months;
+  }
+
+  /** The reprocesses started through the Managers, until each is seen to end. */
+  public ReprocessJobs reprocessJobs() {
+    return reprocessJobs;
   }
 
   /** Where events are pushed, and how far each target has delivered. */
