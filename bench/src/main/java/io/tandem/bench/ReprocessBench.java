@@ -165,8 +165,11 @@ public final class ReprocessBench {
     try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "")) {
       connection.setAutoCommit(false);
       List<Long> interactions = new ArrayList<>();
-      try (PreparedStatement copies = connection.prepareStatement(
-          "DELETE FROM copies WHERE inum = ANY (?) RETURNING interaction_id")) {
+      // A copy is found by its interaction and INUM, its INUM's interaction kept in copy_inums.
+      try (PreparedStatement copies = connection.prepareStatement("""
+          WITH gone AS (DELETE FROM copy_inums WHERE inum = ANY (?) RETURNING inum, interaction_id)
+          DELETE FROM copies c USING gone WHERE c.interaction_id = gone.interaction_id AND c.inum = gone.inum
+          RETURNING c.interaction_id""")) {
         copies.setArray(1, connection.createArrayOf("bigint", inums.stream().map(Inum::value).toArray()));
         try (ResultSet rs = copies.executeQuery()) {
           while (rs.next()) {

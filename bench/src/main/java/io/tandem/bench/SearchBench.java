@@ -95,9 +95,12 @@ public final class SearchBench {
     long seconds = Duration.ofDays(30).toSeconds();
     try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
         Statement statement = connection.createStatement()) {
+      // Each month of the calls in a partition of its own, as the Manager makes them ahead.
+      statement.execute("SELECT create_call_month(m) FROM generate_series(call_month(timestamptz '%s'),"
+          .formatted(T0) + " call_month(timestamptz '%s')) m".formatted(T0.plusSeconds(seconds)));
       statement.execute("""
           INSERT INTO interactions (id, correlation_key, start_time, end_time, best_inum, participants)
-          SELECT g, 'bench-' || g, s, s + ((30 + (g * 37) %% 900) || ' seconds')::interval, %d000000000 + g,
+          SELECT interaction_month(s)::bigint << 40 | g, 'bench-' || g, s, s + ((30 + (g * 37) %% 900) || ' seconds')::interval, %d000000000 + g,
             jsonb_build_array(
               jsonb_build_object('id', 'p1', 'name', 'Agent ' || (g %% 2000),
                 'aor', 'sip:+4420' || lpad(((g::bigint * 7919) %% 100000000)::text, 8, '0') || '@sbc.example.com'),
@@ -112,11 +115,12 @@ public final class SearchBench {
         statement.execute("""
             INSERT INTO copies (inum, interaction_id, serial, call_role, complete, duration_ms, media_bytes,
               packets_received, packets_lost, start_time, end_time, marked_epoch, marked_at, quirks, correlation_key)
-            SELECT %d000000000 + i.id, i.id, %d, '%s', %s, extract(epoch FROM i.end_time - i.start_time) * 1000,
+            SELECT %d000000000 + i.n, i.id, %d, '%s', %s, extract(epoch FROM i.end_time - i.start_time) * 1000,
               extract(epoch FROM i.end_time - i.start_time) * 16000, 0, 0, i.start_time, i.end_time, 1, now(),
-              CASE WHEN i.id %% 100 = 0 THEN '["no-metadata"]'::jsonb ELSE '[]'::jsonb END, i.correlation_key
-            FROM interactions i
-            """.formatted(serial, serial, main ? "MASTER" : "SLAVE", main ? "i.id % 50 <> 0" : "true"));
+              CASE WHEN i.n %% 100 = 0 THEN '["no-metadata"]'::jsonb ELSE '[]'::jsonb END, i.correlation_key
+            FROM (SELECT *, id & %d AS n FROM interactions) i
+            """.formatted(serial, serial, main ? "MASTER" : "SLAVE", main ? "i.n % 50 <> 0" : "true",
+            (1L << 40) - 1));
       }
       statement.execute("VACUUM ANALYZE");
     }

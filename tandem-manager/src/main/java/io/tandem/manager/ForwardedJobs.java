@@ -7,8 +7,10 @@ import io.tandem.admin.JobView;
 import io.tandem.admin.RecorderClient;
 import io.tandem.admin.RecorderClients;
 import io.tandem.admin.RecorderException;
+import io.tandem.call.Serial;
 import io.tandem.database.PairView;
 import io.tandem.database.RecorderView;
+import io.tandem.database.ReprocessJobs;
 import io.tandem.manager.JobRefusedException.Reason;
 import io.tandem.redundancy.HealthProbe;
 import io.tandem.shell.ShellCommand;
@@ -25,7 +27,9 @@ import java.util.UUID;
  * Reprocesses of call date ranges and WorkflowShell Rebuilds on behalf of the Recorder Manager: forwards each
  * request to the recorder's admin API, where it runs as a recorder job, and reads the job's state through from the recorder on every
  * look-up. Keeps its ids of the last {@link #KEPT} jobs in memory, each with the last state seen, so a job
- * that ended stays known after its recorder restarts. Thread-safe.
+ * that ended stays known after its recorder restarts. A reprocess is also kept in the call database until it is seen
+ * to end ({@link ReprocessJobs}), so that retention on any Manager keeps the month of the calls it may mark
+ * ({@link #pendingReprocess}). Thread-safe.
  */
 public final class ForwardedJobs {
   static final int KEPT = 1000;
@@ -46,6 +50,7 @@ public final class ForwardedJobs {
 
   private final HealthProbe.RecorderDirectory directory;
   private final RecorderClients clients;
+  private final ReprocessJobs reprocesses;
   private final Map<String, Forwarded> forwarded = new LinkedHashMap<>() {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Forwarded> eldest) {
@@ -53,9 +58,11 @@ public final class ForwardedJobs {
     }
   };
 
-  public ForwardedJobs(HealthProbe.RecorderDirectory directory, RecorderClients clients) {
+  /** {@code reprocesses} null keeps reprocesses in memory only, as for a test without a call database. */
+  public ForwardedJobs(HealthProbe.RecorderDirectory directory, RecorderClients clients, ReprocessJobs reprocesses) {
     this.directory = directory;
     this.clients = clients;
+    this.reprocesses = reprocesses;
   }
 
   /** Starts a reprocess of {@code [from, to)} on the recorder with this serial; returns the Manager's job id. */
@@ -67,7 +74,44 @@ public final class ForwardedJobs {
     } catch (RecorderException e) {
       throw refusal(recorder, e);
     }
-    return remember(JobKind.REPROCESS, recorder, job);
+    String id = remember(JobKind.REPROCESS, recorder, job);
+    if (reprocesses != null) {
+      reprocesses.started(id, Serial.parse(recorder.serial()), job.id(), from, to);
+    }
+    return id;
+  }
+
+  /**
+   * Why the calls that start in {@code [from, to]} may still be marked again, or empty when no reprocess may mark
+   * them: a reprocess kept in the call database counts until its recorder reports it ended or no longer knows it (it
+   * restarted), or the recorder is no longer registered. One whose recorder cannot be asked now counts.
+   */
+  public Optional<String> pendingReprocess(Instant from, Instant to) throws SQLException {
+    if (reprocesses == null) {
+      return Optional.empty();
+    }
+    for (ReprocessJobs.OpenReprocess open : reprocesses.openBetween(from, to)) {
+      String serial = Serial.format(open.serial());
+      Optional<RecorderView> recorder = registered(serial);
+      if (recorder.isEmpty()) {
+        reprocesses.ended(open.id());
+        continue;
+      }
+      Optional<JobView> view;
+      try {
+        view = clients.of(recorder.get().adminUrl()).job(open.recorderJobId());
+      } catch (RecorderException e) {
+        return Optional.of("reprocess " + open.id() + " of recorder " + serial + " (calls from " + open.from()
+            + " to " + open.to() + ") may still be running: the recorder cannot be asked (" + e.getMessage() + ")");
+      }
+      if (view.isEmpty() || view.get().ended()) {
+        reprocesses.ended(open.id());
+        continue;
+      }
+      return Optional.of("reprocess " + open.id() + " of recorder " + serial + " (calls from " + open.from()
+          + " to " + open.to() + ") is still running");
+    }
+    return Optional.empty();
   }
 
   /**
@@ -146,14 +190,19 @@ public final class ForwardedJobs {
   }
 
   private RecorderView recorder(String serial) throws SQLException {
+    return registered(serial).orElseThrow(() -> new JobRefusedException(Reason.NO_SUCH_RECORDER,
+        "no recorder with serial " + serial + " is registered"));
+  }
+
+  private Optional<RecorderView> registered(String serial) throws SQLException {
     for (PairView pair : directory.pairs()) {
       for (RecorderView recorder : pair.recorders()) {
         if (recorder.serial().equals(serial)) {
-          return recorder;
+          return Optional.of(recorder);
         }
       }
     }
-    throw new JobRefusedException(Reason.NO_SUCH_RECORDER, "no recorder with serial " + serial + " is registered");
+    return Optional.empty();
   }
 
   /** The recorder's refusals of the request are the client's to see; anything else is the recorder's fault. */

@@ -56,6 +56,7 @@ public final class ManagerAssembly implements AutoCloseable {
   private final Notifier notifier;
   private final InteractionMergePass merges;
   private final SearchIndexPass searchIndex;
+  private final CallMonthsPass months;
   private final LiveFeed live;
   private final Leadership leadership;
   private final RecorderManager http;
@@ -79,11 +80,13 @@ public final class ManagerAssembly implements AutoCloseable {
     this.recorderChanges = database.recorderChanges(probe::recordersChanged);
     probe.hearChangesFrom(recorderChanges::listening);
     ManagerMetrics metrics = new ManagerMetrics(database, probe, leadership);
-    ForwardedJobs jobs = new ForwardedJobs(database::pairs, clients);
+    ForwardedJobs jobs = new ForwardedJobs(database::pairs, clients, database.reprocessJobs());
     this.notifier = new Notifier(database, config.notifications(), metrics.registry(), clock);
     this.live = new LiveFeed(database, () -> PairStatus.all(database, probe, leadership), LIVE_INTERVAL, clock);
     this.merges = new InteractionMergePass(database, MERGE_DELAY, leadership::acting);
     this.searchIndex = new SearchIndexPass(database, SEARCH_INDEX_PAUSE, leadership::acting);
+    this.months = new CallMonthsPass(database, config.callRetention(), jobs::pendingReprocess, leadership::acting,
+        clock);
     this.http = new RecorderManager(config, new ManagerParts(database, probe, redundancy, metrics, replay, jobs,
         notifier, live, leadership, clock));
     leadership.listener(new Leadership.Listener() {
@@ -112,6 +115,7 @@ public final class ManagerAssembly implements AutoCloseable {
     probe.start();
     merges.start();
     searchIndex.start();
+    months.start();
     live.start();
     LOG.info("Recorder Manager listening on {}://{}:{}", config.scheme(), config.bindHost(), port());
   }
@@ -128,6 +132,7 @@ public final class ManagerAssembly implements AutoCloseable {
     live.close();
     merges.close();
     searchIndex.close();
+    months.close();
     recorderChanges.close();
     probe.close();
     redundancy.close();

@@ -45,12 +45,14 @@ import javax.net.ssl.SSLContext;
  *     null for the scheme, host and port it listens on
  * @param databasePool the call database's pool size and statement timeout ({@code database.poolSize},
  *     {@code database.statementTimeout}); null for 8 connections and 5 minutes
+ * @param callRetention the months of the call database made ahead, and how long calls are kept
+ *     ({@code database.monthsAhead}, {@code database.retention}); null for three months and every call kept
  */
 public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, String databaseUser,
     String databasePassword, Duration healthInterval, int healthMisses, NotificationSettings notifications,
     TlsIdentity tls, SSLContext recorderTrust, MediaKeys mediaKeys, String managerSecret, ArchiveMounts archiveMounts,
     S3Targets s3Targets, Duration healthStartupGrace, Duration leaderLease, String publicUrl,
-    PoolSettings databasePool) {
+    PoolSettings databasePool, CallRetention callRetention) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -100,6 +102,7 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
     }
     publicUrl = publicUrl == null ? null : publicUrl.replaceAll("/$", "");
     databasePool = databasePool == null ? PoolSettings.defaults(DEFAULT_POOL_SIZE) : databasePool;
+    callRetention = callRetention == null ? CallRetention.defaults() : callRetention;
   }
 
   /** No S3 target, the default lease and public URL. */
@@ -109,7 +112,7 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
       ArchiveMounts archiveMounts, Duration healthStartupGrace) {
     this(bindHost, httpPort, databaseUrl, databaseUser, databasePassword, healthInterval, healthMisses, notifications,
         tls, recorderTrust, mediaKeys, managerSecret, archiveMounts, S3Targets.none(), healthStartupGrace, null, null,
-        null);
+        null, null);
   }
 
   /** The default start-up grace, lease and public URL. */
@@ -118,7 +121,7 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
       TlsIdentity tls, SSLContext recorderTrust, MediaKeys mediaKeys, String managerSecret,
       ArchiveMounts archiveMounts, S3Targets s3Targets) {
     this(bindHost, httpPort, databaseUrl, databaseUser, databasePassword, healthInterval, healthMisses, notifications,
-        tls, recorderTrust, mediaKeys, managerSecret, archiveMounts, s3Targets, null, null, null, null);
+        tls, recorderTrust, mediaKeys, managerSecret, archiveMounts, s3Targets, null, null, null, null, null);
   }
 
   /** No S3 target, the default start-up grace, lease and public URL. */
@@ -127,7 +130,8 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
       TlsIdentity tls, SSLContext recorderTrust, MediaKeys mediaKeys, String managerSecret,
       ArchiveMounts archiveMounts) {
     this(bindHost, httpPort, databaseUrl, databaseUser, databasePassword, healthInterval, healthMisses, notifications,
-        tls, recorderTrust, mediaKeys, managerSecret, archiveMounts, S3Targets.none(), null, null, null, null);
+        tls, recorderTrust, mediaKeys, managerSecret, archiveMounts, S3Targets.none(), null, null, null, null,
+        null);
   }
 
   /** Every archive folder seen under its own path. */
@@ -175,7 +179,8 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
         file.duration("health.startupGrace", DEFAULT_STARTUP_GRACE),
         file.duration("leader.lease", DEFAULT_LEADER_LEASE),
         file.string("manager.publicUrl", null),
-        PoolSettings.from(file, DEFAULT_POOL_SIZE));
+        PoolSettings.from(file, DEFAULT_POOL_SIZE),
+        CallRetention.from(file));
     file.rejectUnknown();
     return config;
   }
@@ -209,6 +214,6 @@ public record ManagerConfig(String bindHost, int httpPort, String databaseUrl, S
         + ", notifications=" + notifications + ", tls=" + (tls != null) + ", mediaKeys=" + mediaKeys.ids()
         + ", archiveMounts=" + archiveMounts + ", s3Targets=" + s3Targets + ", healthStartupGrace="
         + healthStartupGrace + ", leaderLease=" + leaderLease + ", publicUrl=" + publicUrl + ", databasePool="
-        + databasePool + "]";
+        + databasePool + ", callRetention=" + callRetention + "]";
   }
 }

@@ -28,7 +28,7 @@ class ForwardedJobsTest {
   private final ForwardedJobs jobs = new ForwardedJobs(() -> List.of(new PairView("pair-j", 1, 900, "never", "promote",
       2000, List.of(
       new RecorderView("100001", Position.MAIN, Role.PRIMARY, recorder.adminUrl(), "127.0.0.1:5060"),
-      new RecorderView("100002", Position.BACKUP, Role.SECONDARY, closedUrl, "127.0.0.1:5062")))), clients);
+      new RecorderView("100002", Position.BACKUP, Role.SECONDARY, closedUrl, "127.0.0.1:5062")))), clients, null);
 
   @AfterEach
   void stopRecorder() {

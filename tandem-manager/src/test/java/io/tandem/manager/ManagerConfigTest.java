@@ -40,15 +40,29 @@ class ManagerConfigTest {
         "database.user", "tandem", "database.password", "secret", "manager.host", "127.0.0.2", "manager.port", "18080",
         "health.interval", "250ms", "health.misses", "5", "health.startupGrace", "45s", "leader.lease", "5s",
         "manager.publicUrl", "http://manager-2.example.com:8080/", "database.poolSize", "12",
-        "database.statementTimeout", "90s"));
+        "database.statementTimeout", "90s", "database.retention", "2555d", "database.monthsAhead", "6"));
 
     assertThat(config).isEqualTo(new ManagerConfig("127.0.0.2", 18080, "jdbc:postgresql://127.0.0.1:5432/tandem",
         "tandem", "secret", Duration.ofMillis(250), 5, io.tandem.notification.NotificationSettings.defaults(), null,
         null, io.tandem.media.sealed.MediaKeys.none(), SECRET, null, null, Duration.ofSeconds(45), Duration.ofSeconds(5),
-        "http://manager-2.example.com:8080", new PoolSettings(12, Duration.ofSeconds(90))));
+        "http://manager-2.example.com:8080", new PoolSettings(12, Duration.ofSeconds(90)),
+        new CallRetention(Duration.ofDays(2555), 6)));
     assertThat(config.databaseConfig().poolSize()).isEqualTo(12);
     assertThat(config.databaseConfig().statementTimeout()).isEqualTo(Duration.ofSeconds(90));
     assertThat(config.toString()).doesNotContain("secret").doesNotContain(SECRET);
+  }
+
+  @Test
+  void everyCallIsKeptUnlessARetentionIsGivenAndARetentionUnderADayIsRefused() {
+    ManagerConfig kept = ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1/t"));
+
+    assertThat(kept.callRetention()).isEqualTo(new CallRetention(null, 3));
+    assertThatThrownBy(() -> ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1/t",
+        "database.retention", "12h"))).isInstanceOf(ConfigException.class)
+        .hasMessage("'database.retention' must be a number of days such as 2555d (7 years), or absent to keep every "
+            + "call, got 43200000ms");
+    assertThatThrownBy(() -> ManagerConfig.from(file("database.url", "jdbc:postgresql://127.0.0.1/t",
+        "database.monthsAhead", "0"))).isInstanceOf(ConfigException.class).hasMessageContaining("database.monthsAhead");
   }
 
   @Test

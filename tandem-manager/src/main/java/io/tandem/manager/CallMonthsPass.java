@@ -1,0 +1,87 @@
+package io.tandem.manager;
+
+import io.tandem.database.CallDatabase;
+import io.tandem.database.CallMonths;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the months of the call database on a thread of its own, only on the Recorder Manager that acts: makes this
+ * month and the configured months after it where they are missing, and, when a retention is configured, drops each
+ * month whose calls all ended before it, unless a legal hold or a reprocess still under way keeps it. A round runs
+ * soon after the Manager starts acting and then every {@link #ROUND}; one that fails (a table held past the lock
+ * wait, the database away) is logged and tried again after {@link #RETRY}. Start once, close once.
+ */
+final class CallMonthsPass implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CallMonthsPass.class);
+  static final Duration ROUND = Duration.ofHours(1);
+  static final Duration RETRY = Duration.ofMinutes(1);
+  private static final Duration TICK = Duration.ofSeconds(5);
+
+  private final CallDatabase database;
+  private final CallRetention retention;
+  private final CallMonths.PendingWork pending;
+  private final BooleanSupplier acting;
+  private final Clock clock;
+  private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().name("call-months").daemon().factory());
+  /** When the next round is due; null for at once. Only the pass's thread touches it. */
+  private Instant due;
+
+  CallMonthsPass(CallDatabase database, CallRetention retention, CallMonths.PendingWork pending,
+      BooleanSupplier acting, Clock clock) {
+    this.database = database;
+    this.retention = retention;
+    this.pending = pending;
+    this.acting = acting;
+    this.clock = clock;
+  }
+
+  void start() {
+    thread.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void tick() {
+    if (!acting.getAsBoolean() || (due != null && clock.instant().isBefore(due))) {
+      return;
+    }
+    try {
+      round();
+      due = clock.instant().plus(ROUND);
+    } catch (Exception e) {
+      LOG.warn("call months: round failed, trying again in {} s: {}", RETRY.toSeconds(), e.toString());
+      due = clock.instant().plus(RETRY);
+    }
+  }
+
+  /** Makes the months ahead, then lets go of the months past the retention. */
+  void round() throws Exception {
+    List<CallMonths.Month> made = database.months().makeAhead(retention.monthsAhead());
+    if (!made.isEmpty()) {
+      LOG.info("call months: made {} ahead", made.stream().map(CallMonths.Month::name).toList());
+    }
+    if (retention.keep() == null) {
+      return;
+    }
+    Instant cutoff = clock.instant().minus(retention.keep());
+    CallMonths.Retirement round = database.months().retire(cutoff, pending);
+    for (CallMonths.Dropped dropped : round.dropped()) {
+      LOG.info("call months: dropped {} ({} interactions, {} copies): every call ended before {}",
+          dropped.month().name(), dropped.interactions(), dropped.copies(), cutoff);
+    }
+    round.kept().forEach((month, why) -> LOG.info("call months: kept {} past the retention: {}", month, why));
+  }
+
+  @Override
+  public void close() {
+    thread.shutdownNow();
+  }
+}
