@@ -164,16 +164,38 @@ CREATE TABLE copy_inums (
 );
 INSERT INTO copy_inums (inum, interaction_id) SELECT inum, interaction_id FROM copies;
 
+-- Whichever statement writes copies (the COPY of marking, an insert), each copy's INUM is taken here; one that a copy
+-- has already fails the statement with a unique violation, as the primary key on INUM did. An INUM whose copy is no
+-- longer there (its rows deleted by hand, or truncated) is taken again rather than refused; so is one that names the
+-- very interaction the new copy is under, whose primary key allows one copy of an INUM.
 CREATE FUNCTION copies_take_their_inums() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  taken bigint;
 BEGIN
-  INSERT INTO copy_inums (inum, interaction_id) SELECT inum, interaction_id FROM new_copies;
+  INSERT INTO copy_inums (inum, interaction_id) SELECT inum, interaction_id FROM new_copies
+  ON CONFLICT (inum) DO UPDATE SET interaction_id = EXCLUDED.interaction_id
+  WHERE copy_inums.interaction_id = EXCLUDED.interaction_id
+     OR NOT EXISTS (SELECT 1 FROM copies c
+                    WHERE c.interaction_id = copy_inums.interaction_id AND c.inum = copy_inums.inum);
+  GET DIAGNOSTICS taken = ROW_COUNT;
+  IF taken < (SELECT count(*) FROM new_copies) THEN
+    RAISE EXCEPTION 'a copy with one of these INUMs is marked already' USING ERRCODE = 'unique_violation';
+  END IF;
   RETURN NULL;
 END $$;
 
--- Whichever statement writes copies (the COPY of marking, an insert): a copy whose INUM is there already fails it
--- with a unique violation, as the primary key on INUM did.
 CREATE TRIGGER copies_take_their_inums AFTER INSERT ON copies
   REFERENCING NEW TABLE AS new_copies FOR EACH STATEMENT EXECUTE FUNCTION copies_take_their_inums();
+
+-- A copy deleted lets go of its INUM (retention drops a month's copies with their INUMs itself).
+CREATE FUNCTION copies_free_their_inums() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM copy_inums ci USING old_copies o WHERE ci.inum = o.inum AND ci.interaction_id = o.interaction_id;
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER copies_free_their_inums AFTER DELETE ON copies
+  REFERENCING OLD TABLE AS old_copies FOR EACH STATEMENT EXECUTE FUNCTION copies_free_their_inums();
 
 ALTER TABLE archived_copies ADD CONSTRAINT archived_copies_inum_fkey FOREIGN KEY (inum) REFERENCES copy_inums (inum);
 

@@ -46,8 +46,9 @@ import org.postgresql.PGConnection;
  * figure. A first round of the same size warms up the JVM and the server and is not counted. Every call has
  * participants of its own, as real calls do.
  *
- * <p>Run: {@code bench/run marking [CALLS] [BATCH] [ROUNDS]} (defaults 100000; 5000, the batch in which the
- * Workflow marks a backlog; 3). Prints each round and the medians.
+ * <p>Run: {@code bench/run marking [CALLS] [BATCH] [ROUNDS] [MONTHS]} (defaults 100000; 5000, the batch in which the
+ * Workflow marks a backlog; 3; 24). The call database holds MONTHS months (each a partition of interactions and one
+ * of copies), the calls' own the newest, as two years of a site's calls do. Prints each round and the medians.
  */
 public final class MarkingBench {
   static final int SERIAL = 900_001;
@@ -56,22 +57,38 @@ public final class MarkingBench {
   private static final int ALL_DAY_CALLS = 3_000;
   private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
 
+  /** Makes the month of the calls and the {@code months - 1} months before it, as the Manager would have. */
+  static void makeMonths(EmbeddedDatabase postgres, int months) throws Exception {
+    try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "");
+        Statement statement = connection.createStatement()) {
+      statement.execute("SELECT create_call_month(m) FROM generate_series(call_month(timestamptz '%s') - %d,"
+          .formatted(T0, months - 1) + " call_month(timestamptz '%s')) m".formatted(T0));
+      try (var rows = statement.executeQuery("SELECT count(*) FROM call_months")) {
+        rows.next();
+        System.out.printf("call database: %d months, the calls in %s%n", rows.getLong(1),
+            T0.toString().substring(0, 7));
+      }
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     int calls = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     int batch = args.length > 1 ? Integer.parseInt(args[1]) : 5_000;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    int months = args.length > 3 ? Integer.parseInt(args[3]) : 24;
     Path dir = Files.createTempDirectory("tandem-marking-bench");
     try {
-      run(dir, calls, batch, rounds);
+      run(dir, calls, batch, rounds, months);
     } finally {
       RebuildBench.deleteTree(dir);
     }
   }
 
-  private static void run(Path dir, int calls, int batch, int rounds) throws Exception {
+  private static void run(Path dir, int calls, int batch, int rounds, int months) throws Exception {
     try (EmbeddedDatabase postgres = EmbeddedDatabase.start(dir.resolve("pg"), 0);
         CallDatabase database = CallDatabase.connect(postgres.config(4))) {
       database.migrate();
+      makeMonths(postgres, months);
       RecorderAssignment assignment = database.register(new RecorderRegistration(SERIAL, "bench", Position.MAIN,
           "http://127.0.0.1:1", "127.0.0.1:2"));
       database.register(new RecorderRegistration(BACKUP, "bench", Position.BACKUP, "http://127.0.0.1:3",

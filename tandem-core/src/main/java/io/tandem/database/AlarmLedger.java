@@ -43,7 +43,8 @@ public final class AlarmLedger {
       LEFT JOIN events e ON e.type = 'GAP' AND e.id > ? AND e.id <= seen.last AND NOT EXISTS (
         SELECT 1 FROM interaction_keys k WHERE k.correlation_key = e.details->>'correlationKey')
         -- Repaired too when the copy itself is in the database, joined to a conversation under another key.
-        AND NOT EXISTS (SELECT 1 FROM copy_inums c WHERE c.inum = (e.details->>'inum')::bigint)
+        AND NOT EXISTS (SELECT 1 FROM copy_inums ci JOIN copies c ON c.interaction_id = ci.interaction_id
+                        AND c.inum = ci.inum WHERE ci.inum = (e.details->>'inum')::bigint)
       ORDER BY e.id""";
 
   private final DataSource dataSource;

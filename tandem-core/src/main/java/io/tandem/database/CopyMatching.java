@@ -55,7 +55,9 @@ final class CopyMatching {
       SELECT t.n, own.interaction_id, named.id, by_sip.id, by_participants.id
       FROM unnest(?::bigint[], ?::int[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::boolean[])
            WITH ORDINALITY AS t(inum, serial, k, sip, pk, s, e, other, n)
-      LEFT JOIN LATERAL (SELECT c.inum, c.interaction_id FROM copy_inums c WHERE c.inum = t.inum LIMIT 1) own ON true
+      LEFT JOIN LATERAL (SELECT c.inum, c.interaction_id FROM copy_inums ci
+                         JOIN copies c ON c.interaction_id = ci.interaction_id AND c.inum = ci.inum
+                         WHERE ci.inum = t.inum LIMIT 1) own ON true
       LEFT JOIN LATERAL (
         SELECT k.interaction_id AS id FROM interaction_keys k
         WHERE own.inum IS NULL AND k.correlation_key = t.k LIMIT 1) named ON true

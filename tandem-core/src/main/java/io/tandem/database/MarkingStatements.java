@@ -110,7 +110,9 @@ final class MarkingStatements {
         INSERT INTO copies (%1$s)
         SELECT t.inum, t.iid, t.k, t.serial, t.role, t.complete, t.dur, t.bytes, t.rx, t.lost, %2$s, %3$s, ?, ?,
                t.q::jsonb, t.d::jsonb
-        FROM t WHERE NOT EXISTS (SELECT 1 FROM copy_inums ci WHERE ci.inum = t.inum)
+        FROM t WHERE NOT EXISTS (SELECT 1 FROM copy_inums ci JOIN copies c
+                                 ON c.interaction_id = ci.interaction_id AND c.inum = ci.inum
+                                 WHERE ci.inum = t.inum)
         RETURNING interaction_id
       )
       SELECT interaction_id, false FROM changed UNION ALL SELECT interaction_id, true FROM added"""

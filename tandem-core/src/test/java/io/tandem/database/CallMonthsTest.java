@@ -3,6 +3,7 @@ package io.tandem.database;
 import static io.tandem.database.CallBuilder.master;
 import static io.tandem.database.CallBuilder.slave;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tandem.call.CallRecord;
 import io.tandem.call.Inum;
@@ -10,6 +11,7 @@ import io.tandem.database.CallMonths.Month;
 import io.tandem.database.CallMonths.Retirement;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,6 +79,33 @@ class CallMonthsTest {
     assertThat(fixture.text("SELECT string_agg(inum || '>' || interaction_id, ',' ORDER BY inum) FROM copy_inums"))
         .isEqualTo("%d>%d,%d>%d".formatted(Inum.of(MAIN, 1).value(), interaction.id(), Inum.of(BACKUP, 1).value(),
             interaction.id()));
+  }
+
+  @Test
+  void anInumIsOneCopyAcrossMonthsAndADeletedCopyLetsGoOfIt() throws Exception {
+    monthMadeAt(JANUARY_2025);
+    database.mark(main, List.of(master(MAIN, 1).key("conv-1").build()));
+    long first = onlyInteraction().id();
+    long january = CallMonths.monthOf(JANUARY_2025).number();
+
+    // The same INUM under an interaction of another month: refused as the primary key on INUM refused it.
+    fixture.execute("INSERT INTO interactions (id, correlation_key, start_time) VALUES (" + (january << 40 | 999)
+        + ", 'other', '" + JANUARY_2025 + "')");
+    assertThatThrownBy(() -> fixture.execute("INSERT INTO copies (inum, interaction_id, correlation_key, serial,"
+        + " call_role, complete, duration_ms, media_bytes, packets_received, packets_lost, start_time, marked_epoch,"
+        + " marked_at) SELECT inum, " + (january << 40 | 999) + ", 'other', serial, call_role, complete, duration_ms,"
+        + " media_bytes, packets_received, packets_lost, start_time, marked_epoch, marked_at FROM copies"))
+        .isInstanceOf(SQLException.class).satisfies(e -> assertThat(((SQLException) e).getSQLState())
+            .isEqualTo("23505"));
+    fixture.execute("DELETE FROM interactions WHERE correlation_key = 'other'");
+    fixture.execute("DELETE FROM copies");
+    MarkResult again = database.mark(main, List.of(master(MAIN, 1).key("conv-1").build()));
+
+    assertThat(again.marked()).isEqualTo(1);
+    assertThat(onlyInteraction().id()).isEqualTo(first);
+    assertThat(onlyInteraction().copies()).hasSize(1);
+    assertThat(fixture.text("SELECT string_agg(inum || '>' || interaction_id, ',') FROM copy_inums"))
+        .isEqualTo(Inum.of(MAIN, 1).value() + ">" + first);
   }
 
   @Test
