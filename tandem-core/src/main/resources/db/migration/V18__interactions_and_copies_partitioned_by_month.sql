@@ -6,8 +6,9 @@
 -- interaction's id is its month (months since January 1970, UTC) shifted left by 40 bits, or-ed with a number of the
 -- one sequence (2^40 interactions a month at most), and interactions are partitioned by range of id. The month is
 -- that of the start the interaction was created with; a start moved earlier by a copy linked later never moves the
--- row. A copy lives in the month of its interaction (copies are partitioned by range of interaction_id), so a month's
--- copies go with its interactions.
+-- row. A copy lives in the month of its interaction (copies are partitioned by range of interaction_id), and so do its
+-- search entries (interaction_search and interaction_names, partitioned the same way), so a month's copies and search
+-- indexes go with its interactions.
 --
 -- The months there are (call_months) are made ahead by the Manager. An interaction whose month has no partition
 -- (a start far in the past, or ahead of the months made) takes the partition of the latest month before it, or of
@@ -53,6 +54,8 @@ ALTER TABLE interactions ALTER COLUMN id DROP DEFAULT;
 ALTER SEQUENCE interactions_id_seq OWNED BY NONE;
 ALTER TABLE interactions RENAME TO interactions_before_months;
 ALTER TABLE copies RENAME TO copies_before_months;
+ALTER TABLE interaction_search RENAME TO interaction_search_before_months;
+ALTER TABLE interaction_names RENAME TO interaction_names_before_months;
 DROP TRIGGER interactions_keep_their_copies ON interactions_before_months;
 DROP TRIGGER interactions_queue_new ON interactions_before_months;
 DROP TRIGGER interactions_queue_changed ON interactions_before_months;
@@ -89,16 +92,29 @@ CREATE TABLE copies (
   correlation_key  text COLLATE "C" NOT NULL
 ) PARTITION BY RANGE (interaction_id);
 
--- A month's partitions, named by the month (interactions_2026_12, copies_2026_12). The Manager makes the months ahead
--- the same way.
+CREATE TABLE interaction_search (
+  interaction_id bigint NOT NULL,
+  names text[] NOT NULL,
+  addresses text NOT NULL
+) PARTITION BY RANGE (interaction_id);
+
+CREATE TABLE interaction_names (
+  name text NOT NULL,
+  start_time timestamptz NOT NULL,
+  interaction_id bigint NOT NULL
+) PARTITION BY RANGE (interaction_id);
+
+-- A month's partitions, named by the month (interactions_2026_12, copies_2026_12, interaction_search_2026_12,
+-- interaction_names_2026_12). The Manager makes the months ahead the same way.
 CREATE FUNCTION create_call_month(m integer) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   suffix text := to_char(date '1970-01-01' + make_interval(months => m), 'YYYY_MM');
+  parent text;
 BEGIN
-  EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF interactions FOR VALUES FROM (%s) TO (%s)',
-                 'interactions_' || suffix, m::bigint << 40, (m + 1)::bigint << 40);
-  EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF copies FOR VALUES FROM (%s) TO (%s)',
-                 'copies_' || suffix, m::bigint << 40, (m + 1)::bigint << 40);
+  FOREACH parent IN ARRAY ARRAY['interactions', 'copies', 'interaction_search', 'interaction_names'] LOOP
+    EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF %I FOR VALUES FROM (%s) TO (%s)',
+                   parent || '_' || suffix, parent, m::bigint << 40, (m + 1)::bigint << 40);
+  END LOOP;
   INSERT INTO call_months (month) VALUES (m) ON CONFLICT (month) DO NOTHING;
 END $$;
 
@@ -118,13 +134,22 @@ SELECT c.inum, r.new, c.serial, c.call_role, c.complete, c.duration_ms, c.media_
        c.packets_lost, c.start_time, c.end_time, c.marked_epoch, c.marked_at, c.quirks, c.dtmf, c.correlation_key
 FROM copies_before_months c JOIN interaction_renumbering r ON r.old = c.interaction_id;
 
+-- A search entry of an interaction that is no longer there is left behind.
+INSERT INTO interaction_search (interaction_id, names, addresses)
+SELECT r.new, s.names, s.addresses
+FROM interaction_search_before_months s JOIN interaction_renumbering r ON r.old = s.interaction_id;
+
+INSERT INTO interaction_names (name, start_time, interaction_id)
+SELECT n.name, n.start_time, r.new
+FROM interaction_names_before_months n JOIN interaction_renumbering r ON r.old = n.interaction_id;
+
 DROP TABLE copies_before_months;
 DROP TABLE interactions_before_months;
+DROP TABLE interaction_search_before_months;
+DROP TABLE interaction_names_before_months;
 ALTER TABLE copies RENAME CONSTRAINT copies_call_role_check1 TO copies_call_role_check;
 
 UPDATE interaction_keys k SET interaction_id = r.new FROM interaction_renumbering r WHERE r.old = k.interaction_id;
-UPDATE interaction_search s SET interaction_id = r.new FROM interaction_renumbering r WHERE r.old = s.interaction_id;
-UPDATE interaction_names n SET interaction_id = r.new FROM interaction_renumbering r WHERE r.old = n.interaction_id;
 UPDATE search_queue q SET interaction_id = r.new FROM interaction_renumbering r WHERE r.old = q.interaction_id;
 
 -- The merge pass checks each month's interactions in id order, which within a month is the order they were made in;
@@ -156,6 +181,12 @@ CREATE INDEX interactions_participants ON interactions (participants_key, start_
 ALTER TABLE copies ADD PRIMARY KEY (interaction_id, inum);
 CREATE INDEX copies_truncated ON copies (inum) WHERE NOT complete;
 CREATE INDEX copies_with_quirks ON copies (interaction_id) WHERE quirks <> '[]'::jsonb;
+
+-- The search indexes of before (V10 to V15), each month's of its own.
+ALTER TABLE interaction_search ADD PRIMARY KEY (interaction_id);
+CREATE INDEX interaction_search_addresses ON interaction_search USING gin (addresses gin_trgm_ops);
+CREATE INDEX interaction_names_in_start_order ON interaction_names (name, start_time, interaction_id);
+CREATE INDEX interaction_names_of ON interaction_names (interaction_id);
 
 -- Each INUM once, with the interaction its copy is under.
 CREATE TABLE copy_inums (
@@ -211,3 +242,5 @@ CREATE TRIGGER interactions_queue_changed AFTER UPDATE OF participants, start_ti
 ANALYZE interactions;
 ANALYZE copies;
 ANALYZE copy_inums;
+ANALYZE interaction_search;
+ANALYZE interaction_names;

@@ -18,11 +18,11 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * The months of the call database: each month's interactions and copies are partitions of their own (migration V18),
- * made ahead of time here, and dropped whole by retention once everything in them is older than the cut-off and
- * nothing in them is held. Making and dropping a month each take a transaction-wide lock of their own, so two
- * Managers never do either at once, and give up after {@link #LOCK_WAIT} when marking or a long query holds the
- * tables: the next round tries again. Thread-safe.
+ * The months of the call database: each month's interactions, copies and search entries are partitions of their own
+ * (migration V18), made ahead of time here, and dropped whole by retention once everything in them is older than the
+ * cut-off and nothing in them is held. Making and dropping a month each take a transaction-wide lock of their own,
+ * so two Managers never do either at once, and give up after {@link #LOCK_WAIT} when marking or a long query holds
+ * the tables: the next round tries again. Thread-safe.
  */
 public final class CallMonths {
   /** The key of the lock that makes and drops months one at a time: a constant no other lock of the schema uses. */
@@ -40,13 +40,14 @@ public final class CallMonths {
   private static final String HOLD = """
       SELECT id, pair_name, from_time, to_time FROM legal_holds
       WHERE from_time <= ? AND to_time > ? ORDER BY from_time, id LIMIT 1""";
+  /** The tables partitioned by month (migration V18), a month's partition of each named {@code TABLE_2026_12}. */
+  private static final List<String> PARTITIONED = List.of("copies", "interaction_search", "interaction_names",
+      "interactions");
   /** The rows beside a month's partitions that name its interactions or copies, deleted before they are dropped. */
   private static final List<String> BESIDE = List.of(
       "DELETE FROM archived_copies WHERE inum IN (SELECT inum FROM copies WHERE interaction_id >= ? AND interaction_id < ?)",
       "DELETE FROM copy_inums WHERE inum IN (SELECT inum FROM copies WHERE interaction_id >= ? AND interaction_id < ?)",
       "DELETE FROM interaction_keys WHERE interaction_id >= ? AND interaction_id < ?",
-      "DELETE FROM interaction_search WHERE interaction_id >= ? AND interaction_id < ?",
-      "DELETE FROM interaction_names WHERE interaction_id >= ? AND interaction_id < ?",
       "DELETE FROM search_queue WHERE interaction_id >= ? AND interaction_id < ?");
 
   /** Whether work that may still write the calls of a span is under way: a reprocess of calls that start in it. */
@@ -244,8 +245,9 @@ public final class CallMonths {
       }
       String suffix = month.name().replace('-', '_');
       try (Statement statement = connection.createStatement()) {
-        statement.execute("DROP TABLE IF EXISTS copies_" + suffix);
-        statement.execute("DROP TABLE IF EXISTS interactions_" + suffix);
+        for (String table : PARTITIONED) {
+          statement.execute("DROP TABLE IF EXISTS " + table + "_" + suffix);
+        }
         statement.execute("DELETE FROM interaction_merges WHERE month = " + month.number());
         statement.execute("DELETE FROM call_months WHERE month = " + month.number());
       }

@@ -143,6 +143,9 @@ class CallMonthsTest {
     database.recordArchived(Inum.of(MAIN, 1), "/archive/old-1.wav", "ab12", 8000);
     database.mark(main, List.of(master(MAIN, 2).key("new-2").build()));
     long old = interactionOf("old-1");
+    while (database.indexForSearch(100) > 0) {
+      // until both interactions have their search entries
+    }
 
     Retirement round = database.months().retire(CUTOFF, CallMonths.PendingWork.NONE);
 
@@ -153,9 +156,11 @@ class CallMonthsTest {
     });
     assertThat(database.interaction(old)).isEmpty();
     assertThat(fixture.text("SELECT count(*) FROM pg_class WHERE relname IN ('interactions_2025_01',"
-        + " 'copies_2025_01')")).isEqualTo("0");
+        + " 'copies_2025_01', 'interaction_search_2025_01', 'interaction_names_2025_01')")).isEqualTo("0");
     assertThat(fixture.count("copy_inums")).isEqualTo(1);
     assertThat(fixture.count("archived_copies")).isZero();
+    assertThat(fixture.text("SELECT string_agg(interaction_id::text, ',') FROM interaction_search"))
+        .isEqualTo(String.valueOf(interactionOf("new-2")));
     assertThat(fixture.text("SELECT string_agg(correlation_key, ',') FROM interaction_keys")).isEqualTo("new-2");
     assertThat(database.months().months()).extracting(Month::name).doesNotContain("2025-01");
     assertThat(database.events()).filteredOn(event -> event.type().equals("MONTH_DROPPED"))
@@ -225,6 +230,8 @@ class CallMonthsTest {
           INSERT INTO archived_copies (inum, location, sha256, bytes, archived_at)
           VALUES (100000000000001, '/archive/7.wav', 'ab12', 960000, now());
           UPDATE interaction_merges SET checked_through = 7;
+          INSERT INTO interaction_search VALUES (8, '{agent 8}', 'sip:+15550008');
+          INSERT INTO interaction_names VALUES ('agent 8', '2026-11-01T00:00:30Z', 8);
           """);
     }
 
@@ -241,7 +248,9 @@ class CallMonthsTest {
                    (SELECT string_agg(correlation_key || '=' || interaction_id, ',' ORDER BY correlation_key)
                     FROM interaction_keys),
                    (SELECT string_agg(month || ':' || checked_through, ',') FROM interaction_merges),
-                   (SELECT count(*) FROM archived_copies a JOIN copy_inums c USING (inum))""")) {
+                   (SELECT count(*) FROM archived_copies a JOIN copy_inums c USING (inum)),
+                   (SELECT string_agg(interaction_id || '@' || tableoid::regclass, ',') FROM interaction_search),
+                   (SELECT string_agg(interaction_id || '@' || tableoid::regclass, ',') FROM interaction_names)""")) {
       rows.next();
       assertThat(rows.getString(1)).isEqualTo("%d@interactions_2026_10,%d@interactions_2026_11"
           .formatted(october | 7, november | 8));
@@ -250,6 +259,8 @@ class CallMonthsTest {
       assertThat(rows.getString(4)).isEqualTo("november-8=%d,october-7=%d".formatted(november | 8, october | 7));
       assertThat(rows.getString(5)).isEqualTo("681:%d".formatted(october | 7));
       assertThat(rows.getLong(6)).isEqualTo(1);
+      assertThat(rows.getString(7)).isEqualTo("%d@interaction_search_2026_11".formatted(november | 8));
+      assertThat(rows.getString(8)).isEqualTo("%d@interaction_names_2026_11".formatted(november | 8));
     }
   }
 
