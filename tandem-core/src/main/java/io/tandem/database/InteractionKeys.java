@@ -29,10 +29,10 @@ final class InteractionKeys {
    */
   private static final String TAKE_KEYS = """
       INSERT INTO interaction_keys (correlation_key, interaction_id, start_time)
-      SELECT t.k, %s, %s FROM unnest(?::text[], ?::bigint[]) AS t(k, s)
+      SELECT t.k, %s, %s FROM unnest(?::text[], ?::bigint[]) AS t(k, s) CROSS JOIN %s
       ON CONFLICT (correlation_key) DO NOTHING
       RETURNING correlation_key, interaction_id""".formatted(
-      MarkingStatements.NEW_ID.formatted(MICROS.formatted("t.s")), MICROS.formatted("t.s"));
+      MarkingStatements.NEW_ID.formatted(MICROS.formatted("t.s")), MICROS.formatted("t.s"), MarkingStatements.MONTHS);
 
   /**
    * The interaction each key names, and whether the key is another than the one that interaction was first marked
