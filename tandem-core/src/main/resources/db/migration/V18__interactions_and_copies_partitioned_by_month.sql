@@ -179,7 +179,8 @@ CREATE INDEX interactions_participants ON interactions (participants_key, start_
 
 -- A copy is found by its interaction and INUM; by its INUM alone through copy_inums.
 ALTER TABLE copies ADD PRIMARY KEY (interaction_id, inum);
-CREATE INDEX copies_truncated ON copies (inum) WHERE NOT complete;
+-- A search for truncated calls probes this small index for each interaction's best copy, by interaction and INUM.
+CREATE INDEX copies_truncated ON copies (interaction_id, inum) WHERE NOT complete;
 CREATE INDEX copies_with_quirks ON copies (interaction_id) WHERE quirks <> '[]'::jsonb;
 
 -- The search indexes of before (V10 to V15), each month's of its own.

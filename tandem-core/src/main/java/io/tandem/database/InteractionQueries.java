@@ -403,9 +403,12 @@ final class InteractionQueries {
         values.add(search.maxDuration().toMillis());
       }
       // These two are written out, not parameters, so that the partial indexes for them are seen to apply.
+      // The best copy's state is a scalar subquery, which the server keeps as a probe of each interaction it walks in
+      // start order: as an EXISTS it was turned into a join that read every truncated copy of the month and sorted
+      // them (a probe into a table partitioned by month is priced as a probe of every month, though it reads one).
       if (search.complete() != null) {
-        filters.append(" AND EXISTS (SELECT 1 FROM copies c WHERE c.interaction_id = i.id AND c.inum = i.best_inum AND ")
-            .append(search.complete() ? "c.complete" : "NOT c.complete").append(')');
+        filters.append(" AND (SELECT true FROM copies c WHERE c.interaction_id = i.id AND c.inum = i.best_inum AND ")
+            .append(search.complete() ? "c.complete" : "NOT c.complete").append(" LIMIT 1) IS TRUE");
       }
       if (search.withQuirks() != null) {
         filters.append(search.withQuirks() ? " AND" : " AND NOT").append(
