@@ -1,5 +1,8 @@
 package io.tandem.manager;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tandem.database.CallDatabase;
 import io.tandem.database.CallMonths;
 import java.time.Clock;
@@ -9,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * month and the configured months after it where they are missing, and, when a retention is configured, drops each
  * month whose calls all ended before it, unless a legal hold or a reprocess still under way keeps it. A round runs
  * soon after the Manager starts acting and then every {@link #ROUND}; one that fails (a table held past the lock
- * wait, the database away) is logged and tried again after {@link #RETRY}. Start once, close once.
+ * wait, the database away) is logged and tried again after {@link #RETRY}. The metrics say how many months there
+ * are, how many the last round kept past the retention, and how many were dropped. Start once, close once.
  */
 final class CallMonthsPass implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CallMonthsPass.class);
@@ -35,14 +40,25 @@ final class CallMonthsPass implements AutoCloseable {
       Thread.ofPlatform().name("call-months").daemon().factory());
   /** When the next round is due; null for at once. Only the pass's thread touches it. */
   private Instant due;
+  private final AtomicInteger months = new AtomicInteger();
+  private final AtomicInteger kept = new AtomicInteger();
+  private final Counter dropped;
 
   CallMonthsPass(CallDatabase database, CallRetention retention, CallMonths.PendingWork pending,
-      BooleanSupplier acting, Clock clock) {
+      BooleanSupplier acting, Clock clock, MeterRegistry registry) {
     this.database = database;
     this.retention = retention;
     this.pending = pending;
     this.acting = acting;
     this.clock = clock;
+    Gauge.builder("tandem.call.months", months, AtomicInteger::get)
+        .description("months of interactions and copies in the call database, as the last round found them")
+        .register(registry);
+    Gauge.builder("tandem.call.months.kept", kept, AtomicInteger::get)
+        .description("months past database.retention that the last round kept: held, or a reprocess may mark them")
+        .register(registry);
+    dropped = Counter.builder("tandem.call.months.dropped")
+        .description("months dropped by retention since this Manager started").register(registry);
   }
 
   void start() {
@@ -68,16 +84,18 @@ final class CallMonthsPass implements AutoCloseable {
     if (!made.isEmpty()) {
       LOG.info("call months: made {} ahead", made.stream().map(CallMonths.Month::name).toList());
     }
-    if (retention.keep() == null) {
-      return;
+    if (retention.keep() != null) {
+      Instant cutoff = clock.instant().minus(retention.keep());
+      CallMonths.Retirement round = database.months().retire(cutoff, pending);
+      for (CallMonths.Dropped gone : round.dropped()) {
+        LOG.info("call months: dropped {} ({} interactions, {} copies): every call ended before {}",
+            gone.month().name(), gone.interactions(), gone.copies(), cutoff);
+        dropped.increment();
+      }
+      round.kept().forEach((month, why) -> LOG.info("call months: kept {} past the retention: {}", month, why));
+      kept.set(round.kept().size());
     }
-    Instant cutoff = clock.instant().minus(retention.keep());
-    CallMonths.Retirement round = database.months().retire(cutoff, pending);
-    for (CallMonths.Dropped dropped : round.dropped()) {
-      LOG.info("call months: dropped {} ({} interactions, {} copies): every call ended before {}",
-          dropped.month().name(), dropped.interactions(), dropped.copies(), cutoff);
-    }
-    round.kept().forEach((month, why) -> LOG.info("call months: kept {} past the retention: {}", month, why));
+    months.set(database.months().months().size());
   }
 
   @Override

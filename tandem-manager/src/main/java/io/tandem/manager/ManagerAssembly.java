@@ -86,7 +86,7 @@ public final class ManagerAssembly implements AutoCloseable {
     this.merges = new InteractionMergePass(database, MERGE_DELAY, leadership::acting);
     this.searchIndex = new SearchIndexPass(database, SEARCH_INDEX_PAUSE, leadership::acting);
     this.months = new CallMonthsPass(database, config.callRetention(), jobs::pendingReprocess, leadership::acting,
-        clock);
+        clock, metrics.registry());
     this.http = new RecorderManager(config, new ManagerParts(database, probe, redundancy, metrics, replay, jobs,
         notifier, live, leadership, clock));
     leadership.listener(new Leadership.Listener() {

@@ -2,6 +2,7 @@ package io.tandem.manager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tandem.admin.RecorderClients;
 import io.tandem.call.Position;
 import io.tandem.database.CallDatabase;
@@ -35,6 +36,7 @@ class CallMonthsPassTest {
   private static EmbeddedDatabase server;
   private static CallDatabase database;
   private static FakeRecorder recorder;
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   @BeforeAll
   static void startDatabase() throws Exception {
@@ -66,14 +68,20 @@ class CallMonthsPassTest {
       ForwardedJobs jobs = new ForwardedJobs(database::pairs, clients, database.reprocessJobs());
       String job = jobs.start("520000", JANUARY_2025.minusSeconds(3600), JANUARY_2025.plusSeconds(3600), "ann");
       CallMonthsPass pass = new CallMonthsPass(database, new CallRetention(Duration.ofDays(365), 2),
-          jobs::pendingReprocess, () -> true, Clock.fixed(NOW, ZoneOffset.UTC));
+          jobs::pendingReprocess, () -> true, Clock.fixed(NOW, ZoneOffset.UTC), registry);
 
       pass.round();
       boolean keptWhileRunning = tableExists("interactions_2025_01");
+      assertThat(registry.get("tandem.call.months.kept").gauge().value()).isEqualTo(1);
       recorder.jobs.put("job-1", "{\"id\":\"job-1\",\"state\":\"DONE\",\"progress\":{},\"summary\":\"done\"}");
       pass.round();
 
+      double keptMonths = registry.get("tandem.call.months.kept").gauge().value();
       assertThat(keptWhileRunning).isTrue();
+      assertThat(keptMonths).isEqualTo(0);
+      assertThat(registry.get("tandem.call.months.dropped").counter().count()).isEqualTo(1);
+      assertThat(registry.get("tandem.call.months").gauge().value())
+          .isEqualTo(database.months().months().size());
       assertThat(tableExists("interactions_2025_01")).isFalse();
       assertThat(text("SELECT ended_at FROM reprocess_jobs WHERE id = '" + job + "'")).isNotNull();
       assertThat(database.months().months()).extracting(CallMonths.Month::name)
