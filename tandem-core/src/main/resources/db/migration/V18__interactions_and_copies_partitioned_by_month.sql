@@ -22,7 +22,8 @@
 -- Months since January 1970 in UTC: the month part of an interaction's id.
 CREATE FUNCTION call_month(t timestamptz) RETURNS integer
   LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT ((extract(year FROM t AT TIME ZONE 'UTC') - 1970) * 12 + extract(month FROM t AT TIME ZONE 'UTC') - 1)::integer
+    SELECT ((extract(year FROM t AT TIME ZONE 'UTC') - 1970) * 12
+            + extract(month FROM t AT TIME ZONE 'UTC') - 1)::integer
   $$;
 
 -- The months that have partitions.
@@ -242,7 +243,8 @@ CREATE TRIGGER interactions_keep_their_copies BEFORE DELETE OR UPDATE OF id ON i
 CREATE TRIGGER interactions_queue_new AFTER INSERT ON interactions
   REFERENCING NEW TABLE AS new_interactions FOR EACH STATEMENT EXECUTE FUNCTION queue_new_for_search();
 CREATE TRIGGER interactions_queue_changed AFTER UPDATE OF participants, start_time ON interactions
-  FOR EACH ROW WHEN (OLD.participants IS DISTINCT FROM NEW.participants OR OLD.start_time IS DISTINCT FROM NEW.start_time)
+  FOR EACH ROW WHEN (OLD.participants IS DISTINCT FROM NEW.participants
+                     OR OLD.start_time IS DISTINCT FROM NEW.start_time)
   EXECUTE FUNCTION queue_changed_for_search();
 
 ANALYZE interactions;

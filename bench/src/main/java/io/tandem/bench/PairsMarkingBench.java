@@ -63,6 +63,8 @@ public final class PairsMarkingBench {
           CallDatabase database = CallDatabase.connect(postgres.config(POOL));
           if (pair == 0) {
             database.migrate();
+            // The calls' month and the 23 before it, as MarkingBench makes them (its calls are in the same month).
+            MarkingBench.makeMonths(postgres, 24);
           }
           pools.add(database);
           RecorderAssignment assignment = database.register(new RecorderRegistration(serial(pair),

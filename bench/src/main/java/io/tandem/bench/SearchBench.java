@@ -100,7 +100,8 @@ public final class SearchBench {
           .formatted(T0) + " call_month(timestamptz '%s')) m".formatted(T0.plusSeconds(seconds)));
       statement.execute("""
           INSERT INTO interactions (id, correlation_key, start_time, end_time, best_inum, participants)
-          SELECT interaction_month(s)::bigint << 40 | g, 'bench-' || g, s, s + ((30 + (g * 37) %% 900) || ' seconds')::interval, %d000000000 + g,
+          SELECT interaction_month(s)::bigint << 40 | g, 'bench-' || g, s,
+            s + ((30 + (g * 37) %% 900) || ' seconds')::interval, %d000000000 + g,
             jsonb_build_array(
               jsonb_build_object('id', 'p1', 'name', 'Agent ' || (g %% 2000),
                 'aor', 'sip:+4420' || lpad(((g::bigint * 7919) %% 100000000)::text, 8, '0') || '@sbc.example.com'),

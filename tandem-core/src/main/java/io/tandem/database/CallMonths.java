@@ -45,7 +45,8 @@ public final class CallMonths {
       "interactions");
   /** The rows beside a month's partitions that name its interactions or copies, deleted before they are dropped. */
   private static final List<String> BESIDE = List.of(
-      "DELETE FROM archived_copies WHERE inum IN (SELECT inum FROM copies WHERE interaction_id >= ? AND interaction_id < ?)",
+      "DELETE FROM archived_copies WHERE inum IN (SELECT inum FROM copies WHERE interaction_id >= ? AND "
+          + "interaction_id < ?)",
       "DELETE FROM copy_inums WHERE inum IN (SELECT inum FROM copies WHERE interaction_id >= ? AND interaction_id < ?)",
       "DELETE FROM interaction_keys WHERE interaction_id >= ? AND interaction_id < ?",
       "DELETE FROM search_queue WHERE interaction_id >= ? AND interaction_id < ?");

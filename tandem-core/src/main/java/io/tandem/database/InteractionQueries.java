@@ -505,8 +505,8 @@ final class InteractionQueries {
   Set<Long> existingCopies(long[] inums) throws SQLException {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement query = connection.prepareStatement(
-            "SELECT c.inum FROM copy_inums ci JOIN copies c ON c.interaction_id = ci.interaction_id AND c.inum = ci.inum"
-                + " WHERE ci.inum = ANY(?::bigint[])")) {
+            "SELECT c.inum FROM copy_inums ci JOIN copies c ON c.interaction_id = ci.interaction_id"
+                + " AND c.inum = ci.inum WHERE ci.inum = ANY(?::bigint[])")) {
       query.setArray(1, connection.unwrap(PGConnection.class).createArrayOf("bigint", inums));
       Set<Long> found = new HashSet<>();
       try (ResultSet rows = query.executeQuery()) {

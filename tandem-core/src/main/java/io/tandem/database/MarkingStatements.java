@@ -181,8 +181,8 @@ final class MarkingStatements {
    * server only for a start whose month has none: asking it for every start cost more than the rest of marking.
    */
   static final String NEW_ID = """
-      (CASE WHEN call_month(%1$s) = ANY(months.known) THEN call_month(%1$s) ELSE interaction_month(%1$s) END::bigint << 40)
-      | nextval('interactions_id_seq')""";
+      (CASE WHEN call_month(%1$s) = ANY(months.known) THEN call_month(%1$s)
+            ELSE interaction_month(%1$s) END::bigint << 40) | nextval('interactions_id_seq')""";
 
   /** The months that have partitions, as one array: joined to a statement that uses {@link #NEW_ID}. */
   static final String MONTHS = "(SELECT array_agg(month) AS known FROM call_months) months";
