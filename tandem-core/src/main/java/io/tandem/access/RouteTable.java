@@ -65,6 +65,8 @@ public final class RouteTable {
       manager("GET", "/api/pairs/{name}/legal-holds", EnumSet.of(ADMIN, AUDITOR), "a pair's legal holds"),
       manager("POST", "/api/pairs/{name}/legal-holds", ADMIN_ONLY, "put calls under a legal hold"),
       manager("DELETE", "/api/pairs/{name}/legal-holds/{id}", ADMIN_ONLY, "release a legal hold"),
+      manager("GET", "/api/call-months", EnumSet.of(ADMIN, AUDITOR),
+          "the call database's months, their sizes, the retention and its last round"),
       manager("GET", "/api/users", ADMIN_ONLY, "users"),
       manager("POST", "/api/users", ADMIN_ONLY, "add a user"),
       manager("DELETE", "/api/users/{name}", ADMIN_ONLY, "remove a user"),

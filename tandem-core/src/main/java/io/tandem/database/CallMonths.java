@@ -31,6 +31,20 @@ public final class CallMonths {
   static final String LOCK_WAIT = "5s";
 
   private static final String MONTHS = "SELECT month FROM call_months ORDER BY month";
+  /**
+   * Each month with the server's estimate of its interactions and copies (as of the tables' last analysis; -1 before
+   * the first) and the bytes of its four tables with their indexes: read from the catalogue, not by counting rows.
+   */
+  private static final String SIZES = """
+      SELECT m.month, i.reltuples::bigint, c.reltuples::bigint,
+             pg_total_relation_size(i.oid) + pg_total_relation_size(c.oid)
+             + coalesce(pg_total_relation_size(to_regclass('interaction_search_' || m.suffix)), 0)
+             + coalesce(pg_total_relation_size(to_regclass('interaction_names_' || m.suffix)), 0)
+      FROM (SELECT month, to_char(date '1970-01-01' + make_interval(months => month), 'YYYY_MM') AS suffix
+            FROM call_months) m
+      JOIN pg_class i ON i.oid = to_regclass('interactions_' || m.suffix)
+      JOIN pg_class c ON c.oid = to_regclass('copies_' || m.suffix)
+      ORDER BY m.month""";
   private static final String CREATE = "SELECT create_call_month(?)";
   /** What a month's partition holds: how many interactions, and the span of their starts and ends. */
   private static final String SPAN = """
@@ -48,7 +62,16 @@ public final class CallMonths {
       "DELETE FROM archived_copies WHERE inum IN (SELECT inum FROM copies WHERE interaction_id >= ? AND "
           + "interaction_id < ?)",
       "DELETE FROM copy_inums WHERE inum IN (SELECT inum FROM copies WHERE interaction_id >= ? AND interaction_id < ?)",
-      "DELETE FROM interaction_keys WHERE interaction_id >= ? AND interaction_id < ?",
+      // A key names its interaction's own key or one of its copies' (a tombstone is left for a copy's key only), so
+      // the month's keys are found through its rows, by the key table's primary key, not by reading the whole table.
+      """
+      WITH m AS (SELECT ?::bigint AS first, ?::bigint AS past)
+      DELETE FROM interaction_keys k USING m
+      WHERE k.correlation_key IN (SELECT c.correlation_key FROM copies c, m
+                                  WHERE c.interaction_id >= m.first AND c.interaction_id < m.past
+                                  UNION SELECT i.correlation_key FROM interactions i, m
+                                  WHERE i.id >= m.first AND i.id < m.past)
+        AND k.interaction_id >= m.first AND k.interaction_id < m.past""",
       "DELETE FROM search_queue WHERE interaction_id >= ? AND interaction_id < ?");
 
   /** Whether work that may still write the calls of a span is under way: a reprocess of calls that start in it. */
@@ -89,6 +112,12 @@ public final class CallMonths {
     }
   }
 
+  /**
+   * A month's size: the server's estimates of its interactions and copies (-1 before the tables were first analysed),
+   * and the bytes of its tables with their indexes.
+   */
+  public record MonthSize(Month month, long interactionsEstimate, long copiesEstimate, long bytes) {}
+
   /** A month dropped by retention, with how many interactions and copies went with it. */
   public record Dropped(Month month, long interactions, long copies) {}
 
@@ -114,6 +143,19 @@ public final class CallMonths {
       }
     }
     return months;
+  }
+
+  /** Every month there is, oldest first, with its size as the catalogue tells it. */
+  public List<MonthSize> sizes() throws SQLException {
+    List<MonthSize> sizes = new ArrayList<>();
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement query = connection.prepareStatement(SIZES);
+        ResultSet rows = query.executeQuery()) {
+      while (rows.next()) {
+        sizes.add(new MonthSize(Month.of(rows.getInt(1)), rows.getLong(2), rows.getLong(3), rows.getLong(4)));
+      }
+    }
+    return sizes;
   }
 
   /** The month a call that starts at {@code instant} belongs to, whether or not it has partitions yet. */

@@ -146,6 +146,9 @@ final class ApiOperations {
         List.of("from", "to", "reason"), "from", instant("calls starting at or after"),
         "to", instant("calls starting before"), "reason", text("why, for the audit"))));
     t.put("DELETE /api/pairs/{name}/legal-holds/{id}", none(204, "released"));
+    t.put("GET /api/call-months", json(200, anyObject("retentionDays (null: every call kept), monthsAhead, months"
+        + " [{month, interactionsEstimate, copiesEstimate, bytes}], lastRound {at, cutoff, made, dropped, kept} or"
+        + " null"), "the months"));
     Map<String, Object> role = oneOf("", "admin", "operator", "supervisor", "auditor");
     t.put("GET /api/users", json(200, listOf(anyObject("a user, never the password")), "the users"));
     t.put("POST /api/users", json(201, anyObject("the user added"), "added").withBody(object(

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,7 @@ final class CallMonthsPass implements AutoCloseable {
       Thread.ofPlatform().name("call-months").daemon().factory());
   /** When the next round is due; null for at once. Only the pass's thread touches it. */
   private Instant due;
+  private volatile Round lastRound;
   private final AtomicInteger months = new AtomicInteger();
   private final AtomicInteger kept = new AtomicInteger();
   private final Counter dropped;
@@ -78,24 +80,41 @@ final class CallMonthsPass implements AutoCloseable {
     }
   }
 
+  /**
+   * What the last round on this Manager did: when it ran, the months it made, those it dropped, and those past the
+   * retention it kept with why; {@code cutoff} null without a retention.
+   */
+  record Round(Instant at, Instant cutoff, List<String> made, List<CallMonths.Dropped> dropped,
+      Map<String, String> kept) {}
+
+  /** The last round that ran to its end on this Manager, or null before the first. */
+  Round lastRound() {
+    return lastRound;
+  }
+
   /** Makes the months ahead, then lets go of the months past the retention. */
   void round() throws Exception {
+    Instant at = clock.instant();
     List<CallMonths.Month> made = database.months().makeAhead(retention.monthsAhead());
     if (!made.isEmpty()) {
       LOG.info("call months: made {} ahead", made.stream().map(CallMonths.Month::name).toList());
     }
+    Instant cutoff = null;
+    CallMonths.Retirement retirement = new CallMonths.Retirement(List.of(), Map.of());
     if (retention.keep() != null) {
-      Instant cutoff = clock.instant().minus(retention.keep());
-      CallMonths.Retirement round = database.months().retire(cutoff, pending);
-      for (CallMonths.Dropped gone : round.dropped()) {
+      cutoff = at.minus(retention.keep());
+      retirement = database.months().retire(cutoff, pending);
+      for (CallMonths.Dropped gone : retirement.dropped()) {
         LOG.info("call months: dropped {} ({} interactions, {} copies): every call ended before {}",
             gone.month().name(), gone.interactions(), gone.copies(), cutoff);
         dropped.increment();
       }
-      round.kept().forEach((month, why) -> LOG.info("call months: kept {} past the retention: {}", month, why));
-      kept.set(round.kept().size());
+      retirement.kept().forEach((month, why) -> LOG.info("call months: kept {} past the retention: {}", month, why));
+      kept.set(retirement.kept().size());
     }
     months.set(database.months().months().size());
+    lastRound = new Round(at, cutoff, made.stream().map(CallMonths.Month::name).toList(), retirement.dropped(),
+        retirement.kept());
   }
 
   @Override

@@ -88,7 +88,7 @@ public final class ManagerAssembly implements AutoCloseable {
     this.months = new CallMonthsPass(database, config.callRetention(), jobs::pendingReprocess, leadership::acting,
         clock, metrics.registry());
     this.http = new RecorderManager(config, new ManagerParts(database, probe, redundancy, metrics, replay, jobs,
-        notifier, live, leadership, clock));
+        notifier, live, leadership, months, clock));
     leadership.listener(new Leadership.Listener() {
       @Override
       public void started(long epoch) {

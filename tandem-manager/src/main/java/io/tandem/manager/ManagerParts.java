@@ -14,7 +14,8 @@ import java.util.Objects;
  * stops and closes none of them. {@code clock} is the one clock every part reads time from.
  */
 record ManagerParts(CallDatabase database, HealthProbe probe, RedundancyController redundancy,
-    ManagerMetrics metrics, MediaReplay replay, ForwardedJobs jobs, Notifier notifier, LiveFeed live, Leadership leadership, Clock clock) {
+    ManagerMetrics metrics, MediaReplay replay, ForwardedJobs jobs, Notifier notifier, LiveFeed live, Leadership leadership,
+    CallMonthsPass months, Clock clock) {
   ManagerParts {
     Objects.requireNonNull(database, "database");
     Objects.requireNonNull(probe, "probe");
@@ -25,6 +26,7 @@ record ManagerParts(CallDatabase database, HealthProbe probe, RedundancyControll
     Objects.requireNonNull(notifier, "notifier");
     Objects.requireNonNull(live, "live");
     Objects.requireNonNull(leadership, "leadership");
+    Objects.requireNonNull(months, "months");
     Objects.requireNonNull(clock, "clock");
   }
 }

@@ -71,6 +71,7 @@ public final class RecorderManager {
     NotificationTargetApi targets = new NotificationTargetApi(parts.notifier());
     ArchiveRuleApi rules = new ArchiveRuleApi(database);
     LegalHoldApi legalHolds = new LegalHoldApi(database);
+    CallMonthsApi months = new CallMonthsApi(database, config.callRetention(), parts.months());
     InteractionExport export = new InteractionExport(database, replay.copyReader());
     String openApi = OpenApiDocument.json();
     this.app = Javalin.create(cfg -> {
@@ -97,6 +98,7 @@ public final class RecorderManager {
       cfg.routes.post("/api/pairs/{name}/failback", this::failback);
       cfg.routes.put("/api/pairs/{name}/policy", this::updatePolicy);
       legalHolds.declare(cfg.routes);
+      months.declare(cfg.routes);
       cfg.routes.get("/api/interactions", this::interactions);
       // Before /api/interactions/{id}, which would take "export.zip" for an id: the first route added matches.
       cfg.routes.get("/api/interactions/export.zip", export::export);

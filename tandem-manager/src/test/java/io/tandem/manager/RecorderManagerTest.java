@@ -322,6 +322,31 @@ class RecorderManagerTest {
   }
 
   @Test
+  void theCallDatabasesMonthsAreListedWithTheirSizesAndTheLastRoundOfTheActingManager() throws Exception {
+    // The Manager acts at once here (one Manager, its lease free); its first round of the months runs within a tick.
+    JsonNode answer = json(get("/api/call-months", null), 200);
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (answer.get("lastRound").isNull() && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      answer = json(get("/api/call-months", null), 200);
+    }
+
+    assertThat(answer.get("retentionDays").isNull()).as("every call kept by default").isTrue();
+    assertThat(answer.get("monthsAhead").asInt()).isEqualTo(3);
+    String thisMonth = io.tandem.database.CallMonths.monthOf(Instant.now()).name();
+    List<String> months = new ArrayList<>();
+    answer.get("months").forEach(month -> months.add(month.get("month").asText()));
+    assertThat(months).contains(thisMonth, java.time.YearMonth.parse(thisMonth).plusMonths(3).toString());
+    assertThat(answer.get("months").get(0).get("bytes").asLong()).as("a month's four tables and their indexes")
+        .isPositive();
+    JsonNode last = answer.get("lastRound");
+    assertThat(last.isNull()).as("the acting Manager ran a round").isFalse();
+    assertThat(last.get("cutoff").isNull()).isTrue();
+    assertThat(last.get("dropped")).isEmpty();
+    assertThat(error("/api/call-months?month=2026-12")).contains("unknown parameter 'month'");
+  }
+
+  @Test
   void eventsAreListedOldestFirst() throws Exception {
     JsonNode events = json(get("/api/events", null), 200);
 
