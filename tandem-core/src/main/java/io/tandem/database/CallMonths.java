@@ -166,7 +166,8 @@ public final class CallMonths {
 
   /**
    * Makes this month and the {@code ahead} months after it where they are missing; returns the months made. A month
-   * whose tables stay locked past {@link #LOCK_WAIT} is left for the next call.
+   * whose tables stay locked past {@link #LOCK_WAIT} fails the call with the server's error (the months before it are
+   * made); the next call makes it.
    */
   public List<Month> makeAhead(int ahead) throws SQLException {
     if (ahead < 0 || ahead > 24) {
