@@ -3,6 +3,7 @@ package io.tandem.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tandem.call.CallRole;
 import io.tandem.database.CallDatabase;
+import io.tandem.database.CallMonths;
 import io.tandem.database.EmbeddedDatabase;
 import io.tandem.database.InteractionSearch;
 import io.tandem.json.Json;
@@ -100,7 +101,7 @@ public final class SearchBench {
           .formatted(T0) + " call_month(timestamptz '%s')) m".formatted(T0.plusSeconds(seconds)));
       statement.execute("""
           INSERT INTO interactions (id, correlation_key, start_time, end_time, best_inum, participants)
-          SELECT interaction_month(s)::bigint << 40 | g, 'bench-' || g, s,
+          SELECT interaction_month(s)::bigint << %d | g, 'bench-' || g, s,
             s + ((30 + (g * 37) %% 900) || ' seconds')::interval, %d000000000 + g,
             jsonb_build_array(
               jsonb_build_object('id', 'p1', 'name', 'Agent ' || (g %% 2000),
@@ -109,7 +110,7 @@ public final class SearchBench {
                 'aor', 'sip:+1555' || lpad(((g::bigint * 104729) %% 10000000)::text, 7, '0') || '@carrier.example.net'))
           FROM generate_series(1, %d) g,
             LATERAL (SELECT timestamptz '%s' + (g::bigint * %d / %d || ' seconds')::interval AS s) t
-          """.formatted(MAIN, interactions, T0, seconds, interactions));
+          """.formatted(CallMonths.MONTH_SHIFT, MAIN, interactions, T0, seconds, interactions));
       statement.execute("SELECT setval('interactions_id_seq', " + interactions + ")");
       for (int serial : new int[] {MAIN, BACKUP}) {
         boolean main = serial == MAIN;
@@ -121,7 +122,7 @@ public final class SearchBench {
               CASE WHEN i.n %% 100 = 0 THEN '["no-metadata"]'::jsonb ELSE '[]'::jsonb END, i.correlation_key
             FROM (SELECT *, id & %d AS n FROM interactions) i
             """.formatted(serial, serial, main ? "MASTER" : "SLAVE", main ? "i.n % 50 <> 0" : "true",
-            (1L << 40) - 1));
+            (1L << CallMonths.MONTH_SHIFT) - 1));
       }
       statement.execute("VACUUM ANALYZE");
     }

@@ -25,6 +25,12 @@ import javax.sql.DataSource;
  * the tables: the next round tries again. Thread-safe.
  */
 public final class CallMonths {
+  /**
+   * How far an interaction's id is shifted left to carry its month (migration V18): an id is its month shifted left
+   * this far, or-ed with the number of the one sequence.
+   */
+  public static final int MONTH_SHIFT = 40;
+
   /** The key of the lock that makes and drops months one at a time: a constant no other lock of the schema uses. */
   private static final long MONTHS_LOCK = 0x54414E44454D02L;
   /** How long making or dropping a month waits for the tables' locks before it gives up until the next round. */
@@ -95,11 +101,11 @@ public final class CallMonths {
 
     /** The first id of the month; its ids are {@code [firstId, firstId of the next month)}. */
     long firstId() {
-      return (long) number << InteractionMerges.MONTH_SHIFT;
+      return (long) number << MONTH_SHIFT;
     }
 
     long endId() {
-      return (long) (number + 1) << InteractionMerges.MONTH_SHIFT;
+      return (long) (number + 1) << MONTH_SHIFT;
     }
 
     /** The first instant after the month. */

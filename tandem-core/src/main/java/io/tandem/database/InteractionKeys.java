@@ -32,7 +32,7 @@ final class InteractionKeys {
       SELECT t.k, %s, %s FROM unnest(?::text[], ?::bigint[]) AS t(k, s) CROSS JOIN %s
       ON CONFLICT (correlation_key) DO NOTHING
       RETURNING correlation_key, interaction_id""".formatted(
-      MarkingStatements.NEW_ID.formatted(MICROS.formatted("t.s")), MICROS.formatted("t.s"), MarkingStatements.MONTHS);
+      MarkingStatements.newId(MICROS.formatted("t.s")), MICROS.formatted("t.s"), MarkingStatements.MONTHS);
 
   /**
    * The interaction each key names, and whether the key is another than the one that interaction was first marked

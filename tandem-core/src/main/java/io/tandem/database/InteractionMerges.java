@@ -39,11 +39,8 @@ import javax.sql.DataSource;
  * processes connect as. Not thread-safe: one pass at a time.
  */
 final class InteractionMerges {
-  /** How far an interaction's id is shifted left to carry its month (migration V18). */
-  static final int MONTH_SHIFT = 40;
-
   /** The part of an interaction's id below its month: the number of the sequence, in the order ids were taken. */
-  private static final long NUMBER = (1L << MONTH_SHIFT) - 1;
+  private static final long NUMBER = (1L << CallMonths.MONTH_SHIFT) - 1;
 
   /** Interactions checked per statement. */
   private static final int BATCH = 1000;
@@ -111,8 +108,8 @@ final class InteractionMerges {
   /** The highest id of each month that has interactions, each read from its own partition. */
   private static final String HORIZON = """
       SELECT m.month, (SELECT max(i.id) FROM interactions i
-                       WHERE i.id >= m.month::bigint << 40 AND i.id < (m.month + 1)::bigint << 40), now()
-      FROM call_months m ORDER BY m.month""";
+                       WHERE i.id >= m.month::bigint << %1$d AND i.id < (m.month + 1)::bigint << %1$d), now()
+      FROM call_months m ORDER BY m.month""".formatted(CallMonths.MONTH_SHIFT);
   private static final String SETTLED = """
       SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity
                          WHERE datname = current_database() AND pid <> pg_backend_pid()
@@ -141,12 +138,13 @@ final class InteractionMerges {
     }
     int merged = 0;
     for (Map.Entry<Integer, Long> month : now.highestIds().entrySet()) {
-      long first = (long) month.getKey() << MONTH_SHIFT;
+      CallMonths.Month of = CallMonths.Month.of(month.getKey());
+      long first = of.firstId();
       long checked = checkedThrough.getOrDefault(month.getKey(), first);
       if (checked >= month.getValue()) {
         continue;
       }
-      merged += pass(checked, first + (1L << MONTH_SHIFT));
+      merged += pass(checked, of.endId());
     }
     if (settled) {
       for (Map.Entry<Integer, Long> month : previous.highestIds().entrySet()) {

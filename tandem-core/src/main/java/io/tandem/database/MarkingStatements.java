@@ -180,16 +180,21 @@ final class MarkingStatements {
    * among the months there are ({@link #MONTHS}, read once a statement) and the partition's month asked of the
    * server only for a start whose month has none: asking it for every start cost more than the rest of marking.
    */
-  static final String NEW_ID = """
+  private static final String NEW_ID = """
       (CASE WHEN call_month(%1$s) = ANY(months.known) THEN call_month(%1$s)
-            ELSE interaction_month(%1$s) END::bigint << 40) | nextval('interactions_id_seq')""";
+            ELSE interaction_month(%1$s) END::bigint << %2$d) | nextval('interactions_id_seq')""";
 
-  /** The months that have partitions, as one array: joined to a statement that uses {@link #NEW_ID}. */
+  /** {@link #NEW_ID} for the start given, an expression of timestamptz. */
+  static String newId(String start) {
+    return NEW_ID.formatted(start, CallMonths.MONTH_SHIFT);
+  }
+
+  /** The months that have partitions, as one array: joined to a statement that uses {@link #newId}. */
   static final String MONTHS = "(SELECT array_agg(month) AS known FROM call_months) months";
 
   private static final String NEW_INTERACTION_IDS = """
       SELECT %s FROM unnest(?::bigint[]) WITH ORDINALITY AS t(s, n) CROSS JOIN %s ORDER BY t.n"""
-      .formatted(NEW_ID.formatted(MICROS.formatted("t.s")), MONTHS);
+      .formatted(newId(MICROS.formatted("t.s")), MONTHS);
 
   /**
    * How many calls of a batch the call database holds already as marking them would leave them: the
