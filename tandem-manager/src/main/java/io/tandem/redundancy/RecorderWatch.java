@@ -42,6 +42,9 @@ final class RecorderWatch implements AutoCloseable {
   /** The allowance last logged, on the watcher's thread only. */
   private long allowanceLogged;
   private volatile long lastBeatNanos;
+  /** When the last connection was answered, and the beats read by then: the watch's own thread only. */
+  private long answeredNanos;
+  private long beatsAtAnswer;
   private volatile RecorderHealth lastHealth;
   private volatile boolean declaredFailed;
   private volatile BeatStream stream;
@@ -143,6 +146,8 @@ final class RecorderWatch implements AutoCloseable {
     BeatStream previous = stream;
     // The recorder answered now: its silence counts from here.
     lastBeatNanos = System.nanoTime();
+    answeredNanos = lastBeatNanos;
+    beatsAtAnswer = beats.get();
     stream = opened;
     lost.drainPermits();
     if (previous != null) {
@@ -269,10 +274,11 @@ final class RecorderWatch implements AutoCloseable {
     long before = beats.get();
     long lastBeat = lastBeatNanos;
     boolean answered = connect();
-    if (answered && beats.get() == before) {
-      // It came back: its silence ran until the answer (a beat meanwhile was counted as it came).
-      long answeredAt = lastBeatNanos;
-      allowance.cameBackAfter(answeredAt, answeredAt - lastBeat);
+    // It came back: its silence ran until the answer, unless a beat on the old connection ended it before (that beat
+    // was counted as it came). The new connection's first beat may be read before this line, so what counts is the
+    // beats at the answer, not now: that first beat's silence runs from the answer, and would hide the one before.
+    if (answered && beatsAtAnswer == before) {
+      allowance.cameBackAfter(answeredNanos, answeredNanos - lastBeat);
     }
     return answered || beats.get() != before;
   }
