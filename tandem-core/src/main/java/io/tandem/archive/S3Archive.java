@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -45,13 +46,18 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The archive in one S3 target's bucket: copies call media as objects {@code <prefix>yyyy/MM/dd/<inum>.wav} (UTC
- * date of the call's start), whose location is {@code s3:<target>/<key>}, and opens them again by that location,
- * reading by ranges as the channel is read. A copy is one PUT, which S3 makes visible whole or not at all; it carries
+ * date of the call's start), whose location is {@code s3:<target>/<key>}, followed by {@code ?versionId=<id>} in a
+ * bucket that keeps versions (every bucket with object lock does), and opens them again by that location, reading
+ * that very version by ranges as the channel is read: a later version or a delete marker over the key (a plain DELETE
+ * in a locked bucket makes one) does not hide the copy. A copy is one PUT, which S3 makes visible whole or not at all; it carries
  * the file's length, SHA-256 and MD5, which the server checks against what it received, and the checksums its
  * answer reports (the ETag, the MD5 of a single PUT; a SHA-256 where the server keeps one) are compared with those
  * sent. The file is stored as it is stored on disk: a sealed one stays
  * sealed, and is first read through to prove that every chunk authenticates. The rule's object lock (retention mode
- * and date, legal hold) goes with the PUT. Idempotent: an object that holds the source's bytes already is kept.
+ * and date, legal hold) goes with the PUT, and the server is then asked what it holds the version under: a server
+ * may take the lock headers without acting on them, and a copy it holds under less than the rule asks is not taken
+ * (it is tried again, and put again). The copy's archive state records the lock as the server reports it.
+ * Idempotent: an object that holds the source's bytes already, under the lock asked, is kept.
  * Every failure of the target (unreachable, refused, a checksum that differs) is an
  * {@link ArchiveUnavailableException}, so the call is archived again later. Thread-safe.
  */
@@ -60,6 +66,10 @@ public final class S3Archive implements Archive, AutoCloseable {
   public static final String SCHEME = "s3:";
   /** The largest object one PUT takes. */
   static final long MAX_PUT_BYTES = 5L << 30;
+  /** What comes between an object's key and its version in a location. */
+  static final String VERSION_MARK = "?versionId=";
+  /** The version id S3 gives objects in a bucket that keeps no versions. */
+  private static final String NO_VERSION = "null";
   /** The user metadata field that keeps the copy's SHA-256, hex, as the archive computed it. */
   static final String SHA256_METADATA = "sha256";
   private static final DateTimeFormatter DAY_FOLDER = DateTimeFormatter.ofPattern("yyyy/MM/dd")
@@ -129,32 +139,71 @@ public final class S3Archive implements Archive, AutoCloseable {
     ObjectLock lock = rule.lock();
     Instant retainUntil = lock.retainUntil(start, clock.instant());
     String where = "call " + inum + " to " + target.describe() + " as " + key;
-    Optional<HeadObjectResponse> existing = head(key, where);
-    String location = SCHEME + target.name() + "/" + key;
-    if (existing.isPresent() && holds(existing.get(), sums)) {
-      return copyOf(location, sums, existing.get(), lock, retainUntil);
+    Optional<HeadObjectResponse> existing = head(key, null, where);
+    if (existing.isPresent() && holds(existing.get(), sums) && lockTrouble(existing.get(), lock, retainUntil) == null) {
+      return copyOf(key, sums, existing.get());
     }
     PutObjectResponse stored = put(source, key, sums, lock, retainUntil, where);
     String mismatch = mismatch(stored.eTag(), stored.checksumSHA256(), sums);
     if (mismatch != null) {
       throw new ArchiveUnavailableException("the upload of " + where + " was taken, but " + mismatch);
     }
-    return new ArchivedCopy(location, sums.sha256Hex(), sums.bytes(), retainUntil == null ? null : lock.mode(),
-        retainUntil, lock.legalHold());
+    String version = stored.versionId();
+    if (retainUntil == null && !lock.legalHold()) {
+      return new ArchivedCopy(location(key, version), sums.sha256Hex(), sums.bytes());
+    }
+    // A server may take the lock headers without acting on them (a bucket without object lock, on some servers):
+    // the copy's state says only what the server reports holding the version under.
+    HeadObjectResponse locked = head(key, version, where).orElseThrow(() -> new ArchiveUnavailableException(
+        "the upload of " + where + " was taken, but the target then reports no such object"));
+    String trouble = lockTrouble(locked, lock, retainUntil);
+    if (trouble != null) {
+      throw new ArchiveUnavailableException("the upload of " + where + " was taken, but " + trouble);
+    }
+    return copyOf(key, sums, locked);
   }
 
-  /** The copy as recorded: the lock the server reports, else the one the PUT carried and the server took. */
-  private static ArchivedCopy copyOf(String location, Sums sums, HeadObjectResponse stored, ObjectLock lock,
-      Instant retainUntil) {
-    ObjectLock.RetentionMode mode = retainUntil == null ? null : lock.mode();
-    Instant until = retainUntil;
+  /** The copy as the server reports it: its version, the retention and legal hold it holds it under. */
+  private ArchivedCopy copyOf(String key, Sums sums, HeadObjectResponse stored) {
+    ObjectLock.RetentionMode mode = null;
+    Instant until = null;
     if (stored.objectLockMode() != null && stored.objectLockRetainUntilDate() != null) {
       mode = ObjectLock.RetentionMode.valueOf(stored.objectLockModeAsString());
       until = stored.objectLockRetainUntilDate();
     }
-    boolean legalHold = stored.objectLockLegalHoldStatus() != null
-        ? stored.objectLockLegalHoldStatus() == ObjectLockLegalHoldStatus.ON : lock.legalHold();
-    return new ArchivedCopy(location, sums.sha256Hex(), sums.bytes(), mode, until, legalHold);
+    boolean legalHold = stored.objectLockLegalHoldStatus() == ObjectLockLegalHoldStatus.ON;
+    return new ArchivedCopy(location(key, stored.versionId()), sums.sha256Hex(), sums.bytes(), mode, until, legalHold);
+  }
+
+  /**
+   * How the lock the server reports for an object falls short of the rule's (a retention until {@code retainUntil},
+   * a legal hold), or null when it does not. A server keeps retention dates to the second at least.
+   */
+  private String lockTrouble(HeadObjectResponse stored, ObjectLock lock, Instant retainUntil) {
+    if (retainUntil != null) {
+      if (stored.objectLockMode() == null || stored.objectLockRetainUntilDate() == null) {
+        return "the target holds it under no retention (" + lock.mode() + " until " + retainUntil + " asked): "
+            + "is object lock enabled on bucket " + target.bucket() + "?";
+      }
+      if (lock.mode() == ObjectLock.RetentionMode.COMPLIANCE
+          && !stored.objectLockModeAsString().equals(ObjectLock.RetentionMode.COMPLIANCE.name())) {
+        return "the target holds it in " + stored.objectLockModeAsString() + " mode, not COMPLIANCE";
+      }
+      if (stored.objectLockRetainUntilDate().isBefore(retainUntil.truncatedTo(ChronoUnit.SECONDS))) {
+        return "the target retains it only until " + stored.objectLockRetainUntilDate() + ", not " + retainUntil;
+      }
+    }
+    if (lock.legalHold() && stored.objectLockLegalHoldStatus() != ObjectLockLegalHoldStatus.ON) {
+      return "the target holds it under no legal hold: is object lock enabled on bucket " + target.bucket() + "?";
+    }
+    return null;
+  }
+
+  /** {@code s3:<target>/<key>}, and {@code ?versionId=<id>} after it when the bucket keeps versions. */
+  private String location(String key, String version) {
+    String location = SCHEME + target.name() + "/" + key;
+    return version == null || version.isEmpty() || version.equals(NO_VERSION) ? location
+        : location + VERSION_MARK + version;
   }
 
   /** Puts the file under {@code key} with its checksums and lock; the server's answer says what it stored. */
@@ -185,11 +234,12 @@ public final class S3Archive implements Archive, AutoCloseable {
     }
   }
 
-  /** The object at {@code key}, or empty when there is none. */
-  private Optional<HeadObjectResponse> head(String key, String where) throws ArchiveUnavailableException {
+  /** The object at {@code key} (its {@code version}, or the latest when null), or empty when there is none. */
+  private Optional<HeadObjectResponse> head(String key, String version, String where)
+      throws ArchiveUnavailableException {
     try {
       return Optional.of(client.headObject(HeadObjectRequest.builder().bucket(target.bucket()).key(key)
-          .checksumMode(ChecksumMode.ENABLED).build()));
+          .versionId(version).checksumMode(ChecksumMode.ENABLED).build()));
     } catch (S3Exception e) {
       if (e.statusCode() == 404) {
         return Optional.empty();
@@ -226,11 +276,15 @@ public final class S3Archive implements Archive, AutoCloseable {
 
   @Override
   public MediaChannel open(String location) throws IOException {
-    String key = keyOf(location);
+    String path = pathOf(location);
+    int mark = path.lastIndexOf(VERSION_MARK);
+    boolean versioned = mark > 0 && path.startsWith(".wav", mark - ".wav".length());
+    String key = versioned ? path.substring(0, mark) : path;
+    String version = versioned ? path.substring(mark + VERSION_MARK.length()) : null;
     String where = "archived copy " + location + " in " + target.describe();
     S3ObjectChannel channel;
     try {
-      channel = S3ObjectChannel.open(client, target.bucket(), key, where);
+      channel = S3ObjectChannel.open(client, target.bucket(), key, version, where);
     } catch (S3Exception e) {
       throw new ArchiveUnreachableException(e.statusCode() == 404 ? "no " + where
           : where + " cannot be read: " + refusal(e));
@@ -240,8 +294,8 @@ public final class S3Archive implements Archive, AutoCloseable {
     return files.open(channel, Path.of(location));
   }
 
-  /** The key of an S3 location of this target. */
-  private String keyOf(String location) throws ArchiveUnreachableException {
+  /** The key of an S3 location of this target, with its version mark when it has one. */
+  private String pathOf(String location) throws ArchiveUnreachableException {
     String prefix = SCHEME + target.name() + "/";
     if (!location.startsWith(prefix) || location.length() == prefix.length()) {
       throw new ArchiveUnreachableException("'" + location + "' is not a location in " + target.describe());

@@ -27,6 +27,7 @@ final class S3ObjectChannel extends FileChannel {
   private final S3Client client;
   private final String bucket;
   private final String key;
+  private final String version;
   private final String name;
   private final long size;
   private byte[] window = new byte[0];
@@ -35,27 +36,30 @@ final class S3ObjectChannel extends FileChannel {
   private int nextWindow = FIRST_WINDOW;
   private long position;
 
-  private S3ObjectChannel(S3Client client, String bucket, String key, long size, String name) {
+  private S3ObjectChannel(S3Client client, String bucket, String key, String version, long size, String name) {
     this.client = client;
     this.bucket = bucket;
     this.key = key;
+    this.version = version;
     this.size = size;
     this.name = name;
   }
 
   /**
    * Opens the object with one GET of its first window, whose answer also gives the object's length, so that opening
-   * and reading the first bytes cost one request; {@code name} names it in errors.
+   * and reading the first bytes cost one request; {@code version}, when not null, is the one version of it read
+   * (later versions and delete markers over it change nothing); {@code name} names it in errors.
    *
    * @throws SdkException as the GET fails (a 404 when there is no such object)
    */
-  static S3ObjectChannel open(S3Client client, String bucket, String key, String name) throws IOException {
-    GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(key)
+  static S3ObjectChannel open(S3Client client, String bucket, String key, String version, String name)
+      throws IOException {
+    GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(key).versionId(version)
         .range("bytes=0-" + (FIRST_WINDOW - 1)).build();
     try (ResponseInputStream<GetObjectResponse> in = client.getObject(request)) {
       GetObjectResponse answer = in.response();
       long size = totalLength(answer);
-      S3ObjectChannel channel = new S3ObjectChannel(client, bucket, key, size, name);
+      S3ObjectChannel channel = new S3ObjectChannel(client, bucket, key, version, size, name);
       int length = (int) Math.min(size, FIRST_WINDOW);
       channel.window = new byte[length];
       int filled = channel.readFully(in, length);
@@ -114,7 +118,7 @@ final class S3ObjectChannel extends FileChannel {
     if (window.length < length) {
       window = new byte[length];
     }
-    GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(key)
+    GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(key).versionId(version)
         .range("bytes=" + at + "-" + (at + length - 1)).build();
     int filled = 0;
     try (ResponseInputStream<GetObjectResponse> in = client.getObject(request)) {

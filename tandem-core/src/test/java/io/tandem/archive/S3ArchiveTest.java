@@ -189,21 +189,29 @@ class S3ArchiveTest {
   }
 
   @Test
-  void theRuleObjectLockGoesWithThePutAndIntoTheCopyState() throws Exception {
-    // s3proxy implements no object lock: this one takes the lock headers without acting on them, as a bucket with
-    // object lock takes them; what is checked is what the PUT carried and what the copy's state says.
+  void aTargetThatTakesTheLockHeadersButHoldsNoLockIsRefusedAndPutAgainNextTime() throws Exception {
+    // s3proxy implements no object lock; this one takes the lock headers without acting on them, as some servers do
+    // on a bucket without object lock. A bucket that keeps the lock is tried in the integration tests (Ceph's gateway).
     try (S3Server lockless = new S3Server(folder.resolve("lock-server"), true, "calls-bucket");
         S3Archive archive = new S3Archive(lockless.target("calls", "calls-bucket"), MediaFiles.plain(), CLOCK,
             List.of(recorder))) {
-      ArchivedCopy copy = archive.copy(media("locked.wav", 4_000, 19), LOCKED, Inum.of(123456, 48), START);
+      Path source = media("locked.wav", 4_000, 19);
+      assertThatThrownBy(() -> archive.copy(source, LOCKED, Inum.of(123456, 48), START))
+          .isInstanceOf(ArchiveUnavailableException.class)
+          .hasMessageContaining("call 123456000000048")
+          .hasMessageContaining("holds it under no retention (COMPLIANCE until 2026-12-26T23:59:59Z asked)")
+          .hasMessageContaining("is object lock enabled on bucket calls-bucket?");
 
       SdkHttpRequest put = only("PUT");
       assertThat(put.firstMatchingHeader("x-amz-object-lock-mode")).contains("COMPLIANCE");
       assertThat(put.firstMatchingHeader("x-amz-object-lock-retain-until-date")).contains("2026-12-26T23:59:59Z");
       assertThat(put.firstMatchingHeader("x-amz-object-lock-legal-hold")).contains("ON");
-      assertThat(copy.retentionMode()).isEqualTo(ObjectLock.RetentionMode.COMPLIANCE);
-      assertThat(copy.retainUntil()).isEqualTo(START.plus(Duration.ofDays(30)));
-      assertThat(copy.legalHold()).isTrue();
+      requests.clear();
+
+      assertThatThrownBy(() -> archive.copy(source, LOCKED, Inum.of(123456, 48), START))
+          .isInstanceOf(ArchiveUnavailableException.class);
+      assertThat(requests).as("the unlocked object is not taken as the copy: it is put again")
+          .extracting(r -> r.method().name()).containsExactly("HEAD", "PUT", "HEAD");
     }
   }
 

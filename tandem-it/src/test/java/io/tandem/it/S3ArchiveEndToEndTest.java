@@ -1,6 +1,7 @@
 package io.tandem.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -28,13 +30,17 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRetentionResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * A real pair archives to an S3 target under a rule added through the Recorder Manager, media sealed at rest: the
- * object holds the recorder's file as it is stored, still sealed, with the rule's object lock in the copy's archive
- * state; after kill -9 of the recorder that holds the copy, the Manager replays it from S3, whole and by exact
- * ranges. The S3 server is s3proxy, started by the test on a free loopback port; it takes the lock headers without
- * acting on them, since it implements no object lock.
+ * object holds the recorder's file as it is stored, still sealed, under the rule's object lock, which the gateway
+ * enforces (a delete of the version is refused) and the copy's archive state shows; after kill -9 of the recorder that
+ * holds the copy, the Manager replays it from S3, whole and by exact ranges. The S3 service of that test is Ceph's
+ * RADOS Gateway ({@link CephS3}), of the other s3proxy, which the test stops and starts again on its port; each is
+ * started by the test on loopback.
  */
 class S3ArchiveEndToEndTest {
   private static final int MAIN = 470_001;
@@ -44,6 +50,7 @@ class S3ArchiveEndToEndTest {
   Path root;
   private PairFixture pair;
   private S3Server s3;
+  private CephS3 ceph;
 
   @AfterEach
   void stop() throws Exception {
@@ -53,14 +60,20 @@ class S3ArchiveEndToEndTest {
     if (s3 != null) {
       s3.close();
     }
+    if (ceph != null) {
+      ceph.close();
+    }
   }
 
   @Test
   void aRecorderArchivesToS3UnderARuleAndTheManagerReplaysTheCopyFromS3AfterKillMinus9() throws Exception {
-    s3 = new S3Server(root.resolve("s3"), true, "tandem-calls");
-    Map<String, String> target = Map.of("archive.s3.calls.endpoint", s3.endpoint().toString(),
-        "archive.s3.calls.bucket", "tandem-calls", "archive.s3.calls.accessKeyId", S3Server.ACCESS_KEY,
-        "archive.s3.calls.secretAccessKey", S3Server.SECRET);
+    ceph = CephS3.start();
+    try (S3Client client = ceph.client()) {
+      client.createBucket(b -> b.bucket("tandem-calls").objectLockEnabledForBucket(true));
+    }
+    Map<String, String> target = Map.of("archive.s3.calls.endpoint", ceph.endpoint().toString(),
+        "archive.s3.calls.bucket", "tandem-calls", "archive.s3.calls.accessKeyId", CephS3.ACCESS_KEY,
+        "archive.s3.calls.secretAccessKey", CephS3.SECRET);
     MediaKeys keys = MediaKeys.generate();
     Path keyFile = root.resolve("media.key");
     keys.write(keyFile);
@@ -82,18 +95,30 @@ class S3ArchiveEndToEndTest {
     JsonNode archived = await().atMost(Duration.ofSeconds(60)).until(this::archivedCopy, found -> found != null);
     String inum = archived.get("inum").asText();
     JsonNode state = archived.get("archive");
-    String key = state.get("location").asText().substring("s3:calls/".length());
+    String location = state.get("location").asText();
+    String key = location.substring("s3:calls/".length(), location.indexOf("?versionId="));
+    String version = location.substring(location.indexOf("?versionId=") + "?versionId=".length());
     JsonNode interaction = pair.onlyInteraction();
     Instant start = Instant.parse(interaction.get("start").asText());
 
-    assertThat(state.get("location").asText()).startsWith("s3:calls/tandem/").endsWith("/" + inum + ".wav");
+    assertThat(location).startsWith("s3:calls/tandem/").contains("/" + inum + ".wav?versionId=");
     assertThat(state.get("retentionMode").asText()).isEqualTo("COMPLIANCE");
     // Counted from the copy's own start, which lies within the conversation's.
     assertThat(Instant.parse(state.get("retainUntil").asText()).minus(Duration.ofDays(30)))
         .isBetween(start.minusSeconds(2), Instant.parse(interaction.get("end").asText()));
     assertThat(state.get("legalHold").asBoolean()).isTrue();
     Path source = mediaFile(inum);
-    byte[] object = s3.object("tandem-calls", key);
+    byte[] object;
+    try (S3Client client = ceph.client()) {
+      object = client.getObjectAsBytes(r -> r.bucket("tandem-calls").key(key).versionId(version)).asByteArray();
+      GetObjectRetentionResponse retention = client.getObjectRetention(r -> r.bucket("tandem-calls").key(key));
+      assertThat(retention.retention().modeAsString()).isEqualTo("COMPLIANCE");
+      assertThat(retention.retention().retainUntilDate().truncatedTo(ChronoUnit.SECONDS))
+          .isEqualTo(Instant.parse(state.get("retainUntil").asText()).truncatedTo(ChronoUnit.SECONDS));
+      assertThatThrownBy(() -> client.deleteObject(r -> r.bucket("tandem-calls").key(key).versionId(version)))
+          .as("a delete of the archived version before its date")
+          .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+    }
     assertThat(object).as("the object: the recorder's file as it is stored").isEqualTo(Files.readAllBytes(source));
     assertThat(MediaFiles.isSealed(source)).as("the stored file is sealed at rest").isTrue();
     assertThat(state.get("sha256").asText()).isEqualTo(sha256(object));
@@ -125,7 +150,7 @@ class S3ArchiveEndToEndTest {
 
   @Test
   void whileTheS3TargetIsDownACallWaitsInTheWorkflowAndIsArchivedOnceItIsBack() throws Exception {
-    s3 = new S3Server(root.resolve("s3"), false, "tandem-calls");
+    s3 = new S3Server(root.resolve("s3"), "tandem-calls");
     int port = s3.endpoint().getPort();
     Map<String, String> target = Map.of("archive.s3.calls.endpoint", s3.endpoint().toString(),
         "archive.s3.calls.bucket", "tandem-calls", "archive.s3.calls.accessKeyId", S3Server.ACCESS_KEY,
@@ -145,7 +170,7 @@ class S3ArchiveEndToEndTest {
     assertThat(workflow(pair.main).path("FAILED").asLong()).as("entries failed while S3 is down").isZero();
     assertThat(archivedCopy()).as("a copy archived while S3 is down").isNull();
 
-    s3 = new S3Server(root.resolve("s3"), false, port, "tandem-calls");
+    s3 = new S3Server(root.resolve("s3"), port, "tandem-calls");
     JsonNode archived = await().atMost(Duration.ofSeconds(90)).until(this::archivedCopy, found -> found != null);
     String key = archived.get("archive").get("location").asText().substring("s3:calls/".length());
     assertThat(sha256(s3.object("tandem-calls", key))).isEqualTo(archived.get("archive").get("sha256").asText());

@@ -8,7 +8,10 @@ import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 
-/** An S3-compatible server (s3proxy) in this process, on a free loopback port, over a folder. Stop it after use. */
+/**
+ * An S3-compatible server (s3proxy) in this process, on a free loopback port, over a folder; it keeps no object lock
+ * (see {@link CephS3} for one that does). Stop it after use.
+ */
 final class S3Server implements AutoCloseable {
   static final String ACCESS_KEY = "tandem-test";
   static final String SECRET = "tandem-test-secret-0123456789";
@@ -17,19 +20,11 @@ final class S3Server implements AutoCloseable {
   private final FilesystemNio2BlobStore store;
 
   S3Server(Path folder, String... buckets) throws Exception {
-    this(folder, false, buckets);
-  }
-
-  /**
-   * {@code ignoreUnknownHeaders}: takes headers of functions s3proxy lacks (object lock) without acting on them, as
-   * if it implemented them; otherwise it refuses them with 501.
-   */
-  S3Server(Path folder, boolean ignoreUnknownHeaders, String... buckets) throws Exception {
-    this(folder, ignoreUnknownHeaders, 0, buckets);
+    this(folder, 0, buckets);
   }
 
   /** On {@code port} (0: any free one), to start a server again where a stopped one was. */
-  S3Server(Path folder, boolean ignoreUnknownHeaders, int port, String... buckets) throws Exception {
+  S3Server(Path folder, int port, String... buckets) throws Exception {
     java.nio.file.Files.createDirectories(folder);
     store = new FilesystemNio2BlobStore(folder.toString());
     for (String bucket : buckets) {
@@ -39,7 +34,7 @@ final class S3Server implements AutoCloseable {
     }
     proxy = S3Proxy.builder().blobStore(store).endpoint(URI.create("http://127.0.0.1:" + port))
         .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET)
-        .ignoreUnknownHeaders(ignoreUnknownHeaders).build();
+        .build();
     proxy.start();
     while (!proxy.getState().equals("STARTED")) {
       Thread.onSpinWait();
