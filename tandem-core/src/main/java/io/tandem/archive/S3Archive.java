@@ -49,17 +49,17 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * date of the call's start), whose location is {@code s3:<target>/<key>}, followed by {@code ?versionId=<id>} in a
  * bucket that keeps versions (every bucket with object lock does), and opens them again by that location, reading
  * that very version by ranges as the channel is read: a later version or a delete marker over the key (a plain DELETE
- * in a locked bucket makes one) does not hide the copy. A copy is one PUT, which S3 makes visible whole or not at all; it carries
- * the file's length, SHA-256 and MD5, which the server checks against what it received, and the checksums its
- * answer reports (the ETag, the MD5 of a single PUT; a SHA-256 where the server keeps one) are compared with those
- * sent. The file is stored as it is stored on disk: a sealed one stays
- * sealed, and is first read through to prove that every chunk authenticates. The rule's object lock (retention mode
- * and date, legal hold) goes with the PUT, and the server is then asked what it holds the version under: a server
- * may take the lock headers without acting on them, and a copy it holds under less than the rule asks is not taken
- * (it is tried again, and put again). The copy's archive state records the lock as the server reports it.
- * Idempotent: an object that holds the source's bytes already, under the lock asked, is kept.
- * Every failure of the target (unreachable, refused, a checksum that differs) is an
- * {@link ArchiveUnavailableException}, so the call is archived again later. Thread-safe.
+ * in a locked bucket makes one) does not hide the copy. A copy is one PUT, which S3 makes visible whole or not at
+ * all; it carries the file's length, SHA-256 and MD5, which the server checks against what it received, and the
+ * checksums its answer reports (the ETag, the MD5 of a single PUT; a SHA-256 where the server keeps one) are
+ * compared with those sent. The file is stored as it is stored on disk: a sealed one stays sealed, and is first read
+ * through to prove that every chunk authenticates. The rule's object lock (retention mode and date, legal hold) goes
+ * with the PUT, and the server is then asked what it holds the version under: a server may take the lock headers
+ * without acting on them, and a copy it holds under less than the rule asks is not taken (it is tried again, and put
+ * again). The copy's archive state records the lock as the server reports it. Idempotent: an object that holds the
+ * source's bytes already, under the lock asked, is kept. Every failure of the target (unreachable, refused, a
+ * checksum that differs) is an {@link ArchiveUnavailableException}, so the call is archived again later.
+ * Thread-safe.
  */
 public final class S3Archive implements Archive, AutoCloseable {
   /** The location prefix of S3 copies: {@code s3:<target>/<key>}. */
@@ -67,7 +67,7 @@ public final class S3Archive implements Archive, AutoCloseable {
   /** The largest object one PUT takes. */
   static final long MAX_PUT_BYTES = 5L << 30;
   /** What comes between an object's key and its version in a location. */
-  static final String VERSION_MARK = "?versionId=";
+  public static final String VERSION_MARK = "?versionId=";
   /** The version id S3 gives objects in a bucket that keeps no versions. */
   private static final String NO_VERSION = "null";
   /** The user metadata field that keeps the copy's SHA-256, hex, as the archive computed it. */

@@ -109,30 +109,35 @@ final class S3ObjectChannel extends FileChannel {
     return count;
   }
 
-  /** Fetches the window that starts at {@code at}: larger while reads run on, back to the first size after a seek. */
+  /**
+   * Fetches a window that holds {@code at}: larger while reads run on, back to the first size after a seek. Near the
+   * end of the object the window ends at the end and starts before {@code at}, so that it keeps its size: an answer of
+   * a few bytes (a sealed file's last slot, read when it is opened) waits on the server's Nagle and the client's
+   * delayed ACK, some 40 ms on Ceph's gateway, where a whole window's answer takes a few.
+   */
   private void fetch(long at, int wanted) throws IOException {
     boolean runsOn = windowLength > 0 && at == windowStart + windowLength;
     nextWindow = runsOn ? Math.min(MAX_WINDOW, nextWindow * 2) : FIRST_WINDOW;
-    int length = (int) Math.min(size - at, Math.max(wanted, nextWindow));
-    length = Math.min(length, MAX_WINDOW);
+    int length = (int) Math.min(size, Math.min(MAX_WINDOW, Math.max(wanted, nextWindow)));
+    long from = Math.max(0, Math.min(at, size - length));
     if (window.length < length) {
       window = new byte[length];
     }
     GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(key).versionId(version)
-        .range("bytes=" + at + "-" + (at + length - 1)).build();
+        .range("bytes=" + from + "-" + (from + length - 1)).build();
     int filled = 0;
     try (ResponseInputStream<GetObjectResponse> in = client.getObject(request)) {
       filled = readFully(in, length);
     } catch (SdkException e) {
       windowLength = 0;
-      throw new IOException("cannot read bytes " + at + " to " + (at + length - 1) + " of " + name + ": "
+      throw new IOException("cannot read bytes " + from + " to " + (from + length - 1) + " of " + name + ": "
           + e.getMessage(), e);
     }
     if (filled < length) {
       windowLength = 0;
-      throw new IOException(name + " ended after " + (at + filled) + " of its " + size + " bytes");
+      throw new IOException(name + " ended after " + (from + filled) + " of its " + size + " bytes");
     }
-    windowStart = at;
+    windowStart = from;
     windowLength = length;
   }
 

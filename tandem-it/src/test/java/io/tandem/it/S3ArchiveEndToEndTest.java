@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tandem.bench.CephS3;
 import io.tandem.call.Inum;
 import io.tandem.media.MediaFiles;
 import io.tandem.media.sealed.MediaKeys;
@@ -67,7 +68,7 @@ class S3ArchiveEndToEndTest {
 
   @Test
   void aRecorderArchivesToS3UnderARuleAndTheManagerReplaysTheCopyFromS3AfterKillMinus9() throws Exception {
-    ceph = CephS3.start();
+    ceph = TestCeph.start();
     try (S3Client client = ceph.client()) {
       client.createBucket(b -> b.bucket("tandem-calls").objectLockEnabledForBucket(true));
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tandem.archive.ArchiveRule;
+import io.tandem.bench.CephS3;
 import io.tandem.archive.ArchiveTarget;
 import io.tandem.archive.ArchiveUnavailableException;
 import io.tandem.archive.ArchivedCopy;
@@ -49,7 +50,7 @@ class S3ObjectLockTest {
 
   @BeforeAll
   static void startGateway() throws Exception {
-    ceph = CephS3.start();
+    ceph = TestCeph.start();
     client = ceph.client();
     client.createBucket(b -> b.bucket(LOCKED_BUCKET).objectLockEnabledForBucket(true));
     client.createBucket(b -> b.bucket(PLAIN_BUCKET));
