@@ -14,11 +14,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -165,12 +166,8 @@ public final class S3Archive implements Archive, AutoCloseable {
 
   /** The copy as the server reports it: its version, the retention and legal hold it holds it under. */
   private ArchivedCopy copyOf(String key, Sums sums, HeadObjectResponse stored) {
-    ObjectLock.RetentionMode mode = null;
-    Instant until = null;
-    if (stored.objectLockMode() != null && stored.objectLockRetainUntilDate() != null) {
-      mode = ObjectLock.RetentionMode.valueOf(stored.objectLockModeAsString());
-      until = stored.objectLockRetainUntilDate();
-    }
+    ObjectLock.RetentionMode mode = modeOf(stored);
+    Instant until = mode == null ? null : stored.objectLockRetainUntilDate();
     boolean legalHold = stored.objectLockLegalHoldStatus() == ObjectLockLegalHoldStatus.ON;
     return new ArchivedCopy(location(key, stored.versionId()), sums.sha256Hex(), sums.bytes(), mode, until, legalHold);
   }
@@ -181,13 +178,17 @@ public final class S3Archive implements Archive, AutoCloseable {
    */
   private String lockTrouble(HeadObjectResponse stored, ObjectLock lock, Instant retainUntil) {
     if (retainUntil != null) {
-      if (stored.objectLockMode() == null || stored.objectLockRetainUntilDate() == null) {
+      ObjectLock.RetentionMode mode = modeOf(stored);
+      if (mode == null && stored.objectLockModeAsString() != null && stored.objectLockRetainUntilDate() != null) {
+        return "the target reports retention mode '" + stored.objectLockModeAsString() + "', neither GOVERNANCE nor "
+            + "COMPLIANCE";
+      }
+      if (mode == null) {
         return "the target holds it under no retention (" + lock.mode() + " until " + retainUntil + " asked): "
             + "is object lock enabled on bucket " + target.bucket() + "?";
       }
-      if (lock.mode() == ObjectLock.RetentionMode.COMPLIANCE
-          && !stored.objectLockModeAsString().equals(ObjectLock.RetentionMode.COMPLIANCE.name())) {
-        return "the target holds it in " + stored.objectLockModeAsString() + " mode, not COMPLIANCE";
+      if (lock.mode() == ObjectLock.RetentionMode.COMPLIANCE && mode != ObjectLock.RetentionMode.COMPLIANCE) {
+        return "the target holds it in " + mode + " mode, not COMPLIANCE";
       }
       if (stored.objectLockRetainUntilDate().isBefore(retainUntil.truncatedTo(ChronoUnit.SECONDS))) {
         return "the target retains it only until " + stored.objectLockRetainUntilDate() + ", not " + retainUntil;
@@ -197,6 +198,19 @@ public final class S3Archive implements Archive, AutoCloseable {
       return "the target holds it under no legal hold: is object lock enabled on bucket " + target.bucket() + "?";
     }
     return null;
+  }
+
+  /** The retention mode the server reports, with its date; null for none, or for a mode it names that S3 has not. */
+  private static ObjectLock.RetentionMode modeOf(HeadObjectResponse stored) {
+    String mode = stored.objectLockModeAsString();
+    if (mode == null || stored.objectLockRetainUntilDate() == null) {
+      return null;
+    }
+    try {
+      return ObjectLock.RetentionMode.valueOf(mode.strip().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** {@code s3:<target>/<key>}, and {@code ?versionId=<id>} after it when the bucket keeps versions. */

@@ -33,6 +33,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 class S3ArchiveTest {
@@ -214,6 +215,57 @@ class S3ArchiveTest {
           .isInstanceOf(ArchiveUnavailableException.class);
       assertThat(requests).as("the unlocked object is not taken as the copy: it is put again")
           .extracting(r -> r.method().name()).containsExactly("HEAD", "PUT", "HEAD");
+    }
+  }
+
+  @Test
+  void theCopyStateIsTheLockTheTargetReportsAndAWeakerModeIsRefused() throws Exception {
+    // The HEAD answers of a server that keeps the lock, as Ceph's gateway gives them (see S3ObjectLockTest there).
+    String[] mode = {"COMPLIANCE"};
+    List<String> headVersions = new CopyOnWriteArrayList<>();
+    ExecutionInterceptor keepsLock = new ExecutionInterceptor() {
+      @Override
+      public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+        // s3proxy keeps no versions and refuses a versionId: noted, and taken off.
+        List<String> version = context.httpRequest().rawQueryParameters().get("versionId");
+        if (version == null) {
+          return context.httpRequest();
+        }
+        headVersions.addAll(version);
+        return context.httpRequest().toBuilder().removeQueryParameter("versionId").build();
+      }
+
+      @Override
+      public software.amazon.awssdk.http.SdkHttpResponse modifyHttpResponse(Context.ModifyHttpResponse context,
+          ExecutionAttributes attributes) {
+        if (context.request() instanceof PutObjectRequest) {
+          return context.httpResponse().toBuilder().putHeader("x-amz-version-id", "v-17").build();
+        }
+        if (!(context.request() instanceof HeadObjectRequest) || context.httpResponse().statusCode() != 200) {
+          return context.httpResponse();
+        }
+        return context.httpResponse().toBuilder().putHeader("x-amz-object-lock-mode", mode[0])
+            .putHeader("x-amz-object-lock-retain-until-date", "2026-12-27T00:00:00.000Z")
+            .putHeader("x-amz-object-lock-legal-hold", "ON").putHeader("x-amz-version-id", "v-17").build();
+      }
+    };
+    try (S3Server locking = new S3Server(folder.resolve("locking-server"), true, "calls-bucket");
+        S3Archive archive = new S3Archive(locking.target("calls", "calls-bucket"), MediaFiles.plain(), CLOCK,
+            List.of(keepsLock, recorder))) {
+      ArchivedCopy copy = archive.copy(media("kept.wav", 4_000, 29), LOCKED, Inum.of(123456, 54), START);
+
+      assertThat(copy.retentionMode()).isEqualTo(ObjectLock.RetentionMode.COMPLIANCE);
+      assertThat(copy.retainUntil()).as("the date the target reports, not the one asked")
+          .isEqualTo(Instant.parse("2026-12-27T00:00:00Z"));
+      assertThat(copy.legalHold()).isTrue();
+      assertThat(copy.location()).isEqualTo("s3:calls/locked/2026/11/26/123456000000054.wav?versionId=v-17");
+      assertThat(requests).extracting(r -> r.method().name()).containsExactly("HEAD", "PUT", "HEAD");
+      assertThat(headVersions).as("the HEAD after the PUT asks for the version put").containsExactly("v-17");
+
+      mode[0] = "GOVERNANCE";
+      assertThatThrownBy(() -> archive.copy(media("weaker.wav", 4_000, 37), LOCKED, Inum.of(123456, 55), START))
+          .isInstanceOf(ArchiveUnavailableException.class)
+          .hasMessageContaining("holds it in GOVERNANCE mode, not COMPLIANCE");
     }
   }
 
