@@ -55,9 +55,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * checksums its answer reports (the ETag, the MD5 of a single PUT; a SHA-256 where the server keeps one) are
  * compared with those sent. The file is stored as it is stored on disk: a sealed one stays sealed, and is first read
  * through to prove that every chunk authenticates. The rule's object lock (retention mode and date, legal hold) goes
- * with the PUT, and the server is then asked what it holds the version under: a server may take the lock headers
- * without acting on them, and a copy it holds under less than the rule asks is not taken (it is tried again, and put
- * again). The copy's archive state records the lock as the server reports it. Idempotent: an object that holds the
+ * with the PUT, and the server is then asked what it holds the version under (also in a bucket that keeps versions
+ * when the rule asks for no lock: a bucket with object lock may lock by its own default retention): a server may take
+ * the lock headers without acting on them, and a copy it holds under less than the rule asks is not taken (it is
+ * tried again, and put again). The copy's archive state records the lock as the server reports it. Idempotent: an object that holds the
  * source's bytes already, under the lock asked, is kept. Every failure of the target (unreachable, refused, a
  * checksum that differs) is an {@link ArchiveUnavailableException}, so the call is archived again later.
  * Thread-safe.
@@ -150,11 +151,13 @@ public final class S3Archive implements Archive, AutoCloseable {
       throw new ArchiveUnavailableException("the upload of " + where + " was taken, but " + mismatch);
     }
     String version = stored.versionId();
-    if (retainUntil == null && !lock.legalHold()) {
+    boolean versioned = location(key, version).contains(VERSION_MARK);
+    if (retainUntil == null && !lock.legalHold() && !versioned) {
       return new ArchivedCopy(location(key, version), sums.sha256Hex(), sums.bytes());
     }
-    // A server may take the lock headers without acting on them (a bucket without object lock, on some servers):
-    // the copy's state says only what the server reports holding the version under.
+    // A server may take the lock headers without acting on them (a bucket without object lock, on some servers),
+    // and a bucket with object lock (always one that keeps versions) may lock by its own default retention where the
+    // rule asks for none: the copy's state says only what the server reports holding the version under.
     HeadObjectResponse locked = head(key, version, where).orElseThrow(() -> new ArchiveUnavailableException(
         "the upload of " + where + " was taken, but the target then reports no such object"));
     String trouble = lockTrouble(locked, lock, retainUntil);

@@ -151,6 +151,29 @@ class S3ObjectLockTest {
   }
 
   @Test
+  void aBucketsDefaultRetentionIsInTheCopysStateWhereTheRuleAsksForNoLock() throws Exception {
+    String bucket = "default-locked-calls";
+    client.createBucket(b -> b.bucket(bucket).objectLockEnabledForBucket(true));
+    client.putObjectLockConfiguration(r -> r.bucket(bucket).objectLockConfiguration(c -> c.objectLockEnabled("Enabled")
+        .rule(l -> l.defaultRetention(d -> d.mode(ObjectLockRetentionMode.GOVERNANCE).days(2)))));
+    Instant before = Instant.now();
+    try (S3Archive archive = archive(bucket)) {
+      ArchivedCopy copy = archive.copy(media("defaulted.wav", 20_000, 13), rule(bucket, ObjectLock.NONE),
+          Inum.of(470_101, 5), before);
+
+      assertThat(copy.retentionMode()).isEqualTo(ObjectLock.RetentionMode.GOVERNANCE);
+      assertThat(copy.retainUntil()).isBetween(before.plus(Duration.ofDays(2)).minusSeconds(1),
+          Instant.now().plus(Duration.ofDays(2)).plusSeconds(1));
+      String key = keyOf(copy);
+      var versions = client.listObjectVersions(r -> r.bucket(bucket).prefix(key)).versions();
+      assertThat(copy.location()).endsWith("?versionId=" + versions.get(0).versionId());
+      String version = versions.get(0).versionId();
+      assertThatThrownBy(() -> client.deleteObject(r -> r.bucket(bucket).key(key).versionId(version)))
+          .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+    }
+  }
+
+  @Test
   void aLockedRuleOnABucketWithoutObjectLockIsRefusedWithTheGatewaysReason() throws Exception {
     ArchiveRule rule = rule(PLAIN_BUCKET, new ObjectLock(ObjectLock.RetentionMode.COMPLIANCE, 30, true));
     try (S3Archive archive = archive(PLAIN_BUCKET)) {
