@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -152,6 +153,12 @@ public final class RecorderClient {
       return Optional.empty();
     }
     return Optional.of(read(ok("GET " + path, answer), JobView.class));
+  }
+
+  /** The recorder's jobs, newest first: the one running, if any, and those it keeps since it started. */
+  public List<JobView> jobs() {
+    HttpResponse<String> answer = send(request("/api/jobs", timeout).GET(), "GET /api/jobs", true);
+    return List.of(read(ok("GET /api/jobs", answer), JobView[].class));
   }
 
   /**

@@ -45,7 +45,6 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
   private final Credentials credentials;
   private final ControllerLease controllerLease;
   private final CallMonths months;
-  private final ReprocessJobs reprocessJobs;
   private final DatabaseConfig config;
   private final Clock clock;
 
@@ -68,7 +67,6 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
     this.legalHolds = new LegalHolds(pool, clock, auditLog);
     this.controllerLease = new ControllerLease(pool);
     this.months = new CallMonths(pool, clock);
-    this.reprocessJobs = new ReprocessJobs(pool, clock);
   }
 
   public static CallDatabase connect(DatabaseConfig config) {
@@ -449,11 +447,6 @@ public final class CallDatabase implements CallMarker, ArchiveLedger, AutoClosea
   /** The months of interactions and copies: made ahead, and dropped whole by retention. */
   public CallMonths months() {
     return months;
-  }
-
-  /** The reprocesses started through the Managers, until each is seen to end. */
-  public ReprocessJobs reprocessJobs() {
-    return reprocessJobs;
   }
 
   /** Where events are pushed, and how far each target has delivered. */

@@ -7,10 +7,8 @@ import io.tandem.admin.JobView;
 import io.tandem.admin.RecorderClient;
 import io.tandem.admin.RecorderClients;
 import io.tandem.admin.RecorderException;
-import io.tandem.call.Serial;
 import io.tandem.database.PairView;
 import io.tandem.database.RecorderView;
-import io.tandem.database.ReprocessJobs;
 import io.tandem.manager.JobRefusedException.Reason;
 import io.tandem.redundancy.HealthProbe;
 import io.tandem.shell.ShellCommand;
@@ -19,6 +17,8 @@ import io.tandem.shell.ShellSyntaxException;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,9 +27,8 @@ import java.util.UUID;
  * Reprocesses of call date ranges and WorkflowShell Rebuilds on behalf of the Recorder Manager: forwards each
  * request to the recorder's admin API, where it runs as a recorder job, and reads the job's state through from the recorder on every
  * look-up. Keeps its ids of the last {@link #KEPT} jobs in memory, each with the last state seen, so a job
- * that ended stays known after its recorder restarts. A reprocess is also kept in the call database until it is seen
- * to end ({@link ReprocessJobs}), so that retention on any Manager keeps the month of the calls it may mark
- * ({@link #pendingReprocess}). Thread-safe.
+ * that ended stays known after its recorder restarts. Tells retention whether a job running on any recorder may mark
+ * the calls of a month ({@link #pendingMarking}). Thread-safe.
  */
 public final class ForwardedJobs {
   static final int KEPT = 1000;
@@ -50,7 +49,6 @@ public final class ForwardedJobs {
 
   private final HealthProbe.RecorderDirectory directory;
   private final RecorderClients clients;
-  private final ReprocessJobs reprocesses;
   private final Map<String, Forwarded> forwarded = new LinkedHashMap<>() {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Forwarded> eldest) {
@@ -58,11 +56,9 @@ public final class ForwardedJobs {
     }
   };
 
-  /** {@code reprocesses} null keeps reprocesses in memory only, as for a test without a call database. */
-  public ForwardedJobs(HealthProbe.RecorderDirectory directory, RecorderClients clients, ReprocessJobs reprocesses) {
+  public ForwardedJobs(HealthProbe.RecorderDirectory directory, RecorderClients clients) {
     this.directory = directory;
     this.clients = clients;
-    this.reprocesses = reprocesses;
   }
 
   /** Starts a reprocess of {@code [from, to)} on the recorder with this serial; returns the Manager's job id. */
@@ -74,42 +70,33 @@ public final class ForwardedJobs {
     } catch (RecorderException e) {
       throw refusal(recorder, e);
     }
-    String id = remember(JobKind.REPROCESS, recorder, job);
-    if (reprocesses != null) {
-      reprocesses.started(id, Serial.parse(recorder.serial()), job.id(), from, to);
-    }
-    return id;
+    return remember(JobKind.REPROCESS, recorder, job);
   }
 
   /**
-   * Why the calls that start in {@code [from, to]} may still be marked again, or empty when no reprocess may mark
-   * them: a reprocess kept in the call database counts until its recorder reports it ended or no longer knows it (it
-   * restarted), or the recorder is no longer registered. One whose recorder cannot be asked now counts.
+   * Why the calls that start in {@code [from, to]} may still be marked, or empty when no recorder job may mark them:
+   * every registered recorder is asked for its jobs, and one running a job that may mark such calls (a reprocess of
+   * a range that meets it, a Rebuild, whose calls may start in any month, a promotion) holds them, however the job
+   * was started (through any Manager, or on the recorder's own admin API). A recorder that cannot be asked now holds
+   * them too: it may be running one.
    */
-  public Optional<String> pendingReprocess(Instant from, Instant to) throws SQLException {
-    if (reprocesses == null) {
-      return Optional.empty();
-    }
-    for (ReprocessJobs.OpenReprocess open : reprocesses.openBetween(from, to)) {
-      String serial = Serial.format(open.serial());
-      Optional<RecorderView> recorder = registered(serial);
-      if (recorder.isEmpty()) {
-        reprocesses.ended(open.id());
-        continue;
+  public Optional<String> pendingMarking(Instant from, Instant to) throws SQLException {
+    for (PairView pair : directory.pairs()) {
+      for (RecorderView recorder : pair.recorders()) {
+        List<JobView> jobs;
+        try {
+          jobs = clients.of(recorder.adminUrl()).jobs();
+        } catch (RecorderException e) {
+          return Optional.of("recorder " + recorder.serial() + " cannot be asked whether a job of it may mark calls "
+              + "of these months (" + e.getMessage() + ")");
+        }
+        for (JobView job : jobs) {
+          if (job.mayMarkCallsStarting(from, to)) {
+            return Optional.of(job.kind().name().toLowerCase(Locale.ROOT) + " " + job.id() + " of recorder "
+                + recorder.serial() + " (" + job.command() + ") is running and may mark calls of these months");
+          }
+        }
       }
-      Optional<JobView> view;
-      try {
-        view = clients.of(recorder.get().adminUrl()).job(open.recorderJobId());
-      } catch (RecorderException e) {
-        return Optional.of("reprocess " + open.id() + " of recorder " + serial + " (calls from " + open.from()
-            + " to " + open.to() + ") may still be running: the recorder cannot be asked (" + e.getMessage() + ")");
-      }
-      if (view.isEmpty() || view.get().ended()) {
-        reprocesses.ended(open.id());
-        continue;
-      }
-      return Optional.of("reprocess " + open.id() + " of recorder " + serial + " (calls from " + open.from()
-          + " to " + open.to() + ") is still running");
     }
     return Optional.empty();
   }

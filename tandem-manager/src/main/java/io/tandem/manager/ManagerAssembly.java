@@ -80,12 +80,12 @@ public final class ManagerAssembly implements AutoCloseable {
     this.recorderChanges = database.recorderChanges(probe::recordersChanged);
     probe.hearChangesFrom(recorderChanges::listening);
     ManagerMetrics metrics = new ManagerMetrics(database, probe, leadership);
-    ForwardedJobs jobs = new ForwardedJobs(database::pairs, clients, database.reprocessJobs());
+    ForwardedJobs jobs = new ForwardedJobs(database::pairs, clients);
     this.notifier = new Notifier(database, config.notifications(), metrics.registry(), clock);
     this.live = new LiveFeed(database, () -> PairStatus.all(database, probe, leadership), LIVE_INTERVAL, clock);
     this.merges = new InteractionMergePass(database, MERGE_DELAY, leadership::acting);
     this.searchIndex = new SearchIndexPass(database, SEARCH_INDEX_PAUSE, leadership::acting);
-    this.months = new CallMonthsPass(database, config.callRetention(), jobs::pendingReprocess, leadership::acting,
+    this.months = new CallMonthsPass(database, config.callRetention(), jobs::pendingMarking, leadership::acting,
         clock, metrics.registry());
     this.http = new RecorderManager(config, new ManagerParts(database, probe, redundancy, metrics, replay, jobs,
         notifier, live, leadership, months, clock));

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Manager's round of the call database's months: the months ahead are made, and a month past the retention is
- * dropped only once the reprocess that may mark its calls again, started through a Manager, has ended.
+ * dropped only once no job running on a recorder may mark its calls: a reprocess of a range that meets it, a Rebuild.
  */
 class CallMonthsPassTest {
   private static final Instant NOW = Instant.parse("2026-12-04T10:00:00Z");
@@ -65,25 +65,39 @@ class CallMonthsPassTest {
         VALUES ((call_month('2025-01-10T09:00:00Z')::bigint << 40) | 1, 'old-1', '2025-01-10T09:00:00Z',
                 '2025-01-10T09:05:00Z')""");
     try (RecorderClients clients = new RecorderClients(Duration.ofSeconds(2))) {
-      ForwardedJobs jobs = new ForwardedJobs(database::pairs, clients, database.reprocessJobs());
-      String job = jobs.start("520000", JANUARY_2025.minusSeconds(3600), JANUARY_2025.plusSeconds(3600), "ann");
+      ForwardedJobs jobs = new ForwardedJobs(database::pairs, clients);
       CallMonthsPass pass = new CallMonthsPass(database, new CallRetention(Duration.ofDays(365), 2),
-          jobs::pendingReprocess, () -> true, Clock.fixed(NOW, ZoneOffset.UTC), registry);
+          jobs::pendingMarking, () -> true, Clock.fixed(NOW, ZoneOffset.UTC), registry);
+      jobs.start("520000", JANUARY_2025.minusSeconds(3600), JANUARY_2025.plusSeconds(3600), "ann");
 
       pass.round();
       boolean keptWhileRunning = tableExists("interactions_2025_01");
-      assertThat(registry.get("tandem.call.months.kept").gauge().value()).isEqualTo(1);
+      double keptMonths = registry.get("tandem.call.months.kept").gauge().value();
+      assertThat(pass.lastRound().kept()).containsValue("reprocess job-1 of recorder 520000 (Reprocess "
+          + "2025-01-10T08:00:00Z 2025-01-10T10:00:00Z) is running and may mark calls of these months");
       recorder.jobs.put("job-1", "{\"id\":\"job-1\",\"state\":\"DONE\",\"progress\":{},\"summary\":\"done\"}");
+      // One started on the recorder's own admin API, of calls of another year, keeps nothing; a Rebuild keeps every
+      // month, for its calls may start in any.
+      recorder.jobs.put("job-2", "{\"id\":\"job-2\",\"kind\":\"REPROCESS\",\"state\":\"RUNNING\","
+          + "\"command\":\"Reprocess 2026-06-01T00:00:00Z 2026-06-02T00:00:00Z\","
+          + "\"callsFrom\":\"2026-06-01T00:00:00Z\",\"callsTo\":\"2026-06-02T00:00:00Z\"}");
+      recorder.jobs.put("job-3", "{\"id\":\"job-3\",\"kind\":\"REBUILD\",\"state\":\"RUNNING\","
+          + "\"command\":\"Rebuild Fix\"}");
+      pass.round();
+      boolean keptWhileRebuilding = tableExists("interactions_2025_01");
+      assertThat(pass.lastRound().kept()).containsValue("rebuild job-3 of recorder 520000 (Rebuild Fix) is running "
+          + "and may mark calls of these months");
+      recorder.jobs.put("job-3", "{\"id\":\"job-3\",\"kind\":\"REBUILD\",\"state\":\"DONE\"}");
       pass.round();
 
-      double keptMonths = registry.get("tandem.call.months.kept").gauge().value();
       assertThat(keptWhileRunning).isTrue();
-      assertThat(keptMonths).isEqualTo(0);
+      assertThat(keptMonths).isEqualTo(1);
+      assertThat(keptWhileRebuilding).isTrue();
+      assertThat(registry.get("tandem.call.months.kept").gauge().value()).isEqualTo(0);
       assertThat(registry.get("tandem.call.months.dropped").counter().count()).isEqualTo(1);
       assertThat(registry.get("tandem.call.months").gauge().value())
           .isEqualTo(database.months().months().size());
       assertThat(tableExists("interactions_2025_01")).isFalse();
-      assertThat(text("SELECT ended_at FROM reprocess_jobs WHERE id = '" + job + "'")).isNotNull();
       assertThat(database.months().months()).extracting(CallMonths.Month::name)
           .contains("2026-12", "2027-01", "2027-02").doesNotContain("2025-01");
     }

@@ -41,6 +41,7 @@ final class FakeRecorder implements AutoCloseable {
     server.createContext("/api/reprocess", this::reprocess);
     server.createContext("/api/rebuild", this::rebuild);
     server.createContext("/api/jobs/", this::job);
+    server.createContext("/api/jobs", this::allJobs);
     server.start();
   }
 
@@ -100,9 +101,12 @@ final class FakeRecorder implements AutoCloseable {
       return;
     }
     String id = "job-" + jobCount.incrementAndGet();
+    var asked = io.tandem.json.Json.MAPPER.readTree(lastReprocessBody);
     jobs.put(id, "{\"id\":\"" + id + "\",\"kind\":\"REPROCESS\",\"state\":\"RUNNING\",\"progress\":"
         + "{\"scanned\":0,\"total\":10,\"matched\":0,\"added\":0,\"alreadyPresent\":0},\"summary\":null,"
-        + "\"error\":null}");
+        + "\"error\":null,\"command\":\"Reprocess " + asked.path("from").asText() + " " + asked.path("to").asText()
+        + "\",\"callsFrom\":\"" + asked.path("from").asText() + "\",\"callsTo\":\""
+        + asked.path("to").asText() + "\"}");
     answer(exchange, 202, jobs.get(id));
   }
 
@@ -119,6 +123,10 @@ final class FakeRecorder implements AutoCloseable {
     String id = exchange.getRequestURI().getPath().substring("/api/jobs/".length());
     String job = jobs.get(id);
     answer(exchange, job == null ? 404 : 200, job == null ? "{\"error\":\"no job " + id + "\"}" : job);
+  }
+
+  private void allJobs(HttpExchange exchange) throws IOException {
+    answer(exchange, 200, "[" + String.join(",", jobs.values()) + "]");
   }
 
   private static void answer(HttpExchange exchange, int status, String json) throws IOException {

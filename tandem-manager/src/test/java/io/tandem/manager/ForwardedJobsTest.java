@@ -28,7 +28,7 @@ class ForwardedJobsTest {
   private final ForwardedJobs jobs = new ForwardedJobs(() -> List.of(new PairView("pair-j", 1, 900, "never", "promote",
       2000, List.of(
       new RecorderView("100001", Position.MAIN, Role.PRIMARY, recorder.adminUrl(), "127.0.0.1:5060"),
-      new RecorderView("100002", Position.BACKUP, Role.SECONDARY, closedUrl, "127.0.0.1:5062")))), clients, null);
+      new RecorderView("100002", Position.BACKUP, Role.SECONDARY, closedUrl, "127.0.0.1:5062")))), clients);
 
   @AfterEach
   void stopRecorder() {
@@ -52,6 +52,13 @@ class ForwardedJobsTest {
     assertThat(done.serial()).isEqualTo("100001");
     assertThat(done.summary()).isEqualTo("Reprocess done: scanned 10, reprocessed 7, in 0.1 s");
     assertThat(done.progress().matched()).isEqualTo(7);
+  }
+
+  @Test
+  void aRecorderThatCannotBeAskedForItsJobsHoldsEveryMonth() throws Exception {
+    // 100001 answers with no job; 100002 does not answer.
+    assertThat(jobs.pendingMarking(FROM, TO)).hasValueSatisfying(why -> assertThat(why)
+        .startsWith("recorder 100002 cannot be asked whether a job of it may mark calls of these months ("));
   }
 
   @Test

@@ -16,19 +16,25 @@ final class Job {
   final String command;
   final String actor;
   final Instant startedAt;
+  final Instant callsFrom;
+  final Instant callsTo;
   final JobProgress progress = new JobProgress();
   private JobState state = JobState.RUNNING;
   private Instant finishedAt;
   private String summary;
   private String error;
 
-  Job(String id, JobKind kind, String label, String command, String actor, Instant startedAt) {
+  /** {@code callsFrom}, {@code callsTo}: the starts of the calls it may mark, each null when it has no bound. */
+  Job(String id, JobKind kind, String label, String command, String actor, Instant startedAt, Instant callsFrom,
+      Instant callsTo) {
     this.id = id;
     this.kind = kind;
     this.label = label;
     this.command = command;
     this.actor = actor;
     this.startedAt = startedAt;
+    this.callsFrom = callsFrom;
+    this.callsTo = callsTo;
   }
 
   synchronized void succeed(Instant at) {
@@ -53,7 +59,8 @@ final class Job {
   }
 
   synchronized JobView view() {
-    return new JobView(id, kind, command, state, startedAt, finishedAt, progress.snapshot(), summary, error);
+    return new JobView(id, kind, command, state, startedAt, finishedAt, progress.snapshot(), summary, error, callsFrom,
+        callsTo);
   }
 
   private String summaryLine(Duration took) {

@@ -3,6 +3,7 @@ package io.tandem.rebuild;
 import io.tandem.admin.JobKind;
 import io.tandem.admin.JobView;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,14 +49,23 @@ public final class JobRunner implements AutoCloseable {
 
   /**
    * Starts a job and returns its view at once. {@code label} names it in the summary ("Rebuild Fix"),
-   * {@code command} is what was asked for, {@code actor} who asked.
+   * {@code command} is what was asked for, {@code actor} who asked. It may mark calls of any start.
    */
-  public synchronized JobView start(JobKind kind, String label, String command, String actor, Work work) {
+  public JobView start(JobKind kind, String label, String command, String actor, Work work) {
+    return start(kind, label, command, null, null, actor, work);
+  }
+
+  /**
+   * As above, for a job that marks only calls that start in {@code [callsFrom, callsTo)}, each bound null when it has
+   * none; its view says so, for the Manager's retention of months.
+   */
+  public synchronized JobView start(JobKind kind, String label, String command, Instant callsFrom, Instant callsTo,
+      String actor, Work work) {
     if (running != null) {
       throw new JobConflictException("a " + running.kind.name().toLowerCase(Locale.ROOT)
           + " is already running: " + running.id + " " + running.command);
     }
-    Job job = new Job(UUID.randomUUID().toString(), kind, label, command, actor, clock.instant());
+    Job job = new Job(UUID.randomUUID().toString(), kind, label, command, actor, clock.instant(), callsFrom, callsTo);
     try {
       thread.execute(() -> run(job, work));
     } catch (RejectedExecutionException e) {

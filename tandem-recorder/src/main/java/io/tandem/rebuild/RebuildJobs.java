@@ -68,7 +68,7 @@ public final class RebuildJobs implements AutoCloseable {
     if (!from.isBefore(to)) {
       throw new IllegalArgumentException("the start time " + from + " must be before the end time " + to);
     }
-    return runner.start(JobKind.REPROCESS, "Reprocess", "Reprocess " + from + " " + to, actor(actor),
+    return runner.start(JobKind.REPROCESS, "Reprocess", "Reprocess " + from + " " + to, from, to, actor(actor),
         progress -> reprocess.run(from, to, progress));
   }
 
@@ -86,7 +86,8 @@ public final class RebuildJobs implements AutoCloseable {
     if (!from.isBefore(to)) {
       throw new IllegalArgumentException("the start time " + from + " must be before the end time " + to);
     }
-    return runner.start(JobKind.PROMOTION, "Promotion", "Promote " + from + " " + to, actor(actor),
+    // It also fixes calls live in the window that began before it: no lower bound.
+    return runner.start(JobKind.PROMOTION, "Promotion", "Promote " + from + " " + to, null, to, actor(actor),
         progress -> promotion.run(from, to, current, progress));
   }
 

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tandem.admin.JobKind;
+import io.tandem.admin.JobState;
+import io.tandem.admin.JobView;
+import io.tandem.admin.RecorderClient;
 import io.tandem.call.CallRole;
 import io.tandem.call.CallState;
 import io.tandem.call.MediaStats;
@@ -107,6 +111,35 @@ class RecorderJobRoutesTest {
     // Promoted, so even this secondary consolidates them (and fails them: the test wrote no media).
     assertThat(recorder.workflow().counts().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(3);
     assertThat(get("/api/jobs").get(0).get("id").asText()).isEqualTo(id);
+  }
+
+  @Test
+  void aJobShowsTheStartsOfTheCallsItMayMarkForRetention() throws Exception {
+    startRecorder(postgres.jdbcUrl());
+    RecorderClient client = RecorderClient.of(URI.create(recorder.adminUrl()), Duration.ofSeconds(5), null, SECRET);
+    Instant from = Instant.parse("2025-01-10T08:00:00Z");
+    Instant to = Instant.parse("2025-01-10T10:00:00Z");
+
+    JobView reprocess = client.reprocess(from, to, "ann@desk");
+    await().atMost(Duration.ofSeconds(10)).until(() -> client.job(reprocess.id()).orElseThrow().ended());
+    HttpResponse<String> rebuild = post("/api/rebuild", "{\"command\":\"Rebuild Fix true true\"}");
+    assertThat(rebuild.statusCode()).isEqualTo(202);
+
+    List<JobView> jobs = client.jobs();
+    assertThat(jobs).extracting(JobView::kind).containsExactly(JobKind.REBUILD, JobKind.REPROCESS);
+    JobView reprocessed = jobs.get(1);
+    assertThat(reprocessed.callsFrom()).isEqualTo(from);
+    assertThat(reprocessed.callsTo()).isEqualTo(to);
+    assertThat(jobs.get(0).callsFrom()).as("a Rebuild's calls may start at any time").isNull();
+    assertThat(jobs.get(0).callsTo()).isNull();
+    // Ended, the reprocess marks nothing more; running, it marks only its range.
+    assertThat(reprocessed.mayMarkCallsStarting(from, to)).isFalse();
+    JobView running = new JobView("r", JobKind.REPROCESS, "", JobState.RUNNING, null, null, null,
+        null, null, from, to);
+    assertThat(running.mayMarkCallsStarting(Instant.parse("2025-01-01T00:00:00Z"),
+        Instant.parse("2025-01-31T23:59:59Z"))).isTrue();
+    assertThat(running.mayMarkCallsStarting(to, Instant.parse("2025-02-28T00:00:00Z")))
+        .as("a month that starts where the range ends").isFalse();
   }
 
   @Test
