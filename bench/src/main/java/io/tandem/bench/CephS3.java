@@ -51,23 +51,31 @@ public final class CephS3 implements AutoCloseable {
   private final Path config;
   private final int monitorPort;
   private final int gatewayPort;
+  private final Https https;
   private final List<Process> daemons = new ArrayList<>();
 
-  private CephS3(Path folder, int monitorPort, int gatewayPort) {
+  /**
+   * The gateway's https endpoint besides its http one: on {@code port}, showing {@code certificate} (PEM) with its
+   * {@code key} (PEM).
+   */
+  public record Https(int port, Path certificate, Path key) {}
+
+  private CephS3(Path folder, int monitorPort, int gatewayPort, Https https) {
     this.folder = folder;
     this.config = folder.resolve("ceph.conf");
     this.monitorPort = monitorPort;
     this.gatewayPort = gatewayPort;
+    this.https = https;
   }
 
   /**
    * Starts the cluster and the gateway and makes the user {@link #ACCESS_KEY}, returning once the gateway answers:
    * the monitor on {@code monitorPort}, the gateway on {@code gatewayPort}, the OSD on ports of the 16 from
-   * {@code osdPorts}, all free loopback ports.
+   * {@code osdPorts}, all free loopback ports; and on https as {@code https} says, unless it is null.
    *
    * @throws IllegalStateException naming the program, when one of {@link #PROGRAMS} is missing or a step fails
    */
-  public static CephS3 start(int monitorPort, int gatewayPort, int osdPorts) throws IOException,
+  public static CephS3 start(int monitorPort, int gatewayPort, int osdPorts, Https https) throws IOException,
       InterruptedException {
     for (Map.Entry<String, String> program : PROGRAMS.entrySet()) {
       if (!Files.isExecutable(BIN.resolve(program.getKey()))) {
@@ -76,7 +84,7 @@ public final class CephS3 implements AutoCloseable {
       }
     }
     Path folder = Files.createTempDirectory("tandem-ceph-");
-    CephS3 ceph = new CephS3(folder, monitorPort, gatewayPort);
+    CephS3 ceph = new CephS3(folder, monitorPort, gatewayPort, https);
     try {
       ceph.configure(osdPorts);
       ceph.startMonitor();
@@ -91,9 +99,9 @@ public final class CephS3 implements AutoCloseable {
     }
   }
 
-  /** As {@link #start(int, int, int)}, on loopback ports it finds free itself. */
+  /** As {@link #start(int, int, int, Https)}, on http only, on loopback ports it finds free itself. */
   public static CephS3 start() throws IOException, InterruptedException {
-    return start(freePort(), freePort(), freePorts(16));
+    return start(freePort(), freePort(), freePorts(16), null);
   }
 
   private static int freePort() throws IOException {
@@ -124,6 +132,14 @@ public final class CephS3 implements AutoCloseable {
 
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + gatewayPort);
+  }
+
+  /** The https endpoint, when it was started with one. */
+  public URI httpsEndpoint() {
+    if (https == null) {
+      throw new IllegalStateException("this gateway was started without https");
+    }
+    return URI.create("https://127.0.0.1:" + https.port());
   }
 
   /** A target named {@code name} on the gateway's {@code bucket}, path-style. */
@@ -182,7 +198,9 @@ public final class CephS3 implements AutoCloseable {
         "osd_pool_default_pgp_num = 8",
         "osd_pool_default_pg_autoscale_mode = off",
         "osd_crush_chooseleaf_type = 0",
-        "rgw_frontends = beast endpoint=127.0.0.1:" + gatewayPort,
+        "rgw_frontends = beast endpoint=127.0.0.1:" + gatewayPort + (https == null ? ""
+            : " ssl_endpoint=127.0.0.1:" + https.port() + " ssl_certificate=" + https.certificate()
+            + " ssl_private_key=" + https.key()),
         "");
     for (String dir : List.of("run", "log", "mon", "osd")) {
       Files.createDirectories(folder.resolve(dir));

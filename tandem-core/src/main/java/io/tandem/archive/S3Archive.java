@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManager;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -98,9 +100,14 @@ public final class S3Archive implements Archive, AutoCloseable {
   }
 
   private static S3Client client(S3Target target, List<ExecutionInterceptor> interceptors) {
+    TrustManager[] trust = target.trustManagers();
+    UrlConnectionHttpClient.Builder http = UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(5))
+        .socketTimeout(Duration.ofSeconds(30));
+    if (trust != null) {
+      http.tlsTrustManagersProvider(() -> trust);
+    }
     S3ClientBuilder builder = S3Client.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(5))
-            .socketTimeout(Duration.ofSeconds(30)))
+        .httpClientBuilder(http)
         .region(Region.of(target.region()))
         .credentialsProvider(StaticCredentialsProvider.create(
             AwsBasicCredentials.create(target.accessKeyId(), target.secretAccessKey())))
@@ -328,8 +335,15 @@ public final class S3Archive implements Archive, AutoCloseable {
 
   private String unreachable(SdkException e) {
     String reason = e instanceof SdkClientException && e.getCause() != null ? e.getCause().toString() : e.getMessage();
-    return "the endpoint " + (target.endpoint() == null ? "of AWS " + target.region() : target.endpoint())
-        + " does not answer (" + reason + ")";
+    String endpoint = "the endpoint " + (target.endpoint() == null ? "of AWS " + target.region() : target.endpoint());
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SSLHandshakeException) {
+        return endpoint + " answers with a certificate this process does not trust (" + cause.getMessage() + "): "
+            + (target.trust() == null ? "set '" + S3Target.key(target.name(), "trust") + "' to a PEM file of its CA"
+            : "'" + S3Target.key(target.name(), "trust") + "' (" + target.trust() + ") does not name its CA");
+      }
+    }
+    return endpoint + " does not answer (" + reason + ")";
   }
 
   @Override

@@ -1,20 +1,26 @@
 package io.tandem.archive;
 
 import io.tandem.config.ConfigException;
+import io.tandem.tls.TlsTrust;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Objects;
+import javax.net.ssl.TrustManager;
 
 /**
  * One S3 target as a config file names it ({@code archive.s3.NAME.*}): any S3-compatible endpoint, its region and
- * bucket, path-style or virtual-host addressing, and static credentials. The secret is never shown: not by
- * {@link #toString()}, nor in any error. Immutable, validated when built.
+ * bucket, path-style or virtual-host addressing, static credentials, and the certificates to trust for an https
+ * endpoint of a site's own authority. The secret is never shown: not by {@link #toString()}, nor in any error.
+ * Immutable, validated when built (a trust file is read then).
  *
  * @param endpoint the endpoint's http or https URL, or null for the region's own AWS endpoint
  * @param pathStyle whether the bucket goes in the path ({@code http://host/bucket/key}) rather than the host name,
  *     which most S3-compatible servers need
+ * @param trust a PEM file of the CA (or server) certificates an https endpoint is trusted by, in place of the JDK's
+ *     authorities; null for those
  */
 public record S3Target(String name, URI endpoint, String region, String bucket, boolean pathStyle, String accessKeyId,
-    String secretAccessKey) {
+    String secretAccessKey, Path trust) {
   static final String PREFIX = "archive.s3.";
 
   public S3Target {
@@ -44,6 +50,24 @@ public record S3Target(String name, URI endpoint, String region, String bucket, 
       throw new ConfigException("'" + key(name, "secretAccessKey") + "' must be the secret of the target's "
           + "credentials, got nothing");
     }
+    if (trust != null) {
+      if (endpoint == null || !"https".equals(endpoint.getScheme())) {
+        throw new ConfigException("'" + key(name, "trust") + "' names certificates to trust over https, but '"
+            + key(name, "endpoint") + "' is " + (endpoint == null ? "not set (AWS's own endpoint)" : endpoint));
+      }
+      TlsTrust.trustManagers(trust, key(name, "trust"));
+    }
+  }
+
+  /** A target trusting the JDK's authorities. */
+  public S3Target(String name, URI endpoint, String region, String bucket, boolean pathStyle, String accessKeyId,
+      String secretAccessKey) {
+    this(name, endpoint, region, bucket, pathStyle, accessKeyId, secretAccessKey, null);
+  }
+
+  /** The trust managers of {@link #trust}, or null for the JDK's. */
+  TrustManager[] trustManagers() {
+    return trust == null ? null : TlsTrust.trustManagers(trust, key(name, "trust"));
   }
 
   static String key(String name, String field) {
@@ -58,6 +82,7 @@ public record S3Target(String name, URI endpoint, String region, String bucket, 
   @Override
   public String toString() {
     return "S3Target[name=" + name + ", endpoint=" + endpoint + ", region=" + region + ", bucket=" + bucket
-        + ", pathStyle=" + pathStyle + ", accessKeyId=" + accessKeyId + ", secretAccessKey=(hidden)]";
+        + ", pathStyle=" + pathStyle + ", accessKeyId=" + accessKeyId + ", secretAccessKey=(hidden)"
+        + (trust == null ? "" : ", trust=" + trust) + "]";
   }
 }

@@ -10,6 +10,7 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -27,6 +28,25 @@ public final class TlsTrust {
    * @throws ConfigException naming {@code setting} when the file holds no readable certificate
    */
   public static SSLContext of(Path pemFile, String setting) {
+    TrustManager[] managers = trustManagers(pemFile, setting);
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, managers, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new ConfigException("'" + setting + "' (" + pemFile + "): its certificates cannot be trusted: "
+          + e.getMessage());
+    }
+  }
+
+  /**
+   * Trust managers that trust exactly the certificates of {@code pemFile}, for a client built around its own
+   * context (the S3 archive's).
+   *
+   * @param setting the option or config key that named the file, for the error
+   * @throws ConfigException naming {@code setting} when the file holds no readable certificate
+   */
+  public static TrustManager[] trustManagers(Path pemFile, String setting) {
     List<X509Certificate> anchors;
     try {
       anchors = Pem.certificates(Files.readString(pemFile, StandardCharsets.US_ASCII));
@@ -42,9 +62,7 @@ public final class TlsTrust {
       }
       TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trust.init(store);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, trust.getTrustManagers(), null);
-      return context;
+      return trust.getTrustManagers();
     } catch (GeneralSecurityException | IOException e) {
       throw new ConfigException("'" + setting + "' (" + pemFile + "): its certificates cannot be trusted: "
           + e.getMessage());

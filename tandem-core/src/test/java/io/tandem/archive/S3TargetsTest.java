@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tandem.config.ConfigException;
 import io.tandem.config.ConfigFile;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class S3TargetsTest {
   private static ConfigFile file(String... pairs) {
@@ -39,6 +42,28 @@ class S3TargetsTest {
     assertThat(targets.named("calls").orElseThrow().toString()).doesNotContain("very-secret-value")
         .contains("AKIDEXAMPLE");
     assertThat(targets.toString()).doesNotContain("very-secret-value");
+  }
+
+  @Test
+  void aTrustFileThatHoldsNoCertificateOrAnHttpEndpointIsOneErrorNamingItsKey(@TempDir Path folder)
+      throws Exception {
+    Path notPem = Files.writeString(folder.resolve("ca.pem"), "not a certificate\n");
+    String[] https = COMPLETE.clone();
+    https[1] = "https://s3.example.com:9000";
+    String[] withTrust = java.util.Arrays.copyOf(https, https.length + 2);
+    withTrust[https.length] = "archive.s3.calls.trust";
+    withTrust[https.length + 1] = notPem.toString();
+
+    assertThatThrownBy(() -> S3Targets.from(file(withTrust))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'archive.s3.calls.trust' (" + notPem + ") must be a readable PEM file");
+    withTrust[1] = "http://127.0.0.1:9000";
+    assertThatThrownBy(() -> S3Targets.from(file(withTrust))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'archive.s3.calls.trust' names certificates to trust over https, but "
+            + "'archive.s3.calls.endpoint' is http://127.0.0.1:9000");
+    withTrust[https.length + 1] = folder.resolve("missing.pem").toString();
+    withTrust[1] = https[1];
+    assertThatThrownBy(() -> S3Targets.from(file(withTrust))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'archive.s3.calls.trust'").hasMessageContaining("missing.pem");
   }
 
   @Test

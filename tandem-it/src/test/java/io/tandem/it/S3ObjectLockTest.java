@@ -10,6 +10,7 @@ import io.tandem.archive.ArchiveUnavailableException;
 import io.tandem.archive.ArchivedCopy;
 import io.tandem.archive.ObjectLock;
 import io.tandem.archive.S3Archive;
+import io.tandem.archive.S3Target;
 import io.tandem.call.Inum;
 import io.tandem.media.MediaChannel;
 import io.tandem.media.MediaFiles;
@@ -170,6 +171,28 @@ class S3ObjectLockTest {
       String version = versions.get(0).versionId();
       assertThatThrownBy(() -> client.deleteObject(r -> r.bucket(bucket).key(key).versionId(version)))
           .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+    }
+  }
+
+  @Test
+  void anHttpsGatewayOfTheSitesOwnAuthorityIsTrustedThroughTheTargetsTrustFileAndOnlyThen() throws Exception {
+    S3Target trusting = new S3Target("calls", ceph.httpsEndpoint(), "us-east-1", LOCKED_BUCKET, true,
+        CephS3.ACCESS_KEY, CephS3.SECRET, TestCertificate.PEM);
+    S3Target jdkTrust = new S3Target("calls", ceph.httpsEndpoint(), "us-east-1", LOCKED_BUCKET, true,
+        CephS3.ACCESS_KEY, CephS3.SECRET);
+    Path source = media("over-tls.wav", 200_000, 17);
+    try (S3Archive archive = new S3Archive(trusting, MediaFiles.plain(), Clock.systemUTC())) {
+      ArchivedCopy copy = archive.copy(source, rule(LOCKED_BUCKET, ObjectLock.NONE), Inum.of(470_101, 6),
+          Instant.now());
+
+      assertThat(read(archive, copy.location(), 150_000, 1000))
+          .isEqualTo(Arrays.copyOfRange(Files.readAllBytes(source), 150_000, 151_000));
+    }
+    try (S3Archive archive = new S3Archive(jdkTrust, MediaFiles.plain(), Clock.systemUTC())) {
+      assertThatThrownBy(() -> archive.copy(source, rule(LOCKED_BUCKET, ObjectLock.NONE), Inum.of(470_101, 7),
+          Instant.now())).isInstanceOf(ArchiveUnavailableException.class)
+          .hasMessageContaining("answers with a certificate this process does not trust")
+          .hasMessageContaining("set 'archive.s3.calls.trust' to a PEM file of its CA");
     }
   }
 
