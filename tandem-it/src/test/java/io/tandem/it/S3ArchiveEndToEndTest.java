@@ -40,7 +40,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * object holds the recorder's file as it is stored, still sealed, under the rule's object lock, which the gateway
  * enforces (a delete of the version is refused) and the copy's archive state shows; after kill -9 of the recorder that
  * holds the copy, the Manager replays it from S3, whole and by exact ranges. The S3 service of that test is Ceph's
- * RADOS Gateway ({@link CephS3}), of the other s3proxy, which the test stops and starts again on its port; each is
+ * RADOS Gateway ({@link CephS3}) over https with a certificate of the run's own (the target's trust file), of the
+ * other s3proxy, which the test stops and starts again on its port; each is
  * started by the test on loopback.
  */
 class S3ArchiveEndToEndTest {
@@ -72,9 +73,11 @@ class S3ArchiveEndToEndTest {
     try (S3Client client = ceph.client()) {
       client.createBucket(b -> b.bucket("tandem-calls").objectLockEnabledForBucket(true));
     }
-    Map<String, String> target = Map.of("archive.s3.calls.endpoint", ceph.endpoint().toString(),
+    // Over https, the gateway showing a certificate of the run's own, which the recorders and the Manager trust
+    // through the target's trust file.
+    Map<String, String> target = Map.of("archive.s3.calls.endpoint", ceph.httpsEndpoint().toString(),
         "archive.s3.calls.bucket", "tandem-calls", "archive.s3.calls.accessKeyId", CephS3.ACCESS_KEY,
-        "archive.s3.calls.secretAccessKey", CephS3.SECRET);
+        "archive.s3.calls.secretAccessKey", CephS3.SECRET, "archive.s3.calls.trust", TestCertificate.PEM.toString());
     MediaKeys keys = MediaKeys.generate();
     Path keyFile = root.resolve("media.key");
     keys.write(keyFile);
