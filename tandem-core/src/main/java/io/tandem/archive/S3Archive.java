@@ -5,9 +5,12 @@ import io.tandem.media.MediaChannel;
 import io.tandem.media.MediaFiles;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -16,6 +19,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -28,24 +32,29 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManager;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ObjectLockLegalHoldStatus;
 import software.amazon.awssdk.services.s3.model.ObjectLockMode;
+import software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 /**
  * The archive in one S3 target's bucket: copies call media as objects {@code <prefix>yyyy/MM/dd/<inum>.wav} (UTC
@@ -53,23 +62,30 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * bucket that keeps versions (every bucket with object lock does), and opens them again by that location, reading
  * that very version by ranges as the channel is read: a later version or a delete marker over the key (a plain DELETE
  * in a locked bucket makes one) does not hide the copy. A copy is one PUT, which S3 makes visible whole or not at
- * all; it carries the file's length, SHA-256 and MD5, which the server checks against what it received, and the
- * checksums its answer reports (the ETag, the MD5 of a single PUT; a SHA-256 where the server keeps one) are
- * compared with those sent. The file is stored as it is stored on disk: a sealed one stays sealed, and is first read
- * through to prove that every chunk authenticates. The rule's object lock (retention mode and date, legal hold) goes
- * with the PUT, and the server is then asked what it holds the version under (also in a bucket that keeps versions
- * when the rule asks for no lock: a bucket with object lock may lock by its own default retention): a server may take
- * the lock headers without acting on them, and a copy it holds under less than the rule asks is not taken (it is
- * tried again, and put again). The copy's archive state records the lock as the server reports it. Idempotent: an object that holds the
- * source's bytes already, under the lock asked, is kept. Every failure of the target (unreachable, refused, a
- * checksum that differs) is an {@link ArchiveUnavailableException}, so the call is archived again later.
- * Thread-safe.
+ * all (a file over {@link #SINGLE_PUT_BYTES} an upload in parts, each with its MD5, visible once complete); it
+ * carries the file's length, SHA-256 and MD5, which the server checks against what it received, and the checksums
+ * its answer reports (the ETag, the MD5 of a single PUT; a SHA-256 where the server keeps one) are compared with
+ * those sent. The file is stored as it is stored on disk: a sealed one stays sealed, and is first read through to
+ * prove that every chunk authenticates. The rule's object lock (retention mode and date, legal hold) goes with the
+ * PUT (and is set on the version afterwards where the server did not keep it), and the server is then asked what it
+ * holds the version under (also in a bucket that keeps versions when the rule asks for no lock: a bucket with
+ * object lock may lock by its own default retention): a server may take the lock headers without acting on them,
+ * and a copy it holds under less than the rule asks is not taken (it is tried again, and put again). The copy's
+ * archive state records the lock as the server reports it. Idempotent: an object that holds the source's bytes
+ * already, under the lock asked, is kept. Every failure of the target (unreachable, refused, a checksum that
+ * differs) is an {@link ArchiveUnavailableException}, so the call is archived again later. Thread-safe.
  */
 public final class S3Archive implements Archive, AutoCloseable {
   /** The location prefix of S3 copies: {@code s3:<target>/<key>}. */
   public static final String SCHEME = "s3:";
-  /** The largest object one PUT takes. */
-  static final long MAX_PUT_BYTES = 5L << 30;
+  /**
+   * The largest file sent in one PUT (a call of about 70 minutes, two channels); a larger one goes up in parts of
+   * {@link #PART_BYTES} (more when it would take more than {@link #MAX_PARTS}), so that a long call (an open line
+   * recorded for days) is archived at all, past the 5 GiB one PUT takes, and a broken connection costs one part.
+   */
+  static final long SINGLE_PUT_BYTES = 128L << 20;
+  static final long PART_BYTES = 16L << 20;
+  static final int MAX_PARTS = 10_000;
   /** What comes between an object's key and its version in a location. */
   public static final String VERSION_MARK = "?versionId=";
   /** The version id S3 gives objects in a bucket that keeps no versions. */
@@ -85,6 +101,8 @@ public final class S3Archive implements Archive, AutoCloseable {
   private final S3Client client;
   private final MediaFiles files;
   private final Clock clock;
+  private final long singlePutBytes;
+  private final long partBytes;
 
   /** An archive in {@code target}, opening sealed copies with {@code files}. */
   public S3Archive(S3Target target, MediaFiles files, Clock clock) {
@@ -93,9 +111,17 @@ public final class S3Archive implements Archive, AutoCloseable {
 
   /** As above; {@code interceptors} see every request and answer (tests alter them in flight). */
   S3Archive(S3Target target, MediaFiles files, Clock clock, List<ExecutionInterceptor> interceptors) {
+    this(target, files, clock, interceptors, SINGLE_PUT_BYTES, PART_BYTES);
+  }
+
+  /** As above, files larger than {@code singlePutBytes} going up in parts of at least {@code partBytes}. */
+  S3Archive(S3Target target, MediaFiles files, Clock clock, List<ExecutionInterceptor> interceptors,
+      long singlePutBytes, long partBytes) {
     this.target = Objects.requireNonNull(target, "target");
     this.files = Objects.requireNonNull(files, "files");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.singlePutBytes = singlePutBytes;
+    this.partBytes = partBytes;
     this.client = client(target, interceptors);
   }
 
@@ -138,10 +164,6 @@ public final class S3Archive implements Archive, AutoCloseable {
     }
     String key = s3.prefix() + DAY_FOLDER.format(start) + "/" + inum + ".wav";
     Sums sums = Sums.of(source);
-    if (sums.bytes() > MAX_PUT_BYTES) {
-      throw new IOException("media of call " + inum + " is " + sums.bytes() + " bytes, more than one PUT takes ("
-          + MAX_PUT_BYTES + ")");
-    }
     if (MediaFiles.isSealed(source)) {
       files.verify(source);
     }
@@ -152,7 +174,8 @@ public final class S3Archive implements Archive, AutoCloseable {
     if (existing.isPresent() && holds(existing.get(), sums) && lockTrouble(existing.get(), lock, retainUntil) == null) {
       return copyOf(key, sums, existing.get());
     }
-    PutObjectResponse stored = put(source, key, sums, lock, retainUntil, where);
+    Stored stored = sums.bytes() > singlePutBytes ? putInParts(source, key, sums, lock, retainUntil, where)
+        : put(source, key, sums, lock, retainUntil, where);
     String mismatch = mismatch(stored.eTag(), stored.checksumSHA256(), sums);
     if (mismatch != null) {
       throw new ArchiveUnavailableException("the upload of " + where + " was taken, but " + mismatch);
@@ -169,7 +192,20 @@ public final class S3Archive implements Archive, AutoCloseable {
         "the upload of " + where + " was taken, but the target then reports no such object"));
     String trouble = lockTrouble(locked, lock, retainUntil);
     if (trouble != null) {
-      throw new ArchiveUnavailableException("the upload of " + where + " was taken, but " + trouble);
+      // Some servers keep a lock asked with a single PUT but not one asked when an upload in parts begins (Ceph's
+      // gateway 16.2): the lock is then set on the version itself, and the server asked again.
+      String refused = lockVersion(key, version, lock, retainUntil);
+      if (refused != null) {
+        throw new ArchiveUnavailableException("the upload of " + where + " was taken, but " + trouble
+            + " (setting the lock on the version was refused too: " + refused + ")");
+      }
+      locked = head(key, version, where).orElseThrow(() -> new ArchiveUnavailableException(
+          "the upload of " + where + " was taken, but the target then reports no such object"));
+      trouble = lockTrouble(locked, lock, retainUntil);
+      if (trouble != null) {
+        throw new ArchiveUnavailableException("the upload of " + where + " was taken, but " + trouble
+            + " (also after the lock was set on the version)");
+      }
     }
     return copyOf(key, sums, locked);
   }
@@ -210,6 +246,26 @@ public final class S3Archive implements Archive, AutoCloseable {
     return null;
   }
 
+  /** Sets the rule's retention and legal hold on the version; why the server refused, or null when it took them. */
+  private String lockVersion(String key, String version, ObjectLock lock, Instant retainUntil) {
+    try {
+      if (retainUntil != null) {
+        client.putObjectRetention(r -> r.bucket(target.bucket()).key(key).versionId(version)
+            .retention(t -> t.mode(ObjectLockRetentionMode.fromValue(lock.mode().name()))
+                .retainUntilDate(retainUntil)));
+      }
+      if (lock.legalHold()) {
+        client.putObjectLegalHold(r -> r.bucket(target.bucket()).key(key).versionId(version)
+            .legalHold(h -> h.status(ObjectLockLegalHoldStatus.ON)));
+      }
+      return null;
+    } catch (S3Exception e) {
+      return refusal(e);
+    } catch (SdkException e) {
+      return unreachable(e);
+    }
+  }
+
   /** The retention mode the server reports, with its date; null for none, or for a mode it names that S3 has not. */
   private static ObjectLock.RetentionMode modeOf(HeadObjectResponse stored) {
     String mode = stored.objectLockModeAsString();
@@ -230,8 +286,11 @@ public final class S3Archive implements Archive, AutoCloseable {
         : location + VERSION_MARK + version;
   }
 
+  /** What the server answered for an upload: the ETag and SHA-256 it reports (each null when none), the version. */
+  private record Stored(String eTag, String checksumSHA256, String versionId) {}
+
   /** Puts the file under {@code key} with its checksums and lock; the server's answer says what it stored. */
-  private PutObjectResponse put(Path source, String key, Sums sums, ObjectLock lock, Instant retainUntil,
+  private Stored put(Path source, String key, Sums sums, ObjectLock lock, Instant retainUntil,
       String where) throws ArchiveUnavailableException {
     PutObjectRequest.Builder put = PutObjectRequest.builder().bucket(target.bucket()).key(key)
         .contentType("audio/wav").contentLength(sums.bytes())
@@ -245,7 +304,8 @@ public final class S3Archive implements Archive, AutoCloseable {
       put.objectLockLegalHoldStatus(ObjectLockLegalHoldStatus.ON);
     }
     try {
-      return client.putObject(put.build(), RequestBody.fromFile(source));
+      PutObjectResponse answer = client.putObject(put.build(), RequestBody.fromFile(source));
+      return new Stored(answer.eTag(), answer.checksumSHA256(), answer.versionId());
     } catch (S3Exception e) {
       String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
       if (code != null && CHECKSUM_REFUSALS.contains(code)) {
@@ -255,6 +315,90 @@ public final class S3Archive implements Archive, AutoCloseable {
       throw new ArchiveUnavailableException("the upload of " + where + " was refused: " + refusal(e), e);
     } catch (SdkException e) {
       throw new ArchiveUnavailableException("the upload of " + where + " failed: " + unreachable(e), e);
+    }
+  }
+
+  /**
+   * Puts the file under {@code key} in parts, each with its MD5, which the server checks, under the object's metadata
+   * and lock; the ETag the server reports for the whole is compared with the one its parts make (the MD5 of their
+   * MD5s, and their count). A failed upload is aborted, so that no part is left stored.
+   */
+  private Stored putInParts(Path source, String key, Sums sums, ObjectLock lock, Instant retainUntil, String where)
+      throws ArchiveUnavailableException, IOException {
+    long size = Math.max(partBytes, (sums.bytes() + MAX_PARTS - 1) / MAX_PARTS);
+    CreateMultipartUploadRequest.Builder create = CreateMultipartUploadRequest.builder().bucket(target.bucket())
+        .key(key).contentType("audio/wav").metadata(Map.of(SHA256_METADATA, sums.sha256Hex()));
+    if (retainUntil != null) {
+      create.objectLockMode(ObjectLockMode.fromValue(lock.mode().name())).objectLockRetainUntilDate(retainUntil);
+    }
+    if (lock.legalHold()) {
+      create.objectLockLegalHoldStatus(ObjectLockLegalHoldStatus.ON);
+    }
+    String upload;
+    try {
+      upload = client.createMultipartUpload(create.build()).uploadId();
+    } catch (S3Exception e) {
+      throw new ArchiveUnavailableException("the upload of " + where + " was refused: " + refusal(e), e);
+    } catch (SdkException e) {
+      throw new ArchiveUnavailableException("the upload of " + where + " failed: " + unreachable(e), e);
+    }
+    boolean completed = false;
+    try (FileChannel file = FileChannel.open(source, StandardOpenOption.READ)) {
+      List<CompletedPart> parts = new ArrayList<>();
+      MessageDigest partSums = Sums.digest("MD5");
+      byte[] buffer = new byte[(int) Math.min(size, sums.bytes())];
+      for (long at = 0; at < sums.bytes(); at += size) {
+        int length = (int) Math.min(size, sums.bytes() - at);
+        ByteBuffer into = ByteBuffer.wrap(buffer, 0, length);
+        while (into.hasRemaining()) {
+          if (file.read(into, at + into.position()) < 0) {
+            throw new IOException(source + " ended at " + (at + into.position()) + " of its " + sums.bytes()
+                + " bytes while it was archived");
+          }
+        }
+        MessageDigest md5 = Sums.digest("MD5");
+        md5.update(buffer, 0, length);
+        byte[] partMd5 = md5.digest();
+        partSums.update(partMd5);
+        int number = parts.size() + 1;
+        String eTag = client.uploadPart(UploadPartRequest.builder().bucket(target.bucket()).key(key)
+            .uploadId(upload).partNumber(number).contentLength((long) length)
+            .contentMD5(Base64.getEncoder().encodeToString(partMd5)).build(),
+            RequestBody.fromByteBuffer(ByteBuffer.wrap(buffer, 0, length))).eTag();
+        parts.add(CompletedPart.builder().partNumber(number).eTag(eTag).build());
+      }
+      CompleteMultipartUploadResponse answer = client.completeMultipartUpload(b -> b.bucket(target.bucket())
+          .key(key).uploadId(upload).multipartUpload(m -> m.parts(parts)));
+      completed = true;
+      String expected = HexFormat.of().formatHex(partSums.digest()) + "-" + parts.size();
+      String reported = answer.eTag() == null ? "" : answer.eTag().replace("\"", "");
+      if (reported.matches("[0-9a-fA-F]{32}-[0-9]+") && !reported.equalsIgnoreCase(expected)) {
+        throw new ArchiveUnavailableException("the upload of " + where + " was taken, but the target reports the "
+            + "parts' ETag " + reported + ", not the " + expected + " of the parts sent");
+      }
+      return new Stored(null, answer.checksumSHA256(), answer.versionId());
+    } catch (S3Exception e) {
+      String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+      if (code != null && CHECKSUM_REFUSALS.contains(code)) {
+        throw new ArchiveUnavailableException("the upload of " + where + " was refused: what the target received "
+            + "of a part does not match the checksum sent (" + code + ")", e);
+      }
+      throw new ArchiveUnavailableException("the upload of " + where + " was refused: " + refusal(e), e);
+    } catch (SdkException e) {
+      throw new ArchiveUnavailableException("the upload of " + where + " failed: " + unreachable(e), e);
+    } finally {
+      if (!completed) {
+        abort(key, upload);
+      }
+    }
+  }
+
+  /** Aborts an upload in parts, so that the server keeps none of them; a failure to is left to the bucket. */
+  private void abort(String key, String upload) {
+    try {
+      client.abortMultipartUpload(b -> b.bucket(target.bucket()).key(key).uploadId(upload));
+    } catch (SdkException e) {
+      // The bucket's own lifecycle (AbortIncompleteMultipartUpload) clears what is left.
     }
   }
 
@@ -372,7 +516,7 @@ public final class S3Archive implements Archive, AutoCloseable {
       return HexFormat.of().formatHex(sha256);
     }
 
-    private static MessageDigest digest(String algorithm) {
+    static MessageDigest digest(String algorithm) {
       try {
         return MessageDigest.getInstance(algorithm);
       } catch (NoSuchAlgorithmException e) {

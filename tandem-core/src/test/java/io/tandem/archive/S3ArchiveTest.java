@@ -35,6 +35,7 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 class S3ArchiveTest {
   private static final Inum INUM = Inum.of(123456, 42);
@@ -105,7 +106,7 @@ class S3ArchiveTest {
       ArchivedCopy second = archive.copy(source, RULE, Inum.of(123456, 43), START);
 
       assertThat(second).isEqualTo(first);
-      assertThat(requests).extracting(r -> r.method().name()).containsExactly("HEAD");
+      assertThat(methods()).isEqualTo(List.of("HEAD"));
     }
   }
 
@@ -203,9 +204,11 @@ class S3ArchiveTest {
           .isInstanceOf(ArchiveUnavailableException.class)
           .hasMessageContaining("call 123456000000048")
           .hasMessageContaining("holds it under no retention (COMPLIANCE until 2026-12-26T23:59:59Z asked)")
-          .hasMessageContaining("is object lock enabled on bucket calls-bucket?");
+          .hasMessageContaining("is object lock enabled on bucket calls-bucket? (setting the lock on the version was "
+              + "refused too: HTTP 501");
 
-      SdkHttpRequest put = only("PUT");
+      SdkHttpRequest put = requests.stream().filter(r -> r.method().name().equals("PUT")
+          && !r.rawQueryParameters().containsKey("retention")).findFirst().orElseThrow();
       assertThat(put.firstMatchingHeader("x-amz-object-lock-mode")).contains("COMPLIANCE");
       assertThat(put.firstMatchingHeader("x-amz-object-lock-retain-until-date")).contains("2026-12-26T23:59:59Z");
       assertThat(put.firstMatchingHeader("x-amz-object-lock-legal-hold")).contains("ON");
@@ -213,8 +216,8 @@ class S3ArchiveTest {
 
       assertThatThrownBy(() -> archive.copy(source, LOCKED, Inum.of(123456, 48), START))
           .isInstanceOf(ArchiveUnavailableException.class);
-      assertThat(requests).as("the unlocked object is not taken as the copy: it is put again")
-          .extracting(r -> r.method().name()).containsExactly("HEAD", "PUT", "HEAD");
+      assertThat(methods()).as("the unlocked object is not taken as the copy: it is put again")
+          .isEqualTo(List.of("HEAD", "PUT", "HEAD", "PUT"));
     }
   }
 
@@ -259,7 +262,7 @@ class S3ArchiveTest {
           .isEqualTo(Instant.parse("2026-12-27T00:00:00Z"));
       assertThat(copy.legalHold()).isTrue();
       assertThat(copy.location()).isEqualTo("s3:calls/locked/2026/11/26/123456000000054.wav?versionId=v-17");
-      assertThat(requests).extracting(r -> r.method().name()).containsExactly("HEAD", "PUT", "HEAD");
+      assertThat(methods()).isEqualTo(List.of("HEAD", "PUT", "HEAD"));
       assertThat(headVersions).as("the HEAD after the PUT asks for the version put").containsExactly("v-17");
 
       mode[0] = "GOVERNANCE";
@@ -289,6 +292,61 @@ class S3ArchiveTest {
       assertThat(only("PUT").firstMatchingHeader("x-amz-object-lock-mode")).isEmpty();
       assertThat(copy.retentionMode()).isNull();
       assertThat(copy.retainUntil()).isNull();
+    }
+  }
+
+  @Test
+  void aFileLargerThanOnePutGoesUpInPartsEachWithItsMd5AndIsKeptWhenArchivedAgain() throws IOException {
+    Path source = media("long-call.wav", 12 * 1024 * 1024 + 5, 7);
+    try (S3Archive archive = new S3Archive(server.target("calls", "calls-bucket"), MediaFiles.plain(), CLOCK,
+        List.of(recorder), 6L << 20, 5L << 20)) {
+      ArchivedCopy copy = archive.copy(source, RULE, Inum.of(123456, 56), START);
+
+      assertThat(copy.sha256()).isEqualTo(FilesystemArchive.sha256(source));
+      assertThat(copy.bytes()).isEqualTo(Files.size(source));
+      assertThat(stored(archive, "tandem/2026/11/26/123456000000056.wav")).isEqualTo(Files.readAllBytes(source));
+      List<SdkHttpRequest> parts = requests.stream().filter(r -> r.method().name().equals("PUT")).toList();
+      assertThat(parts).allSatisfy(part -> assertThat(part.firstMatchingHeader("Content-MD5")).isPresent());
+      assertThat(parts.stream().map(part -> part.rawQueryParameters().get("partNumber")).distinct())
+          .as("three parts of 5 MiB at most").containsExactly(List.of("1"), List.of("2"), List.of("3"));
+      requests.clear();
+
+      assertThat(archive.copy(source, RULE, Inum.of(123456, 56), START)).isEqualTo(copy);
+      assertThat(methods()).isEqualTo(List.of("HEAD"));
+    }
+  }
+
+  @Test
+  void aPartTheTargetReceivedOtherThanSentFailsTheUploadWhichIsAbortedAndLeavesNoObject() throws IOException {
+    ExecutionInterceptor corrupter = new ExecutionInterceptor() {
+      @Override
+      public Optional<RequestBody> modifyHttpContent(Context.ModifyHttpRequest context,
+          ExecutionAttributes attributes) {
+        if (!(context.request() instanceof UploadPartRequest part) || part.partNumber() != 2
+            || context.requestBody().isEmpty()) {
+          return context.requestBody();
+        }
+        try (var in = context.requestBody().get().contentStreamProvider().newStream()) {
+          byte[] bytes = in.readAllBytes();
+          bytes[bytes.length / 2] ^= 0x55;
+          return Optional.of(RequestBody.fromBytes(bytes));
+        } catch (IOException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    };
+    Path source = media("torn-call.wav", 12 * 1024 * 1024, 3);
+    try (S3Archive archive = new S3Archive(server.target("calls", "calls-bucket"), MediaFiles.plain(), CLOCK,
+        List.of(corrupter, recorder), 6L << 20, 5L << 20); S3Archive reader = archive(MediaFiles.plain())) {
+      assertThatThrownBy(() -> archive.copy(source, RULE, Inum.of(123456, 57), START))
+          .isInstanceOf(ArchiveUnavailableException.class)
+          .hasMessageContaining("call 123456000000057")
+          .hasMessageContaining("does not match the checksum sent");
+
+      assertThat(methods()).as("the upload aborted after the refused part")
+          .isEqualTo(List.of("HEAD", "POST", "PUT", "PUT", "DELETE"));
+      assertThatThrownBy(() -> reader.open("s3:calls/tandem/2026/11/26/123456000000057.wav"))
+          .isInstanceOf(ArchiveUnreachableException.class).hasMessageContaining("no archived copy");
     }
   }
 
@@ -383,6 +441,25 @@ class S3ArchiveTest {
    * The one request of {@code method} the archive made, as the server last received it: the SDK may send a request
    * again after a transient failure (it did, once, on a loaded machine), and every attempt is one request to one key.
    */
+  /**
+   * The methods of the requests sent, an attempt that repeats the one before it (the SDK retries a request whose
+   * kept-alive connection the server had closed) counted once.
+   */
+  private List<String> methods() {
+    List<String> methods = new java.util.ArrayList<>();
+    SdkHttpRequest previous = null;
+    for (SdkHttpRequest request : requests) {
+      boolean retry = previous != null && previous.method() == request.method()
+          && previous.encodedPath().equals(request.encodedPath())
+          && previous.rawQueryParameters().equals(request.rawQueryParameters());
+      if (!retry) {
+        methods.add(request.method().name());
+      }
+      previous = request;
+    }
+    return methods;
+  }
+
   private SdkHttpRequest only(String method) {
     List<SdkHttpRequest> matching = requests.stream().filter(r -> r.method().name().equals(method)).toList();
     assertThat(matching).as("%s requests", method).isNotEmpty();

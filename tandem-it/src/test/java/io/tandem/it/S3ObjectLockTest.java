@@ -102,6 +102,33 @@ class S3ObjectLockTest {
   }
 
   @Test
+  void aLongCallGoesUpInPartsUnderTheLockAndReadsBackAcrossAPartsEdge() throws Exception {
+    ArchiveRule rule = rule(LOCKED_BUCKET, new ObjectLock(ObjectLock.RetentionMode.COMPLIANCE, 30, false));
+    // More than one PUT's 128 MiB: about 73 minutes of a two-channel call.
+    Path source = media("open-line.wav", 140_000_000, 11);
+    try (S3Archive archive = archive(LOCKED_BUCKET)) {
+      ArchivedCopy copy = archive.copy(source, rule, Inum.of(470_101, 8), Instant.now());
+
+      String key = keyOf(copy);
+      String version = onlyVersion(key);
+      assertThat(copy.retentionMode()).isEqualTo(ObjectLock.RetentionMode.COMPLIANCE);
+      assertThat(copy.bytes()).isEqualTo(140_000_000L);
+      assertThat(client.headObject(r -> r.bucket(LOCKED_BUCKET).key(key)).eTag()).as("an object put in parts")
+          .endsWith("-9\"");
+      assertRefused(DeleteObjectRequest.builder().bucket(LOCKED_BUCKET).key(key).versionId(version).build());
+      long edge = 16L << 20;
+      byte[] expected = new byte[4000];
+      try (var in = Files.newInputStream(source)) {
+        in.skipNBytes(edge - 2000);
+        in.readNBytes(expected, 0, 4000);
+      }
+      assertThat(read(archive, copy.location(), edge - 2000, 4000)).isEqualTo(expected);
+      assertThat(client.listMultipartUploads(r -> r.bucket(LOCKED_BUCKET)).uploads()).as("uploads left open")
+          .isEmpty();
+    }
+  }
+
+  @Test
   void aGovernanceLockRefusesAPlainDeleteUntilItsDateAndTakesItAfter() throws Exception {
     ArchiveRule rule = rule(LOCKED_BUCKET, new ObjectLock(ObjectLock.RetentionMode.GOVERNANCE, 1, false));
     try (S3Archive archive = archive(LOCKED_BUCKET)) {
