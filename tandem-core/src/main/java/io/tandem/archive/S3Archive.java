@@ -346,6 +346,7 @@ public final class S3Archive implements Archive, AutoCloseable {
     try (FileChannel file = FileChannel.open(source, StandardOpenOption.READ)) {
       List<CompletedPart> parts = new ArrayList<>();
       MessageDigest partSums = Sums.digest("MD5");
+      MessageDigest sent = Sums.digest("SHA-256");
       byte[] buffer = new byte[(int) Math.min(size, sums.bytes())];
       for (long at = 0; at < sums.bytes(); at += size) {
         int length = (int) Math.min(size, sums.bytes() - at);
@@ -358,6 +359,7 @@ public final class S3Archive implements Archive, AutoCloseable {
         }
         MessageDigest md5 = Sums.digest("MD5");
         md5.update(buffer, 0, length);
+        sent.update(buffer, 0, length);
         byte[] partMd5 = md5.digest();
         partSums.update(partMd5);
         int number = parts.size() + 1;
@@ -366,6 +368,10 @@ public final class S3Archive implements Archive, AutoCloseable {
             .contentMD5(Base64.getEncoder().encodeToString(partMd5)).build(),
             RequestBody.fromByteBuffer(ByteBuffer.wrap(buffer, 0, length))).eTag();
         parts.add(CompletedPart.builder().partNumber(number).eTag(eTag).build());
+      }
+      if (!MessageDigest.isEqual(sent.digest(), sums.sha256())) {
+        throw new ArchiveUnavailableException("the upload of " + where + " was aborted: " + source
+            + " changed while it was archived (its parts' SHA-256 differs from the file's)");
       }
       CompleteMultipartUploadResponse answer = client.completeMultipartUpload(b -> b.bucket(target.bucket())
           .key(key).uploadId(upload).multipartUpload(m -> m.parts(parts)));

@@ -351,6 +351,33 @@ class S3ArchiveTest {
   }
 
   @Test
+  void aFileThatChangesWhileItGoesUpInPartsIsAbortedAndLeavesNoObject() throws IOException {
+    Path source = media("changing-call.wav", 12 * 1024 * 1024, 5);
+    ExecutionInterceptor changer = new ExecutionInterceptor() {
+      @Override
+      public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        if (context.request() instanceof UploadPartRequest part && part.partNumber() == 1) {
+          try (var file = java.nio.channels.FileChannel.open(source, java.nio.file.StandardOpenOption.WRITE)) {
+            file.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), 11L << 20);
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      }
+    };
+    try (S3Archive archive = new S3Archive(server.target("calls", "calls-bucket"), MediaFiles.plain(), CLOCK,
+        List.of(changer, recorder), 6L << 20, 5L << 20); S3Archive reader = archive(MediaFiles.plain())) {
+      assertThatThrownBy(() -> archive.copy(source, RULE, Inum.of(123456, 58), START))
+          .isInstanceOf(ArchiveUnavailableException.class)
+          .hasMessageContaining("changed while it was archived");
+
+      assertThat(methods()).isEqualTo(List.of("HEAD", "POST", "PUT", "PUT", "PUT", "DELETE"));
+      assertThatThrownBy(() -> reader.open("s3:calls/tandem/2026/11/26/123456000000058.wav"))
+          .isInstanceOf(ArchiveUnreachableException.class).hasMessageContaining("no archived copy");
+    }
+  }
+
+  @Test
   void anUploadTheTargetReceivedOtherThanSentIsRefusedAndLeavesNoObject() throws IOException {
     ExecutionInterceptor corrupter = new ExecutionInterceptor() {
       @Override
