@@ -306,16 +306,22 @@ public final class S3Archive implements Archive, AutoCloseable {
     try {
       PutObjectResponse answer = client.putObject(put.build(), RequestBody.fromFile(source));
       return new Stored(answer.eTag(), answer.checksumSHA256(), answer.versionId());
-    } catch (S3Exception e) {
-      String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-      if (code != null && CHECKSUM_REFUSALS.contains(code)) {
-        throw new ArchiveUnavailableException("the upload of " + where + " was refused: what the target received "
-            + "does not match the checksum sent (" + code + ")", e);
-      }
-      throw new ArchiveUnavailableException("the upload of " + where + " was refused: " + refusal(e), e);
     } catch (SdkException e) {
-      throw new ArchiveUnavailableException("the upload of " + where + " failed: " + unreachable(e), e);
+      throw uploadFailed(where, e);
     }
+  }
+
+  /** The upload's failure as the archive reports it: a checksum refused, another refusal, or no answer. */
+  private ArchiveUnavailableException uploadFailed(String where, SdkException e) {
+    if (!(e instanceof S3Exception refused)) {
+      return new ArchiveUnavailableException("the upload of " + where + " failed: " + unreachable(e), e);
+    }
+    String code = refused.awsErrorDetails() == null ? null : refused.awsErrorDetails().errorCode();
+    if (code != null && CHECKSUM_REFUSALS.contains(code)) {
+      return new ArchiveUnavailableException("the upload of " + where + " was refused: what the target received "
+          + "does not match the checksum sent (" + code + ")", e);
+    }
+    return new ArchiveUnavailableException("the upload of " + where + " was refused: " + refusal(refused), e);
   }
 
   /**
@@ -337,10 +343,8 @@ public final class S3Archive implements Archive, AutoCloseable {
     String upload;
     try {
       upload = client.createMultipartUpload(create.build()).uploadId();
-    } catch (S3Exception e) {
-      throw new ArchiveUnavailableException("the upload of " + where + " was refused: " + refusal(e), e);
     } catch (SdkException e) {
-      throw new ArchiveUnavailableException("the upload of " + where + " failed: " + unreachable(e), e);
+      throw uploadFailed(where, e);
     }
     boolean completed = false;
     try (FileChannel file = FileChannel.open(source, StandardOpenOption.READ)) {
@@ -383,15 +387,8 @@ public final class S3Archive implements Archive, AutoCloseable {
             + "parts' ETag " + reported + ", not the " + expected + " of the parts sent");
       }
       return new Stored(null, answer.checksumSHA256(), answer.versionId());
-    } catch (S3Exception e) {
-      String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-      if (code != null && CHECKSUM_REFUSALS.contains(code)) {
-        throw new ArchiveUnavailableException("the upload of " + where + " was refused: what the target received "
-            + "of a part does not match the checksum sent (" + code + ")", e);
-      }
-      throw new ArchiveUnavailableException("the upload of " + where + " was refused: " + refusal(e), e);
     } catch (SdkException e) {
-      throw new ArchiveUnavailableException("the upload of " + where + " failed: " + unreachable(e), e);
+      throw uploadFailed(where, e);
     } finally {
       if (!completed) {
         abort(key, upload);

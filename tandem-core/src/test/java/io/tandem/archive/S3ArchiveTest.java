@@ -318,23 +318,8 @@ class S3ArchiveTest {
 
   @Test
   void aPartTheTargetReceivedOtherThanSentFailsTheUploadWhichIsAbortedAndLeavesNoObject() throws IOException {
-    ExecutionInterceptor corrupter = new ExecutionInterceptor() {
-      @Override
-      public Optional<RequestBody> modifyHttpContent(Context.ModifyHttpRequest context,
-          ExecutionAttributes attributes) {
-        if (!(context.request() instanceof UploadPartRequest part) || part.partNumber() != 2
-            || context.requestBody().isEmpty()) {
-          return context.requestBody();
-        }
-        try (var in = context.requestBody().get().contentStreamProvider().newStream()) {
-          byte[] bytes = in.readAllBytes();
-          bytes[bytes.length / 2] ^= 0x55;
-          return Optional.of(RequestBody.fromBytes(bytes));
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    };
+    ExecutionInterceptor corrupter = corrupting(request -> request instanceof UploadPartRequest part
+        && part.partNumber() == 2);
     Path source = media("torn-call.wav", 12 * 1024 * 1024, 3);
     try (S3Archive archive = new S3Archive(server.target("calls", "calls-bucket"), MediaFiles.plain(), CLOCK,
         List.of(corrupter, recorder), 6L << 20, 5L << 20); S3Archive reader = archive(MediaFiles.plain())) {
@@ -379,22 +364,7 @@ class S3ArchiveTest {
 
   @Test
   void anUploadTheTargetReceivedOtherThanSentIsRefusedAndLeavesNoObject() throws IOException {
-    ExecutionInterceptor corrupter = new ExecutionInterceptor() {
-      @Override
-      public Optional<RequestBody> modifyHttpContent(Context.ModifyHttpRequest context,
-          ExecutionAttributes attributes) {
-        if (!(context.request() instanceof PutObjectRequest) || context.requestBody().isEmpty()) {
-          return context.requestBody();
-        }
-        try (var in = context.requestBody().get().contentStreamProvider().newStream()) {
-          byte[] bytes = in.readAllBytes();
-          bytes[bytes.length / 2] ^= 0x55;
-          return Optional.of(RequestBody.fromBytes(bytes));
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    };
+    ExecutionInterceptor corrupter = corrupting(request -> request instanceof PutObjectRequest);
     Path source = media("corrupted.wav", 50_000, 29);
     try (S3Archive archive = archive(MediaFiles.plain(), corrupter); S3Archive reader = archive(MediaFiles.plain())) {
       assertThatThrownBy(() -> archive.copy(source, RULE, Inum.of(123456, 50), START))
@@ -468,6 +438,26 @@ class S3ArchiveTest {
    * The one request of {@code method} the archive made, as the server last received it: the SDK may send a request
    * again after a transient failure (it did, once, on a loaded machine), and every attempt is one request to one key.
    */
+  /** Flips a byte in the middle of the body of each request that {@code which} picks, after its checksums. */
+  private static ExecutionInterceptor corrupting(java.util.function.Predicate<Object> which) {
+    return new ExecutionInterceptor() {
+      @Override
+      public Optional<RequestBody> modifyHttpContent(Context.ModifyHttpRequest context,
+          ExecutionAttributes attributes) {
+        if (!which.test(context.request()) || context.requestBody().isEmpty()) {
+          return context.requestBody();
+        }
+        try (var in = context.requestBody().get().contentStreamProvider().newStream()) {
+          byte[] bytes = in.readAllBytes();
+          bytes[bytes.length / 2] ^= 0x55;
+          return Optional.of(RequestBody.fromBytes(bytes));
+        } catch (IOException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    };
+  }
+
   /**
    * The methods of the requests sent, an attempt that repeats the one before it (the SDK retries a request whose
    * kept-alive connection the server had closed) counted once.
