@@ -102,6 +102,12 @@ public final class S3ArchiveBench {
       if (gateway != null) {
         gateway.close();
       }
+      // The call files, the folder copies and s3proxy's objects: hundreds of MB for long calls.
+      try (java.util.stream.Stream<Path> left = Files.walk(dir)) {
+        for (Path file : left.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(file);
+        }
+      }
     }
   }
 
