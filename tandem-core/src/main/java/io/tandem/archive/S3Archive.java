@@ -181,8 +181,7 @@ public final class S3Archive implements Archive, AutoCloseable {
       throw new ArchiveUnavailableException("the upload of " + where + " was taken, but " + mismatch);
     }
     String version = stored.versionId();
-    boolean versioned = location(key, version).contains(VERSION_MARK);
-    if (retainUntil == null && !lock.legalHold() && !versioned) {
+    if (retainUntil == null && !lock.legalHold() && !versioned(version)) {
       return new ArchivedCopy(location(key, version), sums.sha256Hex(), sums.bytes());
     }
     // A server may take the lock headers without acting on them (a bucket without object lock, on some servers),
@@ -282,8 +281,12 @@ public final class S3Archive implements Archive, AutoCloseable {
   /** {@code s3:<target>/<key>}, and {@code ?versionId=<id>} after it when the bucket keeps versions. */
   private String location(String key, String version) {
     String location = SCHEME + target.name() + "/" + key;
-    return version == null || version.isEmpty() || version.equals(NO_VERSION) ? location
-        : location + VERSION_MARK + version;
+    return versioned(version) ? location + VERSION_MARK + version : location;
+  }
+
+  /** Whether an upload's answer names a version of its own: the bucket keeps versions. */
+  private static boolean versioned(String version) {
+    return version != null && !version.isEmpty() && !version.equals(NO_VERSION);
   }
 
   /** What the server answered for an upload: the ETag and SHA-256 it reports (each null when none), the version. */
